@@ -1,0 +1,309 @@
+"""Turn raw message bytes into a `ParsedMail`: decoded headers, the best text body, attachments.
+
+Uses the stdlib `email` package with `policy.default`, falling back to compat32 decoding where
+real-world headers make the default policy raise. Separating new text from quoted history is
+left to `mail/prepare.py`; deciding what kind of mail this is, to `mail/screen.py`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import email.header
+import email.utils
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage, Message
+
+from privbot.errors import ParseError
+from privbot.mail.html import html_to_text
+
+MAX_HEADER_CHARS = 2000  # a longer header value is cut (m026: a 20,000-char subject)
+MAX_TEXT_CHARS = 200_000  # body text kept for classification and display
+MAX_PARTS = 500
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_LINEBREAKS = re.compile(r"[\r\n]+")
+_MSGID = re.compile(r"<[^<>\s]+>|[^<>\s]+@[^<>\s]+")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ParsedMail:
+    message_id: str
+    subject: str
+    from_addr: str  # lower-cased address of the sender ("" if none)
+    from_name: str
+    reply_to: str  # "" if none
+    to: tuple[str, ...]
+    date: datetime | None
+    in_reply_to: str
+    references: tuple[str, ...]
+    headers: dict[str, str]  # lower-cased name -> first value, decoded, single line
+    text: str  # the whole text body (HTML turned to text)
+    html: str  # the raw HTML body if there was one ("" otherwise); never rendered unsanitised
+    attachments: tuple[Attachment, ...] = ()
+    content_type: str = "text/plain"
+    defects: tuple[str, ...] = field(default=())
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
+def clean_header(value: str) -> str:
+    """One line, no control characters, bounded length: safe for logs, subjects and HTML."""
+    if _has_surrogates(value):
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    value = _LINEBREAKS.sub(" ", value)
+    value = _CONTROL.sub("", value).strip()
+    return value[:MAX_HEADER_CHARS]
+
+
+def normalise_line_endings(raw: bytes) -> bytes:
+    """mbox envelope lines go; bare CR and bare LF become CRLF so the parser sees one style."""
+    if raw.startswith(b"From ") and b"\n" in raw[:1000]:
+        raw = raw.split(b"\n", 1)[1]
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return raw.replace(b"\n", b"\r\n")
+
+
+def _raw_header(msg: Message, name: str) -> str:
+    """Header value decoded without trusting the default policy (which raises on some input)."""
+    for key, value in msg.raw_items():
+        if key.lower() == name.lower():
+            return _decode_words(str(value))
+    return ""
+
+
+def _decode_words(value: str) -> str:
+    value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if _has_surrogates(value) else value
+    try:
+        parts = email.header.decode_header(value)
+    except Exception:  # broken encoded words: keep the raw text
+        return value
+    out = []
+    for chunk, charset in parts:
+        if isinstance(chunk, bytes):
+            out.append(decode_bytes(chunk, charset))
+        else:
+            out.append(chunk)
+    return "".join(out)
+
+
+def _has_surrogates(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Decode body or header bytes, surviving unknown, missing and wrong charset labels.
+
+    UTF-8 that decodes cleanly wins over a single-byte label (a common mislabel); an unknown
+    label falls back to UTF-8, then windows-1252; nothing raises.
+    """
+    label = (charset or "").strip().strip('"').lower()
+    known = None
+    if label:
+        try:
+            known = codecs.lookup(label).name
+        except LookupError:
+            known = None
+    if known in (None, "ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15") and not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    if known:
+        try:
+            return data.decode(known)
+        except (UnicodeDecodeError, LookupError):
+            if known == "utf-8":
+                return data.decode("utf-8", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def _header(msg: Message, name: str) -> str:
+    try:
+        value = msg.get(name)
+        text = "" if value is None else str(value)
+        if _has_surrogates(text):
+            text = _raw_header(msg, name)
+    except Exception:  # policy.default raises on some real-world headers
+        text = _raw_header(msg, name)
+    return clean_header(text)
+
+
+def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
+    """[(display name, lower-cased address)] for a header, tolerant of groups and junk."""
+    try:
+        header = msg.get(name)
+        if header is not None and hasattr(header, "addresses"):
+            return [(clean_header(a.display_name), clean_header(a.addr_spec).lower()) for a in header.addresses if a.addr_spec and "@" in a.addr_spec]
+    except Exception:
+        pass
+    raw = _raw_header(msg, name)
+    pairs = email.utils.getaddresses([raw])
+    return [(clean_header(n), clean_header(a).lower()) for n, a in pairs if "@" in a]
+
+
+def _message_ids(value: str) -> list[str]:
+    found = _MSGID.findall(value)
+    return [m if m.startswith("<") else f"<{m}>" for m in found if len(m) > 2]
+
+
+def _date(msg: Message) -> datetime | None:
+    raw = _raw_header(msg, "Date")
+    if not raw:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:
+        return None
+    try:
+        parsed.utcoffset()
+    except (ValueError, OverflowError):
+        return None
+    return parsed
+
+
+def _leaf_text(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    return decode_bytes(payload, part.get_param("charset") if isinstance(part.get_param("charset"), str) else None)
+
+
+def _walk(msg: Message, depth: int = 0) -> list[Message]:
+    """Leaves of the MIME tree, iteratively bounded (m013: 60 levels of nesting)."""
+    leaves: list[Message] = []
+    stack = [msg]
+    while stack and len(leaves) < MAX_PARTS:
+        part = stack.pop()
+        payload = part.get_payload()
+        if part.is_multipart() and isinstance(payload, list):
+            stack.extend(reversed(payload))
+        else:
+            leaves.append(part)
+    return leaves
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename()
+    except Exception:
+        name = None
+    if not name:
+        return ""
+    if isinstance(name, tuple):  # RFC 2231 with an unknown charset
+        name = decode_bytes(name[2].encode("latin-1", "replace"), None)
+    name = clean_header(str(name)).replace("\\", "/").split("/")[-1]
+    return name.lstrip(".") or "attachment"
+
+
+def _unsplit_multipart(payload: str) -> str:
+    """Text/plain sections of a multipart body whose declared boundary never occurs."""
+    found = []
+    for chunk in re.split(r"(?m)^--\S.*$", payload):
+        head, _, body = chunk.strip("\r\n").partition("\r\n\r\n")
+        if "text/plain" in head.lower() and body:
+            found.append(body)
+    return "\n\n".join(found) or payload
+
+
+def message_id_of(raw: bytes) -> str:
+    """The Message-ID of raw bytes, or a stable synthetic one from sender and content."""
+    msg = email.message_from_bytes(normalise_line_endings(raw), policy=policy.compat32)
+    ids = _message_ids(_raw_header(msg, "Message-ID"))
+    if ids:
+        return ids[0]
+    return synthetic_message_id(raw)
+
+
+def synthetic_message_id(raw: bytes) -> str:
+    return "<%s@privbot.invalid>" % hashlib.sha256(raw).hexdigest()[:40]
+
+
+def parse(raw: bytes) -> ParsedMail:
+    """Parse raw bytes; raise `ParseError` only when there is nothing a person could act on."""
+    if not raw.strip():
+        raise ParseError("empty message")
+    data = normalise_line_endings(raw)
+    msg = email.message_from_bytes(data, policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+    if not any(k.lower() in ("from", "subject", "date", "message-id", "to", "content-type", "mime-version", "reply-to", "return-path", "received") for k in msg.keys()):
+        raise ParseError("no message headers (not an e-mail message)")
+
+    senders = _addresses(msg, "From")
+    reply_to = _addresses(msg, "Reply-To")
+    if not senders:
+        senders = reply_to or [("", a) for _, a in _addresses(msg, "Return-Path")] or _addresses(msg, "Sender")
+    from_name, from_addr = senders[0] if senders else ("", "")
+
+    texts: list[str] = []
+    html = ""
+    attachments: list[Attachment] = []
+    for part in _walk(msg):
+        ctype = part.get_content_type()
+        disposition = (part.get_content_disposition() or "").lower()
+        filename = _filename(part)
+        if ctype.startswith("text/") and disposition != "attachment" and not filename:
+            if ctype == "text/plain":
+                texts.append(_leaf_text(part))
+            elif ctype == "text/html" and not html:
+                html = _leaf_text(part)
+            continue
+        if ctype.startswith("multipart/"):
+            if isinstance(part.get_payload(), str):  # m011: the boundary is never used
+                texts.append(_unsplit_multipart(part.get_payload()))
+            continue
+        raw_payload = part.get_payload(decode=True)
+        size = len(raw_payload) if isinstance(raw_payload, bytes) else 0
+        attachments.append(Attachment(filename or "attachment", ctype, size))
+
+    text = "\n\n".join(t for t in texts if t.strip())
+    if not text.strip() and html:
+        text = html_to_text(html)
+    text = text.replace("\r\n", "\n").replace("\u2028", "\n").replace("\x00", "")
+    text = _CONTROL.sub("", text)[:MAX_TEXT_CHARS]
+    subject = _header(msg, "Subject")
+    if not text.strip():
+        raise ParseError("no readable body text")
+    if not from_addr:
+        raise ParseError("no sender address (From, Reply-To, Return-Path and Sender all missing or empty)")
+
+    message_ids = _message_ids(_raw_header(msg, "Message-ID"))
+    headers: dict[str, str] = {}
+    for key in msg.keys()[:200]:
+        lk = key.lower()
+        if lk not in headers:
+            headers[lk] = _header(msg, key)
+    return ParsedMail(
+        message_id=message_ids[0] if message_ids else synthetic_message_id(raw),
+        subject=subject,
+        from_addr=from_addr,
+        from_name=from_name,
+        reply_to=reply_to[0][1] if reply_to else "",
+        to=tuple(a for _, a in _addresses(msg, "To")),
+        date=_date(msg),
+        in_reply_to=next(iter(_message_ids(_raw_header(msg, "In-Reply-To"))), ""),
+        references=tuple(_message_ids(_raw_header(msg, "References")))[-50:],
+        headers=headers,
+        text=text,
+        html=html,
+        attachments=tuple(attachments),
+        content_type=msg.get_content_type(),
+        defects=tuple(sorted({type(d).__name__ for d in msg.defects})),
+    )
