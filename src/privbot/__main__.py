@@ -1,0 +1,5 @@
+"""`python -m privbot` runs the CLI."""
+
+from privbot.cli import main
+
+main()

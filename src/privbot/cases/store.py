@@ -1,0 +1,193 @@
+"""Cases in the database: opening them, adding messages, drafting, approving, rejecting, auditing.
+
+Every function takes a `Session` and never commits: the caller (pipeline, CLI, web) owns the
+transaction, so a case and its audit events are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from privbot.cases.deadline import Calendar, due_date
+from privbot.cases.reference import next_reference
+from privbot.classify.result import Classification
+from privbot.config import Config
+from privbot.errors import NotFound, StateError
+from privbot.mail.parse import ParsedMail
+from privbot.mail.send import compose, enqueue
+from privbot.models import AuditEvent, Case, Draft, DraftStatus, Message, OutgoingMail, Status, utcnow
+from privbot.replies import Replies
+
+log = logging.getLogger(__name__)
+
+
+def audit(session: Session, case: Case | None, action: str, actor: str = "privbot", **detail: Any) -> None:
+    session.add(AuditEvent(case_id=case.id if case else None, actor=actor, action=action, detail=detail))
+
+
+def get_case(session: Session, reference: str) -> Case:
+    case = session.exec(select(Case).where(Case.reference == reference.strip().upper())).first()
+    if case is None:
+        raise NotFound("no case %s" % reference)
+    return case
+
+
+def open_case(
+    session: Session,
+    config: Config,
+    requester_email: str,
+    requester_name: str,
+    result: Classification,
+    received_at: datetime,
+    channel: str = "email",
+) -> Case:
+    calendar = Calendar(eves_are_holidays=config.eves_are_holidays)
+    case = Case(
+        reference=next_reference(session, received_at.year, config.reference_prefix),
+        status=Status.new,
+        intents=list(result.intents),
+        language=result.language if result.language in ("sv", "en") else "sv",
+        channel=channel,
+        requester_email=requester_email,
+        requester_name=requester_name,
+        received_at=received_at,
+        due=due_date(received_at, cal=calendar),
+        needs_review=result.needs_review,
+        confidence=result.confidence,
+    )
+    session.add(case)
+    session.flush()
+    audit(session, case, "case_opened", channel=channel, intents=list(result.intents), due=case.due.isoformat())
+    log.info("opened case %s intents=%s", case.reference, ",".join(result.intents))
+    return case
+
+
+def add_message(
+    session: Session, case: Case, mail: ParsedMail, spool_id: int | None, result: Classification | None, received_at: datetime
+) -> Message:
+    message = Message(
+        case_id=case.id or 0,
+        spool_id=spool_id,
+        direction="in",
+        message_id=mail.message_id,
+        subject=mail.subject,
+        from_addr=mail.from_addr,
+        from_name=mail.from_name,
+        at=received_at,
+        text=mail.text,
+        html=mail.html,
+        attachments=[{"filename": a.filename, "content_type": a.content_type, "size": a.size} for a in mail.attachments],
+        classification=result.as_json() if result else {},
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def thread_messages(session: Session, case: Case) -> list[Message]:
+    return list(session.exec(select(Message).where(Message.case_id == case.id).order_by(col(Message.at), col(Message.id))).all())
+
+
+def current_draft(session: Session, case: Case) -> Draft | None:
+    return session.exec(
+        select(Draft).where(Draft.case_id == case.id, Draft.status == DraftStatus.pending).order_by(col(Draft.id).desc())
+    ).first()
+
+
+def case_context(case: Case, config: Config, **extra: Any) -> dict[str, Any]:
+    """What reply templates see: the company facts, the case, and template-specific extras."""
+    first_subject = extra.pop("subject", "")
+    return {
+        "company": config.company,
+        "case": {
+            "reference": case.reference,
+            "received": case.received_at,
+            "due": case.due,
+            "extended_due": case.extended_due,
+            "intents": list(case.intents),
+            "language": case.language,
+            "requester_name": case.requester_name,
+            "requester_email": case.requester_email,
+            "needs_review": case.needs_review,
+            "identity_verified": case.identity_verified,
+            "subject": first_subject,
+        },
+        **extra,
+    }
+
+
+def make_draft(session: Session, case: Case, config: Config, replies: Replies, template: str = "reply", **extra: Any) -> Draft:
+    """Render a new draft for staff; an older pending draft is superseded."""
+    previous = current_draft(session, case)
+    if previous is not None:
+        previous.status = DraftStatus.superseded
+        session.add(previous)
+    first = session.exec(select(Message).where(Message.case_id == case.id, Message.direction == "in").order_by(col(Message.id))).first()
+    rendered = replies.render(template, case.language, case_context(case, config, subject=first.subject if first else "", **extra))
+    draft = Draft(case_id=case.id or 0, template=template, language=case.language, subject=rendered.subject, body=rendered.body)
+    session.add(draft)
+    case.status = Status.draft_ready
+    case.updated_at = utcnow()
+    session.add(case)
+    session.flush()
+    audit(session, case, "draft_created", template=template, draft=draft.id)
+    return draft
+
+
+def _reply_headers(session: Session, case: Case) -> tuple[str, tuple[str, ...]]:
+    messages = thread_messages(session, case)
+    inbound = [m for m in messages if m.direction == "in"]
+    last = inbound[-1] if inbound else None
+    return (last.message_id if last else ""), tuple(m.message_id for m in messages)
+
+
+def approve(session: Session, config: Config, case: Case, actor: str, text: str | None = None, subject: str | None = None) -> OutgoingMail:
+    """Approve the current draft (optionally edited) and queue it for sending as ordinary mail."""
+    draft = current_draft(session, case)
+    if draft is None:
+        raise StateError("%s has no draft waiting for approval" % case.reference)
+    if text is not None and text != draft.body:
+        draft.body = text
+        draft.edited_by = actor
+        audit(session, case, "draft_edited", actor=actor, draft=draft.id)
+    if subject:
+        draft.subject = subject
+    if case.reference not in draft.subject:
+        draft.subject = "%s [%s]" % (draft.subject, case.reference)
+    draft.status = DraftStatus.approved
+    draft.decided_by = actor
+    draft.decided_at = utcnow()
+    session.add(draft)
+    in_reply_to, references = _reply_headers(session, case)
+    msg = compose(config, case.requester_email, case.requester_name, draft.subject, draft.body, in_reply_to, references)
+    out = enqueue(session, msg, case.id, draft.id)
+    session.add(
+        Message(case_id=case.id or 0, direction="out", message_id=out.message_id, subject=draft.subject,
+                from_addr=config.from_address, to_addr=case.requester_email, text=draft.body)
+    )
+    case.status = Status.approved
+    case.updated_at = utcnow()
+    session.add(case)
+    audit(session, case, "draft_approved", actor=actor, draft=draft.id, outgoing=out.id)
+    log.info("draft %s of case %s approved", draft.id, case.reference)
+    return out
+
+
+def reject(session: Session, case: Case, actor: str, reason: str) -> Draft:
+    draft = current_draft(session, case)
+    if draft is None:
+        raise StateError("%s has no draft waiting for approval" % case.reference)
+    draft.status = DraftStatus.rejected
+    draft.decided_by = actor
+    draft.decided_at = utcnow()
+    draft.reject_reason = reason
+    session.add(draft)
+    case.status = Status.in_progress
+    case.updated_at = utcnow()
+    session.add(case)
+    audit(session, case, "draft_rejected", actor=actor, draft=draft.id, reason=reason)
+    return draft

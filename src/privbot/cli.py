@@ -1,0 +1,259 @@
+"""The `privbot` command: subcommands over the pipeline, the case store and the services.
+
+The one place logging is configured and the process exit code is chosen. Errors privbot
+expects (bad config, unknown case, a forbidden state change) print one line and exit 1–2.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import mailbox
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlmodel import col, select
+
+from privbot.cases import store
+from privbot.cases.deadline import Calendar, due_date
+from privbot.classify.intents import load_intents
+from privbot.classify.match import classify as classify_mail
+from privbot.config import Config, data_path, load_config
+from privbot.db import make_engine, session_scope
+from privbot.errors import ParseError, PrivbotError
+from privbot.mail.parse import parse
+from privbot.mail.send import deliver_due
+from privbot.mail.spool import spool
+from privbot.models import Case, SpoolEntry, SpoolState
+from privbot.pipeline import Context, run
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="privbot: the privacy mailbox assistant.")
+case_app = typer.Typer(no_args_is_help=True, help="One case.")
+draft_app = typer.Typer(no_args_is_help=True, help="Approve or reject a case's draft.")
+app.add_typer(case_app, name="case")
+app.add_typer(draft_app, name="draft")
+log = logging.getLogger("privbot")
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _config() -> Config:
+    return load_config()
+
+
+def _emit(obj: Any) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def iter_messages(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
+    """(name, raw bytes) from .eml files, directories of them, maildirs and mbox files."""
+    for path in paths:
+        if path.is_dir() and all((path / sub).is_dir() for sub in ("cur", "new")):
+            box = mailbox.Maildir(path, create=False)
+            for key in sorted(box.keys()):
+                yield "%s/%s" % (path, key), box.get_bytes(key)
+        elif path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".eml"):
+                yield str(child), child.read_bytes()
+        elif path.is_file():
+            raw = path.read_bytes()
+            if raw.startswith(b"From ") and raw.count(b"\nFrom ") >= 1 and path.suffix.lower() != ".eml":
+                for index, msg in enumerate(mailbox.mbox(path, create=False)):
+                    yield "%s#%d" % (path, index), msg.as_bytes()
+            else:
+                yield str(path), raw
+        else:
+            raise PrivbotError("no such file or directory: %s" % path)
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "status": case.status.value,
+        "outcome": case.outcome.value if case.outcome else None,
+        "intents": case.intents,
+        "language": case.language,
+        "channel": case.channel,
+        "requester": case.requester_email,
+        "received": case.received_at.isoformat(timespec="seconds") + "Z",
+        "due": (case.extended_due or case.due).isoformat(),
+        "needs_review": case.needs_review,
+        "identity_verified": case.identity_verified,
+    }
+
+
+@app.command()
+def ingest(paths: list[Path], verbose: bool = False) -> None:
+    """Take .eml files, directories, maildirs or mbox files through the whole pipeline."""
+    _setup_logging(verbose)
+    config = _config()
+    engine = make_engine(config.database_url)
+    ctx = Context.load(config)
+    started = time.perf_counter()
+    new = dup = 0
+    for name, raw in iter_messages(paths):
+        with session_scope(engine) as session:
+            _, created = spool(session, raw, "file", Path(name).name)
+        new += created
+        dup += not created
+    counts = run(engine, ctx, limit=10**9)
+    sent = deliver_due(engine, config, limit=10**9)
+    elapsed = time.perf_counter() - started
+    summary = ", ".join("%s %d" % kv for kv in sorted(counts.items())) or "nothing to process"
+    typer.echo("spooled %d new (%d already known); %s; %d sent to the outbox; %.2f s" % (new, dup, summary, sent, elapsed))
+
+
+@app.command("classify")
+def classify_cmd(paths: list[Path], as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Classify messages without storing anything."""
+    config = _config()
+    intents = load_intents(config.intents_dir)
+    for name, raw in iter_messages(paths):
+        try:
+            mail = parse(raw)
+        except ParseError as exc:
+            row: dict[str, Any] = {"file": name, "kind": "human", "language": "other", "intents": [], "confidence": 0.0, "evidence": [], "quarantined": str(exc)}
+        else:
+            row = {"file": name, **classify_mail(mail, intents, config.addresses).as_json()}
+        if as_json:
+            _emit(row)
+        else:
+            typer.echo("%s: %s %s %s" % (Path(name).name, row["kind"], row["language"], ",".join(row["intents"]) or "-"))
+
+
+@app.command()
+def cases(as_json: Annotated[bool, typer.Option("--json")] = False, status: str = "") -> None:
+    """List cases, nearest deadline first."""
+    config = _config()
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        query = select(Case).order_by(col(Case.due), col(Case.id))
+        if status:
+            query = query.where(Case.status == status)
+        rows = [case_summary(c) for c in session.exec(query).all()]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        typer.echo("%s  %-18s due %s  %-6s %s" % (r["reference"], r["status"], r["due"], r["language"], ",".join(r["intents"])))
+
+
+@case_app.command("show")
+def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """A case, its messages and its current draft."""
+    config = _config()
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        case = store.get_case(session, reference)
+        store.audit(session, case, "case_viewed", actor="cli")
+        draft = store.current_draft(session, case)
+        data = case_summary(case)
+        data["messages"] = [
+            {"direction": m.direction, "message_id": m.message_id, "from": m.from_addr, "to": m.to_addr, "subject": m.subject,
+             "at": m.at.isoformat(timespec="seconds") + "Z", "text": m.text, "attachments": m.attachments, "classification": m.classification}
+            for m in store.thread_messages(session, case)
+        ]
+        data["draft"] = {"id": draft.id, "subject": draft.subject, "text": draft.body, "template": draft.template} if draft else None
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+        return
+    typer.echo("%s  %s  due %s  %s" % (data["reference"], data["status"], data["due"], ",".join(data["intents"])))
+    for m in data["messages"]:
+        typer.echo("\n--- %s %s %s\n%s" % (m["direction"], m["at"], m["subject"], m["text"][:2000]))
+    if data["draft"]:
+        typer.echo("\n=== draft: %s\n%s" % (data["draft"]["subject"], data["draft"]["text"]))
+
+
+@draft_app.command("approve")
+def draft_approve(
+    reference: str,
+    as_: Annotated[str, typer.Option("--as", help="who approves")],
+    text_file: Annotated[Path | None, typer.Option("--text-file", help="the edited reply text")] = None,
+) -> None:
+    """Approve the current draft (optionally replacing its text) and send it."""
+    config = _config()
+    engine = make_engine(config.database_url)
+    text = text_file.read_text(encoding="utf-8") if text_file else None
+    with session_scope(engine) as session:
+        store.approve(session, config, store.get_case(session, reference), as_, text)
+    sent = deliver_due(engine, config)
+    typer.echo("approved %s; %d message(s) sent" % (reference.upper(), sent))
+
+
+@draft_app.command("reject")
+def draft_reject(reference: str, as_: Annotated[str, typer.Option("--as")], reason: str = "rejected by staff") -> None:
+    """Reject the current draft with a reason."""
+    config = _config()
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        store.reject(session, store.get_case(session, reference), as_, reason)
+    typer.echo("rejected the draft of %s" % reference.upper())
+
+
+@app.command()
+def quarantine(as_json: Annotated[bool, typer.Option("--json")] = False, screened: bool = False) -> None:
+    """Messages that opened no case: quarantined (and with --screened, auto-replies and bounces)."""
+    config = _config()
+    engine = make_engine(config.database_url)
+    states = [SpoolState.quarantined] + ([SpoolState.screened] if screened else [])
+    with session_scope(engine) as session:
+        rows = [
+            {"spool_id": e.id, "state": e.state.value, "stage": e.stage, "reason": e.reason, "source": e.source,
+             "source_ref": e.source_ref, "size": e.size, "received": e.received_at.isoformat(timespec="seconds") + "Z"}
+            for e in session.exec(select(SpoolEntry).where(col(SpoolEntry.state).in_(states)).order_by(col(SpoolEntry.id))).all()
+        ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        typer.echo("#%s %s [%s] %s (%s)" % (r["spool_id"], r["state"], r["stage"], r["reason"], r["source_ref"]))
+
+
+@app.command()
+def deadline(received: str, extended: bool = False) -> None:
+    """Print the statutory due date (ISO) for a request received on YYYY-MM-DD."""
+    config = _config()
+    day = date.fromisoformat(received)
+    typer.echo(due_date(day, months=3 if extended else 1, cal=Calendar(eves_are_holidays=config.eves_are_holidays)).isoformat())
+
+
+@app.command()
+def serve(
+    smtp_port: Annotated[int | None, typer.Option(help="SMTP intake port")] = None,
+    web_port: Annotated[int | None, typer.Option(help="web port")] = None,
+    demo: Annotated[bool, typer.Option(help="ingest the shipped sample inquiries first")] = False,
+    verbose: bool = False,
+) -> None:
+    """Run everything in one process: SMTP intake, pipeline, sender and web."""
+    _setup_logging(verbose)
+    from privbot.service import Service
+
+    config = _config()
+    service = Service(config, smtp_port=smtp_port, web_port=web_port)
+    if demo:
+        engine = service.engine
+        for name, raw in iter_messages([data_path("examples")]):
+            with session_scope(engine) as session:
+                spool(session, raw, "file", Path(name).name)
+    service.run_forever()
+
+
+def main() -> None:
+    try:
+        app()
+    except PrivbotError as exc:
+        typer.echo("privbot: %s" % exc, err=True)
+        sys.exit(2)
+
+

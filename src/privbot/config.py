@@ -1,0 +1,176 @@
+"""Configuration: the environment, an optional TOML file and the company facts, loaded once.
+
+`load_config()` reads `PRIVBOT_HOME`, `PRIVBOT_CONFIG` and `PRIVBOT_DATABASE_URL`, then the
+config file's sections (`[privbot]`, `[intake]`, `[relay]`, `[receipt]`, `[deadline]`, `[web]`,
+`[imap]`), then the company facts file. The resulting `Config` is passed to whoever needs it;
+nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from privbot.errors import ConfigError
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_path(name: str) -> Path:
+    """A shipped data file or folder (intents/, replies/, company.toml, examples/...).
+
+    Installed wheels carry them in `privbot/_data/`; a source checkout has them at its root.
+    """
+    for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parents[1] / name):
+        if candidate.exists():
+            return candidate
+    raise ConfigError("shipped data %r not found (looked in %s)" % (name, _PACKAGE / "_data"))
+
+
+@dataclass(frozen=True)
+class RelayConfig:
+    host: str
+    port: int = 25
+    tls: str = "none"  # none, starttls, smtps
+    user: str = ""
+    password: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class ImapConfig:
+    host: str = ""
+    port: int = 143
+    tls: str = "imaps"  # imaps, starttls, none
+    user: str = ""
+    password: str = field(default="", repr=False)
+    folder: str = "INBOX"
+    after: str = "move"  # move, flag
+    processed_folder: str = "privbot/processed"
+    quarantine_folder: str = "privbot/quarantine"
+    batch_size: int = 100
+    poll_interval: float = 60.0
+    idle_timeout: float = 25 * 60.0
+
+
+@dataclass(frozen=True)
+class Config:
+    home: Path
+    database_url: str
+    addresses: tuple[str, ...]  # mailbox addresses privbot answers for, lower-case
+    from_address: str
+    company: dict[str, Any]
+    intents_dir: Path
+    replies_dir: Path
+    policy_file: Path
+    reference_prefix: str = "DS"
+    intake_host: str = "127.0.0.1"
+    intake_port: int = 8025
+    max_message_bytes: int = 25 * 1024 * 1024
+    relay: RelayConfig | None = None
+    receipt_enabled: bool = True
+    receipt_daily_cap: int = 3
+    eves_are_holidays: bool = True
+    pause_clock: bool = False
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    imap: ImapConfig = field(default_factory=ImapConfig)
+    extra: dict[str, Any] = field(default_factory=dict)  # sections no module reads yet
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.home / "outbox"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("%s: %s" % (path, exc)) from exc
+    except OSError as exc:
+        raise ConfigError("%s: cannot read (%s)" % (path, exc.strerror)) from exc
+
+
+def _secret(section: dict[str, Any], env: dict[str, str], prefix: str) -> str:
+    if env.get(prefix + "_PASSWORD"):
+        return env[prefix + "_PASSWORD"]
+    path = env.get(prefix + "_PASSWORD_FILE") or section.get("password_file", "")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError("password file %s: %s" % (path, exc.strerror)) from exc
+    return str(section.get("password", ""))
+
+
+def _imap(section: dict[str, Any], env: dict[str, str]) -> ImapConfig:
+    values: dict[str, Any] = {k: v for k, v in section.items() if k in ImapConfig.__dataclass_fields__}
+    for name in ("host", "port", "tls", "user", "folder"):
+        if env.get("PRIVBOT_IMAP_" + name.upper()):
+            values[name] = env["PRIVBOT_IMAP_" + name.upper()]
+    values["port"] = int(values.get("port", 993 if values.get("tls", "imaps") == "imaps" else 143))
+    values["password"] = _secret(section, env, "PRIVBOT_IMAP")
+    if values.get("tls", "imaps") not in ("imaps", "starttls", "none"):
+        raise ConfigError("imap.tls must be imaps, starttls or none")
+    return ImapConfig(**values)
+
+
+def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
+    env = dict(os.environ if env is None else env)
+    home = Path(env.get("PRIVBOT_HOME", "privbot-data")).resolve()
+    cfg_path = env.get("PRIVBOT_CONFIG")
+    raw = _read_toml(Path(cfg_path)) if cfg_path else {}
+    base = Path(cfg_path).resolve().parent if cfg_path else Path.cwd()
+    main = raw.get("privbot", {})
+
+    def path_of(key: str, default: str) -> Path:
+        value = main.get(key)
+        return (base / value).resolve() if value else data_path(default)
+
+    company_file = path_of("company_file", "company.toml")
+    company = _read_toml(company_file)
+    company_email = str(company.get("contact", {}).get("email") or company.get("email") or "")
+    addresses = tuple(a.lower() for a in main.get("addresses", [company_email]) if a)
+    if not addresses:
+        raise ConfigError("no mailbox address: set privbot.addresses or the company's email")
+    intake, receipt, deadline, web = (raw.get(k, {}) for k in ("intake", "receipt", "deadline", "web"))
+    relay_section = raw.get("relay", {})
+    relay_host = env.get("PRIVBOT_RELAY_HOST") or relay_section.get("host", "")
+    relay = None
+    if relay_host:
+        relay = RelayConfig(
+            host=relay_host,
+            port=int(env.get("PRIVBOT_RELAY_PORT") or relay_section.get("port", 25)),
+            tls=relay_section.get("tls", "none"),
+            user=relay_section.get("user", ""),
+            password=_secret(relay_section, env, "PRIVBOT_RELAY"),
+        )
+    known = {"privbot", "intake", "relay", "receipt", "deadline", "web", "imap"}
+    values: dict[str, Any] = dict(
+        home=home,
+        database_url=env.get("PRIVBOT_DATABASE_URL") or main.get("database_url") or "sqlite:///%s" % (home / "privbot.db"),
+        addresses=addresses,
+        from_address=str(main.get("from_address", addresses[0])).lower(),
+        company=company,
+        intents_dir=path_of("intents_dir", "intents"),
+        replies_dir=path_of("replies_dir", "replies"),
+        policy_file=path_of("policy_file", "policy/integritetspolicy.txt"),
+        reference_prefix=main.get("reference_prefix", "DS"),
+        intake_host=intake.get("host", "127.0.0.1"),
+        intake_port=int(intake.get("port", 8025)),
+        max_message_bytes=int(intake.get("max_message_bytes", 25 * 1024 * 1024)),
+        relay=relay,
+        receipt_enabled=bool(receipt.get("enabled", True)),
+        receipt_daily_cap=int(receipt.get("daily_cap_per_sender", 3)),
+        eves_are_holidays=bool(deadline.get("eves_are_holidays", True)),
+        pause_clock=bool(deadline.get("pause_clock", False)),
+        web_host=web.get("host", "127.0.0.1"),
+        web_port=int(web.get("port", 8000)),
+        imap=_imap(raw.get("imap", {}), env),
+        extra={k: v for k, v in raw.items() if k not in known},
+    )
+    values.update(overrides)
+    return Config(**values)

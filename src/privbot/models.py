@@ -1,0 +1,162 @@
+"""Every database table, nothing else.
+
+Times are stored as naive UTC (`utcnow()`), dates as calendar dates in Swedish time. Statuses
+are `StrEnum`s whose values are the strings of DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class SpoolState(StrEnum):
+    pending = "pending"  # stored, not yet processed
+    done = "done"  # became a case or a thread entry
+    screened = "screened"  # auto-reply, bounce, spam, list mail: recorded, no case
+    quarantined = "quarantined"  # could not be understood; kept for staff
+
+
+class Status(StrEnum):
+    new = "new"
+    awaiting_identity = "awaiting_identity"
+    in_progress = "in_progress"
+    awaiting_requester = "awaiting_requester"
+    draft_ready = "draft_ready"
+    approved = "approved"
+    sent = "sent"
+    closed = "closed"
+
+
+class Outcome(StrEnum):
+    fulfilled = "fulfilled"
+    denied = "denied"
+    withdrawn = "withdrawn"
+    duplicate = "duplicate"
+
+
+class DraftStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+    superseded = "superseded"
+
+
+class OutStatus(StrEnum):
+    queued = "queued"
+    sending = "sending"  # handed to the transport; if found so after a crash, staff decide
+    sent = "sent"
+    failed = "failed"  # retrying with backoff
+    uncertain = "uncertain"  # interrupted mid-send: never repeated blindly
+
+
+class SpoolEntry(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("message_id", "content_hash"),)
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(index=True, max_length=998)
+    content_hash: str = Field(max_length=64)
+    source: str = Field(max_length=16)  # smtp, imap, file, chat
+    source_ref: str = Field(default="", max_length=200)  # e.g. imap folder/uidvalidity/uid
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    size: int = 0
+    received_at: datetime = Field(default_factory=utcnow, index=True)
+    state: SpoolState = Field(default=SpoolState.pending, index=True)
+    stage: str = Field(default="", max_length=32)  # where processing stopped, for quarantine
+    reason: str = Field(default="", max_length=500)  # why screened or quarantined (no content)
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    processed_at: datetime | None = None
+
+
+class Case(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, index=True, max_length=20)
+    status: Status = Field(default=Status.new, index=True)
+    outcome: Outcome | None = None
+    outcome_reason: str = Field(default="", max_length=200)
+    intents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    language: str = Field(default="sv", max_length=8)
+    channel: str = Field(default="email", max_length=16)
+    requester_email: str = Field(default="", index=True, max_length=320)
+    requester_name: str = Field(default="", max_length=200)
+    received_at: datetime = Field(default_factory=utcnow, index=True)
+    due: date = Field(index=True)
+    extended_due: date | None = None
+    extension_reason: str = ""
+    identity_verified: bool = False
+    verified_how: str = Field(default="", max_length=200)
+    needs_review: bool = False
+    confidence: float = 0.0
+    assignee: str = Field(default="", max_length=100)
+    duplicate_of: int | None = Field(default=None, foreign_key="case.id")
+    closed_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Message(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    spool_id: int | None = Field(default=None, foreign_key="spoolentry.id")
+    direction: str = Field(default="in", max_length=4)  # in, out
+    message_id: str = Field(index=True, max_length=998)
+    subject: str = Field(default="", max_length=2000)
+    from_addr: str = Field(default="", max_length=320)
+    from_name: str = Field(default="", max_length=200)
+    to_addr: str = Field(default="", max_length=320)
+    at: datetime = Field(default_factory=utcnow)
+    text: str = ""
+    html: str = ""
+    attachments: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    classification: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Draft(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    template: str = Field(default="reply", max_length=40)
+    language: str = Field(default="sv", max_length=8)
+    subject: str = Field(default="", max_length=998)
+    body: str = ""
+    status: DraftStatus = Field(default=DraftStatus.pending, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    edited_by: str = Field(default="", max_length=100)
+    decided_by: str = Field(default="", max_length=100)
+    decided_at: datetime | None = None
+    reject_reason: str = ""
+
+
+class OutgoingMail(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    draft_id: int | None = Field(default=None, foreign_key="draft.id")
+    message_id: str = Field(index=True, max_length=998)
+    to_addr: str = Field(max_length=320, index=True)
+    automatic: bool = False  # receipts and notices: Auto-Submitted: auto-replied
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    status: OutStatus = Field(default=OutStatus.queued, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    last_error: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    sent_at: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(default="privbot", max_length=100)
+    action: str = Field(max_length=64, index=True)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ReferenceCounter(SQLModel, table=True):
+    year: int = Field(primary_key=True)
+    last: int = 0

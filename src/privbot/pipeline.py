@@ -1,0 +1,113 @@
+"""Every stage, in order: spool → parse → screen → thread → classify → case → draft.
+
+`process` takes one spooled message through the stages inside the caller's transaction; `run`
+claims pending spool entries and processes each in its own transaction, quarantining an entry
+whose processing raises (with the stage and the exception class) and going on with the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from privbot.cases.store import add_message, audit, make_draft, open_case
+from privbot.classify.intents import IntentSet, load_intents
+from privbot.classify.match import classify
+from privbot.classify.result import Kind
+from privbot.config import Config
+from privbot.db import claimable, session_scope
+from privbot.errors import ParseError
+from privbot.mail.parse import parse
+from privbot.mail.prepare import prepare
+from privbot.mail.receipt import queue_receipt
+from privbot.mail.thread import find_case
+from privbot.models import SpoolEntry, SpoolState, Status, utcnow
+from privbot.replies import Replies
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Context:
+    config: Config
+    intents: IntentSet
+    replies: Replies
+
+    @classmethod
+    def load(cls, config: Config) -> "Context":
+        """Load and validate the data files; a bad one raises ConfigError naming it."""
+        return cls(config, load_intents(config.intents_dir), Replies.load(config.replies_dir))
+
+
+class Result(StrEnum):
+    opened = "opened"
+    threaded = "threaded"
+    screened = "screened"
+    quarantined = "quarantined"
+
+
+def _finish(entry: SpoolEntry, state: SpoolState, stage: str = "", reason: str = "", case_id: int | None = None) -> None:
+    entry.state = state
+    entry.stage = stage
+    entry.reason = reason[:500]
+    entry.case_id = case_id
+    entry.processed_at = utcnow()
+
+
+def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
+    try:
+        mail = parse(entry.raw)
+    except ParseError as exc:
+        _finish(entry, SpoolState.quarantined, "parse", str(exc))
+        return Result.quarantined
+    result = classify(mail, ctx.intents, ctx.config.addresses)
+    if result.kind is not Kind.human:
+        _finish(entry, SpoolState.screened, "screen", "%s: %s" % (result.kind.value, "; ".join(result.reasons)))
+        return Result.screened
+    received = entry.received_at
+    case = find_case(session, mail)
+    if case is not None:
+        add_message(session, case, mail, entry.id, result, received)
+        if case.status in (Status.sent, Status.closed, Status.awaiting_requester, Status.approved):
+            case.status = Status.in_progress
+        case.updated_at = utcnow()
+        session.add(case)
+        audit(session, case, "message_threaded", spool=entry.id)
+        _finish(entry, SpoolState.done, case_id=case.id)
+        log.info("spool %s threaded into %s", entry.id, case.reference)
+        return Result.threaded
+    prepared = prepare(mail)  # a contact form or a staff forward names the real requester
+    requester = (prepared.requester_addr or mail.from_addr, prepared.requester_name or mail.from_name)
+    case = open_case(session, ctx.config, requester[0], requester[1], result, received)
+    add_message(session, case, mail, entry.id, result, received)
+    make_draft(session, case, ctx.config, ctx.replies)
+    queue_receipt(session, ctx.config, ctx.replies, case, mail.subject, mail.message_id)
+    _finish(entry, SpoolState.done, case_id=case.id)
+    return Result.opened
+
+
+def run(engine: Engine, ctx: Context, limit: int = 1000) -> dict[str, int]:
+    """Process pending spool entries; returns counts per result."""
+    counts: dict[str, int] = {}
+    for _ in range(limit):
+        with session_scope(engine) as session:
+            query = select(SpoolEntry).where(SpoolEntry.state == SpoolState.pending).order_by(col(SpoolEntry.id)).limit(1)
+            entry = session.exec(claimable(session, query)).first()
+            if entry is None:
+                break
+            entry_id = entry.id
+            try:
+                with session.begin_nested():
+                    outcome = process(session, entry, ctx)
+            except Exception as exc:  # quarantine the entry, keep the loop going
+                log.error("spool %s failed in processing (%s)", entry_id, type(exc).__name__)
+                log.debug("processing failure of spool %s", entry_id, exc_info=True)
+                _finish(entry, SpoolState.quarantined, "process", "internal error: %s" % type(exc).__name__)
+                outcome = Result.quarantined
+            session.add(entry)
+        counts[outcome.value] = counts.get(outcome.value, 0) + 1
+    return counts

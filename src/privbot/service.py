@@ -1,0 +1,89 @@
+"""`privbot serve`: SMTP intake, the pipeline worker, the sender and the web app in one process.
+
+The worker wakes when intake spools a message and on a timer, processes pending spool entries
+and delivers the outbox. Periodic jobs other modules add (IMAP polling, reminders, retention)
+register themselves here as `(interval, function)` pairs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+import uvicorn
+
+from privbot.config import Config
+from privbot.db import make_engine
+from privbot.mail.send import deliver_due, recover_interrupted
+from privbot.mail.smtp import Intake
+from privbot.pipeline import Context, run
+
+log = logging.getLogger(__name__)
+
+
+class Service:
+    def __init__(self, config: Config, smtp_port: int | None = None, web_port: int | None = None, interval: float = 5.0) -> None:
+        self.config = config
+        self.engine = make_engine(config.database_url)
+        self.ctx = Context.load(config)
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self.interval = interval
+        self.intake = Intake(self.engine, config, port=smtp_port, on_spooled=self.wake.set)
+        self.web_port = config.web_port if web_port is None else web_port
+        self.jobs: list[tuple[float, Callable[[], object]]] = []
+        self._threads: list[threading.Thread] = []
+
+    def work_once(self) -> None:
+        counts = run(self.engine, self.ctx)
+        if counts:
+            log.info("pipeline: %s", counts)
+        deliver_due(self.engine, self.config)
+
+    def _worker(self) -> None:
+        while not self.stopping.is_set():
+            self.wake.wait(self.interval)
+            self.wake.clear()
+            try:
+                self.work_once()
+            except Exception as exc:  # keep serving; the entry-level errors are already recorded
+                log.error("worker cycle failed (%s)", type(exc).__name__)
+                log.debug("worker failure", exc_info=True)
+
+    def _job(self, interval: float, fn: Callable[[], object]) -> None:
+        while not self.stopping.wait(interval):
+            try:
+                fn()
+            except Exception as exc:
+                log.error("periodic job %s failed (%s)", getattr(fn, "__name__", fn), type(exc).__name__)
+
+    def start(self) -> None:
+        recovered = recover_interrupted(self.engine)
+        if recovered:
+            log.warning("%d interrupted send(s) marked uncertain for staff", recovered)
+        self.intake.start()
+        log.info("smtp intake on %s:%d for %s", self.config.intake_host, self.intake.port, len(self.config.addresses))
+        targets: list[Callable[[], None]] = [self._worker] + [lambda i=i, f=f: self._job(i, f) for i, f in self.jobs]
+        for target in targets:
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self.wake.set()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()
+        self.intake.stop()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def run_forever(self) -> None:
+        from privbot.web.app import create_app
+
+        self.start()
+        try:
+            log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
+            uvicorn.run(create_app(self.config, self.engine), host=self.config.web_host, port=self.web_port, log_level="warning")
+        finally:
+            self.stop()

@@ -1,0 +1,208 @@
+"""Whole messages end to end through the real SMTP intake, the pipeline and the outbox."""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import time
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from privbot.cases import store
+from privbot.config import Config
+from privbot.db import session_scope
+from privbot.mail.send import deliver_due, outbox_files
+from privbot.mail.spool import spool
+from privbot.models import Case, OutgoingMail, SpoolEntry, SpoolState, Status
+from privbot.pipeline import Context, run
+from privbot.service import Service
+from tests.conftest import DATA, free_port
+
+ERASURE_SV = """\
+Hej,
+
+jag vill att ni tar bort allt ni har sparat om mig. Jag har inget konto hos er
+längre och vill inte finnas kvar i era system.
+
+Tack på förhand
+Lena Ström
+"""
+
+
+def mail(sender: str, subject: str, body: str, message_id: str, **headers: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "Dataskydd <DataSkydd@IT-team.se>"
+    msg["Subject"] = subject
+    msg["Message-ID"] = message_id
+    msg["Date"] = "Thu, 26 Nov 2026 10:00:00 +0100"
+    for name, value in headers.items():
+        msg[name.replace("_", "-")] = value
+    msg.set_content(body)
+    return msg
+
+
+@pytest.fixture
+def service(config: Config) -> Service:
+    svc = Service(config, smtp_port=free_port(), interval=0.2)
+    svc.start()
+    yield svc
+    svc.stop()
+
+
+def wait_for(engine: Engine, predicate, timeout: float = 15.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with Session(engine) as session:
+            value = predicate(session)
+            if value:
+                return value
+        time.sleep(0.1)
+    raise AssertionError("condition not met within %.0f s" % timeout)
+
+
+def send(port: int, msg: EmailMessage | bytes, to: str = "dataskydd@it-team.se") -> None:
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        if isinstance(msg, bytes):
+            smtp.sendmail("sender@example.se", [to], msg)
+        else:
+            smtp.send_message(msg, to_addrs=[to])
+
+
+def cases(session: Session) -> list[Case]:
+    return list(session.exec(select(Case)).all())
+
+
+def test_swedish_erasure_round_trip(service: Service, config: Config) -> None:
+    engine, port = service.engine, service.intake.port
+    first = mail("Lena Ström <lena.strom@example.se>", "Radera mig", ERASURE_SV, "<req-1@example.se>")
+    send(port, first)
+    case = wait_for(engine, lambda s: next((c for c in cases(s) if c.status == Status.draft_ready), None))
+    assert case.intents[0] == "erasure" and case.language == "sv"
+    assert case.requester_email == "lena.strom@example.se"
+
+    with session_scope(engine) as session:
+        draft = store.current_draft(session, session.get(Case, case.id))
+        assert draft is not None
+        assert case.reference in draft.subject
+        assert case.reference in draft.body
+        assert str(case.due.day) in draft.body and "bokföring" in draft.body.lower()
+
+    # The automatic receipt went out at once, marked as automatic.
+    receipt = message_from_bytes(wait_for(engine, lambda s: outbox_files(config))[0].read_bytes(), policy=policy.default)
+    assert receipt["Auto-Submitted"] == "auto-replied" and receipt["Precedence"] == "bulk"
+    assert receipt["X-Auto-Response-Suppress"] == "All" and receipt["In-Reply-To"] == "<req-1@example.se>"
+    assert case.reference in receipt["Subject"]
+
+    # Approval puts an ordinary, threaded reply in the outbox.
+    with session_scope(engine) as session:
+        store.approve(session, config, session.get(Case, case.id), "anna")
+    deliver_due(engine, config)
+    files = outbox_files(config)
+    assert len(files) == 2
+    reply = message_from_bytes(files[-1].read_bytes(), policy=policy.default)
+    assert reply["In-Reply-To"] == "<req-1@example.se>" and "<req-1@example.se>" in reply["References"]
+    assert reply["Auto-Submitted"] is None and case.reference in reply["Subject"]
+    assert reply["To"].addresses[0].addr_spec == "lena.strom@example.se"
+    with Session(engine) as session:
+        assert session.get(Case, case.id).status == Status.sent
+
+    # The requester's answer to the reply joins the same case.
+    answer = mail("lena.strom@example.se", "SV: " + str(reply["Subject"]), "Tack, det går bra.", "<req-2@example.se>",
+                  In_Reply_To=str(reply["Message-ID"]), References=str(reply["Message-ID"]))
+    send(port, answer)
+    wait_for(engine, lambda s: s.exec(select(SpoolEntry).where(SpoolEntry.message_id == "<req-2@example.se>", SpoolEntry.state == SpoolState.done)).first())
+    with Session(engine) as session:
+        assert len(cases(session)) == 1
+        assert len(store.thread_messages(session, session.get(Case, case.id))) == 3  # in, out, in
+        assert session.get(Case, case.id).status == Status.in_progress
+
+
+def test_out_of_office_opens_no_case_and_gets_no_answer(service: Service, config: Config) -> None:
+    ooo = mail("olof@example.se", "Frånvaro: Radera mig", "Jag är tjänstledig till 1 december och läser inte e-post.",
+               "<ooo-1@example.se>", Auto_Submitted="auto-replied")
+    send(service.intake.port, ooo)
+    entry = wait_for(service.engine, lambda s: s.exec(select(SpoolEntry).where(SpoolEntry.state == SpoolState.screened)).first())
+    assert entry.reason.startswith("auto_reply")
+    with Session(service.engine) as session:
+        assert cases(session) == []
+        assert session.exec(select(func.count()).select_from(OutgoingMail)).one() == 0
+
+
+def test_duplicate_delivery_is_one_case(service: Service) -> None:
+    msg = mail("Lena <lena@example.se>", "Radera", ERASURE_SV, "<dup-1@example.se>")
+    send(service.intake.port, msg)
+    raw = msg.as_bytes()
+    send(service.intake.port, b"Received: from relay2.example.se by mx.example.se; Thu, 26 Nov 2026 10:01:00 +0100\r\n" + raw)
+    wait_for(service.engine, lambda s: cases(s))
+    time.sleep(0.5)
+    with Session(service.engine) as session:
+        assert len(cases(session)) == 1
+        assert session.exec(select(func.count()).select_from(SpoolEntry)).one() == 1
+
+
+def test_broken_message_lands_in_quarantine(service: Service) -> None:
+    send(service.intake.port, (DATA / "malformed" / "m021.eml").read_bytes())
+    entry = wait_for(service.engine, lambda s: s.exec(select(SpoolEntry).where(SpoolEntry.state == SpoolState.quarantined)).first())
+    assert entry.stage == "parse" and "sender" in entry.reason
+    assert entry.raw  # kept for staff
+
+
+def test_every_malformed_message_ends_as_case_screened_or_quarantined(engine: Engine, ctx: Context) -> None:
+    manifest = [json.loads(line) for line in (DATA / "malformed" / "manifest.jsonl").read_text().splitlines() if line.strip()]
+    with session_scope(engine) as session:
+        for item in manifest:
+            spool(session, (DATA / "malformed" / item["file"]).read_bytes(), "file", item["file"])
+    run(engine, ctx)
+    expected = {"case": SpoolState.done, "no_case": SpoolState.screened, "quarantine": SpoolState.quarantined}
+    with Session(engine) as session:
+        states = {e.source_ref: e.state for e in session.exec(select(SpoolEntry)).all()}
+    wrong = {item["file"]: states[item["file"]] for item in manifest if states[item["file"]] != expected[item["expect"]]}
+    assert wrong == {}
+    assert len(states) == len(manifest)
+
+
+def test_logs_hold_no_addresses(engine: Engine, ctx: Context, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    with session_scope(engine) as session:
+        for path in sorted((DATA / "malformed").glob("m0[0-3]*.eml")):
+            spool(session, path.read_bytes(), "file", path.name)
+    run(engine, ctx)
+    assert "@example" not in caplog.text
+
+
+def test_english_request_gets_english_draft(engine: Engine, ctx: Context, config: Config) -> None:
+    msg = mail("Tom <tom@example.org>", "My data", "Hello,\n\nplease send me a copy of all personal data you hold about me.\n\nRegards,\nTom", "<en-1@example.org>")
+    with session_scope(engine) as session:
+        spool(session, msg.as_bytes(), "file")
+    run(engine, ctx)
+    with Session(engine) as session:
+        (case,) = cases(session)
+        draft = store.current_draft(session, case)
+        assert case.language == "en" and case.intents[0] == "access"
+        assert draft is not None and case.reference in draft.body and "personal data" in draft.body
+
+
+def test_cli_ingest_and_json_listing(tmp_path: Path, home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PRIVBOT_HOME": str(home)}
+    exe = [sys.executable, "-m", "privbot"]
+    examples = Path(__file__).parents[1] / "examples"
+    done = subprocess.run([*exe, "ingest", str(examples)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(subprocess.run([*exe, "cases", "--json"], env=env, capture_output=True, text=True, check=True).stdout)
+    assert {"reference", "status", "intents", "language", "requester", "received", "due"} <= set(listed[0])
+    assert len(listed) == 4  # the out-of-office example opens no case
+    ref = listed[0]["reference"]
+    shown = json.loads(subprocess.run([*exe, "case", "show", ref, "--json"], env=env, capture_output=True, text=True, check=True).stdout)
+    assert shown["draft"]["subject"] and shown["messages"]
+    bad = subprocess.run([*exe, "case", "show", "DS-1999-0001"], env=env, capture_output=True, text=True)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "DS-1999-0001" in bad.stderr
