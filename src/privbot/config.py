@@ -74,6 +74,7 @@ class Config:
     receipt_daily_cap: int = 3
     eves_are_holidays: bool = True
     pause_clock: bool = False
+    four_eyes: bool = False  # the approver may not be the draft's last editor
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     imap: ImapConfig = field(default_factory=ImapConfig)
@@ -148,7 +149,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
             user=relay_section.get("user", ""),
             password=_secret(relay_section, env, "PRIVBOT_RELAY"),
         )
-    known = {"privbot", "intake", "relay", "receipt", "deadline", "web", "imap"}
+    known = {"privbot", "intake", "relay", "receipt", "deadline", "web", "imap", "review"}
     values: dict[str, Any] = dict(
         home=home,
         database_url=env.get("PRIVBOT_DATABASE_URL") or main.get("database_url") or "sqlite:///%s" % (home / "privbot.db"),
@@ -167,6 +168,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         receipt_daily_cap=int(receipt.get("daily_cap_per_sender", 3)),
         eves_are_holidays=bool(deadline.get("eves_are_holidays", True)),
         pause_clock=bool(deadline.get("pause_clock", False)),
+        four_eyes=bool(raw.get("review", {}).get("four_eyes", False)),
         web_host=web.get("host", "127.0.0.1"),
         web_port=int(web.get("port", 8000)),
         imap=_imap(raw.get("imap", {}), env),

@@ -150,6 +150,9 @@ def approve(session: Session, config: Config, case: Case, actor: str, text: str 
     draft = current_draft(session, case)
     if draft is None:
         raise StateError("%s has no draft waiting for approval" % case.reference)
+    editor = actor if text is not None and text != draft.body else draft.edited_by
+    if config.four_eyes and editor == actor:
+        raise StateError("four-eyes rule: %s edited this draft last, so someone else must approve it" % actor)
     if text is not None and text != draft.body:
         draft.body = text
         draft.edited_by = actor
