@@ -714,3 +714,15 @@ def test_company_toml_has_the_reference_facts(company: dict) -> None:
     assert set(company["categories"]) == set(company["groups"]) == set(company["purposes"])
     for group in company["groups"]:
         assert len(company["categories"][group]["sv"]) == len(company["categories"][group]["en"])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_clarification_request_with_and_without_question(
+    replies: Replies, company: dict, language: str
+) -> None:
+    asked = replies.render(
+        "clarification_request", language, context(company, question="Vilket år?")
+    )
+    assert "Vilket år?" in asked.body and STAFF_NOTE[language] not in asked.body
+    blank = replies.render("clarification_request", language, context(company))
+    assert STAFF_NOTE[language] in blank.body
