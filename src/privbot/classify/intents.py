@@ -59,6 +59,7 @@ class IntentDef:
     name: str
     description: str
     rank: int  # breaks ties for the main intent: lower wins
+    yields_to: dict[str, float] = field(default_factory=dict)  # intent -> score needed beside it
 
 
 @dataclass
@@ -134,13 +135,21 @@ def _weight(value: object, where: str) -> tuple[float, bool]:
 
 def _load_intent(path: Path, data: dict[str, object]) -> tuple[IntentDef, list[Phrase], list[Pattern]]:
     name = path.stem
-    allowed = {"description", "rank", "phrases", "patterns"}
+    allowed = {"description", "rank", "phrases", "patterns", "yields_to"}
     if unknown := set(data) - allowed:
         raise ConfigError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
     description = data.get("description", "")
     rank = data.get("rank", 50)
     if not isinstance(description, str) or not isinstance(rank, int) or isinstance(rank, bool):
         raise ConfigError(f"{path}: description must be a string and rank an integer")
+    yields = data.get("yields_to", {})
+    if not isinstance(yields, dict):
+        raise ConfigError(f"{path}: [yields_to] must be a table of intent = score")
+    yields_to: dict[str, float] = {}
+    for other, need in yields.items():
+        if other not in Intent.__members__:
+            raise ConfigError(f"{path}: yields_to {other!r} is not an intent")
+        yields_to[other], _ = _weight(need, f"{path}: yields_to {other!r}")
     phrases: list[Phrase] = []
     table = data.get("phrases", {})
     if not isinstance(table, dict):
@@ -169,7 +178,7 @@ def _load_intent(path: Path, data: dict[str, object]) -> tuple[IntentDef, list[P
         except re.error as exc:
             raise ConfigError(f"{where}: bad regular expression: {exc}") from None
         patterns.append(Pattern(name, source, regex, weight))
-    return IntentDef(name, description, rank), phrases, patterns
+    return IntentDef(name, description, rank, yields_to), phrases, patterns
 
 
 def _read(path: Path) -> dict[str, object]:

@@ -33,9 +33,13 @@ SUBJECT_FACTOR = 0.6
 REPLY_SUBJECT_FACTOR = 0.25  # "Re: Begäran om radering" says what the thread was about, not this mail
 FUZZY_FACTOR = 0.85
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
+NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
 _REPLY_SUBJECT = re.compile(r"^\s*(?:(?:re|sv|aw|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _CONDITIONAL = frozenset({"om", "if", "ifall", "whether", "huruvida", "when", "nar"})
+_PRACTICE_EN = frozenset({"do", "does", "did", "are", "is", "was", "were", "have", "has"})
+_REQUEST_VERBS = frozenset({"kan", "kunde", "skulle", "vill", "far", "ska", "snalla", "vanligen", "radera",
+                            "ta", "ändra", "andra", "rata", "skicka", "sluta", "hjalp", "hjalper", "behover"})
 
 Form = tuple[str, str, str, bool]  # folded word, Swedish stem, English stem, fuzzy
 
@@ -61,8 +65,8 @@ def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
             tail = word[i:]
             if tail in known or stems(tail)[0] in known:
                 forms.append((tail, *stems(tail), False))
-                head = word[:i].rstrip("s") if len(word[:i]) > 4 else word[:i]
-                if head in known or stems(head)[0] in known:
+                head = word[:i].rstrip("s") if len(word[:i]) > 5 else word[:i]
+                if len(head) >= 5 and (head in known or stems(head)[0] in known):
                     forms.append((head, *stems(head), False))
                 break
         if len(forms) == 1:
@@ -120,26 +124,36 @@ def _negated(hit: _Hit, tokens: tuple[Token, ...]) -> bool:
 
 
 def _hypothetical(hit: _Hit, norm: Normalised) -> bool:
-    """Inside a conditional question: "om jag avregistrerar mig, försvinner då ...?"."""
+    """A question about a right rather than its use: "om jag avregistrerar mig, ...?",
+    "Raderar ni uppgifter automatiskt?", "Do you delete data after ...?"."""
     tokens = norm.tokens
     sentence = tokens[hit.start].sentence
     k = hit.start
     while k > 0 and tokens[k - 1].sentence == sentence:
         k -= 1
-    if not any(t.word in _CONDITIONAL for t in tokens[k:hit.start + 1]):
-        return False
     end = hit.end
     while end + 1 < len(tokens) and tokens[end + 1].sentence == sentence:
         end += 1
-    return "?" in norm.text[tokens[end].end:tokens[end].end + 3]
+    if "?" not in norm.text[tokens[end].end:tokens[end].end + 3]:
+        return False
+    if any(t.word in _CONDITIONAL for t in tokens[k:hit.start + 1]):
+        return True
+    first, second = tokens[k].word, (tokens[k + 1].word if k + 1 < len(tokens) else "")
+    if first in _PRACTICE_EN and second in ("you", "ni", "my", "the", "data", "it", "this"):
+        return True
+    return second in ("ni", "du") and first not in _REQUEST_VERBS
 
 
 def find(text: str, intents: IntentSet) -> list[tuple[_Hit, Normalised, float]]:
-    """Every phrase match in `text` that counts, with its weight multiplier."""
+    """Phrase matches in `text` with their weight multiplier (negative: explicitly negated).
+
+    For each intent, overlapping matches count once (the heaviest), so "rätta" inside
+    "rätta adressen" adds nothing more.
+    """
     norm = normalise(text)
     tokens = norm.tokens[:MAX_TOKENS]
     forms = [_forms(t.word, intents) for t in tokens]
-    found: list[tuple[_Hit, Normalised, float]] = []
+    found: list[tuple[_Hit, float]] = []
     infix = intents.affix.get(("infix", ""), [])
     for i, token_forms in enumerate(forms):
         candidates: dict[int, Phrase] = {id(p): p for p in infix}
@@ -150,11 +164,23 @@ def find(text: str, intents: IntentSet) -> list[tuple[_Hit, Normalised, float]]:
                 candidates.update((id(p), p) for p in intents.affix.get(key, ()))
         for phrase in candidates.values():
             hit = _match_at(phrase, i, tokens, forms)
-            if hit is None or (phrase.negatable and _negated(hit, tokens)):
+            if hit is None:
+                continue
+            if phrase.negatable and _negated(hit, tokens):
+                found.append((hit, -NEGATED_FACTOR))
                 continue
             factor = (FUZZY_FACTOR if hit.fuzzy else 1.0) * (HYPOTHETICAL_FACTOR if _hypothetical(hit, norm) else 1.0)
-            found.append((hit, norm, factor))
-    return found
+            found.append((hit, factor))
+    found.sort(key=lambda hf: -hf[0].phrase.weight * abs(hf[1]))
+    taken: dict[str, list[tuple[int, int]]] = {}
+    kept: list[tuple[_Hit, Normalised, float]] = []
+    for hit, factor in found:
+        spans = taken.setdefault(hit.phrase.intent, [])
+        if any(a <= hit.end and hit.start <= b for a, b in spans):
+            continue
+        spans.append((hit.start, hit.end))
+        kept.append((hit, norm, factor))
+    return kept
 
 
 def _evidence(text: str, where: str, factor: float, intents: IntentSet) -> list[Evidence]:
@@ -163,9 +189,10 @@ def _evidence(text: str, where: str, factor: float, intents: IntentSet) -> list[
         tokens = norm.tokens
         a, b = tokens[hit.start].start, tokens[hit.end].end
         source = text if len(text) == len(norm.text) else norm.text
-        e = Evidence(hit.phrase.intent, hit.phrase.source, source[a:b][:120], where, hit.phrase.weight * mult * factor)
+        label = hit.phrase.source if mult > 0 else f"{hit.phrase.source} (negated)"
+        e = Evidence(hit.phrase.intent, label, source[a:b][:120], where, hit.phrase.weight * mult * factor)
         key = (e.intent, e.phrase)
-        if key not in seen or seen[key].score < e.score:
+        if key not in seen or abs(seen[key].score) < abs(e.score):
             seen[key] = e
     folded = normalise(text).text if intents.patterns else ""
     for pattern in intents.patterns:
@@ -185,6 +212,8 @@ def classify_text(subject: str, text: str, intents: IntentSet, language: str = "
         scores[e.intent] = scores.get(e.intent, 0.0) + e.score
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], intents.intents[kv[0]].rank))
     chosen = [name for name, score in ranked if score >= THRESHOLD]
+    chosen = [name for name in chosen if not any(
+        other in chosen and other != name and scores[name] < need for other, need in intents.intents[name].yields_to.items())]
     if len(chosen) > 1 and Intent.other.value in chosen and chosen[0] != Intent.other.value:
         chosen.remove(Intent.other.value)  # "other" only leads, never trails a privacy intent
     if chosen:

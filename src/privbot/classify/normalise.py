@@ -27,7 +27,15 @@ _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
 _CANNOT = re.compile(r"\bcannot\b")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # A sentence or clause ends at . ! ? ; : a line break, or a contrasting conjunction.
-_CLAUSE_BREAK = re.compile(r"[.!?;:\n]|,|\s[-–]\s")
+_CLAUSE_BREAK = re.compile(r"[.!?;:,]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
+_SENTENCE_BREAK = re.compile(r"[.!?;]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
+# Irregular Swedish verb forms the stemmer leaves apart: "tar bort" means "ta bort".
+_LEMMAS = {"tar": "ta", "tog": "ta", "tagit": "ta", "tas": "ta", "togs": "ta", "far": "fa", "fick": "fa",
+           "fatt": "fa", "har": "ha", "hade": "ha", "haft": "ha", "drar": "dra", "drog": "dra",
+           "dragit": "dra", "ger": "ge", "gav": "ge", "gett": "ge", "gar": "ga", "gick": "ga",
+           "gor": "gora", "gjorde": "gora", "gjort": "gora", "vill": "vilja", "ville": "vilja",
+           "velat": "vilja", "ska": "skola", "skall": "skola", "skulle": "skola", "sag": "se",
+           "ser": "se", "sett": "se", "stod": "sta", "star": "sta", "sa": "saga", "sade": "saga"}
 CLAUSE_WORDS = frozenset({"men", "utan", "bara", "endast", "but", "just", "only", "instead", "istallet",
                           "however", "dock", "daremot", "except", "utom", "forutom"})
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o", "ß": "ss", "’": "'", "`": "'", "´": "'"})
@@ -53,7 +61,7 @@ def stems(word: str) -> tuple[str, str]:
     if word in NEGATIONS:
         return NOT, NOT
     word = word.replace("'", "")
-    return _SV.stemWord(word), _EN.stemWord(word)
+    return _SV.stemWord(_LEMMAS.get(word, word)), _EN.stemWord(word)
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,7 @@ def normalise(text: str) -> Normalised:
         gap = folded[pos:m.start()]
         if gap and _CLAUSE_BREAK.search(gap):
             clause += 1
-            if any(c in gap for c in ".!?;\n"):
+            if _SENTENCE_BREAK.search(gap):
                 sentence += 1
         word = m.group().replace("'", "")
         if word in CLAUSE_WORDS:
