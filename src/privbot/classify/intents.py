@@ -44,6 +44,8 @@ class Phrase:
     weight: float
     negatable: bool  # False: a negation before it does not cancel it
     negative: bool  # the phrase itself contains a negation ("vill inte ha reklam")
+    needs_sv: frozenset[str] = frozenset()  # stems of its exact words: a quick test before matching
+    needs_en: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ class IntentSet:
     affix: dict[tuple[str, str], list[Phrase]] = field(default_factory=dict)  # wildcard first words
     vocabulary: dict[str, list[str]] = field(default_factory=dict)  # first letter -> folded words
     known: set[str] = field(default_factory=set)  # folded words and stems no fuzzing is needed for
-    fuzz_cache: dict[str, str] = field(default_factory=dict)
+    fuzz_cache: dict[str, tuple[tuple[str, str, str, bool], ...]] = field(default_factory=dict)  # word -> forms
+    candidate_cache: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # word -> phrases
 
     def build_index(self) -> None:
         exact: dict[tuple[str, str], list[Phrase]] = defaultdict(list)
@@ -165,7 +168,9 @@ def _load_intent(path: Path, data: dict[str, object]) -> tuple[IntentDef, list[P
                 raise ConfigError(f"{where}: no words, or a wildcard word shorter than 3 letters")
             terms = tuple(_term(w) for w in words)
             negative = any(t.sv == NOT for t in terms)
-            phrases.append(Phrase(name, source, lang, terms, weight, negatable and not negative, negative))
+            exact = [t for t in terms if t.mode == "exact"]
+            phrases.append(Phrase(name, source, lang, terms, weight, negatable and not negative, negative,
+                                  frozenset(t.sv for t in exact), frozenset(t.en for t in exact)))
     patterns: list[Pattern] = []
     ptable = data.get("patterns", {})
     if not isinstance(ptable, dict):

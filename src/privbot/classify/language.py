@@ -32,19 +32,22 @@ _MARKERS: dict[str, frozenset[str]] = {
 _SV_LETTERS = re.compile(r"[åäö]")
 _NO_LETTERS = re.compile(r"[æø]")
 MAX_CHARS = 5000
+_LOOKUP: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _MARKERS.items():
+    for _w in _words:
+        _LOOKUP[_w] = (*_LOOKUP.get(_w, ()), _lang)
+for _w in _MARKERS["sv"]:  # Swedish written without å/ä/ö
+    _plain = _w.translate(str.maketrans("åäö", "aao"))
+    if _plain not in _LOOKUP:
+        _LOOKUP[_plain] = ("sv",)
 
 
 def detect_language(text: str) -> str:
     """The language of `text`; "other" for other languages, real mixes and too little text."""
     sample = text[:MAX_CHARS].casefold()
-    words = _WORD.findall(sample)
     counts: Counter[str] = Counter()
-    for w in words:
-        for lang, markers in _MARKERS.items():
-            if w in markers:
-                counts[lang] += 1
-    folded = {w.translate(str.maketrans("åäö", "aao")) for w in _MARKERS["sv"]}
-    counts["sv"] += sum(1 for w in words if not _SV_LETTERS.search(w) and w in folded and w not in _MARKERS["sv"])
+    for w in _WORD.findall(sample):
+        counts.update(_LOOKUP.get(w, ()))
     if _NO_LETTERS.search(sample):
         counts["no"] += 2
     if not counts:

@@ -56,7 +56,7 @@ def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
     """The word itself, plus a fuzzy correction or compound parts for words the phrases lack."""
     cached = intents.fuzz_cache.get(word)
     if cached is not None:
-        return cached  # type: ignore[return-value]
+        return cached
     sv, en = stems(word)
     forms: list[Form] = [(word, sv, en, False)]
     known = intents.known
@@ -77,7 +77,24 @@ def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
     if len(intents.fuzz_cache) > 200_000:
         intents.fuzz_cache.clear()
     result = tuple(forms)
-    intents.fuzz_cache[word] = result  # type: ignore[assignment]
+    intents.fuzz_cache[word] = result
+    return result
+
+
+def _candidates(word: str, forms: tuple[Form, ...], intents: IntentSet) -> tuple[Phrase, ...]:
+    """Phrases whose first word can be this word (cached per word)."""
+    cached = intents.candidate_cache.get(word)
+    if cached is not None:
+        return cached
+    found: dict[int, Phrase] = {id(p): p for p in intents.affix.get(("infix", ""), ())}
+    for w, sv, en, _ in forms:
+        for key in (("sv", sv), ("en", en)):
+            found.update((id(p), p) for p in intents.exact.get(key, ()))
+        for key in (("prefix", w[:3]), ("suffix", w[-3:])):
+            found.update((id(p), p) for p in intents.affix.get(key, ()))
+    if len(intents.candidate_cache) > 200_000:
+        intents.candidate_cache.clear()
+    result = intents.candidate_cache[word] = tuple(found.values())
     return result
 
 
@@ -144,25 +161,28 @@ def _hypothetical(hit: _Hit, norm: Normalised) -> bool:
     return second in ("ni", "du") and first not in _REQUEST_VERBS
 
 
-def find(text: str, intents: IntentSet) -> list[tuple[_Hit, Normalised, float]]:
+def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, float]]:
     """Phrase matches in `text` with their weight multiplier (negative: explicitly negated).
 
     For each intent, overlapping matches count once (the heaviest), so "rätta" inside
     "rätta adressen" adds nothing more.
     """
-    norm = normalise(text)
     tokens = norm.tokens[:MAX_TOKENS]
     forms = [_forms(t.word, intents) for t in tokens]
+    present_sv = {f[1] for fs in forms for f in fs}
+    present_en = {f[2] for fs in forms for f in fs}
+    possible: dict[int, bool] = {}
     found: list[tuple[_Hit, float]] = []
-    infix = intents.affix.get(("infix", ""), [])
-    for i, token_forms in enumerate(forms):
-        candidates: dict[int, Phrase] = {id(p): p for p in infix}
-        for word, sv, en, _ in token_forms:
-            for key in (("sv", sv), ("en", en)):
-                candidates.update((id(p), p) for p in intents.exact.get(key, ()))
-            for key in (("prefix", word[:3]), ("suffix", word[-3:])):
-                candidates.update((id(p), p) for p in intents.affix.get(key, ()))
-        for phrase in candidates.values():
+    for i, token in enumerate(tokens):
+        candidates = _candidates(token.word, forms[i], intents)
+        for phrase in candidates:
+            key = id(phrase)
+            ok = possible.get(key)
+            if ok is None:
+                ok = possible[key] = (phrase.lang != "en" and phrase.needs_sv <= present_sv) or (
+                    phrase.lang != "sv" and phrase.needs_en <= present_en)
+            if not ok:
+                continue
             hit = _match_at(phrase, i, tokens, forms)
             if hit is None:
                 continue
@@ -185,7 +205,8 @@ def find(text: str, intents: IntentSet) -> list[tuple[_Hit, Normalised, float]]:
 
 def _evidence(text: str, where: str, factor: float, intents: IntentSet) -> list[Evidence]:
     seen: dict[tuple[str, str], Evidence] = {}
-    for hit, norm, mult in find(text, intents):
+    norm = normalise(text)
+    for hit, _, mult in find(norm, intents):
         tokens = norm.tokens
         a, b = tokens[hit.start].start, tokens[hit.end].end
         source = text if len(text) == len(norm.text) else norm.text
@@ -194,9 +215,8 @@ def _evidence(text: str, where: str, factor: float, intents: IntentSet) -> list[
         key = (e.intent, e.phrase)
         if key not in seen or abs(seen[key].score) < abs(e.score):
             seen[key] = e
-    folded = normalise(text).text if intents.patterns else ""
     for pattern in intents.patterns:
-        m = pattern.regex.search(folded)
+        m = pattern.regex.search(norm.text)
         if m:
             seen[(pattern.intent, pattern.source)] = Evidence(pattern.intent, pattern.source, m.group()[:120], where, pattern.weight * factor)
     return list(seen.values())

@@ -89,7 +89,7 @@ def normalise(text: str) -> Normalised:
     pos = 0
     for m in _WORD.finditer(folded):
         gap = folded[pos:m.start()]
-        if gap and _CLAUSE_BREAK.search(gap):
+        if gap and gap != " " and _CLAUSE_BREAK.search(gap):
             clause += 1
             if _SENTENCE_BREAK.search(gap):
                 sentence += 1

@@ -160,7 +160,7 @@ def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
                     session.add(case)
                 action = "notice_sent" if row.automatic else "reply_sent"
                 session.add(AuditEvent(case_id=case.id, action=action, detail={"outgoing": row.id}))
-        log.info("outgoing %s sent (case %s)", out.id, out.case_id)
+        log.debug("outgoing %s sent (case %s)", out.id, out.case_id)
         sent += 1
     return sent
 

@@ -56,7 +56,7 @@ def spool(session: Session, raw: bytes, source: str, source_ref: str = "") -> tu
             select(SpoolEntry).where(SpoolEntry.message_id == message_id, SpoolEntry.content_hash == digest)
         ).one()
         return existing, False
-    log.info("spooled entry %s from %s (%d bytes)", entry.id, source, len(raw))
+    log.debug("spooled entry %s from %s (%d bytes)", entry.id, source, len(raw))
     return entry, True
 
 
