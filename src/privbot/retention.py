@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlmodel import Session, col, delete, select
 
@@ -52,7 +52,8 @@ class PurgeReport:
 
 def cutoff(config: Config, now: datetime | None = None) -> datetime:
     now = now or utcnow()
-    return datetime.combine(add_months(now.date(), -config.retention_months), time()) + (now - datetime.combine(now.date(), time()))
+    day = add_months(now.date(), -config.retention_months)
+    return now.replace(year=day.year, month=day.month, day=day.day)
 
 
 def _scrub_spool(entry: SpoolEntry) -> None:

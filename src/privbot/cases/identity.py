@@ -17,7 +17,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from privbot.cases import actions
 from privbot.cases.gate import awaits_verification
@@ -76,6 +76,15 @@ def send_code(session: Session, config: Config, replies: Replies, case: Case, ki
         raise StateError("%s does not wait for identity verification" % case.reference)
     if is_robot_address(case.requester_email) or case.requester_email in config.addresses:
         audit(session, case, "identity_code_skipped", reason="robot_address")
+        return None
+    since = now - timedelta(days=1)
+    recent = session.exec(
+        select(func.count()).select_from(OutgoingMail).where(
+            OutgoingMail.to_addr == case.requester_email.lower(), OutgoingMail.automatic == True, OutgoingMail.created_at >= since  # noqa: E712
+        )
+    ).one()
+    if recent >= config.receipt_daily_cap:  # the same loop guard as receipts: staff can send it later
+        audit(session, case, "identity_code_skipped", reason="daily_cap")
         return None
     code, link = new_code(), secrets.token_urlsafe(24)
     salt = secrets.token_hex(16)
