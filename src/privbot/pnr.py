@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import personnummer
+from personnummer import personnummer as package
 
 # Digits not glued to other digits; separators may be padded by one space on each side.
 _PNR = re.compile(r"(?<!\d)((?:1[89]|20)?\d{6})[ \t\u00a0]?([-+\u2010\u2011\u2012\u2013\u2014\u2212 ]?)[ \t\u00a0]?(\d{4})(?!\d)")
@@ -56,10 +56,7 @@ def _own_check(datepart: str, tail: str, plus: bool) -> bool:
 
 def _package_check(datepart: str, tail: str, plus: bool) -> bool:
     normalised = "%s%s%s" % (datepart, "+" if plus else "-", tail)
-    try:
-        return bool(personnummer.valid(normalised))
-    except Exception:  # the package raises on odd input instead of answering False
-        return False
+    return bool(package.valid(normalised))
 
 
 def is_valid(datepart: str, tail: str, plus: bool = False) -> bool:
