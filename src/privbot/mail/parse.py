@@ -224,6 +224,19 @@ def _unsplit_multipart(payload: str) -> str:
     return "\n\n".join(found) or payload
 
 
+_TRACE = re.compile(
+    rb"^(received|return-path|delivered-to|x-original-to|x-received|arc-[a-z-]+|authentication-results|x-privbot-[a-z-]+)"
+    rb":[^\n]*\n(?:[ \t][^\n]*\n)*",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+def content_hash(raw: bytes) -> str:
+    """Hash of a message without trace headers: the same message relayed twice hashes the same."""
+    data = normalise_line_endings(raw).replace(b"\r\n", b"\n")
+    head, sep, body = data.partition(b"\n\n")
+    head = _TRACE.sub(b"", head + b"\n")
+    return hashlib.sha256(head + sep + body.rstrip()).hexdigest()  # relays differ in trailing newlines
+
 def message_id_of(raw: bytes) -> str:
     """The Message-ID of raw bytes, or a stable synthetic one from sender and content."""
     msg = email.message_from_bytes(normalise_line_endings(raw), policy=policy.compat32)
@@ -234,7 +247,8 @@ def message_id_of(raw: bytes) -> str:
 
 
 def synthetic_message_id(raw: bytes) -> str:
-    return "<%s@privbot.invalid>" % hashlib.sha256(raw).hexdigest()[:40]
+    """A stable id for a message that has none: from its sender and content, not its route."""
+    return "<%s@privbot.invalid>" % content_hash(raw)[:40]
 
 
 def parse(raw: bytes) -> ParsedMail:
