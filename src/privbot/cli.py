@@ -370,7 +370,7 @@ def register(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         _emit(counts)
         return
     for year, row in sorted(counts.items()):
-        typer.echo("%s: %d cases; intents %s; outcomes %s" % (year, row["cases"], row["intents"], row["outcomes"]))
+        typer.echo("%s: %s cases; intents %s; outcomes %s" % (year, row["cases"], row["intents"], row["outcomes"]))
 
 
 def main() -> None:

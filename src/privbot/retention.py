@@ -113,8 +113,8 @@ def purge(session: Session, config: Config, now: datetime | None = None, dry_run
         for ev in events:
             ev.detail = _scrub_detail(ev.detail)
             session.add(ev)
-        session.exec(delete(IdentityToken).where(col(IdentityToken.case_id) == case.id))  # type: ignore[call-overload]
-        session.exec(delete(CasePause).where(col(CasePause.case_id) == case.id))  # type: ignore[call-overload]
+        session.exec(delete(IdentityToken).where(col(IdentityToken.case_id) == case.id))
+        session.exec(delete(CasePause).where(col(CasePause.case_id) == case.id))
         case.requester_email = case.requester_name = case.verified_how = case.extension_reason = ""
         if case.outcome_reason not in CODED_REASONS and not case.outcome_reason.startswith(config.reference_prefix + "-"):
             case.outcome_reason = ""
@@ -140,15 +140,17 @@ def purge(session: Session, config: Config, now: datetime | None = None, dry_run
 
 def register_counts(session: Session) -> dict[str, dict[str, object]]:
     """Per year of receipt: cases, intents and outcomes counted (what retention keeps)."""
-    years: dict[str, dict[str, object]] = {}
+    cases: dict[str, int] = {}
+    purged: dict[str, int] = {}
+    intents: dict[str, dict[str, int]] = {}
+    outcomes: dict[str, dict[str, int]] = {}
     for case in session.exec(select(Case)).all():
-        row = years.setdefault(str(case.received_at.year), {"cases": 0, "intents": {}, "outcomes": {}, "purged": 0})
-        row["cases"] = int(row["cases"]) + 1  # type: ignore[call-overload]
-        row["purged"] = int(row["purged"]) + (case.purged_at is not None)  # type: ignore[call-overload]
-        intents, outcomes = row["intents"], row["outcomes"]
-        assert isinstance(intents, dict) and isinstance(outcomes, dict)
+        year = str(case.received_at.year)
+        cases[year] = cases.get(year, 0) + 1
+        purged[year] = purged.get(year, 0) + (case.purged_at is not None)
+        per_intent = intents.setdefault(year, {})
         for intent in case.intents:
-            intents[intent] = intents.get(intent, 0) + 1
+            per_intent[intent] = per_intent.get(intent, 0) + 1
         key = case.outcome.value if case.outcome else "open"
-        outcomes[key] = outcomes.get(key, 0) + 1
-    return years
+        outcomes.setdefault(year, {})[key] = outcomes.get(year, {}).get(key, 0) + 1
+    return {y: {"cases": n, "purged": purged[y], "intents": intents[y], "outcomes": outcomes[y]} for y, n in cases.items()}

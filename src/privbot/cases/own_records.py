@@ -25,21 +25,21 @@ def other_cases(session: Session, case: Case) -> list[Case]:
     """The requester's other cases, oldest first."""
     found: dict[int, Case] = {}
     if case.requester_email:
-        query = select(Case).where(func.lower(Case.requester_email) == case.requester_email.lower(), Case.id != case.id)
-        for other in session.exec(query).all():
+        by_address = select(Case).where(func.lower(Case.requester_email) == case.requester_email.lower(), Case.id != case.id)
+        for other in session.exec(by_address).all():
             found[other.id or 0] = other
     numbers = _numbers(session, case)
     if numbers:
         # Narrow by the serial digits in SQL (any written form contains them), confirm in Python.
         tails = [n[-4:] for n in numbers]
-        query = select(Message.case_id, Message.text).where(
+        by_number = select(Message).where(
             Message.case_id != case.id, Message.direction == "in", or_(*[col(Message.text).contains(t) for t in tails])
         )
-        for case_id, text in session.exec(query).all():
-            if case_id not in found and numbers & pnr.normalise(text):
-                other = session.get(Case, case_id)
-                if other is not None:
-                    found[case_id] = other
+        for message in session.exec(by_number).all():
+            if message.case_id not in found and numbers & pnr.normalise(message.text):
+                match = session.get(Case, message.case_id)
+                if match is not None:
+                    found[message.case_id] = match
     return sorted((c for c in found.values() if c.purged_at is None), key=lambda c: (c.received_at, c.id or 0))
 
 
