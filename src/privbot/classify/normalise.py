@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
+MAX_CHARS = 60_000  # text beyond this is not read (the reply parser reads 50,000)
 NOT = "~not"  # the token every negation word becomes, in phrases and in text alike
 
 _SV = snowballstemmer.stemmer("swedish")
@@ -58,6 +59,8 @@ def _expand(folded: str) -> str:
 @lru_cache(maxsize=200_000)
 def stems(word: str) -> tuple[str, str]:
     """The Swedish and English stems of a folded word (negations become `NOT`)."""
+    if len(word) > 40:
+        return word, word
     if word in NEGATIONS:
         return NOT, NOT
     word = word.replace("'", "")
@@ -83,7 +86,7 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """Fold, expand contractions and negations, tokenise, and mark clauses and sentences."""
-    folded = _expand(fold(text))
+    folded = _expand(fold(text[:MAX_CHARS]))
     tokens: list[Token] = []
     clause = sentence = 0
     pos = 0
