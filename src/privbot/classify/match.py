@@ -62,9 +62,9 @@ def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
     forms: list[Form] = [(word, sv, en, False)]
     known = intents.known
     if MAX_WORD >= len(word) >= 8 and word.isalpha():
-        for i in range(3, len(word) - 3):  # compound: the longest known tail, and its head
+        for i in range(3, len(word) - 4):  # compound: the longest known tail, and its head
             tail = word[i:]
-            if tail in known or stems(tail)[0] in known:
+            if len(tail) >= 5 and (tail in known or len(stems(tail)[0]) >= 5 and stems(tail)[0] in known):
                 forms.append((tail, *stems(tail), False))
                 head = word[:i].rstrip("s") if len(word[:i]) > 5 else word[:i]
                 if len(head) >= 5 and (head in known or stems(head)[0] in known):

@@ -32,7 +32,7 @@ _CLAUSE_BREAK = re.compile(r"[.!?;:,]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)]
 _SENTENCE_BREAK = re.compile(r"[.!?;]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
 # Irregular Swedish verb forms the stemmer leaves apart: "tar bort" means "ta bort".
 _LEMMAS = {"tar": "ta", "tog": "ta", "tagit": "ta", "tas": "ta", "togs": "ta", "far": "fa", "fick": "fa",
-           "fatt": "fa", "har": "ha", "hade": "ha", "haft": "ha", "drar": "dra", "drog": "dra",
+           "fatt": "fa", "hade": "ha", "haft": "ha", "drar": "dra", "drog": "dra",
            "dragit": "dra", "ger": "ge", "gav": "ge", "gett": "ge", "gar": "ga", "gick": "ga",
            "gor": "gora", "gjorde": "gora", "gjort": "gora", "vill": "vilja", "ville": "vilja",
            "velat": "vilja", "ska": "skola", "skall": "skola", "skulle": "skola", "sag": "se",
