@@ -183,7 +183,8 @@ def _leaf_text(part: Message) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
-    return decode_bytes(payload, part.get_param("charset") if isinstance(part.get_param("charset"), str) else None)
+    charset = part.get_param("charset")
+    return decode_bytes(payload, charset if isinstance(charset, str) else None)
 
 
 def _walk(msg: Message, depth: int = 0) -> list[Message]:
@@ -194,7 +195,7 @@ def _walk(msg: Message, depth: int = 0) -> list[Message]:
         part = stack.pop()
         payload = part.get_payload()
         if part.is_multipart() and isinstance(payload, list):
-            stack.extend(reversed(payload))
+            stack.extend(p for p in reversed(payload) if isinstance(p, Message))
         else:
             leaves.append(part)
     return leaves
@@ -266,8 +267,9 @@ def parse(raw: bytes) -> ParsedMail:
                 html = _leaf_text(part)
             continue
         if ctype.startswith("multipart/"):
-            if isinstance(part.get_payload(), str):  # m011: the boundary is never used
-                texts.append(_unsplit_multipart(part.get_payload()))
+            body = part.get_payload()
+            if isinstance(body, str):  # m011: the boundary is never used
+                texts.append(_unsplit_multipart(body))
             continue
         raw_payload = part.get_payload(decode=True)
         size = len(raw_payload) if isinstance(raw_payload, bytes) else 0
