@@ -190,7 +190,7 @@ class ChatBot:
         result = classify_text("", text, self.ctx.intents, chat.language)
         requested = [i for i in result.intents if i in REQUEST_INTENTS]
         answer = self.answerer.answer(text, chat.language)
-        asking = self.answerer.is_question(text) or "?" in text and not requested
+        asking = self.answerer.is_question(text) or "?" in text
         if requested and not (answer and (asking or answer.answer_first)):
             return self._start_request(chat, requested)
         if chat.state != "await_code":
