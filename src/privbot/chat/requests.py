@@ -152,7 +152,7 @@ def confirm(session: Session, config: Config, texts: Texts, request: ChatRequest
     if claimed.rowcount != 1:
         return None
     session.refresh(request)
-    entry, _ = spool(session, transcript_message(config, texts, request), "chat", "chat-request/%d" % request.id)
+    entry, _ = spool(session, transcript_message(config, texts, request), "chat", "chat-request/%s" % request.id)
     entry.received_at = aware(request.created_at)  # the deadline runs from the request, as the chat said
     request.spool_id = entry.id
     session.add_all([entry, request])
