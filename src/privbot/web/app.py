@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from privbot.config import Config
 from privbot.models import Case
+from privbot.web.pages import chat as chat_page
 
 
 def create_app(config: Config, engine: Engine) -> FastAPI:
@@ -31,4 +32,5 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
             rows = session.exec(select(Case).order_by(col(Case.due))).all()
             return [{"reference": c.reference, "status": c.status.value, "intents": c.intents, "due": c.due.isoformat()} for c in rows]
 
+    chat_page.install(app, config, engine)  # /chat, /api/chat, /chat/confirm/{token}
     return app
