@@ -91,7 +91,7 @@ class Config:
         return self.home / "outbox"
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -129,7 +129,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
     env = dict(os.environ if env is None else env)
     home = Path(env.get("PRIVBOT_HOME", "privbot-data")).resolve()
     cfg_path = env.get("PRIVBOT_CONFIG")
-    raw = _read_toml(Path(cfg_path)) if cfg_path else {}
+    raw = read_toml(Path(cfg_path)) if cfg_path else {}
     base = Path(cfg_path).resolve().parent if cfg_path else Path.cwd()
     main = raw.get("privbot", {})
 
@@ -138,7 +138,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         return (base / value).resolve() if value else data_path(default)
 
     company_file = path_of("company_file", "company.toml")
-    company = _read_toml(company_file)
+    company = read_toml(company_file)
     company_email = str(company.get("contact", {}).get("email") or company.get("email") or "")
     addresses = tuple(a.lower() for a in main.get("addresses", [company_email]) if a)
     if not addresses:

@@ -19,7 +19,8 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from privbot.chat.policy import Policy
-from privbot.chat.texts import LANGUAGES, Text, Texts, compile_text, read_toml
+from privbot.chat.texts import LANGUAGES, Text, Texts, compile_text
+from privbot.config import read_toml
 from privbot.errors import ConfigError
 
 _TOKEN = re.compile(r"[^\w\-]+")

@@ -7,7 +7,6 @@ Which text to say when is `bot.py`'s business.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,20 +14,11 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from privbot.config import read_toml
 from privbot.errors import ConfigError
 from privbot.replies import format_date
 
 LANGUAGES = ("sv", "en")
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("%s: %s" % (path, exc)) from exc
-    except OSError as exc:
-        raise ConfigError("%s: cannot read (%s)" % (path, exc.strerror)) from exc
 
 
 def _environment(language: str) -> jinja2.Environment:
