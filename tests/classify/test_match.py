@@ -121,11 +121,8 @@ def test_own_address_is_not_human(intents: IntentSet) -> None:
     assert result.kind is not Kind.human and result.intents == ()
 
 
-def test_classify_text_is_fast_on_long_text(intents: IntentSet) -> None:
-    import time
-
+def test_classify_text_survives_huge_text(intents: IntentSet) -> None:
+    # Speed on long text is measured in benchmarks/classify.py; here: bounded work, right answer.
     text = ("jag vill att ni raderar mina uppgifter men inte mitt konto " * 4000)[:200_000]
-    start = time.perf_counter()
-    classify_text("", text, intents)
-    classify_text("", "x" * 1_000_000, intents)
-    assert time.perf_counter() - start < 2.0
+    assert "erasure" in classify_text("", text, intents).intents
+    assert classify_text("", "x" * 1_000_000, intents).intents in ((), ("other",))
