@@ -86,7 +86,7 @@ def case_summary(case: Case) -> dict[str, Any]:
         "language": case.language,
         "channel": case.channel,
         "requester": case.requester_email,
-        "received": case.received_at.isoformat(timespec="seconds") + "Z",
+        "received": case.received_at.isoformat(timespec="seconds"),
         "due": (case.extended_due or case.due).isoformat(),
         "needs_review": case.needs_review,
         "identity_verified": case.identity_verified,
@@ -161,7 +161,7 @@ def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] =
         data = case_summary(case)
         data["messages"] = [
             {"direction": m.direction, "message_id": m.message_id, "from": m.from_addr, "to": m.to_addr, "subject": m.subject,
-             "at": m.at.isoformat(timespec="seconds") + "Z", "text": m.text, "attachments": m.attachments, "classification": m.classification}
+             "at": m.at.isoformat(timespec="seconds"), "text": m.text, "attachments": m.attachments, "classification": m.classification}
             for m in store.thread_messages(session, case)
         ]
         data["draft"] = {"id": draft.id, "subject": draft.subject, "text": draft.body, "template": draft.template} if draft else None
@@ -210,7 +210,7 @@ def quarantine(as_json: Annotated[bool, typer.Option("--json")] = False, screene
     with session_scope(engine) as session:
         rows = [
             {"spool_id": e.id, "state": e.state.value, "stage": e.stage, "reason": e.reason, "source": e.source,
-             "source_ref": e.source_ref, "size": e.size, "received": e.received_at.isoformat(timespec="seconds") + "Z"}
+             "source_ref": e.source_ref, "size": e.size, "received": e.received_at.isoformat(timespec="seconds")}
             for e in session.exec(select(SpoolEntry).where(col(SpoolEntry.state).in_(states)).order_by(col(SpoolEntry.id))).all()
         ]
     if as_json:

@@ -1,6 +1,6 @@
 """Every database table, nothing else.
 
-Times are stored as naive UTC (`utcnow()`), dates as calendar dates in Swedish time. Statuses
+Times are timezone-aware UTC (`utcnow()`; sqlmodel refuses naive ones), dates are calendar dates. Statuses
 are `StrEnum`s whose values are the strings of DESIGN.md.
 """
 
@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC)
 
 
 class SpoolState(StrEnum):

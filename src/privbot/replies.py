@@ -12,7 +12,7 @@ import re
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import jinja2
@@ -51,6 +51,10 @@ _MONTHS = {
 }  # fmt: skip
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
+
+# What a template (or a value it was given) can get wrong while rendering: turned into a
+# ConfigError naming the template line. Anything else is a bug in privbot and propagates.
+_RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, LookupError, ArithmeticError)
 
 
 @dataclass(frozen=True)
@@ -132,9 +136,13 @@ class Replies:
         """Compile every template; a syntax error, a missing template or a missing block, or an
         include of a file that does not exist, is a `ConfigError` naming the file (and line)."""
         directory = Path(directory)
-        languages = sorted(p.name for p in directory.iterdir() if p.is_dir()) if directory.is_dir() else []
+        languages = (
+            sorted(p.name for p in directory.iterdir() if p.is_dir()) if directory.is_dir() else []
+        )
         if DEFAULT_LANGUAGE not in languages:
-            raise ConfigError(f"{directory / DEFAULT_LANGUAGE}: no reply templates for {DEFAULT_LANGUAGE!r}")
+            raise ConfigError(
+                f"{directory / DEFAULT_LANGUAGE}: no reply templates for {DEFAULT_LANGUAGE!r}"
+            )
         environments = {}
         for language in languages:
             lang_dir = directory / language
@@ -182,9 +190,9 @@ class Replies:
                 ctx = template.new_context(dict(context))
                 subject = "".join(template.blocks["subject"](ctx))
                 body = "".join(template.blocks["body"](ctx))
-            except Exception:
+            except _RENDER_ERRORS:
                 env.handle_exception()  # re-raises with template lines in the traceback
-        except (jinja2.TemplateError, TypeError, ValueError, LookupError) as exc:
+        except _RENDER_ERRORS as exc:
             where = _template_location(exc, str(template.filename))
             raise ConfigError(f"{where}: {type(exc).__name__}: {exc}") from exc
         subject = _one_line(subject)

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from privbot.config import Config
 from privbot.db import claimable, session_scope
+from privbot.errors import SendError
 from privbot.mail.parse import clean_header
 from privbot.models import AuditEvent, Case, OutgoingMail, OutStatus, Status, utcnow
 
@@ -109,12 +110,22 @@ def _transmit(config: Config, out: OutgoingMail) -> None:
     else:
         smtp = smtplib.SMTP(relay.host, relay.port, timeout=60)
     with smtp:
+        smtp.ehlo()
         if relay.tls == "starttls":
             smtp.starttls(context=context)
+            smtp.ehlo()
         if relay.user:
             smtp.login(relay.user, relay.password)
-        options = ["SMTPUTF8"] if not out.raw.isascii() and smtp.has_extn("smtputf8") else []
-        smtp.sendmail(config.from_address, [out.to_addr], out.raw, mail_options=options)
+        local, _, domain = out.to_addr.rpartition("@")
+        recipient = "%s@%s" % (local, domain.encode("idna").decode("ascii"))
+        options: list[str] = []
+        if not local.isascii() or not out.raw.isascii():
+            if smtp.has_extn("smtputf8"):
+                options = ["SMTPUTF8"]
+                smtp.command_encoding = "utf-8"
+            elif not local.isascii():
+                raise SendError("the relay does not support SMTPUTF8, needed for a non-ASCII address")
+        smtp.sendmail(config.from_address, [recipient], out.raw, mail_options=options)
 
 
 def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
@@ -134,11 +145,13 @@ def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
             session.add(out)
         try:
             _transmit(config, out)
-        except (OSError, smtplib.SMTPException) as exc:
+        except Exception as exc:  # any transport failure is recorded and retried, never lost
             with session_scope(engine) as session:
                 row = session.get(OutgoingMail, out.id)
                 assert row is not None
-                permanent = isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
+                permanent = isinstance(exc, (SendError, UnicodeError)) or (
+                    isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
+                )
                 row.status = OutStatus.uncertain if permanent or row.attempts >= MAX_ATTEMPTS else OutStatus.failed
                 row.last_error = "%s %s" % (type(exc).__name__, getattr(exc, "smtp_code", ""))
                 delay = min(3600.0, 30.0 * 2 ** row.attempts) * (0.5 + random.random())
@@ -160,7 +173,7 @@ def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
                     session.add(case)
                 action = "notice_sent" if row.automatic else "reply_sent"
                 session.add(AuditEvent(case_id=case.id, action=action, detail={"outgoing": row.id}))
-        log.info("outgoing %s sent (case %s)", out.id, out.case_id)
+        log.debug("outgoing %s sent (case %s)", out.id, out.case_id)
         sent += 1
     return sent
 

@@ -30,7 +30,7 @@ def content_hash(raw: bytes) -> str:
     data = normalise_line_endings(raw).replace(b"\r\n", b"\n")
     head, sep, body = data.partition(b"\n\n")
     head = _TRACE.sub(b"", head + b"\n")
-    return hashlib.sha256(head + sep + body).hexdigest()
+    return hashlib.sha256(head + sep + body.rstrip()).hexdigest()  # relays differ in trailing newlines
 
 
 def spool(session: Session, raw: bytes, source: str, source_ref: str = "") -> tuple[SpoolEntry, bool]:
@@ -56,7 +56,7 @@ def spool(session: Session, raw: bytes, source: str, source_ref: str = "") -> tu
             select(SpoolEntry).where(SpoolEntry.message_id == message_id, SpoolEntry.content_hash == digest)
         ).one()
         return existing, False
-    log.info("spooled entry %s from %s (%d bytes)", entry.id, source, len(raw))
+    log.debug("spooled entry %s from %s (%d bytes)", entry.id, source, len(raw))
     return entry, True
 
 

@@ -1,0 +1,225 @@
+"""Load and validate the intent definitions in `intents/` and index their phrases for matching.
+
+One TOML file per intent (the file name is the intent); `_kinds.toml` holds the texts that
+mark auto-replies, bounces and spam. The schema is described in `intents/README.md`. A bad
+file raises `ConfigError` naming the file (and line where TOML gives one). Matching a
+message against the index is `classify/match.py`'s job.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from privbot.classify.normalise import NOT, phrase_words, stems
+from privbot.classify.result import Intent
+from privbot.errors import ConfigError
+from privbot.mail.screen import ScreenRules
+
+log = logging.getLogger(__name__)
+
+LANGS = ("sv", "en", "any")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of a phrase: `exact` compares stems, `prefix`/`suffix`/`infix` folded text."""
+
+    mode: str  # exact | prefix | suffix | infix
+    text: str  # folded word without `*`
+    sv: str  # Swedish stem (exact mode)
+    en: str  # English stem (exact mode)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    intent: str
+    source: str  # as written in the file, shown to staff as evidence
+    lang: str  # "sv", "en" or "any"
+    terms: tuple[Term, ...]
+    weight: float
+    negatable: bool  # False: a negation before it does not cancel it
+    negative: bool  # the phrase itself contains a negation ("vill inte ha reklam")
+    needs_sv: frozenset[str] = frozenset()  # stems of its exact words: a quick test before matching
+    needs_en: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Pattern:
+    intent: str
+    source: str
+    regex: re.Pattern[str]
+    weight: float
+
+
+@dataclass(frozen=True)
+class IntentDef:
+    name: str
+    description: str
+    rank: int  # breaks ties for the main intent: lower wins
+    yields_to: dict[str, float] = field(default_factory=dict)  # intent -> score needed beside it
+
+
+@dataclass
+class IntentSet:
+    """Loaded intents, their phrases indexed by the first word, and the screening rules."""
+
+    intents: dict[str, IntentDef]
+    phrases: list[Phrase]
+    patterns: list[Pattern]
+    screening: ScreenRules
+    exact: dict[tuple[str, str], list[Phrase]] = field(default_factory=dict)  # (lang, stem) -> phrases
+    affix: dict[tuple[str, str], list[Phrase]] = field(default_factory=dict)  # wildcard first words
+    vocabulary: dict[str, list[str]] = field(default_factory=dict)  # first letter -> folded words
+    known: set[str] = field(default_factory=set)  # folded words and stems no fuzzing is needed for
+    fuzz_cache: dict[str, tuple[tuple[str, str, str, bool], ...]] = field(default_factory=dict)  # word -> forms
+    candidate_cache: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # word -> phrases
+
+    def build_index(self) -> None:
+        exact: dict[tuple[str, str], list[Phrase]] = defaultdict(list)
+        affix: dict[tuple[str, str], list[Phrase]] = defaultdict(list)
+        vocab: dict[str, set[str]] = defaultdict(set)
+        for phrase in self.phrases:
+            first = phrase.terms[0]
+            if first.mode == "exact":
+                for lang in (("sv", "en") if phrase.lang == "any" else (phrase.lang,)):
+                    exact[(lang, _stem(first.text, lang))].append(phrase)
+            elif first.mode == "prefix":
+                affix[("prefix", first.text[:3])].append(phrase)
+            elif first.mode == "suffix":
+                affix[("suffix", first.text[-3:])].append(phrase)
+            else:
+                affix[("infix", "")].append(phrase)
+            for term in phrase.terms:
+                if term.sv != NOT and len(term.text) >= 4:
+                    vocab[term.text[0]].add(term.text)
+                    self.known.update((term.text, *stems(term.text)))
+        self.exact = dict(exact)
+        self.affix = dict(affix)
+        self.vocabulary = {k: sorted(v) for k, v in vocab.items()}
+
+
+def _stem(word: str, lang: str) -> str:
+    sv, en = stems(word)
+    return en if lang == "en" else sv
+
+
+def _term(word: str) -> Term:
+    core = word.strip("*")
+    if word.startswith("*") and word.endswith("*") and len(word) > 2:
+        return Term("infix", core, core, core)
+    if word.endswith("*"):
+        return Term("prefix", core, core, core)
+    if word.startswith("*"):
+        return Term("suffix", core, core, core)
+    return Term("exact", core, *stems(core))
+
+
+def _weight(value: object, where: str) -> tuple[float, bool]:
+    if isinstance(value, bool):
+        raise ConfigError(f"{where}: weight must be a number, not true/false")
+    if isinstance(value, (int, float)):
+        return float(value), True
+    if isinstance(value, dict):
+        unknown = set(value) - {"weight", "negatable"}
+        if unknown or "weight" not in value:
+            raise ConfigError(f"{where}: expected {{ weight = <number>, negatable = <bool> }}")
+        weight, _ = _weight(value["weight"], where)
+        negatable = value.get("negatable", True)
+        if not isinstance(negatable, bool):
+            raise ConfigError(f"{where}: negatable must be true or false")
+        return weight, negatable
+    raise ConfigError(f"{where}: weight must be a number or a table")
+
+
+def _load_intent(path: Path, data: dict[str, object]) -> tuple[IntentDef, list[Phrase], list[Pattern]]:
+    name = path.stem
+    allowed = {"description", "rank", "phrases", "patterns", "yields_to"}
+    if unknown := set(data) - allowed:
+        raise ConfigError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+    description = data.get("description", "")
+    rank = data.get("rank", 50)
+    if not isinstance(description, str) or not isinstance(rank, int) or isinstance(rank, bool):
+        raise ConfigError(f"{path}: description must be a string and rank an integer")
+    yields = data.get("yields_to", {})
+    if not isinstance(yields, dict):
+        raise ConfigError(f"{path}: [yields_to] must be a table of intent = score")
+    yields_to: dict[str, float] = {}
+    for other, need in yields.items():
+        if other not in Intent.__members__:
+            raise ConfigError(f"{path}: yields_to {other!r} is not an intent")
+        yields_to[other], _ = _weight(need, f"{path}: yields_to {other!r}")
+    phrases: list[Phrase] = []
+    table = data.get("phrases", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [phrases] must be a table of languages")
+    for lang, entries in table.items():
+        if lang not in LANGS or not isinstance(entries, dict):
+            raise ConfigError(f"{path}: [phrases.{lang}] must be one of {LANGS} and a table")
+        for source, value in entries.items():
+            where = f"{path}: phrases.{lang} {source!r}"
+            weight, negatable = _weight(value, where)
+            words = phrase_words(source)
+            if not words or any(len(w.strip("*")) < 3 and "*" in w for w in words):
+                raise ConfigError(f"{where}: no words, or a wildcard word shorter than 3 letters")
+            terms = tuple(_term(w) for w in words)
+            negative = any(t.sv == NOT for t in terms)
+            exact = [t for t in terms if t.mode == "exact"]
+            phrases.append(Phrase(name, source, lang, terms, weight, negatable and not negative, negative,
+                                  frozenset(t.sv for t in exact), frozenset(t.en for t in exact)))
+    patterns: list[Pattern] = []
+    ptable = data.get("patterns", {})
+    if not isinstance(ptable, dict):
+        raise ConfigError(f"{path}: [patterns] must be a table of regex = weight")
+    for source, value in ptable.items():
+        where = f"{path}: patterns {source!r}"
+        weight, _ = _weight(value, where)
+        try:
+            regex = re.compile(source)
+        except re.error as exc:
+            raise ConfigError(f"{where}: bad regular expression: {exc}") from None
+        patterns.append(Pattern(name, source, regex, weight))
+    return IntentDef(name, description, rank, yields_to), phrases, patterns
+
+
+def _read(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None  # tomllib's message names line and column
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+def load_intents(directory: Path) -> IntentSet:
+    """Read every `*.toml` in `directory`; each intent of `Intent` must have its file."""
+    if not directory.is_dir():
+        raise ConfigError(f"{directory}: intents directory not found")
+    intents: dict[str, IntentDef] = {}
+    phrases: list[Phrase] = []
+    patterns: list[Pattern] = []
+    screening = ScreenRules()
+    for path in sorted(directory.glob("*.toml")):
+        data = _read(path)
+        if path.name == "_kinds.toml":
+            screening = ScreenRules.from_data(data, str(path))
+            continue
+        if path.name.startswith("_"):
+            continue
+        if path.stem not in Intent.__members__:
+            raise ConfigError(f"{path}: {path.stem!r} is not an intent; expected one of {list(Intent.__members__)}")
+        definition, found, regexes = _load_intent(path, data)
+        intents[definition.name] = definition
+        phrases.extend(found)
+        patterns.extend(regexes)
+    if missing := set(Intent.__members__) - set(intents):
+        raise ConfigError(f"{directory}: missing intent file(s): {sorted(missing)}")
+    result = IntentSet(intents, phrases, patterns, screening)
+    result.build_index()
+    log.info("loaded %d intents, %d phrases, %d patterns", len(intents), len(phrases), len(patterns))
+    return result

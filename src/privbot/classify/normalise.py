@@ -1,0 +1,107 @@
+"""Swedish and English text normalisation shared by intent phrases and message text.
+
+Text is case-folded and written without diacritics (å, ä → a, ö → o), so "radera pa en gang"
+and "radera på en gång" read alike; negation words become one token, `NOT`; every word is
+stemmed with the Snowball Swedish and English stemmers. Matching is left to `classify/match.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+NOT = "~not"  # the token every negation word becomes, in phrases and in text alike
+
+_SV = snowballstemmer.stemmer("swedish")
+_EN = snowballstemmer.stemmer("english")
+
+# Negation cues. "no" only counts before a quantity word ("no more", "no longer").
+NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "inget", "ingen", "inga", "int", "nte",
+                       "not", "never", "nt", "nothing", "nicht", "ikke"})
+_CONTRACTIONS = re.compile(r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|wo|ca|must|need)n'?t\b")
+_NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
+_CANNOT = re.compile(r"\bcannot\b")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# A sentence or clause ends at . ! ? ; : a line break, or a contrasting conjunction.
+_CLAUSE_BREAK = re.compile(r"[.!?;:,]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
+_SENTENCE_BREAK = re.compile(r"[.!?;]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
+# Irregular Swedish verb forms the stemmer leaves apart: "tar bort" means "ta bort".
+_LEMMAS = {"tar": "ta", "tog": "ta", "tagit": "ta", "tas": "ta", "togs": "ta", "far": "fa", "fick": "fa",
+           "fatt": "fa", "har": "ha", "hade": "ha", "haft": "ha", "drar": "dra", "drog": "dra",
+           "dragit": "dra", "ger": "ge", "gav": "ge", "gett": "ge", "gar": "ga", "gick": "ga",
+           "gor": "gora", "gjorde": "gora", "gjort": "gora", "vill": "vilja", "ville": "vilja",
+           "velat": "vilja", "ska": "skola", "skall": "skola", "skulle": "skola", "sag": "se",
+           "ser": "se", "sett": "se", "stod": "sta", "star": "sta", "sa": "saga", "sade": "saga"}
+CLAUSE_WORDS = frozenset({"men", "utan", "bara", "endast", "but", "just", "only", "instead", "istallet",
+                          "however", "dock", "daremot", "except", "utom", "forutom"})
+_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o", "ß": "ss", "’": "'", "`": "'", "´": "'"})
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics; length and positions are kept where possible."""
+    text = text.casefold().translate(_FOLD)
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return text
+
+
+def _expand(folded: str) -> str:
+    folded = _CONTRACTIONS.sub(r"\1 not", folded)
+    folded = _NO_MORE.sub("not ", folded)
+    return _CANNOT.sub("can not", folded)
+
+
+@lru_cache(maxsize=200_000)
+def stems(word: str) -> tuple[str, str]:
+    """The Swedish and English stems of a folded word (negations become `NOT`)."""
+    if word in NEGATIONS:
+        return NOT, NOT
+    word = word.replace("'", "")
+    return _SV.stemWord(_LEMMAS.get(word, word)), _EN.stemWord(word)
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str  # folded
+    sv: str  # Swedish stem
+    en: str  # English stem
+    start: int  # offsets into the folded, expanded text
+    end: int
+    clause: int  # index of the clause the token is in
+    sentence: int  # index of the sentence the token is in
+
+
+@dataclass(frozen=True)
+class Normalised:
+    text: str  # folded and expanded
+    tokens: tuple[Token, ...]
+
+
+def normalise(text: str) -> Normalised:
+    """Fold, expand contractions and negations, tokenise, and mark clauses and sentences."""
+    folded = _expand(fold(text))
+    tokens: list[Token] = []
+    clause = sentence = 0
+    pos = 0
+    for m in _WORD.finditer(folded):
+        gap = folded[pos:m.start()]
+        if gap and gap != " " and _CLAUSE_BREAK.search(gap):
+            clause += 1
+            if _SENTENCE_BREAK.search(gap):
+                sentence += 1
+        word = m.group().replace("'", "")
+        if word in CLAUSE_WORDS:
+            clause += 1
+        sv, en = stems(word)
+        tokens.append(Token(word, sv, en, m.start(), m.end(), clause, sentence))
+        pos = m.end()
+    return Normalised(folded, tuple(tokens))
+
+
+def phrase_words(phrase: str) -> list[str]:
+    """The folded words of an intent phrase, wildcards (`*`) kept."""
+    return [w.replace("'", "") for w in re.findall(r"\*?[a-z0-9']+\*?", _expand(fold(phrase)))]
