@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -87,9 +87,9 @@ def _audit_query(actor: str, action: str, case: str, since: date | None, until: 
     if case:
         query = query.where(AuditEvent.case_id == select(Case.id).where(Case.reference == case.strip().upper()).scalar_subquery())
     if since:
-        query = query.where(AuditEvent.at >= datetime.combine(since, datetime.min.time()))
+        query = query.where(AuditEvent.at >= datetime.combine(since, time.min, tzinfo=UTC))
     if until:
-        query = query.where(AuditEvent.at < datetime.combine(until + timedelta(days=1), datetime.min.time()))
+        query = query.where(AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC))
     return query
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from statistics import median, quantiles
 
 from fastapi import APIRouter, Request
@@ -56,7 +56,7 @@ def _month_list(today: date) -> list[str]:
 
 def compute(session: Session, today: date) -> Figures:
     months = _month_list(today)
-    since = datetime(int(months[0][:4]), int(months[0][5:]), 1)
+    since = datetime(int(months[0][:4]), int(months[0][5:]), 1, tzinfo=UTC)
     per_month: dict[str, Counter[str]] = {m: Counter() for m in months}
     for received, intents in session.exec(select(Case.received_at, Case.intents).where(Case.received_at >= since)).all():
         per_month.setdefault(received.strftime("%Y-%m"), Counter())[intents[0] if intents else "other"] += 1
