@@ -46,6 +46,7 @@ def _setup_logging(verbose: bool = False) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs peers per connection
 
 
 def _config() -> Config:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, SQLModel, create_engine
 from sqlmodel.sql.expression import SelectOfScalar
 
 from privbot import models  # noqa: F401  (registers the tables)

@@ -63,10 +63,10 @@ class Service:
         if recovered:
             log.warning("%d interrupted send(s) marked uncertain for staff", recovered)
         self.intake.start()
-        log.info("smtp intake on %s:%d for %s", self.config.intake_host, self.intake.port, len(self.config.addresses))
-        targets: list[Callable[[], None]] = [self._worker] + [lambda i=i, f=f: self._job(i, f) for i, f in self.jobs]
-        for target in targets:
-            thread = threading.Thread(target=target, daemon=True)
+        log.info("smtp intake on %s:%d for %d address(es)", self.config.intake_host, self.intake.port, len(self.config.addresses))
+        threads = [threading.Thread(target=self._worker, daemon=True)]
+        threads += [threading.Thread(target=self._job, args=(i, f), daemon=True) for i, f in self.jobs]
+        for thread in threads:
             thread.start()
             self._threads.append(thread)
         self.wake.set()

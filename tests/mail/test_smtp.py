@@ -81,3 +81,11 @@ def test_same_message_twice_is_stored_once(intake: Intake, engine: Engine) -> No
         smtp.sendmail("a@example.se", ["dataskydd@it-team.se"], MESSAGE)
         smtp.sendmail("a@example.se", ["dataskydd@it-team.se"], b"Received: from x by y; Thu, 26 Nov 2026 10:00:00 +0100\r\n" + MESSAGE)
     assert count(engine) == 1
+
+
+def test_message_without_message_id_relayed_twice_is_stored_once(intake: Intake, engine: Engine) -> None:
+    bare = MESSAGE.replace(b"Message-ID: <s1@example.se>\r\n", b"")
+    with smtplib.SMTP("127.0.0.1", intake.port) as smtp:
+        smtp.sendmail("a@example.se", ["dataskydd@it-team.se"], b"Received: from a by b; Thu, 26 Nov 2026 10:00:00 +0100\r\n" + bare)
+        smtp.sendmail("a@example.se", ["dataskydd@it-team.se"], b"Received: from c by d; Thu, 26 Nov 2026 10:05:00 +0100\r\n" + bare)
+    assert count(engine) == 1

@@ -8,6 +8,7 @@ one found `sending` after a crash becomes `uncertain` for staff, never resent bl
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import os
 import random
@@ -69,7 +70,7 @@ def compose(
 
 def enqueue(session: Session, msg: EmailMessage, case_id: int | None, draft_id: int | None = None, automatic: bool = False) -> OutgoingMail:
     smtputf8 = not all(str(a).isascii() for a in (msg["To"], msg["From"]))
-    raw = msg.as_bytes(policy=msg.policy.clone(utf8=smtputf8))
+    raw = msg.as_bytes(policy=email.policy.default.clone(utf8=smtputf8))
     out = OutgoingMail(
         case_id=case_id, draft_id=draft_id, message_id=str(msg["Message-ID"]), to_addr=msg["To"].addresses[0].addr_spec.lower(),
         automatic=automatic, raw=raw,
@@ -92,6 +93,7 @@ def recover_interrupted(engine: Engine) -> int:
 
 def _transmit(config: Config, out: OutgoingMail) -> None:
     if config.relay is None:
+        assert out.id is not None
         folder = config.outbox_dir
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / ("%06d.eml" % out.id)

@@ -9,29 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from privbot.mail.parse import message_id_of, normalise_line_endings
+from privbot.mail.parse import content_hash, message_id_of
 from privbot.models import SpoolEntry, SpoolState, utcnow
 
 log = logging.getLogger(__name__)
-
-_TRACE = re.compile(
-    rb"^(received|return-path|delivered-to|x-original-to|x-received|arc-[a-z-]+|authentication-results|x-privbot-[a-z-]+)"
-    rb":[^\n]*\n(?:[ \t][^\n]*\n)*",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-def content_hash(raw: bytes) -> str:
-    data = normalise_line_endings(raw).replace(b"\r\n", b"\n")
-    head, sep, body = data.partition(b"\n\n")
-    head = _TRACE.sub(b"", head + b"\n")
-    return hashlib.sha256(head + sep + body.rstrip()).hexdigest()  # relays differ in trailing newlines
-
 
 def spool(session: Session, raw: bytes, source: str, source_ref: str = "") -> tuple[SpoolEntry, bool]:
     """Store raw bytes; returns (entry, created). The caller commits.
