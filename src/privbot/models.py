@@ -180,7 +180,5 @@ class User(SQLModel, table=True):
 
 
 # The staff inbox, the supervisor queues and the figures filter by status and sort by deadline.
-Index("ix_case_status_due", Case.status, Case.due, Case.id)
 Index("ix_case_status_effective_due", Case.status, func.coalesce(Case.extended_due, Case.due), Case.id)
 Index("ix_case_assignee_status", Case.assignee, Case.status)
-Index("ix_auditevent_case_at", AuditEvent.case_id, AuditEvent.at)
