@@ -12,6 +12,7 @@ import argparse
 import multiprocessing
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -144,6 +145,7 @@ def main(argv: list[str]) -> None:
     finally:
         server.terminate()
         server.join(10)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

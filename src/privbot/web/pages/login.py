@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from privbot.cases.store import audit
+from privbot.models import User
 from privbot.users import authenticate
 from privbot.web.deps import CSRF, SessionDep
 from privbot.web.render import page
@@ -59,7 +60,8 @@ def login(
 def logout(request: Request, session: SessionDep) -> Response:
     uid = request.session.get("uid")
     request.session.clear()
-    if uid is not None:
-        audit(session, None, "logout", actor=str(uid))
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    if user is not None:
+        audit(session, None, "logout", actor=user.name)
         session.commit()
     return RedirectResponse("/login", status_code=303)
