@@ -90,24 +90,31 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     return Result.opened
 
 
-def run(engine: Engine, ctx: Context, limit: int = 1000) -> dict[str, int]:
-    """Process pending spool entries; returns counts per result."""
+def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> dict[str, int]:
+    """Process pending spool entries, `batch` per transaction; returns counts per result.
+
+    Each entry runs in a savepoint: one that raises is quarantined with its stage and exception
+    class and the batch goes on. If the commit itself fails, the batch stays pending and is
+    retried; processing is idempotent because an entry leaves `pending` in the same commit.
+    """
     counts: dict[str, int] = {}
-    for _ in range(limit):
+    done = 0
+    while done < limit:
         with session_scope(engine) as session:
-            query = select(SpoolEntry).where(SpoolEntry.state == SpoolState.pending).order_by(col(SpoolEntry.id)).limit(1)
-            entry = session.exec(claimable(session, query)).first()
-            if entry is None:
+            query = select(SpoolEntry).where(SpoolEntry.state == SpoolState.pending).order_by(col(SpoolEntry.id))
+            entries = session.exec(claimable(session, query.limit(min(batch, limit - done)))).all()
+            if not entries:
                 break
-            entry_id = entry.id
-            try:
-                with session.begin_nested():
-                    outcome = process(session, entry, ctx)
-            except Exception as exc:  # quarantine the entry, keep the loop going
-                log.error("spool %s failed in processing (%s)", entry_id, type(exc).__name__)
-                log.debug("processing failure of spool %s", entry_id, exc_info=True)
-                _finish(entry, SpoolState.quarantined, "process", "internal error: %s" % type(exc).__name__)
-                outcome = Result.quarantined
-            session.add(entry)
-        counts[outcome.value] = counts.get(outcome.value, 0) + 1
+            for entry in entries:
+                try:
+                    with session.begin_nested():
+                        outcome = process(session, entry, ctx)
+                except Exception as exc:  # quarantine the entry, keep the loop going
+                    log.error("spool %s failed in processing (%s)", entry.id, type(exc).__name__)
+                    log.debug("processing failure of spool %s", entry.id, exc_info=True)
+                    _finish(entry, SpoolState.quarantined, "process", "internal error: %s" % type(exc).__name__)
+                    outcome = Result.quarantined
+                session.add(entry)
+                counts[outcome.value] = counts.get(outcome.value, 0) + 1
+        done += len(entries)
     return counts

@@ -27,6 +27,7 @@ MAX_TEXT_CHARS = 200_000  # body text kept for classification and display
 MAX_PARTS = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _LINEBREAKS = re.compile(r"[\r\n]+")
+_SURROGATE = re.compile("[\udc80-\udcff]")  # raw 8-bit bytes decoded with surrogateescape
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _MSGID = re.compile(r"<[^<>\s]+>|[^<>\s]+@[^<>\s]+")
 
@@ -99,7 +100,7 @@ def _decode_words(value: str) -> str:
 
 
 def _has_surrogates(value: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in value)
+    return _SURROGATE.search(value) is not None
 
 
 def decode_bytes(data: bytes, charset: str | None) -> str:
