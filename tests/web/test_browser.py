@@ -4,6 +4,7 @@ loopback, with cases made from real mail taken through spool and the pipeline.""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -21,6 +22,16 @@ from tests.conftest import DATA
 from tests.web.conftest import PASSWORD, erasure_mail
 
 Ingest = Callable[[bytes], Case]
+
+
+def wait_for_replies(config: Config, timeout: float = 10.0) -> list[bytes]:
+    """Ordinary (not automatic) messages in the outbox, once there is at least one."""
+    deadline = time.monotonic() + timeout
+    while True:
+        replies = [raw for raw in (f.read_bytes() for f in outbox_files(config)) if b"Auto-Submitted" not in raw]
+        if replies or time.monotonic() > deadline:
+            return replies
+        time.sleep(0.05)
 
 
 def sign_in(page: Any, base: str, name: str) -> None:
@@ -52,12 +63,17 @@ def test_staff_edits_and_approves_a_draft(live_server: str, browser_page: Any, u
     page.click("button:has-text('Approve and send')")
     assert "Approved" in page.locator(".flash").inner_text()
 
-    files = outbox_files(config)
-    replies = [f.read_bytes() for f in files if b"Auto-Submitted" not in f.read_bytes()]
+    replies = wait_for_replies(config)  # the sender runs right after the response
     assert len(replies) == 1 and case.reference.encode() in replies[0]
     assert "raderat uppgifterna" in replies[0].decode("utf-8", "replace") or b"raderat uppgifterna" in replies[0].replace(b"=\r\n", b"")
-    with Session(engine) as session:
-        assert session.get(Case, case.id).status == Status.sent  # type: ignore[union-attr]
+    deadline = time.monotonic() + 10
+    while True:
+        with Session(engine) as session:
+            status = session.get(Case, case.id).status  # type: ignore[union-attr]
+        if status == Status.sent or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert status == Status.sent
     page.reload()
     assert page.locator("article.message.out").count() == 1
 
