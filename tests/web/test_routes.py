@@ -283,3 +283,45 @@ def test_users_command(tmp_path: Path, home: Path, engine: Engine) -> None:
     with Session(engine) as session:
         user = session.exec(select(User).where(User.name == "greta")).one()
         assert user.role == "supervisor" and user.password_hash.startswith("$argon2id$")
+
+
+def test_figures_count_answered_cases_and_open_load(client: Client, ingest: Ingest, engine: Engine) -> None:
+    answered = ingest(erasure_mail())
+    closed = ingest(erasure_mail("<web-erasure-5@example.se>").replace(b"Radera mina uppgifter", b"Ta bort allt"))
+    still_open = ingest(erasure_mail("<web-erasure-6@example.se>").replace(b"Radera mina uppgifter", b"Glom mig"))
+    staff = client("anna")
+    with Session(engine) as session:
+        draft = session.exec(select(Draft).where(Draft.case_id == answered.id, Draft.status == DraftStatus.pending)).one()
+    staff.submit("/cases/%s/approve" % answered.reference, subject=draft.subject, body=draft.body)
+    staff.submit("/cases/%s/close" % closed.reference, outcome="withdrawn")
+    staff.submit("/cases/%s/assign" % still_open.reference, assignee="bo")
+    page = client("sara").get("/figures").text
+    assert '<span class="n">2</span> answered' in page
+    assert '<span class="n">100 %</span> within the deadline' in page
+    assert "<td>bo</td><td>1</td>" in page and "<td>unassigned</td><td>1</td>" in page
+
+
+def test_lists_and_exports_on_sqlite_and_postgresql(any_engine: tuple[Engine, Config]) -> None:
+    from privbot.mail.spool import spool
+    from privbot.pipeline import Context, run
+    from privbot.users import add_user
+
+    engine, config = any_engine
+    with session_scope(engine) as session:
+        add_user(session, "sara", "supervisor", PASSWORD)
+        spool(session, erasure_mail(pnr_in_name=True), "file", "t")
+    run(engine, Context.load(config))
+    with session_scope(engine) as session:
+        case = session.exec(select(Case)).one()
+        case.due = date.today() - timedelta(days=1)
+        session.add(case)
+        ref = case.reference
+    boss = Browser(create_app(config, engine, secret="p" * 48))
+    assert boss.sign_in("sara").status_code == 303
+    assert ref in boss.get("/inbox").text
+    assert ref in boss.get("/queues?view=overdue&intent=erasure").text
+    assert ref not in boss.get("/queues?view=overdue&intent=access").text
+    assert "<svg" in boss.get("/figures").text
+    assert ref in boss.get("/export/register.csv").text and "811218-****" in boss.get("/export/register.csv").text
+    assert ref in boss.get("/audit?case=%s" % ref.lower()).text
+    boss.close()

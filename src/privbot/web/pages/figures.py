@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime
 from statistics import median, quantiles
 
 from fastapi import APIRouter, Request
-from sqlalchemy import func
+from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
@@ -66,11 +67,11 @@ def compute(session: Session, today: date) -> Figures:
         .where(OutgoingMail.automatic == False, OutgoingMail.status == OutStatus.sent)  # noqa: E712
         .group_by(col(OutgoingMail.case_id)).subquery()
     )
-    rows = session.exec(
-        select(Case.received_at, Case.due, Case.extended_due, Case.closed_at, first_reply.c.sent)
+    rows = session.execute(  # five columns: more than sqlmodel's typed select() takes
+        sa_select(col(Case.received_at), col(Case.due), col(Case.extended_due), col(Case.closed_at), first_reply.c.sent)
         .outerjoin(first_reply, first_reply.c.case_id == Case.id)
-        .where((Case.outcome == None) | (Case.outcome != Outcome.duplicate))  # noqa: E711
-        .where((first_reply.c.sent != None) | (Case.closed_at != None))  # noqa: E711
+        .where(or_(col(Case.outcome).is_(None), col(Case.outcome) != Outcome.duplicate))
+        .where(or_(first_reply.c.sent.is_not(None), col(Case.closed_at).is_not(None)))
     ).all()
     days: list[float] = []
     on_time = 0
