@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import smtplib
 import time
 from email import message_from_bytes, policy
@@ -82,7 +83,7 @@ def test_swedish_erasure_round_trip(service: Service, config: Config) -> None:
     engine, port = service.engine, service.intake.port
     first = mail("Lena Ström <lena.strom@example.se>", "Radera mig", ERASURE_SV, "<req-1@example.se>")
     send(port, first)
-    case = wait_for(engine, lambda s: next((c for c in cases(s) if c.status == Status.draft_ready), None))
+    case = wait_for(engine, lambda s: next((c for c in cases(s) if c.status == Status.awaiting_identity), None))
     assert case.intents[0] == "erasure" and case.language == "sv"
     assert case.requester_email == "lena.strom@example.se"
 
@@ -92,21 +93,36 @@ def test_swedish_erasure_round_trip(service: Service, config: Config) -> None:
         assert case.reference in draft.subject
         assert case.reference in draft.body
         assert str(case.due.day) in draft.body and "bokföring" in draft.body.lower()
+        assert "bekräftelsekod" in draft.body  # erasure waits for the requester's identity
 
-    # The automatic receipt went out at once, marked as automatic.
-    receipt = message_from_bytes(wait_for(engine, lambda s: outbox_files(config))[0].read_bytes(), policy=policy.default)
-    assert receipt["Auto-Submitted"] == "auto-replied" and receipt["Precedence"] == "bulk"
-    assert receipt["X-Auto-Response-Suppress"] == "All" and receipt["In-Reply-To"] == "<req-1@example.se>"
-    assert case.reference in receipt["Subject"]
+    # The automatic receipt and the identity code went out at once, marked as automatic.
+    files = wait_for(engine, lambda s: len(outbox_files(config)) >= 2 and outbox_files(config))
+    receipt, notice = (message_from_bytes(f.read_bytes(), policy=policy.default) for f in files[:2])
+    for auto in (receipt, notice):
+        assert auto["Auto-Submitted"] == "auto-replied" and auto["Precedence"] == "bulk"
+        assert auto["X-Auto-Response-Suppress"] == "All" and auto["In-Reply-To"] == "<req-1@example.se>"
+        assert case.reference in auto["Subject"]
+    code = re.search(r"koden ([A-Z2-9]{4}-[A-Z2-9]{4})", notice.get_content()).group(1)
+
+    # Replying to the notice (which quotes the code) verifies her; the reply draft is redone.
+    quoted = "Det är jag.\n\n> " + "\n> ".join(notice.get_content().splitlines())
+    confirm = mail("lena.strom@example.se", "SV: " + str(notice["Subject"]), quoted, "<req-1b@example.se>",
+                   In_Reply_To=str(notice["Message-ID"]), References=str(notice["Message-ID"]))
+    send(port, confirm)
+    wait_for(engine, lambda s: s.get(Case, case.id).status == Status.draft_ready)
+    with Session(engine) as session:
+        assert session.get(Case, case.id).identity_verified
+        stored = b"".join(o.raw for o in session.exec(select(OutgoingMail)).all())
+        assert code.encode() not in stored  # the sent notice's copy is blanked once the code is used
 
     # Approval puts an ordinary, threaded reply in the outbox.
     with session_scope(engine) as session:
         store.approve(session, config, session.get(Case, case.id), "anna")
     deliver_due(engine, config)
     files = outbox_files(config)
-    assert len(files) == 2
+    assert len(files) == 3
     reply = message_from_bytes(files[-1].read_bytes(), policy=policy.default)
-    assert reply["In-Reply-To"] == "<req-1@example.se>" and "<req-1@example.se>" in reply["References"]
+    assert reply["In-Reply-To"] == "<req-1b@example.se>" and "<req-1@example.se>" in reply["References"]
     assert reply["Auto-Submitted"] is None and case.reference in reply["Subject"]
     assert reply["To"].addresses[0].addr_spec == "lena.strom@example.se"
     with Session(engine) as session:
@@ -119,7 +135,7 @@ def test_swedish_erasure_round_trip(service: Service, config: Config) -> None:
     wait_for(engine, lambda s: s.exec(select(SpoolEntry).where(SpoolEntry.message_id == "<req-2@example.se>", SpoolEntry.state == SpoolState.done)).first())
     with Session(engine) as session:
         assert len(cases(session)) == 1
-        assert len(store.thread_messages(session, session.get(Case, case.id))) == 3  # in, out, in
+        assert len(store.thread_messages(session, session.get(Case, case.id))) == 4  # in, in (code), out, in
         assert session.get(Case, case.id).status == Status.in_progress
 
 

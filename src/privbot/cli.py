@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import typer
 from sqlmodel import col, select
 
+from privbot import logmask, pnr
 from privbot.cases import store
 from privbot.cases.deadline import Calendar, due_date
 from privbot.classify.intents import load_intents
@@ -47,6 +48,7 @@ def _setup_logging(verbose: bool = False) -> None:
         stream=sys.stderr,
     )
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs peers per connection
+    logmask.install()  # personnummer and addresses never reach a log line
 
 
 def _config() -> Config:
@@ -143,6 +145,8 @@ def cases(as_json: Annotated[bool, typer.Option("--json")] = False, status: str 
         if status:
             query = query.where(Case.status == status)
         rows = [case_summary(c) for c in session.exec(query).all()]
+    for r in rows:  # lists show no personnummer (the case page does, audited)
+        r["requester"] = pnr.mask(r["requester"])
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -210,7 +214,7 @@ def quarantine(as_json: Annotated[bool, typer.Option("--json")] = False, screene
     states = [SpoolState.quarantined] + ([SpoolState.screened] if screened else [])
     with session_scope(engine) as session:
         rows = [
-            {"spool_id": e.id, "state": e.state.value, "stage": e.stage, "reason": e.reason, "source": e.source,
+            {"spool_id": e.id, "state": e.state.value, "stage": e.stage, "reason": pnr.mask(e.reason), "source": e.source,
              "source_ref": e.source_ref, "size": e.size, "received": e.received_at.isoformat(timespec="seconds")}
             for e in session.exec(select(SpoolEntry).where(col(SpoolEntry.state).in_(states)).order_by(col(SpoolEntry.id))).all()
         ]
@@ -287,6 +291,125 @@ def users_list() -> None:
     with session_scope(engine) as session:
         for user in session.exec(select(User).order_by(col(User.name))).all():
             typer.echo("%-20s %-10s %s" % (user.name, user.role.value, "active" if user.active else "disabled"))
+
+
+def _replies(config: Config) -> Any:
+    from privbot.replies import Replies
+
+    return Replies.load(config.replies_dir)
+
+
+@app.command()
+def verify(
+    reference: str,
+    code: Annotated[str, typer.Argument(help="the code the requester received")] = "",
+    how: Annotated[str, typer.Option(help="record another method instead, e.g. 'in person, passport'")] = "",
+    as_: Annotated[str, typer.Option("--as", help="who records it")] = "cli",
+    send_code: Annotated[bool, typer.Option("--send-code", help="send (another) one-time code to the address of record")] = False,
+) -> None:
+    """Confirm a requester's identity by their code, record another method, or send a code."""
+    from privbot.cases import identity
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    replies = _replies(config)
+    with session_scope(engine) as session:
+        case = store.get_case(session, reference)
+        if send_code:
+            token = identity.send_code(session, config, replies, case)
+            message = "code sent for %s" % case.reference if token else "no code sent: the address looks automated"
+        elif how:
+            identity.mark_verified(session, config, replies, case, as_, how)
+            message = "identity of %s recorded as verified" % case.reference
+        elif code:
+            ok = identity.confirm_code(session, config, replies, case, code, actor=as_)
+            message = "identity of %s verified" % case.reference if ok else ""
+        else:
+            raise PrivbotError("give the CODE, --how METHOD or --send-code")
+    if not message:
+        typer.echo("privbot: the code does not match a live code of %s" % reference.upper(), err=True)
+        raise typer.Exit(1)
+    deliver_due(engine, config)
+    typer.echo(message)
+
+
+@app.command()
+def refuse(
+    reference: str,
+    reason: Annotated[str, typer.Argument(help="manifestly_unfounded, excessive, identity_not_verified or no_match")],
+    as_: Annotated[str, typer.Option("--as")] = "cli",
+) -> None:
+    """Draft an art. 12(4) refusal with its reason; approving it closes the case as denied."""
+    from privbot.cases.refusal import refuse as draft_refusal
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        draft_refusal(session, config, _replies(config), store.get_case(session, reference), as_, reason)
+    typer.echo("refusal drafted for %s" % reference.upper())
+
+
+@app.command()
+def remind(day: Annotated[str, typer.Option(help="the day (YYYY-MM-DD), default today")] = "") -> None:
+    """Send identity reminders, close unverified cases, and send supervisors today's digest."""
+    from privbot.cases.digest import send_digest, today_in_sweden
+    from privbot.cases.identity import sweep
+    _setup_logging()
+    config = _config()
+    engine = make_engine(config.database_url)
+    replies = _replies(config)
+    today = date.fromisoformat(day) if day else today_in_sweden()
+    with session_scope(engine) as session:
+        counts = sweep(session, config, replies)
+        digest = send_digest(session, config, replies, today)
+    sent = deliver_due(engine, config)
+    if digest is None:
+        summary = "no digest (already sent for %s, or no supervisors configured)" % today.isoformat()
+    else:
+        summary = "digest: %d overdue, %d due soon, to %d supervisor(s)" % (len(digest.overdue), len(digest.due_soon), len(config.supervisors))
+    typer.echo("identity: %d reminded, %d closed; %s; %d message(s) sent" % (counts["reminded"], counts["closed"], summary, sent))
+
+
+@app.command()
+def purge(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="show what would go, change nothing")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Remove the personal data of cases closed longer ago than the retention period."""
+    from privbot.retention import purge as run_purge
+
+    _setup_logging()
+    config = _config()
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        report = run_purge(session, config, dry_run=dry_run)
+        if dry_run:
+            session.rollback()
+    if as_json:
+        _emit(report.as_json())
+        return
+    verb = "would purge" if dry_run else "purged"
+    typer.echo("%s %d case(s) closed before %s (%d messages, %d drafts, %d outgoing, %d spool entries, %d audit events)" % (
+        verb, len(report.cases), report.cutoff.date().isoformat(), report.messages, report.drafts, report.outgoing,
+        report.spool_entries, report.audit_events))
+    for reference in report.cases:
+        typer.echo("  %s" % reference)
+
+
+@app.command()
+def register(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Anonymised counts of all cases (kept after purging): by year, intent and outcome."""
+    from privbot.retention import register_counts
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        counts = register_counts(session)
+    if as_json:
+        _emit(counts)
+        return
+    for year, row in sorted(counts.items()):
+        typer.echo("%s: %s cases; intents %s; outcomes %s" % (year, row["cases"], row["intents"], row["outcomes"]))
 
 
 def main() -> None:

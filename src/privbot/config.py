@@ -79,6 +79,12 @@ class Config:
     web_port: int = 8000
     imap: ImapConfig = field(default_factory=ImapConfig)
     extra: dict[str, Any] = field(default_factory=dict)  # sections no module reads yet
+    identity_reminder_hours: int = 24  # one reminder this long after the code was sent
+    identity_close_days: int = 14  # unverified requests close as identity_not_verified after this
+    public_url: str = ""  # base of the confirmation link (e.g. https://privbot.example.se); none if empty
+    retention_months: int = 24  # personal data of closed cases is purged this long after closing
+    supervisors: tuple[str, ...] = ()  # who gets the daily digest of due and overdue cases
+    digest_days_ahead: int = 7
 
     @property
     def outbox_dir(self) -> Path:
@@ -149,7 +155,8 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
             user=relay_section.get("user", ""),
             password=_secret(relay_section, env, "PRIVBOT_RELAY"),
         )
-    known = {"privbot", "intake", "relay", "receipt", "deadline", "web", "imap", "review"}
+    known = {"privbot", "intake", "relay", "receipt", "deadline", "web", "imap", "review", "identity", "retention", "reminders"}
+    identity, retention, reminders = (raw.get(k, {}) for k in ("identity", "retention", "reminders"))
     values: dict[str, Any] = dict(
         home=home,
         database_url=env.get("PRIVBOT_DATABASE_URL") or main.get("database_url") or "sqlite:///%s" % (home / "privbot.db"),
@@ -173,6 +180,12 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         web_port=int(web.get("port", 8000)),
         imap=_imap(raw.get("imap", {}), env),
         extra={k: v for k, v in raw.items() if k not in known},
+        identity_reminder_hours=int(identity.get("reminder_hours", 24)),
+        identity_close_days=int(identity.get("close_after_days", 14)),
+        public_url=str(identity.get("public_url", web.get("public_url", ""))).rstrip("/"),
+        retention_months=int(retention.get("months", 24)),
+        supervisors=tuple(str(a).lower() for a in reminders.get("supervisors", []) if a),
+        digest_days_ahead=int(reminders.get("days_ahead", 7)),
     )
     values.update(overrides)
     return Config(**values)

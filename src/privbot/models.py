@@ -98,6 +98,8 @@ class Case(SQLModel, table=True):
     duplicate_of: int | None = Field(default=None, foreign_key="case.id")
     closed_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+    third_party: bool = False  # made for someone else (parent, lawyer, employer): mandate needed
+    purged_at: datetime | None = None  # personal data removed by retention; the row stays as a count
 
 
 class Message(SQLModel, table=True):
@@ -160,6 +162,44 @@ class AuditEvent(SQLModel, table=True):
 class ReferenceCounter(SQLModel, table=True):
     year: int = Field(primary_key=True)
     last: int = 0
+
+
+class IdentityToken(SQLModel, table=True):
+    """A one-time confirmation code (and link) sent to the address of record; only hashes are kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    salt: str = Field(max_length=64)
+    code_hash: str = Field(max_length=64)
+    link_hash: str = Field(default="", max_length=64, index=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    expires_at: datetime
+    used_at: datetime | None = None
+    failed_attempts: int = 0
+    outgoing_id: int | None = Field(default=None, foreign_key="outgoingmail.id")
+    kind: str = Field(default="request", max_length=16)  # request, reminder
+
+
+class CasePause(SQLModel, table=True):
+    """An interval in which the case waited for the requester (identity, clarification).
+
+    Recorded always; it moves the effective due date only when `config.pause_clock` is on."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    reason: str = Field(max_length=32)  # identity, clarification
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+
+
+class DigestRun(SQLModel, table=True):
+    """One supervisors' digest per calendar day: the primary key makes a second one impossible."""
+
+    day: date = Field(primary_key=True)
+    sent_at: datetime = Field(default_factory=utcnow)
+    due_soon: int = 0
+    overdue: int = 0
+    recipients: int = 0
 
 
 class Role(StrEnum):

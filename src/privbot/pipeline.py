@@ -14,7 +14,9 @@ from enum import StrEnum
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from privbot.cases import identity
 from privbot.cases.store import add_message, audit, make_draft, open_case
+from privbot.cases.third_party import on_behalf
 from privbot.classify.intents import IntentSet, load_intents
 from privbot.classify.match import classify
 from privbot.classify.result import Kind
@@ -77,6 +79,8 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         case.updated_at = utcnow()
         session.add(case)
         audit(session, case, "message_threaded", spool=entry.id)
+        if identity.confirm_from_mail(session, ctx.config, ctx.replies, case, mail.from_addr, mail.subject, mail.text):
+            log.info("identity for %s confirmed by a reply with the code", case.reference)
         _finish(entry, SpoolState.done, case_id=case.id)
         log.info("spool %s threaded into %s", entry.id, case.reference)
         return Result.threaded
@@ -84,8 +88,13 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     requester = (prepared.requester_addr or mail.from_addr, prepared.requester_name or mail.from_name)
     case = open_case(session, ctx.config, requester[0], requester[1], result, received)
     add_message(session, case, mail, entry.id, result, received)
+    if on_behalf(mail.text):  # a parent, a representative, an employer: the draft asks for the mandate
+        case.third_party = True
+        audit(session, case, "third_party_flagged")
+    identity.on_new_case(session, case)
     make_draft(session, case, ctx.config, ctx.replies)
     queue_receipt(session, ctx.config, ctx.replies, case, mail.subject, mail.message_id)
+    identity.after_first_draft(session, ctx.config, ctx.replies, case)
     _finish(entry, SpoolState.done, case_id=case.id)
     return Result.opened
 

@@ -33,6 +33,8 @@ class Service:
         self.intake = Intake(self.engine, config, port=smtp_port, on_spooled=self.wake.set)
         self.web_port = config.web_port if web_port is None else web_port
         self.jobs: list[tuple[float, Callable[[], object]]] = []
+        self.jobs.append((3600.0, self.privacy_hourly))  # identity reminders/closing; the day's digest once
+        self.jobs.append((86400.0, self.retention_daily))
         self._threads: list[threading.Thread] = []
 
     def work_once(self) -> None:
@@ -40,6 +42,25 @@ class Service:
         if counts:
             log.info("pipeline: %s", counts)
         deliver_due(self.engine, self.config)
+
+    def privacy_hourly(self) -> None:
+        from privbot.cases.digest import send_digest, today_in_sweden
+        from privbot.cases.identity import sweep
+        from privbot.db import session_scope
+
+        with session_scope(self.engine) as session:
+            counts = sweep(session, self.config, self.ctx.replies)
+            send_digest(session, self.config, self.ctx.replies, today_in_sweden())  # once per day: DigestRun
+        if any(counts.values()):
+            log.info("identity sweep: %s", counts)
+        self.wake.set()
+
+    def retention_daily(self) -> None:
+        from privbot.db import session_scope
+        from privbot.retention import purge
+
+        with session_scope(self.engine) as session:
+            purge(session, self.config)
 
     def _worker(self) -> None:
         while not self.stopping.is_set():

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from privbot.cases.deadline import Calendar, add_months, due_date
+from privbot.cases.deadline import EVES, PUBLIC, Calendar, add_months, due_date
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,60 @@ def test_add_months_clamps_to_the_last_day() -> None:
     assert add_months(date(2026, 8, 31), 1) == date(2026, 9, 30)
     assert add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
     assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("received", "months", "due"),
+    [
+        ("2026-11-30", 3, "2027-03-01"),  # 28 Feb 2027 is a Sunday
+        ("2027-11-30", 3, "2028-02-29"),  # leap year: 29 Feb 2028, a Tuesday
+        ("2026-09-24", 3, "2026-12-28"),  # 24 Dec julafton, 25-26 jul, 27 Sunday
+        ("2026-10-31", 2, "2027-01-04"),  # nyårsafton, nyårsdagen (Friday), then a weekend
+        ("2026-03-19", 3, "2026-06-22"),  # midsommarafton 19 June, then midsommardagen and a Sunday
+        ("2026-01-03", 3, "2026-04-07"),  # 3 April långfredag to 6 April annandag påsk
+        ("2027-01-26", 2, "2027-03-30"),  # 26 March 2027 långfredag, Easter weekend, annandag påsk 29th
+        ("2025-10-06", 3, "2026-01-07"),  # 6 January trettondedag jul
+        ("2028-12-31", 2, "2029-02-28"),  # the month's last day, not a leap year
+    ],
+)
+def test_extended(received: str, months: int, due: str) -> None:
+    assert due_date(date.fromisoformat(received), months=months).isoformat() == due
+
+
+def test_swedish_calendar_of_the_pinned_holidays_release() -> None:
+    """Fails when a `holidays` release changes what Sweden's categories hold (it has before:
+    eves moved to de_facto, Sundays dropped from the defaults). Check the due dates, then pin."""
+    import holidays
+
+    public = {d.isoformat() for d in holidays.country_holidays("SE", years=2026, categories=(PUBLIC,))}
+    eves = {d.isoformat() for d in holidays.country_holidays("SE", years=2026, categories=(EVES,))}
+    assert public == {
+        "2026-01-01", "2026-01-06", "2026-04-03", "2026-04-05", "2026-04-06", "2026-05-01", "2026-05-14",
+        "2026-05-24", "2026-06-06", "2026-06-20", "2026-10-31", "2026-12-25", "2026-12-26",
+    }  # fmt: skip
+    assert eves == {"2026-06-19", "2026-12-24", "2026-12-31"}
+    default = {d.isoformat() for d in holidays.country_holidays("SE", years=2026)}
+    assert default == public  # no Sundays, no eves: why privbot passes its categories explicitly
+    assert holidays.__version__ == "0.109"
+
+
+def test_pause_intervals_move_only_the_effective_due_date(engine, config) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+    from datetime import UTC
+
+    from privbot.cases.pauses import effective_due, end_pauses, start_pause
+    from privbot.db import session_scope
+    from privbot.models import Case
+
+    received = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    with session_scope(engine) as session:
+        case = Case(reference="DS-2026-0001", intents=["access"], received_at=received, due=due_date(received))
+        session.add(case)
+        session.flush()
+        start_pause(session, case, "identity", received)
+        end_pauses(session, case, "identity", datetime(2026, 3, 8, 12, 0, tzinfo=UTC))  # five days waiting
+        assert case.due == date(2026, 4, 7)
+        assert effective_due(session, case, config) == date(2026, 4, 7)  # default: the clock runs on
+        paused = replace(config, pause_clock=True)
+        assert effective_due(session, case, paused) == date(2026, 4, 8)  # 3 April + 5 days, a Wednesday
+        assert case.due == date(2026, 4, 7)  # never rewritten

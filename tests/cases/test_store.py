@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from privbot.cases import actions, store
+from privbot.cases import actions, identity, store
 from privbot.cases.reference import find_references, next_reference
 from privbot.config import Config
 from privbot.db import session_scope
@@ -44,7 +44,11 @@ def test_references_count_per_year_on_both_databases(any_engine: tuple[Engine, C
 def test_pipeline_and_approval_on_both_databases(any_engine: tuple[Engine, Config]) -> None:
     engine, config = any_engine
     case = opened(engine, config)
-    assert case.status == Status.draft_ready and case.intents[0] == "access"
+    assert case.status == Status.awaiting_identity and case.intents[0] == "access"
+    with session_scope(engine) as session, pytest.raises(StateError, match="not verified"):
+        store.approve(session, config, session.get(Case, case.id), "anna")
+    with session_scope(engine) as session:
+        identity.mark_verified(session, config, Context.load(config).replies, session.get(Case, case.id), "anna", "in person")
     with session_scope(engine) as session:
         out = store.approve(session, config, session.get(Case, case.id), "anna")
         assert out.to_addr == "anna@example.se"
@@ -56,6 +60,8 @@ def test_pipeline_and_approval_on_both_databases(any_engine: tuple[Engine, Confi
 def test_four_eyes_rule(engine: Engine, config: Config) -> None:
     cfg = replace(config, four_eyes=True)
     case = opened(engine, cfg)
+    with session_scope(engine) as session:
+        identity.mark_verified(session, cfg, Context.load(cfg).replies, session.get(Case, case.id), "dan", "in person")
     with session_scope(engine) as session:
         actions.save_draft(session, session.get(Case, case.id), "bo", "Svar", "Hej Anna!")
     with session_scope(engine) as session, pytest.raises(StateError, match="four-eyes"):

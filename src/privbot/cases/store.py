@@ -13,6 +13,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from privbot.cases.deadline import Calendar, due_date
+from privbot.cases.gate import CLOSING_TEMPLATES, awaits_verification, check_approvable
+from privbot.cases.own_records import own_records
 from privbot.cases.reference import next_reference
 from privbot.classify.result import Classification
 from privbot.config import Config
@@ -115,6 +117,7 @@ def case_context(case: Case, config: Config, **extra: Any) -> dict[str, Any]:
             "needs_review": case.needs_review,
             "identity_verified": case.identity_verified,
             "subject": first_subject,
+            "third_party": case.third_party,
         },
         **extra,
     }
@@ -127,10 +130,12 @@ def make_draft(session: Session, case: Case, config: Config, replies: Replies, t
         previous.status = DraftStatus.superseded
         session.add(previous)
     first = session.exec(select(Message).where(Message.case_id == case.id, Message.direction == "in").order_by(col(Message.id))).first()
+    if template == "reply" and "access" in case.intents and "own_records" not in extra:
+        extra["own_records"] = own_records(session, case)  # art. 15 covers privbot's own register
     rendered = replies.render(template, case.language, case_context(case, config, subject=first.subject if first else "", **extra))
     draft = Draft(case_id=case.id or 0, template=template, language=case.language, subject=rendered.subject, body=rendered.body)
     session.add(draft)
-    case.status = Status.draft_ready
+    case.status = Status.awaiting_identity if template == "reply" and awaits_verification(case) else Status.draft_ready
     case.updated_at = utcnow()
     session.add(case)
     session.flush()
@@ -150,6 +155,7 @@ def approve(session: Session, config: Config, case: Case, actor: str, text: str 
     draft = current_draft(session, case)
     if draft is None:
         raise StateError("%s has no draft waiting for approval" % case.reference)
+    check_approvable(case, draft)
     editor = actor if text is not None and text != draft.body else draft.edited_by
     if config.four_eyes and editor == actor:
         raise StateError("four-eyes rule: %s edited this draft last, so someone else must approve it" % actor)
@@ -174,6 +180,10 @@ def approve(session: Session, config: Config, case: Case, actor: str, text: str 
     )
     case.status = Status.approved
     case.updated_at = utcnow()
+    if draft.template in CLOSING_TEMPLATES:  # a refusal decides the case
+        outcome, reason = CLOSING_TEMPLATES[draft.template]
+        case.status, case.outcome, case.outcome_reason, case.closed_at = Status.closed, outcome, reason or case.outcome_reason, utcnow()
+        audit(session, case, "case_closed", actor=actor, outcome=outcome.value, reason=case.outcome_reason)
     session.add(case)
     audit(session, case, "draft_approved", actor=actor, draft=draft.id, outgoing=out.id)
     log.info("draft %s of case %s approved", draft.id, case.reference)

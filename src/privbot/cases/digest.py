@@ -1,0 +1,72 @@
+"""The supervisors' daily digest: open cases due within a few days and overdue ones, through the
+outbox, never twice for the same day.
+
+The day is claimed by inserting its `DigestRun` row (primary key) before anything is queued,
+in the caller's transaction, so two processes cannot both send it. The digest names no
+requester: references, intents and due dates only (template `supervisor_digest`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from privbot.cases.pauses import effective_due
+from privbot.config import Config
+from privbot.mail.send import compose, enqueue
+from privbot.models import Case, DigestRun, Status
+from privbot.replies import Replies
+
+log = logging.getLogger(__name__)
+
+
+def today_in_sweden() -> date:
+    return datetime.now(ZoneInfo("Europe/Stockholm")).date()
+
+
+@dataclass(frozen=True)
+class Digest:
+    day: date
+    due_soon: list[dict[str, Any]]
+    overdue: list[dict[str, Any]]
+
+
+def collect(session: Session, config: Config, today: date) -> Digest:
+    soon, late = [], []
+    horizon = today + timedelta(days=config.digest_days_ahead)
+    for case in session.exec(select(Case).where(Case.status != Status.closed)).all():
+        due = effective_due(session, case, config, today)
+        row = {"reference": case.reference, "intents": list(case.intents), "due": due, "extended_due": None}
+        if due < today:
+            late.append(row)
+        elif due <= horizon:
+            soon.append(row)
+    key = lambda r: (r["due"], r["reference"])  # noqa: E731
+    return Digest(today, sorted(soon, key=key), sorted(late, key=key))
+
+
+def send_digest(session: Session, config: Config, replies: Replies, today: date, language: str = "sv") -> Digest | None:
+    """Queue today's digest to every supervisor; None if already sent today or nobody to send to."""
+    if not config.supervisors:
+        log.info("no supervisors configured; digest skipped")
+        return None
+    digest = collect(session, config, today)
+    try:
+        with session.begin_nested():
+            session.add(DigestRun(day=today, due_soon=len(digest.due_soon), overdue=len(digest.overdue), recipients=len(config.supervisors)))
+            session.flush()
+    except IntegrityError:
+        log.info("digest for %s already sent", today.isoformat())
+        return None
+    rendered = replies.render("supervisor_digest", language, {"company": config.company, "due_soon": digest.due_soon, "overdue": digest.overdue})
+    for address in config.supervisors:
+        msg = compose(config, address, "", rendered.subject, rendered.body, automatic=True)
+        enqueue(session, msg, None, automatic=True)
+    log.info("digest for %s queued to %d supervisor(s): %d due soon, %d overdue", today.isoformat(), len(config.supervisors), len(digest.due_soon), len(digest.overdue))
+    return digest

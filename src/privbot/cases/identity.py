@@ -1,0 +1,227 @@
+"""Identity verification: a one-time code (and link) sent to the address of record, confirmed
+by the code in a reply, on the command line or through the web, one reminder after a day, and
+closing as `identity_not_verified` when nobody confirms.
+
+Only salted hashes of codes and links are stored, and the notice carrying a code has its raw
+bytes blanked once the code is used or expired. The code goes as an automatic notice at once
+(see the README: the month runs while we wait); staff can record another method instead.
+Which intents need this and what may be approved before is `cases/gate.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from privbot.cases import actions
+from privbot.cases.gate import awaits_verification
+from privbot.cases.pauses import end_pauses, start_pause
+from privbot.cases.store import audit, case_context, make_draft
+from privbot.config import Config
+from privbot.errors import StateError
+from privbot.mail.receipt import is_robot_address
+from privbot.mail.send import compose, enqueue
+from privbot.models import Case, IdentityToken, Message, OutgoingMail, Outcome, Status, utcnow
+from privbot.replies import Replies
+
+log = logging.getLogger(__name__)
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z2-9]{4})[- ]?([A-Za-z2-9]{4})(?![A-Za-z0-9])")
+MAX_FAILED = 5
+
+
+def _hash(salt: str, value: str) -> str:
+    return hmac.new(bytes.fromhex(salt), value.encode(), hashlib.sha256).hexdigest()
+
+
+def _link_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", code).upper()
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(8))
+    return raw[:4] + "-" + raw[4:]
+
+
+def _live_tokens(session: Session, case: Case, now: datetime) -> list[IdentityToken]:
+    return list(
+        session.exec(
+            select(IdentityToken).where(
+                IdentityToken.case_id == case.id, col(IdentityToken.used_at).is_(None), IdentityToken.expires_at > now,
+                IdentityToken.failed_attempts < MAX_FAILED,
+            )
+        ).all()
+    )
+
+
+def _first_inbound(session: Session, case: Case) -> Message | None:
+    return session.exec(select(Message).where(Message.case_id == case.id, Message.direction == "in").order_by(col(Message.id))).first()
+
+
+def send_code(session: Session, config: Config, replies: Replies, case: Case, kind: str = "request", now: datetime | None = None) -> IdentityToken | None:
+    """Queue an automatic notice with a fresh code (and link) to the case's address of record."""
+    now = now or utcnow()
+    if case.status == Status.closed or not awaits_verification(case):
+        raise StateError("%s does not wait for identity verification" % case.reference)
+    if is_robot_address(case.requester_email) or case.requester_email in config.addresses:
+        audit(session, case, "identity_code_skipped", reason="robot_address")
+        return None
+    since = now - timedelta(days=1)
+    recent = session.exec(
+        select(func.count()).select_from(OutgoingMail).where(
+            OutgoingMail.to_addr == case.requester_email.lower(), OutgoingMail.automatic == True, OutgoingMail.created_at >= since  # noqa: E712
+        )
+    ).one()
+    if recent >= config.receipt_daily_cap:  # the same loop guard as receipts: staff can send it later
+        audit(session, case, "identity_code_skipped", reason="daily_cap")
+        return None
+    code, link = new_code(), secrets.token_urlsafe(24)
+    salt = secrets.token_hex(16)
+    url = "%s/verify/%s" % (config.public_url, link) if config.public_url else ""
+    template = "identity_request" if kind == "request" else "reminder_identity"
+    rendered = replies.render(template, case.language, case_context(case, config, verification_code=code, verification_url=url))
+    first = _first_inbound(session, case)
+    parent = first.message_id if first else ""
+    msg = compose(config, case.requester_email, case.requester_name, rendered.subject, rendered.body, parent, (parent,) if parent else (), automatic=True)
+    out = enqueue(session, msg, case.id, automatic=True)
+    token = IdentityToken(
+        case_id=case.id or 0, salt=salt, code_hash=_hash(salt, normalise_code(code)), link_hash=_link_hash(link) if url else "",
+        created_at=now, expires_at=now + timedelta(days=config.identity_close_days), outgoing_id=out.id, kind=kind,
+    )
+    session.add(token)
+    session.flush()
+    audit(session, case, "identity_code_sent", kind=kind, token=token.id, outgoing=out.id)
+    log.info("identity %s sent for %s", kind, case.reference)
+    return token
+
+
+def _scrub(session: Session, case: Case) -> None:
+    """Blank the raw bytes of sent notices that carried a code: the code is no longer needed."""
+    ids = [t.outgoing_id for t in session.exec(select(IdentityToken).where(IdentityToken.case_id == case.id)).all() if t.outgoing_id]
+    for out in session.exec(select(OutgoingMail).where(col(OutgoingMail.id).in_(ids), OutgoingMail.status == "sent")).all():
+        out.raw = b""
+        session.add(out)
+
+
+def mark_verified(session: Session, config: Config, replies: Replies, case: Case, actor: str, how: str) -> None:
+    """Record the verification, end the identity pause, and redraft the reply (now fulfilling)."""
+    actions.verify_identity(session, case, actor, how)
+    for token in session.exec(select(IdentityToken).where(IdentityToken.case_id == case.id, col(IdentityToken.used_at).is_(None))).all():
+        token.used_at = utcnow()
+        session.add(token)
+    end_pauses(session, case, "identity")
+    _scrub(session, case)
+    make_draft(session, case, config, replies)
+
+
+def confirm_code(session: Session, config: Config, replies: Replies, case: Case, code: str, actor: str = "requester") -> bool:
+    """Check a code against the case's live tokens; a match verifies the case."""
+    if case.status == Status.closed or not awaits_verification(case):
+        return False
+    now = utcnow()
+    wanted = normalise_code(code)
+    tokens = _live_tokens(session, case, now)
+    for token in tokens:
+        if hmac.compare_digest(token.code_hash, _hash(token.salt, wanted)):
+            mark_verified(session, config, replies, case, actor, "one-time code sent to the address of record")
+            return True
+    for token in tokens:
+        token.failed_attempts += 1
+        session.add(token)
+    audit(session, case, "identity_code_failed", actor=actor)
+    return False
+
+
+def confirm_link(session: Session, config: Config, replies: Replies, link_token: str) -> Case | None:
+    """For the web route `/verify/{token}`: the case it verified, or None."""
+    if not link_token:
+        return None
+    token = session.exec(select(IdentityToken).where(IdentityToken.link_hash == _link_hash(link_token))).first()
+    if token is None or token.used_at is not None or token.expires_at <= utcnow() or token.failed_attempts >= MAX_FAILED:
+        return None
+    case = session.get(Case, token.case_id)
+    if case is None or case.status == Status.closed or not awaits_verification(case):
+        return None
+    mark_verified(session, config, replies, case, "requester", "confirmation link sent to the address of record")
+    return case
+
+
+def confirm_from_mail(session: Session, config: Config, replies: Replies, case: Case, from_addr: str, subject: str, text: str) -> bool:
+    """A threaded message from the address of record that carries a live code verifies the case
+    (a plain reply quotes our notice, code included)."""
+    if not awaits_verification(case) or from_addr.lower() != case.requester_email.lower():
+        return False
+    tokens = _live_tokens(session, case, utcnow())
+    if not tokens:
+        return False
+    for match in CODE.finditer("%s\n%s" % (subject, text[:50_000])):
+        candidate = (match.group(1) + match.group(2)).upper()
+        if any(hmac.compare_digest(t.code_hash, _hash(t.salt, candidate)) for t in tokens):
+            mark_verified(session, config, replies, case, "requester", "one-time code sent to the address of record")
+            return True
+    return False
+
+
+def on_new_case(session: Session, case: Case) -> None:
+    """Before the first draft: a case needing verification waits for it (pause recorded)."""
+    if awaits_verification(case):
+        start_pause(session, case, "identity", case.received_at)
+        audit(session, case, "identity_required")
+
+
+def after_first_draft(session: Session, config: Config, replies: Replies, case: Case) -> None:
+    """After the first draft: set the waiting status and send the code unless the reading is
+    uncertain (staff send it with `privbot verify REF --send-code` once they agree)."""
+    if not awaits_verification(case):
+        return
+    case.status = Status.awaiting_identity
+    session.add(case)
+    if not case.needs_review:
+        send_code(session, config, replies, case)
+
+
+def sweep(session: Session, config: Config, replies: Replies, now: datetime | None = None) -> dict[str, int]:
+    """One reminder a set time after the first code; closing after the configured days."""
+    now = now or utcnow()
+    counts = {"reminded": 0, "closed": 0}
+    open_cases = session.exec(select(Case).where(Case.status != Status.closed, Case.identity_verified == False)).all()  # noqa: E712
+    for case in open_cases:
+        if not awaits_verification(case):
+            continue
+        tokens = list(session.exec(select(IdentityToken).where(IdentityToken.case_id == case.id).order_by(col(IdentityToken.id))).all())
+        if not tokens:
+            continue  # no code sent yet: staff have not asked, nothing to chase
+        first = tokens[0]
+        if now - first.created_at >= timedelta(days=config.identity_close_days):
+            close_unverified(session, config, replies, case)
+            counts["closed"] += 1
+        elif now - first.created_at >= timedelta(hours=config.identity_reminder_hours) and not any(t.kind == "reminder" for t in tokens):
+            if send_code(session, config, replies, case, kind="reminder", now=now) is not None:
+                counts["reminded"] += 1
+    return counts
+
+
+def close_unverified(session: Session, config: Config, replies: Replies, case: Case) -> None:
+    """Close as denied/identity_not_verified and tell the requester (automatic notice)."""
+    rendered = replies.render("closed_unverified", case.language, case_context(case, config))
+    first = _first_inbound(session, case)
+    parent = first.message_id if first else ""
+    if not is_robot_address(case.requester_email):
+        msg = compose(config, case.requester_email, case.requester_name, rendered.subject, rendered.body, parent, (parent,) if parent else (), automatic=True)
+        out = enqueue(session, msg, case.id, automatic=True)
+        audit(session, case, "closed_unverified_notice", outgoing=out.id)
+    end_pauses(session, case)
+    actions.close(session, case, "privbot", Outcome.denied, "identity_not_verified")
+    _scrub(session, case)
+    log.info("case %s closed: identity not verified", case.reference)

@@ -1,0 +1,40 @@
+"""Requests made for someone else: a parent for a child, a representative with a power of
+attorney, an employer about an employee. Such a case is flagged and its draft asks for the
+mandate before anything is disclosed.
+
+The phrases are data (`rules/third_party.toml`, Swedish and English); this module only loads
+and matches them, case-insensitively on whole words.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from privbot.config import data_path
+from privbot.errors import ConfigError
+
+
+@lru_cache(maxsize=4)
+def _pattern(path: Path) -> re.Pattern[str]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError("%s: %s" % (path, exc)) from exc
+    phrases = [p for section in data.values() if isinstance(section, dict) for p in section.get("phrases", [])]
+    if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise ConfigError("%s: [sv] and [en] need non-empty lists of phrases" % path)
+    alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternatives, re.IGNORECASE)
+
+
+def rules_file() -> Path:
+    return data_path("rules") / "third_party.toml"
+
+
+def on_behalf(text: str, path: Path | None = None) -> str:
+    """The phrase showing that `text` is written for someone else, or ""."""
+    match = _pattern(path or rules_file()).search(text[:20_000])
+    return match.group(0) if match else ""
