@@ -18,6 +18,7 @@ from privbot.config import Config
 from privbot.db import session_scope
 from privbot.mail.send import outbox_files
 from privbot.models import Case, Status
+from privbot.pnr import mask
 from tests.conftest import DATA
 from tests.web.conftest import PASSWORD, erasure_mail
 
@@ -49,19 +50,26 @@ def test_staff_edits_and_approves_a_draft(live_server: str, browser_page: Any, u
     page = browser_page
     sign_in(page, live_server, "anna")
     row = page.locator("table.cases tbody tr", has_text=case.reference)
-    assert "811218-****" not in row.inner_text()  # the name has no number; the body is never listed
+    assert "9876" not in row.inner_text()  # the body is never listed
     assert "erasure" in row.inner_text()
     row.locator("a", has_text=case.reference).click()
     page.wait_for_url(live_server + "/cases/" + case.reference)
     assert "19811218-9876" in page.locator("article.message pre.text").first.inner_text()
 
+    # An erasure waits for a verified requester: staff record how they checked.
+    assert "identity is not verified" in page.content()
+    page.select_option("select[name=how]", "identity document")
+    page.fill("input[name=detail]", "passport seen at the desk")
+    page.click("button:has-text('Mark verified')")
+    assert "verified" in page.locator("p.flash.ok").inner_text()
+
     body = page.locator("textarea[name=body]")
     body.fill(body.input_value() + "\nVi har nu raderat uppgifterna i kundregistret.\n")
     page.click("button:has-text('Save draft')")
-    assert "Draft saved" in page.locator(".flash").inner_text()
+    assert "Draft saved" in page.locator("p.flash.ok").inner_text()
     assert "last edited by anna" in page.content()
     page.click("button:has-text('Approve and send')")
-    assert "Approved" in page.locator(".flash").inner_text()
+    assert "Approved" in page.locator("p.flash.ok").inner_text()
 
     replies = wait_for_replies(config)  # the sender runs right after the response
     assert len(replies) == 1 and case.reference.encode() in replies[0]
@@ -98,7 +106,7 @@ def test_supervisor_sees_overdue_case_and_exports_csv(live_server: str, browser_
     assert late_row.locator("td.days.late").inner_text() == "-2"
     color = late_row.locator("td.days").evaluate("el => getComputedStyle(el).color")
     assert color == "rgb(179, 38, 30)"  # red
-    assert "811218-****" in late_row.inner_text()
+    assert mask("811218-9876") in late_row.inner_text() and "9876" not in late_row.inner_text()
 
     page.select_option("select[name=intent]", "erasure")
     page.select_option("select[name=order]", "desc")

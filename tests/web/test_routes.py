@@ -23,6 +23,7 @@ from privbot.config import Config
 from privbot.db import session_scope
 from privbot.mail.send import outbox_files
 from privbot.models import AuditEvent, Case, Draft, DraftStatus, Outcome, Status, User
+from privbot.pnr import mask
 from privbot.web.app import create_app
 from privbot.web.deps import CSRF
 from tests.conftest import DATA
@@ -31,6 +32,7 @@ from tests.web.conftest import PASSWORD, Browser, erasure_mail
 Client = Callable[..., Browser]
 Ingest = Callable[[bytes], Case]
 FULL_PNR = "19811218-9876"
+MASKED = mask("811218-9876")  # as lists show it
 
 
 def test_pages_need_sign_in(client: Client) -> None:
@@ -100,7 +102,7 @@ def test_inbox_masks_personnummer_and_case_page_shows_it_with_audit(client: Clie
     browser = client("anna")
     inbox = browser.get("/inbox").text
     assert case.reference in inbox
-    assert "811218-****" in inbox and "9876" not in inbox
+    assert MASKED in inbox and "9876" not in inbox
     page = browser.get("/cases/%s" % case.reference).text
     assert FULL_PNR in page  # the full text is on the case page only
     with Session(engine) as session:
@@ -121,6 +123,10 @@ def test_staff_cannot_open_supervisor_pages(client: Client) -> None:
 def test_approve_puts_the_edited_reply_in_the_outbox(client: Client, ingest: Ingest, engine: Engine, config: Config) -> None:
     case = ingest(erasure_mail())
     browser = client("anna")
+    # An erasure needs a verified requester before the reply may go out.
+    assert browser.submit("/cases/%s/approve" % case.reference).status_code == 303
+    assert "identity is not verified" in browser.get("/cases/%s" % case.reference).text
+    browser.submit("/cases/%s/verify" % case.reference, how="reply from the address of record")
     with Session(engine) as session:
         draft = session.exec(select(Draft).where(Draft.case_id == case.id, Draft.status == DraftStatus.pending)).one()
     edited = draft.body + "\nMed vänlig hälsning, Anna på dataskyddet\n"
@@ -140,6 +146,7 @@ def test_four_eyes_rule(config: Config, engine: Engine, users: dict[str, str], i
     anna, bo = Browser(app), Browser(app)
     anna.sign_in("anna")
     bo.sign_in("bo")
+    anna.submit("/cases/%s/verify" % case.reference, how="identity document", detail="passport seen at the desk")
     with Session(engine) as session:
         draft = session.exec(select(Draft).where(Draft.case_id == case.id, Draft.status == DraftStatus.pending)).one()
     assert anna.submit("/cases/%s/draft" % case.reference, subject=draft.subject, body=draft.body + "\nP.S.\n").status_code == 303
@@ -241,7 +248,7 @@ def test_supervisor_queues_filters_and_register_export(client: Client, ingest: I
     boss = client("sara")
     overdue = boss.get("/queues?view=overdue").text
     assert late.reference in overdue and fresh.reference not in overdue and 'class="overdue"' in overdue
-    assert "811218-****" in overdue and FULL_PNR not in overdue
+    assert MASKED in overdue and FULL_PNR not in overdue
     assert late.reference in boss.get("/queues?view=review").text
     assert fresh.reference in boss.get("/queues?view=due7").text or fresh.reference in boss.get("/queues?view=open").text
     assert boss.get("/queues?view=open&intent=erasure&sort=received&order=desc").status_code == 200
@@ -252,7 +259,7 @@ def test_supervisor_queues_filters_and_register_export(client: Client, ingest: I
     assert export.headers["content-disposition"].startswith("attachment;")
     rows = list(csv.DictReader(io.StringIO(export.text)))
     assert {r["reference"] for r in rows} == {late.reference, fresh.reference}
-    assert FULL_PNR not in export.text and "811218-****" in export.text
+    assert FULL_PNR not in export.text and MASKED in export.text
     assert all(not r["requester_name"].startswith("=") for r in rows)
 
 
@@ -264,7 +271,7 @@ def test_figures_and_audit_log(client: Client, ingest: Ingest) -> None:
     figures = boss.get("/figures").text
     assert "<svg" in figures and "erasure" in figures
     audit = boss.get("/audit?actor=anna&action=note").text
-    assert case.reference in audit and "811218-****" in audit and "9876" not in audit
+    assert case.reference in audit and MASKED in audit and "9876" not in audit
     rows = boss.get("/audit?actor=anna").text.split("<tbody>", 1)[1]
     assert "<td>anna</td><td>note</td>" in rows and "<td>privbot</td>" not in rows
     exported = boss.get("/export/audit.csv?case=%s" % case.reference).text
@@ -290,6 +297,7 @@ def test_figures_count_answered_cases_and_open_load(client: Client, ingest: Inge
     closed = ingest(erasure_mail("<web-erasure-5@example.se>").replace(b"Radera mina uppgifter", b"Ta bort allt"))
     still_open = ingest(erasure_mail("<web-erasure-6@example.se>").replace(b"Radera mina uppgifter", b"Glom mig"))
     staff = client("anna")
+    staff.submit("/cases/%s/verify" % answered.reference, how="one-time code to the address of record")
     with Session(engine) as session:
         draft = session.exec(select(Draft).where(Draft.case_id == answered.id, Draft.status == DraftStatus.pending)).one()
     staff.submit("/cases/%s/approve" % answered.reference, subject=draft.subject, body=draft.body)
@@ -322,6 +330,22 @@ def test_lists_and_exports_on_sqlite_and_postgresql(any_engine: tuple[Engine, Co
     assert ref in boss.get("/queues?view=overdue&intent=erasure").text
     assert ref not in boss.get("/queues?view=overdue&intent=access").text
     assert "<svg" in boss.get("/figures").text
-    assert ref in boss.get("/export/register.csv").text and "811218-****" in boss.get("/export/register.csv").text
+    assert ref in boss.get("/export/register.csv").text and MASKED in boss.get("/export/register.csv").text
     assert ref in boss.get("/audit?case=%s" % ref.lower()).text
     boss.close()
+
+
+def test_send_code_and_refusal_from_the_case_page(client: Client, ingest: Ingest, engine: Engine) -> None:
+    case = ingest(erasure_mail())
+    browser = client("anna")
+    ref = case.reference
+    assert browser.submit("/cases/%s/send-code" % ref).status_code == 303
+    browser.submit("/cases/%s/refuse" % ref, reason="bogus")
+    assert "a refusal needs one of" in browser.get("/cases/%s" % ref).text
+    browser.submit("/cases/%s/refuse" % ref, reason="manifestly_unfounded")
+    browser.submit("/cases/%s/approve" % ref)  # a refusal may go out before verification
+    with Session(engine) as session:
+        closed = session.get(Case, case.id)
+        assert closed is not None and closed.status == Status.closed and closed.outcome == Outcome.denied
+        actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.case_id == case.id)).all()]
+        assert actions.count("identity_code_sent") >= 2 and "identity_code_requested" in actions and "refusal_drafted" in actions

@@ -19,7 +19,8 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
-from privbot.cases import actions, store
+from privbot.cases import actions, identity, refusal, store
+from privbot.cases.gate import awaits_verification
 from privbot.classify.result import Intent
 from privbot.errors import NotFound, PrivbotError
 from privbot.mail.attachments import attachment
@@ -76,7 +77,7 @@ def show(request: Request, reference: Ref, session: SessionDep, user: CurrentSta
         request, "case.html", user=user, case=case, messages=messages, sanitized={m.id: sanitize(m.html) for m in messages if m.html},
         draft=store.current_draft(session, case), events=events, duplicate_of=duplicate_of, users=users,
         classification=classification, intents=[i.value for i in Intent], denial_reasons=actions.DENIAL_REASONS,
-        verify_methods=VERIFY_METHODS,
+        verify_methods=VERIFY_METHODS, refusal_reasons=refusal.REFUSAL_REASONS, awaits_verification=awaits_verification(case),
         can_extend=case.extended_due is None and case.status != Status.closed and date.today() <= case.due,
     )
 
@@ -155,10 +156,35 @@ def clarify(request: Request, reference: Ref, session: SessionDep, config: Confi
 
 
 @router.post("/{reference}/verify", dependencies=[CSRF])
-def verify(request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, how: Short, detail: Short = "") -> Response:
+def verify(request: Request, reference: Ref, session: SessionDep, config: ConfigDep, user: CurrentStaff, how: Short, detail: Short = "") -> Response:
     case = _case(session, reference)
     text = "%s: %s" % (how, detail.strip()) if detail.strip() else how
-    return _act(request, session, case, lambda: actions.verify_identity(session, case, user.name, text), "Identity marked as verified.")
+    replies = request.app.state.replies
+    return _act(request, session, case, lambda: identity.mark_verified(session, config, replies, case, user.name, text),
+                "Identity marked as verified; the reply was redrafted.")
+
+
+@router.post("/{reference}/send-code", dependencies=[CSRF])
+def send_code(request: Request, reference: Ref, session: SessionDep, config: ConfigDep, user: CurrentStaff, tasks: BackgroundTasks) -> Response:
+    case = _case(session, reference)
+    replies = request.app.state.replies
+
+    def run() -> None:
+        if identity.send_code(session, config, replies, case) is None:
+            raise PrivbotError("no code sent: the address of record looks automated")
+        store.audit(session, case, "identity_code_requested", actor=user.name)
+
+    response = _act(request, session, case, run, "A one-time code is on its way to the address of record.")
+    tasks.add_task(deliver_due, request.app.state.engine, config)
+    return response
+
+
+@router.post("/{reference}/refuse", dependencies=[CSRF])
+def refuse(request: Request, reference: Ref, session: SessionDep, config: ConfigDep, user: CurrentStaff, reason: Short) -> Response:
+    case = _case(session, reference)
+    replies = request.app.state.replies
+    return _act(request, session, case, lambda: refusal.refuse(session, config, replies, case, user.name, reason),
+                "A refusal was drafted; approving it closes the case as denied.")
 
 
 @router.post("/{reference}/extend", dependencies=[CSRF])

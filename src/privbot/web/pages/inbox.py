@@ -13,7 +13,7 @@ from privbot.web.listing import EFFECTIVE_DUE, paginate
 from privbot.web.render import page
 
 router = APIRouter()
-WAITING_FOR_STAFF = (Status.new, Status.in_progress, Status.draft_ready)
+WAITING_FOR_STAFF = (Status.new, Status.awaiting_identity, Status.in_progress, Status.draft_ready)
 
 
 @router.get("/")
