@@ -411,6 +411,35 @@ def register(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     for year, row in sorted(counts.items()):
         typer.echo("%s: %s cases; intents %s; outcomes %s" % (year, row["cases"], row["intents"], row["outcomes"]))
 
+@app.command("chat")
+def chat_cmd(
+    lang: Annotated[str, typer.Option(help="language of the greeting: sv or en")] = "sv",
+    verbose: bool = False,
+) -> None:
+    """Talk to the data subjects' chat in the terminal; end with Ctrl-D."""
+    if verbose:
+        _setup_logging(verbose)
+    from privbot.chat.bot import ChatBot
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    bot = ChatBot.load(config, engine)
+    typer.echo(bot.welcome("en" if lang == "en" else "sv"))
+    token: str | None = None
+    while True:
+        try:
+            line = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            break
+        if not line.strip():
+            continue
+        reply = bot.handle(token, line, "terminal")
+        token = reply.session_id
+        typer.echo(reply.reply)
+        if reply.mail_queued:
+            deliver_due(engine, config)
+
 
 def main() -> None:
     try:

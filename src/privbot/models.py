@@ -201,6 +201,41 @@ class DigestRun(SQLModel, table=True):
     overdue: int = 0
     recipients: int = 0
 
+class ChatSession(SQLModel, table=True):
+    """A web or terminal chat conversation; deleted when idle past its expiry."""
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 of the client's session token
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow, index=True)
+    language: str = Field(default="sv", max_length=8)
+    state: str = Field(default="idle", max_length=16)  # idle, offer, ask_name, ask_email, await_code
+    intents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # offered or requested
+    name: str = Field(default="", max_length=200)
+    transcript: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    request_id: int | None = None  # the ChatRequest awaiting confirmation
+
+
+class ChatRequest(SQLModel, table=True):
+    """A request made in the chat, waiting for email confirmation; opens a case when confirmed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(index=True, max_length=64)
+    state: str = Field(default="pending", index=True, max_length=16)  # pending, confirmed, expired
+    intents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    language: str = Field(default="sv", max_length=8)
+    name: str = Field(default="", max_length=200)
+    email: str = Field(default="", index=True, max_length=320)
+    message_id: str = Field(default="", max_length=998)  # of the transcript message it becomes
+    transcript: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    token_hash: str = Field(default="", index=True, max_length=64)
+    code_hash: str = Field(default="", max_length=64)
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    expires_at: datetime = Field(default_factory=utcnow, index=True)
+    confirmed_at: datetime | None = None
+    spool_id: int | None = Field(default=None, foreign_key="spoolentry.id")
+    case_id: int | None = Field(default=None, foreign_key="case.id")
+
 
 class Role(StrEnum):
     staff = "staff"

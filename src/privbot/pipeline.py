@@ -86,7 +86,8 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         return Result.threaded
     prepared = prepare(mail)  # a contact form or a staff forward names the real requester
     requester = (prepared.requester_addr or mail.from_addr, prepared.requester_name or mail.from_name)
-    case = open_case(session, ctx.config, requester[0], requester[1], result, received)
+    channel = "chat" if entry.source == "chat" else "email"  # a conversation confirmed in the web chat
+    case = open_case(session, ctx.config, requester[0], requester[1], result, received, channel=channel)
     add_message(session, case, mail, entry.id, result, received)
     if on_behalf(mail.text):  # a parent, a representative, an employer: the draft asks for the mandate
         case.third_party = True

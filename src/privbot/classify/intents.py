@@ -119,17 +119,17 @@ def _term(word: str) -> Term:
     return Term("exact", core, *stems(core))
 
 
-def _weight(value: object, where: str) -> tuple[float, bool]:
+def _weight(value: object, where: str, default: bool = True) -> tuple[float, bool]:
     if isinstance(value, bool):
         raise ConfigError(f"{where}: weight must be a number, not true/false")
     if isinstance(value, (int, float)):
-        return float(value), True
+        return float(value), default
     if isinstance(value, dict):
         unknown = set(value) - {"weight", "negatable"}
         if unknown or "weight" not in value:
             raise ConfigError(f"{where}: expected {{ weight = <number>, negatable = <bool> }}")
         weight, _ = _weight(value["weight"], where)
-        negatable = value.get("negatable", True)
+        negatable = value.get("negatable", default)
         if not isinstance(negatable, bool):
             raise ConfigError(f"{where}: negatable must be true or false")
         return weight, negatable
@@ -138,13 +138,16 @@ def _weight(value: object, where: str) -> tuple[float, bool]:
 
 def _load_intent(path: Path, data: dict[str, object]) -> tuple[IntentDef, list[Phrase], list[Pattern]]:
     name = path.stem
-    allowed = {"description", "rank", "phrases", "patterns", "yields_to"}
+    allowed = {"description", "rank", "phrases", "patterns", "yields_to", "negatable"}
     if unknown := set(data) - allowed:
         raise ConfigError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
     description = data.get("description", "")
     rank = data.get("rank", 50)
     if not isinstance(description, str) or not isinstance(rank, int) or isinstance(rank, bool):
         raise ConfigError(f"{path}: description must be a string and rank an integer")
+    default = data.get("negatable", True)
+    if not isinstance(default, bool):
+        raise ConfigError(f"{path}: negatable must be true or false")
     yields = data.get("yields_to", {})
     if not isinstance(yields, dict):
         raise ConfigError(f"{path}: [yields_to] must be a table of intent = score")
@@ -162,7 +165,7 @@ def _load_intent(path: Path, data: dict[str, object]) -> tuple[IntentDef, list[P
             raise ConfigError(f"{path}: [phrases.{lang}] must be one of {LANGS} and a table")
         for source, value in entries.items():
             where = f"{path}: phrases.{lang} {source!r}"
-            weight, negatable = _weight(value, where)
+            weight, negatable = _weight(value, where, default)
             words = phrase_words(source)
             if not words or any(len(w.strip("*")) < 3 and "*" in w for w in words):
                 raise ConfigError(f"{where}: no words, or a wildcard word shorter than 3 letters")

@@ -35,6 +35,7 @@ FUZZY_FACTOR = 0.85
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
+MAX_WORD = 40  # longer "words" (base64, URLs) are neither split nor fuzzy-matched
 _REPLY_SUBJECT = re.compile(r"^\s*(?:(?:re|sv|aw|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _CONDITIONAL = frozenset({"om", "if", "ifall", "whether", "huruvida", "when", "nar"})
 _PRACTICE_EN = frozenset({"do", "does", "did", "are", "is", "was", "were", "have", "has"})
@@ -60,20 +61,20 @@ def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
     sv, en = stems(word)
     forms: list[Form] = [(word, sv, en, False)]
     known = intents.known
-    if len(word) >= 5 and word.isalpha() and not ({word, sv, en} & known):
-        for i in range(len(word) - 4, 2, -1):  # compound: longest known tail, then its head
+    if MAX_WORD >= len(word) >= 8 and word.isalpha():
+        for i in range(3, len(word) - 4):  # compound: the longest known tail, and its head
             tail = word[i:]
-            if tail in known or stems(tail)[0] in known:
+            if len(tail) >= 5 and (tail in known or len(stems(tail)[0]) >= 5 and stems(tail)[0] in known):
                 forms.append((tail, *stems(tail), False))
                 head = word[:i].rstrip("s") if len(word[:i]) > 5 else word[:i]
                 if len(head) >= 5 and (head in known or stems(head)[0] in known):
                     forms.append((head, *stems(head), False))
                 break
-        if len(forms) == 1:
-            cutoff = 88 if len(word) <= 6 else 84
-            found = process.extractOne(word, intents.vocabulary.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=cutoff)
-            if found is not None:
-                forms.append((found[0], *stems(found[0]), True))
+    if len(forms) == 1 and MAX_WORD >= len(word) >= 5 and word.isalpha() and not ({word, sv, en} & known):
+        cutoff = 88 if len(word) <= 6 else 84
+        found = process.extractOne(word, intents.vocabulary.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=cutoff)
+        if found is not None:
+            forms.append((found[0], *stems(found[0]), True))
     if len(intents.fuzz_cache) > 200_000:
         intents.fuzz_cache.clear()
     result = tuple(forms)

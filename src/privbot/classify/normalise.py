@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
+MAX_CHARS = 60_000  # text beyond this is not read (the reply parser reads 50,000)
 NOT = "~not"  # the token every negation word becomes, in phrases and in text alike
 
 _SV = snowballstemmer.stemmer("swedish")
@@ -31,7 +32,7 @@ _CLAUSE_BREAK = re.compile(r"[.!?;:,]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)]
 _SENTENCE_BREAK = re.compile(r"[.!?;]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
 # Irregular Swedish verb forms the stemmer leaves apart: "tar bort" means "ta bort".
 _LEMMAS = {"tar": "ta", "tog": "ta", "tagit": "ta", "tas": "ta", "togs": "ta", "far": "fa", "fick": "fa",
-           "fatt": "fa", "har": "ha", "hade": "ha", "haft": "ha", "drar": "dra", "drog": "dra",
+           "fatt": "fa", "hade": "ha", "haft": "ha", "drar": "dra", "drog": "dra",
            "dragit": "dra", "ger": "ge", "gav": "ge", "gett": "ge", "gar": "ga", "gick": "ga",
            "gor": "gora", "gjorde": "gora", "gjort": "gora", "vill": "vilja", "ville": "vilja",
            "velat": "vilja", "ska": "skola", "skall": "skola", "skulle": "skola", "sag": "se",
@@ -58,6 +59,8 @@ def _expand(folded: str) -> str:
 @lru_cache(maxsize=200_000)
 def stems(word: str) -> tuple[str, str]:
     """The Swedish and English stems of a folded word (negations become `NOT`)."""
+    if len(word) > 40:
+        return word, word
     if word in NEGATIONS:
         return NOT, NOT
     word = word.replace("'", "")
@@ -83,7 +86,7 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """Fold, expand contractions and negations, tokenise, and mark clauses and sentences."""
-    folded = _expand(fold(text))
+    folded = _expand(fold(text[:MAX_CHARS]))
     tokens: list[Token] = []
     clause = sentence = 0
     pos = 0

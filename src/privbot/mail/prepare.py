@@ -114,14 +114,15 @@ def prepare(mail: ParsedMail) -> Prepared:
         return Prepared(_clean(text) or text.strip(), requester, name, quoted_only=True)
     first = _clean(replies[0].body)
     forwarded = bool(_FORWARD_SUBJECT.match(mail.subject) or _FORWARD_MARK.search(replies[0].content))
-    if len(replies) > 1 and forwarded:
-        addr, fwd_name = _sender(replies[1].headers)
+    if forwarded and len(_FORWARD_MARK.sub("", first).split()) < _NOTE_WORDS:
         ours = {_domain(a) for a in mail.to} | {_domain(mail.from_addr)}
-        note_is_short = len(_FORWARD_MARK.sub("", first).split()) < _NOTE_WORDS
-        if addr and _domain(addr) not in ours and note_is_short:
-            body = _clean(replies[1].body)
-            if body:
-                return Prepared(body, addr, fwd_name, forwarded=True)
+        for reply in replies[1:3]:  # "-----Original Message-----" may stand alone before the headers
+            addr, fwd_name = _sender(reply.headers)
+            body = _clean(reply.body)
+            if addr and body:
+                if _domain(addr) not in ours:
+                    return Prepared(body, addr, fwd_name, forwarded=True)
+                break
     if first:
         return Prepared(first, requester, name)
     for reply in replies[1:]:  # only quoted history: keep it rather than lose the message

@@ -127,7 +127,8 @@ def _transmit(config: Config, out: OutgoingMail) -> None:
                 smtp.command_encoding = "utf-8"
             elif not local.isascii():
                 raise SendError("the relay does not support SMTPUTF8, needed for a non-ASCII address")
-        smtp.sendmail(config.from_address, [recipient], out.raw, mail_options=options)
+        wire = out.raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")  # SMTP lines end in CRLF (RFC 5321 2.3.8)
+        smtp.sendmail(config.from_address, [recipient], wire, mail_options=options)
 
 
 def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:

@@ -39,6 +39,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+from privbot.web.pages import chat as chat_page
 
 
 def create_app(config: Config, engine: Engine, secret: str | None = None, https_only: bool = False) -> FastAPI:
@@ -90,4 +91,5 @@ def create_app(config: Config, engine: Engine, secret: str | None = None, https_
     app.include_router(queues.router)
     app.include_router(figures.router)
     app.include_router(audit.router)
+    chat_page.install(app, config, engine)  # /chat, /api/chat, /chat/confirm/{token}
     return app

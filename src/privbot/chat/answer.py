@@ -1,0 +1,238 @@
+"""Answers to questions about the policy: rules and fuzzy matching, never invented facts.
+
+In order: a question naming a section ("vad står i avsnitt 9.3?") gets that section quoted; then
+the topic table (chat/topics.toml), whose key phrases are matched word by word with rapidfuzz
+(so inflections and small typos still match), gives a vetted short answer citing its section;
+last, the question's content words are looked up in the policy's own text, and a sentence that
+covers them well is quoted with its section. Anything weaker is no answer: the bot then offers
+to pass the question to staff.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from privbot.chat.policy import Policy
+from privbot.chat.texts import LANGUAGES, Text, Texts, compile_text, read_toml
+from privbot.errors import ConfigError
+
+_TOKEN = re.compile(r"[^\w\-]+")
+_PHRASE_TOKEN = re.compile(r"[^\w\-*]+")
+_SECTION_REF = re.compile(r"\b(?:avsnitt|avsnittet|section|punkt|paragraf|§)\s*(\d{1,2}(?:\.\d{1,2})?)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+STOP_WEIGHT = 0.3
+FUZZY_MIN = 85.0
+MIN_FUZZY_LEN = 5
+
+
+def tokens(text: str, pattern: re.Pattern[str] = _TOKEN) -> list[str]:
+    """Lower-case words; diacritics are kept ("andra" is not "ändra")."""
+    text = unicodedata.normalize("NFC", text.lower()).replace("/", " ")
+    return [t.strip("-") for t in pattern.split(text) if t.strip("-")]
+
+
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    """A key phrase's words, keeping a trailing * (prefix match)."""
+    return tuple(tokens(phrase, _PHRASE_TOKEN))
+
+
+def token_matches(pattern: str, word: str) -> bool:
+    """`spar*` matches any word starting with "spar"; a long word also matches with a typo."""
+    if pattern.endswith("*"):
+        return word.startswith(pattern[:-1])
+    if pattern == word:
+        return True
+    return len(pattern) >= MIN_FUZZY_LEN and fuzz.ratio(pattern, word) >= FUZZY_MIN
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    section: str
+    phrases: tuple[tuple[str, ...], ...]  # lower-case words, both languages
+    answer: Text
+    offer: str = ""
+    answer_first: bool = False
+
+
+@dataclass(frozen=True)
+class Words:
+    stop: dict[str, frozenset[str]]
+    question: dict[str, frozenset[str]]
+    yes: dict[str, frozenset[str]]
+    no: dict[str, frozenset[str]]
+    cancel: dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class Answer:
+    topic: str  # topic name, "section" or "policy_text"
+    text: str
+    citations: tuple[str, ...]
+    offer: str = ""  # an intent the person may want to request next
+    answer_first: bool = False
+    score: float = 0.0
+
+
+def _words(raw: dict[str, Any], key: str, path: Path) -> dict[str, frozenset[str]]:
+    out = {}
+    for lang in LANGUAGES:
+        name = key if key == "stop" else "%s_%s" % (key, lang)
+        values = raw.get(lang) if key == "stop" else raw.get(name)
+        if not isinstance(values, list):
+            raise ConfigError("%s: [words] needs a list %s" % (path, name if key != "stop" else lang))
+        out[lang] = frozenset(" ".join(tokens(str(v))) for v in values)
+    return out
+
+
+def load_topics(path: Path, policy: Policy) -> tuple[list[Topic], Words]:
+    data = read_toml(path)
+    raw_words = data.get("words", {})
+    words = Words(*(_words(raw_words, k, path) for k in ("stop", "question", "yes", "no", "cancel")))
+    topics = []
+    for index, raw in enumerate(data.get("topic", [])):
+        name = str(raw.get("name", "topic %d" % (index + 1)))
+        where = "%s: topic %s" % (path, name)
+        section = str(raw.get("section", ""))
+        if section and policy.get(section) is None:
+            raise ConfigError("%s: cites section %s, which the policy does not have" % (where, section))
+        phrases = raw.get("phrases", {})
+        if not all(isinstance(phrases.get(lang), list) and phrases[lang] for lang in LANGUAGES):
+            raise ConfigError("%s: needs phrases.sv and phrases.en" % where)
+        folded = tuple(phrase_tokens(p) for lang in LANGUAGES for p in phrases[lang] if phrase_tokens(p))
+        topics.append(
+            Topic(name, section, folded, compile_text(raw.get("answer"), where + " answer"),
+                  str(raw.get("offer", "")), bool(raw.get("answer_first", False)))
+        )
+    if not topics:
+        raise ConfigError("%s: no [[topic]] entries" % path)
+    return topics, words
+
+
+class Answerer:
+    def __init__(self, policy: Policy, topics: list[Topic], words: Words, texts: Texts) -> None:
+        self.policy = policy
+        self.topics = topics
+        self.words = words
+        self.texts = texts
+        self._all_stop = words.stop["sv"] | words.stop["en"]
+        self._section_tokens = {s.number: set(tokens(s.text)) for s in policy.leaves()}
+
+    @classmethod
+    def load(cls, chat_dir: Path, policy: Policy, texts: Texts) -> "Answerer":
+        topics, words = load_topics(chat_dir / "topics.toml", policy)
+        return cls(policy, topics, words, texts)
+
+    # -- small judgements the conversation needs ------------------------------------------
+
+    def language_of(self, message: str) -> str | None:
+        """"sv" or "en" when the stop words say so clearly; None for short or mixed text."""
+        words = tokens(message)
+        sv = sum(w in self.words.stop["sv"] or w in self.words.question["sv"] for w in words)
+        en = sum(w in self.words.stop["en"] or w in self.words.question["en"] for w in words)
+        if sv == en or max(sv, en) < 1 or (len(words) > 3 and abs(sv - en) < 2):
+            return None
+        return "sv" if sv > en else "en"
+
+    def _is(self, kind: dict[str, frozenset[str]], message: str) -> bool:
+        said = " ".join(tokens(message))
+        return any(said in kind[lang] for lang in LANGUAGES)
+
+    def is_yes(self, message: str) -> bool:
+        return self._is(self.words.yes, message)
+
+    def is_no(self, message: str) -> bool:
+        return self._is(self.words.no, message)
+
+    def is_cancel(self, message: str) -> bool:
+        return self._is(self.words.cancel, message) or self.is_no(message)
+
+    def is_question(self, message: str) -> bool:
+        """Asking for information ("Hur länge…", "Do you…") rather than making a request."""
+        words = tokens(message)
+        starts = (" ".join(words[:1]), " ".join(words[:2]))
+        return bool(words) and any(start in self.words.question[lang] for start in starts for lang in LANGUAGES)
+
+    # -- answers ------------------------------------------------------------------------
+
+    def cite(self, sections: tuple[str, ...], language: str) -> str:
+        if not sections:
+            return ""
+        joined = (" %s " % self.texts.say("and", language)).join(sections)
+        return self.texts.say("cite", language, sections=joined)
+
+    def answer(self, message: str, language: str) -> Answer | None:
+        return self._by_section_number(message, language) or self._by_topic(message, language) or self._by_policy_text(message, language)
+
+    def _by_section_number(self, message: str, language: str) -> Answer | None:
+        for number in _SECTION_REF.findall(message):
+            section = self.policy.get(number)
+            if section is not None and section.paragraphs:
+                quote = _shorten(" ".join(_sentences(section.text)[:3]))
+                return Answer("section", self.texts.say("section_quote", language, number=number, quote=quote), (number,), score=1.0)
+        return None
+
+    def topic_scores(self, message: str) -> list[tuple[float, Topic]]:
+        words = tokens(message)
+        scored = []
+        for topic in self.topics:
+            covered: set[int] = set()
+            for phrase in topic.phrases:
+                hits = [next((i for i, w in enumerate(words) if token_matches(p, w)), None) for p in phrase]
+                if all(h is not None for h in hits):
+                    covered.update(h for h in hits if h is not None)
+            if covered:
+                score = sum(STOP_WEIGHT if words[i] in self._all_stop else 1.0 for i in covered)
+                scored.append((score, topic))
+        scored.sort(key=lambda pair: -pair[0])  # stable: equal scores keep the file's order
+        return scored
+
+    def _by_topic(self, message: str, language: str) -> Answer | None:
+        scored = self.topic_scores(message)
+        if not scored:
+            return None
+        score, topic = scored[0]
+        text = topic.answer.render(language, self.texts.company)
+        citations = (topic.section,) if topic.section else ()
+        cite = self.cite(citations, language)
+        return Answer(topic.name, (text + " " + cite).strip(), citations, topic.offer, topic.answer_first, score)
+
+    def _by_policy_text(self, message: str, language: str) -> Answer | None:
+        content = [w for w in tokens(message) if w not in self._all_stop and len(w) >= 3]
+        if len(content) < 2:
+            return None
+        best: tuple[float, int, str] | None = None
+        for number, section_words in self._section_tokens.items():
+            matched = sum(any(_close(w, s) for s in section_words) for w in content)
+            coverage = matched / len(content)
+            if matched >= 2 and coverage >= 0.75 and (best is None or (coverage, matched) > best[:2]):
+                best = (coverage, matched, number)
+        if best is None:
+            return None
+        number = best[2]
+        section = self.policy.sections[number]
+        sentence = max(_sentences(section.text), key=lambda s: sum(any(_close(w, t) for t in tokens(s)) for w in content))
+        text = self.texts.say("section_quote", language, number=number, quote=_shorten(sentence))
+        return Answer("policy_text", text, (number,), score=best[0])
+
+
+def _close(word: str, other: str) -> bool:
+    if word == other:
+        return True
+    if len(word) >= 5 and len(other) >= 5 and word[:5] == other[:5]:
+        return True  # Swedish inflection: "raderas" / "radering"
+    return len(word) >= MIN_FUZZY_LEN and fuzz.ratio(word, other) >= 90
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip().lstrip("- ").strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+def _shorten(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

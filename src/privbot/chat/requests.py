@@ -1,0 +1,195 @@
+"""Requests made in the chat: the confirmation email, the one-time link and code, the case.
+
+A request waits as a `ChatRequest` until the person confirms it (link or code) before it expires.
+On confirmation the conversation becomes an RFC 5322 message from the person and is spooled
+with source "chat", so the ordinary pipeline opens the case; an unconfirmed request is expired
+with its personal data wiped and never becomes a case. The conversation itself is `bot.py`'s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from email import policy as email_policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, delete, select, update
+
+from privbot.cases.deadline import Calendar, due_date
+from privbot.chat.settings import ChatSettings
+from privbot.chat.texts import Texts
+from privbot.config import Config
+from privbot.mail.send import compose, enqueue
+from privbot.mail.spool import spool
+from privbot.models import Case, ChatRequest, ChatSession, SpoolEntry, utcnow
+from privbot.replies import Replies
+
+log = logging.getLogger(__name__)
+PENDING, CONFIRMED, EXPIRED = "pending", "confirmed", "expired"
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+
+
+def secret_hash(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def due_for(config: Config, received: datetime) -> date:
+    return due_date(received, cal=Calendar(eves_are_holidays=config.eves_are_holidays))
+
+
+def _code_hash(token_hash: str, code: str) -> str:
+    return secret_hash("%s:%s" % (token_hash, code.strip()))
+
+
+def issue(
+    session: Session,
+    config: Config,
+    settings: ChatSettings,
+    replies: Replies,
+    chat: ChatSession,
+    name: str,
+    email: str,
+) -> ChatRequest:
+    """Store a pending request and queue the confirmation email (link and six-digit code)."""
+    token = secrets.token_urlsafe(32)
+    code = "%06d" % secrets.randbelow(1_000_000)
+    now = utcnow()
+    token_hash = secret_hash(token)
+    request = ChatRequest(
+        session_id=chat.id, intents=list(chat.intents), language=chat.language, name=name, email=email,
+        message_id=make_msgid(domain=config.from_address.rpartition("@")[2] or "privbot.invalid"),
+        transcript=list(chat.transcript), token_hash=token_hash, code_hash=_code_hash(token_hash, code),
+        created_at=now, expires_at=now + timedelta(hours=settings.request_ttl_hours),
+    )
+    session.add(request)
+    session.flush()
+    case: dict[str, Any] = {
+        "reference": "", "received": now, "due": due_for(config, now), "extended_due": None,
+        "intents": list(chat.intents), "language": chat.language, "requester_name": name,
+        "requester_email": email, "needs_review": False, "identity_verified": False, "subject": "",
+    }
+    context = {"company": config.company, "case": case, "verification_url": settings.base_url + "chat/confirm/" + token,
+               "verification_code": code}
+    rendered = replies.render("chat_verification", chat.language, context)
+    enqueue(session, compose(config, email, name, rendered.subject, rendered.body, automatic=True), None, automatic=True)
+    log.info("chat request %s issued, intents=%s", request.id, ",".join(request.intents))
+    return request
+
+
+def recent_mails_to(session: Session, email: str, hours: float = 24.0) -> int:
+    since = utcnow() - timedelta(hours=hours)
+    rows = session.exec(select(ChatRequest.id).where(ChatRequest.email == email, ChatRequest.created_at >= since)).all()
+    return len(rows)
+
+
+def by_token(session: Session, token: str) -> ChatRequest | None:
+    """The pending, unexpired request a confirmation link points to."""
+    if not token or len(token) > 100:
+        return None
+    request = session.exec(select(ChatRequest).where(ChatRequest.token_hash == secret_hash(token))).first()
+    if request is None or request.state != PENDING or aware(request.expires_at) <= utcnow():
+        return None
+    return request
+
+
+def code_matches(request: ChatRequest, code: str) -> bool:
+    return hmac.compare_digest(request.code_hash, _code_hash(request.token_hash, code))
+
+
+def transcript_message(config: Config, texts: Texts, request: ChatRequest) -> bytes:
+    """The conversation as mail from the person: their request as written; the chat's answers,
+    and questions answered before the request began, quoted with ">" (context, not the request)."""
+    language = request.language
+    labels = (" %s " % texts.say("and", language)).join(texts.say("label." + i, language) for i in request.intents if texts.has("label." + i))
+    lines = [texts.say("transcript_intro", language, labels=labels), ""]
+    person, bot = texts.say("transcript_person", language), texts.say("transcript_bot", language)
+    starts = [i for i, e in enumerate(request.transcript) if e.get("start")]
+    begin = starts[-1] if starts else 0  # what came before was answered in the chat: context, quoted
+    for index, entry in enumerate(request.transcript):
+        at = datetime.fromisoformat(str(entry.get("at"))).astimezone(LOCAL_TIME).strftime("%H:%M")
+        text = str(entry.get("text", ""))
+        if entry.get("who") == "person" and index >= begin:
+            lines.append("%s (%s): %s" % (person, at, text))
+        elif entry.get("who") == "person":
+            lines.extend("> " + line for line in ("%s (%s): %s" % (person, at, text)).splitlines())
+        else:
+            lines.extend("> " + line for line in ("%s (%s): %s" % (bot, at, text)).splitlines())
+            lines.append("")
+    msg = EmailMessage()
+    local, _, domain = request.email.rpartition("@")
+    msg["From"] = Address(display_name=request.name, username=local, domain=domain)
+    msg["To"] = config.from_address
+    msg["Subject"] = texts.say("transcript_subject", language)
+    msg["Date"] = format_datetime(aware(request.created_at))
+    msg["Message-ID"] = request.message_id
+    msg.set_content("\n".join(lines).strip() + "\n")
+    utf8 = not request.email.isascii()
+    return msg.as_bytes(policy=email_policy.SMTP.clone(utf8=utf8))
+
+
+def confirm(session: Session, config: Config, texts: Texts, request: ChatRequest) -> SpoolEntry | None:
+    """Claim a pending request and spool its conversation; None if it was already claimed or expired.
+
+    The caller commits and then runs the pipeline, which opens the case (channel "chat").
+    """
+    now = utcnow()
+    claimed = session.exec(  # one winner when the link and the code arrive together
+        update(ChatRequest)
+        .where(col(ChatRequest.id) == request.id, col(ChatRequest.state) == PENDING, col(ChatRequest.expires_at) > now)
+        .values(state=CONFIRMED, confirmed_at=now)
+    )
+    if claimed.rowcount != 1:
+        return None
+    session.refresh(request)
+    entry, _ = spool(session, transcript_message(config, texts, request), "chat", "chat-request/%s" % request.id)
+    entry.received_at = aware(request.created_at)  # the deadline runs from the request, as the chat said
+    request.spool_id = entry.id
+    session.add_all([entry, request])
+    log.info("chat request %s confirmed as spool %s", request.id, entry.id)
+    return entry
+
+
+def link_case(session: Session, request_id: int) -> Case | None:
+    """After the pipeline ran: record the case and wipe the request's copy of personal data."""
+    request = session.get(ChatRequest, request_id)
+    if request is None or request.spool_id is None:
+        return None
+    if request.case_id is None:
+        entry = session.get(SpoolEntry, request.spool_id)
+        if entry is None or entry.case_id is None:
+            return None
+        request.case_id = entry.case_id
+        request.name, request.email, request.transcript = "", "", []
+        session.add(request)
+    return session.get(Case, request.case_id)
+
+
+def expire(session: Session, settings: ChatSettings) -> tuple[int, int]:
+    """Expire unconfirmed requests (wiping their personal data) and delete idle conversations."""
+    now = utcnow()
+    stale = session.exec(select(ChatRequest).where(ChatRequest.state == PENDING, ChatRequest.expires_at <= now)).all()
+    for request in stale:
+        request.state = EXPIRED
+        request.name, request.email, request.transcript, request.code_hash = "", "", [], ""
+        session.add(request)
+    idle = now - timedelta(hours=settings.session_ttl_hours)
+    waiting = now - timedelta(hours=settings.request_ttl_hours)
+    gone = session.exec(
+        delete(ChatSession).where(
+            (col(ChatSession.last_seen) < idle) & ((col(ChatSession.state) != "await_code") | (col(ChatSession.last_seen) < waiting))
+        )
+    )
+    if stale or gone.rowcount:
+        log.info("chat expiry: %d request(s) expired, %d conversation(s) deleted", len(stale), gone.rowcount)
+    return len(stale), int(gone.rowcount or 0)

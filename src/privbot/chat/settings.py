@@ -1,0 +1,44 @@
+"""The chat's limits and expiry times, read from the `[chat]` section of the config file.
+
+Every value has a default, so the section is optional. Rate limits are kept in the process's
+memory (enough for one `privbot serve`); several web workers would each count on their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from privbot.config import Config, data_path
+from privbot.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    data_dir: Path
+    base_url: str  # where confirmation links point; never taken from a request's Host header
+    request_ttl_hours: float = 24.0  # an unconfirmed request expires and never becomes a case
+    session_ttl_hours: float = 2.0  # an idle conversation is deleted
+    max_chars: int = 1000  # longest message taken
+    per_session_per_minute: int = 20
+    per_client_per_minute: int = 60
+    mails_per_address_per_day: int = 3
+    mails_per_client_per_hour: int = 5
+    max_code_attempts: int = 5
+    max_transcript: int = 200  # lines kept per conversation
+
+    @classmethod
+    def from_config(cls, config: Config) -> "ChatSettings":
+        section: dict[str, Any] = dict(config.extra.get("chat", {}))
+        known = {f.name for f in fields(cls)}
+        unknown = set(section) - known
+        if unknown:
+            raise ConfigError("[chat]: unknown setting(s) %s" % ", ".join(sorted(unknown)))
+        data_dir = Path(section.pop("data_dir")) if "data_dir" in section else data_path("chat")
+        base_url = str(section.pop("base_url", "") or "http://%s:%d/" % (config.web_host, config.web_port))
+        try:
+            values = {k: type(getattr(cls, k))(v) for k, v in section.items()}
+        except (TypeError, ValueError) as exc:
+            raise ConfigError("[chat]: %s" % exc) from exc
+        return cls(data_dir=data_dir, base_url=base_url.rstrip("/") + "/", **values)

@@ -1,0 +1,81 @@
+"""Loading `intents/`: the shipped files load, bad files stop with file (and line)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from privbot.classify.intents import load_intents
+from privbot.classify.normalise import NOT, fold, normalise
+from privbot.classify.result import Intent
+from privbot.errors import ConfigError
+
+INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
+
+
+def test_shipped_intents_load() -> None:
+    intents = load_intents(INTENTS_DIR)
+    assert set(intents.intents) == set(Intent.__members__)
+    assert intents.screening.auto_reply.phrases
+
+
+@pytest.fixture()
+def copy(tmp_path: Path) -> Path:
+    target = tmp_path / "intents"
+    shutil.copytree(INTENTS_DIR, target)
+    return target
+
+
+BAD = [
+    ("toml syntax", 'description = "x"\n[phrases.sv]\n"radera" = \n', "line 3"),
+    ("unknown key", 'descripton = "typo"\n', "unknown key"),
+    ("unknown language", '[phrases.de]\n"x" = 1.0\n', "phrases.de"),
+    ("weight not a number", '[phrases.sv]\n"radera" = "mycket"\n', "weight"),
+    ("bad regex", "[patterns]\n'art(17' = 1.0\n", "regular expression"),
+    ("short wildcard", '[phrases.sv]\n"ra*" = 1.0\n', "wildcard"),
+    ("yields to nothing", '[yields_to]\nfoo = 1.0\n', "not an intent"),
+]
+
+
+@pytest.mark.parametrize(("point", "content", "message"), BAD, ids=[b[0] for b in BAD])
+def test_bad_file_names_file(copy: Path, point: str, content: str, message: str) -> None:
+    (copy / "erasure.toml").write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_intents(copy)
+    assert "erasure.toml" in str(err.value)
+    assert message in str(err.value)
+
+
+def test_missing_intent_file(copy: Path) -> None:
+    (copy / "question.toml").unlink()
+    with pytest.raises(ConfigError, match="question"):
+        load_intents(copy)
+
+
+def test_stray_file_is_not_an_intent(copy: Path) -> None:
+    (copy / "deletion.toml").write_text("", encoding="utf-8")
+    with pytest.raises(ConfigError, match="deletion.toml"):
+        load_intents(copy)
+
+
+def test_bad_kinds_file(copy: Path) -> None:
+    (copy / "_kinds.toml").write_text("[auto_reply]\nsubjects = ['(']\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="_kinds.toml"):
+        load_intents(copy)
+
+
+@pytest.mark.parametrize(("text", "folded"), [("RÄTTA Åsa Öberg", "ratta asa oberg"), ("Café Müller", "cafe muller")])
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize("text", ["jag vill INTE", "I don't want", "we do not", "ni får ej", "no longer"])
+def test_negations_become_one_token(text: str) -> None:
+    assert NOT in {t.sv for t in normalise(text).tokens}
+
+
+def test_clauses_end_at_contrast() -> None:
+    tokens = normalise("Radera inte kontot, bara adressen").tokens
+    assert tokens[0].clause != tokens[-1].clause and tokens[0].sentence == tokens[-1].sentence

@@ -1,0 +1,123 @@
+"""Preparation: the author's own text without quotes, signatures and disclaimers; forwards and
+contact-form relays read as the person's message; long bodies stay fast."""
+
+from __future__ import annotations
+
+import time
+from email.message import EmailMessage
+
+import pytest
+
+from privbot.mail.parse import ParsedMail, parse
+from privbot.mail.prepare import prepare
+
+
+def mail(body: str, subject: str = "Hej", sender: str = "Kim Kund <kim@kund.example>", **headers: str) -> ParsedMail:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "dataskydd@company.example"
+    msg["Subject"] = subject
+    for name, value in headers.items():
+        msg[name.replace("_", "-")] = value
+    msg.set_content(body)
+    return parse(msg.as_bytes())
+
+
+CUT = [
+    ("swedish quote header",
+     "Radera mitt konto.\n\nDen 3 mars 2025 kl. 10:12 skrev Dataskydd <dataskydd@company.example>:\n> Vi har mottagit din begäran om registerutdrag.\n"),
+    ("english quote header",
+     "Radera mitt konto.\n\nOn Mon, 3 Mar 2025 at 10:12, Dataskydd <dataskydd@company.example> wrote:\n> Your registerutdrag is attached.\n"),
+    ("bare > lines", "Radera mitt konto.\n> registerutdrag\n> rättelse\n"),
+    ("outlook block, swedish",
+     "Radera mitt konto.\n\nFrån: Dataskydd <dataskydd@company.example>\nSkickat: den 3 mars 2025 10:12\nTill: Kim\nÄmne: Registerutdrag\n\nHär är ditt registerutdrag.\n"),
+    ("outlook block, english",
+     "Radera mitt konto.\n\nFrom: Dataskydd <dataskydd@company.example>\nSent: Monday, March 3, 2025 10:12 AM\nTo: Kim\nSubject: Registerutdrag\n\nHere is your registerutdrag.\n"),
+    ("iphone signature", "Radera mitt konto.\n\nSkickat från min iPhone\n"),
+    ("dash-dash signature", "Radera mitt konto.\n\n-- \nKim Kund\nRegisterutdrag AB\n"),
+    ("legal disclaimer",
+     "Radera mitt konto.\n\nKim\n\nDetta e-postmeddelande kan innehålla konfidentiell information. Läs om registerutdrag på vår webb.\n"),
+]
+
+
+@pytest.mark.parametrize(("point", "body"), CUT, ids=[c[0] for c in CUT])
+def test_new_text_only(point: str, body: str) -> None:
+    prepared = prepare(mail(body))
+    assert "Radera mitt konto." in prepared.new_text
+    assert "registerutdrag" not in prepared.new_text.lower()
+    assert prepared.requester_addr == "kim@kund.example"
+    assert not prepared.forwarded and not prepared.relayed
+
+
+FORWARDS = [
+    ("vidarebefordrat", "VB: Radering",
+     "Kan ni ta den här?\n\n---------- Vidarebefordrat meddelande ---------\nFrån: Lo Larsson <lo@hemma.example>\n"
+     "Datum: 2 maj 2025\nÄmne: Radering\nTill: info@company.example\n\nTa bort alla mina uppgifter.\n"),
+    ("original message", "FW: delete",
+     "FYI\n\n-----Original Message-----\nFrom: Lo Larsson <lo@hemma.example>\nSent: Friday, May 2, 2025 9:00 AM\n"
+     "To: info@company.example\nSubject: delete\n\nTa bort alla mina uppgifter.\n"),
+    ("begin forwarded message", "Fwd: delete",
+     "Begin forwarded message:\n\nFrom: Lo Larsson <lo@hemma.example>\nSubject: delete\nDate: 2 May 2025 at 09:00:00 CEST\n"
+     "To: info@company.example\n\nTa bort alla mina uppgifter.\n"),
+    ("outlook forward", "VB: Radering",
+     "Hej dataskydd, den här kom till kundtjänst.\n\n________________________________\nFrån: Lo Larsson <lo@hemma.example>\n"
+     "Skickat: den 2 maj 2025 09:00\nTill: kundtjanst@company.example\nÄmne: Radering\n\nTa bort alla mina uppgifter.\n"),
+]
+
+
+@pytest.mark.parametrize(("point", "subject", "body"), FORWARDS, ids=[f[0] for f in FORWARDS])
+def test_forwarded_by_staff_is_the_forwarded_person(point: str, subject: str, body: str) -> None:
+    prepared = prepare(mail(body, subject, sender="Kundtjänst <kundtjanst@company.example>"))
+    assert prepared.forwarded
+    assert prepared.new_text.startswith("Ta bort alla mina uppgifter.")
+    assert prepared.requester_addr == "lo@hemma.example"
+    assert prepared.requester_name == "Lo Larsson"
+
+
+def test_customer_forwarding_our_mail_speaks_for_themselves() -> None:
+    body = ("Ni skickade det här till alla kunder med synliga adresser. Det är ett dataintrång och jag vill "
+            "att ni förklarar hur det kunde hända och vad ni gör för att det inte ska hända igen.\n\n"
+            "---------- Forwarded message ---------\nFrån: Nyhetsbrev <nyhetsbrev@company.example>\n"
+            "Datum: 2 maj 2025\nÄmne: Vårens erbjudanden\nTill: kim@kund.example\n\nKöp nu!\n")
+    prepared = prepare(mail(body, "Fwd: Vårens erbjudanden"))
+    assert not prepared.forwarded
+    assert prepared.new_text.startswith("Ni skickade")
+    assert prepared.requester_addr == "kim@kund.example"
+
+
+def test_contact_form_relay_is_the_person() -> None:
+    body = ("Nytt meddelande från webbformuläret\n\nNamn: Lo Larsson\nE-post: lo@hemma.example\nTelefon: 070-000 00 00\n"
+            "Meddelande: Jag vill veta vilka uppgifter ni har om mig.\n\n\n\nSkickat från formuläret på company.example\n")
+    prepared = prepare(mail(body, "Nytt meddelande", sender="Webbformulär <no-reply@company.example>",
+                            Reply_To="lo@hemma.example"))
+    assert prepared.relayed
+    assert prepared.new_text == "Jag vill veta vilka uppgifter ni har om mig."
+    assert prepared.requester_addr == "lo@hemma.example"
+    assert prepared.requester_name == "Lo Larsson"
+
+
+def test_english_contact_form_relay() -> None:
+    body = "Name: Lo Larsson\nEmail: lo@home.example\nMessage: Please delete my account.\n"
+    prepared = prepare(mail(body, "Contact form", sender="noreply@company.example"))
+    assert prepared.relayed and prepared.requester_addr == "lo@home.example"
+    assert prepared.new_text == "Please delete my account."
+
+
+def test_reply_to_of_a_no_reply_sender_is_the_requester() -> None:
+    prepared = prepare(mail("Radera mitt konto.", sender="no-reply@forms.example", Reply_To="lo@hemma.example"))
+    assert prepared.requester_addr == "lo@hemma.example"
+
+
+def test_only_quoted_history_falls_back_to_it() -> None:
+    body = "On Mon, 3 Mar 2025 at 10:12, Kim <kim@kund.example> wrote:\n> Radera mitt konto.\n"
+    prepared = prepare(mail(body, "Re: Radering"))
+    assert "Radera mitt konto." in prepared.new_text
+    assert prepared.quoted_only
+
+
+@pytest.mark.parametrize("body", ["a" * 1_000_000, ("hej > från: skrev\n" * 12_000)[:200_000], "> " + "x " * 100_000])
+def test_long_bodies_stay_fast(body: str) -> None:
+    parsed = mail(body)
+    start = time.perf_counter()
+    prepare(parsed)
+    assert time.perf_counter() - start < 1.0
