@@ -254,6 +254,45 @@ def serve(
     service.run_forever()
 
 
+users_app = typer.Typer(no_args_is_help=True, help="Staff accounts for the web app.")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="staff, supervisor or admin")] = "staff",
+    password_file: Annotated[Path | None, typer.Option(help="read the password from this file (first line)")] = None,
+) -> None:
+    """Add a user (or reset an existing user's role and password); prompts for the password."""
+    from privbot.users import add_user
+
+    if password_file is not None:
+        try:
+            password = password_file.read_text(encoding="utf-8").splitlines()[0] if password_file.stat().st_size else ""
+        except OSError as exc:
+            raise PrivbotError("cannot read %s (%s)" % (password_file, exc.strerror)) from None
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    config = _config()
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        user = add_user(session, name, role, password)
+        typer.echo("user %s (%s) saved" % (user.name, user.role.value))
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users and their roles."""
+    from privbot.models import User
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        for user in session.exec(select(User).order_by(col(User.name))).all():
+            typer.echo("%-20s %-10s %s" % (user.name, user.role.value, "active" if user.active else "disabled"))
+
+
 def _replies(config: Config) -> Any:
     from privbot.replies import Replies
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 
@@ -235,3 +235,25 @@ class ChatRequest(SQLModel, table=True):
     confirmed_at: datetime | None = None
     spool_id: int | None = Field(default=None, foreign_key="spoolentry.id")
     case_id: int | None = Field(default=None, foreign_key="case.id")
+
+
+class Role(StrEnum):
+    staff = "staff"
+    supervisor = "supervisor"
+    admin = "admin"
+
+
+class User(SQLModel, table=True):
+    """Someone who signs in to the web app; the password is kept only as an argon2 hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True, max_length=100)
+    role: Role = Field(default=Role.staff)
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# The staff inbox, the supervisor queues and the figures filter by status and sort by deadline.
+Index("ix_case_status_effective_due", Case.status, func.coalesce(Case.extended_due, Case.due), Case.id)
+Index("ix_case_assignee_status", Case.assignee, Case.status)

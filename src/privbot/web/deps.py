@@ -1,0 +1,58 @@
+"""FastAPI dependencies as `Annotated` aliases: the database session, the config, the signed-in
+user and the CSRF check. Pages declare what they need in their signatures.
+
+A request without a signed-in user raises `SignInRequired`, which the app turns into a redirect
+to the login page; a user whose role is too low gets 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlmodel import Session
+
+from privbot.config import Config
+from privbot.models import Role, User
+from privbot.web.auth import check_csrf
+
+
+class SignInRequired(Exception):
+    """Raised by `current_staff` when nobody is signed in; answered with a redirect to /login."""
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session the route commits itself (`session.commit()`); anything uncommitted is rolled back."""
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+def get_config(request: Request) -> Config:
+    config: Config = request.app.state.config
+    return config
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ConfigDep = Annotated[Config, Depends(get_config)]
+
+
+def current_staff(request: Request, session: SessionDep) -> User:
+    uid = request.session.get("uid")
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    if user is None or not user.active:
+        request.session.pop("uid", None)
+        raise SignInRequired()
+    request.state.user = user
+    return user
+
+
+def current_supervisor(user: Annotated[User, Depends(current_staff)]) -> User:
+    if user.role not in (Role.supervisor, Role.admin):
+        raise HTTPException(status_code=403, detail="this page is for supervisors")
+    return user
+
+
+CurrentStaff = Annotated[User, Depends(current_staff)]
+CurrentSupervisor = Annotated[User, Depends(current_supervisor)]
+CSRF = Depends(check_csrf)  # use as `dependencies=[CSRF]` on every POST route

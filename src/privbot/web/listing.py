@@ -1,0 +1,71 @@
+"""What the case lists share: the effective deadline as SQL, paging, and a masked row per case.
+
+The inbox and the supervisor queues build their own filters; this module turns a filtered
+query into one page of rows whose requester is masked (`pnr.mask`), never the full text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from privbot.models import Case
+from privbot.pnr import mask
+
+PAGE_SIZE = 50
+EFFECTIVE_DUE = func.coalesce(col(Case.extended_due), col(Case.due))
+
+
+@dataclass(frozen=True)
+class Row:
+    reference: str
+    requester: str  # masked
+    intents: list[str]
+    language: str
+    channel: str
+    status: str
+    assignee: str
+    received: date
+    due: date
+    days_left: int
+    needs_review: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    number: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def requester_label(case: Case) -> str:
+    if case.requester_name and case.requester_email:
+        return mask("%s <%s>" % (case.requester_name, case.requester_email))
+    return mask(case.requester_name or case.requester_email or "—")
+
+
+def row(case: Case, today: date) -> Row:
+    due = case.extended_due or case.due
+    return Row(
+        reference=case.reference, requester=requester_label(case), intents=list(case.intents), language=case.language,
+        channel=case.channel, status=case.status.value, assignee=case.assignee, received=case.received_at.date(),
+        due=due, days_left=(due - today).days, needs_review=case.needs_review,
+    )
+
+
+def paginate(session: Session, query: SelectOfScalar[Case], order: list[Any], number: int) -> Page:
+    """One page of `query` (already filtered) in `order`, with the total count of matches."""
+    number = max(1, number)
+    total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    cases = session.exec(query.order_by(*order).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    today = date.today()
+    return Page([row(c, today) for c in cases], number, int(total))

@@ -1,0 +1,67 @@
+"""Signing in and out. Failed attempts are throttled per user name and per client address."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from privbot.cases.store import audit
+from privbot.models import User
+from privbot.users import authenticate
+from privbot.web.deps import CSRF, SessionDep
+from privbot.web.render import page
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+
+
+def _safe_next(target: str) -> str:
+    """Only a local path, never another site (`//evil`, `/\\evil`, `https://...`)."""
+    if target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target and "\r" not in target:
+        return target
+    return "/inbox"
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/inbox") -> Response:
+    return page(request, "login.html", next=_safe_next(next), user=None)
+
+
+@router.post("/login", dependencies=[CSRF])
+def login(
+    request: Request, session: SessionDep, name: Annotated[str, Form(max_length=100)], password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str, Form(max_length=500)] = "/inbox",
+) -> Response:
+    throttle = request.app.state.throttle
+    keys = ("user:" + name.strip().lower(), "addr:" + (request.client.host if request.client else "?"))
+    if throttle.blocked(*keys):
+        log.warning("login throttled")
+        return page(request, "login.html", status_code=429, next=_safe_next(next), user=None,
+                    error="Too many failed attempts. Wait a quarter of an hour and try again.")
+    user = authenticate(session, name, password)
+    if user is None:
+        throttle.failed(*keys)
+        audit(session, None, "login_failed", actor="web")
+        session.commit()
+        return page(request, "login.html", status_code=401, next=_safe_next(next), user=None, error="Wrong user name or password.")
+    throttle.succeeded(*keys)
+    request.session.clear()  # a fresh session: new CSRF token, nothing carried over
+    request.session["uid"] = user.id
+    audit(session, None, "login", actor=user.name)
+    session.commit()
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout", dependencies=[CSRF])
+def logout(request: Request, session: SessionDep) -> Response:
+    uid = request.session.get("uid")
+    request.session.clear()
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    if user is not None:
+        audit(session, None, "logout", actor=user.name)
+        session.commit()
+    return RedirectResponse("/login", status_code=303)
