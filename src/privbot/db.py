@@ -1,19 +1,22 @@
-"""Database engine, sessions and schema set-up.
+"""Database engine, sessions and schema migrations.
 
 SQLite in the data directory by default (WAL, a busy timeout, foreign keys on); PostgreSQL when
 `PRIVBOT_DATABASE_URL` says so, where work is claimed with `FOR UPDATE SKIP LOCKED` so several
-processes can share the spool and the outbox without a coordinator.
+processes can share the spool and the outbox without a coordinator. The schema is kept by
+Alembic migrations in `migrations/versions/`: an empty database gets the current schema and is
+stamped; an existing one is upgraded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
-from pathlib import Path
-
-from sqlalchemy import event, make_url
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import event, inspect, make_url
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 from sqlmodel.sql.expression import SelectOfScalar
@@ -41,8 +44,27 @@ def make_engine(url: str) -> Engine:
 
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
+    migrate(engine)
     return engine
+
+
+def alembic_config() -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision: create and stamp an empty database, else upgrade."""
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        tables = set(inspect(conn).get_table_names())
+        if not tables:
+            SQLModel.metadata.create_all(conn)
+            command.stamp(cfg, "head")
+        else:
+            command.upgrade(cfg, "head")
 
 
 @contextmanager
