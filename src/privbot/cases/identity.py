@@ -143,8 +143,8 @@ def confirm_code(session: Session, config: Config, replies: Replies, case: Case,
     return False
 
 
-def confirm_link(session: Session, config: Config, replies: Replies, link_token: str) -> Case | None:
-    """For the web route `/verify/{token}`: the case it verified, or None."""
+def pending_link(session: Session, link_token: str) -> Case | None:
+    """The case a live confirmation link points to, without using the link."""
     if not link_token:
         return None
     token = session.exec(select(IdentityToken).where(IdentityToken.link_hash == _link_hash(link_token))).first()
@@ -153,7 +153,14 @@ def confirm_link(session: Session, config: Config, replies: Replies, link_token:
     case = session.get(Case, token.case_id)
     if case is None or case.status == Status.closed or not awaits_verification(case):
         return None
-    mark_verified(session, config, replies, case, "requester", "confirmation link sent to the address of record")
+    return case
+
+
+def confirm_link(session: Session, config: Config, replies: Replies, link_token: str) -> Case | None:
+    """For the web route `/verify/{token}`: the case it verified, or None."""
+    case = pending_link(session, link_token)
+    if case is not None:
+        mark_verified(session, config, replies, case, "requester", "confirmation link sent to the address of record")
     return case
 
 

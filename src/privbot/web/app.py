@@ -24,7 +24,8 @@ from privbot.models import Case
 from privbot.replies import Replies
 from privbot.web.auth import SESSION_COOKIE, SESSION_SECONDS, Throttle, secret_key
 from privbot.web.deps import SignInRequired
-from privbot.web.pages import audit, cases, figures, inbox, login, queues
+from privbot.web.pages import audit, cases, figures, inbox, login, queues, verify
+from privbot.web.pages import chat as chat_page
 from privbot.web.render import page
 
 CSP = (
@@ -39,7 +40,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-from privbot.web.pages import chat as chat_page
 
 
 def create_app(config: Config, engine: Engine, secret: str | None = None, https_only: bool = False) -> FastAPI:
@@ -91,5 +91,6 @@ def create_app(config: Config, engine: Engine, secret: str | None = None, https_
     app.include_router(queues.router)
     app.include_router(figures.router)
     app.include_router(audit.router)
+    app.include_router(verify.router)  # the requester's identity link, public
     chat_page.install(app, config, engine)  # /chat, /api/chat, /chat/confirm/{token}
     return app
