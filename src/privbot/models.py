@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, func
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 
 def utcnow() -> datetime:
@@ -255,5 +255,5 @@ class User(SQLModel, table=True):
 
 
 # The staff inbox, the supervisor queues and the figures filter by status and sort by deadline.
-Index("ix_case_status_effective_due", Case.status, func.coalesce(Case.extended_due, Case.due), Case.id)
+Index("ix_case_status_effective_due", Case.status, func.coalesce(Case.extended_due, Case.due), col(Case.id))
 Index("ix_case_assignee_status", Case.assignee, Case.status)
