@@ -237,7 +237,7 @@ def deadline(received: str, extended: bool = False) -> None:
 def serve(
     smtp_port: Annotated[int | None, typer.Option(help="SMTP intake port")] = None,
     web_port: Annotated[int | None, typer.Option(help="web port")] = None,
-    demo: Annotated[bool, typer.Option(help="ingest the shipped sample inquiries first")] = False,
+    demo: Annotated[bool, typer.Option(help="ingest the shipped sample inquiries and make a demo sign-in")] = False,
     verbose: bool = False,
 ) -> None:
     """Run everything in one process: SMTP intake, pipeline, sender and web."""
@@ -247,11 +247,25 @@ def serve(
     config = _config()
     service = Service(config, smtp_port=smtp_port, web_port=web_port)
     if demo:
-        engine = service.engine
-        for name, raw in iter_messages([data_path("examples")]):
-            with session_scope(engine) as session:
-                spool(session, raw, "file", Path(name).name)
+        _demo(service.engine, config, service.web_port)
     service.run_forever()
+
+
+def _demo(engine: Any, config: Config, web_port: int) -> None:
+    """Sample inquiries into the spool, and a supervisor `demo` with a fresh password, once."""
+    import secrets
+
+    from privbot.models import User
+    from privbot.users import add_user
+
+    for name, raw in iter_messages([data_path("examples")]):
+        with session_scope(engine) as session:
+            spool(session, raw, "file", Path(name).name)
+    with session_scope(engine) as session:
+        if session.exec(select(User).where(User.name == "demo")).first() is None:
+            password = secrets.token_urlsafe(12)
+            add_user(session, "demo", "supervisor", password)
+            typer.echo("demo sign-in at http://%s:%d/ : user demo, password %s" % (config.web_host, web_port, password), err=True)
 
 
 users_app = typer.Typer(no_args_is_help=True, help="Staff accounts for the web app.")
