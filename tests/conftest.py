@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -27,6 +27,9 @@ from sqlalchemy.engine import Engine
 from privbot.config import Config, load_config
 from privbot.db import make_engine
 from privbot.pipeline import Context
+
+if TYPE_CHECKING:
+    from tests.dovecot import Dovecot
 
 DATA = Path(__file__).parent / "data"
 
@@ -140,3 +143,27 @@ def any_engine(request: pytest.FixtureRequest, config: Config) -> Iterator[tuple
     with admin.connect() as conn:
         conn.execute(sqlalchemy.text("DROP DATABASE %s" % name))
     admin.dispose()
+
+
+@pytest.fixture
+def dovecot() -> Iterator["Dovecot"]:
+    """A real Dovecot on a free loopback port, one user, mail in a temp directory (tests/dovecot.py)."""
+    from tests.dovecot import Dovecot
+
+    server = Dovecot()
+    server.start()
+    yield server
+    server.cleanup()
+
+
+def imap_env(server: "Dovecot", home: Path, **extra: str) -> dict[str, str]:
+    """Environment for a `privbot` process polling `server`."""
+    return {
+        "PRIVBOT_HOME": str(home),
+        "PRIVBOT_IMAP_HOST": "127.0.0.1",
+        "PRIVBOT_IMAP_PORT": str(server.port),
+        "PRIVBOT_IMAP_TLS": "none",
+        "PRIVBOT_IMAP_USER": server.user,
+        "PRIVBOT_IMAP_PASSWORD": server.password,
+        **extra,
+    }

@@ -26,7 +26,7 @@ from privbot.classify.intents import load_intents
 from privbot.classify.match import classify as classify_mail
 from privbot.config import Config, data_path, load_config
 from privbot.db import make_engine, session_scope
-from privbot.errors import ParseError, PrivbotError
+from privbot.errors import ConfigError, ParseError, PrivbotError
 from privbot.mail.parse import parse
 from privbot.mail.send import deliver_due
 from privbot.mail.spool import spool
@@ -49,6 +49,8 @@ def _setup_logging(verbose: bool = False) -> None:
     )
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs peers per connection
     logmask.install()  # personnummer and addresses never reach a log line
+    # imapclient logs the IMAP conversation at DEBUG: folder names, headers, addresses.
+    logging.getLogger("imapclient").setLevel(logging.WARNING)
 
 
 def _config() -> Config:
@@ -231,6 +233,57 @@ def deadline(received: str, extended: bool = False) -> None:
     config = _config()
     day = date.fromisoformat(received)
     typer.echo(due_date(day, months=3 if extended else 1, cal=Calendar(eves_are_holidays=config.eves_are_holidays)).isoformat())
+
+
+@app.command()
+def poll(
+    once: Annotated[bool, typer.Option("--once", help="one cycle, then exit (0 on success)")] = False,
+    process: Annotated[bool, typer.Option(help="run the pipeline before moving mail, so quarantined mail is moved to the quarantine folder")] = True,
+    retry_for: Annotated[float, typer.Option(help="with --once: seconds to keep retrying a lost connection")] = 30.0,
+    verbose: bool = False,
+) -> None:
+    """Take new mail from the IMAP folder into the spool (and the pipeline), then move or flag it."""
+    _setup_logging(verbose)
+    import signal
+    import threading
+
+    from privbot.mail.imap import Poller
+    from privbot.mail.watch import Watcher, poll_once
+
+    config = _config()
+    if not config.imap.host:
+        raise ConfigError("no IMAP server: set imap.host in the config file or PRIVBOT_IMAP_HOST")
+    engine = make_engine(config.database_url)
+    hook = None
+    sent = [0]
+    if process:
+        ctx = Context.load(config)
+
+        def hook() -> dict[str, int]:
+            counts = run(engine, ctx, limit=10**9)
+            sent[0] += deliver_due(engine, config, limit=10**9)  # receipts and identity notices
+            return counts
+
+    poller = Poller(engine, config.imap, config.max_message_bytes, process=hook)
+    if not once:
+        stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        try:
+            Watcher(poller, stopping).run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            poller.close()
+        return
+    started = time.perf_counter()
+    report = poll_once(poller, retry_for=retry_for)
+    summary = ", ".join("%s %d" % kv for kv in sorted(report.pipeline.items())) or "nothing processed"
+    typer.echo(
+        "imap %s: %d new, %d already known, %d oversized; %s; %d moved%s, %d quarantined, %d waiting; %d sent; %.2f s%s"
+        % (config.imap.folder, report.new, report.known, report.oversized, summary, report.processed,
+           " (flagged)" if config.imap.after == "flag" else "", report.quarantined, report.held, sent[0],
+           time.perf_counter() - started, "; UIDVALIDITY changed, resynchronised" if report.resynced else "")
+    )
 
 
 @app.command()

@@ -41,18 +41,27 @@ class RelayConfig:
 
 @dataclass(frozen=True)
 class ImapConfig:
+    """The `[imap]` section. Folder names use `/` between levels whatever the server's separator."""
+
     host: str = ""
     port: int = 143
     tls: str = "imaps"  # imaps, starttls, none
     user: str = ""
     password: str = field(default="", repr=False)
     folder: str = "INBOX"
-    after: str = "move"  # move, flag
+    after: str = "move"  # move (to processed_folder) or flag (with the keyword `flag`)
     processed_folder: str = "privbot/processed"
     quarantine_folder: str = "privbot/quarantine"
-    batch_size: int = 100
-    poll_interval: float = 60.0
-    idle_timeout: float = 25 * 60.0
+    flag: str = "$PrivbotProcessed"  # keyword set in `after = "flag"` mode; never \Seen
+    ca_file: str = ""  # extra CA bundle for imaps/starttls; system CAs otherwise
+    batch_size: int = 100  # messages per fetch and per spool transaction
+    batch_bytes: int = 16 * 1024 * 1024  # bodies held in memory at once (one larger message alone)
+    move_batch: int = 1000  # spooled messages moved per MOVE; a server's cost is per command
+    poll_interval: float = 60.0  # catch-up search and liveness check, with or without IDLE
+    idle_timeout: float = 25 * 60.0  # IDLE is re-issued before this (servers drop it at 30 min)
+    timeout: float = 60.0  # socket timeout: a dead connection fails instead of hanging
+    backoff_max: float = 300.0  # reconnect delay cap after network errors
+    login_retry: float = 900.0  # wait after the server refused the credentials
 
 
 @dataclass(frozen=True)
@@ -118,10 +127,26 @@ def _imap(section: dict[str, Any], env: dict[str, str]) -> ImapConfig:
     for name in ("host", "port", "tls", "user", "folder"):
         if env.get("PRIVBOT_IMAP_" + name.upper()):
             values[name] = env["PRIVBOT_IMAP_" + name.upper()]
-    values["port"] = int(values.get("port", 993 if values.get("tls", "imaps") == "imaps" else 143))
+    try:
+        values["port"] = int(values.get("port", 993 if values.get("tls", "imaps") == "imaps" else 143))
+    except ValueError as exc:
+        raise ConfigError("imap.port must be a number") from exc
     values["password"] = _secret(section, env, "PRIVBOT_IMAP")
     if values.get("tls", "imaps") not in ("imaps", "starttls", "none"):
         raise ConfigError("imap.tls must be imaps, starttls or none")
+    if values.get("after", "move") not in ("move", "flag"):
+        raise ConfigError("imap.after must be move or flag")
+    try:
+        for name in ("batch_size", "batch_bytes", "move_batch"):
+            if name in values:
+                values[name] = int(values[name])
+        for name in ("poll_interval", "idle_timeout", "timeout", "backoff_max", "login_retry"):
+            if name in values:
+                values[name] = float(values[name])
+    except (TypeError, ValueError) as exc:
+        raise ConfigError("imap: %s" % exc) from exc
+    if values.get("batch_size", 1) < 1 or values.get("poll_interval", 1) <= 0:
+        raise ConfigError("imap.batch_size and imap.poll_interval must be positive")
     return ImapConfig(**values)
 
 

@@ -6,6 +6,8 @@ these are for what went wrong.
     ├── ParseError           a message cannot be understood; it is quarantined with this reason
     ├── SpoolError           raw bytes could not be stored durably
     ├── SendError            an approved reply could not be handed to SMTP (retried with backoff)
+    ├── MailboxError         the IMAP server failed or went away (reconnect with backoff)
+    │   └── MailboxLoginError    the IMAP server refused privbot's credentials (slow retry)
     ├── StateError           an action is not allowed in the case's current state
     └── NotFound             no such case, draft or user
 """
@@ -28,6 +30,14 @@ class SpoolError(PrivbotError):
 
 
 class SendError(PrivbotError):
+    pass
+
+
+class MailboxError(PrivbotError):
+    pass
+
+
+class MailboxLoginError(MailboxError):
     pass
 
 

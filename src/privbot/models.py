@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, func
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint, func
 from sqlmodel import Field, SQLModel, col
 
 
@@ -257,3 +257,21 @@ class User(SQLModel, table=True):
 # The staff inbox, the supervisor queues and the figures filter by status and sort by deadline.
 Index("ix_case_status_effective_due", Case.status, func.coalesce(Case.extended_due, Case.due), col(Case.id))
 Index("ix_case_assignee_status", Case.assignee, Case.status)
+
+
+class ImapFolderState(SQLModel, table=True):
+    """Where the IMAP poller stands in one server folder.
+
+    `last_uid` is the highest UID whose message is committed to the spool under `uidvalidity`;
+    `pending` holds `[uid, spool_id]` pairs committed but not yet moved or flagged on the server
+    (written in the spool's transaction, cleared after the server confirmed the move).
+    """
+
+    __table_args__ = (UniqueConstraint("account", "folder"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Field(max_length=400)  # user@host:port
+    folder: str = Field(max_length=400)
+    uidvalidity: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    last_uid: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    pending: list[list[int]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -1,4 +1,4 @@
-"""`privbot serve`: SMTP intake, the pipeline worker, the sender and the web app in one process.
+"""`privbot serve`: SMTP intake, the IMAP poller, the pipeline worker, the sender and the web app.
 
 The worker wakes when intake spools a message and on a timer, processes pending spool entries
 and delivers the outbox. Periodic jobs other modules add (IMAP polling, reminders, retention)
@@ -15,8 +15,10 @@ import uvicorn
 
 from privbot.config import Config
 from privbot.db import make_engine
+from privbot.mail.imap import Poller
 from privbot.mail.send import deliver_due, recover_interrupted
 from privbot.mail.smtp import Intake
+from privbot.mail.watch import Watcher
 from privbot.pipeline import Context, run
 
 log = logging.getLogger(__name__)
@@ -36,11 +38,26 @@ class Service:
         self.jobs.append((3600.0, self.privacy_hourly))  # identity reminders/closing; the day's digest once
         self.jobs.append((86400.0, self.retention_daily))
         self._threads: list[threading.Thread] = []
+        self._pipeline_lock = threading.Lock()  # SQLite has no SKIP LOCKED: one pipeline run at a time
+        self.watcher: Watcher | None = None
+        if config.imap.host:
+            poller = Poller(self.engine, config.imap, config.max_message_bytes, process=self.process_pending)
+            self.watcher = Watcher(poller, self.stopping)
+
+    def process_pending(self) -> dict[str, int]:
+        """Run the pipeline over every pending spool entry (the worker's and the poller's way in)."""
+        total: dict[str, int] = {}
+        with self._pipeline_lock:
+            while counts := run(self.engine, self.ctx):
+                for outcome, count in counts.items():
+                    total[outcome] = total.get(outcome, 0) + count
+        if total:
+            log.info("pipeline: %s", total)
+            self.wake.set()  # receipts may be waiting in the outbox
+        return total
 
     def work_once(self) -> None:
-        counts = run(self.engine, self.ctx)
-        if counts:
-            log.info("pipeline: %s", counts)
+        self.process_pending()
         deliver_due(self.engine, self.config)
 
     def privacy_hourly(self) -> None:
@@ -87,6 +104,9 @@ class Service:
         log.info("smtp intake on %s:%d for %d address(es)", self.config.intake_host, self.intake.port, len(self.config.addresses))
         threads = [threading.Thread(target=self._worker, daemon=True)]
         threads += [threading.Thread(target=self._job, args=(i, f), daemon=True) for i, f in self.jobs]
+        if self.watcher is not None:
+            log.info("imap poller for %s:%d", self.config.imap.host, self.config.imap.port)
+            threads.append(threading.Thread(target=self.watcher.run, daemon=True))
         for thread in threads:
             thread.start()
             self._threads.append(thread)

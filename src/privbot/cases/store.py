@@ -21,6 +21,7 @@ from privbot.config import Config
 from privbot.errors import NotFound, StateError
 from privbot.mail.parse import ParsedMail
 from privbot.mail.send import compose, enqueue
+from privbot.mail.thread import base_subject
 from privbot.models import AuditEvent, Case, Draft, DraftStatus, Message, OutgoingMail, Status, utcnow
 from privbot.replies import Replies
 
@@ -116,7 +117,7 @@ def case_context(case: Case, config: Config, **extra: Any) -> dict[str, Any]:
             "requester_email": case.requester_email,
             "needs_review": case.needs_review,
             "identity_verified": case.identity_verified,
-            "subject": first_subject,
+            "subject": base_subject(first_subject),  # "SV: {{ case.subject }}", not "SV: Re: SV: …"
             "third_party": case.third_party,
         },
         **extra,

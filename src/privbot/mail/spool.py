@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from privbot.mail.parse import content_hash, message_id_of
+from privbot.mail.parse import spool_key
 from privbot.models import SpoolEntry, SpoolState, utcnow
 
 log = logging.getLogger(__name__)
@@ -23,8 +26,8 @@ def spool(session: Session, raw: bytes, source: str, source_ref: str = "") -> tu
 
     An existing entry with the same key is returned with created=False.
     """
-    message_id = message_id_of(raw)[:998]
-    digest = content_hash(raw)
+    message_id, digest = spool_key(raw)
+    message_id = message_id[:998]
     existing = session.exec(
         select(SpoolEntry).where(SpoolEntry.message_id == message_id, SpoolEntry.content_hash == digest)
     ).first()
@@ -43,6 +46,55 @@ def spool(session: Session, raw: bytes, source: str, source_ref: str = "") -> tu
         return existing, False
     log.debug("spooled entry %s from %s (%d bytes)", entry.id, source, len(raw))
     return entry, True
+
+
+def spool_many(session: Session, items: Sequence[tuple[bytes, str]], source: str) -> list[tuple[int, bool]]:
+    """Store a batch of (raw, source_ref); returns (entry id, created) per item, in order.
+
+    The same idempotence as `spool`, at batch cost: one multi-row `INSERT … ON CONFLICT DO
+    NOTHING RETURNING` stores what is new, and only when something was already there (an
+    earlier delivery, a concurrent writer) does a query find its entry. A message twice in the
+    batch is stored once. The caller commits.
+    """
+    keys = [(message_id[:998], digest) for message_id, digest in (spool_key(raw) for raw, _ in items)]
+    fresh: dict[tuple[str, str], dict[str, object]] = {}
+    now = utcnow()
+    for key, (raw, ref) in zip(keys, items, strict=True):
+        if key not in fresh:
+            fresh[key] = {
+                "message_id": key[0], "content_hash": key[1], "source": source, "source_ref": ref[:200], "raw": raw,
+                "size": len(raw), "received_at": now, "state": SpoolState.pending, "stage": "", "reason": "",
+            }
+    created: dict[tuple[str, str], int] = {}
+    known: dict[tuple[str, str], int] = {}
+    if fresh:
+        insert_into = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = insert_into(SpoolEntry).on_conflict_do_nothing().returning(
+            col(SpoolEntry.id), col(SpoolEntry.message_id), col(SpoolEntry.content_hash)
+        )
+        rows = session.execute(statement, list(fresh.values())).all()
+        created = {(message_id, digest): int(entry_id) for entry_id, message_id, digest in rows}
+        if len(created) < len(fresh):  # stored before, by an earlier batch or another writer
+            known = _known(session, [key for key in fresh if key not in created])
+    result: list[tuple[int, bool]] = []
+    for key in keys:
+        if key in created:
+            result.append((created.pop(key), True))
+            known[key] = result[-1][0]  # a second copy in the same batch is not new
+        else:
+            result.append((known[key], False))
+    log.debug("spooled %d new of %d from %s", sum(new for _, new in result), len(items), source)
+    return result
+
+
+def _known(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Entry ids of those (message_id, content_hash) keys already in the spool."""
+    wanted = sorted({message_id for message_id, _ in keys})
+    found: dict[tuple[str, str], int] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(SpoolEntry.id, SpoolEntry.message_id, SpoolEntry.content_hash).where(col(SpoolEntry.message_id).in_(wanted[start:start + 500]))
+        found.update({(message_id, digest): int(entry_id) for entry_id, message_id, digest in session.exec(query) if entry_id is not None})
+    return {key: found[key] for key in keys if key in found}
 
 
 def record_oversized(session: Session, message_id: str, size: int, source: str, source_ref: str) -> SpoolEntry:

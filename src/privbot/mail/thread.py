@@ -1,18 +1,40 @@
 """Threading: does an incoming message continue an existing case?
 
-In order: the case reference in the subject (`[DS-2026-0042]`, whatever `Re:`/`SV:`/`VB:`/`AW:`
-prefixes surround it); then In-Reply-To/References against Message-IDs privbot has stored or
-sent; then a reference written in the body (some providers rewrite Message-IDs). A reference
-only counts for an existing case; one in the body only from that case's requester. Merging and re-opening rules are the pipeline's.
+In order: the case reference in the subject (`[DS-2026-0042]`, whatever `Re:`/`SV:`/`VB:`/`AW:`/
+`Re[2]:` prefixes surround it); then In-Reply-To, then References newest first, against the
+Message-IDs privbot has stored or sent (case messages, receipts, identity requests); then a
+reference written in the body (some providers rewrite Message-IDs). A reference only counts for
+an existing case; one in the body only from that case's requester. A case merged into another
+hands its mail on to that one. Re-opening rules are the pipeline's.
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlmodel import Session, col, select
 
 from privbot.cases.reference import find_references
 from privbot.mail.parse import ParsedMail
-from privbot.models import Case, Message
+from privbot.models import Case, Message, OutgoingMail
+
+# Reply and forward prefixes, repeated and mixed: Re:, RE:, Re[2]:, SV:, VB:, AW:, WG:, Fwd:, Fw:, VS:, Antw:, TR:
+_PREFIX = re.compile(r"^\s*(?:(?:re|sv|vb|aw|wg|fwd?|vs|vl|antw|tr|ynt|odp)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+", re.IGNORECASE)
+_MAX_IDS = 50
+
+
+def base_subject(subject: str) -> str:
+    """The subject without reply/forward prefixes: `SV: Re[2]: VB: Radera mig` → `Radera mig`."""
+    return _PREFIX.sub("", subject).strip()
+
+
+def _followed(session: Session, case: Case | None) -> Case | None:
+    """The case itself, or the case it was merged into (a few hops at most)."""
+    for _ in range(5):
+        if case is None or case.duplicate_of is None:
+            return case
+        case = session.get(Case, case.duplicate_of)
+    return case
 
 
 def _by_reference(session: Session, text: str, requester: str = "") -> Case | None:
@@ -26,13 +48,28 @@ def _by_reference(session: Session, text: str, requester: str = "") -> Case | No
     return None
 
 
+def _by_message_ids(session: Session, mail: ParsedMail) -> Case | None:
+    ids = list(dict.fromkeys(i for i in (mail.in_reply_to, *reversed(mail.references)) if i))[:_MAX_IDS]
+    if not ids:
+        return None
+    known: dict[str, int] = {}
+    for message_id, case_id in session.exec(select(Message.message_id, Message.case_id).where(col(Message.message_id).in_(ids))):
+        known.setdefault(message_id, case_id)
+    for message_id, out_case in session.exec(
+        select(OutgoingMail.message_id, OutgoingMail.case_id).where(col(OutgoingMail.message_id).in_(ids), col(OutgoingMail.case_id).is_not(None))
+    ):
+        if out_case is not None:
+            known.setdefault(message_id, out_case)
+    for message_id in ids:  # the nearest ancestor wins
+        if message_id in known:
+            return session.get(Case, known[message_id])
+    return None
+
+
 def find_case(session: Session, mail: ParsedMail) -> Case | None:
     case = _by_reference(session, mail.subject)
-    if case is not None:
-        return case
-    ids = [i for i in (mail.in_reply_to, *reversed(mail.references)) if i]
-    if ids:
-        row = session.exec(select(Message.case_id).where(col(Message.message_id).in_(ids[:50])).limit(1)).first()
-        if row is not None:
-            return session.get(Case, row)
-    return _by_reference(session, mail.text[:20_000], requester=mail.from_addr)
+    if case is None:
+        case = _by_message_ids(session, mail)
+    if case is None:
+        case = _by_reference(session, mail.text[:20_000], requester=mail.from_addr)
+    return _followed(session, case)

@@ -1,0 +1,286 @@
+"""IMAP intake: take new mail from a server folder into the durable spool, then move or flag it.
+
+`Poller.cycle()` selects the folder, settles what an earlier cycle left, searches the UIDs above
+the last one spooled and takes them in batches: sizes first (`RFC822.SIZE`), then bodies with
+`BODY.PEEK[]` so `\\Seen` stays the people's. One transaction spools a batch together with the
+folder's new last UID and the batch's pending moves; only after that commit is the server told
+(`mail/imap_move.py`: moved to the processed folder or flagged; quarantined and oversized mail
+to the quarantine folder). Waiting for mail, IDLE and reconnecting are `mail/watch.py`'s;
+processing is the pipeline's, reached through the `process` callback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from privbot.config import ImapConfig
+from privbot.db import session_scope
+from privbot.errors import MailboxError
+from privbot.mail.imap_connect import close, connect, network
+from privbot.mail.imap_move import Job, Mover, chunks
+from privbot.mail.parse import message_id_of
+from privbot.mail.spool import record_oversized, spool_many
+from privbot.models import ImapFolderState, SpoolEntry, SpoolState, utcnow
+
+log = logging.getLogger(__name__)
+
+_HEADER = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"
+_SIZES = 2000  # UIDs per span of work: sizes of its large messages, then its groups
+
+
+@dataclass
+class CycleReport:
+    """What one cycle did, in counts (never content)."""
+
+    new: int = 0  # spool entries created
+    known: int = 0  # already in the spool (another path, or taken again after a crash)
+    oversized: int = 0
+    processed: int = 0  # moved to the processed folder or flagged
+    quarantined: int = 0  # moved to the quarantine folder
+    held: int = 0  # spooled, still waiting for the pipeline; settled next cycle
+    resynced: bool = False  # UIDVALIDITY had changed
+    pipeline: dict[str, int] = field(default_factory=dict)
+
+
+class Poller:
+    """One server folder feeding the spool. One thread drives it (its mover has its own).
+
+    `process`, when given, runs the pipeline before messages are moved, so mail the pipeline
+    quarantines goes to the quarantine folder; without it (spool-only intake) everything
+    spooled goes to the processed folder at once, except oversized mail.
+    """
+
+    def __init__(self, engine: Engine, cfg: ImapConfig, max_bytes: int, process: Callable[[], dict[str, int]] | None = None) -> None:
+        self.engine = engine
+        self.cfg = cfg
+        self.max_bytes = max_bytes
+        self.process = process
+        self.account = "%s@%s:%d" % (cfg.user, cfg.host, cfg.port)
+        self.client: IMAPClient | None = None
+        self.mover: Mover | None = None
+        self.folder = self.processed = self.quarantine = ""
+        self.can_move = self.can_uidplus = self.can_idle = False
+        self._in_flight: set[int] = set()  # UIDs handed to the mover, not yet confirmed
+
+    # --- connection ---
+
+    def connect(self) -> IMAPClient:
+        if self.client is not None:
+            return self.client
+        client = connect(self.cfg)
+        try:
+            with network("setup", self.cfg):
+                caps = set(client.capabilities())
+                self.can_move, self.can_uidplus, self.can_idle = (b"MOVE" in caps, b"UIDPLUS" in caps, b"IDLE" in caps)
+                listed = client.list_folders("", "")  # LIST "" "" names the hierarchy delimiter
+                delimiter = listed[0][1] if listed else None
+                delimiter = delimiter.decode() if isinstance(delimiter, bytes) else (delimiter or "/")
+                self.folder, self.processed, self.quarantine = (
+                    f if f.upper() == "INBOX" else f.replace("/", delimiter)
+                    for f in (self.cfg.folder, self.cfg.processed_folder, self.cfg.quarantine_folder)
+                )
+                for name in [self.quarantine] + ([self.processed] if self.cfg.after == "move" else []):
+                    _ensure_folder(client, name)
+        except IMAPClientError as exc:
+            close(client)
+            raise MailboxError("IMAP %s:%d: folder set-up failed (%s)" % (self.cfg.host, self.cfg.port, type(exc).__name__)) from None
+        except BaseException:
+            close(client)
+            raise
+        self.client = client
+        log.info("imap connected to %s:%d (move=%s uidplus=%s idle=%s)", self.cfg.host, self.cfg.port, self.can_move, self.can_uidplus, self.can_idle)
+        return client
+
+    def close(self) -> None:
+        if self.mover is not None:
+            self.mover.close()
+            self.mover = None
+        self._in_flight.clear()
+        if self.client is not None:
+            client, self.client = self.client, None
+            close(client)
+
+    # --- one cycle ---
+
+    def cycle(self) -> CycleReport:
+        """Catch up with the folder: settle leftovers, take every new message. Connects if needed."""
+        client = self.connect()
+        report = CycleReport()
+        try:
+            with network("select", self.cfg):
+                selected = client.select_folder(self.folder)
+            state = self._load_state(int(selected[b"UIDVALIDITY"]), report)
+            self._settle(state, report, wait=True)
+            with network("search", self.cfg):
+                criteria: list[str] = ["UID", "%d:*" % (state.last_uid + 1)]
+                if self.cfg.after == "flag":
+                    criteria += ["UNKEYWORD", self.cfg.flag]
+                uids = sorted(u for u in client.search(criteria) if u > state.last_uid)
+                # Sizes first, but only where they matter: the server names the large ones (a
+                # message can grow no larger once searched, so this second search is safe).
+                large = set(client.search(criteria + ["LARGER", str(self._small)])) if uids else set()
+            for span in chunks(uids, _SIZES):
+                self._take(client, state, span, large, report)
+            self._settle(state, report, wait=True)
+            if self.mover is not None:  # an idle second connection would only be logged out
+                self.mover.close()
+                self.mover = None
+        except (IMAPClientError, MailboxError) as exc:
+            self.close()
+            if isinstance(exc, MailboxError):
+                raise
+            raise MailboxError("IMAP %s:%d: the server refused a command (%s)" % (self.cfg.host, self.cfg.port, type(exc).__name__)) from None
+        return report
+
+    def _load_state(self, uidvalidity: int, report: CycleReport) -> ImapFolderState:
+        with session_scope(self.engine) as session:
+            state = session.exec(
+                select(ImapFolderState).where(ImapFolderState.account == self.account, ImapFolderState.folder == self.folder)
+            ).first()
+            if state is None:
+                state = ImapFolderState(account=self.account, folder=self.folder, uidvalidity=uidvalidity)
+            elif state.uidvalidity != uidvalidity:
+                # The server renumbered the folder: take everything again; the spool knows what
+                # it has, so nothing is stored twice, and old UIDs in `pending` mean nothing now.
+                log.warning("imap UIDVALIDITY changed (%d -> %d): resynchronising the folder", state.uidvalidity, uidvalidity)
+                state.uidvalidity, state.last_uid, state.pending = uidvalidity, 0, []
+                report.resynced = True
+            state.updated_at = utcnow()
+            session.add(state)
+        return state
+
+    @property
+    def _small(self) -> int:
+        """Messages up to this size are taken `batch_size` at a time without asking their size."""
+        return max(1, min(self.max_bytes, self.cfg.batch_bytes // self.cfg.batch_size))
+
+    def _take(self, client: IMAPClient, state: ImapFolderState, uids: list[int], large: set[int], report: CycleReport) -> None:
+        asked = [uid for uid in uids if uid in large]
+        sizes = dict.fromkeys(uids, self._small)
+        if asked:
+            with network("fetch", self.cfg):
+                found = {uid: int(data.get(b"RFC822.SIZE", 0)) for uid, data in client.fetch(asked, ["RFC822.SIZE"]).items()}
+            sizes.update(found)
+            for uid in set(asked) - set(found):  # expunged by another client since the search
+                del sizes[uid]
+        # Groups in UID order, bounded by count and by body bytes; each is one fetch and one
+        # transaction, so the last UID committed never passes a message not yet stored.
+        groups: list[list[int]] = [[]]
+        held = 0
+        for uid in uids:
+            if uid not in sizes:
+                continue
+            size = sizes[uid] if sizes[uid] <= self.max_bytes else 0
+            if groups[-1] and (held + size > self.cfg.batch_bytes or len(groups[-1]) >= self.cfg.batch_size):
+                groups.append([])
+                held = 0
+            groups[-1].append(uid)
+            held += size
+        for index, group in enumerate(groups):
+            last = uids[-1] if index == len(groups) - 1 else group[-1]
+            self._take_group(client, state, group, sizes, last, report)
+            if len(state.pending) - len(self._in_flight) >= self.cfg.move_batch:
+                self._settle(state, report, wait=False)
+
+    def _take_group(self, client: IMAPClient, state: ImapFolderState, group: list[int], sizes: dict[int, int], last: int, report: CycleReport) -> None:
+        small = [uid for uid in group if sizes[uid] <= self.max_bytes]
+        big = [uid for uid in group if sizes[uid] > self.max_bytes]
+        with network("fetch", self.cfg):
+            bodies = {uid: data.get(b"BODY[]") or b"" for uid, data in client.fetch(small, ["BODY.PEEK[]"]).items()} if small else {}
+            heads = {uid: data.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]") or b"" for uid, data in client.fetch(big, [_HEADER]).items()} if big else {}
+        pending = self._confirmed(state, report)
+        with session_scope(self.engine) as session:
+            ordered = sorted(bodies)
+            stored = spool_many(session, [(bodies[uid], self._ref(state, uid)) for uid in ordered], "imap")
+            for uid, (spool_id, created) in zip(ordered, stored, strict=True):
+                report.new += created
+                report.known += not created
+                pending.append([uid, spool_id])
+            for uid in sorted(heads):
+                entry = record_oversized(session, message_id_of(heads[uid] + b"\r\n\r\n")[:998], sizes[uid], "imap", self._ref(state, uid))
+                report.oversized += 1
+                pending.append([uid, entry.id or 0])
+            self._save(session, state, pending, max(last, state.last_uid))
+        log.info("imap spooled %d message(s) up to uid %d", len(bodies) + len(heads), state.last_uid)
+
+    def _ref(self, state: ImapFolderState, uid: int) -> str:
+        return ("imap:%d:%d:%s" % (state.uidvalidity, uid, self.folder))[:200]
+
+    def _save(self, session: Session, state: ImapFolderState, pending: list[list[int]], last_uid: int) -> None:
+        row = session.get(ImapFolderState, state.id)
+        assert row is not None  # _load_state committed it
+        row.last_uid, row.pending, row.updated_at = last_uid, pending, utcnow()
+        session.add(row)
+        state.last_uid, state.pending = last_uid, pending
+
+    # --- telling the server, after the commit ---
+
+    def _confirmed(self, state: ImapFolderState, report: CycleReport) -> list[list[int]]:
+        """`state.pending` less what the mover has confirmed (to be saved by the caller)."""
+        settled: set[int] = set()
+        for job in self.mover.done() if self.mover else []:
+            settled.update(uid for uid, _ in job.items)
+            report.processed += len(job.processed)
+            report.quarantined += len(job.quarantine)
+        self._in_flight -= settled
+        return [item for item in state.pending if item[0] not in settled]
+
+    def _settle(self, state: ImapFolderState, report: CycleReport, wait: bool) -> None:
+        """Hand every pending message whose outcome is known to the mover; with `wait`, until
+        the server has confirmed them all, and save what is still pending."""
+        todo = [item for item in state.pending if item[0] not in self._in_flight]
+        if todo:
+            ids = [spool_id for _, spool_id in todo]
+            states = self._states(ids)
+            if self.process is not None and SpoolState.pending in states.values():
+                for result, count in self.process().items():
+                    report.pipeline[result] = report.pipeline.get(result, 0) + count
+                states = self._states(ids)
+            job = Job(items=[])
+            for uid, spool_id in todo:
+                outcome = states.get(spool_id)
+                if outcome is SpoolState.pending and self.process is not None:
+                    continue  # the pipeline has not got to it (another worker has it): next time
+                job.items.append([uid, spool_id])
+                (job.quarantine if outcome is SpoolState.quarantined else job.processed).append(uid)
+            if job.items:
+                if self.mover is None:
+                    self.mover = Mover(self.cfg, (self.folder, self.processed, self.quarantine))
+                self.mover.submit(job)
+                self._in_flight.update(uid for uid, _ in job.items)
+        if not wait:
+            return
+        if self.mover is not None:
+            self.mover.wait()
+        pending = self._confirmed(state, report)
+        report.held = len(pending)
+        if pending != state.pending:
+            with session_scope(self.engine) as session:
+                self._save(session, state, pending, state.last_uid)
+
+    def _states(self, ids: list[int]) -> dict[int, SpoolState]:
+        found: dict[int, SpoolState] = {}
+        with Session(self.engine) as session:
+            for chunk in chunks(ids, 1000):
+                rows = session.exec(select(SpoolEntry.id, SpoolEntry.state).where(col(SpoolEntry.id).in_(chunk))).all()
+                found.update({int(i): SpoolState(s) for i, s in rows if i is not None})
+        return found
+
+
+def _ensure_folder(client: IMAPClient, name: str) -> None:
+    if client.folder_exists(name):
+        return
+    try:
+        client.create_folder(name)
+    except IMAPClientError:
+        if not client.folder_exists(name):  # another client may have created it meanwhile
+            raise
+    client.subscribe_folder(name)
+    log.info("imap created a folder for privbot")

@@ -1,0 +1,73 @@
+"""Connecting to the IMAP server: TLS as configured, login, and network failures as `MailboxError`.
+
+A refused login is `MailboxLoginError`, naming the server and user and how to fix it, never the
+password; an RFC 5530 `[UNAVAILABLE]` refusal is the server's trouble and retried like a network
+error. What to do with the connection is `mail/imap.py`'s and `mail/imap_move.py`'s.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from privbot.config import ImapConfig
+from privbot.errors import MailboxError, MailboxLoginError
+
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (OSError, imaplib.IMAP4.abort, EOFError)
+
+
+@contextmanager
+def network(what: str, cfg: ImapConfig) -> Iterator[None]:
+    """Turn a broken connection into MailboxError, naming the server but never the password."""
+    try:
+        yield
+    except MailboxError:
+        raise
+    except NETWORK_ERRORS as exc:
+        raise MailboxError("IMAP %s:%d: connection lost during %s (%s)" % (cfg.host, cfg.port, what, type(exc).__name__)) from None
+
+
+def _tls_context(cfg: ImapConfig) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=cfg.ca_file or None)
+
+
+def connect(cfg: ImapConfig) -> IMAPClient:
+    """A logged-in client. MailboxLoginError when the server refuses the credentials."""
+    with network("connect", cfg):
+        try:
+            if cfg.tls == "imaps":
+                client = IMAPClient(cfg.host, cfg.port, ssl=True, ssl_context=_tls_context(cfg), timeout=cfg.timeout)
+            else:
+                client = IMAPClient(cfg.host, cfg.port, ssl=False, timeout=cfg.timeout)
+                if cfg.tls == "starttls":
+                    client.starttls(_tls_context(cfg))
+        except IMAPClientError as exc:
+            raise MailboxError("IMAP %s:%d: connect failed (%s)" % (cfg.host, cfg.port, type(exc).__name__)) from None
+        try:
+            client.login(cfg.user, cfg.password)
+        except LoginError as exc:
+            close(client)
+            said = str(exc).replace(cfg.password, "***") if cfg.password else str(exc)
+            if "UNAVAILABLE" in said.upper():  # RFC 5530: the server's auth backend is down, not us
+                raise MailboxError("IMAP %s:%d: login temporarily unavailable" % (cfg.host, cfg.port)) from None
+            raise MailboxLoginError(
+                "IMAP %s:%d refused the login of user %r (%s): check PRIVBOT_IMAP_USER and PRIVBOT_IMAP_PASSWORD "
+                "or PRIVBOT_IMAP_PASSWORD_FILE" % (cfg.host, cfg.port, cfg.user, said[:200])
+            ) from None
+    return client
+
+
+def close(client: IMAPClient) -> None:
+    """Log out if the connection still answers, otherwise just drop it."""
+    try:
+        client.logout()
+    except Exception:  # the connection is already gone; nothing to act on
+        try:
+            client.shutdown()
+        except Exception:  # noqa: S110  (closing a dead socket)
+            pass

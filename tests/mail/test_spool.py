@@ -1,0 +1,93 @@
+"""The spool's batch path: the same idempotence as `spool`, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from privbot.config import Config
+from privbot.db import session_scope
+from privbot.mail.parse import (
+    _message_ids,
+    _raw_header,
+    content_hash,
+    message_id_of,
+    normalise_line_endings,
+    spool_key,
+    synthetic_message_id,
+)
+from privbot.mail.spool import spool, spool_many
+from privbot.models import SpoolEntry
+from tests.conftest import DATA
+
+
+def raw(n: int, body: str = "Radera mina uppgifter.") -> bytes:
+    return ("From: p%d@example.se\r\nSubject: s\r\nMessage-ID: <m-%d@example.se>\r\n\r\n%s\r\n" % (n, n, body)).encode()
+
+
+def entries(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(session.exec(select(func.count()).select_from(SpoolEntry)).one())
+
+
+def test_spool_many_is_idempotent_and_keeps_order(any_engine: tuple[Engine, Config]) -> None:
+    engine, _ = any_engine
+    batch = [(raw(i), "ref-%d" % i) for i in range(5)]
+    with session_scope(engine) as session:
+        first = spool_many(session, batch, "imap")
+    assert [created for _, created in first] == [True] * 5 and len({i for i, _ in first}) == 5
+    with session_scope(engine) as session:
+        again = spool_many(session, list(reversed(batch)), "imap")
+    assert again == [(i, False) for i, _ in reversed(first)]
+    with Session(engine) as session:
+        assert session.get(SpoolEntry, first[2][0]).source_ref == "ref-2"  # type: ignore[union-attr]
+    assert entries(engine) == 5
+
+
+def test_spool_many_agrees_with_spool_and_stores_a_repeat_once(any_engine: tuple[Engine, Config]) -> None:
+    engine, _ = any_engine
+    with session_scope(engine) as session:
+        earlier, _ = spool(session, raw(1), "smtp")
+    relayed = b"Received: from mx2.example.se by mx.example.se; Thu, 26 Nov 2026 10:01:00 +0100\r\n" + raw(1)
+    with session_scope(engine) as session:
+        got = spool_many(session, [(relayed, "a"), (raw(2), "b"), (raw(2), "c"), (raw(3, "annat"), "d")], "imap")
+    assert got[0] == (earlier.id, False)  # the same message over another path
+    assert got[1][1] is True and got[2] == (got[1][0], False)  # twice in one batch: once
+    assert got[3][1] is True
+    assert entries(engine) == 3
+
+
+def test_spool_many_uses_one_insert_statement(engine: Engine) -> None:
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with session_scope(engine) as session:
+        spool_many(session, [(raw(i), "") for i in range(100)], "imap")
+    assert sum(s.lstrip().upper().startswith("INSERT") for s in statements) == 1
+
+
+def _compat32_message_id(data: bytes) -> str:
+    msg = email.message_from_bytes(normalise_line_endings(data), policy=policy.compat32)
+    ids = _message_ids(_raw_header(msg, "Message-ID"))
+    return ids[0] if ids else synthetic_message_id(data)
+
+
+def test_spool_key_reads_message_ids_as_the_stdlib_parser_does() -> None:
+    samples = [p.read_bytes() for p in sorted(Path(DATA).rglob("*.eml"))] + [
+        b"Message-ID:\r\n <folded@x>\r\nFrom: a@b\r\n\r\nx",
+        b"From x@y Mon Nov 23 10:00:00 2026\nMessage-ID: <after-envelope@x>\n\nbody",
+        b"X: y\r\nnot a header line\r\nMessage-ID: <in-body@x>\r\n\r\nbody",
+        b":empty-name\r\nMessage-Id: <ok@x>\r\n\r\n",
+        b"Subject: a\r\n Message-ID: <continuation@x>\r\nMessage-ID: <real@x>\r\n\r\n",
+        b"Message-ID: \xff<eight-bit@x>\r\n\r\n",
+        b"\r\nMessage-ID: <after-blank@x>\r\n",
+        b"Message-ID <no-colon@x>\r\nMessage-ID: <x@y>\r\n\r\n",
+        b"Message-ID: <first@x>\r\nMessage-ID: <second@x>\r\n\r\n",
+    ]
+    for data in samples:
+        assert spool_key(data) == (_compat32_message_id(data), content_hash(data)), data[:60]
+        assert message_id_of(data) == _compat32_message_id(data)
