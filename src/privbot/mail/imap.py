@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -214,10 +215,10 @@ class Poller:
         return ("imap:%d:%d:%s" % (state.uidvalidity, uid, self.folder))[:200]
 
     def _save(self, session: Session, state: ImapFolderState, pending: list[list[int]], last_uid: int) -> None:
-        row = session.get(ImapFolderState, state.id)
-        assert row is not None  # _load_state committed it
-        row.last_uid, row.pending, row.updated_at = last_uid, pending, utcnow()
-        session.add(row)
+        """Record the folder's last UID and pending moves in the caller's transaction."""
+        session.execute(
+            update(ImapFolderState).where(col(ImapFolderState.id) == state.id).values(last_uid=last_uid, pending=pending, updated_at=utcnow())
+        )
         state.last_uid, state.pending = last_uid, pending
 
     # --- telling the server, after the commit ---
