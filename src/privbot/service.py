@@ -1,8 +1,9 @@
 """`privbot serve`: SMTP intake, the IMAP poller, the pipeline worker, the sender and the web app.
 
 The worker wakes when intake spools a message and on a timer, processes pending spool entries
-and delivers the outbox. Periodic jobs other modules add (IMAP polling, reminders, retention)
-register themselves here as `(interval, function)` pairs.
+and delivers the outbox. With `[imap] host` set, the IMAP poller runs in a thread of its own
+(`mail/watch.py`) and runs the pipeline through `process_pending` before it moves mail, under
+the same lock as the worker. Periodic jobs (reminders, retention) are `(interval, function)` pairs.
 """
 
 from __future__ import annotations
