@@ -287,3 +287,17 @@ def test_cycle_on_both_databases(dovecot: Dovecot, any_engine: tuple[Engine, Con
         state = session.exec(select(ImapFolderState)).one()
         assert state.uidvalidity == dovecot.uidvalidity()
         assert state.last_uid == 4 and state.pending == []
+
+
+@pytest.mark.parametrize("separator", ["/", "."])
+def test_folders_are_created_in_the_servers_hierarchy(config: Config, engine: Engine, separator: str) -> None:
+    server = Dovecot(separator=separator)
+    server.start()
+    try:
+        server.append([request(1)])
+        cycle(poller(engine, imap_config(server, config), process=False))
+        folders = server.folders()
+        assert "privbot%sprocessed" % separator in folders and "privbot%squarantine" % separator in folders
+        assert server.count("privbot/processed") == 1  # the fixture translates '/' as privbot's config does
+    finally:
+        server.cleanup()
