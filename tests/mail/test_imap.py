@@ -301,3 +301,18 @@ def test_folders_are_created_in_the_servers_hierarchy(config: Config, engine: En
         assert server.count("privbot/processed") == 1  # the fixture translates '/' as privbot's config does
     finally:
         server.cleanup()
+
+
+def test_new_uids_are_searched_a_range_at_a_time(dovecot: Dovecot, engine: Engine, config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    import privbot.mail.imap
+
+    monkeypatch.setattr(privbot.mail.imap, "_SPAN", 3)
+    dovecot.append(request(i) for i in range(10))
+    with dovecot.client() as client:  # a gap in the UIDs, as other clients' deletions leave
+        client.select_folder("INBOX")
+        client.delete_messages([4, 5, 6, 7])
+        client.uid_expunge([4, 5, 6, 7])
+    report = cycle(poller(engine, imap_config(dovecot, config, batch_size=2), process=False))
+    assert (report.new, report.processed) == (6, 6)
+    with Session(engine) as session:
+        assert session.exec(select(ImapFolderState)).one().last_uid == 10

@@ -33,6 +33,7 @@ from privbot.models import ImapFolderState, SpoolEntry, SpoolState, utcnow
 log = logging.getLogger(__name__)
 
 _HEADER = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"
+_SPAN = 10_000  # UID numbers per search
 _SIZES = 2000  # UIDs per span of work: sizes of its large messages, then its groups
 
 
@@ -119,16 +120,22 @@ class Poller:
                 selected = client.select_folder(self.folder)
             state = self._load_state(int(selected[b"UIDVALIDITY"]), report)
             self._settle(state, report, wait=True)
-            with network("search", self.cfg):
-                criteria: list[str] = ["UID", "%d:*" % (state.last_uid + 1)]
-                if self.cfg.after == "flag":
-                    criteria += ["UNKEYWORD", self.cfg.flag]
-                uids = sorted(u for u in client.search(criteria) if u > state.last_uid)
-                # Sizes first, but only where they matter: the server names the large ones (a
-                # message can grow no larger once searched, so this second search is safe).
-                large = set(client.search(criteria + ["LARGER", str(self._small)])) if uids else set()
-            for span in chunks(uids, _SIZES):
-                self._take(client, state, span, large, report)
+            # New UIDs a range at a time, so memory stays bounded whatever the mailbox holds;
+            # mail arriving meanwhile (UIDNEXT and above) is the next cycle's.
+            uidnext = int(selected.get(b"UIDNEXT", 0))
+            first = state.last_uid + 1
+            ranges = [(lo, str(min(lo + _SPAN, uidnext) - 1)) for lo in range(first, uidnext, _SPAN)] if uidnext else [(first, "*")]
+            for lo, hi in ranges:
+                with network("search", self.cfg):
+                    criteria: list[str] = ["UID", "%d:%s" % (lo, hi)]
+                    if self.cfg.after == "flag":
+                        criteria += ["UNKEYWORD", self.cfg.flag]
+                    uids = sorted(u for u in client.search(criteria) if u > state.last_uid)
+                    # Sizes first, but only where they matter: the server names the large ones
+                    # (a message grows no larger once searched, so the second search is safe).
+                    large = set(client.search(criteria + ["LARGER", str(self._small)])) if uids else set()
+                for span in chunks(uids, _SIZES):
+                    self._take(client, state, span, large, report)
             self._settle(state, report, wait=True)
             if self.mover is not None:  # an idle second connection would only be logged out
                 self.mover.close()
