@@ -42,9 +42,11 @@ class TextRule:
     phrases: tuple[tuple[str, float], ...] = ()
 
     def subject_hit(self, folded_subject: str) -> str:
+        """The words of the subject that matched a rule (for the staff-visible reason), or ""."""
         for regex in self.subjects:
-            if regex.search(folded_subject):
-                return regex.pattern
+            found = regex.search(folded_subject)
+            if found:
+                return found.group(0).strip() or regex.pattern
         return ""
 
     def phrase_hits(self, folded_text: str) -> tuple[float, list[str]]:
@@ -140,7 +142,7 @@ def screen(mail: ParsedMail, own_addresses: Iterable[str] = (), rules: ScreenRul
         pattern = rule.subject_hit(bare_subject if kind is Kind.spam else subject)
         score, hits = rule.phrase_hits(body)
         if pattern and (kind is not Kind.spam or score >= 0.5):
-            return Screening(kind, (f"subject matches {pattern!r}",))
+            return Screening(kind, (f"subject says {pattern!r}",))
         if score >= 1.0:
             return Screening(kind, tuple(f"text contains {h!r}" for h in hits[:5]))
     return Screening(Kind.human)
