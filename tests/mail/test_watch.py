@@ -174,3 +174,33 @@ def test_serve_without_imap_host_has_no_poller(config: Config) -> None:
         assert service.watcher is None
     finally:
         service.stop()
+
+
+def test_a_connection_dropped_during_login_is_not_a_wrong_password(config: Config) -> None:
+    # A server shutting down answers LOGIN by closing the connection; imapclient calls that a
+    # LoginError too, but waiting `login_retry` (15 minutes) for it would be wrong.
+    import socket
+
+    from privbot.errors import MailboxError, MailboxLoginError
+    from privbot.mail.imap_connect import connect
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve_one() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.sendall(b"* OK ready\r\n")
+            tag = conn.recv(1000).split()[0]  # CAPABILITY
+            conn.sendall(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + tag + b" OK done\r\n")
+            assert b"LOGIN" in conn.recv(1000)  # and then the server goes away
+
+    thread = threading.Thread(target=serve_one, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(MailboxError) as caught:
+            connect(replace(config.imap, host="127.0.0.1", port=port, tls="none", user="u", password="p", timeout=5))
+        assert not isinstance(caught.value, MailboxLoginError)
+    finally:
+        thread.join(timeout=5)
+        listener.close()

@@ -52,6 +52,8 @@ def connect(cfg: ImapConfig) -> IMAPClient:
             client.login(cfg.user, cfg.password)
         except LoginError as exc:
             close(client)
+            if isinstance(exc.__context__, NETWORK_ERRORS):  # imapclient wraps a dropped connection too
+                raise MailboxError("IMAP %s:%d: connection lost during login" % (cfg.host, cfg.port)) from None
             said = str(exc).replace(cfg.password, "***") if cfg.password else str(exc)
             if "UNAVAILABLE" in said.upper():  # RFC 5530: the server's auth backend is down, not us
                 raise MailboxError("IMAP %s:%d: login temporarily unavailable" % (cfg.host, cfg.port)) from None
