@@ -66,7 +66,7 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     except ParseError as exc:
         _finish(entry, SpoolState.quarantined, "parse", str(exc))
         return Result.quarantined
-    result = classify(mail, ctx.intents, ctx.config.addresses)
+    result = classify(mail, ctx.intents, (*ctx.config.addresses, ctx.config.from_address))
     if result.kind is not Kind.human:
         _finish(entry, SpoolState.screened, "screen", "%s: %s" % (result.kind.value, "; ".join(result.reasons)))
         return Result.screened

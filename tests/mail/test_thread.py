@@ -115,3 +115,10 @@ def test_mail_for_a_merged_case_goes_to_the_case_it_was_merged_into(session: Ses
 )
 def test_base_subject_drops_reply_and_forward_prefixes(subject: str, base: str) -> None:
     assert base_subject(subject) == base
+
+
+def test_reference_pattern_follows_the_configured_prefix() -> None:
+    from privbot.cases.reference import find_references
+
+    assert find_references("SV: [ärende dsk-2026-0042] tack") == ["DSK-2026-0042"]
+    assert find_references("Re: [DS-2026-0007] och HD-88213") == ["DS-2026-0007"]

@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from privbot.models import ReferenceCounter
 
-REFERENCE = re.compile(r"\bDS-(\d{4})-(\d{4,6})\b", re.IGNORECASE)
+# Any configured prefix (`reference_prefix`, "DS" by default); only existing cases ever match.
+REFERENCE = re.compile(r"\b([A-Z]{1,8})-(\d{4})-(\d{4,6})\b", re.IGNORECASE)
 
 
 def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
@@ -26,4 +27,4 @@ def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
 
 
 def find_references(text: str) -> list[str]:
-    return ["DS-%s-%s" % m.groups() for m in REFERENCE.finditer(text[:100_000])]
+    return ["%s-%s-%s" % (m.group(1).upper(), m.group(2), m.group(3)) for m in REFERENCE.finditer(text[:100_000])]
