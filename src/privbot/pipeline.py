@@ -18,7 +18,7 @@ from privbot.cases import identity
 from privbot.cases.store import add_message, audit, make_draft, open_case
 from privbot.cases.third_party import on_behalf
 from privbot.classify.intents import IntentSet, load_intents
-from privbot.classify.match import classify
+from privbot.classify.match import classify_prepared
 from privbot.classify.result import Kind
 from privbot.config import Config
 from privbot.db import claimable, session_scope
@@ -66,7 +66,8 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     except ParseError as exc:
         _finish(entry, SpoolState.quarantined, "parse", str(exc))
         return Result.quarantined
-    result = classify(mail, ctx.intents, (*ctx.config.addresses, ctx.config.from_address))
+    prepared = prepare(mail)  # new text apart from quotes; a form or a staff forward names the requester
+    result = classify_prepared(mail, prepared, ctx.intents, (*ctx.config.addresses, ctx.config.from_address))
     if result.kind is not Kind.human:
         _finish(entry, SpoolState.screened, "screen", "%s: %s" % (result.kind.value, "; ".join(result.reasons)))
         return Result.screened
@@ -84,7 +85,6 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         _finish(entry, SpoolState.done, case_id=case.id)
         log.info("spool %s threaded into %s", entry.id, case.reference)
         return Result.threaded
-    prepared = prepare(mail)  # a contact form or a staff forward names the real requester
     requester = (prepared.requester_addr or mail.from_addr, prepared.requester_name or mail.from_name)
     channel = "chat" if entry.source == "chat" else "email"  # a conversation confirmed in the web chat
     case = open_case(session, ctx.config, requester[0], requester[1], result, received, channel=channel)
@@ -93,7 +93,7 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         case.third_party = True
         audit(session, case, "third_party_flagged")
     identity.on_new_case(session, case)
-    make_draft(session, case, ctx.config, ctx.replies)
+    make_draft(session, case, ctx.config, ctx.replies, subject=mail.subject)
     queue_receipt(session, ctx.config, ctx.replies, case, mail.subject, mail.message_id)
     identity.after_first_draft(session, ctx.config, ctx.replies, case)
     _finish(entry, SpoolState.done, case_id=case.id)

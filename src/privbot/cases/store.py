@@ -130,10 +130,13 @@ def make_draft(session: Session, case: Case, config: Config, replies: Replies, t
     if previous is not None:
         previous.status = DraftStatus.superseded
         session.add(previous)
-    first = session.exec(select(Message).where(Message.case_id == case.id, Message.direction == "in").order_by(col(Message.id))).first()
+    subject = extra.pop("subject", None)  # the requester's first subject, when the caller has it
+    if subject is None:
+        first = session.exec(select(Message).where(Message.case_id == case.id, Message.direction == "in").order_by(col(Message.id))).first()
+        subject = first.subject if first else ""
     if template == "reply" and "access" in case.intents and "own_records" not in extra:
         extra["own_records"] = own_records(session, case)  # art. 15 covers privbot's own register
-    rendered = replies.render(template, case.language, case_context(case, config, subject=first.subject if first else "", **extra))
+    rendered = replies.render(template, case.language, case_context(case, config, subject=subject, **extra))
     draft = Draft(case_id=case.id or 0, template=template, language=case.language, subject=rendered.subject, body=rendered.body)
     session.add(draft)
     case.status = Status.awaiting_identity if template == "reply" and awaits_verification(case) else Status.draft_ready
