@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, or_, select
 
 from privbot import pnr
 from privbot.models import Case, Message
@@ -25,7 +25,7 @@ def other_cases(session: Session, case: Case) -> list[Case]:
     """The requester's other cases, oldest first."""
     found: dict[int, Case] = {}
     if case.requester_email:
-        by_address = select(Case).where(func.lower(Case.requester_email) == case.requester_email.lower(), Case.id != case.id)
+        by_address = select(Case).where(Case.requester_email == case.requester_email.lower(), Case.id != case.id)  # stored lower-case
         for other in session.exec(by_address).all():
             found[other.id or 0] = other
     numbers = _numbers(session, case)

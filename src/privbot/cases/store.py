@@ -55,7 +55,7 @@ def open_case(
         intents=list(result.intents),
         language=result.language if result.language in ("sv", "en") else "sv",
         channel=channel,
-        requester_email=requester_email,
+        requester_email=requester_email.strip().lower(),
         requester_name=requester_name,
         received_at=received_at,
         due=due_date(received_at, cal=calendar),
