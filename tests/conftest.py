@@ -15,12 +15,14 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import sqlalchemy
 from aiosmtpd.controller import Controller
 from sqlalchemy.engine import Engine
 
@@ -121,6 +123,21 @@ def postgres_url() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+@contextmanager
+def postgres_database(base_url: str) -> Iterator[str]:
+    """A new, empty database in the throwaway cluster; dropped afterwards."""
+    name = "t_%d_%d" % (os.getpid(), time.monotonic_ns())
+    admin = sqlalchemy.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sqlalchemy.text("CREATE DATABASE %s" % name))
+    try:
+        yield base_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sqlalchemy.text("DROP DATABASE %s WITH (FORCE)" % name))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_engine(request: pytest.FixtureRequest, config: Config) -> Iterator[tuple[Engine, Config]]:
     """The same test on SQLite and on a fresh PostgreSQL database."""
@@ -129,20 +146,10 @@ def any_engine(request: pytest.FixtureRequest, config: Config) -> Iterator[tuple
         yield engine, config
         engine.dispose()
         return
-    base = request.getfixturevalue("postgres_url")
-    name = "t_%d_%d" % (os.getpid(), time.monotonic_ns())
-    import sqlalchemy
-
-    admin = sqlalchemy.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sqlalchemy.text("CREATE DATABASE %s" % name))
-    url = base.rsplit("/", 1)[0] + "/" + name
-    engine = make_engine(url)
-    yield engine, load_config(env={"PRIVBOT_HOME": str(config.home), "PRIVBOT_DATABASE_URL": url})
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(sqlalchemy.text("DROP DATABASE %s" % name))
-    admin.dispose()
+    with postgres_database(request.getfixturevalue("postgres_url")) as url:
+        engine = make_engine(url)
+        yield engine, load_config(env={"PRIVBOT_HOME": str(config.home), "PRIVBOT_DATABASE_URL": url})
+        engine.dispose()
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from privbot.db import alembic_config, make_engine
+from tests.conftest import postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -26,17 +25,10 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         yield engine
         engine.dispose()
         return
-    base = request.getfixturevalue("postgres_url")
-    name = "m_%d_%d" % (os.getpid(), time.monotonic_ns())
-    admin = sqlalchemy.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sqlalchemy.text("CREATE DATABASE %s" % name))
-    engine = sqlalchemy.create_engine(base.rsplit("/", 1)[0] + "/" + name)
-    yield engine
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(sqlalchemy.text("DROP DATABASE %s" % name))
-    admin.dispose()
+    with postgres_database(request.getfixturevalue("postgres_url")) as url:
+        engine = sqlalchemy.create_engine(url)
+        yield engine
+        engine.dispose()
 
 
 def test_migrations_from_nothing_match_the_models(empty_engine: Engine) -> None:
