@@ -222,3 +222,24 @@ def test_cli_ingest_and_json_listing(tmp_path: Path, home: Path) -> None:
     assert shown["draft"]["subject"] and shown["messages"]
     bad = subprocess.run([*exe, "case", "show", "DS-1999-0001"], env=env, capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "DS-1999-0001" in bad.stderr
+
+
+def test_two_workers_on_one_sqlite_database_never_process_a_message_twice(config: Config, ctx: Context) -> None:
+    import threading
+
+    from privbot.db import make_engine
+
+    engines = [make_engine(config.database_url) for _ in range(2)]  # two "processes": serve and a CLI ingest
+    with session_scope(engines[0]) as session:
+        for n in range(120):
+            spool(session, mail("p%d@example.se" % n, "Radera", ERASURE_SV, "<w-%d@example.se>" % n).as_bytes(), "file")
+    threads = [threading.Thread(target=run, args=(e, ctx), kwargs={"batch": 10}) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with Session(engines[0]) as session:
+        assert session.exec(select(func.count()).select_from(Case)).one() == 120
+        assert session.exec(select(func.count()).select_from(SpoolEntry).where(SpoolEntry.state != SpoolState.done)).one() == 0
+    for e in engines:
+        e.dispose()

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event, inspect, make_url
+from sqlalchemy import event, inspect, make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 from sqlmodel.sql.expression import SelectOfScalar
@@ -80,9 +80,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def claimable(session: Session, query: SelectOfScalar[T]) -> SelectOfScalar[T]:
-    """Lock claimed rows on PostgreSQL so other workers skip them; SQLite serialises writers."""
+    """Claim rows for this worker: PostgreSQL locks them so other workers skip them; SQLite
+    takes its write lock first (call this before the session's first query)."""
     if session.get_bind().dialect.name == "postgresql":
         return query.with_for_update(skip_locked=True)
+    # A write as the transaction's first statement takes SQLite's one write lock before the
+    # claim is read, so a second process (serve beside a CLI ingest) waits instead of reading the
+    # same pending rows and processing them twice.
+    session.execute(text("UPDATE referencecounter SET last = last WHERE 0"))
     return query
 
 
