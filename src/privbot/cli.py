@@ -48,6 +48,7 @@ def _setup_logging(verbose: bool = False) -> None:
         stream=sys.stderr,
     )
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs peers per connection
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     logmask.install()  # personnummer and addresses never reach a log line
     # imapclient logs the IMAP conversation at DEBUG: folder names, headers, addresses.
     logging.getLogger("imapclient").setLevel(logging.WARNING)
