@@ -31,11 +31,16 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         engine.dispose()
 
 
-def test_migrations_from_nothing_match_the_models(empty_engine: Engine) -> None:
+def upgrade_from_nothing(engine: Engine) -> None:
+    """Run every migration on an empty database (not `create_all`)."""
     cfg = alembic_config()
-    with empty_engine.begin() as conn:
+    with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def test_migrations_from_nothing_match_the_models(empty_engine: Engine) -> None:
+    upgrade_from_nothing(empty_engine)
     with empty_engine.connect() as conn, warnings.catch_warnings():
         # Expression indexes cannot be reflected; the next test checks that one by name.
         warnings.filterwarnings("ignore", message=".*expression-based index")
@@ -57,10 +62,7 @@ def test_an_existing_database_is_upgraded_not_recreated(tmp_path: Path) -> None:
 
 
 def test_the_expression_index_of_the_queues_is_created(empty_engine: Engine) -> None:
-    cfg = alembic_config()
-    with empty_engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    upgrade_from_nothing(empty_engine)
     query = {
         "sqlite": "SELECT name FROM sqlite_master WHERE type = 'index'",  # the inspector skips expression indexes
         "postgresql": "SELECT indexname FROM pg_indexes WHERE tablename = 'case'",
