@@ -36,10 +36,22 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="privbot-bench-"))
     port = free_port()
     # generous limits: this measures answering, not the rate limiter
-    config = load_config(env={"PRIVBOT_HOME": str(home)}, web_port=port,
-                         extra={"chat": {"per_client_per_minute": 10**6, "per_session_per_minute": 10**6}})
+    config = load_config(
+        env={"PRIVBOT_HOME": str(home)},
+        web_port=port,
+        extra={"chat": {"per_client_per_minute": 10**6, "per_session_per_minute": 10**6}},
+    )
     engine = make_engine(config.database_url)
-    server = uvicorn.Server(uvicorn.Config(create_app(config, engine), host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(config, engine),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            ws="none",
+            lifespan="off",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -54,7 +66,9 @@ def main() -> None:
                 started = time.perf_counter()
                 data = client.post(url, json={"session_id": session_id, "message": question}).json()
                 timings.append(time.perf_counter() - started)
-                session_id = data["session_id"] if round_no % 2 else None  # half the passes in one conversation
+                session_id = (
+                    data["session_id"] if round_no % 2 else None
+                )  # half the passes in one conversation
                 if round_no == 0:
                     right += section in data["citations"]
     server.should_exit = True
@@ -62,8 +76,10 @@ def main() -> None:
     timings.sort()
     p95 = timings[int(0.95 * (len(timings) - 1))]
     print("question table: %d/%d cite the right section" % (right, len(QUESTIONS)))
-    print("POST /api/chat on loopback: n=%d  p50 %.1f ms  p95 %.1f ms  max %.1f ms"
-          % (len(timings), statistics.median(timings) * 1000, p95 * 1000, timings[-1] * 1000))
+    print(
+        "POST /api/chat on loopback: n=%d  p50 %.1f ms  p95 %.1f ms  max %.1f ms"
+        % (len(timings), statistics.median(timings) * 1000, p95 * 1000, timings[-1] * 1000)
+    )
 
 
 if __name__ == "__main__":

@@ -25,12 +25,16 @@ HERE = Path(__file__).resolve().parent
 def _report(label: str, times: list[float]) -> None:
     total = sum(times)
     p99 = statistics.quantiles(times, n=100)[98] * 1000
-    print(f"{label:32} {len(times):6d} msgs  {len(times) / total:8.0f} msg/s  p99 {p99:6.2f} ms  max {max(times) * 1000:6.2f} ms")
+    print(
+        f"{label:32} {len(times):6d} msgs  {len(times) / total:8.0f} msg/s  p99 {p99:6.2f} ms  max {max(times) * 1000:6.2f} ms"
+    )
 
 
 def main(argv: list[str]) -> None:
     args = argparse.ArgumentParser(description=__doc__)
-    args.add_argument("corpus", nargs="?", default=str(HERE.parent.parent / "shared" / "corpus" / "dev"))
+    args.add_argument(
+        "corpus", nargs="?", default=str(HERE.parent.parent / "shared" / "corpus" / "dev")
+    )
     args.add_argument("--messages", type=int, default=10_000)
     args.add_argument("--intents", default=str(HERE.parent / "intents"))
     opts = args.parse_args(argv)

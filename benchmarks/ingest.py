@@ -44,7 +44,10 @@ def corpus_messages(corpus: Path, count: int) -> list[bytes]:
     if not raws:
         sys.exit("no .eml files in %s" % corpus)
     # A Message-ID of its own first: the first Message-ID header is the one privbot reads.
-    return [b"Message-ID: <bench-%d@privbot.invalid>\r\n" % i + raws[i % len(raws)] for i in range(count)]
+    return [
+        b"Message-ID: <bench-%d@privbot.invalid>\r\n" % i + raws[i % len(raws)]
+        for i in range(count)
+    ]
 
 
 def fetch_floor(server: Dovecot, batch: int) -> tuple[float, int, int]:
@@ -56,7 +59,7 @@ def fetch_floor(server: Dovecot, batch: int) -> tuple[float, int, int]:
         client.select_folder("INBOX", readonly=True)
         uids = client.search("ALL")
         for start in range(0, len(uids), batch):
-            for data in client.fetch(uids[start:start + batch], ["BODY.PEEK[]"]).values():
+            for data in client.fetch(uids[start : start + batch], ["BODY.PEEK[]"]).values():
                 total += 1
                 size += len(data[b"BODY[]"])
     return time.perf_counter() - started, total, size
@@ -64,9 +67,20 @@ def fetch_floor(server: Dovecot, batch: int) -> tuple[float, int, int]:
 
 def poller_child(args: argparse.Namespace) -> None:
     """Stage (b) in a process of its own: prints JSON with its time and peak RSS."""
-    config = load_config(env={"PRIVBOT_HOME": args.home, **({"PRIVBOT_DATABASE_URL": args.database_url} if args.database_url else {})})
-    cfg = ImapConfig(host="127.0.0.1", port=args.port, tls="none", user=args.user, password=os.environ["BENCH_IMAP_PASSWORD"],
-                     batch_size=args.batch_size)
+    config = load_config(
+        env={
+            "PRIVBOT_HOME": args.home,
+            **({"PRIVBOT_DATABASE_URL": args.database_url} if args.database_url else {}),
+        }
+    )
+    cfg = ImapConfig(
+        host="127.0.0.1",
+        port=args.port,
+        tls="none",
+        user=args.user,
+        password=os.environ["BENCH_IMAP_PASSWORD"],
+        batch_size=args.batch_size,
+    )
     engine = make_engine(config.database_url)
     poller = Poller(engine, cfg, config.max_message_bytes)
     poller.connect()
@@ -77,15 +91,31 @@ def poller_child(args: argparse.Namespace) -> None:
     after = resource.getrusage(resource.RUSAGE_SELF)
     poller.close()
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(json.dumps({"seconds": elapsed, "cpu": cpu, "new": report.new, "moved": report.processed + report.quarantined, "rss_mb": after.ru_maxrss / 1024}))
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "cpu": cpu,
+                "new": report.new,
+                "moved": report.processed + report.quarantined,
+                "rss_mb": after.ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpus", nargs="?", default=str(HERE.parent.parent / "shared" / "corpus" / "dev"))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "corpus", nargs="?", default=str(HERE.parent.parent / "shared" / "corpus" / "dev")
+    )
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--batch-size", type=int, default=100)
-    parser.add_argument("--database-url", default="", help="PostgreSQL instead of a fresh SQLite file")
+    parser.add_argument(
+        "--database-url", default="", help="PostgreSQL instead of a fresh SQLite file"
+    )
     parser.add_argument("--profile", action="store_true", help="profile the pipeline stage (c)")
     parser.add_argument("--poller-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--home", help=argparse.SUPPRESS)
@@ -103,26 +133,64 @@ def main(argv: list[str]) -> None:
     try:
         started = time.perf_counter()
         server.append(messages)
-        print("loaded %d messages (%.1f MB) into Dovecot %s in %.1f s" % (len(messages), sum(map(len, messages)) / 1e6, Dovecot.version().split()[0], time.perf_counter() - started))
+        print(
+            "loaded %d messages (%.1f MB) into Dovecot %s in %.1f s"
+            % (
+                len(messages),
+                sum(map(len, messages)) / 1e6,
+                Dovecot.version().split()[0],
+                time.perf_counter() - started,
+            )
+        )
         del messages
 
         floor_s, floor_n, floor_bytes = fetch_floor(server, args.batch_size)
-        print("(a) plain imapclient fetch      %6d msgs  %7.2f s  %8.0f msg/s  (%.1f MB)" % (floor_n, floor_s, floor_n / floor_s, floor_bytes / 1e6))
+        print(
+            "(a) plain imapclient fetch      %6d msgs  %7.2f s  %8.0f msg/s  (%.1f MB)"
+            % (floor_n, floor_s, floor_n / floor_s, floor_bytes / 1e6)
+        )
 
         child = subprocess.run(
-            [sys.executable, __file__, "--poller-child", "--home", str(home), "--port", str(server.port), "--user", server.user,
-             "--batch-size", str(args.batch_size), "--database-url", args.database_url],
-            env={**os.environ, "BENCH_IMAP_PASSWORD": server.password}, capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                __file__,
+                "--poller-child",
+                "--home",
+                str(home),
+                "--port",
+                str(server.port),
+                "--user",
+                server.user,
+                "--batch-size",
+                str(args.batch_size),
+                "--database-url",
+                args.database_url,
+            ],
+            env={**os.environ, "BENCH_IMAP_PASSWORD": server.password},
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if child.returncode != 0:
             sys.exit("poller stage failed:\n%s" % child.stderr[-3000:])
         polled = json.loads(child.stdout.strip().splitlines()[-1])
-        print("(b) poller into the spool       %6d msgs  %7.2f s  %8.0f msg/s  (fetch, commit, move; %d moved; %.2f s CPU)"
-              % (polled["new"], polled["seconds"], polled["new"] / polled["seconds"], polled["moved"], polled["cpu"]))
+        print(
+            "(b) poller into the spool       %6d msgs  %7.2f s  %8.0f msg/s  (fetch, commit, move; %d moved; %.2f s CPU)"
+            % (
+                polled["new"],
+                polled["seconds"],
+                polled["new"] / polled["seconds"],
+                polled["moved"],
+                polled["cpu"],
+            )
+        )
         print("    ratio of times (b)/(a)      %.2f   (aim ≤ 3)" % (polled["seconds"] / floor_s))
         print("    poller peak RSS             %.0f MB (aim < 200 MB)" % polled["rss_mb"])
 
-        env = {"PRIVBOT_HOME": str(home), **({"PRIVBOT_DATABASE_URL": args.database_url} if args.database_url else {})}
+        env = {
+            "PRIVBOT_HOME": str(home),
+            **({"PRIVBOT_DATABASE_URL": args.database_url} if args.database_url else {}),
+        }
         config = load_config(env=env)
         engine = make_engine(config.database_url)
         ctx = Context.load(config)
@@ -135,8 +203,15 @@ def main(argv: list[str]) -> None:
             profiler.disable()
         elapsed = time.perf_counter() - started
         processed = sum(counts.values())
-        print("(c) pipeline spool → cases      %6d msgs  %7.2f s  %8.0f msg/s  (aim ≥ 500)  %s"
-              % (processed, elapsed, processed / elapsed, ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
+        print(
+            "(c) pipeline spool → cases      %6d msgs  %7.2f s  %8.0f msg/s  (aim ≥ 500)  %s"
+            % (
+                processed,
+                elapsed,
+                processed / elapsed,
+                ", ".join("%s %d" % kv for kv in sorted(counts.items())),
+            )
+        )
         if profiler:
             stats = pstats.Stats(profiler)
             stats.sort_stats("tottime").print_stats(25)

@@ -72,7 +72,9 @@ class Catcher:
         self.envelopes: list[tuple[str, list[str]]] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        msg = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        msg = message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
         assert isinstance(msg, EmailMessage)
         self.messages.append(msg)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
@@ -111,15 +113,44 @@ def postgres_url() -> Iterator[str]:
     os.chmod(root, 0o777)
     datadir, port = root / "data", free_port()
     as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run([*as_pg, str(bindir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", "postgres", "--no-sync"], check=True, capture_output=True)
     subprocess.run(
-        [*as_pg, str(bindir / "pg_ctl"), "-D", str(datadir), "-l", str(root / "log"), "-w", "-o", "-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off" % (port, root), "start"],
-        check=True, capture_output=True,
+        [
+            *as_pg,
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *as_pg,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-o",
+            "-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off" % (port, root),
+            "start",
+        ],
+        check=True,
+        capture_output=True,
     )
     try:
         yield "postgresql+psycopg://postgres@127.0.0.1:%d/postgres" % port
     finally:
-        subprocess.run([*as_pg, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run(
+            [*as_pg, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -148,12 +179,15 @@ def any_engine(request: pytest.FixtureRequest, config: Config) -> Iterator[tuple
         return
     with postgres_database(request.getfixturevalue("postgres_url")) as url:
         engine = make_engine(url)
-        yield engine, load_config(env={"PRIVBOT_HOME": str(config.home), "PRIVBOT_DATABASE_URL": url})
+        yield (
+            engine,
+            load_config(env={"PRIVBOT_HOME": str(config.home), "PRIVBOT_DATABASE_URL": url}),
+        )
         engine.dispose()
 
 
 @pytest.fixture
-def dovecot() -> Iterator["Dovecot"]:
+def dovecot() -> Iterator[Dovecot]:
     """A real Dovecot on a free loopback port, one user, mail in a temp directory (tests/dovecot.py)."""
     from tests.dovecot import Dovecot
 
@@ -163,7 +197,7 @@ def dovecot() -> Iterator["Dovecot"]:
     server.cleanup()
 
 
-def imap_env(server: "Dovecot", home: Path, **extra: str) -> dict[str, str]:
+def imap_env(server: Dovecot, home: Path, **extra: str) -> dict[str, str]:
     """Environment for a `privbot` process polling `server`."""
     return {
         "PRIVBOT_HOME": str(home),

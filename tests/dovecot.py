@@ -85,7 +85,9 @@ class Dovecot:
     test can take MOVE, UIDPLUS or IDLE away; `separator` is the hierarchy delimiter.
     """
 
-    def __init__(self, capability: str = "", separator: str = ".", auth_failure_delay: str = "1 secs") -> None:
+    def __init__(
+        self, capability: str = "", separator: str = ".", auth_failure_delay: str = "1 secs"
+    ) -> None:
         if shutil.which("dovecot") is None:
             raise RuntimeError("dovecot is not installed (.ci/run installs dovecot-imapd)")
         self.root = Path(tempfile.mkdtemp(prefix="privbot-dovecot-"))
@@ -100,19 +102,28 @@ class Dovecot:
 
     @staticmethod
     def version() -> str:
-        return subprocess.run(["dovecot", "--version"], capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["dovecot", "--version"], capture_output=True, text=True, check=True
+        ).stdout.strip()
 
     def _write_config(self) -> None:
         if not self.version().startswith("2.3"):
-            raise RuntimeError("tests/dovecot.py writes Dovecot 2.3 settings; found %s" % self.version())
+            raise RuntimeError(
+                "tests/dovecot.py writes Dovecot 2.3 settings; found %s" % self.version()
+            )
         for sub in ("run", "state", "mail"):
             (self.root / sub).mkdir(exist_ok=True)
         shutil.chown(self.root / "mail", "dovecot", "dovecot")
         (self.root / "passwd").write_text("%s:{PLAIN}%s\n" % (self.user, self.password))
         capability = "imap_capability = %s" % self.capability if self.capability else ""
         self.config_file.write_text(
-            _CONFIG.format(root=self.root, port=self.port, capability=capability, separator=self.separator,
-                           auth_failure_delay=self.auth_failure_delay)
+            _CONFIG.format(
+                root=self.root,
+                port=self.port,
+                capability=capability,
+                separator=self.separator,
+                auth_failure_delay=self.auth_failure_delay,
+            )
         )
 
     @property
@@ -122,10 +133,18 @@ class Dovecot:
     def start(self, timeout: float = 15.0) -> None:
         # The daemon keeps its inherited stdout/stderr open: a file, not a pipe we would wait on.
         with (self.root / "start.out").open("w+") as out:
-            code = subprocess.run(["dovecot", "-c", str(self.config_file)], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False).returncode
+            code = subprocess.run(
+                ["dovecot", "-c", str(self.config_file)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            ).returncode
             out.seek(0)
             if code != 0:
-                raise RuntimeError("dovecot did not start: %s %s" % (out.read().strip(), self.log()[-2000:]))
+                raise RuntimeError(
+                    "dovecot did not start: %s %s" % (out.read().strip(), self.log()[-2000:])
+                )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -135,7 +154,9 @@ class Dovecot:
             except OSError:
                 pass
             time.sleep(0.05)
-        raise RuntimeError("dovecot did not listen on port %d: %s" % (self.port, self.log()[-2000:]))
+        raise RuntimeError(
+            "dovecot did not listen on port %d: %s" % (self.port, self.log()[-2000:])
+        )
 
     def master_pid(self) -> int | None:
         try:
@@ -253,7 +274,7 @@ class Dovecot:
             uids = client.search("ALL")
             found: dict[int, bytes] = {}
             for start in range(0, len(uids), 500):
-                for uid, data in client.fetch(uids[start:start + 500], ["BODY.PEEK[]"]).items():
+                for uid, data in client.fetch(uids[start : start + 500], ["BODY.PEEK[]"]).items():
                     found[uid] = data[b"BODY[]"]
             return found
 
@@ -267,7 +288,9 @@ class Dovecot:
     def flags(self, folder: str = "INBOX") -> dict[int, tuple[bytes, ...]]:
         with self.client() as client:
             client.select_folder(self.folder(folder), readonly=True)
-            return {uid: tuple(flags) for uid, flags in client.get_flags(client.search("ALL")).items()}
+            return {
+                uid: tuple(flags) for uid, flags in client.get_flags(client.search("ALL")).items()
+            }
 
     def uidvalidity(self, folder: str = "INBOX") -> int:
         with self.client() as client:

@@ -13,20 +13,35 @@ from tests.test_retention import REQUEST
 
 def test_privacy_commands(tmp_path: Path, home: Path) -> None:
     cfg = tmp_path / "privbot.toml"
-    cfg.write_text('[reminders]\nsupervisors = ["chef@it-team.se"]\n[retention]\nmonths = 24\n', encoding="utf-8")
+    cfg.write_text(
+        '[reminders]\nsupervisors = ["chef@it-team.se"]\n[retention]\nmonths = 24\n',
+        encoding="utf-8",
+    )
     env = {**os.environ, "PRIVBOT_HOME": str(home), "PRIVBOT_CONFIG": str(cfg)}
     mail = tmp_path / "rut.eml"
-    mail.write_bytes(REQUEST.replace(b"From: Rut Ek <rut.ek@example.se>", b"From: Rut Ek <8112289874@example.se>"))
+    mail.write_bytes(
+        REQUEST.replace(
+            b"From: Rut Ek <rut.ek@example.se>", b"From: Rut Ek <8112289874@example.se>"
+        )
+    )
 
     def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run([sys.executable, "-m", "privbot", *args], env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "privbot", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert not check or done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
         return done
 
     cli("ingest", str(mail))
     (row,) = json.loads(cli("cases", "--json").stdout)
-    assert row["status"] == "awaiting_identity" and row["requester"] == "******-****@example.se"  # lists mask numbers
+    assert (
+        row["status"] == "awaiting_identity" and row["requester"] == "******-****@example.se"
+    )  # lists mask numbers
     ref = row["reference"]
     assert "8112289874" not in cli("cases").stdout
     wrong = cli("verify", ref, "AAAA-BBBB", check=False)

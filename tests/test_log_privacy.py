@@ -25,7 +25,9 @@ WITH_PNR = (
 ).encode()
 
 
-def test_no_address_or_personnummer_in_any_log_record(engine: Engine, ctx: Context, config: Config, caplog: pytest.LogCaptureFixture) -> None:
+def test_no_address_or_personnummer_in_any_log_record(
+    engine: Engine, ctx: Context, config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level("DEBUG")
     corpus = [p.read_bytes() for p in sorted((DATA / "malformed").glob("*.eml"))] + [WITH_PNR]
     with session_scope(engine) as session:

@@ -44,7 +44,9 @@ def test_migrations_from_nothing_match_the_models(empty_engine: Engine) -> None:
     with empty_engine.connect() as conn, warnings.catch_warnings():
         # Expression indexes cannot be reflected; the next test checks that one by name.
         warnings.filterwarnings("ignore", message=".*expression-based index")
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
+        )
     assert diff == []
 
 

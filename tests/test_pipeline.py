@@ -81,9 +81,13 @@ def cases(session: Session) -> list[Case]:
 
 def test_swedish_erasure_round_trip(service: Service, config: Config) -> None:
     engine, port = service.engine, service.intake.port
-    first = mail("Lena Ström <lena.strom@example.se>", "Radera mig", ERASURE_SV, "<req-1@example.se>")
+    first = mail(
+        "Lena Ström <lena.strom@example.se>", "Radera mig", ERASURE_SV, "<req-1@example.se>"
+    )
     send(port, first)
-    case = wait_for(engine, lambda s: next((c for c in cases(s) if c.status == Status.awaiting_identity), None))
+    case = wait_for(
+        engine, lambda s: next((c for c in cases(s) if c.status == Status.awaiting_identity), None)
+    )
     assert case.intents[0] == "erasure" and case.language == "sv"
     assert case.requester_email == "lena.strom@example.se"
 
@@ -100,20 +104,31 @@ def test_swedish_erasure_round_trip(service: Service, config: Config) -> None:
     receipt, notice = (message_from_bytes(f.read_bytes(), policy=policy.default) for f in files[:2])
     for auto in (receipt, notice):
         assert auto["Auto-Submitted"] == "auto-replied" and auto["Precedence"] == "bulk"
-        assert auto["X-Auto-Response-Suppress"] == "All" and auto["In-Reply-To"] == "<req-1@example.se>"
+        assert (
+            auto["X-Auto-Response-Suppress"] == "All"
+            and auto["In-Reply-To"] == "<req-1@example.se>"
+        )
         assert case.reference in auto["Subject"]
     code = re.search(r"koden ([A-Z2-9]{4}-[A-Z2-9]{4})", notice.get_content()).group(1)
 
     # Replying to the notice (which quotes the code) verifies her; the reply draft is redone.
     quoted = "Det är jag.\n\n> " + "\n> ".join(notice.get_content().splitlines())
-    confirm = mail("lena.strom@example.se", "SV: " + str(notice["Subject"]), quoted, "<req-1b@example.se>",
-                   In_Reply_To=str(notice["Message-ID"]), References=str(notice["Message-ID"]))
+    confirm = mail(
+        "lena.strom@example.se",
+        "SV: " + str(notice["Subject"]),
+        quoted,
+        "<req-1b@example.se>",
+        In_Reply_To=str(notice["Message-ID"]),
+        References=str(notice["Message-ID"]),
+    )
     send(port, confirm)
     wait_for(engine, lambda s: s.get(Case, case.id).status == Status.draft_ready)
     with Session(engine) as session:
         assert session.get(Case, case.id).identity_verified
         stored = b"".join(o.raw for o in session.exec(select(OutgoingMail)).all())
-        assert code.encode() not in stored  # the sent notice's copy is blanked once the code is used
+        assert (
+            code.encode() not in stored
+        )  # the sent notice's copy is blanked once the code is used
 
     # Approval puts an ordinary, threaded reply in the outbox.
     with session_scope(engine) as session:
@@ -122,28 +137,54 @@ def test_swedish_erasure_round_trip(service: Service, config: Config) -> None:
     files = outbox_files(config)
     assert len(files) == 3
     reply = message_from_bytes(files[-1].read_bytes(), policy=policy.default)
-    assert reply["In-Reply-To"] == "<req-1b@example.se>" and "<req-1@example.se>" in reply["References"]
+    assert (
+        reply["In-Reply-To"] == "<req-1b@example.se>"
+        and "<req-1@example.se>" in reply["References"]
+    )
     assert reply["Auto-Submitted"] is None and case.reference in reply["Subject"]
     assert reply["To"].addresses[0].addr_spec == "lena.strom@example.se"
     with Session(engine) as session:
         assert session.get(Case, case.id).status == Status.sent
 
     # The requester's answer to the reply joins the same case.
-    answer = mail("lena.strom@example.se", "SV: " + str(reply["Subject"]), "Tack, det går bra.", "<req-2@example.se>",
-                  In_Reply_To=str(reply["Message-ID"]), References=str(reply["Message-ID"]))
+    answer = mail(
+        "lena.strom@example.se",
+        "SV: " + str(reply["Subject"]),
+        "Tack, det går bra.",
+        "<req-2@example.se>",
+        In_Reply_To=str(reply["Message-ID"]),
+        References=str(reply["Message-ID"]),
+    )
     send(port, answer)
-    wait_for(engine, lambda s: s.exec(select(SpoolEntry).where(SpoolEntry.message_id == "<req-2@example.se>", SpoolEntry.state == SpoolState.done)).first())
+    wait_for(
+        engine,
+        lambda s: s.exec(
+            select(SpoolEntry).where(
+                SpoolEntry.message_id == "<req-2@example.se>", SpoolEntry.state == SpoolState.done
+            )
+        ).first(),
+    )
     with Session(engine) as session:
         assert len(cases(session)) == 1
-        assert len(store.thread_messages(session, session.get(Case, case.id))) == 4  # in, in (code), out, in
+        assert (
+            len(store.thread_messages(session, session.get(Case, case.id))) == 4
+        )  # in, in (code), out, in
         assert session.get(Case, case.id).status == Status.in_progress
 
 
 def test_out_of_office_opens_no_case_and_gets_no_answer(service: Service, config: Config) -> None:
-    ooo = mail("olof@example.se", "Frånvaro: Radera mig", "Jag är tjänstledig till 1 december och läser inte e-post.",
-               "<ooo-1@example.se>", Auto_Submitted="auto-replied")
+    ooo = mail(
+        "olof@example.se",
+        "Frånvaro: Radera mig",
+        "Jag är tjänstledig till 1 december och läser inte e-post.",
+        "<ooo-1@example.se>",
+        Auto_Submitted="auto-replied",
+    )
     send(service.intake.port, ooo)
-    entry = wait_for(service.engine, lambda s: s.exec(select(SpoolEntry).where(SpoolEntry.state == SpoolState.screened)).first())
+    entry = wait_for(
+        service.engine,
+        lambda s: s.exec(select(SpoolEntry).where(SpoolEntry.state == SpoolState.screened)).first(),
+    )
     assert entry.reason.startswith("auto_reply")
     with Session(service.engine) as session:
         assert cases(session) == []
@@ -154,7 +195,11 @@ def test_duplicate_delivery_is_one_case(service: Service) -> None:
     msg = mail("Lena <lena@example.se>", "Radera", ERASURE_SV, "<dup-1@example.se>")
     send(service.intake.port, msg)
     raw = msg.as_bytes()
-    send(service.intake.port, b"Received: from relay2.example.se by mx.example.se; Thu, 26 Nov 2026 10:01:00 +0100\r\n" + raw)
+    send(
+        service.intake.port,
+        b"Received: from relay2.example.se by mx.example.se; Thu, 26 Nov 2026 10:01:00 +0100\r\n"
+        + raw,
+    )
     wait_for(service.engine, lambda s: cases(s))
     time.sleep(0.5)
     with Session(service.engine) as session:
@@ -164,26 +209,47 @@ def test_duplicate_delivery_is_one_case(service: Service) -> None:
 
 def test_broken_message_lands_in_quarantine(service: Service) -> None:
     send(service.intake.port, (DATA / "malformed" / "m021.eml").read_bytes())
-    entry = wait_for(service.engine, lambda s: s.exec(select(SpoolEntry).where(SpoolEntry.state == SpoolState.quarantined)).first())
+    entry = wait_for(
+        service.engine,
+        lambda s: s.exec(
+            select(SpoolEntry).where(SpoolEntry.state == SpoolState.quarantined)
+        ).first(),
+    )
     assert entry.stage == "parse" and "sender" in entry.reason
     assert entry.raw  # kept for staff
 
 
-def test_every_malformed_message_ends_as_case_screened_or_quarantined(engine: Engine, ctx: Context) -> None:
-    manifest = [json.loads(line) for line in (DATA / "malformed" / "manifest.jsonl").read_text().splitlines() if line.strip()]
+def test_every_malformed_message_ends_as_case_screened_or_quarantined(
+    engine: Engine, ctx: Context
+) -> None:
+    manifest = [
+        json.loads(line)
+        for line in (DATA / "malformed" / "manifest.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
     with session_scope(engine) as session:
         for item in manifest:
             spool(session, (DATA / "malformed" / item["file"]).read_bytes(), "file", item["file"])
     run(engine, ctx)
-    expected = {"case": SpoolState.done, "no_case": SpoolState.screened, "quarantine": SpoolState.quarantined}
+    expected = {
+        "case": SpoolState.done,
+        "no_case": SpoolState.screened,
+        "quarantine": SpoolState.quarantined,
+    }
     with Session(engine) as session:
         states = {e.source_ref: e.state for e in session.exec(select(SpoolEntry)).all()}
-    wrong = {item["file"]: states[item["file"]] for item in manifest if states[item["file"]] != expected[item["expect"]]}
+    wrong = {
+        item["file"]: states[item["file"]]
+        for item in manifest
+        if states[item["file"]] != expected[item["expect"]]
+    }
     assert wrong == {}
     assert len(states) == len(manifest)
 
 
-def test_logs_hold_no_addresses(engine: Engine, ctx: Context, caplog: pytest.LogCaptureFixture) -> None:
+def test_logs_hold_no_addresses(
+    engine: Engine, ctx: Context, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level("DEBUG")
     with session_scope(engine) as session:
         for path in sorted((DATA / "malformed").glob("m0[0-3]*.eml")):
@@ -193,7 +259,12 @@ def test_logs_hold_no_addresses(engine: Engine, ctx: Context, caplog: pytest.Log
 
 
 def test_english_request_gets_english_draft(engine: Engine, ctx: Context, config: Config) -> None:
-    msg = mail("Tom <tom@example.org>", "My data", "Hello,\n\nplease send me a copy of all personal data you hold about me.\n\nRegards,\nTom", "<en-1@example.org>")
+    msg = mail(
+        "Tom <tom@example.org>",
+        "My data",
+        "Hello,\n\nplease send me a copy of all personal data you hold about me.\n\nRegards,\nTom",
+        "<en-1@example.org>",
+    )
     with session_scope(engine) as session:
         spool(session, msg.as_bytes(), "file")
     run(engine, ctx)
@@ -212,27 +283,55 @@ def test_cli_ingest_and_json_listing(tmp_path: Path, home: Path) -> None:
     env = {**os.environ, "PRIVBOT_HOME": str(home)}
     exe = [sys.executable, "-m", "privbot"]
     examples = Path(__file__).parents[1] / "examples"
-    done = subprocess.run([*exe, "ingest", str(examples)], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*exe, "ingest", str(examples)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
-    listed = json.loads(subprocess.run([*exe, "cases", "--json"], env=env, capture_output=True, text=True, check=True).stdout)
-    assert {"reference", "status", "intents", "language", "requester", "received", "due"} <= set(listed[0])
+    listed = json.loads(
+        subprocess.run(
+            [*exe, "cases", "--json"], env=env, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert {"reference", "status", "intents", "language", "requester", "received", "due"} <= set(
+        listed[0]
+    )
     assert len(listed) == 4  # the out-of-office example opens no case
     ref = listed[0]["reference"]
-    shown = json.loads(subprocess.run([*exe, "case", "show", ref, "--json"], env=env, capture_output=True, text=True, check=True).stdout)
+    shown = json.loads(
+        subprocess.run(
+            [*exe, "case", "show", ref, "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     assert shown["draft"]["subject"] and shown["messages"]
-    bad = subprocess.run([*exe, "case", "show", "DS-1999-0001"], env=env, capture_output=True, text=True)
+    bad = subprocess.run(
+        [*exe, "case", "show", "DS-1999-0001"], env=env, capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "DS-1999-0001" in bad.stderr
 
 
-def test_two_workers_on_one_sqlite_database_never_process_a_message_twice(config: Config, ctx: Context) -> None:
+def test_two_workers_on_one_sqlite_database_never_process_a_message_twice(
+    config: Config, ctx: Context
+) -> None:
     import threading
 
     from privbot.db import make_engine
 
-    engines = [make_engine(config.database_url) for _ in range(2)]  # two "processes": serve and a CLI ingest
+    engines = [
+        make_engine(config.database_url) for _ in range(2)
+    ]  # two "processes": serve and a CLI ingest
     with session_scope(engines[0]) as session:
         for n in range(120):
-            spool(session, mail("p%d@example.se" % n, "Radera", ERASURE_SV, "<w-%d@example.se>" % n).as_bytes(), "file")
+            spool(
+                session,
+                mail(
+                    "p%d@example.se" % n, "Radera", ERASURE_SV, "<w-%d@example.se>" % n
+                ).as_bytes(),
+                "file",
+            )
     threads = [threading.Thread(target=run, args=(e, ctx), kwargs={"batch": 10}) for e in engines]
     for t in threads:
         t.start()
@@ -240,6 +339,13 @@ def test_two_workers_on_one_sqlite_database_never_process_a_message_twice(config
         t.join()
     with Session(engines[0]) as session:
         assert session.exec(select(func.count()).select_from(Case)).one() == 120
-        assert session.exec(select(func.count()).select_from(SpoolEntry).where(SpoolEntry.state != SpoolState.done)).one() == 0
+        assert (
+            session.exec(
+                select(func.count())
+                .select_from(SpoolEntry)
+                .where(SpoolEntry.state != SpoolState.done)
+            ).one()
+            == 0
+        )
     for e in engines:
         e.dispose()

@@ -7,10 +7,10 @@ import logging
 import string
 from datetime import date, timedelta
 
-from personnummer import personnummer
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from personnummer import personnummer
 
 from privbot import pnr
 from privbot.logmask import MaskingFilter, mask_text
@@ -66,7 +66,10 @@ def test_where_the_package_alone_is_wrong() -> None:
 
 
 def test_masked_form_shows_nothing_of_the_number() -> None:
-    assert pnr.mask("Mitt personnummer är 19811228-9874, tack.") == "Mitt personnummer är ******-****, tack."
+    assert (
+        pnr.mask("Mitt personnummer är 19811228-9874, tack.")
+        == "Mitt personnummer är ******-****, tack."
+    )
     assert pnr.normalise("811228+9874 och 19811228-9874") == {"8112289874"}
 
 
@@ -81,7 +84,11 @@ def personnummer_texts(draw: st.DrawFn) -> tuple[str, str]:
     long_form = draw(st.booleans())
     head = ("%d" % (born.year // 100) if long_form else "") + ten[:6]
     age_100 = date.today() - born > timedelta(days=365 * 100)
-    sep = draw(st.sampled_from(["", "-", " ", "\u2013", " - "] + (["+"] if age_100 and not long_form else [])))
+    sep = draw(
+        st.sampled_from(
+            ["", "-", " ", "\u2013", " - "] + (["+"] if age_100 and not long_form else [])
+        )
+    )
     return head + sep + ten[6:], ten
 
 
@@ -90,7 +97,9 @@ NEIGHBOURS = st.text(alphabet=string.ascii_letters + " .,:;()[]<>/\"'\n\tåäö�
 
 @settings(max_examples=400, deadline=None)
 @given(personnummer_texts(), NEIGHBOURS, NEIGHBOURS)
-def test_no_valid_personnummer_survives_masking(number: tuple[str, str], before: str, after: str) -> None:
+def test_no_valid_personnummer_survives_masking(
+    number: tuple[str, str], before: str, after: str
+) -> None:
     written, ten = number
     text = before + written + after
     masked = pnr.mask(text)
@@ -103,7 +112,15 @@ def test_no_valid_personnummer_survives_masking(number: tuple[str, str], before:
 @given(personnummer_texts(), NEIGHBOURS)
 def test_no_personnummer_survives_in_a_log_record(number: tuple[str, str], around: str) -> None:
     written, _ = number
-    record = logging.LogRecord("privbot.test", logging.INFO, __file__, 1, "case %s from %s: %s", ("DS-2026-0001", "a@b.se", around + written), None)
+    record = logging.LogRecord(
+        "privbot.test",
+        logging.INFO,
+        __file__,
+        1,
+        "case %s from %s: %s",
+        ("DS-2026-0001", "a@b.se", around + written),
+        None,
+    )
     MaskingFilter().filter(record)
     message = record.getMessage()
     assert written not in message and "a@b.se" not in message and "DS-2026-0001" in message
@@ -115,7 +132,9 @@ def test_log_masking_covers_exceptions_and_addresses() -> None:
     except ValueError:
         import sys
 
-        record = logging.LogRecord("privbot.test", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+        record = logging.LogRecord(
+            "privbot.test", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
     MaskingFilter().filter(record)
     assert "lena.strom@example.se" not in record.exc_text and "811228-9874" not in record.exc_text
     assert mask_text("mail anna@example.se") == "mail <address>"

@@ -36,17 +36,24 @@ def personal_traces(engine: Engine) -> list[str]:
     with Session(engine) as session:
         for table in SQLModel.metadata.sorted_tables:
             for column in table.columns:
-                if not isinstance(column.type, (String, Text, LargeBinary)) and "JSON" not in type(column.type).__name__:
+                if (
+                    not isinstance(column.type, (String, Text, LargeBinary))
+                    and "JSON" not in type(column.type).__name__
+                ):
                     continue
                 for (value,) in session.execute(select(column)).all():
-                    blob = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+                    blob = (
+                        value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+                    )
                     hits = [s for s in SECRETS if s.lower() in blob.lower()]
                     if hits:
                         found.append("%s.%s: %s" % (table.name, column.name, hits))
     return found
 
 
-def test_purge_removes_everything_personal_and_keeps_counts(any_engine: tuple[Engine, Config]) -> None:
+def test_purge_removes_everything_personal_and_keeps_counts(
+    any_engine: tuple[Engine, Config],
+) -> None:
     engine, config = any_engine
     ctx = Context.load(config)
     with session_scope(engine) as session:
@@ -55,7 +62,9 @@ def test_purge_removes_everything_personal_and_keeps_counts(any_engine: tuple[En
     run(engine, ctx)
     with session_scope(engine) as session:
         case = session.exec(select(Case)).one()
-        identity.mark_verified(session, config, ctx.replies, case, "staff", "in person, Rut Ek showed her passport")
+        identity.mark_verified(
+            session, config, ctx.replies, case, "staff", "in person, Rut Ek showed her passport"
+        )
         store.approve(session, config, case, "staff")
         actions.add_note(session, case, "staff", "Rut Ek called about 811228-9874")
         actions.close(session, case, "staff", Outcome.fulfilled)
@@ -75,12 +84,23 @@ def test_purge_removes_everything_personal_and_keeps_counts(any_engine: tuple[En
     assert personal_traces(engine) == []
     with Session(engine) as session:
         kept = session.exec(select(Case)).one()
-        assert kept.intents == ["erasure"] and kept.outcome == Outcome.fulfilled and kept.status == Status.closed
+        assert (
+            kept.intents == ["erasure"]
+            and kept.outcome == Outcome.fulfilled
+            and kept.status == Status.closed
+        )
         assert kept.purged_at is not None and kept.received_at and kept.closed_at
         assert all(e.raw == b"" for e in session.exec(select(SpoolEntry)).all())
-        assert {e.state for e in session.exec(select(SpoolEntry)).all()} == {SpoolState.done, SpoolState.screened}
+        assert {e.state for e in session.exec(select(SpoolEntry)).all()} == {
+            SpoolState.done,
+            SpoolState.screened,
+        }
         counts = register_counts(session)
     year = str(kept.received_at.year)
-    assert counts[year]["cases"] == 1 and counts[year]["intents"] == {"erasure": 1} and counts[year]["outcomes"] == {"fulfilled": 1}
+    assert (
+        counts[year]["cases"] == 1
+        and counts[year]["intents"] == {"erasure": 1}
+        and counts[year]["outcomes"] == {"fulfilled": 1}
+    )
     with session_scope(engine) as session:
         assert purge(session, config, now=later).cases == []  # idempotent

@@ -33,7 +33,12 @@ from privbot.mail.spool import spool
 from privbot.models import Case, SpoolEntry, SpoolState
 from privbot.pipeline import Context, run
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="privbot: the privacy mailbox assistant.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="privbot: the privacy mailbox assistant.",
+)
 case_app = typer.Typer(no_args_is_help=True, help="One case.")
 draft_app = typer.Typer(no_args_is_help=True, help="Approve or reject a case's draft.")
 app.add_typer(case_app, name="case")
@@ -70,11 +75,17 @@ def iter_messages(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
             for key in sorted(box.keys()):
                 yield "%s/%s" % (path, key), box.get_bytes(key)
         elif path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".eml"):
+            for child in sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".eml"
+            ):
                 yield str(child), child.read_bytes()
         elif path.is_file():
             raw = path.read_bytes()
-            if raw.startswith(b"From ") and raw.count(b"\nFrom ") >= 1 and path.suffix.lower() != ".eml":
+            if (
+                raw.startswith(b"From ")
+                and raw.count(b"\nFrom ") >= 1
+                and path.suffix.lower() != ".eml"
+            ):
                 for index, msg in enumerate(mailbox.mbox(path, create=False)):
                     yield "%s#%d" % (path, index), msg.as_bytes()
             else:
@@ -117,11 +128,16 @@ def ingest(paths: list[Path], verbose: bool = False) -> None:
     sent = deliver_due(engine, config, limit=10**9)
     elapsed = time.perf_counter() - started
     summary = ", ".join("%s %d" % kv for kv in sorted(counts.items())) or "nothing to process"
-    typer.echo("spooled %d new (%d already known); %s; %d sent to the outbox; %.2f s" % (new, dup, summary, sent, elapsed))
+    typer.echo(
+        "spooled %d new (%d already known); %s; %d sent to the outbox; %.2f s"
+        % (new, dup, summary, sent, elapsed)
+    )
 
 
 @app.command("classify")
-def classify_cmd(paths: list[Path], as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def classify_cmd(
+    paths: list[Path], as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
     """Classify messages without storing anything."""
     config = _config()
     intents = load_intents(config.intents_dir)
@@ -129,13 +145,24 @@ def classify_cmd(paths: list[Path], as_json: Annotated[bool, typer.Option("--jso
         try:
             mail = parse(raw)
         except ParseError as exc:
-            row: dict[str, Any] = {"file": name, "kind": "human", "language": "other", "intents": [], "confidence": 0.0, "evidence": [], "quarantined": str(exc)}
+            row: dict[str, Any] = {
+                "file": name,
+                "kind": "human",
+                "language": "other",
+                "intents": [],
+                "confidence": 0.0,
+                "evidence": [],
+                "quarantined": str(exc),
+            }
         else:
             row = {"file": name, **classify_mail(mail, intents, config.addresses).as_json()}
         if as_json:
             _emit(row)
         else:
-            typer.echo("%s: %s %s %s" % (Path(name).name, row["kind"], row["language"], ",".join(row["intents"]) or "-"))
+            typer.echo(
+                "%s: %s %s %s"
+                % (Path(name).name, row["kind"], row["language"], ",".join(row["intents"]) or "-")
+            )
 
 
 @app.command()
@@ -154,7 +181,10 @@ def cases(as_json: Annotated[bool, typer.Option("--json")] = False, status: str 
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     for r in rows:
-        typer.echo("%s  %-18s due %s  %-6s %s" % (r["reference"], r["status"], r["due"], r["language"], ",".join(r["intents"])))
+        typer.echo(
+            "%s  %-18s due %s  %-6s %s"
+            % (r["reference"], r["status"], r["due"], r["language"], ",".join(r["intents"]))
+        )
 
 
 @case_app.command("show")
@@ -168,15 +198,36 @@ def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] =
         draft = store.current_draft(session, case)
         data = case_summary(case)
         data["messages"] = [
-            {"direction": m.direction, "message_id": m.message_id, "from": m.from_addr, "to": m.to_addr, "subject": m.subject,
-             "at": m.at.isoformat(timespec="seconds"), "text": m.text, "attachments": m.attachments, "classification": m.classification}
+            {
+                "direction": m.direction,
+                "message_id": m.message_id,
+                "from": m.from_addr,
+                "to": m.to_addr,
+                "subject": m.subject,
+                "at": m.at.isoformat(timespec="seconds"),
+                "text": m.text,
+                "attachments": m.attachments,
+                "classification": m.classification,
+            }
             for m in store.thread_messages(session, case)
         ]
-        data["draft"] = {"id": draft.id, "subject": draft.subject, "text": draft.body, "template": draft.template} if draft else None
+        data["draft"] = (
+            {
+                "id": draft.id,
+                "subject": draft.subject,
+                "text": draft.body,
+                "template": draft.template,
+            }
+            if draft
+            else None
+        )
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
         return
-    typer.echo("%s  %s  due %s  %s" % (data["reference"], data["status"], data["due"], ",".join(data["intents"])))
+    typer.echo(
+        "%s  %s  due %s  %s"
+        % (data["reference"], data["status"], data["due"], ",".join(data["intents"]))
+    )
     for m in data["messages"]:
         typer.echo("\n--- %s %s %s\n%s" % (m["direction"], m["at"], m["subject"], m["text"][:2000]))
     if data["draft"]:
@@ -187,7 +238,9 @@ def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] =
 def draft_approve(
     reference: str,
     as_: Annotated[str, typer.Option("--as", help="who approves")],
-    text_file: Annotated[Path | None, typer.Option("--text-file", help="the edited reply text")] = None,
+    text_file: Annotated[
+        Path | None, typer.Option("--text-file", help="the edited reply text")
+    ] = None,
 ) -> None:
     """Approve the current draft (optionally replacing its text) and send it."""
     config = _config()
@@ -200,7 +253,9 @@ def draft_approve(
 
 
 @draft_app.command("reject")
-def draft_reject(reference: str, as_: Annotated[str, typer.Option("--as")], reason: str = "rejected by staff") -> None:
+def draft_reject(
+    reference: str, as_: Annotated[str, typer.Option("--as")], reason: str = "rejected by staff"
+) -> None:
     """Reject the current draft with a reason."""
     config = _config()
     engine = make_engine(config.database_url)
@@ -210,22 +265,39 @@ def draft_reject(reference: str, as_: Annotated[str, typer.Option("--as")], reas
 
 
 @app.command()
-def quarantine(as_json: Annotated[bool, typer.Option("--json")] = False, screened: bool = False) -> None:
+def quarantine(
+    as_json: Annotated[bool, typer.Option("--json")] = False, screened: bool = False
+) -> None:
     """Messages that opened no case: quarantined (and with --screened, auto-replies and bounces)."""
     config = _config()
     engine = make_engine(config.database_url)
     states = [SpoolState.quarantined] + ([SpoolState.screened] if screened else [])
     with session_scope(engine) as session:
         rows = [
-            {"spool_id": e.id, "state": e.state.value, "stage": e.stage, "reason": pnr.mask(e.reason), "source": e.source,
-             "source_ref": e.source_ref, "size": e.size, "received": e.received_at.isoformat(timespec="seconds")}
-            for e in session.exec(select(SpoolEntry).where(col(SpoolEntry.state).in_(states)).order_by(col(SpoolEntry.id))).all()
+            {
+                "spool_id": e.id,
+                "state": e.state.value,
+                "stage": e.stage,
+                "reason": pnr.mask(e.reason),
+                "source": e.source,
+                "source_ref": e.source_ref,
+                "size": e.size,
+                "received": e.received_at.isoformat(timespec="seconds"),
+            }
+            for e in session.exec(
+                select(SpoolEntry)
+                .where(col(SpoolEntry.state).in_(states))
+                .order_by(col(SpoolEntry.id))
+            ).all()
         ]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     for r in rows:
-        typer.echo("#%s %s [%s] %s (%s)" % (r["spool_id"], r["state"], r["stage"], r["reason"], r["source_ref"]))
+        typer.echo(
+            "#%s %s [%s] %s (%s)"
+            % (r["spool_id"], r["state"], r["stage"], r["reason"], r["source_ref"])
+        )
 
 
 @app.command()
@@ -233,14 +305,29 @@ def deadline(received: str, extended: bool = False) -> None:
     """Print the statutory due date (ISO) for a request received on YYYY-MM-DD."""
     config = _config()
     day = date.fromisoformat(received)
-    typer.echo(due_date(day, months=3 if extended else 1, cal=Calendar(eves_are_holidays=config.eves_are_holidays)).isoformat())
+    typer.echo(
+        due_date(
+            day,
+            months=3 if extended else 1,
+            cal=Calendar(eves_are_holidays=config.eves_are_holidays),
+        ).isoformat()
+    )
 
 
 @app.command()
 def poll(
-    once: Annotated[bool, typer.Option("--once", help="one cycle, then exit (0 on success)")] = False,
-    process: Annotated[bool, typer.Option(help="run the pipeline before moving mail, so quarantined mail is moved to the quarantine folder")] = True,
-    retry_for: Annotated[float, typer.Option(help="with --once: seconds to keep retrying a lost connection")] = 30.0,
+    once: Annotated[
+        bool, typer.Option("--once", help="one cycle, then exit (0 on success)")
+    ] = False,
+    process: Annotated[
+        bool,
+        typer.Option(
+            help="run the pipeline before moving mail, so quarantined mail is moved to the quarantine folder"
+        ),
+    ] = True,
+    retry_for: Annotated[
+        float, typer.Option(help="with --once: seconds to keep retrying a lost connection")
+    ] = 30.0,
     verbose: bool = False,
 ) -> None:
     """Take new mail from the IMAP folder into the spool (and the pipeline), then move or flag it."""
@@ -278,12 +365,25 @@ def poll(
         return
     started = time.perf_counter()
     report = poll_once(poller, retry_for=retry_for)
-    summary = ", ".join("%s %d" % kv for kv in sorted(report.pipeline.items())) or "nothing processed"
+    summary = (
+        ", ".join("%s %d" % kv for kv in sorted(report.pipeline.items())) or "nothing processed"
+    )
     typer.echo(
         "imap %s: %d new, %d already known, %d oversized; %s; %d moved%s, %d quarantined, %d waiting; %d sent; %.2f s%s"
-        % (config.imap.folder, report.new, report.known, report.oversized, summary, report.processed,
-           " (flagged)" if config.imap.after == "flag" else "", report.quarantined, report.held, sent[0],
-           time.perf_counter() - started, "; UIDVALIDITY changed, resynchronised" if report.resynced else "")
+        % (
+            config.imap.folder,
+            report.new,
+            report.known,
+            report.oversized,
+            summary,
+            report.processed,
+            " (flagged)" if config.imap.after == "flag" else "",
+            report.quarantined,
+            report.held,
+            sent[0],
+            time.perf_counter() - started,
+            "; UIDVALIDITY changed, resynchronised" if report.resynced else "",
+        )
     )
 
 
@@ -291,7 +391,9 @@ def poll(
 def serve(
     smtp_port: Annotated[int | None, typer.Option(help="SMTP intake port")] = None,
     web_port: Annotated[int | None, typer.Option(help="web port")] = None,
-    demo: Annotated[bool, typer.Option(help="ingest the shipped sample inquiries and make a demo sign-in")] = False,
+    demo: Annotated[
+        bool, typer.Option(help="ingest the shipped sample inquiries and make a demo sign-in")
+    ] = False,
     verbose: bool = False,
 ) -> None:
     """Run everything in one process: SMTP intake, pipeline, sender and web."""
@@ -319,7 +421,11 @@ def _demo(engine: Any, config: Config, web_port: int) -> None:
         if session.exec(select(User).where(User.name == "demo")).first() is None:
             password = secrets.token_urlsafe(12)
             add_user(session, "demo", "supervisor", password)
-            typer.echo("demo sign-in at http://%s:%d/ : user demo, password %s" % (config.web_host, web_port, password), err=True)
+            typer.echo(
+                "demo sign-in at http://%s:%d/ : user demo, password %s"
+                % (config.web_host, web_port, password),
+                err=True,
+            )
 
 
 users_app = typer.Typer(no_args_is_help=True, help="Staff accounts for the web app.")
@@ -330,14 +436,20 @@ app.add_typer(users_app, name="users")
 def users_add(
     name: str,
     role: Annotated[str, typer.Option(help="staff, supervisor or admin")] = "staff",
-    password_file: Annotated[Path | None, typer.Option(help="read the password from this file (first line)")] = None,
+    password_file: Annotated[
+        Path | None, typer.Option(help="read the password from this file (first line)")
+    ] = None,
 ) -> None:
     """Add a user (or reset an existing user's role and password); prompts for the password."""
     from privbot.users import add_user
 
     if password_file is not None:
         try:
-            password = password_file.read_text(encoding="utf-8").splitlines()[0] if password_file.stat().st_size else ""
+            password = (
+                password_file.read_text(encoding="utf-8").splitlines()[0]
+                if password_file.stat().st_size
+                else ""
+            )
         except OSError as exc:
             raise PrivbotError("cannot read %s (%s)" % (password_file, exc.strerror)) from None
     else:
@@ -358,7 +470,10 @@ def users_list() -> None:
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
         for user in session.exec(select(User).order_by(col(User.name))).all():
-            typer.echo("%-20s %-10s %s" % (user.name, user.role.value, "active" if user.active else "disabled"))
+            typer.echo(
+                "%-20s %-10s %s"
+                % (user.name, user.role.value, "active" if user.active else "disabled")
+            )
 
 
 def _replies(config: Config) -> Any:
@@ -371,9 +486,14 @@ def _replies(config: Config) -> Any:
 def verify(
     reference: str,
     code: Annotated[str, typer.Argument(help="the code the requester received")] = "",
-    how: Annotated[str, typer.Option(help="record another method instead, e.g. 'in person, passport'")] = "",
+    how: Annotated[
+        str, typer.Option(help="record another method instead, e.g. 'in person, passport'")
+    ] = "",
     as_: Annotated[str, typer.Option("--as", help="who records it")] = "cli",
-    send_code: Annotated[bool, typer.Option("--send-code", help="send (another) one-time code to the address of record")] = False,
+    send_code: Annotated[
+        bool,
+        typer.Option("--send-code", help="send (another) one-time code to the address of record"),
+    ] = False,
 ) -> None:
     """Confirm a requester's identity by their code, record another method, or send a code."""
     from privbot.cases import identity
@@ -385,7 +505,11 @@ def verify(
         case = store.get_case(session, reference)
         if send_code:
             token = identity.send_code(session, config, replies, case)
-            message = "code sent for %s" % case.reference if token else "no code sent: the address looks automated"
+            message = (
+                "code sent for %s" % case.reference
+                if token
+                else "no code sent: the address looks automated"
+            )
         elif how:
             identity.mark_verified(session, config, replies, case, as_, how)
             message = "identity of %s recorded as verified" % case.reference
@@ -395,7 +519,9 @@ def verify(
         else:
             raise PrivbotError("give the CODE, --how METHOD or --send-code")
     if not message:
-        typer.echo("privbot: the code does not match a live code of %s" % reference.upper(), err=True)
+        typer.echo(
+            "privbot: the code does not match a live code of %s" % reference.upper(), err=True
+        )
         raise typer.Exit(1)
     deliver_due(engine, config)
     typer.echo(message)
@@ -404,7 +530,10 @@ def verify(
 @app.command()
 def refuse(
     reference: str,
-    reason: Annotated[str, typer.Argument(help="manifestly_unfounded, excessive, identity_not_verified or no_match")],
+    reason: Annotated[
+        str,
+        typer.Argument(help="manifestly_unfounded, excessive, identity_not_verified or no_match"),
+    ],
     as_: Annotated[str, typer.Option("--as")] = "cli",
 ) -> None:
     """Draft an art. 12(4) refusal with its reason; approving it closes the case as denied."""
@@ -413,15 +542,20 @@ def refuse(
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
-        draft_refusal(session, config, _replies(config), store.get_case(session, reference), as_, reason)
+        draft_refusal(
+            session, config, _replies(config), store.get_case(session, reference), as_, reason
+        )
     typer.echo("refusal drafted for %s" % reference.upper())
 
 
 @app.command()
-def remind(day: Annotated[str, typer.Option(help="the day (YYYY-MM-DD), default today")] = "") -> None:
+def remind(
+    day: Annotated[str, typer.Option(help="the day (YYYY-MM-DD), default today")] = "",
+) -> None:
     """Send identity reminders, close unverified cases, and send supervisors today's digest."""
     from privbot.cases.digest import send_digest, today_in_sweden
     from privbot.cases.identity import sweep
+
     _setup_logging()
     config = _config()
     engine = make_engine(config.database_url)
@@ -432,15 +566,26 @@ def remind(day: Annotated[str, typer.Option(help="the day (YYYY-MM-DD), default 
         digest = send_digest(session, config, replies, today)
     sent = deliver_due(engine, config)
     if digest is None:
-        summary = "no digest (already sent for %s, or no supervisors configured)" % today.isoformat()
+        summary = (
+            "no digest (already sent for %s, or no supervisors configured)" % today.isoformat()
+        )
     else:
-        summary = "digest: %d overdue, %d due soon, to %d supervisor(s)" % (len(digest.overdue), len(digest.due_soon), len(config.supervisors))
-    typer.echo("identity: %d reminded, %d closed; %s; %d message(s) sent" % (counts["reminded"], counts["closed"], summary, sent))
+        summary = "digest: %d overdue, %d due soon, to %d supervisor(s)" % (
+            len(digest.overdue),
+            len(digest.due_soon),
+            len(config.supervisors),
+        )
+    typer.echo(
+        "identity: %d reminded, %d closed; %s; %d message(s) sent"
+        % (counts["reminded"], counts["closed"], summary, sent)
+    )
 
 
 @app.command()
 def purge(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="show what would go, change nothing")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what would go, change nothing")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Remove the personal data of cases closed longer ago than the retention period."""
@@ -457,9 +602,19 @@ def purge(
         _emit(report.as_json())
         return
     verb = "would purge" if dry_run else "purged"
-    typer.echo("%s %d case(s) closed before %s (%d messages, %d drafts, %d outgoing, %d spool entries, %d audit events)" % (
-        verb, len(report.cases), report.cutoff.date().isoformat(), report.messages, report.drafts, report.outgoing,
-        report.spool_entries, report.audit_events))
+    typer.echo(
+        "%s %d case(s) closed before %s (%d messages, %d drafts, %d outgoing, %d spool entries, %d audit events)"
+        % (
+            verb,
+            len(report.cases),
+            report.cutoff.date().isoformat(),
+            report.messages,
+            report.drafts,
+            report.outgoing,
+            report.spool_entries,
+            report.audit_events,
+        )
+    )
     for reference in report.cases:
         typer.echo("  %s" % reference)
 
@@ -477,7 +632,11 @@ def register(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         _emit(counts)
         return
     for year, row in sorted(counts.items()):
-        typer.echo("%s: %s cases; intents %s; outcomes %s" % (year, row["cases"], row["intents"], row["outcomes"]))
+        typer.echo(
+            "%s: %s cases; intents %s; outcomes %s"
+            % (year, row["cases"], row["intents"], row["outcomes"])
+        )
+
 
 @app.command("chat")
 def chat_cmd(
@@ -515,5 +674,3 @@ def main() -> None:
     except PrivbotError as exc:
         typer.echo("privbot: %s" % exc, err=True)
         sys.exit(2)
-
-

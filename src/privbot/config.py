@@ -90,7 +90,9 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict)  # sections no module reads yet
     identity_reminder_hours: int = 24  # one reminder this long after the code was sent
     identity_close_days: int = 14  # unverified requests close as identity_not_verified after this
-    public_url: str = ""  # base of the confirmation link (e.g. https://privbot.example.se); none if empty
+    public_url: str = (
+        ""  # base of the confirmation link (e.g. https://privbot.example.se); none if empty
+    )
     retention_months: int = 24  # personal data of closed cases is purged this long after closing
     supervisors: tuple[str, ...] = ()  # who gets the daily digest of due and overdue cases
     digest_days_ahead: int = 7
@@ -123,12 +125,16 @@ def _secret(section: dict[str, Any], env: dict[str, str], prefix: str) -> str:
 
 
 def _imap(section: dict[str, Any], env: dict[str, str]) -> ImapConfig:
-    values: dict[str, Any] = {k: v for k, v in section.items() if k in ImapConfig.__dataclass_fields__}
+    values: dict[str, Any] = {
+        k: v for k, v in section.items() if k in ImapConfig.__dataclass_fields__
+    }
     for name in ("host", "port", "tls", "user", "folder"):
         if env.get("PRIVBOT_IMAP_" + name.upper()):
             values[name] = env["PRIVBOT_IMAP_" + name.upper()]
     try:
-        values["port"] = int(values.get("port", 993 if values.get("tls", "imaps") == "imaps" else 143))
+        values["port"] = int(
+            values.get("port", 993 if values.get("tls", "imaps") == "imaps" else 143)
+        )
     except ValueError as exc:
         raise ConfigError("imap.port must be a number") from exc
     values["password"] = _secret(section, env, "PRIVBOT_IMAP")
@@ -168,7 +174,9 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
     addresses = tuple(a.lower() for a in main.get("addresses", [company_email]) if a)
     if not addresses:
         raise ConfigError("no mailbox address: set privbot.addresses or the company's email")
-    intake, receipt, deadline, web = (raw.get(k, {}) for k in ("intake", "receipt", "deadline", "web"))
+    intake, receipt, deadline, web = (
+        raw.get(k, {}) for k in ("intake", "receipt", "deadline", "web")
+    )
     relay_section = raw.get("relay", {})
     relay_host = env.get("PRIVBOT_RELAY_HOST") or relay_section.get("host", "")
     relay = None
@@ -180,11 +188,27 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
             user=relay_section.get("user", ""),
             password=_secret(relay_section, env, "PRIVBOT_RELAY"),
         )
-    known = {"privbot", "intake", "relay", "receipt", "deadline", "web", "imap", "review", "identity", "retention", "reminders"}
-    identity, retention, reminders = (raw.get(k, {}) for k in ("identity", "retention", "reminders"))
+    known = {
+        "privbot",
+        "intake",
+        "relay",
+        "receipt",
+        "deadline",
+        "web",
+        "imap",
+        "review",
+        "identity",
+        "retention",
+        "reminders",
+    }
+    identity, retention, reminders = (
+        raw.get(k, {}) for k in ("identity", "retention", "reminders")
+    )
     values: dict[str, Any] = dict(
         home=home,
-        database_url=env.get("PRIVBOT_DATABASE_URL") or main.get("database_url") or "sqlite:///%s" % (home / "privbot.db"),
+        database_url=env.get("PRIVBOT_DATABASE_URL")
+        or main.get("database_url")
+        or "sqlite:///%s" % (home / "privbot.db"),
         addresses=addresses,
         from_address=str(main.get("from_address", addresses[0])).lower(),
         company=company,

@@ -37,7 +37,9 @@ def make_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=FULL")  # a commit survives power loss: 250 and IMAP moves follow it
+            cur.execute(
+                "PRAGMA synchronous=FULL"
+            )  # a commit survives power loss: 250 and IMAP moves follow it
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
@@ -89,5 +91,3 @@ def claimable(session: Session, query: SelectOfScalar[T]) -> SelectOfScalar[T]:
     # same pending rows and processing them twice.
     session.execute(text("UPDATE referencecounter SET last = last WHERE 0"))
     return query
-
-

@@ -99,7 +99,9 @@ class Case(SQLModel, table=True):
     closed_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
     third_party: bool = False  # made for someone else (parent, lawyer, employer): mandate needed
-    purged_at: datetime | None = None  # personal data removed by retention; the row stays as a count
+    purged_at: datetime | None = (
+        None  # personal data removed by retention; the row stays as a count
+    )
 
 
 class Message(SQLModel, table=True):
@@ -115,8 +117,12 @@ class Message(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
     text: str = ""
     html: str = ""
-    attachments: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    classification: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attachments: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    classification: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
 
 
 class Draft(SQLModel, table=True):
@@ -201,6 +207,7 @@ class DigestRun(SQLModel, table=True):
     overdue: int = 0
     recipients: int = 0
 
+
 class ChatSession(SQLModel, table=True):
     """A web or terminal chat conversation; deleted when idle past its expiry."""
 
@@ -208,10 +215,16 @@ class ChatSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow, index=True)
     language: str = Field(default="sv", max_length=8)
-    state: str = Field(default="idle", max_length=16)  # idle, offer, ask_name, ask_email, await_code
-    intents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # offered or requested
+    state: str = Field(
+        default="idle", max_length=16
+    )  # idle, offer, ask_name, ask_email, await_code
+    intents: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )  # offered or requested
     name: str = Field(default="", max_length=200)
-    transcript: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    transcript: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     request_id: int | None = None  # the ChatRequest awaiting confirmation
 
 
@@ -226,7 +239,9 @@ class ChatRequest(SQLModel, table=True):
     name: str = Field(default="", max_length=200)
     email: str = Field(default="", index=True, max_length=320)
     message_id: str = Field(default="", max_length=998)  # of the transcript message it becomes
-    transcript: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    transcript: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     token_hash: str = Field(default="", index=True, max_length=64)
     code_hash: str = Field(default="", max_length=64)
     attempts: int = 0
@@ -255,7 +270,12 @@ class User(SQLModel, table=True):
 
 
 # The staff inbox, the supervisor queues and the figures filter by status and sort by deadline.
-Index("ix_case_status_effective_due", Case.status, func.coalesce(Case.extended_due, Case.due), col(Case.id))
+Index(
+    "ix_case_status_effective_due",
+    Case.status,
+    func.coalesce(Case.extended_due, Case.due),
+    col(Case.id),
+)
 Index("ix_case_assignee_status", Case.assignee, Case.status)
 
 

@@ -40,7 +40,7 @@ class Context:
     replies: Replies
 
     @classmethod
-    def load(cls, config: Config) -> "Context":
+    def load(cls, config: Config) -> Context:
         """Load and validate the data files; a bad one raises ConfigError naming it."""
         return cls(config, load_intents(config.intents_dir), Replies.load(config.replies_dir))
 
@@ -52,7 +52,13 @@ class Result(StrEnum):
     quarantined = "quarantined"
 
 
-def _finish(entry: SpoolEntry, state: SpoolState, stage: str = "", reason: str = "", case_id: int | None = None) -> None:
+def _finish(
+    entry: SpoolEntry,
+    state: SpoolState,
+    stage: str = "",
+    reason: str = "",
+    case_id: int | None = None,
+) -> None:
     entry.state = state
     entry.stage = stage
     entry.reason = reason[:500]
@@ -66,10 +72,19 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     except ParseError as exc:
         _finish(entry, SpoolState.quarantined, "parse", str(exc))
         return Result.quarantined
-    prepared = prepare(mail)  # new text apart from quotes; a form or a staff forward names the requester
-    result = classify_prepared(mail, prepared, ctx.intents, (*ctx.config.addresses, ctx.config.from_address))
+    prepared = prepare(
+        mail
+    )  # new text apart from quotes; a form or a staff forward names the requester
+    result = classify_prepared(
+        mail, prepared, ctx.intents, (*ctx.config.addresses, ctx.config.from_address)
+    )
     if result.kind is not Kind.human:
-        _finish(entry, SpoolState.screened, "screen", "%s: %s" % (result.kind.value, "; ".join(result.reasons)))
+        _finish(
+            entry,
+            SpoolState.screened,
+            "screen",
+            "%s: %s" % (result.kind.value, "; ".join(result.reasons)),
+        )
         return Result.screened
     received = entry.received_at
     case = find_case(session, mail)
@@ -80,16 +95,27 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         case.updated_at = utcnow()
         session.add(case)
         audit(session, case, "message_threaded", spool=entry.id)
-        if identity.confirm_from_mail(session, ctx.config, ctx.replies, case, mail.from_addr, mail.subject, mail.text):
+        if identity.confirm_from_mail(
+            session, ctx.config, ctx.replies, case, mail.from_addr, mail.subject, mail.text
+        ):
             log.info("identity for %s confirmed by a reply with the code", case.reference)
         _finish(entry, SpoolState.done, case_id=case.id)
         log.info("spool %s threaded into %s", entry.id, case.reference)
         return Result.threaded
-    requester = (prepared.requester_addr or mail.from_addr, prepared.requester_name or mail.from_name)
-    channel = "chat" if entry.source == "chat" else "email"  # a conversation confirmed in the web chat
-    case = open_case(session, ctx.config, requester[0], requester[1], result, received, channel=channel)
+    requester = (
+        prepared.requester_addr or mail.from_addr,
+        prepared.requester_name or mail.from_name,
+    )
+    channel = (
+        "chat" if entry.source == "chat" else "email"
+    )  # a conversation confirmed in the web chat
+    case = open_case(
+        session, ctx.config, requester[0], requester[1], result, received, channel=channel
+    )
     add_message(session, case, mail, entry.id, result, received)
-    if on_behalf(mail.text):  # a parent, a representative, an employer: the draft asks for the mandate
+    if on_behalf(
+        mail.text
+    ):  # a parent, a representative, an employer: the draft asks for the mandate
         case.third_party = True
         audit(session, case, "third_party_flagged")
     identity.on_new_case(session, case)
@@ -111,7 +137,11 @@ def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> d
     done = 0
     while done < limit:
         with session_scope(engine) as session:
-            query = select(SpoolEntry).where(SpoolEntry.state == SpoolState.pending).order_by(col(SpoolEntry.id))
+            query = (
+                select(SpoolEntry)
+                .where(SpoolEntry.state == SpoolState.pending)
+                .order_by(col(SpoolEntry.id))
+            )
             entries = session.exec(claimable(session, query.limit(min(batch, limit - done)))).all()
             if not entries:
                 break
@@ -122,7 +152,12 @@ def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> d
                 except Exception as exc:  # quarantine the entry, keep the loop going
                     log.error("spool %s failed in processing (%s)", entry.id, type(exc).__name__)
                     log.debug("processing failure of spool %s", entry.id, exc_info=True)
-                    _finish(entry, SpoolState.quarantined, "process", "internal error: %s" % type(exc).__name__)
+                    _finish(
+                        entry,
+                        SpoolState.quarantined,
+                        "process",
+                        "internal error: %s" % type(exc).__name__,
+                    )
                     outcome = Result.quarantined
                 session.add(entry)
                 counts[outcome.value] = counts.get(outcome.value, 0) + 1

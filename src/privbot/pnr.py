@@ -17,7 +17,9 @@ from datetime import date
 from personnummer import personnummer as package
 
 # Digits not glued to other digits; separators may be padded by one space on each side.
-_PNR = re.compile(r"(?<!\d)((?:1[89]|20)?\d{6})[ \t\u00a0]?([-+\u2010\u2011\u2012\u2013\u2014\u2212 ]?)[ \t\u00a0]?(\d{4})(?!\d)")
+_PNR = re.compile(
+    r"(?<!\d)((?:1[89]|20)?\d{6})[ \t\u00a0]?([-+\u2010\u2011\u2012\u2013\u2014\u2212 ]?)[ \t\u00a0]?(\d{4})(?!\d)"
+)
 MASK = "******-****"
 
 
@@ -44,7 +46,11 @@ def _own_check(datepart: str, tail: str, plus: bool) -> bool:
     if day > 60:
         day -= 60
     yy = int(six[:2])
-    years = [int(datepart[:4])] if len(datepart) == 8 else ([1800 + yy, 1900 + yy] if plus else [1900 + yy, 2000 + yy])
+    years = (
+        [int(datepart[:4])]
+        if len(datepart) == 8
+        else ([1800 + yy, 1900 + yy] if plus else [1900 + yy, 2000 + yy])
+    )
     for year in years:
         try:
             date(year, month, day)

@@ -18,7 +18,17 @@ from sqlmodel import Session, col, delete, select
 from privbot.cases.deadline import add_months
 from privbot.config import Config
 from privbot.models import (
-    AuditEvent, Case, CasePause, Draft, IdentityToken, Message, OutgoingMail, SpoolEntry, SpoolState, Status, utcnow,
+    AuditEvent,
+    Case,
+    CasePause,
+    Draft,
+    IdentityToken,
+    Message,
+    OutgoingMail,
+    SpoolEntry,
+    SpoolState,
+    Status,
+    utcnow,
 )  # fmt: skip
 
 log = logging.getLogger(__name__)
@@ -26,9 +36,36 @@ log = logging.getLogger(__name__)
 PURGED = "purged"
 # Audit detail keys that never hold personal data (ids, codes, dates, intents).
 SAFE_DETAIL = frozenset(
-    {"channel", "intents", "due", "draft", "outgoing", "template", "outcome", "until", "spool", "before", "after", "kind", "token", "late", "months"}
+    {
+        "channel",
+        "intents",
+        "due",
+        "draft",
+        "outgoing",
+        "template",
+        "outcome",
+        "until",
+        "spool",
+        "before",
+        "after",
+        "kind",
+        "token",
+        "late",
+        "months",
+    }
 )
-CODED_REASONS = frozenset({"no_match", "identity_not_verified", "manifestly_unfounded", "excessive", "not_privacy_matter", "other", "robot_address", "daily_cap"})
+CODED_REASONS = frozenset(
+    {
+        "no_match",
+        "identity_not_verified",
+        "manifestly_unfounded",
+        "excessive",
+        "not_privacy_matter",
+        "other",
+        "robot_address",
+        "daily_cap",
+    }
+)
 
 
 @dataclass
@@ -60,7 +97,9 @@ def _scrub_spool(entry: SpoolEntry) -> None:
     entry.raw = b""
     entry.message_id = "%s:%d" % (PURGED, entry.id or 0)
     entry.source_ref = ""
-    entry.reason = entry.reason.split(":", 1)[0][:40]  # keep the kind (auto_reply, ...), not the detail
+    entry.reason = entry.reason.split(":", 1)[0][
+        :40
+    ]  # keep the kind (auto_reply, ...), not the detail
 
 
 def _scrub_detail(detail: dict[str, object]) -> dict[str, object]:
@@ -70,11 +109,18 @@ def _scrub_detail(detail: dict[str, object]) -> dict[str, object]:
     return kept
 
 
-def purge(session: Session, config: Config, now: datetime | None = None, dry_run: bool = False) -> PurgeReport:
+def purge(
+    session: Session, config: Config, now: datetime | None = None, dry_run: bool = False
+) -> PurgeReport:
     limit = cutoff(config, now)
     report = PurgeReport(cutoff=limit, dry_run=dry_run)
     cases = session.exec(
-        select(Case).where(Case.status == Status.closed, col(Case.closed_at).is_not(None), col(Case.closed_at) < limit, col(Case.purged_at).is_(None))
+        select(Case).where(
+            Case.status == Status.closed,
+            col(Case.closed_at).is_not(None),
+            col(Case.closed_at) < limit,
+            col(Case.purged_at).is_(None),
+        )
     ).all()
     for case in cases:
         report.cases.append(case.reference)
@@ -96,7 +142,9 @@ def purge(session: Session, config: Config, now: datetime | None = None, dry_run
             m.message_id = "%s:%d" % (PURGED, m.id or 0)
             m.subject = m.from_addr = m.from_name = m.to_addr = m.text = m.html = ""
             m.attachments = [{"count": len(m.attachments)}] if m.attachments else []
-            m.classification = {"intents": list(m.classification.get("intents", []))} if m.classification else {}
+            m.classification = (
+                {"intents": list(m.classification.get("intents", []))} if m.classification else {}
+            )
             session.add(m)
         for d in drafts:
             d.subject = d.body = d.reject_reason = ""
@@ -116,14 +164,18 @@ def purge(session: Session, config: Config, now: datetime | None = None, dry_run
         session.exec(delete(IdentityToken).where(col(IdentityToken.case_id) == case.id))
         session.exec(delete(CasePause).where(col(CasePause.case_id) == case.id))
         case.requester_email = case.requester_name = case.verified_how = case.extension_reason = ""
-        if case.outcome_reason not in CODED_REASONS and not case.outcome_reason.startswith(config.reference_prefix + "-"):
+        if case.outcome_reason not in CODED_REASONS and not case.outcome_reason.startswith(
+            config.reference_prefix + "-"
+        ):
             case.outcome_reason = ""
         case.purged_at = utcnow()
         session.add(case)
     loose = session.exec(
         select(SpoolEntry).where(
-            col(SpoolEntry.state).in_([SpoolState.screened, SpoolState.quarantined]), SpoolEntry.received_at < limit,
-            col(SpoolEntry.case_id).is_(None), col(SpoolEntry.message_id).not_like(PURGED + ":%"),
+            col(SpoolEntry.state).in_([SpoolState.screened, SpoolState.quarantined]),
+            SpoolEntry.received_at < limit,
+            col(SpoolEntry.case_id).is_(None),
+            col(SpoolEntry.message_id).not_like(PURGED + ":%"),
         )
     ).all()
     report.spool_entries += len(loose)
@@ -133,7 +185,11 @@ def purge(session: Session, config: Config, now: datetime | None = None, dry_run
             session.add(entry)
     log.info(
         "purge%s: %d case(s), %d message(s), %d spool entries older than %s",
-        " (dry run)" if dry_run else "", len(report.cases), report.messages, report.spool_entries, limit.date().isoformat(),
+        " (dry run)" if dry_run else "",
+        len(report.cases),
+        report.messages,
+        report.spool_entries,
+        limit.date().isoformat(),
     )
     return report
 
@@ -153,4 +209,7 @@ def register_counts(session: Session) -> dict[str, dict[str, object]]:
             per_intent[intent] = per_intent.get(intent, 0) + 1
         key = case.outcome.value if case.outcome else "open"
         outcomes.setdefault(year, {})[key] = outcomes.get(year, {}).get(key, 0) + 1
-    return {y: {"cases": n, "purged": purged[y], "intents": intents[y], "outcomes": outcomes[y]} for y, n in cases.items()}
+    return {
+        y: {"cases": n, "purged": purged[y], "intents": intents[y], "outcomes": outcomes[y]}
+        for y, n in cases.items()
+    }

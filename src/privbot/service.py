@@ -26,7 +26,13 @@ log = logging.getLogger(__name__)
 
 
 class Service:
-    def __init__(self, config: Config, smtp_port: int | None = None, web_port: int | None = None, interval: float = 5.0) -> None:
+    def __init__(
+        self,
+        config: Config,
+        smtp_port: int | None = None,
+        web_port: int | None = None,
+        interval: float = 5.0,
+    ) -> None:
         self.config = config
         self.engine = make_engine(config.database_url)
         self.ctx = Context.load(config)
@@ -36,13 +42,19 @@ class Service:
         self.intake = Intake(self.engine, config, port=smtp_port, on_spooled=self.wake.set)
         self.web_port = config.web_port if web_port is None else web_port
         self.jobs: list[tuple[float, Callable[[], object]]] = []
-        self.jobs.append((3600.0, self.privacy_hourly))  # identity reminders/closing; the day's digest once
+        self.jobs.append(
+            (3600.0, self.privacy_hourly)
+        )  # identity reminders/closing; the day's digest once
         self.jobs.append((86400.0, self.retention_daily))
         self._threads: list[threading.Thread] = []
-        self._pipeline_lock = threading.Lock()  # SQLite has no SKIP LOCKED: one pipeline run at a time
+        self._pipeline_lock = (
+            threading.Lock()
+        )  # SQLite has no SKIP LOCKED: one pipeline run at a time
         self.watcher: Watcher | None = None
         if config.imap.host:
-            poller = Poller(self.engine, config.imap, config.max_message_bytes, process=self.process_pending)
+            poller = Poller(
+                self.engine, config.imap, config.max_message_bytes, process=self.process_pending
+            )
             self.watcher = Watcher(poller, self.stopping)
 
     def process_pending(self) -> dict[str, int]:
@@ -68,7 +80,9 @@ class Service:
 
         with session_scope(self.engine) as session:
             counts = sweep(session, self.config, self.ctx.replies)
-            send_digest(session, self.config, self.ctx.replies, today_in_sweden())  # once per day: DigestRun
+            send_digest(
+                session, self.config, self.ctx.replies, today_in_sweden()
+            )  # once per day: DigestRun
         if any(counts.values()):
             log.info("identity sweep: %s", counts)
         self.wake.set()
@@ -95,16 +109,25 @@ class Service:
             try:
                 fn()
             except Exception as exc:
-                log.error("periodic job %s failed (%s)", getattr(fn, "__name__", fn), type(exc).__name__)
+                log.error(
+                    "periodic job %s failed (%s)", getattr(fn, "__name__", fn), type(exc).__name__
+                )
 
     def start(self) -> None:
         recovered = recover_interrupted(self.engine)
         if recovered:
             log.warning("%d interrupted send(s) marked uncertain for staff", recovered)
         self.intake.start()
-        log.info("smtp intake on %s:%d for %d address(es)", self.config.intake_host, self.intake.port, len(self.config.addresses))
+        log.info(
+            "smtp intake on %s:%d for %d address(es)",
+            self.config.intake_host,
+            self.intake.port,
+            len(self.config.addresses),
+        )
         threads = [threading.Thread(target=self._worker, daemon=True)]
-        threads += [threading.Thread(target=self._job, args=(i, f), daemon=True) for i, f in self.jobs]
+        threads += [
+            threading.Thread(target=self._job, args=(i, f), daemon=True) for i, f in self.jobs
+        ]
         if self.watcher is not None:
             log.info("imap poller for %s:%d", self.config.imap.host, self.config.imap.port)
             threads.append(threading.Thread(target=self.watcher.run, daemon=True))
@@ -126,6 +149,11 @@ class Service:
         self.start()
         try:
             log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
-            uvicorn.run(create_app(self.config, self.engine), host=self.config.web_host, port=self.web_port, log_level="warning")
+            uvicorn.run(
+                create_app(self.config, self.engine),
+                host=self.config.web_host,
+                port=self.web_port,
+                log_level="warning",
+            )
         finally:
             self.stop()

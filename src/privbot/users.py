@@ -32,7 +32,9 @@ def add_user(session: Session, name: str, role: Role | str, password: str) -> Us
         raise PrivbotError("role must be one of: %s" % ", ".join(r.value for r in Role)) from None
     if len(password) < MIN_PASSWORD:
         raise PrivbotError("a password needs at least %d characters" % MIN_PASSWORD)
-    user = session.exec(select(User).where(User.name == name)).first() or User(name=name, password_hash="")
+    user = session.exec(select(User).where(User.name == name)).first() or User(
+        name=name, password_hash=""
+    )
     user.role = role
     user.password_hash = _hasher.hash(password)
     user.active = True

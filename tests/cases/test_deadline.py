@@ -10,7 +10,10 @@ from privbot.cases.deadline import EVES, PUBLIC, Calendar, add_months, due_date
 @pytest.mark.parametrize(
     ("received", "due"),
     [
-        ("2026-01-31", "2026-03-02"),  # 28 Feb 2026 is a Saturday: next working day is Monday 2 March
+        (
+            "2026-01-31",
+            "2026-03-02",
+        ),  # 28 Feb 2026 is a Saturday: next working day is Monday 2 March
         ("2028-01-31", "2028-02-29"),  # leap year: the month's last day, a Tuesday
         ("2027-01-31", "2027-03-01"),  # 28 Feb 2027 is a Sunday
         ("2026-03-31", "2026-04-30"),  # 30 April: a Thursday and not a holiday
@@ -26,7 +29,10 @@ from privbot.cases.deadline import EVES, PUBLIC, Calendar, add_months, due_date
         ("2025-12-06", "2026-01-07"),  # 6 January trettondedag jul (Tuesday)
         ("2026-04-01", "2026-05-04"),  # 1 May (Friday) första maj, weekend
         ("2026-05-06", "2026-06-08"),  # 6 June nationaldagen (Saturday), 7 Sunday
-        ("2026-04-14", "2026-05-15"),  # 14 May Kristi himmelsfärd (Thursday); 15 May is a working day
+        (
+            "2026-04-14",
+            "2026-05-15",
+        ),  # 14 May Kristi himmelsfärd (Thursday); 15 May is a working day
         ("2026-10-31", "2026-11-30"),  # received on a Saturday holiday: the count still starts
     ],
 )
@@ -35,12 +41,17 @@ def test_one_month(received: str, due: str) -> None:
 
 
 def test_eves_can_be_working_days_by_configuration() -> None:
-    assert due_date(date(2026, 11, 24), cal=Calendar(eves_are_holidays=False)).isoformat() == "2026-12-24"
+    assert (
+        due_date(date(2026, 11, 24), cal=Calendar(eves_are_holidays=False)).isoformat()
+        == "2026-12-24"
+    )
     assert due_date(date(2026, 11, 24)).isoformat() == "2026-12-28"
 
 
 def test_extension_counts_three_months_from_receipt() -> None:
-    assert due_date(date(2026, 11, 30), months=3).isoformat() == "2027-03-01"  # 28 Feb 2027 is a Sunday
+    assert (
+        due_date(date(2026, 11, 30), months=3).isoformat() == "2027-03-01"
+    )  # 28 Feb 2027 is a Sunday
 
 
 def test_datetime_receipt_uses_its_date() -> None:
@@ -62,7 +73,11 @@ def test_add_months_clamps_to_the_last_day() -> None:
         ("2026-10-31", 2, "2027-01-04"),  # nyårsafton, nyårsdagen (Friday), then a weekend
         ("2026-03-19", 3, "2026-06-22"),  # midsommarafton 19 June, then midsommardagen and a Sunday
         ("2026-01-03", 3, "2026-04-07"),  # 3 April långfredag to 6 April annandag påsk
-        ("2027-01-26", 2, "2027-03-30"),  # 26 March 2027 långfredag, Easter weekend, annandag påsk 29th
+        (
+            "2027-01-26",
+            2,
+            "2027-03-30",
+        ),  # 26 March 2027 långfredag, Easter weekend, annandag påsk 29th
         ("2025-10-06", 3, "2026-01-07"),  # 6 January trettondedag jul
         ("2028-12-31", 2, "2029-02-28"),  # the month's last day, not a leap year
     ],
@@ -76,7 +91,9 @@ def test_swedish_calendar_of_the_pinned_holidays_release() -> None:
     eves moved to de_facto, Sundays dropped from the defaults). Check the due dates, then pin."""
     import holidays
 
-    public = {d.isoformat() for d in holidays.country_holidays("SE", years=2026, categories=(PUBLIC,))}
+    public = {
+        d.isoformat() for d in holidays.country_holidays("SE", years=2026, categories=(PUBLIC,))
+    }
     eves = {d.isoformat() for d in holidays.country_holidays("SE", years=2026, categories=(EVES,))}
     assert public == {
         "2026-01-01", "2026-01-06", "2026-04-03", "2026-04-05", "2026-04-06", "2026-05-01", "2026-05-14",
@@ -98,13 +115,24 @@ def test_pause_intervals_move_only_the_effective_due_date(engine, config) -> Non
 
     received = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     with session_scope(engine) as session:
-        case = Case(reference="DS-2026-0001", intents=["access"], received_at=received, due=due_date(received))
+        case = Case(
+            reference="DS-2026-0001",
+            intents=["access"],
+            received_at=received,
+            due=due_date(received),
+        )
         session.add(case)
         session.flush()
         start_pause(session, case, "identity", received)
-        end_pauses(session, case, "identity", datetime(2026, 3, 8, 12, 0, tzinfo=UTC))  # five days waiting
+        end_pauses(
+            session, case, "identity", datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
+        )  # five days waiting
         assert case.due == date(2026, 4, 7)
-        assert effective_due(session, case, config) == date(2026, 4, 7)  # default: the clock runs on
+        assert effective_due(session, case, config) == date(
+            2026, 4, 7
+        )  # default: the clock runs on
         paused = replace(config, pause_clock=True)
-        assert effective_due(session, case, paused) == date(2026, 4, 8)  # 3 April + 5 days, a Wednesday
+        assert effective_due(session, case, paused) == date(
+            2026, 4, 8
+        )  # 3 April + 5 days, a Wednesday
         assert case.due == date(2026, 4, 7)  # never rewritten

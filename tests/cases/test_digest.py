@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -19,11 +18,15 @@ from privbot.db import session_scope
 from privbot.errors import StateError
 from privbot.mail.send import deliver_due
 from privbot.mail.spool import spool
-from privbot.models import Case, DigestRun, OutgoingMail, Outcome, Status, utcnow
+from privbot.models import Case, DigestRun, Outcome, OutgoingMail, Status, utcnow
 from privbot.pipeline import Context, run
 
 
-def request(n: int, sender: str = "anna@example.se", body: str = "Jag vill ha ett registerutdrag med allt ni har om mig.") -> bytes:
+def request(
+    n: int,
+    sender: str = "anna@example.se",
+    body: str = "Jag vill ha ett registerutdrag med allt ni har om mig.",
+) -> bytes:
     return (
         "From: %s\r\nTo: dataskydd@it-team.se\r\nSubject: Begäran %d\r\nMessage-ID: <dg-%d@example.se>\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n\r\nHej! %s\r\n" % (sender, n, n, body)
@@ -42,7 +45,11 @@ def test_digest_lists_due_and_overdue_once_a_day(any_engine: tuple[Engine, Confi
 
     engine, config = any_engine
     catcher, port = relay
-    config = replace(config, supervisors=("chef@it-team.se", "dpo@it-team.se"), relay=RelayConfig(host="127.0.0.1", port=port))
+    config = replace(
+        config,
+        supervisors=("chef@it-team.se", "dpo@it-team.se"),
+        relay=RelayConfig(host="127.0.0.1", port=port),
+    )
     ingest(engine, config, request(1), request(2, "bo@example.se"), request(3, "cia@example.se"))
     today = utcnow().date()
     with session_scope(engine) as session:
@@ -67,7 +74,9 @@ def test_digest_lists_due_and_overdue_once_a_day(any_engine: tuple[Engine, Confi
     assert "@example.se" not in body  # no requester in it
 
 
-def test_refusal_is_drafted_and_its_approval_closes_the_case(any_engine: tuple[Engine, Config]) -> None:
+def test_refusal_is_drafted_and_its_approval_closes_the_case(
+    any_engine: tuple[Engine, Config],
+) -> None:
     engine, config = any_engine
     ingest(engine, config, request(1, body="Jag vill ha ett registerutdrag."))
     replies = Context.load(config).replies
@@ -78,13 +87,29 @@ def test_refusal_is_drafted_and_its_approval_closes_the_case(any_engine: tuple[E
         draft = refuse(session, config, replies, case, "staff", "excessive")
         assert "IMY" in draft.body or "Integritetsskyddsmyndigheten" in draft.body
         store.approve(session, config, case, "staff")  # a refusal needs no verified identity
-        assert case.status == Status.closed and case.outcome == Outcome.denied and case.outcome_reason == "excessive"
+        assert (
+            case.status == Status.closed
+            and case.outcome == Outcome.denied
+            and case.outcome_reason == "excessive"
+        )
         assert session.exec(select(OutgoingMail).where(OutgoingMail.automatic == False)).one()  # noqa: E712
 
 
 def test_access_reply_lists_the_requesters_earlier_cases(engine: Engine, config: Config) -> None:
-    ingest(engine, config, request(1, "anna@example.se", "Ta bort mig från ert register. Personnummer 811228-9874."))
-    ingest(engine, config, request(2, "anna.b@other.example", "Jag vill ha ett registerutdrag. Mitt personnummer: 198112289874"))
+    ingest(
+        engine,
+        config,
+        request(1, "anna@example.se", "Ta bort mig från ert register. Personnummer 811228-9874."),
+    )
+    ingest(
+        engine,
+        config,
+        request(
+            2,
+            "anna.b@other.example",
+            "Jag vill ha ett registerutdrag. Mitt personnummer: 198112289874",
+        ),
+    )
     ingest(engine, config, request(3, "bo@example.se", "Radera mina uppgifter."))
     replies = Context.load(config).replies
     with session_scope(engine) as session:

@@ -17,22 +17,44 @@ from privbot.config import Config
 from privbot.db import session_scope
 from privbot.errors import StateError
 from privbot.mail.spool import spool
-from privbot.models import AuditEvent, Case, CasePause, IdentityToken, OutgoingMail, Outcome, Status, utcnow
+from privbot.models import (
+    AuditEvent,
+    Case,
+    CasePause,
+    IdentityToken,
+    Outcome,
+    OutgoingMail,
+    Status,
+    utcnow,
+)
 from privbot.pipeline import Context, run
 
 
 def raw(sender: str, subject: str, body: str, mid: str, extra: str = "") -> bytes:
     return (
         "From: %s\r\nTo: dataskydd@it-team.se\r\nSubject: %s\r\nMessage-ID: <%s>\r\n%s"
-        "Content-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n" % (sender, subject, mid, extra, body)
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n"
+        % (sender, subject, mid, extra, body)
     ).encode()
 
 
-ACCESS = raw("Anna Berg <anna@example.se>", "Mina uppgifter", "Hej! Jag vill ha ett registerutdrag med allt ni har om mig.", "id-1@example.se")
-OPTOUT = raw("Bo <bo@example.se>", "Sluta skicka reklam", "Hej, jag vill inte längre få era nyhetsbrev och reklamutskick.", "id-2@example.se")
+ACCESS = raw(
+    "Anna Berg <anna@example.se>",
+    "Mina uppgifter",
+    "Hej! Jag vill ha ett registerutdrag med allt ni har om mig.",
+    "id-1@example.se",
+)
+OPTOUT = raw(
+    "Bo <bo@example.se>",
+    "Sluta skicka reklam",
+    "Hej, jag vill inte längre få era nyhetsbrev och reklamutskick.",
+    "id-2@example.se",
+)
 PARENT = raw(
-    "Cia <cia@example.se>", "Min sons uppgifter",
-    "Hej, jag vill ha ett registerutdrag med de uppgifter ni har om min son, som är 12 år.", "id-3@example.se",
+    "Cia <cia@example.se>",
+    "Min sons uppgifter",
+    "Hej, jag vill ha ett registerutdrag med de uppgifter ni har om min son, som är 12 år.",
+    "id-3@example.se",
 )
 
 
@@ -48,7 +70,11 @@ def only_case(session: Session, email: str = "anna@example.se") -> Case:
 
 
 def code_in(session: Session, case: Case) -> str:
-    token = session.exec(select(IdentityToken).where(IdentityToken.case_id == case.id).order_by(col(IdentityToken.id).desc())).first()
+    token = session.exec(
+        select(IdentityToken)
+        .where(IdentityToken.case_id == case.id)
+        .order_by(col(IdentityToken.id).desc())
+    ).first()
     out = session.get(OutgoingMail, token.outgoing_id)
     body = message_from_bytes(out.raw, policy=policy.default).get_body(("plain",)).get_content()
     return re.search(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b", body).group(1)
@@ -63,10 +89,15 @@ def test_access_waits_for_identity_and_the_code_verifies(any_engine: tuple[Engin
         assert case.status == Status.awaiting_identity and not case.identity_verified
         token = session.exec(select(IdentityToken).where(IdentityToken.case_id == case.id)).one()
         code = code_in(session, case)
-        assert code.replace("-", "") not in token.code_hash and len(token.code_hash) == 64  # only a hash is kept
+        assert (
+            code.replace("-", "") not in token.code_hash and len(token.code_hash) == 64
+        )  # only a hash is kept
         notice = session.get(OutgoingMail, token.outgoing_id)
         assert notice.automatic and notice.to_addr == "anna@example.se"
-        assert session.exec(select(CasePause).where(CasePause.case_id == case.id)).one().ended_at is None
+        assert (
+            session.exec(select(CasePause).where(CasePause.case_id == case.id)).one().ended_at
+            is None
+        )
 
         # Verification is required before an access reply can be approved.
         with pytest.raises(StateError, match="not verified"):
@@ -75,8 +106,13 @@ def test_access_waits_for_identity_and_the_code_verifies(any_engine: tuple[Engin
         assert identity.confirm_code(session, config, replies, case, code.lower().replace("-", " "))
         assert case.identity_verified and case.status == Status.draft_ready
         draft = store.current_draft(session, case)
-        assert "NOTE TO STAFF" in draft.body or "OBS till handläggaren" in draft.body  # the fulfilling version
-        assert session.exec(select(CasePause).where(CasePause.case_id == case.id)).one().ended_at is not None
+        assert (
+            "NOTE TO STAFF" in draft.body or "OBS till handläggaren" in draft.body
+        )  # the fulfilling version
+        assert (
+            session.exec(select(CasePause).where(CasePause.case_id == case.id)).one().ended_at
+            is not None
+        )
         store.approve(session, config, case, "staff")
         assert not identity.confirm_code(session, config, replies, case, code)  # used up
 
@@ -89,11 +125,15 @@ def test_link_confirms_and_wrong_codes_run_out(any_engine: tuple[Engine, Config]
     with session_scope(engine) as session:
         case = only_case(session)
         out = session.get(OutgoingMail, session.exec(select(IdentityToken)).one().outgoing_id)
-        link = re.search(rb"https://privbot\.example\.se/verify/([\w-]+)", out.raw).group(1).decode()
+        link = (
+            re.search(rb"https://privbot\.example\.se/verify/([\w-]+)", out.raw).group(1).decode()
+        )
         assert identity.confirm_link(session, config, replies, "not-a-token") is None
         for _ in range(identity.MAX_FAILED):
             identity.confirm_code(session, config, replies, case, "ZZZZ-ZZZZ")
-        assert identity.confirm_link(session, config, replies, link) is None  # too many wrong codes: dead
+        assert (
+            identity.confirm_link(session, config, replies, link) is None
+        )  # too many wrong codes: dead
         token = identity.send_code(session, config, replies, case)
         assert token is not None
         new_out = session.get(OutgoingMail, token.outgoing_id)
@@ -109,15 +149,44 @@ def test_one_reminder_then_closing_unverified(any_engine: tuple[Engine, Config])
     now = utcnow()
     with session_scope(engine) as session:
         case = only_case(session)
-        assert identity.sweep(session, config, replies, now + timedelta(hours=2)) == {"reminded": 0, "closed": 0}
-        assert identity.sweep(session, config, replies, now + timedelta(hours=25)) == {"reminded": 1, "closed": 0}
-        assert identity.sweep(session, config, replies, now + timedelta(days=3)) == {"reminded": 0, "closed": 0}
-        assert identity.sweep(session, config, replies, now + timedelta(days=14, hours=1)) == {"reminded": 0, "closed": 1}
-        assert case.status == Status.closed and case.outcome == Outcome.denied and case.outcome_reason == "identity_not_verified"
-        kinds = [t.kind for t in session.exec(select(IdentityToken).where(IdentityToken.case_id == case.id)).all()]
+        assert identity.sweep(session, config, replies, now + timedelta(hours=2)) == {
+            "reminded": 0,
+            "closed": 0,
+        }
+        assert identity.sweep(session, config, replies, now + timedelta(hours=25)) == {
+            "reminded": 1,
+            "closed": 0,
+        }
+        assert identity.sweep(session, config, replies, now + timedelta(days=3)) == {
+            "reminded": 0,
+            "closed": 0,
+        }
+        assert identity.sweep(session, config, replies, now + timedelta(days=14, hours=1)) == {
+            "reminded": 0,
+            "closed": 1,
+        }
+        assert (
+            case.status == Status.closed
+            and case.outcome == Outcome.denied
+            and case.outcome_reason == "identity_not_verified"
+        )
+        kinds = [
+            t.kind
+            for t in session.exec(
+                select(IdentityToken).where(IdentityToken.case_id == case.id)
+            ).all()
+        ]
         assert kinds == ["request", "reminder"]
-        subjects = [message_from_bytes(o.raw or b"Subject: (blanked)\r\n\r\n", policy=policy.default)["Subject"]
-                    for o in session.exec(select(OutgoingMail).where(OutgoingMail.case_id == case.id).order_by(col(OutgoingMail.id))).all()]
+        subjects = [
+            message_from_bytes(o.raw or b"Subject: (blanked)\r\n\r\n", policy=policy.default)[
+                "Subject"
+            ]
+            for o in session.exec(
+                select(OutgoingMail)
+                .where(OutgoingMail.case_id == case.id)
+                .order_by(col(OutgoingMail.id))
+            ).all()
+        ]
         assert len(subjects) == 4  # receipt, code, reminder, closing notice
         assert "avslutat" in subjects[-1]
 
@@ -132,13 +201,17 @@ def test_marketing_optout_is_fast_tracked(any_engine: tuple[Engine, Config]) -> 
         store.approve(session, config, case, "staff")
 
 
-def test_a_parent_writing_for_a_child_is_flagged_and_asked_for_the_mandate(engine: Engine, config: Config) -> None:
+def test_a_parent_writing_for_a_child_is_flagged_and_asked_for_the_mandate(
+    engine: Engine, config: Config
+) -> None:
     ingest(engine, config, PARENT)
     with Session(engine) as session:
         case = only_case(session, "cia@example.se")
         assert case.third_party
         assert "vårdnadshavare" in store.current_draft(session, case).body
-        assert session.exec(select(AuditEvent).where(AuditEvent.action == "third_party_flagged")).one()
+        assert session.exec(
+            select(AuditEvent).where(AuditEvent.action == "third_party_flagged")
+        ).one()
 
 
 def test_uncertain_reading_sends_no_code_until_staff_do(engine: Engine, config: Config) -> None:
@@ -150,7 +223,10 @@ def test_uncertain_reading_sends_no_code_until_staff_do(engine: Engine, config: 
         for token in session.exec(select(IdentityToken)).all():
             session.delete(token)
         session.flush()
-        assert identity.sweep(session, config, replies, utcnow() + timedelta(days=20)) == {"reminded": 0, "closed": 0}
+        assert identity.sweep(session, config, replies, utcnow() + timedelta(days=20)) == {
+            "reminded": 0,
+            "closed": 0,
+        }
         identity.mark_verified(session, config, replies, case, "staff", "in person, passport")
         assert case.verified_how == "in person, passport"
         with pytest.raises(StateError):

@@ -48,12 +48,22 @@ def test_pipeline_and_approval_on_both_databases(any_engine: tuple[Engine, Confi
     with session_scope(engine) as session, pytest.raises(StateError, match="not verified"):
         store.approve(session, config, session.get(Case, case.id), "anna")
     with session_scope(engine) as session:
-        identity.mark_verified(session, config, Context.load(config).replies, session.get(Case, case.id), "anna", "in person")
+        identity.mark_verified(
+            session,
+            config,
+            Context.load(config).replies,
+            session.get(Case, case.id),
+            "anna",
+            "in person",
+        )
     with session_scope(engine) as session:
         out = store.approve(session, config, session.get(Case, case.id), "anna")
         assert out.to_addr == "anna@example.se"
     with Session(engine) as session:
-        actions_seen = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.case_id == case.id)).all()]
+        actions_seen = [
+            e.action
+            for e in session.exec(select(AuditEvent).where(AuditEvent.case_id == case.id)).all()
+        ]
     assert actions_seen[0] == "case_opened" and "draft_approved" in actions_seen
 
 
@@ -61,7 +71,9 @@ def test_four_eyes_rule(engine: Engine, config: Config) -> None:
     cfg = replace(config, four_eyes=True)
     case = opened(engine, cfg)
     with session_scope(engine) as session:
-        identity.mark_verified(session, cfg, Context.load(cfg).replies, session.get(Case, case.id), "dan", "in person")
+        identity.mark_verified(
+            session, cfg, Context.load(cfg).replies, session.get(Case, case.id), "dan", "in person"
+        )
     with session_scope(engine) as session:
         actions.save_draft(session, session.get(Case, case.id), "bo", "Svar", "Hej Anna!")
     with session_scope(engine) as session, pytest.raises(StateError, match="four-eyes"):
@@ -74,10 +86,14 @@ def test_reclassify_records_the_correction_and_redrafts(engine: Engine, config: 
     case = opened(engine, config)
     replies = Context.load(config).replies
     with session_scope(engine) as session:
-        draft = actions.reclassify(session, config, replies, session.get(Case, case.id), "bo", ["erasure"])
+        draft = actions.reclassify(
+            session, config, replies, session.get(Case, case.id), "bo", ["erasure"]
+        )
         assert "bokföringslagen" in draft.body
     with Session(engine) as session:
-        event = session.exec(select(AuditEvent).where(AuditEvent.action == "intents_corrected")).one()
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "intents_corrected")
+        ).one()
     assert event.detail == {"before": ["access"], "after": ["erasure"]}
 
 
@@ -101,7 +117,11 @@ def test_close_merge_and_denial_reasons(engine: Engine, config: Config) -> None:
     first = opened(engine, config)
     ctx = Context.load(config)
     with session_scope(engine) as session:
-        spool(session, ACCESS.replace(b"st-1", b"st-9").replace(b"Mina uppgifter", b"Registerutdrag igen"), "file")
+        spool(
+            session,
+            ACCESS.replace(b"st-1", b"st-9").replace(b"Mina uppgifter", b"Registerutdrag igen"),
+            "file",
+        )
     run(engine, ctx)
     with session_scope(engine) as session:
         second = session.exec(select(Case).where(Case.id != first.id)).one()

@@ -55,8 +55,16 @@ def bot(chat_config: Config, chat_engine: Engine) -> ChatBot:
 @pytest.fixture
 def web(chat_config: Config, chat_engine: Engine, web_port: int) -> Iterator[str]:
     """The whole web app under uvicorn in a thread; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(create_app(chat_config, chat_engine), host="127.0.0.1", port=web_port,
-                                           log_level="warning", ws="none", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(chat_config, chat_engine),
+            host="127.0.0.1",
+            port=web_port,
+            log_level="warning",
+            ws="none",
+            lifespan="off",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

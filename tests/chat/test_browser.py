@@ -15,11 +15,17 @@ from tests.conftest import Catcher
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 @pytest.fixture
-def page() -> Iterator["sync_api.Page"]:
+def page() -> Iterator[sync_api.Page]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
@@ -28,7 +34,7 @@ def page() -> Iterator["sync_api.Page"]:
         browser.close()
 
 
-def ask(page: "sync_api.Page", text: str) -> "sync_api.Locator":
+def ask(page: sync_api.Page, text: str) -> sync_api.Locator:
     answers = page.locator("#chat-log li.msg.bot")
     before = answers.count()
     page.get_by_label(page.locator("#chat-label").inner_text()).fill(text)
@@ -37,12 +43,16 @@ def ask(page: "sync_api.Page", text: str) -> "sync_api.Locator":
     return answers.nth(before)
 
 
-def test_two_questions_and_an_erasure_request(page: "sync_api.Page", web: str, chat_engine: Engine, relay: tuple[Catcher, int]) -> None:
+def test_two_questions_and_an_erasure_request(
+    page: sync_api.Page, web: str, chat_engine: Engine, relay: tuple[Catcher, int]
+) -> None:
     catcher, _ = relay
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(web + "/chat")
-    sync_api.expect(page.get_by_role("heading", level=1)).to_have_text("Frågor om dina personuppgifter")
+    sync_api.expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Frågor om dina personuppgifter"
+    )
 
     first = ask(page, "Hur länge sparar ni mina uppgifter?")
     sync_api.expect(first).to_have_attribute("data-citations", "8.1")
@@ -50,7 +60,9 @@ def test_two_questions_and_an_erasure_request(page: "sync_api.Page", web: str, c
 
     second = ask(page, "Do you send my data outside the EU?")
     sync_api.expect(second).to_have_attribute("data-citations", "9.3")
-    sync_api.expect(page.locator("html")).to_have_attribute("lang", "en")  # the page follows the person
+    sync_api.expect(page.locator("html")).to_have_attribute(
+        "lang", "en"
+    )  # the page follows the person
     sync_api.expect(page.get_by_role("button", name="Send")).to_be_visible()
 
     request = ask(page, "Please delete all my personal data. <b>now</b>")

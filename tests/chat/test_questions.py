@@ -61,7 +61,16 @@ QUESTIONS: list[tuple[str, str]] = [
 
 def test_the_table_is_large_enough() -> None:
     assert len(QUESTIONS) >= 30
-    assert sum(1 for q, _ in QUESTIONS if any(w in q.lower().split() for w in ("do", "what", "how", "why", "is", "who", "which"))) >= 10
+    assert (
+        sum(
+            1
+            for q, _ in QUESTIONS
+            if any(
+                w in q.lower().split() for w in ("do", "what", "how", "why", "is", "who", "which")
+            )
+        )
+        >= 10
+    )
 
 
 @pytest.mark.parametrize(("question", "section"), QUESTIONS, ids=[q for q, _ in QUESTIONS])

@@ -23,7 +23,9 @@ NAME, EMAIL = "Maja Lindqvist", "maja.lindqvist@example.se"
 
 def start_erasure(bot: ChatBot) -> str:
     first = bot.handle(None, "Hur länge sparar ni mina uppgifter?", "10.0.0.1")
-    request = bot.handle(first.session_id, "Jag vill att ni raderar alla mina uppgifter.", "10.0.0.1")
+    request = bot.handle(
+        first.session_id, "Jag vill att ni raderar alla mina uppgifter.", "10.0.0.1"
+    )
     assert request.intents == ("erasure",) and request.next == ("name",)
     assert "11.3" in request.citations
     assert due_for(bot.config, utcnow()).year >= utcnow().year
@@ -45,7 +47,9 @@ def test_a_request_confirmed_by_code_becomes_a_chat_case_with_the_transcript(
     [verification] = catcher.wait(1)
     assert verification["To"].addresses[0].addr_spec == EMAIL
     assert verification["Auto-Submitted"] == "auto-replied"
-    wrong = bot.handle(token, "000000" if confirmation_code(verification) != "000000" else "111111", "10.0.0.1")
+    wrong = bot.handle(
+        token, "000000" if confirmation_code(verification) != "000000" else "111111", "10.0.0.1"
+    )
     assert wrong.next == ("code",)
     done = bot.handle(token, confirmation_code(verification), "10.0.0.1")
     assert done.reference.startswith("DS-")
@@ -56,7 +60,9 @@ def test_a_request_confirmed_by_code_becomes_a_chat_case_with_the_transcript(
         assert case.requester_email == EMAIL and case.requester_name == NAME
         assert case.due == due_for(bot.config, case.received_at)
         assert case.due.strftime("%Y") in done.reply
-        [message] = session.exec(select(Message).where(Message.case_id == case.id, Message.direction == "in")).all()
+        [message] = session.exec(
+            select(Message).where(Message.case_id == case.id, Message.direction == "in")
+        ).all()
         assert "Jag vill att ni raderar alla mina uppgifter." in message.text
         assert "> Chatten" in message.text  # the chat's side, quoted
         entry = session.exec(select(SpoolEntry).where(SpoolEntry.case_id == case.id)).one()
@@ -93,7 +99,12 @@ def test_an_unconfirmed_request_expires_and_never_becomes_a_case(
         assert session.exec(select(Case)).all() == []
         assert session.exec(select(SpoolEntry)).all() == []
         request = session.exec(select(ChatRequest)).one()
-        assert (request.state, request.name, request.email, request.transcript) == ("expired", "", "", [])
+        assert (request.state, request.name, request.email, request.transcript) == (
+            "expired",
+            "",
+            "",
+            [],
+        )
 
 
 def test_idle_conversations_are_deleted(bot: ChatBot, chat_engine: Engine) -> None:
@@ -131,12 +142,16 @@ def test_english_request_gets_english_prompts(bot: ChatBot) -> None:
     assert "What is your name?" in reply.reply
 
 
-def test_bad_name_and_email_are_asked_again_and_cancel_works(bot: ChatBot, chat_engine: Engine) -> None:
+def test_bad_name_and_email_are_asked_again_and_cancel_works(
+    bot: ChatBot, chat_engine: Engine
+) -> None:
     token = bot.handle(None, "Radera mina uppgifter", "10.0.0.5").session_id
     assert bot.handle(token, "12345", "10.0.0.5").next == ("name",)
     assert bot.handle(token, "Eva Ek", "10.0.0.5").next == ("email",)
     assert bot.handle(token, "inte en adress", "10.0.0.5").next == ("email",)
-    assert bot.handle(token, "dataskydd@it-team.se", "10.0.0.5").next == ("email",)  # never our own mailbox
+    assert bot.handle(token, "dataskydd@it-team.se", "10.0.0.5").next == (
+        "email",
+    )  # never our own mailbox
     cancelled = bot.handle(token, "avbryt", "10.0.0.5")
     assert cancelled.next == () and not cancelled.mail_queued
     with Session(chat_engine) as session:
@@ -149,32 +164,52 @@ def test_confirmation_mails_to_one_address_are_capped(bot: ChatBot) -> None:
         token = bot.handle(None, "Radera mina uppgifter", "10.0.1.%d" % n).session_id
         bot.handle(token, "Eva Ek", "10.0.1.%d" % n)
         replies.append(bot.handle(token, "eva@example.se", "10.0.1.%d" % n))
-    assert [r.mail_queued for r in replies] == [True] * bot.settings.mails_per_address_per_day + [False]
+    assert [r.mail_queued for r in replies] == [True] * bot.settings.mails_per_address_per_day + [
+        False
+    ]
     assert "eva@example.se" not in replies[-1].reply
 
 
 def test_rate_limits_per_session_and_per_client(bot: ChatBot) -> None:
     token = bot.handle(None, "Hej", "10.0.2.1").session_id
-    statuses = [bot.handle(token, "Hej", "10.0.2.1").status for _ in range(bot.settings.per_session_per_minute + 1)]
+    statuses = [
+        bot.handle(token, "Hej", "10.0.2.1").status
+        for _ in range(bot.settings.per_session_per_minute + 1)
+    ]
     assert statuses[-1] == 429 and statuses[0] == 200
-    clients = [bot.handle(None, "Hej", "10.0.2.2").status for _ in range(bot.settings.per_client_per_minute + 1)]
+    clients = [
+        bot.handle(None, "Hej", "10.0.2.2").status
+        for _ in range(bot.settings.per_client_per_minute + 1)
+    ]
     assert clients[-1] == 429 and clients.count(200) == bot.settings.per_client_per_minute
 
 
-def test_overlong_messages_are_refused_without_storing_them(bot: ChatBot, chat_engine: Engine) -> None:
+def test_overlong_messages_are_refused_without_storing_them(
+    bot: ChatBot, chat_engine: Engine
+) -> None:
     reply = bot.handle(None, "radera " * 500, "10.0.3.1")
     assert reply.status == 413 and str(bot.settings.max_chars) in reply.reply
     with Session(chat_engine) as session:
         assert session.exec(select(ChatSession)).all() == []
 
 
-def test_no_personal_data_in_the_logs(bot: ChatBot, chat_engine: Engine, relay: tuple[Catcher, int], caplog: pytest.LogCaptureFixture) -> None:
+def test_no_personal_data_in_the_logs(
+    bot: ChatBot, chat_engine: Engine, relay: tuple[Catcher, int], caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     catcher, _ = relay
     token = start_erasure(bot)
     deliver_due(chat_engine, bot.config)
     bot.handle(token, confirmation_code(catcher.wait(1)[0]), "10.0.0.1")
-    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("privbot"))  # not the test relay's
+    logged = "\n".join(
+        r.getMessage() for r in caplog.records if r.name.startswith("privbot")
+    )  # not the test relay's
     assert "chat request" in logged  # something was logged, by id
-    for secret in (NAME, EMAIL, "raderar alla mina", "Hur länge sparar", confirmation_code(catcher.messages[0])):
+    for secret in (
+        NAME,
+        EMAIL,
+        "raderar alla mina",
+        "Hur länge sparar",
+        confirmation_code(catcher.messages[0]),
+    ):
         assert secret not in logged

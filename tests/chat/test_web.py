@@ -21,24 +21,42 @@ def test_the_page_is_swedish_labelled_and_locked_down(web: str) -> None:
     assert '<label for="chat-input"' in page.text and 'role="log"' in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["referrer-policy"] == "no-referrer"
-    assert httpx.get(web + "/chat/static/chat.js").headers["content-type"].startswith("text/javascript")
+    assert (
+        httpx.get(web + "/chat/static/chat.js")
+        .headers["content-type"]
+        .startswith("text/javascript")
+    )
     assert httpx.get(web + "/chat/static/../app.py").status_code == 404
 
 
 def test_api_answers_with_citations(web: str) -> None:
-    reply = httpx.post(web + "/api/chat", json={"session_id": None, "message": "How long do you keep my data?"})
+    reply = httpx.post(
+        web + "/api/chat", json={"session_id": None, "message": "How long do you keep my data?"}
+    )
     data = reply.json()
     assert reply.status_code == 200
     assert set(data) == {"session_id", "reply", "citations", "intents", "next", "language"}
     assert data["citations"] == ["8.1"] and data["language"] == "en"
-    follow = httpx.post(web + "/api/chat", json={"session_id": data["session_id"], "message": "Vem får mina uppgifter?"}).json()
-    assert follow["session_id"] == data["session_id"] and follow["citations"] == ["9.1"] and follow["language"] == "sv"
+    follow = httpx.post(
+        web + "/api/chat",
+        json={"session_id": data["session_id"], "message": "Vem får mina uppgifter?"},
+    ).json()
+    assert (
+        follow["session_id"] == data["session_id"]
+        and follow["citations"] == ["9.1"]
+        and follow["language"] == "sv"
+    )
 
 
 def test_api_limits(web: str) -> None:
     assert httpx.post(web + "/api/chat", json={"message": "x" * 1001}).status_code == 413
     assert httpx.post(web + "/api/chat", json={"message": "x" * 30_000}).status_code == 422
-    assert httpx.post(web + "/api/chat", content=b"not json", headers={"content-type": "application/json"}).status_code == 422
+    assert (
+        httpx.post(
+            web + "/api/chat", content=b"not json", headers={"content-type": "application/json"}
+        ).status_code
+        == 422
+    )
 
 
 def test_request_confirmed_through_the_mailed_link_becomes_a_case(
@@ -47,7 +65,9 @@ def test_request_confirmed_through_the_mailed_link_becomes_a_case(
     catcher, _ = relay
     session_id = None
     for text in ("Jag vill att ni raderar mina uppgifter.", "Karin Holm", "karin.holm@example.se"):
-        data = httpx.post(web + "/api/chat", json={"session_id": session_id, "message": text}).json()
+        data = httpx.post(
+            web + "/api/chat", json={"session_id": session_id, "message": text}
+        ).json()
         session_id = data["session_id"]
     assert data["next"] == ["code"]
     [mail] = catcher.wait(1)  # the API delivered it after answering
@@ -74,17 +94,23 @@ def test_an_unknown_link_is_refused_and_not_reflected(web: str) -> None:
 
 
 def test_markup_in_a_message_is_never_echoed(web: str, chat_engine: Engine) -> None:
-    data = httpx.post(web + "/api/chat", json={"message": "<img src=x onerror=alert(1)> radera mina uppgifter"}).json()
+    data = httpx.post(
+        web + "/api/chat", json={"message": "<img src=x onerror=alert(1)> radera mina uppgifter"}
+    ).json()
     assert data["intents"] == ["erasure"]
     assert "<img" not in data["reply"]  # the reply never echoes the message
     with Session(chat_engine) as session:
         assert session.exec(select(ChatRequest)).all() == []
 
 
-def test_outbox_is_delivered_by_the_api(chat_engine: Engine, web: str, relay: tuple[Catcher, int], chat_config: Config) -> None:
+def test_outbox_is_delivered_by_the_api(
+    chat_engine: Engine, web: str, relay: tuple[Catcher, int], chat_config: Config
+) -> None:
     session_id = None
     for text in ("Please erase my data.", "John Smith", "john@example.com"):
-        session_id = httpx.post(web + "/api/chat", json={"session_id": session_id, "message": text}).json()["session_id"]
+        session_id = httpx.post(
+            web + "/api/chat", json={"session_id": session_id, "message": text}
+        ).json()["session_id"]
     catcher, _ = relay
     [mail] = catcher.wait(1)
     assert "Please confirm" in str(mail["Subject"])

@@ -35,7 +35,7 @@ BAD = [
     ("weight not a number", '[phrases.sv]\n"radera" = "mycket"\n', "weight"),
     ("bad regex", "[patterns]\n'art(17' = 1.0\n", "regular expression"),
     ("short wildcard", '[phrases.sv]\n"ra*" = 1.0\n', "wildcard"),
-    ("yields to nothing", '[yields_to]\nfoo = 1.0\n', "not an intent"),
+    ("yields to nothing", "[yields_to]\nfoo = 1.0\n", "not an intent"),
 ]
 
 
@@ -66,12 +66,16 @@ def test_bad_kinds_file(copy: Path) -> None:
         load_intents(copy)
 
 
-@pytest.mark.parametrize(("text", "folded"), [("RÄTTA Åsa Öberg", "ratta asa oberg"), ("Café Müller", "cafe muller")])
+@pytest.mark.parametrize(
+    ("text", "folded"), [("RÄTTA Åsa Öberg", "ratta asa oberg"), ("Café Müller", "cafe muller")]
+)
 def test_fold(text: str, folded: str) -> None:
     assert fold(text) == folded
 
 
-@pytest.mark.parametrize("text", ["jag vill INTE", "I don't want", "we do not", "ni får ej", "no longer"])
+@pytest.mark.parametrize(
+    "text", ["jag vill INTE", "I don't want", "we do not", "ni får ej", "no longer"]
+)
 def test_negations_become_one_token(text: str) -> None:
     assert NOT in {t.sv for t in normalise(text).tokens}
 

@@ -26,11 +26,27 @@ from tests.dovecot import Dovecot
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 REQUESTS = [
-    ("sv", "Radera mig", "Hej,\n\njag vill att ni raderar alla personuppgifter ni har om mig.\n\nMvh\n{name}"),
-    ("sv", "Registerutdrag", "Hej!\n\nJag begär ett registerutdrag enligt artikel 15, alltså en kopia av mina uppgifter.\n\n{name}"),
+    (
+        "sv",
+        "Radera mig",
+        "Hej,\n\njag vill att ni raderar alla personuppgifter ni har om mig.\n\nMvh\n{name}",
+    ),
+    (
+        "sv",
+        "Registerutdrag",
+        "Hej!\n\nJag begär ett registerutdrag enligt artikel 15, alltså en kopia av mina uppgifter.\n\n{name}",
+    ),
     ("sv", "Avregistrera", "Sluta skicka nyhetsbrev och reklam till mig, tack.\n\n{name}"),
-    ("en", "My data", "Hello,\n\nplease send me a copy of all personal data you hold about me.\n\nRegards,\n{name}"),
-    ("en", "Delete my account", "Hi,\n\nplease delete my account and erase my personal data.\n\n{name}"),
+    (
+        "en",
+        "My data",
+        "Hello,\n\nplease send me a copy of all personal data you hold about me.\n\nRegards,\n{name}",
+    ),
+    (
+        "en",
+        "Delete my account",
+        "Hi,\n\nplease delete my account and erase my personal data.\n\n{name}",
+    ),
 ]
 
 
@@ -41,18 +57,40 @@ def request(index: int, domain: str = "example.se") -> bytes:
     return (
         "From: %s <person%d@%s>\r\nTo: dataskydd@it-team.se\r\nSubject: %s (%d)\r\nMessage-ID: <req-%d@%s>\r\n"
         "Date: Thu, 26 Nov 2026 10:00:00 +0100\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-        "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n" % (name, index, domain, subject, index, index, domain, body.format(name=name).replace("\n", "\r\n"))
+        "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n"
+        % (
+            name,
+            index,
+            domain,
+            subject,
+            index,
+            index,
+            domain,
+            body.format(name=name).replace("\n", "\r\n"),
+        )
     ).encode()
 
 
 def imap_config(server: Dovecot, config: Config, **changes: object) -> Config:
-    cfg = ImapConfig(host="127.0.0.1", port=server.port, tls="none", user=server.user, password=server.password, timeout=10)
+    cfg = ImapConfig(
+        host="127.0.0.1",
+        port=server.port,
+        tls="none",
+        user=server.user,
+        password=server.password,
+        timeout=10,
+    )
     return replace(config, imap=replace(cfg, **changes))  # type: ignore[arg-type]
 
 
 def poller(engine: Engine, config: Config, process: bool = True) -> Poller:
     ctx = Context.load(config) if process else None
-    return Poller(engine, config.imap, config.max_message_bytes, process=(lambda: run(engine, ctx, limit=10**9)) if ctx else None)
+    return Poller(
+        engine,
+        config.imap,
+        config.max_message_bytes,
+        process=(lambda: run(engine, ctx, limit=10**9)) if ctx else None,
+    )
 
 
 def cycle(p: Poller) -> CycleReport:
@@ -68,11 +106,22 @@ def count(engine: Engine, model: type, *where: object) -> int:
         return int(session.exec(select(func.count()).select_from(model).where(*where)).one())  # type: ignore[arg-type]
 
 
-def privbot(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "privbot", *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout, check=False)
+def privbot(
+    *args: str, env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "privbot", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
-def test_mailbox_mail_becomes_cases_and_a_second_poll_changes_nothing(dovecot: Dovecot, home: Path, engine: Engine) -> None:
+def test_mailbox_mail_becomes_cases_and_a_second_poll_changes_nothing(
+    dovecot: Dovecot, home: Path, engine: Engine
+) -> None:
     dovecot.append(p.read_bytes() for p in sorted(EXAMPLES.glob("*.eml")))
     env = imap_env(dovecot, home)
     first = privbot("poll", "--once", env=env)
@@ -81,9 +130,13 @@ def test_mailbox_mail_becomes_cases_and_a_second_poll_changes_nothing(dovecot: D
     with Session(engine) as session:
         assert len(session.exec(select(Case)).all()) == 4  # the out-of-office example opens none
         entries = session.exec(select(SpoolEntry)).all()
-        assert {e.source for e in entries} == {"imap"} and all(e.state != SpoolState.pending for e in entries)
+        assert {e.source for e in entries} == {"imap"} and all(
+            e.state != SpoolState.pending for e in entries
+        )
     assert dovecot.count("INBOX") == 0 and dovecot.count("privbot/processed") == 5
-    assert all(b"\\Seen" not in flags for flags in dovecot.flags("privbot/processed").values())  # \Seen is the people's
+    assert all(
+        b"\\Seen" not in flags for flags in dovecot.flags("privbot/processed").values()
+    )  # \Seen is the people's
 
     before = [count(engine, m) for m in (SpoolEntry, Case, Message, AuditEvent)]
     second = privbot("poll", "--once", env=env)
@@ -93,7 +146,9 @@ def test_mailbox_mail_becomes_cases_and_a_second_poll_changes_nothing(dovecot: D
     assert dovecot.count("privbot/processed") == 5
 
 
-def test_unparseable_mail_is_recorded_and_moved_to_quarantine(dovecot: Dovecot, engine: Engine, config: Config) -> None:
+def test_unparseable_mail_is_recorded_and_moved_to_quarantine(
+    dovecot: Dovecot, engine: Engine, config: Config
+) -> None:
     broken = (DATA / "malformed" / "m021.eml").read_bytes()  # no sender address anywhere
     dovecot.append([broken, request(1)])
     config = imap_config(dovecot, config)
@@ -101,13 +156,22 @@ def test_unparseable_mail_is_recorded_and_moved_to_quarantine(dovecot: Dovecot, 
     assert (report.new, report.processed, report.quarantined) == (2, 1, 1)
     assert dovecot.count("privbot/quarantine") == 1 and dovecot.count("privbot/processed") == 1
     with Session(engine) as session:
-        entry = session.exec(select(SpoolEntry).where(SpoolEntry.state == SpoolState.quarantined)).one()
+        entry = session.exec(
+            select(SpoolEntry).where(SpoolEntry.state == SpoolState.quarantined)
+        ).one()
         assert entry.stage == "parse" and entry.raw
-    assert next(iter(dovecot.messages("privbot/quarantine").values())).replace(b"\r\n", b"\n") == broken.replace(b"\r\n", b"\n")
+    assert next(iter(dovecot.messages("privbot/quarantine").values())).replace(
+        b"\r\n", b"\n"
+    ) == broken.replace(b"\r\n", b"\n")
 
 
-def test_oversized_mail_is_recorded_and_quarantined_without_its_body(dovecot: Dovecot, engine: Engine, config: Config) -> None:
-    big = request(2).replace(b"\r\n\r\n", b"\r\n\r\n" + b"x" * 70 + b"\r\n", 1) + (b"y" * 76 + b"\r\n") * 400
+def test_oversized_mail_is_recorded_and_quarantined_without_its_body(
+    dovecot: Dovecot, engine: Engine, config: Config
+) -> None:
+    big = (
+        request(2).replace(b"\r\n\r\n", b"\r\n\r\n" + b"x" * 70 + b"\r\n", 1)
+        + (b"y" * 76 + b"\r\n") * 400
+    )
     dovecot.append([request(1), big])
     config = replace(imap_config(dovecot, config), max_message_bytes=20_000)
     report = cycle(poller(engine, config))
@@ -119,19 +183,28 @@ def test_oversized_mail_is_recorded_and_quarantined_without_its_body(dovecot: Do
     assert dovecot.count("privbot/quarantine") == 1
 
 
-def test_flag_mode_keeps_mail_in_place_and_never_sets_seen(dovecot: Dovecot, engine: Engine, config: Config) -> None:
+def test_flag_mode_keeps_mail_in_place_and_never_sets_seen(
+    dovecot: Dovecot, engine: Engine, config: Config
+) -> None:
     dovecot.append(request(i) for i in range(3))
     config = imap_config(dovecot, config, after="flag")
     assert cycle(poller(engine, config)).processed == 3
     flags = dovecot.flags("INBOX")
-    assert len(flags) == 3 and all(b"$PrivbotProcessed" in f and b"\\Seen" not in f for f in flags.values())
-    assert "privbot/processed" not in dovecot.folders() and "privbot.processed" not in dovecot.folders()
+    assert len(flags) == 3 and all(
+        b"$PrivbotProcessed" in f and b"\\Seen" not in f for f in flags.values()
+    )
+    assert (
+        "privbot/processed" not in dovecot.folders()
+        and "privbot.processed" not in dovecot.folders()
+    )
     again = cycle(poller(engine, config))
     assert (again.new, again.known, again.processed) == (0, 0, 0)
     assert count(engine, SpoolEntry) == 3
 
 
-def test_without_move_copies_then_expunges_only_its_own_uids(config: Config, engine: Engine) -> None:
+def test_without_move_copies_then_expunges_only_its_own_uids(
+    config: Config, engine: Engine
+) -> None:
     server = Dovecot(capability="IMAP4rev1 LITERAL+ SASL-IR IDLE NAMESPACE UIDPLUS MULTIAPPEND")
     server.start()
     try:
@@ -172,7 +245,9 @@ def test_without_uidplus_nothing_is_expunged(config: Config, engine: Engine) -> 
 
 
 @pytest.mark.parametrize("after", ["move", "flag"])
-def test_uidvalidity_change_resynchronises_without_duplicates(dovecot: Dovecot, engine: Engine, config: Config, after: str) -> None:
+def test_uidvalidity_change_resynchronises_without_duplicates(
+    dovecot: Dovecot, engine: Engine, config: Config, after: str
+) -> None:
     messages = [request(i) for i in range(6)]
     dovecot.append(messages, "Intake")
     config = imap_config(dovecot, config, folder="Intake", after=after)
@@ -187,7 +262,9 @@ def test_uidvalidity_change_resynchronises_without_duplicates(dovecot: Dovecot, 
         ids = Counter(session.exec(select(SpoolEntry.message_id)).all())
         assert len(ids) == 7 and set(ids.values()) == {1}
         assert len(session.exec(select(Case)).all()) == 7
-        assert session.exec(select(ImapFolderState)).one().uidvalidity == dovecot.uidvalidity("Intake")
+        assert session.exec(select(ImapFolderState)).one().uidvalidity == dovecot.uidvalidity(
+            "Intake"
+        )
 
 
 def test_wrong_password_is_a_clear_error_and_a_non_zero_exit(dovecot: Dovecot, home: Path) -> None:
@@ -205,42 +282,70 @@ def test_wrong_password_is_a_clear_error_and_a_non_zero_exit(dovecot: Dovecot, h
 def test_password_file_and_env_overrides(tmp_path: Path) -> None:
     secret = tmp_path / "imap-password"
     secret.write_text("s3cret-from-file\n")
-    env = {"PRIVBOT_HOME": str(tmp_path), "PRIVBOT_IMAP_HOST": "imap.example.se", "PRIVBOT_IMAP_TLS": "starttls",
-           "PRIVBOT_IMAP_USER": "dataskydd", "PRIVBOT_IMAP_PASSWORD_FILE": str(secret), "PRIVBOT_IMAP_FOLDER": "Dataskydd"}
+    env = {
+        "PRIVBOT_HOME": str(tmp_path),
+        "PRIVBOT_IMAP_HOST": "imap.example.se",
+        "PRIVBOT_IMAP_TLS": "starttls",
+        "PRIVBOT_IMAP_USER": "dataskydd",
+        "PRIVBOT_IMAP_PASSWORD_FILE": str(secret),
+        "PRIVBOT_IMAP_FOLDER": "Dataskydd",
+    }
     cfg = load_config(env=env).imap
-    assert (cfg.host, cfg.port, cfg.tls, cfg.user, cfg.folder, cfg.password) == ("imap.example.se", 143, "starttls", "dataskydd", "Dataskydd", "s3cret-from-file")
+    assert (cfg.host, cfg.port, cfg.tls, cfg.user, cfg.folder, cfg.password) == (
+        "imap.example.se",
+        143,
+        "starttls",
+        "dataskydd",
+        "Dataskydd",
+        "s3cret-from-file",
+    )
     assert "s3cret" not in repr(cfg) and "s3cret" not in repr(load_config(env=env))
     assert load_config(env={**env, "PRIVBOT_IMAP_TLS": "imaps"}).imap.port == 993
     with pytest.raises(ConfigError, match="imap.tls"):
         load_config(env={**env, "PRIVBOT_IMAP_TLS": "ssl3"})
 
 
-def test_poller_logs_hold_no_addresses_or_password(dovecot: Dovecot, engine: Engine, config: Config, caplog: pytest.LogCaptureFixture) -> None:
+def test_poller_logs_hold_no_addresses_or_password(
+    dovecot: Dovecot, engine: Engine, config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level("DEBUG")
-    dovecot.append([request(i) for i in range(5)] + [(DATA / "malformed" / "m021.eml").read_bytes()])
+    dovecot.append(
+        [request(i) for i in range(5)] + [(DATA / "malformed" / "m021.eml").read_bytes()]
+    )
     cycle(poller(engine, imap_config(dovecot, config)))
     ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("privbot"))
     assert "spooled" in ours and "@example" not in ours and "Radera" not in ours
     assert dovecot.password not in caplog.text
 
 
-def test_sigkill_at_random_moments_loses_and_duplicates_nothing(dovecot: Dovecot, home: Path, tmp_path: Path, engine: Engine) -> None:
+def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
+    dovecot: Dovecot, home: Path, tmp_path: Path, engine: Engine
+) -> None:
     total = 500
     dovecot.append(request(i) for i in range(total))
     config_file = tmp_path / "privbot.toml"
-    config_file.write_text("[imap]\nbatch_size = 20\nmove_batch = 60\n")  # many commits and moves to land in
+    config_file.write_text(
+        "[imap]\nbatch_size = 20\nmove_batch = 60\n"
+    )  # many commits and moves to land in
     env = {**os.environ, **imap_env(dovecot, home, PRIVBOT_CONFIG=str(config_file))}
     rng = random.Random(int(os.environ.get("PRIVBOT_CRASH_SEED", "20261126")))
 
     def progress() -> tuple[int, int]:
         if not (home / "privbot.db").exists():
             return (0, 0)
-        return count(engine, SpoolEntry), count(engine, SpoolEntry, SpoolEntry.state != SpoolState.pending)
+        return count(engine, SpoolEntry), count(
+            engine, SpoolEntry, SpoolEntry.state != SpoolState.pending
+        )
 
     kills = 0
     for _ in range(7):
         before = progress()
-        proc = subprocess.Popen([sys.executable, "-m", "privbot", "poll", "--once"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "privbot", "poll", "--once"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         # Now and then while it starts up; otherwise a random moment after it got going.
         deadline = time.monotonic() + (rng.uniform(0.1, 1.0) if rng.random() < 0.2 else 30)
         while time.monotonic() < deadline and progress() == before and proc.poll() is None:
@@ -250,7 +355,14 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(dovecot: Dovecot
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait()
-    final = subprocess.run([sys.executable, "-m", "privbot", "poll", "--once"], env=env, capture_output=True, text=True, timeout=300, check=False)
+    final = subprocess.run(
+        [sys.executable, "-m", "privbot", "poll", "--once"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert final.returncode == 0, final.stderr
     assert kills >= 5  # the test proves something only if the kills landed mid-run
 
@@ -258,19 +370,27 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(dovecot: Dovecot
         ids = Counter(session.exec(select(SpoolEntry.message_id)).all())
         assert len(ids) == total and set(ids.values()) == {1}  # no loss, no duplicate
         assert count(engine, SpoolEntry, SpoolEntry.state == SpoolState.pending) == 0
-        spooled_in = Counter(session.exec(select(Message.spool_id).where(Message.direction == "in")).all())
+        spooled_in = Counter(
+            session.exec(select(Message.spool_id).where(Message.direction == "in")).all()
+        )
         assert set(spooled_in.values()) == {1}  # each message joined one case once
         assert session.exec(select(ImapFolderState)).one().pending == []
     assert dovecot.count("INBOX") == 0
-    assert dovecot.count("privbot/processed") + dovecot.count("privbot/quarantine") == total  # MOVE never copies twice
+    assert (
+        dovecot.count("privbot/processed") + dovecot.count("privbot/quarantine") == total
+    )  # MOVE never copies twice
 
 
-def test_spooled_entries_name_their_source(dovecot: Dovecot, engine: Engine, config: Config) -> None:
+def test_spooled_entries_name_their_source(
+    dovecot: Dovecot, engine: Engine, config: Config
+) -> None:
     dovecot.append([request(1)])
     cycle(poller(engine, imap_config(dovecot, config), process=False))
     with Session(engine) as session:
         entry = session.exec(select(SpoolEntry)).one()
-        assert entry.source == "imap" and entry.source_ref.startswith("imap:%d:1:INBOX" % dovecot.uidvalidity())
+        assert entry.source == "imap" and entry.source_ref.startswith(
+            "imap:%d:1:INBOX" % dovecot.uidvalidity()
+        )
         assert entry.state == SpoolState.pending  # spool-only: processing is the worker's
     assert count(engine, SpoolEntry, col(SpoolEntry.case_id).is_not(None)) == 0
 
@@ -290,20 +410,29 @@ def test_cycle_on_both_databases(dovecot: Dovecot, any_engine: tuple[Engine, Con
 
 
 @pytest.mark.parametrize("separator", ["/", "."])
-def test_folders_are_created_in_the_servers_hierarchy(config: Config, engine: Engine, separator: str) -> None:
+def test_folders_are_created_in_the_servers_hierarchy(
+    config: Config, engine: Engine, separator: str
+) -> None:
     server = Dovecot(separator=separator)
     server.start()
     try:
         server.append([request(1)])
         cycle(poller(engine, imap_config(server, config), process=False))
         folders = server.folders()
-        assert "privbot%sprocessed" % separator in folders and "privbot%squarantine" % separator in folders
-        assert server.count("privbot/processed") == 1  # the fixture translates '/' as privbot's config does
+        assert (
+            "privbot%sprocessed" % separator in folders
+            and "privbot%squarantine" % separator in folders
+        )
+        assert (
+            server.count("privbot/processed") == 1
+        )  # the fixture translates '/' as privbot's config does
     finally:
         server.cleanup()
 
 
-def test_new_uids_are_searched_a_range_at_a_time(dovecot: Dovecot, engine: Engine, config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_uids_are_searched_a_range_at_a_time(
+    dovecot: Dovecot, engine: Engine, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import privbot.mail.imap
 
     monkeypatch.setattr(privbot.mail.imap, "_SPAN", 3)

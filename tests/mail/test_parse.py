@@ -9,7 +9,11 @@ from privbot.errors import ParseError
 from privbot.mail.parse import clean_header, decode_bytes, message_id_of, parse
 
 MALFORMED = Path(__file__).parents[1] / "data" / "malformed"
-MANIFEST = [json.loads(line) for line in (MALFORMED / "manifest.jsonl").read_text().splitlines() if line.strip()]
+MANIFEST = [
+    json.loads(line)
+    for line in (MALFORMED / "manifest.jsonl").read_text().splitlines()
+    if line.strip()
+]
 
 
 @pytest.mark.parametrize("item", MANIFEST, ids=[m["file"] for m in MANIFEST])
@@ -28,7 +32,11 @@ def test_malformed_corpus_parses_or_quarantines(item: dict[str, str]) -> None:
 
 def test_unknown_charset_falls_back_to_latin1() -> None:
     mail = parse((MALFORMED / "m001.eml").read_bytes())
-    assert "raderar" in mail.text and "\ufffd" not in mail.text and "ö" in mail.text.lower() + mail.from_name.lower()
+    assert (
+        "raderar" in mail.text
+        and "\ufffd" not in mail.text
+        and "ö" in mail.text.lower() + mail.from_name.lower()
+    )
 
 
 def test_utf8_mislabelled_as_latin1_is_read_as_utf8() -> None:

@@ -11,7 +11,9 @@ from privbot.mail.parse import ParsedMail, parse
 from privbot.mail.prepare import prepare
 
 
-def mail(body: str, subject: str = "Hej", sender: str = "Kim Kund <kim@kund.example>", **headers: str) -> ParsedMail:
+def mail(
+    body: str, subject: str = "Hej", sender: str = "Kim Kund <kim@kund.example>", **headers: str
+) -> ParsedMail:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = "dataskydd@company.example"
@@ -23,19 +25,29 @@ def mail(body: str, subject: str = "Hej", sender: str = "Kim Kund <kim@kund.exam
 
 
 CUT = [
-    ("swedish quote header",
-     "Radera mitt konto.\n\nDen 3 mars 2025 kl. 10:12 skrev Dataskydd <dataskydd@company.example>:\n> Vi har mottagit din begäran om registerutdrag.\n"),
-    ("english quote header",
-     "Radera mitt konto.\n\nOn Mon, 3 Mar 2025 at 10:12, Dataskydd <dataskydd@company.example> wrote:\n> Your registerutdrag is attached.\n"),
+    (
+        "swedish quote header",
+        "Radera mitt konto.\n\nDen 3 mars 2025 kl. 10:12 skrev Dataskydd <dataskydd@company.example>:\n> Vi har mottagit din begäran om registerutdrag.\n",
+    ),
+    (
+        "english quote header",
+        "Radera mitt konto.\n\nOn Mon, 3 Mar 2025 at 10:12, Dataskydd <dataskydd@company.example> wrote:\n> Your registerutdrag is attached.\n",
+    ),
     ("bare > lines", "Radera mitt konto.\n> registerutdrag\n> rättelse\n"),
-    ("outlook block, swedish",
-     "Radera mitt konto.\n\nFrån: Dataskydd <dataskydd@company.example>\nSkickat: den 3 mars 2025 10:12\nTill: Kim\nÄmne: Registerutdrag\n\nHär är ditt registerutdrag.\n"),
-    ("outlook block, english",
-     "Radera mitt konto.\n\nFrom: Dataskydd <dataskydd@company.example>\nSent: Monday, March 3, 2025 10:12 AM\nTo: Kim\nSubject: Registerutdrag\n\nHere is your registerutdrag.\n"),
+    (
+        "outlook block, swedish",
+        "Radera mitt konto.\n\nFrån: Dataskydd <dataskydd@company.example>\nSkickat: den 3 mars 2025 10:12\nTill: Kim\nÄmne: Registerutdrag\n\nHär är ditt registerutdrag.\n",
+    ),
+    (
+        "outlook block, english",
+        "Radera mitt konto.\n\nFrom: Dataskydd <dataskydd@company.example>\nSent: Monday, March 3, 2025 10:12 AM\nTo: Kim\nSubject: Registerutdrag\n\nHere is your registerutdrag.\n",
+    ),
     ("iphone signature", "Radera mitt konto.\n\nSkickat från min iPhone\n"),
     ("dash-dash signature", "Radera mitt konto.\n\n-- \nKim Kund\nRegisterutdrag AB\n"),
-    ("legal disclaimer",
-     "Radera mitt konto.\n\nKim\n\nDetta e-postmeddelande kan innehålla konfidentiell information. Läs om registerutdrag på vår webb.\n"),
+    (
+        "legal disclaimer",
+        "Radera mitt konto.\n\nKim\n\nDetta e-postmeddelande kan innehålla konfidentiell information. Läs om registerutdrag på vår webb.\n",
+    ),
 ]
 
 
@@ -49,18 +61,30 @@ def test_new_text_only(point: str, body: str) -> None:
 
 
 FORWARDS = [
-    ("vidarebefordrat", "VB: Radering",
-     "Kan ni ta den här?\n\n---------- Vidarebefordrat meddelande ---------\nFrån: Lo Larsson <lo@hemma.example>\n"
-     "Datum: 2 maj 2025\nÄmne: Radering\nTill: info@company.example\n\nTa bort alla mina uppgifter.\n"),
-    ("original message", "FW: delete",
-     "FYI\n\n-----Original Message-----\nFrom: Lo Larsson <lo@hemma.example>\nSent: Friday, May 2, 2025 9:00 AM\n"
-     "To: info@company.example\nSubject: delete\n\nTa bort alla mina uppgifter.\n"),
-    ("begin forwarded message", "Fwd: delete",
-     "Begin forwarded message:\n\nFrom: Lo Larsson <lo@hemma.example>\nSubject: delete\nDate: 2 May 2025 at 09:00:00 CEST\n"
-     "To: info@company.example\n\nTa bort alla mina uppgifter.\n"),
-    ("outlook forward", "VB: Radering",
-     "Hej dataskydd, den här kom till kundtjänst.\n\n________________________________\nFrån: Lo Larsson <lo@hemma.example>\n"
-     "Skickat: den 2 maj 2025 09:00\nTill: kundtjanst@company.example\nÄmne: Radering\n\nTa bort alla mina uppgifter.\n"),
+    (
+        "vidarebefordrat",
+        "VB: Radering",
+        "Kan ni ta den här?\n\n---------- Vidarebefordrat meddelande ---------\nFrån: Lo Larsson <lo@hemma.example>\n"
+        "Datum: 2 maj 2025\nÄmne: Radering\nTill: info@company.example\n\nTa bort alla mina uppgifter.\n",
+    ),
+    (
+        "original message",
+        "FW: delete",
+        "FYI\n\n-----Original Message-----\nFrom: Lo Larsson <lo@hemma.example>\nSent: Friday, May 2, 2025 9:00 AM\n"
+        "To: info@company.example\nSubject: delete\n\nTa bort alla mina uppgifter.\n",
+    ),
+    (
+        "begin forwarded message",
+        "Fwd: delete",
+        "Begin forwarded message:\n\nFrom: Lo Larsson <lo@hemma.example>\nSubject: delete\nDate: 2 May 2025 at 09:00:00 CEST\n"
+        "To: info@company.example\n\nTa bort alla mina uppgifter.\n",
+    ),
+    (
+        "outlook forward",
+        "VB: Radering",
+        "Hej dataskydd, den här kom till kundtjänst.\n\n________________________________\nFrån: Lo Larsson <lo@hemma.example>\n"
+        "Skickat: den 2 maj 2025 09:00\nTill: kundtjanst@company.example\nÄmne: Radering\n\nTa bort alla mina uppgifter.\n",
+    ),
 ]
 
 
@@ -74,10 +98,12 @@ def test_forwarded_by_staff_is_the_forwarded_person(point: str, subject: str, bo
 
 
 def test_customer_forwarding_our_mail_speaks_for_themselves() -> None:
-    body = ("Ni skickade det här till alla kunder med synliga adresser. Det är ett dataintrång och jag vill "
-            "att ni förklarar hur det kunde hända och vad ni gör för att det inte ska hända igen.\n\n"
-            "---------- Forwarded message ---------\nFrån: Nyhetsbrev <nyhetsbrev@company.example>\n"
-            "Datum: 2 maj 2025\nÄmne: Vårens erbjudanden\nTill: kim@kund.example\n\nKöp nu!\n")
+    body = (
+        "Ni skickade det här till alla kunder med synliga adresser. Det är ett dataintrång och jag vill "
+        "att ni förklarar hur det kunde hända och vad ni gör för att det inte ska hända igen.\n\n"
+        "---------- Forwarded message ---------\nFrån: Nyhetsbrev <nyhetsbrev@company.example>\n"
+        "Datum: 2 maj 2025\nÄmne: Vårens erbjudanden\nTill: kim@kund.example\n\nKöp nu!\n"
+    )
     prepared = prepare(mail(body, "Fwd: Vårens erbjudanden"))
     assert not prepared.forwarded
     assert prepared.new_text.startswith("Ni skickade")
@@ -85,10 +111,18 @@ def test_customer_forwarding_our_mail_speaks_for_themselves() -> None:
 
 
 def test_contact_form_relay_is_the_person() -> None:
-    body = ("Nytt meddelande från webbformuläret\n\nNamn: Lo Larsson\nE-post: lo@hemma.example\nTelefon: 070-000 00 00\n"
-            "Meddelande: Jag vill veta vilka uppgifter ni har om mig.\n\n\n\nSkickat från formuläret på company.example\n")
-    prepared = prepare(mail(body, "Nytt meddelande", sender="Webbformulär <no-reply@company.example>",
-                            Reply_To="lo@hemma.example"))
+    body = (
+        "Nytt meddelande från webbformuläret\n\nNamn: Lo Larsson\nE-post: lo@hemma.example\nTelefon: 070-000 00 00\n"
+        "Meddelande: Jag vill veta vilka uppgifter ni har om mig.\n\n\n\nSkickat från formuläret på company.example\n"
+    )
+    prepared = prepare(
+        mail(
+            body,
+            "Nytt meddelande",
+            sender="Webbformulär <no-reply@company.example>",
+            Reply_To="lo@hemma.example",
+        )
+    )
     assert prepared.relayed
     assert prepared.new_text == "Jag vill veta vilka uppgifter ni har om mig."
     assert prepared.requester_addr == "lo@hemma.example"
@@ -103,7 +137,9 @@ def test_english_contact_form_relay() -> None:
 
 
 def test_reply_to_of_a_no_reply_sender_is_the_requester() -> None:
-    prepared = prepare(mail("Radera mitt konto.", sender="no-reply@forms.example", Reply_To="lo@hemma.example"))
+    prepared = prepare(
+        mail("Radera mitt konto.", sender="no-reply@forms.example", Reply_To="lo@hemma.example")
+    )
     assert prepared.requester_addr == "lo@hemma.example"
 
 
@@ -114,7 +150,9 @@ def test_only_quoted_history_falls_back_to_it() -> None:
     assert prepared.quoted_only
 
 
-@pytest.mark.parametrize("body", ["a" * 1_000_000, ("hej > från: skrev\n" * 12_000)[:200_000], "> " + "x " * 100_000])
+@pytest.mark.parametrize(
+    "body", ["a" * 1_000_000, ("hej > från: skrev\n" * 12_000)[:200_000], "> " + "x " * 100_000]
+)
 def test_long_bodies_are_prepared(body: str) -> None:
     # Speed is measured in benchmarks/classify.py; here: no crash, no catastrophic regex, text kept.
     prepared = prepare(mail(body))

@@ -53,7 +53,9 @@ def test_oversized_mail_gets_552(engine: Engine, config: Config) -> None:
     try:
         with smtplib.SMTP("127.0.0.1", server.port) as smtp:
             with pytest.raises((smtplib.SMTPDataError, smtplib.SMTPSenderRefused)) as err:
-                smtp.sendmail("a@example.se", ["dataskydd@it-team.se"], MESSAGE + b"x" * 20_000 + b"\r\n")
+                smtp.sendmail(
+                    "a@example.se", ["dataskydd@it-team.se"], MESSAGE + b"x" * 20_000 + b"\r\n"
+                )
         assert err.value.smtp_code == 552
     finally:
         server.stop()
@@ -79,13 +81,27 @@ def test_storage_failure_answers_451_so_the_sender_retries(config: Config, tmp_p
 def test_same_message_twice_is_stored_once(intake: Intake, engine: Engine) -> None:
     with smtplib.SMTP("127.0.0.1", intake.port) as smtp:
         smtp.sendmail("a@example.se", ["dataskydd@it-team.se"], MESSAGE)
-        smtp.sendmail("a@example.se", ["dataskydd@it-team.se"], b"Received: from x by y; Thu, 26 Nov 2026 10:00:00 +0100\r\n" + MESSAGE)
+        smtp.sendmail(
+            "a@example.se",
+            ["dataskydd@it-team.se"],
+            b"Received: from x by y; Thu, 26 Nov 2026 10:00:00 +0100\r\n" + MESSAGE,
+        )
     assert count(engine) == 1
 
 
-def test_message_without_message_id_relayed_twice_is_stored_once(intake: Intake, engine: Engine) -> None:
+def test_message_without_message_id_relayed_twice_is_stored_once(
+    intake: Intake, engine: Engine
+) -> None:
     bare = MESSAGE.replace(b"Message-ID: <s1@example.se>\r\n", b"")
     with smtplib.SMTP("127.0.0.1", intake.port) as smtp:
-        smtp.sendmail("a@example.se", ["dataskydd@it-team.se"], b"Received: from a by b; Thu, 26 Nov 2026 10:00:00 +0100\r\n" + bare)
-        smtp.sendmail("a@example.se", ["dataskydd@it-team.se"], b"Received: from c by d; Thu, 26 Nov 2026 10:05:00 +0100\r\n" + bare)
+        smtp.sendmail(
+            "a@example.se",
+            ["dataskydd@it-team.se"],
+            b"Received: from a by b; Thu, 26 Nov 2026 10:00:00 +0100\r\n" + bare,
+        )
+        smtp.sendmail(
+            "a@example.se",
+            ["dataskydd@it-team.se"],
+            b"Received: from c by d; Thu, 26 Nov 2026 10:05:00 +0100\r\n" + bare,
+        )
     assert count(engine) == 1

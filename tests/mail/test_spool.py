@@ -27,7 +27,10 @@ from tests.conftest import DATA
 
 
 def raw(n: int, body: str = "Radera mina uppgifter.") -> bytes:
-    return ("From: p%d@example.se\r\nSubject: s\r\nMessage-ID: <m-%d@example.se>\r\n\r\n%s\r\n" % (n, n, body)).encode()
+    return (
+        "From: p%d@example.se\r\nSubject: s\r\nMessage-ID: <m-%d@example.se>\r\n\r\n%s\r\n"
+        % (n, n, body)
+    ).encode()
 
 
 def entries(engine: Engine) -> int:
@@ -49,13 +52,20 @@ def test_spool_many_is_idempotent_and_keeps_order(any_engine: tuple[Engine, Conf
     assert entries(engine) == 5
 
 
-def test_spool_many_agrees_with_spool_and_stores_a_repeat_once(any_engine: tuple[Engine, Config]) -> None:
+def test_spool_many_agrees_with_spool_and_stores_a_repeat_once(
+    any_engine: tuple[Engine, Config],
+) -> None:
     engine, _ = any_engine
     with session_scope(engine) as session:
         earlier, _ = spool(session, raw(1), "smtp")
-    relayed = b"Received: from mx2.example.se by mx.example.se; Thu, 26 Nov 2026 10:01:00 +0100\r\n" + raw(1)
+    relayed = (
+        b"Received: from mx2.example.se by mx.example.se; Thu, 26 Nov 2026 10:01:00 +0100\r\n"
+        + raw(1)
+    )
     with session_scope(engine) as session:
-        got = spool_many(session, [(relayed, "a"), (raw(2), "b"), (raw(2), "c"), (raw(3, "annat"), "d")], "imap")
+        got = spool_many(
+            session, [(relayed, "a"), (raw(2), "b"), (raw(2), "c"), (raw(3, "annat"), "d")], "imap"
+        )
     assert got[0] == (earlier.id, False)  # the same message over another path
     assert got[1][1] is True and got[2] == (got[1][0], False)  # twice in one batch: once
     assert got[3][1] is True

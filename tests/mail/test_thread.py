@@ -13,17 +13,31 @@ from privbot.mail.thread import base_subject, find_case
 from privbot.models import Case, Message, OutgoingMail
 
 
-def make_case(session: Session, reference: str, requester: str = "lena@example.se", **fields: object) -> Case:
+def make_case(
+    session: Session, reference: str, requester: str = "lena@example.se", **fields: object
+) -> Case:
     case = Case(reference=reference, requester_email=requester, due=date(2026, 12, 28), **fields)  # type: ignore[arg-type]
     session.add(case)
     session.flush()
     return case
 
 
-def mail(subject: str = "Hej", body: str = "Tack för svaret.", sender: str = "lena@example.se", **headers: str) -> bytes:
-    lines = ["From: %s" % sender, "To: dataskydd@it-team.se", "Subject: %s" % subject, "Message-ID: <new-1@example.se>"]
+def mail(
+    subject: str = "Hej",
+    body: str = "Tack för svaret.",
+    sender: str = "lena@example.se",
+    **headers: str,
+) -> bytes:
+    lines = [
+        "From: %s" % sender,
+        "To: dataskydd@it-team.se",
+        "Subject: %s" % subject,
+        "Message-ID: <new-1@example.se>",
+    ]
     lines += ["%s: %s" % (k.replace("_", "-"), v) for k, v in headers.items()]
-    return ("\r\n".join(lines) + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n").encode()
+    return (
+        "\r\n".join(lines) + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n"
+    ).encode()
 
 
 @pytest.fixture
@@ -57,7 +71,9 @@ def test_subject_reference_of_an_unknown_case_does_not_thread(session: Session) 
 def test_subject_reference_comes_before_headers(session: Session) -> None:
     by_subject = make_case(session, "DS-2026-0001")
     by_header = make_case(session, "DS-2026-0002")
-    session.add(Message(case_id=by_header.id or 0, direction="out", message_id="<out-2@it-team.se>"))
+    session.add(
+        Message(case_id=by_header.id or 0, direction="out", message_id="<out-2@it-team.se>")
+    )
     session.flush()
     found = find_case(session, parse(mail("SV: [DS-2026-0001]", In_Reply_To="<out-2@it-team.se>")))
     assert found == by_subject
@@ -69,28 +85,48 @@ def test_in_reply_to_comes_before_older_references(session: Session) -> None:
     session.add(Message(case_id=old.id or 0, direction="in", message_id="<first@example.se>"))
     session.add(Message(case_id=new.id or 0, direction="out", message_id="<reply@it-team.se>"))
     session.flush()
-    raw = mail("Re: tack", In_Reply_To="<reply@it-team.se>", References="<first@example.se> <reply@it-team.se>")
+    raw = mail(
+        "Re: tack",
+        In_Reply_To="<reply@it-team.se>",
+        References="<first@example.se> <reply@it-team.se>",
+    )
     assert find_case(session, parse(raw)) == new
 
 
 def test_reply_to_a_receipt_threads_by_its_message_id(session: Session) -> None:
     # Receipts and identity requests are outgoing mail only, with no Message row.
     case = make_case(session, "DS-2026-0007")
-    session.add(OutgoingMail(case_id=case.id, message_id="<receipt-7@it-team.se>", to_addr="lena@example.se", raw=b"x"))
+    session.add(
+        OutgoingMail(
+            case_id=case.id,
+            message_id="<receipt-7@it-team.se>",
+            to_addr="lena@example.se",
+            raw=b"x",
+        )
+    )
     session.flush()
-    assert find_case(session, parse(mail("Re: Vi har tagit emot", In_Reply_To="<receipt-7@it-team.se>"))) == case
+    assert (
+        find_case(
+            session, parse(mail("Re: Vi har tagit emot", In_Reply_To="<receipt-7@it-team.se>"))
+        )
+        == case
+    )
 
 
 def test_body_reference_when_the_provider_rewrote_message_ids(session: Session) -> None:
     case = make_case(session, "DS-2026-0042")
     body = "Här kommer kopian.\n\n> Ert ärende DS-2026-0042 har tagits emot.\n"
-    raw = mail("Re: Vi har tagit emot ditt meddelande", body, In_Reply_To="<rewritten@mail.example>")
+    raw = mail(
+        "Re: Vi har tagit emot ditt meddelande", body, In_Reply_To="<rewritten@mail.example>"
+    )
     assert find_case(session, parse(raw)) == case
 
 
 def test_body_reference_counts_only_from_the_requester(session: Session) -> None:
     make_case(session, "DS-2026-0042", requester="lena@example.se")
-    raw = mail("Fråga", "Gäller DS-2026-0042, men jag är någon annan.", sender="mallory@example.org")
+    raw = mail(
+        "Fråga", "Gäller DS-2026-0042, men jag är någon annan.", sender="mallory@example.org"
+    )
     assert find_case(session, parse(raw)) is None
 
 

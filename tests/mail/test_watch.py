@@ -82,7 +82,9 @@ def test_without_idle_the_timer_polls(engine: Engine, config: Config) -> None:
         server.cleanup()
 
 
-def test_server_restart_during_a_run_reconnects_and_finishes(dovecot: Dovecot, engine: Engine, config: Config) -> None:
+def test_server_restart_during_a_run_reconnects_and_finishes(
+    dovecot: Dovecot, engine: Engine, config: Config
+) -> None:
     total = 400
     dovecot.append(request(i) for i in range(total))
     config = imap_config(dovecot, config, batch_size=10, move_batch=20, poll_interval=0.5)
@@ -98,18 +100,30 @@ def test_server_restart_during_a_run_reconnects_and_finishes(dovecot: Dovecot, e
         assert len(ids) == total and set(ids.values()) == {1}
     # A MOVE cut short by the server's own shutdown may leave a copy twice in the folder; the
     # spool, which is privbot's record, holds each message exactly once (above).
-    moved = {m.split(b"Message-ID: ", 1)[1].split(b"\r\n", 1)[0] for m in dovecot.messages("privbot/processed").values()}
+    moved = {
+        m.split(b"Message-ID: ", 1)[1].split(b"\r\n", 1)[0]
+        for m in dovecot.messages("privbot/processed").values()
+    }
     assert len(moved) == total
 
 
-def test_poll_once_rides_out_a_server_restart(dovecot: Dovecot, home: Path, tmp_path: Path, engine: Engine) -> None:
+def test_poll_once_rides_out_a_server_restart(
+    dovecot: Dovecot, home: Path, tmp_path: Path, engine: Engine
+) -> None:
     total = 300
     dovecot.append(request(i) for i in range(total))
     config_file = tmp_path / "privbot.toml"
-    config_file.write_text("[imap]\nbatch_size = 10\nmove_batch = 20\n")  # the connection is busy all the run
+    config_file.write_text(
+        "[imap]\nbatch_size = 10\nmove_batch = 20\n"
+    )  # the connection is busy all the run
     env = {**os.environ, **imap_env(dovecot, home, PRIVBOT_CONFIG=str(config_file))}
-    proc = subprocess.Popen([sys.executable, "-m", "privbot", "poll", "--once", "--retry-for", "60"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "privbot", "poll", "--once", "--retry-for", "60"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_until(lambda: spooled(engine) >= 20, timeout=60)
         assert spooled(engine) < total
@@ -126,7 +140,9 @@ def test_poll_once_rides_out_a_server_restart(dovecot: Dovecot, home: Path, tmp_
     assert spooled(engine) == total and dovecot.count("INBOX") == 0
 
 
-def test_a_silent_dead_connection_is_noticed_and_replaced(dovecot: Dovecot, engine: Engine, config: Config) -> None:
+def test_a_silent_dead_connection_is_noticed_and_replaced(
+    dovecot: Dovecot, engine: Engine, config: Config
+) -> None:
     config = imap_config(dovecot, config, poll_interval=1.0, timeout=2.0)
     stopped: list[int] = []
     try:
@@ -143,13 +159,19 @@ def test_a_silent_dead_connection_is_noticed_and_replaced(dovecot: Dovecot, engi
             os.kill(pid, signal.SIGCONT)
 
 
-def test_wrong_password_in_the_loop_is_a_slow_retry_not_a_tight_loop(dovecot: Dovecot, engine: Engine, config: Config, caplog: pytest.LogCaptureFixture) -> None:
+def test_wrong_password_in_the_loop_is_a_slow_retry_not_a_tight_loop(
+    dovecot: Dovecot, engine: Engine, config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
     config = imap_config(dovecot, config, password="wrong", login_retry=900)
     with watching(engine, config) as watcher:
         wait_until(lambda: watcher.login_failures == 1)
         time.sleep(2.0)
         assert watcher.login_failures == 1
-    errors = [r for r in caplog.records if r.levelname == "ERROR" and "refused the login" in r.getMessage()]
+    errors = [
+        r
+        for r in caplog.records
+        if r.levelname == "ERROR" and "refused the login" in r.getMessage()
+    ]
     assert len(errors) == 1 and "wrong" not in errors[0].getMessage()
 
 
@@ -199,7 +221,17 @@ def test_a_connection_dropped_during_login_is_not_a_wrong_password(config: Confi
     thread.start()
     try:
         with pytest.raises(MailboxError) as caught:
-            connect(replace(config.imap, host="127.0.0.1", port=port, tls="none", user="u", password="p", timeout=5))
+            connect(
+                replace(
+                    config.imap,
+                    host="127.0.0.1",
+                    port=port,
+                    tls="none",
+                    user="u",
+                    password="p",
+                    timeout=5,
+                )
+            )
         assert not isinstance(caught.value, MailboxLoginError)
     finally:
         thread.join(timeout=5)

@@ -28,7 +28,13 @@ from tests.conftest import free_port
 
 PASSWORD = "correct horse battery staple"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 # Our own test mail (not from any corpus): a Swedish erasure request carrying a personnummer
 # (a valid Luhn test number) and a small attachment.
@@ -43,15 +49,26 @@ Greta Holm
 """
 
 
-def erasure_mail(message_id: str = "<web-erasure-1@example.se>", pnr_in_name: bool = False) -> bytes:
+def erasure_mail(
+    message_id: str = "<web-erasure-1@example.se>", pnr_in_name: bool = False
+) -> bytes:
     msg = EmailMessage()
-    msg["From"] = "Greta Holm <greta.holm@example.se>" if not pnr_in_name else "Greta 811218-9876 Holm <greta.holm@example.se>"
+    msg["From"] = (
+        "Greta Holm <greta.holm@example.se>"
+        if not pnr_in_name
+        else "Greta 811218-9876 Holm <greta.holm@example.se>"
+    )
     msg["To"] = "dataskydd@it-team.se"
     msg["Subject"] = "Radera mina uppgifter"
     msg["Message-ID"] = message_id
     msg["Date"] = "Thu, 26 Nov 2026 09:30:00 +0100"
     msg.set_content(ERASURE_BODY)
-    msg.add_attachment(b"<html><script>alert('attachment')</script></html>", maintype="text", subtype="html", filename="kvitto.html")
+    msg.add_attachment(
+        b"<html><script>alert('attachment')</script></html>",
+        maintype="text",
+        subtype="html",
+        filename="kvitto.html",
+    )
     return msg.as_bytes()
 
 
@@ -80,7 +97,9 @@ def ingest(engine: Engine, ctx: Context) -> Callable[[bytes], Case]:
         run(engine, ctx)
         with Session(engine) as session:
             entry = session.get(SpoolEntry, entry_id)
-            assert entry is not None and entry.case_id is not None, "mail opened no case (%s: %s)" % (entry and entry.state, entry and entry.reason)
+            assert entry is not None and entry.case_id is not None, (
+                "mail opened no case (%s: %s)" % (entry and entry.state, entry and entry.reason)
+            )
             case = session.get(Case, entry.case_id)
             assert case is not None
             return case
@@ -91,7 +110,7 @@ def ingest(engine: Engine, ctx: Context) -> Callable[[bytes], Case]:
 def csrf_of(html: str) -> str:
     marker = 'name="csrf" value="'
     start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
+    return html[start : html.index('"', start)]
 
 
 class Browser(TestClient):
@@ -101,7 +120,11 @@ class Browser(TestClient):
 
     def sign_in(self, name: str, password: str = PASSWORD) -> Any:
         self.csrf = csrf_of(self.get("/login").text)
-        response = self.post("/login", data={"name": name, "password": password, "csrf": self.csrf}, follow_redirects=False)
+        response = self.post(
+            "/login",
+            data={"name": name, "password": password, "csrf": self.csrf},
+            follow_redirects=False,
+        )
         if response.status_code == 303:
             self.csrf = csrf_of(self.get("/inbox").text)
         return response
@@ -130,7 +153,9 @@ def client(app: FastAPI, users: dict[str, str]) -> Callable[[str | None], Browse
 def live_server(app: FastAPI) -> Iterator[str]:
     """The app served by uvicorn in a thread on a free loopback port."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -29,7 +29,11 @@ def wait_for_replies(config: Config, timeout: float = 10.0) -> list[bytes]:
     """Ordinary (not automatic) messages in the outbox, once there is at least one."""
     deadline = time.monotonic() + timeout
     while True:
-        replies = [raw for raw in (f.read_bytes() for f in outbox_files(config)) if b"Auto-Submitted" not in raw]
+        replies = [
+            raw
+            for raw in (f.read_bytes() for f in outbox_files(config))
+            if b"Auto-Submitted" not in raw
+        ]
         if replies or time.monotonic() > deadline:
             return replies
         time.sleep(0.05)
@@ -44,8 +48,14 @@ def sign_in(page: Any, base: str, name: str) -> None:
     page.wait_for_url(base + "/inbox")
 
 
-def test_staff_edits_and_approves_a_draft(live_server: str, browser_page: Any, users: dict[str, str], ingest: Ingest,
-                                          engine: Engine, config: Config) -> None:
+def test_staff_edits_and_approves_a_draft(
+    live_server: str,
+    browser_page: Any,
+    users: dict[str, str],
+    ingest: Ingest,
+    engine: Engine,
+    config: Config,
+) -> None:
     case = ingest(erasure_mail())
     page = browser_page
     sign_in(page, live_server, "anna")
@@ -73,7 +83,9 @@ def test_staff_edits_and_approves_a_draft(live_server: str, browser_page: Any, u
 
     replies = wait_for_replies(config)  # the sender runs right after the response
     assert len(replies) == 1 and case.reference.encode() in replies[0]
-    assert "raderat uppgifterna" in replies[0].decode("utf-8", "replace") or b"raderat uppgifterna" in replies[0].replace(b"=\r\n", b"")
+    assert "raderat uppgifterna" in replies[0].decode(
+        "utf-8", "replace"
+    ) or b"raderat uppgifterna" in replies[0].replace(b"=\r\n", b"")
     deadline = time.monotonic() + 10
     while True:
         with Session(engine) as session:
@@ -86,10 +98,18 @@ def test_staff_edits_and_approves_a_draft(live_server: str, browser_page: Any, u
     assert page.locator("article.message.out").count() == 1
 
 
-def test_supervisor_sees_overdue_case_and_exports_csv(live_server: str, browser_page: Any, users: dict[str, str],
-                                                      ingest: Ingest, engine: Engine, tmp_path: Any) -> None:
+def test_supervisor_sees_overdue_case_and_exports_csv(
+    live_server: str,
+    browser_page: Any,
+    users: dict[str, str],
+    ingest: Ingest,
+    engine: Engine,
+    tmp_path: Any,
+) -> None:
     late = ingest(erasure_mail(pnr_in_name=True))
-    ontime = ingest(erasure_mail("<web-erasure-4@example.se>").replace(b"Radera mina uppgifter", b"Ta bort mig"))
+    ontime = ingest(
+        erasure_mail("<web-erasure-4@example.se>").replace(b"Radera mina uppgifter", b"Ta bort mig")
+    )
     with session_scope(engine) as session:
         row = session.get(Case, late.id)
         assert row is not None
@@ -118,7 +138,12 @@ def test_supervisor_sees_overdue_case_and_exports_csv(live_server: str, browser_
     saved = tmp_path / "register.csv"
     info.value.save_as(saved)
     text = saved.read_text(encoding="utf-8")
-    assert late.reference in text and ontime.reference in text and "19811218-9876" not in text and "811218-9876" not in text
+    assert (
+        late.reference in text
+        and ontime.reference in text
+        and "19811218-9876" not in text
+        and "811218-9876" not in text
+    )
 
 
 def hostile_mail() -> bytes:
@@ -128,7 +153,9 @@ def hostile_mail() -> bytes:
     msg["To"] = "dataskydd@it-team.se"
     msg["Subject"] = "Radera mina uppgifter <script>alert('subject')</script>"
     msg["Message-ID"] = "<xss-own-1@example.net>"
-    msg.set_content("Hej, jag vill att ni raderar mina personuppgifter. <img src=x onerror=alert('text')>")
+    msg.set_content(
+        "Hej, jag vill att ni raderar mina personuppgifter. <img src=x onerror=alert('text')>"
+    )
     msg.add_alternative(
         """<html><head><script>alert('head')</script><link rel=stylesheet href="http://127.0.0.2:9/x.css">
 <style>body{background:url(http://127.0.0.2:9/bg.png)}</style></head>
@@ -148,8 +175,12 @@ def hostile_mail() -> bytes:
     return msg.as_bytes()
 
 
-def test_hostile_mail_is_shown_inert(live_server: str, browser_page: Any, users: dict[str, str], ingest: Ingest) -> None:
-    cases = [ingest((DATA / "malformed" / name).read_bytes()) for name in ("m033.eml", "m034.eml")] + [ingest(hostile_mail())]
+def test_hostile_mail_is_shown_inert(
+    live_server: str, browser_page: Any, users: dict[str, str], ingest: Ingest
+) -> None:
+    cases = [
+        ingest((DATA / "malformed" / name).read_bytes()) for name in ("m033.eml", "m034.eml")
+    ] + [ingest(hostile_mail())]
     page = browser_page
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -157,7 +188,10 @@ def test_hostile_mail_is_shown_inert(live_server: str, browser_page: Any, users:
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     blocked: list[str] = []
-    page.context.route(re.compile(r"^(?!" + re.escape(live_server) + r"/).*"), lambda route: (blocked.append(route.request.url), route.abort()))
+    page.context.route(
+        re.compile(r"^(?!" + re.escape(live_server) + r"/).*"),
+        lambda route: (blocked.append(route.request.url), route.abort()),
+    )
 
     for case in cases:
         page.goto(live_server + "/cases/" + case.reference)
@@ -169,15 +203,27 @@ def test_hostile_mail_is_shown_inert(live_server: str, browser_page: Any, users:
             frame = frames.nth(i).content_frame
             assert frame is not None
             frame.locator("body").wait_for(state="attached")
-            assert "raderar" in frame.locator("body").inner_text() or "kopia" in frame.locator("body").inner_text()
+            assert (
+                "raderar" in frame.locator("body").inner_text()
+                or "kopia" in frame.locator("body").inner_text()
+            )
             for link in frame.locator("a").all():  # a click goes nowhere
-                assert link.get_attribute("href") in (None, "") or link.get_attribute("href", timeout=1000).startswith(("http", "mailto"))
+                assert link.get_attribute("href") in (None, "") or link.get_attribute(
+                    "href", timeout=1000
+                ).startswith(("http", "mailto"))
                 link.click(timeout=2000)
         page.wait_for_timeout(300)
 
     assert dialogs == []
     assert blocked == []
-    outside = [u for u in requests if not u.startswith(live_server + "/") and not u.startswith("about:")]
+    outside = [
+        u for u in requests if not u.startswith(live_server + "/") and not u.startswith("about:")
+    ]
     assert outside == []
     # Only the app's own pages and its stylesheet were fetched.
-    assert {urlsplit(u).path.split("/")[1] for u in requests if u.startswith(live_server)} <= {"cases", "static", "inbox", "login"}
+    assert {urlsplit(u).path.split("/")[1] for u in requests if u.startswith(live_server)} <= {
+        "cases",
+        "static",
+        "inbox",
+        "login",
+    }

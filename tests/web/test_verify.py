@@ -28,15 +28,30 @@ def test_identity_link_verifies_the_case_once(config: Config) -> None:
     with Session(engine) as session:
         case = session.exec(select(Case)).one()
         assert case.status == Status.awaiting_identity and not case.identity_verified
-        notices = [message_from_bytes(o.raw, policy=policy.default) for o in session.exec(select(OutgoingMail)).all()]
-    links = [m for n in notices for m in re.findall(r"https://privbot\.example\.se/verify/(\S+)", n.get_body().get_content())]
+        notices = [
+            message_from_bytes(o.raw, policy=policy.default)
+            for o in session.exec(select(OutgoingMail)).all()
+        ]
+    links = [
+        m
+        for n in notices
+        for m in re.findall(
+            r"https://privbot\.example\.se/verify/(\S+)", n.get_body().get_content()
+        )
+    ]
     assert len(links) == 1
     client = TestClient(create_app(cfg, engine, secret="s" * 48))
 
     page = client.get("/verify/" + links[0])
-    assert page.status_code == 200 and 'id="verify-button"' in page.text and "Bekräfta att det är du" in page.text
+    assert (
+        page.status_code == 200
+        and 'id="verify-button"' in page.text
+        and "Bekräfta att det är du" in page.text
+    )
     with Session(engine) as session:
-        assert not session.get(Case, case.id).identity_verified  # a mail scanner opening the link verifies nothing
+        assert not session.get(
+            Case, case.id
+        ).identity_verified  # a mail scanner opening the link verifies nothing
 
     done = client.post("/verify/" + links[0])
     assert done.status_code == 200 and case.reference in done.text

@@ -17,7 +17,14 @@ from privbot.errors import StateError
 from privbot.models import Case, Draft, DraftStatus, Message, Outcome, Status, utcnow
 from privbot.replies import Replies
 
-DENIAL_REASONS = ("no_match", "identity_not_verified", "manifestly_unfounded", "excessive", "not_privacy_matter", "other")
+DENIAL_REASONS = (
+    "no_match",
+    "identity_not_verified",
+    "manifestly_unfounded",
+    "excessive",
+    "not_privacy_matter",
+    "other",
+)
 
 
 def _open(case: Case) -> None:
@@ -36,13 +43,19 @@ def save_draft(session: Session, case: Case, actor: str, subject: str, body: str
     draft = current_draft(session, case)
     if draft is None:
         raise StateError("%s has no draft to edit" % case.reference)
-    draft.subject, draft.body, draft.edited_by = subject.replace("\r", " ").replace("\n", " ")[:998], body, actor
+    draft.subject, draft.body, draft.edited_by = (
+        subject.replace("\r", " ").replace("\n", " ")[:998],
+        body,
+        actor,
+    )
     session.add(draft)
     audit(session, case, "draft_edited", actor=actor, draft=draft.id)
     return draft
 
 
-def reclassify(session: Session, config: Config, replies: Replies, case: Case, actor: str, intents: list[str]) -> Draft:
+def reclassify(
+    session: Session, config: Config, replies: Replies, case: Case, actor: str, intents: list[str]
+) -> Draft:
     """Correct the intents (recorded for improving the rules) and regenerate the draft."""
     _open(case)
     valid = [i for i in dict.fromkeys(intents) if i in Intent.__members__]
@@ -67,15 +80,27 @@ def verify_identity(session: Session, case: Case, actor: str, how: str) -> None:
     audit(session, case, "identity_verified", actor=actor, how=case.verified_how)
 
 
-def request_clarification(session: Session, config: Config, replies: Replies, case: Case, actor: str, question: str) -> Draft:
+def request_clarification(
+    session: Session, config: Config, replies: Replies, case: Case, actor: str, question: str
+) -> Draft:
     """Draft a question to the requester; approving it sends it and the case waits for them."""
     _open(case)
-    draft = make_draft(session, case, config, replies, template="clarification_request", question=question.strip())
+    draft = make_draft(
+        session, case, config, replies, template="clarification_request", question=question.strip()
+    )
     audit(session, case, "clarification_drafted", actor=actor, draft=draft.id)
     return draft
 
 
-def extend_deadline(session: Session, config: Config, replies: Replies, case: Case, actor: str, reason: str, months: int = 2) -> Draft:
+def extend_deadline(
+    session: Session,
+    config: Config,
+    replies: Replies,
+    case: Case,
+    actor: str,
+    reason: str,
+    months: int = 2,
+) -> Draft:
     """Art. 12(3): up to two further months, decided before the first deadline, with the reason
     told to the requester (the notice is drafted for approval)."""
     _open(case)
@@ -85,11 +110,27 @@ def extend_deadline(session: Session, config: Config, replies: Replies, case: Ca
         raise StateError("the first deadline has passed; an extension is no longer allowed")
     if not 1 <= months <= 2 or not reason.strip():
         raise StateError("an extension is one or two months, with a reason")
-    case.extended_due = due_date(case.received_at, months=1 + months, cal=Calendar(config.eves_are_holidays))
+    case.extended_due = due_date(
+        case.received_at, months=1 + months, cal=Calendar(config.eves_are_holidays)
+    )
     case.extension_reason = reason.strip()
     _touch(session, case)
-    audit(session, case, "deadline_extended", actor=actor, until=case.extended_due.isoformat(), reason=case.extension_reason)
-    return make_draft(session, case, config, replies, template="extension_notice", extension_reason=case.extension_reason)
+    audit(
+        session,
+        case,
+        "deadline_extended",
+        actor=actor,
+        until=case.extended_due.isoformat(),
+        reason=case.extension_reason,
+    )
+    return make_draft(
+        session,
+        case,
+        config,
+        replies,
+        template="extension_notice",
+        extension_reason=case.extension_reason,
+    )
 
 
 def assign(session: Session, case: Case, actor: str, assignee: str) -> None:

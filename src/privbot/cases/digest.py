@@ -42,7 +42,12 @@ def collect(session: Session, config: Config, today: date) -> Digest:
     horizon = today + timedelta(days=config.digest_days_ahead)
     for case in session.exec(select(Case).where(Case.status != Status.closed)).all():
         due = effective_due(session, case, config, today)
-        row = {"reference": case.reference, "intents": list(case.intents), "due": due, "extended_due": None}
+        row = {
+            "reference": case.reference,
+            "intents": list(case.intents),
+            "due": due,
+            "extended_due": None,
+        }
         if due < today:
             late.append(row)
         elif due <= horizon:
@@ -51,7 +56,9 @@ def collect(session: Session, config: Config, today: date) -> Digest:
     return Digest(today, sorted(soon, key=key), sorted(late, key=key))
 
 
-def send_digest(session: Session, config: Config, replies: Replies, today: date, language: str = "sv") -> Digest | None:
+def send_digest(
+    session: Session, config: Config, replies: Replies, today: date, language: str = "sv"
+) -> Digest | None:
     """Queue today's digest to every supervisor; None if already sent today or nobody to send to."""
     if not config.supervisors:
         log.info("no supervisors configured; digest skipped")
@@ -59,14 +66,31 @@ def send_digest(session: Session, config: Config, replies: Replies, today: date,
     digest = collect(session, config, today)
     try:
         with session.begin_nested():
-            session.add(DigestRun(day=today, due_soon=len(digest.due_soon), overdue=len(digest.overdue), recipients=len(config.supervisors)))
+            session.add(
+                DigestRun(
+                    day=today,
+                    due_soon=len(digest.due_soon),
+                    overdue=len(digest.overdue),
+                    recipients=len(config.supervisors),
+                )
+            )
             session.flush()
     except IntegrityError:
         log.info("digest for %s already sent", today.isoformat())
         return None
-    rendered = replies.render("supervisor_digest", language, {"company": config.company, "due_soon": digest.due_soon, "overdue": digest.overdue})
+    rendered = replies.render(
+        "supervisor_digest",
+        language,
+        {"company": config.company, "due_soon": digest.due_soon, "overdue": digest.overdue},
+    )
     for address in config.supervisors:
         msg = compose(config, address, "", rendered.subject, rendered.body, automatic=True)
         enqueue(session, msg, None, automatic=True)
-    log.info("digest for %s queued to %d supervisor(s): %d due soon, %d overdue", today.isoformat(), len(config.supervisors), len(digest.due_soon), len(digest.overdue))
+    log.info(
+        "digest for %s queued to %d supervisor(s): %d due soon, %d overdue",
+        today.isoformat(),
+        len(config.supervisors),
+        len(digest.due_soon),
+        len(digest.overdue),
+    )
     return digest

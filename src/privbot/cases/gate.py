@@ -16,7 +16,14 @@ FAST_TRACK_INTENTS = frozenset({"marketing_optout", "consent_withdrawal"})
 
 # Drafts that ask, inform or decide without disclosing or destroying anything.
 APPROVABLE_UNVERIFIED = frozenset(
-    {"identity_request", "reminder_identity", "clarification_request", "extension_notice", "refusal", "closed_unverified"}
+    {
+        "identity_request",
+        "reminder_identity",
+        "clarification_request",
+        "extension_notice",
+        "refusal",
+        "closed_unverified",
+    }
 )
 
 # Approving these drafts decides the case: (outcome, reason); None reason = the case's own.
@@ -44,5 +51,6 @@ def check_approvable(case: Case, draft: Draft) -> None:
     if awaits_verification(case) and draft.template not in APPROVABLE_UNVERIFIED:
         raise StateError(
             "%s: the requester's identity is not verified; a %s reply cannot be approved before "
-            "(privbot verify %s CODE, or record another method with --how)" % (case.reference, draft.template, case.reference)
+            "(privbot verify %s CODE, or record another method with --how)"
+            % (case.reference, draft.template, case.reference)
         )

@@ -27,7 +27,7 @@ from privbot.config import Config
 from privbot.errors import StateError
 from privbot.mail.receipt import is_robot_address
 from privbot.mail.send import compose, enqueue
-from privbot.models import Case, IdentityToken, Message, OutgoingMail, Outcome, Status, utcnow
+from privbot.models import Case, IdentityToken, Message, Outcome, OutgoingMail, Status, utcnow
 from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,9 @@ def _live_tokens(session: Session, case: Case, now: datetime) -> list[IdentityTo
     return list(
         session.exec(
             select(IdentityToken).where(
-                IdentityToken.case_id == case.id, col(IdentityToken.used_at).is_(None), IdentityToken.expires_at > now,
+                IdentityToken.case_id == case.id,
+                col(IdentityToken.used_at).is_(None),
+                IdentityToken.expires_at > now,
                 IdentityToken.failed_attempts < MAX_FAILED,
             )
         ).all()
@@ -66,10 +68,21 @@ def _live_tokens(session: Session, case: Case, now: datetime) -> list[IdentityTo
 
 
 def _first_inbound(session: Session, case: Case) -> Message | None:
-    return session.exec(select(Message).where(Message.case_id == case.id, Message.direction == "in").order_by(col(Message.id))).first()
+    return session.exec(
+        select(Message)
+        .where(Message.case_id == case.id, Message.direction == "in")
+        .order_by(col(Message.id))
+    ).first()
 
 
-def send_code(session: Session, config: Config, replies: Replies, case: Case, kind: str = "request", now: datetime | None = None) -> IdentityToken | None:
+def send_code(
+    session: Session,
+    config: Config,
+    replies: Replies,
+    case: Case,
+    kind: str = "request",
+    now: datetime | None = None,
+) -> IdentityToken | None:
     """Queue an automatic notice with a fresh code (and link) to the case's address of record."""
     now = now or utcnow()
     if case.status == Status.closed or not awaits_verification(case):
@@ -79,25 +92,50 @@ def send_code(session: Session, config: Config, replies: Replies, case: Case, ki
         return None
     since = now - timedelta(days=1)
     recent = session.exec(
-        select(func.count()).select_from(OutgoingMail).where(
-            OutgoingMail.to_addr == case.requester_email.lower(), OutgoingMail.automatic == True, OutgoingMail.created_at >= since  # noqa: E712
+        select(func.count())
+        .select_from(OutgoingMail)
+        .where(
+            OutgoingMail.to_addr == case.requester_email.lower(),
+            OutgoingMail.automatic == True,
+            OutgoingMail.created_at >= since,  # noqa: E712
         )
     ).one()
-    if recent >= config.receipt_daily_cap:  # the same loop guard as receipts: staff can send it later
+    if (
+        recent >= config.receipt_daily_cap
+    ):  # the same loop guard as receipts: staff can send it later
         audit(session, case, "identity_code_skipped", reason="daily_cap")
         return None
     code, link = new_code(), secrets.token_urlsafe(24)
     salt = secrets.token_hex(16)
     url = "%s/verify/%s" % (config.public_url, link) if config.public_url else ""
     template = "identity_request" if kind == "request" else "reminder_identity"
-    rendered = replies.render(template, case.language, case_context(case, config, verification_code=code, verification_url=url))
+    rendered = replies.render(
+        template,
+        case.language,
+        case_context(case, config, verification_code=code, verification_url=url),
+    )
     first = _first_inbound(session, case)
     parent = first.message_id if first else ""
-    msg = compose(config, case.requester_email, case.requester_name, rendered.subject, rendered.body, parent, (parent,) if parent else (), automatic=True)
+    msg = compose(
+        config,
+        case.requester_email,
+        case.requester_name,
+        rendered.subject,
+        rendered.body,
+        parent,
+        (parent,) if parent else (),
+        automatic=True,
+    )
     out = enqueue(session, msg, case.id, automatic=True)
     token = IdentityToken(
-        case_id=case.id or 0, salt=salt, code_hash=_hash(salt, normalise_code(code)), link_hash=_link_hash(link) if url else "",
-        created_at=now, expires_at=now + timedelta(days=config.identity_close_days), outgoing_id=out.id, kind=kind,
+        case_id=case.id or 0,
+        salt=salt,
+        code_hash=_hash(salt, normalise_code(code)),
+        link_hash=_link_hash(link) if url else "",
+        created_at=now,
+        expires_at=now + timedelta(days=config.identity_close_days),
+        outgoing_id=out.id,
+        kind=kind,
     )
     session.add(token)
     session.flush()
@@ -108,16 +146,28 @@ def send_code(session: Session, config: Config, replies: Replies, case: Case, ki
 
 def _scrub(session: Session, case: Case) -> None:
     """Blank the raw bytes of sent notices that carried a code: the code is no longer needed."""
-    ids = [t.outgoing_id for t in session.exec(select(IdentityToken).where(IdentityToken.case_id == case.id)).all() if t.outgoing_id]
-    for out in session.exec(select(OutgoingMail).where(col(OutgoingMail.id).in_(ids), OutgoingMail.status == "sent")).all():
+    ids = [
+        t.outgoing_id
+        for t in session.exec(select(IdentityToken).where(IdentityToken.case_id == case.id)).all()
+        if t.outgoing_id
+    ]
+    for out in session.exec(
+        select(OutgoingMail).where(col(OutgoingMail.id).in_(ids), OutgoingMail.status == "sent")
+    ).all():
         out.raw = b""
         session.add(out)
 
 
-def mark_verified(session: Session, config: Config, replies: Replies, case: Case, actor: str, how: str) -> None:
+def mark_verified(
+    session: Session, config: Config, replies: Replies, case: Case, actor: str, how: str
+) -> None:
     """Record the verification, end the identity pause, and redraft the reply (now fulfilling)."""
     actions.verify_identity(session, case, actor, how)
-    for token in session.exec(select(IdentityToken).where(IdentityToken.case_id == case.id, col(IdentityToken.used_at).is_(None))).all():
+    for token in session.exec(
+        select(IdentityToken).where(
+            IdentityToken.case_id == case.id, col(IdentityToken.used_at).is_(None)
+        )
+    ).all():
         token.used_at = utcnow()
         session.add(token)
     end_pauses(session, case, "identity")
@@ -125,7 +175,14 @@ def mark_verified(session: Session, config: Config, replies: Replies, case: Case
     make_draft(session, case, config, replies)
 
 
-def confirm_code(session: Session, config: Config, replies: Replies, case: Case, code: str, actor: str = "requester") -> bool:
+def confirm_code(
+    session: Session,
+    config: Config,
+    replies: Replies,
+    case: Case,
+    code: str,
+    actor: str = "requester",
+) -> bool:
     """Check a code against the case's live tokens; a match verifies the case."""
     if case.status == Status.closed or not awaits_verification(case):
         return False
@@ -134,7 +191,9 @@ def confirm_code(session: Session, config: Config, replies: Replies, case: Case,
     tokens = _live_tokens(session, case, now)
     for token in tokens:
         if hmac.compare_digest(token.code_hash, _hash(token.salt, wanted)):
-            mark_verified(session, config, replies, case, actor, "one-time code sent to the address of record")
+            mark_verified(
+                session, config, replies, case, actor, "one-time code sent to the address of record"
+            )
             return True
     for token in tokens:
         token.failed_attempts += 1
@@ -147,8 +206,15 @@ def pending_link(session: Session, link_token: str) -> Case | None:
     """The case a live confirmation link points to, without using the link."""
     if not link_token:
         return None
-    token = session.exec(select(IdentityToken).where(IdentityToken.link_hash == _link_hash(link_token))).first()
-    if token is None or token.used_at is not None or token.expires_at <= utcnow() or token.failed_attempts >= MAX_FAILED:
+    token = session.exec(
+        select(IdentityToken).where(IdentityToken.link_hash == _link_hash(link_token))
+    ).first()
+    if (
+        token is None
+        or token.used_at is not None
+        or token.expires_at <= utcnow()
+        or token.failed_attempts >= MAX_FAILED
+    ):
         return None
     case = session.get(Case, token.case_id)
     if case is None or case.status == Status.closed or not awaits_verification(case):
@@ -156,15 +222,32 @@ def pending_link(session: Session, link_token: str) -> Case | None:
     return case
 
 
-def confirm_link(session: Session, config: Config, replies: Replies, link_token: str) -> Case | None:
+def confirm_link(
+    session: Session, config: Config, replies: Replies, link_token: str
+) -> Case | None:
     """For the web route `/verify/{token}`: the case it verified, or None."""
     case = pending_link(session, link_token)
     if case is not None:
-        mark_verified(session, config, replies, case, "requester", "confirmation link sent to the address of record")
+        mark_verified(
+            session,
+            config,
+            replies,
+            case,
+            "requester",
+            "confirmation link sent to the address of record",
+        )
     return case
 
 
-def confirm_from_mail(session: Session, config: Config, replies: Replies, case: Case, from_addr: str, subject: str, text: str) -> bool:
+def confirm_from_mail(
+    session: Session,
+    config: Config,
+    replies: Replies,
+    case: Case,
+    from_addr: str,
+    subject: str,
+    text: str,
+) -> bool:
     """A threaded message from the address of record that carries a live code verifies the case
     (a plain reply quotes our notice, code included)."""
     if not awaits_verification(case) or from_addr.lower() != case.requester_email.lower():
@@ -175,7 +258,14 @@ def confirm_from_mail(session: Session, config: Config, replies: Replies, case: 
     for match in CODE.finditer("%s\n%s" % (subject, text[:50_000])):
         candidate = (match.group(1) + match.group(2)).upper()
         if any(hmac.compare_digest(t.code_hash, _hash(t.salt, candidate)) for t in tokens):
-            mark_verified(session, config, replies, case, "requester", "one-time code sent to the address of record")
+            mark_verified(
+                session,
+                config,
+                replies,
+                case,
+                "requester",
+                "one-time code sent to the address of record",
+            )
             return True
     return False
 
@@ -198,22 +288,34 @@ def after_first_draft(session: Session, config: Config, replies: Replies, case: 
         send_code(session, config, replies, case)
 
 
-def sweep(session: Session, config: Config, replies: Replies, now: datetime | None = None) -> dict[str, int]:
+def sweep(
+    session: Session, config: Config, replies: Replies, now: datetime | None = None
+) -> dict[str, int]:
     """One reminder a set time after the first code; closing after the configured days."""
     now = now or utcnow()
     counts = {"reminded": 0, "closed": 0}
-    open_cases = session.exec(select(Case).where(Case.status != Status.closed, Case.identity_verified == False)).all()  # noqa: E712
+    open_cases = session.exec(
+        select(Case).where(Case.status != Status.closed, Case.identity_verified == False)
+    ).all()  # noqa: E712
     for case in open_cases:
         if not awaits_verification(case):
             continue
-        tokens = list(session.exec(select(IdentityToken).where(IdentityToken.case_id == case.id).order_by(col(IdentityToken.id))).all())
+        tokens = list(
+            session.exec(
+                select(IdentityToken)
+                .where(IdentityToken.case_id == case.id)
+                .order_by(col(IdentityToken.id))
+            ).all()
+        )
         if not tokens:
             continue  # no code sent yet: staff have not asked, nothing to chase
         first = tokens[0]
         if now - first.created_at >= timedelta(days=config.identity_close_days):
             close_unverified(session, config, replies, case)
             counts["closed"] += 1
-        elif now - first.created_at >= timedelta(hours=config.identity_reminder_hours) and not any(t.kind == "reminder" for t in tokens):
+        elif now - first.created_at >= timedelta(hours=config.identity_reminder_hours) and not any(
+            t.kind == "reminder" for t in tokens
+        ):
             if send_code(session, config, replies, case, kind="reminder", now=now) is not None:
                 counts["reminded"] += 1
     return counts
@@ -225,7 +327,16 @@ def close_unverified(session: Session, config: Config, replies: Replies, case: C
     first = _first_inbound(session, case)
     parent = first.message_id if first else ""
     if not is_robot_address(case.requester_email):
-        msg = compose(config, case.requester_email, case.requester_name, rendered.subject, rendered.body, parent, (parent,) if parent else (), automatic=True)
+        msg = compose(
+            config,
+            case.requester_email,
+            case.requester_name,
+            rendered.subject,
+            rendered.body,
+            parent,
+            (parent,) if parent else (),
+            automatic=True,
+        )
         out = enqueue(session, msg, case.id, automatic=True)
         audit(session, case, "closed_unverified_notice", outgoing=out.id)
     end_pauses(session, case)

@@ -19,7 +19,13 @@ from privbot.models import Case, CasePause, utcnow
 
 def start_pause(session: Session, case: Case, reason: str, at: datetime | None = None) -> CasePause:
     """Open a pause for `reason` unless one is already open."""
-    open_ = session.exec(select(CasePause).where(CasePause.case_id == case.id, CasePause.reason == reason, col(CasePause.ended_at).is_(None))).first()
+    open_ = session.exec(
+        select(CasePause).where(
+            CasePause.case_id == case.id,
+            CasePause.reason == reason,
+            col(CasePause.ended_at).is_(None),
+        )
+    ).first()
     if open_ is not None:
         return open_
     pause = CasePause(case_id=case.id or 0, reason=reason, started_at=at or utcnow())
@@ -27,7 +33,9 @@ def start_pause(session: Session, case: Case, reason: str, at: datetime | None =
     return pause
 
 
-def end_pauses(session: Session, case: Case, reason: str | None = None, at: datetime | None = None) -> int:
+def end_pauses(
+    session: Session, case: Case, reason: str | None = None, at: datetime | None = None
+) -> int:
     query = select(CasePause).where(CasePause.case_id == case.id, col(CasePause.ended_at).is_(None))
     if reason:
         query = query.where(CasePause.reason == reason)
@@ -59,6 +67,8 @@ def effective_due(session: Session, case: Case, config: Config, today: date | No
     cal = Calendar(config.eves_are_holidays)
     months = 1
     if case.extended_due is not None:
-        months = next((m for m in (2, 3) if due_date(case.received_at, m, cal) == case.extended_due), 3)
+        months = next(
+            (m for m in (2, 3) if due_date(case.received_at, m, cal) == case.extended_due), 3
+        )
     end = add_months(case.received_at.date(), months) + timedelta(days=days)
     return next_working_day(end, cal)

@@ -17,7 +17,9 @@ REFERENCE = re.compile(r"\b([A-Z]{1,8})-(\d{4})-(\d{4,6})\b", re.IGNORECASE)
 
 
 def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
-    counter = session.exec(select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()).first()
+    counter = session.exec(
+        select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
+    ).first()
     if counter is None:
         counter = ReferenceCounter(year=year, last=0)
     counter.last += 1
@@ -27,4 +29,7 @@ def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
 
 
 def find_references(text: str) -> list[str]:
-    return ["%s-%s-%s" % (m.group(1).upper(), m.group(2), m.group(3)) for m in REFERENCE.finditer(text[:100_000])]
+    return [
+        "%s-%s-%s" % (m.group(1).upper(), m.group(2), m.group(3))
+        for m in REFERENCE.finditer(text[:100_000])
+    ]

@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 REFUSAL_REASONS = ("manifestly_unfounded", "excessive", "identity_not_verified", "no_match")
 
 
-def refuse(session: Session, config: Config, replies: Replies, case: Case, actor: str, reason: str) -> Draft:
+def refuse(
+    session: Session, config: Config, replies: Replies, case: Case, actor: str, reason: str
+) -> Draft:
     """Draft the refusal; a refusal after the deadline is still drafted, but marked late."""
     if case.status == Status.closed:
         raise StateError("%s is closed" % case.reference)
@@ -34,7 +36,16 @@ def refuse(session: Session, config: Config, replies: Replies, case: Case, actor
     case.outcome_reason = reason
     session.add(case)
     draft = make_draft(session, case, config, replies, template="refusal", refusal_reason=reason)
-    audit(session, case, "refusal_drafted", actor=actor, reason=reason, due=due.isoformat(), late=late, draft=draft.id)
+    audit(
+        session,
+        case,
+        "refusal_drafted",
+        actor=actor,
+        reason=reason,
+        due=due.isoformat(),
+        late=late,
+        draft=draft.id,
+    )
     if late:
         log.warning("refusal for %s drafted after its deadline %s", case.reference, due.isoformat())
     return draft

@@ -22,14 +22,27 @@ from privbot.errors import NotFound, StateError
 from privbot.mail.parse import ParsedMail
 from privbot.mail.send import compose, enqueue
 from privbot.mail.thread import base_subject
-from privbot.models import AuditEvent, Case, Draft, DraftStatus, Message, OutgoingMail, Status, utcnow
+from privbot.models import (
+    AuditEvent,
+    Case,
+    Draft,
+    DraftStatus,
+    Message,
+    OutgoingMail,
+    Status,
+    utcnow,
+)
 from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
 
 
-def audit(session: Session, case: Case | None, action: str, actor: str = "privbot", **detail: Any) -> None:
-    session.add(AuditEvent(case_id=case.id if case else None, actor=actor, action=action, detail=detail))
+def audit(
+    session: Session, case: Case | None, action: str, actor: str = "privbot", **detail: Any
+) -> None:
+    session.add(
+        AuditEvent(case_id=case.id if case else None, actor=actor, action=action, detail=detail)
+    )
 
 
 def get_case(session: Session, reference: str) -> Case:
@@ -64,13 +77,25 @@ def open_case(
     )
     session.add(case)
     session.flush()
-    audit(session, case, "case_opened", channel=channel, intents=list(result.intents), due=case.due.isoformat())
+    audit(
+        session,
+        case,
+        "case_opened",
+        channel=channel,
+        intents=list(result.intents),
+        due=case.due.isoformat(),
+    )
     log.info("opened case %s intents=%s", case.reference, ",".join(result.intents))
     return case
 
 
 def add_message(
-    session: Session, case: Case, mail: ParsedMail, spool_id: int | None, result: Classification | None, received_at: datetime
+    session: Session,
+    case: Case,
+    mail: ParsedMail,
+    spool_id: int | None,
+    result: Classification | None,
+    received_at: datetime,
 ) -> Message:
     message = Message(
         case_id=case.id or 0,
@@ -83,7 +108,10 @@ def add_message(
         at=received_at,
         text=mail.text,
         html=mail.html,
-        attachments=[{"filename": a.filename, "content_type": a.content_type, "size": a.size} for a in mail.attachments],
+        attachments=[
+            {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+            for a in mail.attachments
+        ],
         classification=result.as_json() if result else {},
     )
     session.add(message)
@@ -92,12 +120,20 @@ def add_message(
 
 
 def thread_messages(session: Session, case: Case) -> list[Message]:
-    return list(session.exec(select(Message).where(Message.case_id == case.id).order_by(col(Message.at), col(Message.id))).all())
+    return list(
+        session.exec(
+            select(Message)
+            .where(Message.case_id == case.id)
+            .order_by(col(Message.at), col(Message.id))
+        ).all()
+    )
 
 
 def current_draft(session: Session, case: Case) -> Draft | None:
     return session.exec(
-        select(Draft).where(Draft.case_id == case.id, Draft.status == DraftStatus.pending).order_by(col(Draft.id).desc())
+        select(Draft)
+        .where(Draft.case_id == case.id, Draft.status == DraftStatus.pending)
+        .order_by(col(Draft.id).desc())
     ).first()
 
 
@@ -124,7 +160,14 @@ def case_context(case: Case, config: Config, **extra: Any) -> dict[str, Any]:
     }
 
 
-def make_draft(session: Session, case: Case, config: Config, replies: Replies, template: str = "reply", **extra: Any) -> Draft:
+def make_draft(
+    session: Session,
+    case: Case,
+    config: Config,
+    replies: Replies,
+    template: str = "reply",
+    **extra: Any,
+) -> Draft:
     """Render a new draft for staff; an older pending draft is superseded."""
     previous = current_draft(session, case)
     if previous is not None:
@@ -132,14 +175,30 @@ def make_draft(session: Session, case: Case, config: Config, replies: Replies, t
         session.add(previous)
     subject = extra.pop("subject", None)  # the requester's first subject, when the caller has it
     if subject is None:
-        first = session.exec(select(Message).where(Message.case_id == case.id, Message.direction == "in").order_by(col(Message.id))).first()
+        first = session.exec(
+            select(Message)
+            .where(Message.case_id == case.id, Message.direction == "in")
+            .order_by(col(Message.id))
+        ).first()
         subject = first.subject if first else ""
     if template == "reply" and "access" in case.intents and "own_records" not in extra:
         extra["own_records"] = own_records(session, case)  # art. 15 covers privbot's own register
-    rendered = replies.render(template, case.language, case_context(case, config, subject=subject, **extra))
-    draft = Draft(case_id=case.id or 0, template=template, language=case.language, subject=rendered.subject, body=rendered.body)
+    rendered = replies.render(
+        template, case.language, case_context(case, config, subject=subject, **extra)
+    )
+    draft = Draft(
+        case_id=case.id or 0,
+        template=template,
+        language=case.language,
+        subject=rendered.subject,
+        body=rendered.body,
+    )
     session.add(draft)
-    case.status = Status.awaiting_identity if template == "reply" and awaits_verification(case) else Status.draft_ready
+    case.status = (
+        Status.awaiting_identity
+        if template == "reply" and awaits_verification(case)
+        else Status.draft_ready
+    )
     case.updated_at = utcnow()
     session.add(case)
     session.flush()
@@ -154,7 +213,14 @@ def _reply_headers(session: Session, case: Case) -> tuple[str, tuple[str, ...]]:
     return (last.message_id if last else ""), tuple(m.message_id for m in messages)
 
 
-def approve(session: Session, config: Config, case: Case, actor: str, text: str | None = None, subject: str | None = None) -> OutgoingMail:
+def approve(
+    session: Session,
+    config: Config,
+    case: Case,
+    actor: str,
+    text: str | None = None,
+    subject: str | None = None,
+) -> OutgoingMail:
     """Approve the current draft (optionally edited) and queue it for sending as ordinary mail."""
     draft = current_draft(session, case)
     if draft is None:
@@ -162,7 +228,9 @@ def approve(session: Session, config: Config, case: Case, actor: str, text: str 
     check_approvable(case, draft)
     editor = actor if text is not None and text != draft.body else draft.edited_by
     if config.four_eyes and editor == actor:
-        raise StateError("four-eyes rule: %s edited this draft last, so someone else must approve it" % actor)
+        raise StateError(
+            "four-eyes rule: %s edited this draft last, so someone else must approve it" % actor
+        )
     if text is not None and text != draft.body:
         draft.body = text
         draft.edited_by = actor
@@ -176,18 +244,45 @@ def approve(session: Session, config: Config, case: Case, actor: str, text: str 
     draft.decided_at = utcnow()
     session.add(draft)
     in_reply_to, references = _reply_headers(session, case)
-    msg = compose(config, case.requester_email, case.requester_name, draft.subject, draft.body, in_reply_to, references)
+    msg = compose(
+        config,
+        case.requester_email,
+        case.requester_name,
+        draft.subject,
+        draft.body,
+        in_reply_to,
+        references,
+    )
     out = enqueue(session, msg, case.id, draft.id)
     session.add(
-        Message(case_id=case.id or 0, direction="out", message_id=out.message_id, subject=draft.subject,
-                from_addr=config.from_address, to_addr=case.requester_email, text=draft.body)
+        Message(
+            case_id=case.id or 0,
+            direction="out",
+            message_id=out.message_id,
+            subject=draft.subject,
+            from_addr=config.from_address,
+            to_addr=case.requester_email,
+            text=draft.body,
+        )
     )
     case.status = Status.approved
     case.updated_at = utcnow()
     if draft.template in CLOSING_TEMPLATES:  # a refusal decides the case
         outcome, reason = CLOSING_TEMPLATES[draft.template]
-        case.status, case.outcome, case.outcome_reason, case.closed_at = Status.closed, outcome, reason or case.outcome_reason, utcnow()
-        audit(session, case, "case_closed", actor=actor, outcome=outcome.value, reason=case.outcome_reason)
+        case.status, case.outcome, case.outcome_reason, case.closed_at = (
+            Status.closed,
+            outcome,
+            reason or case.outcome_reason,
+            utcnow(),
+        )
+        audit(
+            session,
+            case,
+            "case_closed",
+            actor=actor,
+            outcome=outcome.value,
+            reason=case.outcome_reason,
+        )
     session.add(case)
     audit(session, case, "draft_approved", actor=actor, draft=draft.id, outgoing=out.id)
     log.info("draft %s of case %s approved", draft.id, case.reference)

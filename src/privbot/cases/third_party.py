@@ -19,10 +19,17 @@ from privbot.errors import ConfigError
 @lru_cache(maxsize=4)
 def _pattern(path: Path) -> re.Pattern[str]:
     data = read_toml(path)
-    phrases = [p for section in data.values() if isinstance(section, dict) for p in section.get("phrases", [])]
+    phrases = [
+        p
+        for section in data.values()
+        if isinstance(section, dict)
+        for p in section.get("phrases", [])
+    ]
     if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
         raise ConfigError("%s: [sv] and [en] need non-empty lists of phrases" % path)
-    alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+    alternatives = "|".join(
+        r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True)
+    )
     return re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternatives, re.IGNORECASE)
 
 

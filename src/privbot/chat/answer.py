@@ -25,7 +25,9 @@ from privbot.errors import ConfigError
 
 _TOKEN = re.compile(r"[^\w\-]+")
 _PHRASE_TOKEN = re.compile(r"[^\w\-*]+")
-_SECTION_REF = re.compile(r"\b(?:avsnitt|avsnittet|section|punkt|paragraf|§)\s*(\d{1,2}(?:\.\d{1,2})?)\b", re.IGNORECASE)
+_SECTION_REF = re.compile(
+    r"\b(?:avsnitt|avsnittet|section|punkt|paragraf|§)\s*(\d{1,2}(?:\.\d{1,2})?)\b", re.IGNORECASE
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 STOP_WEIGHT = 0.3
 FUZZY_MIN = 85.0
@@ -87,7 +89,9 @@ def _words(raw: dict[str, Any], key: str, path: Path) -> dict[str, frozenset[str
         name = key if key == "stop" else "%s_%s" % (key, lang)
         values = raw.get(lang) if key == "stop" else raw.get(name)
         if not isinstance(values, list):
-            raise ConfigError("%s: [words] needs a list %s" % (path, name if key != "stop" else lang))
+            raise ConfigError(
+                "%s: [words] needs a list %s" % (path, name if key != "stop" else lang)
+            )
         out[lang] = frozenset(" ".join(tokens(str(v))) for v in values)
     return out
 
@@ -95,21 +99,33 @@ def _words(raw: dict[str, Any], key: str, path: Path) -> dict[str, frozenset[str
 def load_topics(path: Path, policy: Policy) -> tuple[list[Topic], Words]:
     data = read_toml(path)
     raw_words = data.get("words", {})
-    words = Words(*(_words(raw_words, k, path) for k in ("stop", "question", "yes", "no", "cancel")))
+    words = Words(
+        *(_words(raw_words, k, path) for k in ("stop", "question", "yes", "no", "cancel"))
+    )
     topics = []
     for index, raw in enumerate(data.get("topic", [])):
         name = str(raw.get("name", "topic %d" % (index + 1)))
         where = "%s: topic %s" % (path, name)
         section = str(raw.get("section", ""))
         if section and policy.get(section) is None:
-            raise ConfigError("%s: cites section %s, which the policy does not have" % (where, section))
+            raise ConfigError(
+                "%s: cites section %s, which the policy does not have" % (where, section)
+            )
         phrases = raw.get("phrases", {})
         if not all(isinstance(phrases.get(lang), list) and phrases[lang] for lang in LANGUAGES):
             raise ConfigError("%s: needs phrases.sv and phrases.en" % where)
-        folded = tuple(phrase_tokens(p) for lang in LANGUAGES for p in phrases[lang] if phrase_tokens(p))
+        folded = tuple(
+            phrase_tokens(p) for lang in LANGUAGES for p in phrases[lang] if phrase_tokens(p)
+        )
         topics.append(
-            Topic(name, section, folded, compile_text(raw.get("answer"), where + " answer"),
-                  str(raw.get("offer", "")), bool(raw.get("answer_first", False)))
+            Topic(
+                name,
+                section,
+                folded,
+                compile_text(raw.get("answer"), where + " answer"),
+                str(raw.get("offer", "")),
+                bool(raw.get("answer_first", False)),
+            )
         )
     if not topics:
         raise ConfigError("%s: no [[topic]] entries" % path)
@@ -126,14 +142,14 @@ class Answerer:
         self._section_tokens = {s.number: set(tokens(s.text)) for s in policy.leaves()}
 
     @classmethod
-    def load(cls, chat_dir: Path, policy: Policy, texts: Texts) -> "Answerer":
+    def load(cls, chat_dir: Path, policy: Policy, texts: Texts) -> Answerer:
         topics, words = load_topics(chat_dir / "topics.toml", policy)
         return cls(policy, topics, words, texts)
 
     # -- small judgements the conversation needs ------------------------------------------
 
     def language_of(self, message: str) -> str | None:
-        """"sv" or "en" when the stop words say so clearly; None for short or mixed text."""
+        """ "sv" or "en" when the stop words say so clearly; None for short or mixed text."""
         words = tokens(message)
         sv = sum(w in self.words.stop["sv"] or w in self.words.question["sv"] for w in words)
         en = sum(w in self.words.stop["en"] or w in self.words.question["en"] for w in words)
@@ -158,7 +174,9 @@ class Answerer:
         """Asking for information ("Hur länge…", "Do you…") rather than making a request."""
         words = tokens(message)
         starts = (" ".join(words[:1]), " ".join(words[:2]))
-        return bool(words) and any(start in self.words.question[lang] for start in starts for lang in LANGUAGES)
+        return bool(words) and any(
+            start in self.words.question[lang] for start in starts for lang in LANGUAGES
+        )
 
     # -- answers ------------------------------------------------------------------------
 
@@ -169,14 +187,23 @@ class Answerer:
         return self.texts.say("cite", language, sections=joined)
 
     def answer(self, message: str, language: str) -> Answer | None:
-        return self._by_section_number(message, language) or self._by_topic(message, language) or self._by_policy_text(message, language)
+        return (
+            self._by_section_number(message, language)
+            or self._by_topic(message, language)
+            or self._by_policy_text(message, language)
+        )
 
     def _by_section_number(self, message: str, language: str) -> Answer | None:
         for number in _SECTION_REF.findall(message):
             section = self.policy.get(number)
             if section is not None and section.paragraphs:
                 quote = _shorten(" ".join(_sentences(section.text)[:3]))
-                return Answer("section", self.texts.say("section_quote", language, number=number, quote=quote), (number,), score=1.0)
+                return Answer(
+                    "section",
+                    self.texts.say("section_quote", language, number=number, quote=quote),
+                    (number,),
+                    score=1.0,
+                )
         return None
 
     def topic_scores(self, message: str) -> list[tuple[float, Topic]]:
@@ -185,7 +212,10 @@ class Answerer:
         for topic in self.topics:
             covered: set[int] = set()
             for phrase in topic.phrases:
-                hits = [next((i for i, w in enumerate(words) if token_matches(p, w)), None) for p in phrase]
+                hits = [
+                    next((i for i, w in enumerate(words) if token_matches(p, w)), None)
+                    for p in phrase
+                ]
                 if all(h is not None for h in hits):
                     covered.update(h for h in hits if h is not None)
             if covered:
@@ -202,7 +232,14 @@ class Answerer:
         text = topic.answer.render(language, self.texts.company)
         citations = (topic.section,) if topic.section else ()
         cite = self.cite(citations, language)
-        return Answer(topic.name, (text + " " + cite).strip(), citations, topic.offer, topic.answer_first, score)
+        return Answer(
+            topic.name,
+            (text + " " + cite).strip(),
+            citations,
+            topic.offer,
+            topic.answer_first,
+            score,
+        )
 
     def _by_policy_text(self, message: str, language: str) -> Answer | None:
         content = [w for w in tokens(message) if w not in self._all_stop and len(w) >= 3]
@@ -212,13 +249,20 @@ class Answerer:
         for number, section_words in self._section_tokens.items():
             matched = sum(any(_close(w, s) for s in section_words) for w in content)
             coverage = matched / len(content)
-            if matched >= 2 and coverage >= 0.75 and (best is None or (coverage, matched) > best[:2]):
+            if (
+                matched >= 2
+                and coverage >= 0.75
+                and (best is None or (coverage, matched) > best[:2])
+            ):
                 best = (coverage, matched, number)
         if best is None:
             return None
         number = best[2]
         section = self.policy.sections[number]
-        sentence = max(_sentences(section.text), key=lambda s: sum(any(_close(w, t) for t in tokens(s)) for w in content))
+        sentence = max(
+            _sentences(section.text),
+            key=lambda s: sum(any(_close(w, t) for t in tokens(s)) for w in content),
+        )
         text = self.texts.say("section_quote", language, number=number, quote=_shorten(sentence))
         return Answer("policy_text", text, (number,), score=best[0])
 

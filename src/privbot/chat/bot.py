@@ -54,15 +54,23 @@ class ChatReply:
     reply: str
     citations: tuple[str, ...] = ()
     intents: tuple[str, ...] = ()
-    next: tuple[str, ...] = ()  # what the bot expects: "name", "email", "code", "yes_no"; empty: anything
+    next: tuple[
+        str, ...
+    ] = ()  # what the bot expects: "name", "email", "code", "yes_no"; empty: anything
     language: str = "sv"
     status: int = 200  # 429 rate limited, 413 too long
     mail_queued: bool = False  # the caller should run the outbox (`deliver_due`)
     reference: str = ""  # the case opened by this message, if any
 
     def as_json(self) -> dict[str, Any]:
-        return {"session_id": self.session_id, "reply": self.reply, "citations": list(self.citations),
-                "intents": list(self.intents), "next": list(self.next), "language": self.language}
+        return {
+            "session_id": self.session_id,
+            "reply": self.reply,
+            "citations": list(self.citations),
+            "intents": list(self.intents),
+            "next": list(self.next),
+            "language": self.language,
+        }
 
 
 @dataclass
@@ -97,7 +105,15 @@ def valid_email(text: str) -> str | None:
 
 
 class ChatBot:
-    def __init__(self, config: Config, engine: Engine, ctx: Context, settings: ChatSettings, texts: Texts, answerer: Answerer) -> None:
+    def __init__(
+        self,
+        config: Config,
+        engine: Engine,
+        ctx: Context,
+        settings: ChatSettings,
+        texts: Texts,
+        answerer: Answerer,
+    ) -> None:
         self.config = config
         self.engine = engine
         self.ctx = ctx
@@ -108,12 +124,22 @@ class ChatBot:
         self._last_expiry = 0.0
 
     @classmethod
-    def load(cls, config: Config, engine: Engine, intents: IntentSet | None = None, replies: Replies | None = None) -> "ChatBot":
+    def load(
+        cls,
+        config: Config,
+        engine: Engine,
+        intents: IntentSet | None = None,
+        replies: Replies | None = None,
+    ) -> ChatBot:
         """Load and check the chat's data files, the policy, intents and reply templates."""
         settings = ChatSettings.from_config(config)
         texts = Texts(settings.data_dir / "messages.toml", config.company)
         answerer = Answerer.load(settings.data_dir, load_policy(config.policy_file), texts)
-        ctx = Context(config, intents or load_intents(config.intents_dir), replies or Replies.load(config.replies_dir))
+        ctx = Context(
+            config,
+            intents or load_intents(config.intents_dir),
+            replies or Replies.load(config.replies_dir),
+        )
         return cls(config, engine, ctx, settings, texts, answerer)
 
     def welcome(self, language: str = "sv") -> str:
@@ -125,17 +151,31 @@ class ChatBot:
         text = clean(message)
         guess = self.answerer.language_of(text[: self.settings.max_chars]) or "sv"
         token = token if token and len(token) <= 100 else None
-        if not self.limiter.allow("client:" + client, self.settings.per_client_per_minute, 60.0) or (
-            token and not self.limiter.allow("session:" + token, self.settings.per_session_per_minute, 60.0)
+        if not self.limiter.allow(
+            "client:" + client, self.settings.per_client_per_minute, 60.0
+        ) or (
+            token
+            and not self.limiter.allow(
+                "session:" + token, self.settings.per_session_per_minute, 60.0
+            )
         ):
-            return ChatReply(token or "", self.texts.say("rate_limited", guess), language=guess, status=429)
+            return ChatReply(
+                token or "", self.texts.say("rate_limited", guess), language=guess, status=429
+            )
         if len(text) > self.settings.max_chars:
-            return ChatReply(token or "", self.texts.say("too_long", guess, limit=self.settings.max_chars), language=guess, status=413)
+            return ChatReply(
+                token or "",
+                self.texts.say("too_long", guess, limit=self.settings.max_chars),
+                language=guess,
+                status=413,
+            )
         self._maybe_expire()
         with session_scope(self.engine) as session:
             chat, token = self._session(session, token)
             if not text:
-                return ChatReply(token, self.texts.say("empty", chat.language), language=chat.language)
+                return ChatReply(
+                    token, self.texts.say("empty", chat.language), language=chat.language
+                )
             if chat.state in ("idle", "offer", "await_code"):
                 chat.language = self.answerer.language_of(text) or chat.language
             self._note(chat, "person", text)
@@ -149,8 +189,16 @@ class ChatBot:
         if turn.confirmed is not None:
             confirmation = self._open_case(turn.confirmed, chat_id)
             turn.parts, turn.mail, reference = [confirmation.text], True, confirmation.reference
-        return ChatReply(token, " ".join(p for p in turn.parts if p), tuple(dict.fromkeys(turn.citations)), tuple(turn.intents),
-                         tuple(turn.next), language, mail_queued=turn.mail, reference=reference)
+        return ChatReply(
+            token,
+            " ".join(p for p in turn.parts if p),
+            tuple(dict.fromkeys(turn.citations)),
+            tuple(turn.intents),
+            tuple(turn.next),
+            language,
+            mail_queued=turn.mail,
+            reference=reference,
+        )
 
     def _session(self, session: Session, token: str | None) -> tuple[ChatSession, str]:
         if token:
@@ -177,7 +225,9 @@ class ChatBot:
             return self._ask_name(session, chat, text)
         if chat.state == "ask_email":
             return self._ask_email(session, chat, text, client)
-        if chat.state == "await_code" and (_CODE.match(text.replace(" ", "")) or self.answerer.is_cancel(text)):
+        if chat.state == "await_code" and (
+            _CODE.match(text.replace(" ", "")) or self.answerer.is_cancel(text)
+        ):
             return self._code(session, chat, text.replace(" ", ""))
         if chat.state == "offer" and self.answerer.is_yes(text):
             return self._start_request(chat, list(chat.intents), from_offer=True)
@@ -200,8 +250,14 @@ class ChatBot:
             if chat.state != "await_code":
                 chat.state, chat.intents = "offer", [Intent.question.value]
             return _Turn([self._say(chat, "not_found")], next=["yes_no"])
-        log.info("chat %s: answered from %s (%s)", chat.id[:8], answer.topic, ",".join(answer.citations))
-        turn = _Turn([answer.text], list(answer.citations), [i for i in result.intents if i != Intent.other.value])
+        log.info(
+            "chat %s: answered from %s (%s)", chat.id[:8], answer.topic, ",".join(answer.citations)
+        )
+        turn = _Turn(
+            [answer.text],
+            list(answer.citations),
+            [i for i in result.intents if i != Intent.other.value],
+        )
         offer = requested or ([answer.offer] if answer.offer else [])
         if offer and chat.state != "await_code" and self.texts.has("offer." + offer[0]):
             chat.state, chat.intents = "offer", offer
@@ -209,14 +265,18 @@ class ChatBot:
             turn.next = ["yes_no"]
         return turn
 
-    def _start_request(self, chat: ChatSession, intents: list[str], from_offer: bool = False) -> _Turn:
+    def _start_request(
+        self, chat: ChatSession, intents: list[str], from_offer: bool = False
+    ) -> _Turn:
         chat.state, chat.intents = "ask_name", intents
         # mark where the request begins: the message itself, or the question before a "yes"
         people = [i for i, e in enumerate(chat.transcript) if e.get("who") == "person"]
         if people:
             start = people[-2] if from_offer and len(people) >= 2 else people[-1]
-            chat.transcript = [dict(e, start=True) if i == start else {k: v for k, v in e.items() if k != "start"}
-                               for i, e in enumerate(chat.transcript)]
+            chat.transcript = [
+                dict(e, start=True) if i == start else {k: v for k, v in e.items() if k != "start"}
+                for i, e in enumerate(chat.transcript)
+            ]
         turn = _Turn(intents=list(intents), next=["name"])
         for intent in intents:
             key = "request." + intent
@@ -225,8 +285,13 @@ class ChatBot:
                 if self.texts.sections.get(key):
                     turn.citations.append(self.texts.sections[key])
         if turn.citations:
-            turn.parts.append(self.answerer.cite(tuple(dict.fromkeys(turn.citations)), chat.language))
-        turn.parts += [self._say(chat, "deadline", due=due_for(self.config, utcnow())), self._say(chat, "ask_name")]
+            turn.parts.append(
+                self.answerer.cite(tuple(dict.fromkeys(turn.citations)), chat.language)
+            )
+        turn.parts += [
+            self._say(chat, "deadline", due=due_for(self.config, utcnow())),
+            self._say(chat, "ask_name"),
+        ]
         log.info("chat %s: request started, intents=%s", chat.id[:8], ",".join(intents))
         return turn
 
@@ -238,12 +303,16 @@ class ChatBot:
             state, intents = chat.state, list(chat.intents)
             turn = self._idle(chat, text)
             chat.state, chat.intents = state, intents
-            return _Turn(turn.parts[:1] + [self._say(chat, "ask_name")], turn.citations, intents, ["name"])
+            return _Turn(
+                turn.parts[:1] + [self._say(chat, "ask_name")], turn.citations, intents, ["name"]
+            )
         name = valid_name(text)
         if name is None:
             return _Turn([self._say(chat, "bad_name")], intents=list(chat.intents), next=["name"])
         chat.name, chat.state = name, "ask_email"
-        return _Turn([self._say(chat, "ask_email", name=name)], intents=list(chat.intents), next=["email"])
+        return _Turn(
+            [self._say(chat, "ask_email", name=name)], intents=list(chat.intents), next=["email"]
+        )
 
     def _ask_email(self, session: Session, chat: ChatSession, text: str, client: str) -> _Turn:
         if self.answerer.is_cancel(text):
@@ -252,26 +321,44 @@ class ChatBot:
         email = valid_email(text)
         if email is None or email in self.config.addresses:
             return _Turn([self._say(chat, "bad_email")], intents=list(chat.intents), next=["email"])
-        if requests.recent_mails_to(session, email) >= self.settings.mails_per_address_per_day or not self.limiter.allow(
+        if requests.recent_mails_to(
+            session, email
+        ) >= self.settings.mails_per_address_per_day or not self.limiter.allow(
             "mail:" + client, self.settings.mails_per_client_per_hour, 3600.0
         ):
             self._reset(chat)
             log.warning("chat %s: confirmation mail refused by rate limit", chat.id[:8])
             return _Turn([self._say(chat, "mail_limit")])
-        request = requests.issue(session, self.config, self.settings, self.ctx.replies, chat, chat.name, email)
+        request = requests.issue(
+            session, self.config, self.settings, self.ctx.replies, chat, chat.name, email
+        )
         chat.state, chat.request_id = "await_code", request.id
         hours = "%g" % self.settings.request_ttl_hours
-        return _Turn([self._say(chat, "verification_sent", email=email, hours=hours)], intents=list(chat.intents), next=["code"], mail=True)
+        return _Turn(
+            [self._say(chat, "verification_sent", email=email, hours=hours)],
+            intents=list(chat.intents),
+            next=["code"],
+            mail=True,
+        )
 
     def _code(self, session: Session, chat: ChatSession, code: str) -> _Turn:
         request = session.get(ChatRequest, chat.request_id) if chat.request_id else None
         if self.answerer.is_cancel(code):
             if request is not None and request.state == requests.PENDING:
-                request.state, request.name, request.email, request.transcript = requests.EXPIRED, "", "", []
+                request.state, request.name, request.email, request.transcript = (
+                    requests.EXPIRED,
+                    "",
+                    "",
+                    [],
+                )
                 session.add(request)
             self._reset(chat)
             return _Turn([self._say(chat, "cancelled")])
-        if request is None or request.state == requests.EXPIRED or aware(request.expires_at) <= utcnow():
+        if (
+            request is None
+            or request.state == requests.EXPIRED
+            or aware(request.expires_at) <= utcnow()
+        ):
             self._reset(chat)
             return _Turn([self._say(chat, "expired")])
         if request.state == requests.CONFIRMED:
@@ -281,7 +368,9 @@ class ChatBot:
         if not requests.code_matches(request, code):
             request.attempts += 1
             session.add(request)
-            return _Turn([self._say(chat, "wrong_code")], intents=list(request.intents), next=["code"])
+            return _Turn(
+                [self._say(chat, "wrong_code")], intents=list(request.intents), next=["code"]
+            )
         if requests.confirm(session, self.config, self.texts, request) is None:
             return _Turn([self._say(chat, "already_confirmed")])
         self._reset(chat)
@@ -297,7 +386,12 @@ class ChatBot:
             request = session.get(ChatRequest, request_id)
             language = request.language if request else "sv"
             if case is not None:
-                text = self.texts.say("confirmed", language, reference=case.reference, due=case.extended_due or case.due)
+                text = self.texts.say(
+                    "confirmed",
+                    language,
+                    reference=case.reference,
+                    due=case.extended_due or case.due,
+                )
             else:
                 text = self.texts.say("confirmed_pending", language)
             chat = session.get(ChatSession, chat_id) if chat_id else None
@@ -319,7 +413,10 @@ class ChatBot:
     def confirm_link(self, token: str) -> Confirmation | None:
         with session_scope(self.engine) as session:
             request = requests.by_token(session, token)
-            if request is None or requests.confirm(session, self.config, self.texts, request) is None:
+            if (
+                request is None
+                or requests.confirm(session, self.config, self.texts, request) is None
+            ):
                 return None
             request_id, chat_id = request.id, request.session_id
         assert request_id is not None

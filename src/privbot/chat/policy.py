@@ -27,7 +27,9 @@ class Section:
     number: str  # "8" or "8.1"
     title: str  # the heading, or "" when the text starts on the numbered line
     paragraphs: list[str] = field(default_factory=list)
-    stray: list[str] = field(default_factory=list)  # lines that belong to no sentence (11.5's address)
+    stray: list[str] = field(
+        default_factory=list
+    )  # lines that belong to no sentence (11.5's address)
 
     @property
     def text(self) -> str:
@@ -113,7 +115,9 @@ def load_policy(path: Path) -> Policy:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError("%s: cannot read the privacy policy (%s)" % (path, type(exc).__name__)) from exc
+        raise ConfigError(
+            "%s: cannot read the privacy policy (%s)" % (path, type(exc).__name__)
+        ) from exc
     policy = split_policy(text)
     if not policy.sections:
         raise ConfigError("%s: no numbered sections found in the privacy policy" % path)

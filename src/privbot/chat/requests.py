@@ -67,29 +67,55 @@ def issue(
     now = utcnow()
     token_hash = secret_hash(token)
     request = ChatRequest(
-        session_id=chat.id, intents=list(chat.intents), language=chat.language, name=name, email=email,
+        session_id=chat.id,
+        intents=list(chat.intents),
+        language=chat.language,
+        name=name,
+        email=email,
         message_id=make_msgid(domain=config.from_address.rpartition("@")[2] or "privbot.invalid"),
-        transcript=list(chat.transcript), token_hash=token_hash, code_hash=_code_hash(token_hash, code),
-        created_at=now, expires_at=now + timedelta(hours=settings.request_ttl_hours),
+        transcript=list(chat.transcript),
+        token_hash=token_hash,
+        code_hash=_code_hash(token_hash, code),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.request_ttl_hours),
     )
     session.add(request)
     session.flush()
     case: dict[str, Any] = {
-        "reference": "", "received": now, "due": due_for(config, now), "extended_due": None,
-        "intents": list(chat.intents), "language": chat.language, "requester_name": name,
-        "requester_email": email, "needs_review": False, "identity_verified": False, "subject": "",
+        "reference": "",
+        "received": now,
+        "due": due_for(config, now),
+        "extended_due": None,
+        "intents": list(chat.intents),
+        "language": chat.language,
+        "requester_name": name,
+        "requester_email": email,
+        "needs_review": False,
+        "identity_verified": False,
+        "subject": "",
     }
-    context = {"company": config.company, "case": case, "verification_url": settings.base_url + "chat/confirm/" + token,
-               "verification_code": code}
+    context = {
+        "company": config.company,
+        "case": case,
+        "verification_url": settings.base_url + "chat/confirm/" + token,
+        "verification_code": code,
+    }
     rendered = replies.render("chat_verification", chat.language, context)
-    enqueue(session, compose(config, email, name, rendered.subject, rendered.body, automatic=True), None, automatic=True)
+    enqueue(
+        session,
+        compose(config, email, name, rendered.subject, rendered.body, automatic=True),
+        None,
+        automatic=True,
+    )
     log.info("chat request %s issued, intents=%s", request.id, ",".join(request.intents))
     return request
 
 
 def recent_mails_to(session: Session, email: str, hours: float = 24.0) -> int:
     since = utcnow() - timedelta(hours=hours)
-    rows = session.exec(select(ChatRequest.id).where(ChatRequest.email == email, ChatRequest.created_at >= since)).all()
+    rows = session.exec(
+        select(ChatRequest.id).where(ChatRequest.email == email, ChatRequest.created_at >= since)
+    ).all()
     return len(rows)
 
 
@@ -97,7 +123,9 @@ def by_token(session: Session, token: str) -> ChatRequest | None:
     """The pending, unexpired request a confirmation link points to."""
     if not token or len(token) > 100:
         return None
-    request = session.exec(select(ChatRequest).where(ChatRequest.token_hash == secret_hash(token))).first()
+    request = session.exec(
+        select(ChatRequest).where(ChatRequest.token_hash == secret_hash(token))
+    ).first()
     if request is None or request.state != PENDING or aware(request.expires_at) <= utcnow():
         return None
     return request
@@ -111,11 +139,15 @@ def transcript_message(config: Config, texts: Texts, request: ChatRequest) -> by
     """The conversation as mail from the person: their request as written; the chat's answers,
     and questions answered before the request began, quoted with ">" (context, not the request)."""
     language = request.language
-    labels = (" %s " % texts.say("and", language)).join(texts.say("label." + i, language) for i in request.intents if texts.has("label." + i))
+    labels = (" %s " % texts.say("and", language)).join(
+        texts.say("label." + i, language) for i in request.intents if texts.has("label." + i)
+    )
     lines = [texts.say("transcript_intro", language, labels=labels), ""]
     person, bot = texts.say("transcript_person", language), texts.say("transcript_bot", language)
     starts = [i for i, e in enumerate(request.transcript) if e.get("start")]
-    begin = starts[-1] if starts else 0  # what came before was answered in the chat: context, quoted
+    begin = (
+        starts[-1] if starts else 0
+    )  # what came before was answered in the chat: context, quoted
     for index, entry in enumerate(request.transcript):
         at = datetime.fromisoformat(str(entry.get("at"))).astimezone(LOCAL_TIME).strftime("%H:%M")
         text = str(entry.get("text", ""))
@@ -138,7 +170,9 @@ def transcript_message(config: Config, texts: Texts, request: ChatRequest) -> by
     return msg.as_bytes(policy=email_policy.SMTP.clone(utf8=utf8))
 
 
-def confirm(session: Session, config: Config, texts: Texts, request: ChatRequest) -> SpoolEntry | None:
+def confirm(
+    session: Session, config: Config, texts: Texts, request: ChatRequest
+) -> SpoolEntry | None:
     """Claim a pending request and spool its conversation; None if it was already claimed or expired.
 
     The caller commits and then runs the pipeline, which opens the case (channel "chat").
@@ -146,14 +180,22 @@ def confirm(session: Session, config: Config, texts: Texts, request: ChatRequest
     now = utcnow()
     claimed = session.exec(  # one winner when the link and the code arrive together
         update(ChatRequest)
-        .where(col(ChatRequest.id) == request.id, col(ChatRequest.state) == PENDING, col(ChatRequest.expires_at) > now)
+        .where(
+            col(ChatRequest.id) == request.id,
+            col(ChatRequest.state) == PENDING,
+            col(ChatRequest.expires_at) > now,
+        )
         .values(state=CONFIRMED, confirmed_at=now)
     )
     if claimed.rowcount != 1:
         return None
     session.refresh(request)
-    entry, _ = spool(session, transcript_message(config, texts, request), "chat", "chat-request/%s" % request.id)
-    entry.received_at = aware(request.created_at)  # the deadline runs from the request, as the chat said
+    entry, _ = spool(
+        session, transcript_message(config, texts, request), "chat", "chat-request/%s" % request.id
+    )
+    entry.received_at = aware(
+        request.created_at
+    )  # the deadline runs from the request, as the chat said
     request.spool_id = entry.id
     session.add_all([entry, request])
     log.info("chat request %s confirmed as spool %s", request.id, entry.id)
@@ -178,7 +220,9 @@ def link_case(session: Session, request_id: int) -> Case | None:
 def expire(session: Session, settings: ChatSettings) -> tuple[int, int]:
     """Expire unconfirmed requests (wiping their personal data) and delete idle conversations."""
     now = utcnow()
-    stale = session.exec(select(ChatRequest).where(ChatRequest.state == PENDING, ChatRequest.expires_at <= now)).all()
+    stale = session.exec(
+        select(ChatRequest).where(ChatRequest.state == PENDING, ChatRequest.expires_at <= now)
+    ).all()
     for request in stale:
         request.state = EXPIRED
         request.name, request.email, request.transcript, request.code_hash = "", "", [], ""
@@ -187,9 +231,14 @@ def expire(session: Session, settings: ChatSettings) -> tuple[int, int]:
     waiting = now - timedelta(hours=settings.request_ttl_hours)
     gone = session.exec(
         delete(ChatSession).where(
-            (col(ChatSession.last_seen) < idle) & ((col(ChatSession.state) != "await_code") | (col(ChatSession.last_seen) < waiting))
+            (col(ChatSession.last_seen) < idle)
+            & ((col(ChatSession.state) != "await_code") | (col(ChatSession.last_seen) < waiting))
         )
     )
     if stale or gone.rowcount:
-        log.info("chat expiry: %d request(s) expired, %d conversation(s) deleted", len(stale), gone.rowcount)
+        log.info(
+            "chat expiry: %d request(s) expired, %d conversation(s) deleted",
+            len(stale),
+            gone.rowcount,
+        )
     return len(stale), int(gone.rowcount or 0)

@@ -29,14 +29,16 @@ class ChatSettings:
     max_transcript: int = 200  # lines kept per conversation
 
     @classmethod
-    def from_config(cls, config: Config) -> "ChatSettings":
+    def from_config(cls, config: Config) -> ChatSettings:
         section: dict[str, Any] = dict(config.extra.get("chat", {}))
         known = {f.name for f in fields(cls)}
         unknown = set(section) - known
         if unknown:
             raise ConfigError("[chat]: unknown setting(s) %s" % ", ".join(sorted(unknown)))
         data_dir = Path(section.pop("data_dir")) if "data_dir" in section else data_path("chat")
-        base_url = str(section.pop("base_url", "") or "http://%s:%d/" % (config.web_host, config.web_port))
+        base_url = str(
+            section.pop("base_url", "") or "http://%s:%d/" % (config.web_host, config.web_port)
+        )
         try:
             values = {k: type(getattr(cls, k))(v) for k, v in section.items()}
         except (TypeError, ValueError) as exc:

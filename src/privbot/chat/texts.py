@@ -43,14 +43,18 @@ class Text:
 
 
 def compile_text(value: Any, where: str) -> Text:
-    if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) for lang in LANGUAGES):
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(lang), str) for lang in LANGUAGES
+    ):
         raise ConfigError("%s: needs an sv and an en text" % where)
     templates = {}
     for lang in LANGUAGES:
         try:
             templates[lang] = _environment(lang).from_string(value[lang])
         except jinja2.TemplateSyntaxError as exc:
-            raise ConfigError("%s (%s), line %s: %s" % (where, lang, exc.lineno, exc.message)) from exc
+            raise ConfigError(
+                "%s (%s), line %s: %s" % (where, lang, exc.lineno, exc.message)
+            ) from exc
     return Text(where, templates)
 
 

@@ -72,11 +72,15 @@ class IntentSet:
     phrases: list[Phrase]
     patterns: list[Pattern]
     screening: ScreenRules
-    exact: dict[tuple[str, str], list[Phrase]] = field(default_factory=dict)  # (lang, stem) -> phrases
+    exact: dict[tuple[str, str], list[Phrase]] = field(
+        default_factory=dict
+    )  # (lang, stem) -> phrases
     affix: dict[tuple[str, str], list[Phrase]] = field(default_factory=dict)  # wildcard first words
     vocabulary: dict[str, list[str]] = field(default_factory=dict)  # first letter -> folded words
     known: set[str] = field(default_factory=set)  # folded words and stems no fuzzing is needed for
-    fuzz_cache: dict[str, tuple[tuple[str, str, str, bool], ...]] = field(default_factory=dict)  # word -> forms
+    fuzz_cache: dict[str, tuple[tuple[str, str, str, bool], ...]] = field(
+        default_factory=dict
+    )  # word -> forms
     candidate_cache: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # word -> phrases
 
     def build_index(self) -> None:
@@ -86,7 +90,7 @@ class IntentSet:
         for phrase in self.phrases:
             first = phrase.terms[0]
             if first.mode == "exact":
-                for lang in (("sv", "en") if phrase.lang == "any" else (phrase.lang,)):
+                for lang in ("sv", "en") if phrase.lang == "any" else (phrase.lang,):
                     exact[(lang, _stem(first.text, lang))].append(phrase)
             elif first.mode == "prefix":
                 affix[("prefix", first.text[:3])].append(phrase)
@@ -136,7 +140,9 @@ def _weight(value: object, where: str, default: bool = True) -> tuple[float, boo
     raise ConfigError(f"{where}: weight must be a number or a table")
 
 
-def _load_intent(path: Path, data: dict[str, object]) -> tuple[IntentDef, list[Phrase], list[Pattern]]:
+def _load_intent(
+    path: Path, data: dict[str, object]
+) -> tuple[IntentDef, list[Phrase], list[Pattern]]:
     name = path.stem
     allowed = {"description", "rank", "phrases", "patterns", "yields_to", "negatable"}
     if unknown := set(data) - allowed:
@@ -172,8 +178,19 @@ def _load_intent(path: Path, data: dict[str, object]) -> tuple[IntentDef, list[P
             terms = tuple(_term(w) for w in words)
             negative = any(t.sv == NOT for t in terms)
             exact = [t for t in terms if t.mode == "exact"]
-            phrases.append(Phrase(name, source, lang, terms, weight, negatable and not negative, negative,
-                                  frozenset(t.sv for t in exact), frozenset(t.en for t in exact)))
+            phrases.append(
+                Phrase(
+                    name,
+                    source,
+                    lang,
+                    terms,
+                    weight,
+                    negatable and not negative,
+                    negative,
+                    frozenset(t.sv for t in exact),
+                    frozenset(t.en for t in exact),
+                )
+            )
     patterns: list[Pattern] = []
     ptable = data.get("patterns", {})
     if not isinstance(ptable, dict):
@@ -215,7 +232,9 @@ def load_intents(directory: Path) -> IntentSet:
         if path.name.startswith("_"):
             continue
         if path.stem not in Intent.__members__:
-            raise ConfigError(f"{path}: {path.stem!r} is not an intent; expected one of {list(Intent.__members__)}")
+            raise ConfigError(
+                f"{path}: {path.stem!r} is not an intent; expected one of {list(Intent.__members__)}"
+            )
         definition, found, regexes = _load_intent(path, data)
         intents[definition.name] = definition
         phrases.extend(found)
@@ -224,5 +243,7 @@ def load_intents(directory: Path) -> IntentSet:
         raise ConfigError(f"{directory}: missing intent file(s): {sorted(missing)}")
     result = IntentSet(intents, phrases, patterns, screening)
     result.build_index()
-    log.info("loaded %d intents, %d phrases, %d patterns", len(intents), len(phrases), len(patterns))
+    log.info(
+        "loaded %d intents, %d phrases, %d patterns", len(intents), len(phrases), len(patterns)
+    )
     return result

@@ -30,7 +30,9 @@ REVIEW_BELOW = 0.6  # confidence under which staff are asked to check
 GAP = 3  # words allowed between two words of a phrase
 NEGATION_REACH = 5  # words before a phrase a negation still reaches (same clause)
 SUBJECT_FACTOR = 0.6
-REPLY_SUBJECT_FACTOR = 0.25  # "Re: Begäran om radering" says what the thread was about, not this mail
+REPLY_SUBJECT_FACTOR = (
+    0.25  # "Re: Begäran om radering" says what the thread was about, not this mail
+)
 FUZZY_FACTOR = 0.85
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
@@ -39,8 +41,28 @@ MAX_WORD = 40  # longer "words" (base64, URLs) are neither split nor fuzzy-match
 _REPLY_SUBJECT = re.compile(r"^\s*(?:(?:re|sv|aw|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _CONDITIONAL = frozenset({"om", "if", "ifall", "whether", "huruvida", "when", "nar"})
 _PRACTICE_EN = frozenset({"do", "does", "did", "are", "is", "was", "were", "have", "has"})
-_REQUEST_VERBS = frozenset({"kan", "kunde", "skulle", "vill", "far", "ska", "snalla", "vanligen", "radera",
-                            "ta", "ändra", "andra", "rata", "skicka", "sluta", "hjalp", "hjalper", "behover"})
+_REQUEST_VERBS = frozenset(
+    {
+        "kan",
+        "kunde",
+        "skulle",
+        "vill",
+        "far",
+        "ska",
+        "snalla",
+        "vanligen",
+        "radera",
+        "ta",
+        "ändra",
+        "andra",
+        "rata",
+        "skicka",
+        "sluta",
+        "hjalp",
+        "hjalper",
+        "behover",
+    }
+)
 
 Form = tuple[str, str, str, bool]  # folded word, Swedish stem, English stem, fuzzy
 
@@ -64,15 +86,24 @@ def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
     if MAX_WORD >= len(word) >= 8 and word.isalpha():
         for i in range(3, len(word) - 4):  # compound: the longest known tail, and its head
             tail = word[i:]
-            if len(tail) >= 5 and (tail in known or len(stems(tail)[0]) >= 5 and stems(tail)[0] in known):
+            if len(tail) >= 5 and (
+                tail in known or len(stems(tail)[0]) >= 5 and stems(tail)[0] in known
+            ):
                 forms.append((tail, *stems(tail), False))
                 head = word[:i].rstrip("s") if len(word[:i]) > 5 else word[:i]
                 if len(head) >= 5 and (head in known or stems(head)[0] in known):
                     forms.append((head, *stems(head), False))
                 break
-    if len(forms) == 1 and MAX_WORD >= len(word) >= 5 and word.isalpha() and not ({word, sv, en} & known):
+    if (
+        len(forms) == 1
+        and MAX_WORD >= len(word) >= 5
+        and word.isalpha()
+        and not ({word, sv, en} & known)
+    ):
         cutoff = 88 if len(word) <= 6 else 84
-        found = process.extractOne(word, intents.vocabulary.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=cutoff)
+        found = process.extractOne(
+            word, intents.vocabulary.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=cutoff
+        )
         if found is not None:
             forms.append((found[0], *stems(found[0]), True))
     if len(intents.fuzz_cache) > 200_000:
@@ -115,7 +146,9 @@ def _term_matches(term: Term, lang: str, forms: tuple[Form, ...]) -> bool | None
     return None
 
 
-def _match_at(phrase: Phrase, i: int, tokens: tuple[Token, ...], forms: list[tuple[Form, ...]]) -> _Hit | None:
+def _match_at(
+    phrase: Phrase, i: int, tokens: tuple[Token, ...], forms: list[tuple[Form, ...]]
+) -> _Hit | None:
     first = _term_matches(phrase.terms[0], phrase.lang, forms[i])
     if first is None:
         return None
@@ -152,9 +185,9 @@ def _hypothetical(hit: _Hit, norm: Normalised) -> bool:
     end = hit.end
     while end + 1 < len(tokens) and tokens[end + 1].sentence == sentence:
         end += 1
-    if "?" not in norm.text[tokens[end].end:tokens[end].end + 3]:
+    if "?" not in norm.text[tokens[end].end : tokens[end].end + 3]:
         return False
-    if any(t.word in _CONDITIONAL for t in tokens[k:hit.start + 1]):
+    if any(t.word in _CONDITIONAL for t in tokens[k : hit.start + 1]):
         return True
     first, second = tokens[k].word, (tokens[k + 1].word if k + 1 < len(tokens) else "")
     if first in _PRACTICE_EN and second in ("you", "ni", "my", "the", "data", "it", "this"):
@@ -181,7 +214,8 @@ def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, f
             ok = possible.get(key)
             if ok is None:
                 ok = possible[key] = (phrase.lang != "en" and phrase.needs_sv <= present_sv) or (
-                    phrase.lang != "sv" and phrase.needs_en <= present_en)
+                    phrase.lang != "sv" and phrase.needs_en <= present_en
+                )
             if not ok:
                 continue
             hit = _match_at(phrase, i, tokens, forms)
@@ -190,7 +224,9 @@ def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, f
             if phrase.negatable and _negated(hit, tokens):
                 found.append((hit, -NEGATED_FACTOR))
                 continue
-            factor = (FUZZY_FACTOR if hit.fuzzy else 1.0) * (HYPOTHETICAL_FACTOR if _hypothetical(hit, norm) else 1.0)
+            factor = (FUZZY_FACTOR if hit.fuzzy else 1.0) * (
+                HYPOTHETICAL_FACTOR if _hypothetical(hit, norm) else 1.0
+            )
             found.append((hit, factor))
     found.sort(key=lambda hf: -hf[0].phrase.weight * abs(hf[1]))
     taken: dict[str, list[tuple[int, int]]] = {}
@@ -212,29 +248,43 @@ def _evidence(text: str, where: str, factor: float, intents: IntentSet) -> list[
         a, b = tokens[hit.start].start, tokens[hit.end].end
         source = text if len(text) == len(norm.text) else norm.text
         label = hit.phrase.source if mult > 0 else f"{hit.phrase.source} (negated)"
-        e = Evidence(hit.phrase.intent, label, source[a:b][:120], where, hit.phrase.weight * mult * factor)
+        e = Evidence(
+            hit.phrase.intent, label, source[a:b][:120], where, hit.phrase.weight * mult * factor
+        )
         key = (e.intent, e.phrase)
         if key not in seen or abs(seen[key].score) < abs(e.score):
             seen[key] = e
     for pattern in intents.patterns:
         m = pattern.regex.search(norm.text)
         if m:
-            seen[(pattern.intent, pattern.source)] = Evidence(pattern.intent, pattern.source, m.group()[:120], where, pattern.weight * factor)
+            seen[(pattern.intent, pattern.source)] = Evidence(
+                pattern.intent, pattern.source, m.group()[:120], where, pattern.weight * factor
+            )
     return list(seen.values())
 
 
-def classify_text(subject: str, text: str, intents: IntentSet, language: str = "") -> Classification:
+def classify_text(
+    subject: str, text: str, intents: IntentSet, language: str = ""
+) -> Classification:
     """Intents of a human message from its subject and prepared text."""
     bare = _REPLY_SUBJECT.sub("", subject)
     factor = REPLY_SUBJECT_FACTOR if bare != subject else SUBJECT_FACTOR
-    evidence = _evidence(text, "body", 1.0, intents) + (_evidence(bare, "subject", factor, intents) if bare.strip() else [])
+    evidence = _evidence(text, "body", 1.0, intents) + (
+        _evidence(bare, "subject", factor, intents) if bare.strip() else []
+    )
     scores: dict[str, float] = {}
     for e in evidence:
         scores[e.intent] = scores.get(e.intent, 0.0) + e.score
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], intents.intents[kv[0]].rank))
     chosen = [name for name, score in ranked if score >= THRESHOLD]
-    chosen = [name for name in chosen if not any(
-        other in chosen and other != name and scores[name] < need for other, need in intents.intents[name].yields_to.items())]
+    chosen = [
+        name
+        for name in chosen
+        if not any(
+            other in chosen and other != name and scores[name] < need
+            for other, need in intents.intents[name].yields_to.items()
+        )
+    ]
     if len(chosen) > 1 and Intent.other.value in chosen and chosen[0] != Intent.other.value:
         chosen.remove(Intent.other.value)  # "other" only leads, never trails a privacy intent
     if chosen:
@@ -244,12 +294,26 @@ def classify_text(subject: str, text: str, intents: IntentSet, language: str = "
         chosen, confidence = [ranked[0][0]], ranked[0][1] / (ranked[0][1] + 1.0)
     else:
         chosen, confidence = [Intent.other.value], 0.3
-    evidence.sort(key=lambda e: (e.intent not in chosen, chosen.index(e.intent) if e.intent in chosen else 0, -e.score))
-    return Classification(Kind.human, language or detect_language(text), tuple(chosen), round(min(confidence, 0.99), 3),
-                          tuple(evidence), needs_review=confidence < REVIEW_BELOW)
+    evidence.sort(
+        key=lambda e: (
+            e.intent not in chosen,
+            chosen.index(e.intent) if e.intent in chosen else 0,
+            -e.score,
+        )
+    )
+    return Classification(
+        Kind.human,
+        language or detect_language(text),
+        tuple(chosen),
+        round(min(confidence, 0.99), 3),
+        tuple(evidence),
+        needs_review=confidence < REVIEW_BELOW,
+    )
 
 
-def classify_prepared(mail: ParsedMail, prepared: Prepared, intents: IntentSet, own_addresses: Iterable[str] = ()) -> Classification:
+def classify_prepared(
+    mail: ParsedMail, prepared: Prepared, intents: IntentSet, own_addresses: Iterable[str] = ()
+) -> Classification:
     """`classify` for a message `prepare` has already read."""
     screening = screen(mail, own_addresses, intents.screening, prepared.new_text)
     language = detect_language(prepared.new_text or mail.text)
@@ -260,6 +324,8 @@ def classify_prepared(mail: ParsedMail, prepared: Prepared, intents: IntentSet, 
     return classify_text(mail.subject, prepared.new_text, intents, language)
 
 
-def classify(mail: ParsedMail, intents: IntentSet, own_addresses: Iterable[str] = ()) -> Classification:
+def classify(
+    mail: ParsedMail, intents: IntentSet, own_addresses: Iterable[str] = ()
+) -> Classification:
     """Kind, language and intents (main first) of `mail`, with confidence and evidence."""
     return classify_prepared(mail, prepare(mail), intents, own_addresses)

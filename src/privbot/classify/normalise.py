@@ -21,9 +21,28 @@ _SV = snowballstemmer.stemmer("swedish")
 _EN = snowballstemmer.stemmer("english")
 
 # Negation cues. "no" only counts before a quantity word ("no more", "no longer").
-NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "inget", "ingen", "inga", "int", "nte",
-                       "not", "never", "nt", "nothing", "nicht", "ikke"})
-_CONTRACTIONS = re.compile(r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|wo|ca|must|need)n'?t\b")
+NEGATIONS = frozenset(
+    {
+        "inte",
+        "ej",
+        "icke",
+        "aldrig",
+        "inget",
+        "ingen",
+        "inga",
+        "int",
+        "nte",
+        "not",
+        "never",
+        "nt",
+        "nothing",
+        "nicht",
+        "ikke",
+    }
+)
+_CONTRACTIONS = re.compile(
+    r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|wo|ca|must|need)n'?t\b"
+)
 _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
 _CANNOT = re.compile(r"\bcannot\b")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -31,22 +50,73 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CLAUSE_BREAK = re.compile(r"[.!?;:,]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
 _SENTENCE_BREAK = re.compile(r"[.!?;]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
 # Irregular Swedish verb forms the stemmer leaves apart: "tar bort" means "ta bort".
-_LEMMAS = {"tar": "ta", "tog": "ta", "tagit": "ta", "tas": "ta", "togs": "ta", "far": "fa", "fick": "fa",
-           "fatt": "fa", "hade": "ha", "haft": "ha", "drar": "dra", "drog": "dra",
-           "dragit": "dra", "ger": "ge", "gav": "ge", "gett": "ge", "gar": "ga", "gick": "ga",
-           "gor": "gora", "gjorde": "gora", "gjort": "gora", "vill": "vilja", "ville": "vilja",
-           "velat": "vilja", "ska": "skola", "skall": "skola", "skulle": "skola", "sag": "se",
-           "ser": "se", "sett": "se", "stod": "sta", "star": "sta", "sa": "saga", "sade": "saga"}
-CLAUSE_WORDS = frozenset({"men", "utan", "bara", "endast", "but", "just", "only", "instead", "istallet",
-                          "however", "dock", "daremot", "except", "utom", "forutom"})
-_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o", "ß": "ss", "’": "'", "`": "'", "´": "'"})
+_LEMMAS = {
+    "tar": "ta",
+    "tog": "ta",
+    "tagit": "ta",
+    "tas": "ta",
+    "togs": "ta",
+    "far": "fa",
+    "fick": "fa",
+    "fatt": "fa",
+    "hade": "ha",
+    "haft": "ha",
+    "drar": "dra",
+    "drog": "dra",
+    "dragit": "dra",
+    "ger": "ge",
+    "gav": "ge",
+    "gett": "ge",
+    "gar": "ga",
+    "gick": "ga",
+    "gor": "gora",
+    "gjorde": "gora",
+    "gjort": "gora",
+    "vill": "vilja",
+    "ville": "vilja",
+    "velat": "vilja",
+    "ska": "skola",
+    "skall": "skola",
+    "skulle": "skola",
+    "sag": "se",
+    "ser": "se",
+    "sett": "se",
+    "stod": "sta",
+    "star": "sta",
+    "sa": "saga",
+    "sade": "saga",
+}
+CLAUSE_WORDS = frozenset(
+    {
+        "men",
+        "utan",
+        "bara",
+        "endast",
+        "but",
+        "just",
+        "only",
+        "instead",
+        "istallet",
+        "however",
+        "dock",
+        "daremot",
+        "except",
+        "utom",
+        "forutom",
+    }
+)
+_FOLD = str.maketrans(
+    {"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o", "ß": "ss", "’": "'", "`": "'", "´": "'"}
+)
 
 
 def fold(text: str) -> str:
     """Lower case without diacritics; length and positions are kept where possible."""
     text = text.casefold().translate(_FOLD)
     if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
     return text
 
 
@@ -91,7 +161,7 @@ def normalise(text: str) -> Normalised:
     clause = sentence = 0
     pos = 0
     for m in _WORD.finditer(folded):
-        gap = folded[pos:m.start()]
+        gap = folded[pos : m.start()]
         if gap and gap != " " and _CLAUSE_BREAK.search(gap):
             clause += 1
             if _SENTENCE_BREAK.search(gap):

@@ -40,7 +40,13 @@ class Evidence:
     score: float
 
     def as_json(self) -> dict[str, object]:
-        return {"intent": self.intent, "phrase": self.phrase, "matched": self.matched, "where": self.where, "score": round(self.score, 3)}
+        return {
+            "intent": self.intent,
+            "phrase": self.phrase,
+            "matched": self.matched,
+            "where": self.where,
+            "score": round(self.score, 3),
+        }
 
 
 @dataclass(frozen=True)

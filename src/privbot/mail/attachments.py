@@ -35,5 +35,7 @@ def attachment(raw: bytes, index: int) -> AttachmentData:
         found += 1
         if found == index:
             payload = part.get_payload(decode=True)
-            return AttachmentData(filename or "attachment", ctype, payload if isinstance(payload, bytes) else b"")
+            return AttachmentData(
+                filename or "attachment", ctype, payload if isinstance(payload, bytes) else b""
+            )
     raise NotFound("no attachment %d in this message" % index)

@@ -9,7 +9,27 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "pre", "hr", "section", "article", "ul", "ol"}
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "blockquote",
+    "pre",
+    "hr",
+    "section",
+    "article",
+    "ul",
+    "ol",
+}
 _SKIP = {"script", "style", "head", "title", "template", "noscript"}
 MAX_HTML_CHARS = 2_000_000
 

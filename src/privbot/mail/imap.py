@@ -59,7 +59,13 @@ class Poller:
     spooled goes to the processed folder at once, except oversized mail.
     """
 
-    def __init__(self, engine: Engine, cfg: ImapConfig, max_bytes: int, process: Callable[[], dict[str, int]] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        cfg: ImapConfig,
+        max_bytes: int,
+        process: Callable[[], dict[str, int]] | None = None,
+    ) -> None:
         self.engine = engine
         self.cfg = cfg
         self.max_bytes = max_bytes
@@ -80,24 +86,46 @@ class Poller:
         try:
             with network("setup", self.cfg):
                 caps = set(client.capabilities())
-                self.can_move, self.can_uidplus, self.can_idle = (b"MOVE" in caps, b"UIDPLUS" in caps, b"IDLE" in caps)
+                self.can_move, self.can_uidplus, self.can_idle = (
+                    b"MOVE" in caps,
+                    b"UIDPLUS" in caps,
+                    b"IDLE" in caps,
+                )
                 listed = client.list_folders("", "")  # LIST "" "" names the hierarchy delimiter
                 delimiter = listed[0][1] if listed else None
-                delimiter = delimiter.decode() if isinstance(delimiter, bytes) else (delimiter or "/")
+                delimiter = (
+                    delimiter.decode() if isinstance(delimiter, bytes) else (delimiter or "/")
+                )
                 self.folder, self.processed, self.quarantine = (
                     f if f.upper() == "INBOX" else f.replace("/", delimiter)
-                    for f in (self.cfg.folder, self.cfg.processed_folder, self.cfg.quarantine_folder)
+                    for f in (
+                        self.cfg.folder,
+                        self.cfg.processed_folder,
+                        self.cfg.quarantine_folder,
+                    )
                 )
-                for name in [self.quarantine] + ([self.processed] if self.cfg.after == "move" else []):
+                for name in [self.quarantine] + (
+                    [self.processed] if self.cfg.after == "move" else []
+                ):
                     _ensure_folder(client, name)
         except IMAPClientError as exc:
             close(client)
-            raise MailboxError("IMAP %s:%d: folder set-up failed (%s)" % (self.cfg.host, self.cfg.port, type(exc).__name__)) from None
+            raise MailboxError(
+                "IMAP %s:%d: folder set-up failed (%s)"
+                % (self.cfg.host, self.cfg.port, type(exc).__name__)
+            ) from None
         except BaseException:
             close(client)
             raise
         self.client = client
-        log.info("imap connected to %s:%d (move=%s uidplus=%s idle=%s)", self.cfg.host, self.cfg.port, self.can_move, self.can_uidplus, self.can_idle)
+        log.info(
+            "imap connected to %s:%d (move=%s uidplus=%s idle=%s)",
+            self.cfg.host,
+            self.cfg.port,
+            self.can_move,
+            self.can_uidplus,
+            self.can_idle,
+        )
         return client
 
     def close(self) -> None:
@@ -124,7 +152,11 @@ class Poller:
             # mail arriving meanwhile (UIDNEXT and above) is the next cycle's.
             uidnext = int(selected.get(b"UIDNEXT", 0))
             first = state.last_uid + 1
-            ranges = [(lo, str(min(lo + _SPAN, uidnext) - 1)) for lo in range(first, uidnext, _SPAN)] if uidnext else [(first, "*")]
+            ranges = (
+                [(lo, str(min(lo + _SPAN, uidnext) - 1)) for lo in range(first, uidnext, _SPAN)]
+                if uidnext
+                else [(first, "*")]
+            )
             for lo, hi in ranges:
                 with network("search", self.cfg):
                     criteria: list[str] = ["UID", "%d:%s" % (lo, hi)]
@@ -133,7 +165,11 @@ class Poller:
                     uids = sorted(u for u in client.search(criteria) if u > state.last_uid)
                     # Sizes first, but only where they matter: the server names the large ones
                     # (a message grows no larger once searched, so the second search is safe).
-                    large = set(client.search(criteria + ["LARGER", str(self._small)])) if uids else set()
+                    large = (
+                        set(client.search(criteria + ["LARGER", str(self._small)]))
+                        if uids
+                        else set()
+                    )
                 for span in chunks(uids, _SIZES):
                     self._take(client, state, span, large, report)
             self._settle(state, report, wait=True)
@@ -144,20 +180,31 @@ class Poller:
             self.close()
             if isinstance(exc, MailboxError):
                 raise
-            raise MailboxError("IMAP %s:%d: the server refused a command (%s)" % (self.cfg.host, self.cfg.port, type(exc).__name__)) from None
+            raise MailboxError(
+                "IMAP %s:%d: the server refused a command (%s)"
+                % (self.cfg.host, self.cfg.port, type(exc).__name__)
+            ) from None
         return report
 
     def _load_state(self, uidvalidity: int, report: CycleReport) -> ImapFolderState:
         with session_scope(self.engine) as session:
             state = session.exec(
-                select(ImapFolderState).where(ImapFolderState.account == self.account, ImapFolderState.folder == self.folder)
+                select(ImapFolderState).where(
+                    ImapFolderState.account == self.account, ImapFolderState.folder == self.folder
+                )
             ).first()
             if state is None:
-                state = ImapFolderState(account=self.account, folder=self.folder, uidvalidity=uidvalidity)
+                state = ImapFolderState(
+                    account=self.account, folder=self.folder, uidvalidity=uidvalidity
+                )
             elif state.uidvalidity != uidvalidity:
                 # The server renumbered the folder: take everything again; the spool knows what
                 # it has, so nothing is stored twice, and old UIDs in `pending` mean nothing now.
-                log.warning("imap UIDVALIDITY changed (%d -> %d): resynchronising the folder", state.uidvalidity, uidvalidity)
+                log.warning(
+                    "imap UIDVALIDITY changed (%d -> %d): resynchronising the folder",
+                    state.uidvalidity,
+                    uidvalidity,
+                )
                 state.uidvalidity, state.last_uid, state.pending = uidvalidity, 0, []
                 report.resynced = True
             state.updated_at = utcnow()
@@ -169,12 +216,22 @@ class Poller:
         """Messages up to this size are taken `batch_size` at a time without asking their size."""
         return max(1, min(self.max_bytes, self.cfg.batch_bytes // self.cfg.batch_size))
 
-    def _take(self, client: IMAPClient, state: ImapFolderState, uids: list[int], large: set[int], report: CycleReport) -> None:
+    def _take(
+        self,
+        client: IMAPClient,
+        state: ImapFolderState,
+        uids: list[int],
+        large: set[int],
+        report: CycleReport,
+    ) -> None:
         asked = [uid for uid in uids if uid in large]
         sizes = dict.fromkeys(uids, self._small)
         if asked:
             with network("fetch", self.cfg):
-                found = {uid: int(data.get(b"RFC822.SIZE", 0)) for uid, data in client.fetch(asked, ["RFC822.SIZE"]).items()}
+                found = {
+                    uid: int(data.get(b"RFC822.SIZE", 0))
+                    for uid, data in client.fetch(asked, ["RFC822.SIZE"]).items()
+                }
             sizes.update(found)
             for uid in set(asked) - set(found):  # expunged by another client since the search
                 del sizes[uid]
@@ -186,7 +243,9 @@ class Poller:
             if uid not in sizes:
                 continue
             size = sizes[uid] if sizes[uid] <= self.max_bytes else 0
-            if groups[-1] and (held + size > self.cfg.batch_bytes or len(groups[-1]) >= self.cfg.batch_size):
+            if groups[-1] and (
+                held + size > self.cfg.batch_bytes or len(groups[-1]) >= self.cfg.batch_size
+            ):
                 groups.append([])
                 held = 0
             groups[-1].append(uid)
@@ -197,34 +256,70 @@ class Poller:
             if len(state.pending) - len(self._in_flight) >= self.cfg.move_batch:
                 self._settle(state, report, wait=False)
 
-    def _take_group(self, client: IMAPClient, state: ImapFolderState, group: list[int], sizes: dict[int, int], last: int, report: CycleReport) -> None:
+    def _take_group(
+        self,
+        client: IMAPClient,
+        state: ImapFolderState,
+        group: list[int],
+        sizes: dict[int, int],
+        last: int,
+        report: CycleReport,
+    ) -> None:
         small = [uid for uid in group if sizes[uid] <= self.max_bytes]
         big = [uid for uid in group if sizes[uid] > self.max_bytes]
         with network("fetch", self.cfg):
-            bodies = {uid: data.get(b"BODY[]") or b"" for uid, data in client.fetch(small, ["BODY.PEEK[]"]).items()} if small else {}
-            heads = {uid: data.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]") or b"" for uid, data in client.fetch(big, [_HEADER]).items()} if big else {}
+            bodies = (
+                {
+                    uid: data.get(b"BODY[]") or b""
+                    for uid, data in client.fetch(small, ["BODY.PEEK[]"]).items()
+                }
+                if small
+                else {}
+            )
+            heads = (
+                {
+                    uid: data.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]") or b""
+                    for uid, data in client.fetch(big, [_HEADER]).items()
+                }
+                if big
+                else {}
+            )
         pending = self._confirmed(state, report)
         with session_scope(self.engine) as session:
             ordered = sorted(bodies)
-            stored = spool_many(session, [(bodies[uid], self._ref(state, uid)) for uid in ordered], "imap")
+            stored = spool_many(
+                session, [(bodies[uid], self._ref(state, uid)) for uid in ordered], "imap"
+            )
             for uid, (spool_id, created) in zip(ordered, stored, strict=True):
                 report.new += created
                 report.known += not created
                 pending.append([uid, spool_id])
             for uid in sorted(heads):
-                entry = record_oversized(session, message_id_of(heads[uid] + b"\r\n\r\n")[:998], sizes[uid], "imap", self._ref(state, uid))
+                entry = record_oversized(
+                    session,
+                    message_id_of(heads[uid] + b"\r\n\r\n")[:998],
+                    sizes[uid],
+                    "imap",
+                    self._ref(state, uid),
+                )
                 report.oversized += 1
                 pending.append([uid, entry.id or 0])
             self._save(session, state, pending, max(last, state.last_uid))
-        log.info("imap spooled %d message(s) up to uid %d", len(bodies) + len(heads), state.last_uid)
+        log.info(
+            "imap spooled %d message(s) up to uid %d", len(bodies) + len(heads), state.last_uid
+        )
 
     def _ref(self, state: ImapFolderState, uid: int) -> str:
         return ("imap:%d:%d:%s" % (state.uidvalidity, uid, self.folder))[:200]
 
-    def _save(self, session: Session, state: ImapFolderState, pending: list[list[int]], last_uid: int) -> None:
+    def _save(
+        self, session: Session, state: ImapFolderState, pending: list[list[int]], last_uid: int
+    ) -> None:
         """Record the folder's last UID and pending moves in the caller's transaction."""
         session.execute(
-            update(ImapFolderState).where(col(ImapFolderState.id) == state.id).values(last_uid=last_uid, pending=pending, updated_at=utcnow())
+            update(ImapFolderState)
+            .where(col(ImapFolderState.id) == state.id)
+            .values(last_uid=last_uid, pending=pending, updated_at=utcnow())
         )
         state.last_uid, state.pending = last_uid, pending
 
@@ -277,7 +372,9 @@ class Poller:
         found: dict[int, SpoolState] = {}
         with Session(self.engine) as session:
             for chunk in chunks(ids, 1000):
-                rows = session.exec(select(SpoolEntry.id, SpoolEntry.state).where(col(SpoolEntry.id).in_(chunk))).all()
+                rows = session.exec(
+                    select(SpoolEntry.id, SpoolEntry.state).where(col(SpoolEntry.id).in_(chunk))
+                ).all()
                 found.update({int(i): SpoolState(s) for i, s in rows if i is not None})
         return found
 

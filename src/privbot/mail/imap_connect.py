@@ -29,7 +29,10 @@ def network(what: str, cfg: ImapConfig) -> Iterator[None]:
     except MailboxError:
         raise
     except NETWORK_ERRORS as exc:
-        raise MailboxError("IMAP %s:%d: connection lost during %s (%s)" % (cfg.host, cfg.port, what, type(exc).__name__)) from None
+        raise MailboxError(
+            "IMAP %s:%d: connection lost during %s (%s)"
+            % (cfg.host, cfg.port, what, type(exc).__name__)
+        ) from None
 
 
 def _tls_context(cfg: ImapConfig) -> ssl.SSLContext:
@@ -41,22 +44,32 @@ def connect(cfg: ImapConfig) -> IMAPClient:
     with network("connect", cfg):
         try:
             if cfg.tls == "imaps":
-                client = IMAPClient(cfg.host, cfg.port, ssl=True, ssl_context=_tls_context(cfg), timeout=cfg.timeout)
+                client = IMAPClient(
+                    cfg.host, cfg.port, ssl=True, ssl_context=_tls_context(cfg), timeout=cfg.timeout
+                )
             else:
                 client = IMAPClient(cfg.host, cfg.port, ssl=False, timeout=cfg.timeout)
                 if cfg.tls == "starttls":
                     client.starttls(_tls_context(cfg))
         except IMAPClientError as exc:
-            raise MailboxError("IMAP %s:%d: connect failed (%s)" % (cfg.host, cfg.port, type(exc).__name__)) from None
+            raise MailboxError(
+                "IMAP %s:%d: connect failed (%s)" % (cfg.host, cfg.port, type(exc).__name__)
+            ) from None
         try:
             client.login(cfg.user, cfg.password)
         except LoginError as exc:
             close(client)
-            if isinstance(exc.__context__, NETWORK_ERRORS):  # imapclient wraps a dropped connection too
-                raise MailboxError("IMAP %s:%d: connection lost during login" % (cfg.host, cfg.port)) from None
+            if isinstance(
+                exc.__context__, NETWORK_ERRORS
+            ):  # imapclient wraps a dropped connection too
+                raise MailboxError(
+                    "IMAP %s:%d: connection lost during login" % (cfg.host, cfg.port)
+                ) from None
             said = str(exc).replace(cfg.password, "***") if cfg.password else str(exc)
             if "UNAVAILABLE" in said.upper():  # RFC 5530: the server's auth backend is down, not us
-                raise MailboxError("IMAP %s:%d: login temporarily unavailable" % (cfg.host, cfg.port)) from None
+                raise MailboxError(
+                    "IMAP %s:%d: login temporarily unavailable" % (cfg.host, cfg.port)
+                ) from None
             raise MailboxLoginError(
                 "IMAP %s:%d refused the login of user %r (%s): check PRIVBOT_IMAP_USER and PRIVBOT_IMAP_PASSWORD "
                 "or PRIVBOT_IMAP_PASSWORD_FILE" % (cfg.host, cfg.port, cfg.user, said[:200])

@@ -31,7 +31,7 @@ CHUNK = 1000  # UIDs per command, sent as ranges (1:200,205)
 
 def chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
-        yield list(items[start:start + size])
+        yield list(items[start : start + size])
 
 
 def uid_set(uids: Sequence[int]) -> str:
@@ -131,13 +131,20 @@ class Mover:
     def _run(self) -> None:
         while (job := self._jobs.get()) is not None:
             try:
-                if self._error is None:  # after a failure, jobs are dropped: their messages stay pending
+                if (
+                    self._error is None
+                ):  # after a failure, jobs are dropped: their messages stay pending
                     self._do(job)
                     with self._lock:
                         self._done.append(job)
             except BaseException as exc:  # handed to the poller's thread, which raises it
-                self._error = exc if isinstance(exc, MailboxError) else MailboxError(
-                    "IMAP %s:%d: moving failed (%s)" % (self.cfg.host, self.cfg.port, type(exc).__name__)
+                self._error = (
+                    exc
+                    if isinstance(exc, MailboxError)
+                    else MailboxError(
+                        "IMAP %s:%d: moving failed (%s)"
+                        % (self.cfg.host, self.cfg.port, type(exc).__name__)
+                    )
                 )
             finally:
                 self._jobs.task_done()
@@ -155,5 +162,8 @@ class Mover:
                 else:
                     move(self._client, job.processed, self.processed)
             except IMAPClientError as exc:
-                raise MailboxError("IMAP %s:%d: the server refused to move (%s)" % (self.cfg.host, self.cfg.port, type(exc).__name__)) from None
+                raise MailboxError(
+                    "IMAP %s:%d: the server refused to move (%s)"
+                    % (self.cfg.host, self.cfg.port, type(exc).__name__)
+                ) from None
         log.debug("imap moved %d, quarantined %d", len(job.processed), len(job.quarantine))

@@ -25,7 +25,9 @@ from privbot.mail.html import html_to_text
 MAX_HEADER_CHARS = 2000  # a longer header value is cut (m026: a 20,000-char subject)
 MAX_TEXT_CHARS = 200_000  # body text kept for classification and display
 MAX_PARTS = 500
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _LINEBREAKS = re.compile(r"[\r\n]+")
 _SURROGATE = re.compile("[\udc80-\udcff]")  # raw 8-bit bytes decoded with surrogateescape
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
@@ -96,7 +98,10 @@ def _decode_words(value: str) -> str:
         parts = email.header.decode_header(value)
     except Exception:  # broken encoded words: keep the raw text
         return value
-    return "".join(decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk for chunk, charset in parts)
+    return "".join(
+        decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
+        for chunk, charset in parts
+    )
 
 
 def _has_surrogates(value: str) -> bool:
@@ -116,7 +121,10 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
             known = codecs.lookup(label).name
         except LookupError:
             known = None
-    if known in (None, "ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15") and not data.isascii():
+    if (
+        known in (None, "ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15")
+        and not data.isascii()
+    ):
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
@@ -224,6 +232,7 @@ _TRACE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 
+
 def _lf(raw: bytes) -> bytes:
     """`normalise_line_endings` with LF instead of CRLF: mbox envelope line gone, every line LF."""
     if raw.startswith(b"From ") and b"\n" in raw[:1000]:
@@ -236,7 +245,9 @@ def _lf(raw: bytes) -> bytes:
 def _hash_lf(data: bytes) -> str:
     head, sep, body = data.partition(b"\n\n")
     head = _TRACE.sub(b"", head + b"\n")
-    return hashlib.sha256(head + sep + body.rstrip()).hexdigest()  # relays differ in trailing newlines
+    return hashlib.sha256(
+        head + sep + body.rstrip()
+    ).hexdigest()  # relays differ in trailing newlines
 
 
 def content_hash(raw: bytes) -> str:
@@ -296,13 +307,32 @@ def parse(raw: bytes) -> ParsedMail:
         raise ParseError("empty message")
     data = normalise_line_endings(raw)
     msg = email.message_from_bytes(data, policy=policy.compat32)
-    if not any(k.lower() in ("from", "subject", "date", "message-id", "to", "content-type", "mime-version", "reply-to", "return-path", "received") for k in msg.keys()):
+    if not any(
+        k.lower()
+        in (
+            "from",
+            "subject",
+            "date",
+            "message-id",
+            "to",
+            "content-type",
+            "mime-version",
+            "reply-to",
+            "return-path",
+            "received",
+        )
+        for k in msg.keys()
+    ):
         raise ParseError("no message headers (not an e-mail message)")
 
     senders = _addresses(msg, "From")
     reply_to = _addresses(msg, "Reply-To")
     if not senders:
-        senders = reply_to or [("", a) for _, a in _addresses(msg, "Return-Path")] or _addresses(msg, "Sender")
+        senders = (
+            reply_to
+            or [("", a) for _, a in _addresses(msg, "Return-Path")]
+            or _addresses(msg, "Sender")
+        )
     from_name, from_addr = senders[0] if senders else ("", "")
 
     texts: list[str] = []
@@ -336,7 +366,9 @@ def parse(raw: bytes) -> ParsedMail:
     if not text.strip():
         raise ParseError("no readable body text")
     if not from_addr:
-        raise ParseError("no sender address (From, Reply-To, Return-Path and Sender all missing or empty)")
+        raise ParseError(
+            "no sender address (From, Reply-To, Return-Path and Sender all missing or empty)"
+        )
 
     message_ids = _message_ids(_raw_header(msg, "Message-ID"))
     headers: dict[str, str] = {}

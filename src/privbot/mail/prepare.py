@@ -21,25 +21,43 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 50_000  # the reply parser reads at most this much of a body
 _PARSER = EmailReplyParser(languages=["sv", "en"])
 _ADDR = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
-_HEADER_FROM = re.compile(r"^\s*\**(?:från|from|von|fra|lähettäjä)\s*:\**\s*(.{0,200})$", re.I | re.M)
+_HEADER_FROM = re.compile(
+    r"^\s*\**(?:från|from|von|fra|lähettäjä)\s*:\**\s*(.{0,200})$", re.I | re.M
+)
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:(?:re|sv|aw)\s*:\s*)*(?:vb|fw|fwd|wg|vs|tr)\s*:", re.I)
 _FORWARD_MARK = re.compile(
     r"vidarebefordrat meddelande|forwarded message|original message|ursprungligt meddelande|"
-    r"begin forwarded message|videresendt melding|weitergeleitete nachricht", re.I)
+    r"begin forwarded message|videresendt melding|weitergeleitete nachricht",
+    re.I,
+)
 _QUOTED = re.compile(r"^[ \t]*>.*$\n?", re.M)
-_SIGNATURE = re.compile(r"^(?:-- ?|__+|skickat från min \w+.*|sent from my \w+.*|hämta outlook för \w+.*|"
-                        r"get outlook for \w+.*|skickat från outlook.*|sent from outlook.*)$", re.I | re.M)
+_SIGNATURE = re.compile(
+    r"^(?:-- ?|__+|skickat från min \w+.*|sent from my \w+.*|hämta outlook för \w+.*|"
+    r"get outlook for \w+.*|skickat från outlook.*|sent from outlook.*)$",
+    re.I | re.M,
+)
 _DISCLAIMER = re.compile(
     r"^[ \t]*(?:detta (?:e-?post|mejl|mail|meddelande)|this (?:e-?mail|message|communication)|"
     r"konfidentiali|confidentiality|disclaimer|the information (?:contained|in this)|informationen i detta|"
     r"om du (?:inte är|har fått)|if you (?:are not|have received)|vi behandlar (?:dina )?personuppgifter|"
     r"we (?:process|handle) (?:your )?personal data|läs mer om hur vi|read (?:more )?about how we|"
-    r"information om (?:hur vi behandlar|vår behandling)|sekretess)", re.I | re.M)
+    r"information om (?:hur vi behandlar|vår behandling)|sekretess)",
+    re.I | re.M,
+)
 _FORM_LABEL = re.compile(
     r"^[ \t]*(namn|name|fullständigt namn|full name|e-?post(?:adress)?|e-?mail(?:adress)?|epost|telefon|phone|"
     r"ämne|subject|ärende|meddelande|message|fritext|beskrivning|din fråga|your message)\b[ \t]*:?[ \t]*",
-    re.I | re.M)
-_FORM_MESSAGE = {"meddelande", "message", "fritext", "beskrivning", "din fråga", "your message", "ärende"}
+    re.I | re.M,
+)
+_FORM_MESSAGE = {
+    "meddelande",
+    "message",
+    "fritext",
+    "beskrivning",
+    "din fråga",
+    "your message",
+    "ärende",
+}
 _FORM_NAME = {"namn", "name", "fullständigt namn", "full name"}
 _NOTE_WORDS = 40  # a forwarding note shorter than this hands the message over to the forwarded text
 
@@ -83,12 +101,16 @@ def _relay(mail: ParsedMail, text: str) -> Prepared | None:
     """A contact-form relay: labelled fields, one of them the person's message."""
     labels = list(_FORM_LABEL.finditer(text[:MAX_CHARS]))
     kinds = {m.group(1).lower() for m in labels}
-    if len(labels) < 3 or not kinds & _FORM_MESSAGE or not any(k in kinds for k in _FORM_NAME | {"e-post", "epost", "email", "e-mail"}):
+    if (
+        len(labels) < 3
+        or not kinds & _FORM_MESSAGE
+        or not any(k in kinds for k in _FORM_NAME | {"e-post", "epost", "email", "e-mail"})
+    ):
         return None
     fields: dict[str, str] = {}
     for i, m in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-        fields.setdefault(m.group(1).lower(), text[m.end():end].strip())
+        fields.setdefault(m.group(1).lower(), text[m.end() : end].strip())
     message = next((fields[k] for k in fields if k in _FORM_MESSAGE and fields[k]), "")
     message = re.split(r"\n\s*\n\s*\n", message, maxsplit=1)[0].strip()  # the form's footer follows
     if not message:
@@ -104,7 +126,11 @@ def prepare(mail: ParsedMail) -> Prepared:
     """The message's own text and its requester; never empty when the body is not."""
     text = mail.text[:MAX_CHARS]
     requester, name = (mail.reply_to or mail.from_addr), mail.from_name
-    if mail.reply_to and mail.reply_to != mail.from_addr and re.match(r"(no-?reply|noreply|donotreply|www|web|form)", mail.from_addr):
+    if (
+        mail.reply_to
+        and mail.reply_to != mail.from_addr
+        and re.match(r"(no-?reply|noreply|donotreply|www|web|form)", mail.from_addr)
+    ):
         name = ""
     relay = _relay(mail, text)
     if relay is not None:
@@ -113,10 +139,14 @@ def prepare(mail: ParsedMail) -> Prepared:
     if not replies:
         return Prepared(_clean(text) or text.strip(), requester, name, quoted_only=True)
     first = _clean(replies[0].body)
-    forwarded = bool(_FORWARD_SUBJECT.match(mail.subject) or _FORWARD_MARK.search(replies[0].content))
+    forwarded = bool(
+        _FORWARD_SUBJECT.match(mail.subject) or _FORWARD_MARK.search(replies[0].content)
+    )
     if forwarded and len(_FORWARD_MARK.sub("", first).split()) < _NOTE_WORDS:
         ours = {_domain(a) for a in mail.to} | {_domain(mail.from_addr)}
-        for reply in replies[1:3]:  # "-----Original Message-----" may stand alone before the headers
+        for reply in replies[
+            1:3
+        ]:  # "-----Original Message-----" may stand alone before the headers
             addr, fwd_name = _sender(reply.headers)
             body = _clean(reply.body)
             if addr and body:
@@ -129,4 +159,9 @@ def prepare(mail: ParsedMail) -> Prepared:
         body = _clean(reply.body)
         if body:
             return Prepared(body, requester, name, quoted_only=True)
-    return Prepared(_QUOTED.sub(lambda m: m.group().lstrip(" \t>"), text).strip(), requester, name, quoted_only=True)
+    return Prepared(
+        _QUOTED.sub(lambda m: m.group().lstrip(" \t>"), text).strip(),
+        requester,
+        name,
+        quoted_only=True,
+    )

@@ -28,7 +28,9 @@ def is_robot_address(addr: str) -> bool:
     return not addr or bool(_ROBOT.search(addr))
 
 
-def queue_receipt(session: Session, config: Config, replies: Replies, case: Case, subject: str, message_id: str) -> OutgoingMail | None:
+def queue_receipt(
+    session: Session, config: Config, replies: Replies, case: Case, subject: str, message_id: str
+) -> OutgoingMail | None:
     """Queue the receipt if allowed; returns it, or None with the reason audited."""
     to = case.requester_email
     if not config.receipt_enabled:
@@ -38,15 +40,28 @@ def queue_receipt(session: Session, config: Config, replies: Replies, case: Case
         return None
     since = utcnow() - timedelta(days=1)
     count = session.exec(
-        select(func.count()).select_from(OutgoingMail).where(
-            OutgoingMail.to_addr == to, OutgoingMail.automatic == True, OutgoingMail.created_at >= since  # noqa: E712
+        select(func.count())
+        .select_from(OutgoingMail)
+        .where(
+            OutgoingMail.to_addr == to,
+            OutgoingMail.automatic == True,
+            OutgoingMail.created_at >= since,  # noqa: E712
         )
     ).one()
     if count >= config.receipt_daily_cap:
         audit(session, case, "receipt_skipped", reason="daily_cap")
         return None
     rendered = replies.render("receipt", case.language, case_context(case, config, subject=subject))
-    msg = compose(config, to, case.requester_name, rendered.subject, rendered.body, message_id, (message_id,), automatic=True)
+    msg = compose(
+        config,
+        to,
+        case.requester_name,
+        rendered.subject,
+        rendered.body,
+        message_id,
+        (message_id,),
+        automatic=True,
+    )
     out = enqueue(session, msg, case.id, automatic=True)
     audit(session, case, "receipt_queued", outgoing=out.id)
     return out

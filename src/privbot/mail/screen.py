@@ -30,7 +30,9 @@ _REPLY_PREFIX = re.compile(r"^\s*((re|sv|aw|vs|fw|fwd|vb|wg)\s*:\s*)+", re.I)
 def _fold(text: str) -> str:
     text = text.casefold().translate(str.maketrans("åäöæø", "aaoao"))
     if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
     return text
 
 
@@ -68,7 +70,9 @@ class ScreenRules:
         for name in ("auto_reply", "bounce", "spam"):
             section = data.get(name, {})
             if not isinstance(section, dict) or set(section) - {"subjects", "phrases"}:
-                raise ConfigError(f"{where}: [{name}] takes `subjects` (list) and `phrases` (table)")
+                raise ConfigError(
+                    f"{where}: [{name}] takes `subjects` (list) and `phrases` (table)"
+                )
             subjects = section.get("subjects", [])
             phrases = section.get("phrases", {})
             if not isinstance(subjects, list) or not isinstance(phrases, dict):
@@ -98,7 +102,9 @@ def _headers(mail: ParsedMail, own: set[str]) -> Screening | None:
     h = mail.header
     if mail.from_addr in own:
         return Screening(Kind.auto_reply, ("sent from privbot's own address (loop)",))
-    if h("X-Spam-Flag").strip().lower() == "yes" or h("X-Spam-Status").strip().lower().startswith("yes"):
+    if h("X-Spam-Flag").strip().lower() == "yes" or h("X-Spam-Status").strip().lower().startswith(
+        "yes"
+    ):
         return Screening(Kind.spam, ("spam filter verdict",))
     if mail.content_type == "multipart/report":
         return Screening(Kind.bounce, ("multipart/report",))
@@ -109,7 +115,13 @@ def _headers(mail: ParsedMail, own: set[str]) -> Screening | None:
     auto = h("Auto-Submitted").strip().lower()
     if auto and not auto.startswith("no"):
         return Screening(Kind.auto_reply, (f"Auto-Submitted: {auto[:30]}",))
-    for name in ("X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Response-Suppress", "X-Loop"):
+    for name in (
+        "X-Autoreply",
+        "X-Autorespond",
+        "X-Autoresponder",
+        "X-Auto-Response-Suppress",
+        "X-Loop",
+    ):
         if h(name):
             return Screening(Kind.auto_reply, (f"{name} header",))
     precedence = h("Precedence").strip().lower()
@@ -120,8 +132,12 @@ def _headers(mail: ParsedMail, own: set[str]) -> Screening | None:
     return None
 
 
-def screen(mail: ParsedMail, own_addresses: Iterable[str] = (), rules: ScreenRules | None = None,
-           text: str | None = None) -> Screening:
+def screen(
+    mail: ParsedMail,
+    own_addresses: Iterable[str] = (),
+    rules: ScreenRules | None = None,
+    text: str | None = None,
+) -> Screening:
     """The kind of `mail`. `rules` adds the wording checks; `text` is the message's own text
     (from `prepare`), so quoted history does not count; without it the whole body is read."""
     own = {a.strip().lower() for a in own_addresses}
@@ -136,9 +152,15 @@ def screen(mail: ParsedMail, own_addresses: Iterable[str] = (), rules: ScreenRul
     if rules is None:
         return Screening(Kind.human)
     subject = _fold(mail.subject)
-    body = " ".join(_fold((text if text is not None and text.strip() else mail.text)[:TEXT_CHARS]).split())
+    body = " ".join(
+        _fold((text if text is not None and text.strip() else mail.text)[:TEXT_CHARS]).split()
+    )
     bare_subject = _REPLY_PREFIX.sub("", subject)
-    for kind, rule in ((Kind.bounce, rules.bounce), (Kind.auto_reply, rules.auto_reply), (Kind.spam, rules.spam)):
+    for kind, rule in (
+        (Kind.bounce, rules.bounce),
+        (Kind.auto_reply, rules.auto_reply),
+        (Kind.spam, rules.spam),
+    ):
         pattern = rule.subject_hit(bare_subject if kind is Kind.spam else subject)
         score, hits = rule.phrase_hits(body)
         if pattern and (kind is not Kind.spam or score >= 0.5):

@@ -36,7 +36,11 @@ MAX_ATTEMPTS = 8
 
 def _address(addr: str, name: str = "") -> Address:
     local, _, domain = addr.rpartition("@")
-    return Address(display_name=clean_header(name), username=local, domain=domain.encode("idna").decode("ascii") if not domain.isascii() else domain)
+    return Address(
+        display_name=clean_header(name),
+        username=local,
+        domain=domain.encode("idna").decode("ascii") if not domain.isascii() else domain,
+    )
 
 
 def compose(
@@ -55,10 +59,14 @@ def compose(
     msg["To"] = _address(to_addr, to_name)
     msg["Subject"] = clean_header(subject)
     msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = make_msgid(domain=config.from_address.rpartition("@")[2] or "privbot.invalid")
+    msg["Message-ID"] = make_msgid(
+        domain=config.from_address.rpartition("@")[2] or "privbot.invalid"
+    )
     if in_reply_to:
         msg["In-Reply-To"] = in_reply_to
-        msg["References"] = " ".join((*[r for r in references if r != in_reply_to][-10:], in_reply_to))
+        msg["References"] = " ".join(
+            (*[r for r in references if r != in_reply_to][-10:], in_reply_to)
+        )
     msg[LOOP_HEADER] = config.from_address
     if automatic:
         msg["Auto-Submitted"] = "auto-replied"
@@ -68,12 +76,22 @@ def compose(
     return msg
 
 
-def enqueue(session: Session, msg: EmailMessage, case_id: int | None, draft_id: int | None = None, automatic: bool = False) -> OutgoingMail:
+def enqueue(
+    session: Session,
+    msg: EmailMessage,
+    case_id: int | None,
+    draft_id: int | None = None,
+    automatic: bool = False,
+) -> OutgoingMail:
     smtputf8 = not all(str(a).isascii() for a in (msg["To"], msg["From"]))
     raw = msg.as_bytes(policy=email.policy.default.clone(utf8=smtputf8))
     out = OutgoingMail(
-        case_id=case_id, draft_id=draft_id, message_id=str(msg["Message-ID"]), to_addr=msg["To"].addresses[0].addr_spec.lower(),
-        automatic=automatic, raw=raw,
+        case_id=case_id,
+        draft_id=draft_id,
+        message_id=str(msg["Message-ID"]),
+        to_addr=msg["To"].addresses[0].addr_spec.lower(),
+        automatic=automatic,
+        raw=raw,
     )
     session.add(out)
     session.flush()
@@ -83,10 +101,14 @@ def enqueue(session: Session, msg: EmailMessage, case_id: int | None, draft_id: 
 def recover_interrupted(engine: Engine) -> int:
     """Mark sends interrupted by a crash as uncertain (for staff), returning how many."""
     with session_scope(engine) as session:
-        rows = session.exec(select(OutgoingMail).where(OutgoingMail.status == OutStatus.sending)).all()
+        rows = session.exec(
+            select(OutgoingMail).where(OutgoingMail.status == OutStatus.sending)
+        ).all()
         for row in rows:
             row.status = OutStatus.uncertain
-            row.last_error = "interrupted while sending; check the recipient's copy before resending"
+            row.last_error = (
+                "interrupted while sending; check the recipient's copy before resending"
+            )
             session.add(row)
         return len(rows)
 
@@ -126,8 +148,12 @@ def _transmit(config: Config, out: OutgoingMail) -> None:
                 options = ["SMTPUTF8"]
                 smtp.command_encoding = "utf-8"
             elif not local.isascii():
-                raise SendError("the relay does not support SMTPUTF8, needed for a non-ASCII address")
-        wire = out.raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")  # SMTP lines end in CRLF (RFC 5321 2.3.8)
+                raise SendError(
+                    "the relay does not support SMTPUTF8, needed for a non-ASCII address"
+                )
+        wire = out.raw.replace(b"\r\n", b"\n").replace(
+            b"\n", b"\r\n"
+        )  # SMTP lines end in CRLF (RFC 5321 2.3.8)
         smtp.sendmail(config.from_address, [recipient], wire, mail_options=options)
 
 
@@ -136,10 +162,15 @@ def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
     sent = 0
     for _ in range(limit):
         with session_scope(engine) as session:
-            query = select(OutgoingMail).where(
-                col(OutgoingMail.status).in_([OutStatus.queued, OutStatus.failed]),
-                OutgoingMail.next_attempt_at <= utcnow(),
-            ).order_by(col(OutgoingMail.id)).limit(1)
+            query = (
+                select(OutgoingMail)
+                .where(
+                    col(OutgoingMail.status).in_([OutStatus.queued, OutStatus.failed]),
+                    OutgoingMail.next_attempt_at <= utcnow(),
+                )
+                .order_by(col(OutgoingMail.id))
+                .limit(1)
+            )
             out = session.exec(claimable(session, query)).first()
             if out is None:
                 break
@@ -155,12 +186,18 @@ def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
                 permanent = isinstance(exc, (SendError, UnicodeError)) or (
                     isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
                 )
-                row.status = OutStatus.uncertain if permanent or row.attempts >= MAX_ATTEMPTS else OutStatus.failed
+                row.status = (
+                    OutStatus.uncertain
+                    if permanent or row.attempts >= MAX_ATTEMPTS
+                    else OutStatus.failed
+                )
                 row.last_error = "%s %s" % (type(exc).__name__, getattr(exc, "smtp_code", ""))
-                delay = min(3600.0, 30.0 * 2 ** row.attempts) * (0.5 + random.random())
+                delay = min(3600.0, 30.0 * 2**row.attempts) * (0.5 + random.random())
                 row.next_attempt_at = utcnow() + timedelta(seconds=delay)
                 session.add(row)
-            log.warning("outgoing %s failed (%s), attempt %d", out.id, type(exc).__name__, out.attempts)
+            log.warning(
+                "outgoing %s failed (%s), attempt %d", out.id, type(exc).__name__, out.attempts
+            )
             continue
         with session_scope(engine) as session:
             row = session.get(OutgoingMail, out.id)

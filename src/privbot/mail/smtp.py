@@ -24,13 +24,22 @@ log = logging.getLogger(__name__)
 
 
 class IntakeHandler:
-    def __init__(self, engine: Engine, config: Config, on_spooled: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, engine: Engine, config: Config, on_spooled: Callable[[], None] = lambda: None
+    ) -> None:
         self.engine = engine
         self.addresses = {a.lower() for a in config.addresses}
         self.max_bytes = config.max_message_bytes
         self.on_spooled = on_spooled
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
         if address.lower() not in self.addresses:
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
@@ -44,7 +53,9 @@ class IntakeHandler:
             return "552 5.3.4 Message too big"
         try:
             with session_scope(self.engine) as db:
-                entry, created = spool(db, raw, "smtp", "peer=%s" % (session.peer[0] if session.peer else ""))
+                entry, created = spool(
+                    db, raw, "smtp", "peer=%s" % (session.peer[0] if session.peer else "")
+                )
                 entry_id = entry.id
         except Exception as exc:
             log.error("spooling failed (%s); answered 451", type(exc).__name__)
@@ -57,10 +68,25 @@ class IntakeHandler:
 class Intake:
     """The SMTP server on its own thread."""
 
-    def __init__(self, engine: Engine, config: Config, port: int | None = None, on_spooled: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        config: Config,
+        port: int | None = None,
+        on_spooled: Callable[[], None] = lambda: None,
+    ) -> None:
         handler = IntakeHandler(engine, config, on_spooled)
-        smtp_parameters: dict[str, Any] = {"data_size_limit": config.max_message_bytes, "decode_data": False, "enable_SMTPUTF8": True}
-        self.controller = Controller(handler, hostname=config.intake_host, port=config.intake_port if port is None else port, **smtp_parameters)
+        smtp_parameters: dict[str, Any] = {
+            "data_size_limit": config.max_message_bytes,
+            "decode_data": False,
+            "enable_SMTPUTF8": True,
+        }
+        self.controller = Controller(
+            handler,
+            hostname=config.intake_host,
+            port=config.intake_port if port is None else port,
+            **smtp_parameters,
+        )
 
     @property
     def port(self) -> int:

@@ -21,7 +21,10 @@ from privbot.models import SpoolEntry, SpoolState, utcnow
 
 log = logging.getLogger(__name__)
 
-def spool(session: Session, raw: bytes, source: str, source_ref: str = "") -> tuple[SpoolEntry, bool]:
+
+def spool(
+    session: Session, raw: bytes, source: str, source_ref: str = ""
+) -> tuple[SpoolEntry, bool]:
     """Store raw bytes; returns (entry, created). The caller commits.
 
     An existing entry with the same key is returned with created=False.
@@ -29,26 +32,40 @@ def spool(session: Session, raw: bytes, source: str, source_ref: str = "") -> tu
     message_id, digest = spool_key(raw)
     message_id = message_id[:998]
     existing = session.exec(
-        select(SpoolEntry).where(SpoolEntry.message_id == message_id, SpoolEntry.content_hash == digest)
+        select(SpoolEntry).where(
+            SpoolEntry.message_id == message_id, SpoolEntry.content_hash == digest
+        )
     ).first()
     if existing is not None:
         log.info("spool duplicate of entry %s from %s", existing.id, source)
         return existing, False
-    entry = SpoolEntry(message_id=message_id, content_hash=digest, source=source, source_ref=source_ref, raw=raw, size=len(raw), received_at=utcnow())
+    entry = SpoolEntry(
+        message_id=message_id,
+        content_hash=digest,
+        source=source,
+        source_ref=source_ref,
+        raw=raw,
+        size=len(raw),
+        received_at=utcnow(),
+    )
     try:
         with session.begin_nested():
             session.add(entry)
             session.flush()
     except IntegrityError:  # a concurrent writer stored it first
         existing = session.exec(
-            select(SpoolEntry).where(SpoolEntry.message_id == message_id, SpoolEntry.content_hash == digest)
+            select(SpoolEntry).where(
+                SpoolEntry.message_id == message_id, SpoolEntry.content_hash == digest
+            )
         ).one()
         return existing, False
     log.debug("spooled entry %s from %s (%d bytes)", entry.id, source, len(raw))
     return entry, True
 
 
-def spool_many(session: Session, items: Sequence[tuple[bytes, str]], source: str) -> list[tuple[int, bool]]:
+def spool_many(
+    session: Session, items: Sequence[tuple[bytes, str]], source: str
+) -> list[tuple[int, bool]]:
     """Store a batch of (raw, source_ref); returns (entry id, created) per item, in order.
 
     The same idempotence as `spool`, at batch cost: one multi-row `INSERT … ON CONFLICT DO
@@ -56,21 +73,39 @@ def spool_many(session: Session, items: Sequence[tuple[bytes, str]], source: str
     earlier delivery, a concurrent writer) does a query find its entry. A message twice in the
     batch is stored once. The caller commits.
     """
-    keys = [(message_id[:998], digest) for message_id, digest in (spool_key(raw) for raw, _ in items)]
+    keys = [
+        (message_id[:998], digest) for message_id, digest in (spool_key(raw) for raw, _ in items)
+    ]
     fresh: dict[tuple[str, str], dict[str, object]] = {}
     now = utcnow()
     for key, (raw, ref) in zip(keys, items, strict=True):
         if key not in fresh:
             fresh[key] = {
-                "message_id": key[0], "content_hash": key[1], "source": source, "source_ref": ref[:200], "raw": raw,
-                "size": len(raw), "received_at": now, "state": SpoolState.pending, "stage": "", "reason": "",
+                "message_id": key[0],
+                "content_hash": key[1],
+                "source": source,
+                "source_ref": ref[:200],
+                "raw": raw,
+                "size": len(raw),
+                "received_at": now,
+                "state": SpoolState.pending,
+                "stage": "",
+                "reason": "",
             }
     created: dict[tuple[str, str], int] = {}
     known: dict[tuple[str, str], int] = {}
     if fresh:
-        insert_into = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        table = SpoolEntry.metadata.tables["spoolentry"]  # Core: a fifth less than the ORM bulk path
-        statement = insert_into(table).on_conflict_do_nothing().returning(table.c.id, table.c.message_id, table.c.content_hash)
+        insert_into = (
+            postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        table = SpoolEntry.metadata.tables[
+            "spoolentry"
+        ]  # Core: a fifth less than the ORM bulk path
+        statement = (
+            insert_into(table)
+            .on_conflict_do_nothing()
+            .returning(table.c.id, table.c.message_id, table.c.content_hash)
+        )
         rows = session.connection().execute(statement, list(fresh.values())).all()
         created = {(message_id, digest): int(entry_id) for entry_id, message_id, digest in rows}
         if len(created) < len(fresh):  # stored before, by an earlier batch or another writer
@@ -91,20 +126,41 @@ def _known(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str,
     wanted = sorted({message_id for message_id, _ in keys})
     found: dict[tuple[str, str], int] = {}
     for start in range(0, len(wanted), 500):
-        query = select(SpoolEntry.id, SpoolEntry.message_id, SpoolEntry.content_hash).where(col(SpoolEntry.message_id).in_(wanted[start:start + 500]))
-        found.update({(message_id, digest): int(entry_id) for entry_id, message_id, digest in session.exec(query) if entry_id is not None})
+        query = select(SpoolEntry.id, SpoolEntry.message_id, SpoolEntry.content_hash).where(
+            col(SpoolEntry.message_id).in_(wanted[start : start + 500])
+        )
+        found.update(
+            {
+                (message_id, digest): int(entry_id)
+                for entry_id, message_id, digest in session.exec(query)
+                if entry_id is not None
+            }
+        )
     return {key: found[key] for key in keys if key in found}
 
 
-def record_oversized(session: Session, message_id: str, size: int, source: str, source_ref: str) -> SpoolEntry:
+def record_oversized(
+    session: Session, message_id: str, size: int, source: str, source_ref: str
+) -> SpoolEntry:
     """Keep a visible record of a message too large to take, without its bytes."""
     digest = hashlib.sha256(("oversized:%s:%s" % (source_ref, size)).encode()).hexdigest()
-    existing = session.exec(select(SpoolEntry).where(SpoolEntry.message_id == message_id, SpoolEntry.content_hash == digest)).first()
+    existing = session.exec(
+        select(SpoolEntry).where(
+            SpoolEntry.message_id == message_id, SpoolEntry.content_hash == digest
+        )
+    ).first()
     if existing:
         return existing
     entry = SpoolEntry(
-        message_id=message_id, content_hash=digest, source=source, source_ref=source_ref, raw=b"", size=size,
-        state=SpoolState.quarantined, stage="intake", reason="message of %d bytes exceeds the size limit" % size,
+        message_id=message_id,
+        content_hash=digest,
+        source=source,
+        source_ref=source_ref,
+        raw=b"",
+        size=size,
+        state=SpoolState.quarantined,
+        stage="intake",
+        reason="message of %d bytes exceeds the size limit" % size,
         processed_at=utcnow(),
     )
     session.add(entry)

@@ -19,7 +19,10 @@ from privbot.mail.parse import ParsedMail
 from privbot.models import Case, Message, OutgoingMail
 
 # Reply and forward prefixes, repeated and mixed: Re:, RE:, Re[2]:, SV:, VB:, AW:, WG:, Fwd:, Fw:, VS:, Antw:, TR:
-_PREFIX = re.compile(r"^\s*(?:(?:re|sv|vb|aw|wg|fwd?|vs|vl|antw|tr|ynt|odp)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+", re.IGNORECASE)
+_PREFIX = re.compile(
+    r"^\s*(?:(?:re|sv|vb|aw|wg|fwd?|vs|vl|antw|tr|ynt|odp)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+    re.IGNORECASE,
+)
 _MAX_IDS = 50
 
 
@@ -49,14 +52,20 @@ def _by_reference(session: Session, text: str, requester: str = "") -> Case | No
 
 
 def _by_message_ids(session: Session, mail: ParsedMail) -> Case | None:
-    ids = list(dict.fromkeys(i for i in (mail.in_reply_to, *reversed(mail.references)) if i))[:_MAX_IDS]
+    ids = list(dict.fromkeys(i for i in (mail.in_reply_to, *reversed(mail.references)) if i))[
+        :_MAX_IDS
+    ]
     if not ids:
         return None
     known: dict[str, int] = {}
-    for message_id, case_id in session.exec(select(Message.message_id, Message.case_id).where(col(Message.message_id).in_(ids))):
+    for message_id, case_id in session.exec(
+        select(Message.message_id, Message.case_id).where(col(Message.message_id).in_(ids))
+    ):
         known.setdefault(message_id, case_id)
     for message_id, out_case in session.exec(
-        select(OutgoingMail.message_id, OutgoingMail.case_id).where(col(OutgoingMail.message_id).in_(ids), col(OutgoingMail.case_id).is_not(None))
+        select(OutgoingMail.message_id, OutgoingMail.case_id).where(
+            col(OutgoingMail.message_id).in_(ids), col(OutgoingMail.case_id).is_not(None)
+        )
     ):
         if out_case is not None:
             known.setdefault(message_id, out_case)

@@ -27,7 +27,9 @@ _NEW_MAIL = (b"EXISTS", b"RECENT")
 class Backoff:
     """Exponential delays with jitter: base·2ⁿ capped, each drawn from its upper half."""
 
-    def __init__(self, base: float = 1.0, cap: float = 300.0, rng: random.Random | None = None) -> None:
+    def __init__(
+        self, base: float = 1.0, cap: float = 300.0, rng: random.Random | None = None
+    ) -> None:
         self.base, self.cap, self.attempt = base, cap, 0
         self.rng = rng or random.Random()
 
@@ -40,7 +42,9 @@ class Backoff:
         self.attempt = 0
 
 
-def poll_once(poller: Poller, retry_for: float = 0.0, backoff: Backoff | None = None) -> CycleReport:
+def poll_once(
+    poller: Poller, retry_for: float = 0.0, backoff: Backoff | None = None
+) -> CycleReport:
     """One full cycle; network errors are retried with backoff for up to `retry_for` seconds.
 
     A refused login is raised at once: retrying a wrong password helps nobody.
@@ -67,7 +71,9 @@ def poll_once(poller: Poller, retry_for: float = 0.0, backoff: Backoff | None = 
 class Watcher:
     """The poller's loop for `privbot serve`: runs until `stopping` is set."""
 
-    def __init__(self, poller: Poller, stopping: threading.Event, backoff: Backoff | None = None) -> None:
+    def __init__(
+        self, poller: Poller, stopping: threading.Event, backoff: Backoff | None = None
+    ) -> None:
         self.poller = poller
         self.cfg: ImapConfig = poller.cfg
         self.stopping = stopping
@@ -82,7 +88,13 @@ class Watcher:
                 self.cycles += 1
                 self.backoff.reset()
                 if report.new or report.processed or report.quarantined:
-                    log.info("imap cycle: %d new, %d known, %d moved, %d quarantined", report.new, report.known, report.processed, report.quarantined)
+                    log.info(
+                        "imap cycle: %d new, %d known, %d moved, %d quarantined",
+                        report.new,
+                        report.known,
+                        report.processed,
+                        report.quarantined,
+                    )
                 self.wait_for_mail()
             except MailboxLoginError as exc:
                 self.login_failures += 1
@@ -94,7 +106,9 @@ class Watcher:
                 delay = self.backoff.next()
                 log.warning("%s; reconnecting in %.1f s", exc, delay)
                 self.stopping.wait(delay)
-            except Exception as exc:  # the database, or a bug: keep polling, the spool keeps the mail
+            except (
+                Exception
+            ) as exc:  # the database, or a bug: keep polling, the spool keeps the mail
                 self.poller.close()
                 delay = self.backoff.next()
                 log.error("imap cycle failed (%s); retrying in %.1f s", type(exc).__name__, delay)
@@ -131,7 +145,9 @@ class Watcher:
                     if not responses and time.monotonic() - asked < min(1.0, left) / 2:
                         break  # readable but nothing to read: the server closed; idle_done will tell
                     if any(r and r[0] == b"BYE" for r in responses):
-                        raise MailboxError("IMAP %s:%d: the server said BYE" % (self.cfg.host, self.cfg.port))
+                        raise MailboxError(
+                            "IMAP %s:%d: the server said BYE" % (self.cfg.host, self.cfg.port)
+                        )
             finally:
                 # Also the liveness check: a dead connection fails here within the socket timeout.
                 client.idle_done()

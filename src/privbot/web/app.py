@@ -42,7 +42,9 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(config: Config, engine: Engine, secret: str | None = None, https_only: bool = False) -> FastAPI:
+def create_app(
+    config: Config, engine: Engine, secret: str | None = None, https_only: bool = False
+) -> FastAPI:
     app = FastAPI(title="privbot", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.config = config
     app.state.engine = engine
@@ -59,8 +61,12 @@ def create_app(config: Config, engine: Engine, secret: str | None = None, https_
         return response
 
     app.add_middleware(
-        SessionMiddleware, secret_key=secret or secret_key(config), session_cookie=SESSION_COOKIE,
-        max_age=SESSION_SECONDS, same_site="strict", https_only=https_only,
+        SessionMiddleware,
+        secret_key=secret or secret_key(config),
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_SECONDS,
+        same_site="strict",
+        https_only=https_only,
     )
 
     @app.exception_handler(SignInRequired)
@@ -70,7 +76,13 @@ def create_app(config: Config, engine: Engine, secret: str | None = None, https_
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return page(request, "error.html", status_code=exc.status_code, message=str(exc.detail), user=getattr(request.state, "user", None))
+        return page(
+            request,
+            "error.html",
+            status_code=exc.status_code,
+            message=str(exc.detail),
+            user=getattr(request.state, "user", None),
+        )
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -82,9 +94,19 @@ def create_app(config: Config, engine: Engine, secret: str | None = None, https_
             raise HTTPException(status_code=401, detail="sign in first")
         with Session(engine) as session:
             rows = session.exec(select(Case).order_by(col(Case.due)).limit(1000)).all()
-            return [{"reference": c.reference, "status": c.status.value, "intents": c.intents, "due": c.due.isoformat()} for c in rows]
+            return [
+                {
+                    "reference": c.reference,
+                    "status": c.status.value,
+                    "intents": c.intents,
+                    "due": c.due.isoformat(),
+                }
+                for c in rows
+            ]
 
-    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    app.mount(
+        "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
+    )
     app.include_router(login.router)
     app.include_router(inbox.router)
     app.include_router(cases.router)

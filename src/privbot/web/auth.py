@@ -48,13 +48,24 @@ def csrf_token(request: Request) -> str:
 async def check_csrf(request: Request) -> None:
     """Refuse a POST whose form lacks this session's token or that comes from another origin."""
     origin = request.headers.get("origin")
-    if origin and origin != "null" and origin.split("://", 1)[-1] != request.headers.get("host", ""):
+    if (
+        origin
+        and origin != "null"
+        and origin.split("://", 1)[-1] != request.headers.get("host", "")
+    ):
         raise HTTPException(status_code=403, detail="cross-origin request refused")
     form = await request.form()
     sent = form.get("csrf")
     expected = request.session.get("csrf")
-    if not isinstance(sent, str) or not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
-        raise HTTPException(status_code=403, detail="the form has expired or did not come from this site; reload the page and try again")
+    if (
+        not isinstance(sent, str)
+        or not isinstance(expected, str)
+        or not hmac.compare_digest(sent, expected)
+    ):
+        raise HTTPException(
+            status_code=403,
+            detail="the form has expired or did not come from this site; reload the page and try again",
+        )
 
 
 class Throttle:

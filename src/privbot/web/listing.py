@@ -56,9 +56,17 @@ def requester_label(case: Case) -> str:
 def row(case: Case, today: date) -> Row:
     due = case.extended_due or case.due
     return Row(
-        reference=case.reference, requester=requester_label(case), intents=list(case.intents), language=case.language,
-        channel=case.channel, status=case.status.value, assignee=case.assignee, received=case.received_at.date(),
-        due=due, days_left=(due - today).days, needs_review=case.needs_review,
+        reference=case.reference,
+        requester=requester_label(case),
+        intents=list(case.intents),
+        language=case.language,
+        channel=case.channel,
+        status=case.status.value,
+        assignee=case.assignee,
+        received=case.received_at.date(),
+        due=due,
+        days_left=(due - today).days,
+        needs_review=case.needs_review,
     )
 
 
@@ -66,6 +74,8 @@ def paginate(session: Session, query: SelectOfScalar[Case], order: list[Any], nu
     """One page of `query` (already filtered) in `order`, with the total count of matches."""
     number = max(1, number)
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
-    cases = session.exec(query.order_by(*order).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    cases = session.exec(
+        query.order_by(*order).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).all()
     today = date.today()
     return Page([row(c, today) for c in cases], number, int(total))

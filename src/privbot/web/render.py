@@ -44,5 +44,8 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
     shown = request.session.pop("flash", None)
     context.setdefault("user", getattr(request.state, "user", None))
     return templates.TemplateResponse(
-        request, name, {"csrf": csrf_token(request), "flash": shown, **context}, status_code=status_code
+        request,
+        name,
+        {"csrf": csrf_token(request), "flash": shown, **context},
+        status_code=status_code,
     )

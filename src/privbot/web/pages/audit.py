@@ -28,8 +28,23 @@ from privbot.web.render import page
 
 router = APIRouter()
 REGISTER_COLUMNS = (
-    "reference", "received", "channel", "language", "intents", "requester_name", "requester_email", "status", "outcome",
-    "outcome_reason", "due", "extended_due", "extension_reason", "identity_verified", "verified_how", "assignee", "closed",
+    "reference",
+    "received",
+    "channel",
+    "language",
+    "intents",
+    "requester_name",
+    "requester_email",
+    "status",
+    "outcome",
+    "outcome_reason",
+    "due",
+    "extended_due",
+    "extension_reason",
+    "identity_verified",
+    "verified_how",
+    "assignee",
+    "closed",
     "duplicate_of",
 )
 
@@ -54,19 +69,42 @@ def _csv(header: tuple[str, ...], rows: Iterator[list[object]]) -> Iterator[str]
 
 
 def _download(name: str, body: Iterator[str]) -> Response:
-    return StreamingResponse(body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": 'attachment; filename="%s"' % name})
+    return StreamingResponse(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="%s"' % name},
+    )
 
 
 def _register_rows(engine: Engine) -> Iterator[list[object]]:
     with Session(engine) as session:
         targets = select(Case.duplicate_of).where(Case.duplicate_of != None)  # noqa: E711
-        refs = dict(session.exec(select(Case.id, Case.reference).where(col(Case.id).in_(targets))).all())
-        for c in session.exec(select(Case).order_by(col(Case.received_at), col(Case.id)).execution_options(yield_per=1000)):
+        refs = dict(
+            session.exec(select(Case.id, Case.reference).where(col(Case.id).in_(targets))).all()
+        )
+        for c in session.exec(
+            select(Case)
+            .order_by(col(Case.received_at), col(Case.id))
+            .execution_options(yield_per=1000)
+        ):
             yield [
-                c.reference, c.received_at.isoformat(timespec="seconds") + "Z", c.channel, c.language, " ".join(c.intents), c.requester_name,
-                c.requester_email, c.status.value, c.outcome.value if c.outcome else "", c.outcome_reason, c.due.isoformat(),
-                c.extended_due.isoformat() if c.extended_due else "", c.extension_reason, "yes" if c.identity_verified else "no",
-                c.verified_how, c.assignee, c.closed_at.isoformat(timespec="seconds") + "Z" if c.closed_at else "",
+                c.reference,
+                c.received_at.isoformat(timespec="seconds") + "Z",
+                c.channel,
+                c.language,
+                " ".join(c.intents),
+                c.requester_name,
+                c.requester_email,
+                c.status.value,
+                c.outcome.value if c.outcome else "",
+                c.outcome_reason,
+                c.due.isoformat(),
+                c.extended_due.isoformat() if c.extended_due else "",
+                c.extension_reason,
+                "yes" if c.identity_verified else "no",
+                c.verified_how,
+                c.assignee,
+                c.closed_at.isoformat(timespec="seconds") + "Z" if c.closed_at else "",
                 refs.get(c.duplicate_of, "") if c.duplicate_of else "",
             ]
 
@@ -75,21 +113,31 @@ def _register_rows(engine: Engine) -> Iterator[list[object]]:
 def register_csv(request: Request, session: SessionDep, user: CurrentSupervisor) -> Response:
     record(session, None, "register_exported", actor=user.name)
     session.commit()
-    return _download("register-%s.csv" % date.today().isoformat(), _csv(REGISTER_COLUMNS, _register_rows(request.app.state.engine)))
+    return _download(
+        "register-%s.csv" % date.today().isoformat(),
+        _csv(REGISTER_COLUMNS, _register_rows(request.app.state.engine)),
+    )
 
 
-def _audit_query(actor: str, action: str, case: str, since: date | None, until: date | None) -> SelectOfScalar[AuditEvent]:
+def _audit_query(
+    actor: str, action: str, case: str, since: date | None, until: date | None
+) -> SelectOfScalar[AuditEvent]:
     query = select(AuditEvent)
     if actor:
         query = query.where(AuditEvent.actor == actor)
     if action:
         query = query.where(AuditEvent.action == action)
     if case:
-        query = query.where(AuditEvent.case_id == select(Case.id).where(Case.reference == case.strip().upper()).scalar_subquery())
+        query = query.where(
+            AuditEvent.case_id
+            == select(Case.id).where(Case.reference == case.strip().upper()).scalar_subquery()
+        )
     if since:
         query = query.where(AuditEvent.at >= datetime.combine(since, time.min, tzinfo=UTC))
     if until:
-        query = query.where(AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC))
+        query = query.where(
+            AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC)
+        )
     return query
 
 
@@ -97,21 +145,71 @@ Filter = Annotated[str, Query(max_length=100)]
 
 
 @router.get("/audit")
-def audit_log(request: Request, session: SessionDep, user: CurrentSupervisor, actor: Filter = "", action: Filter = "", case: Filter = "",
-              since: date | None = None, until: date | None = None,
-              page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> Response:
+def audit_log(
+    request: Request,
+    session: SessionDep,
+    user: CurrentSupervisor,
+    actor: Filter = "",
+    action: Filter = "",
+    case: Filter = "",
+    since: date | None = None,
+    until: date | None = None,
+    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
     query = _audit_query(actor, action, case, since, until)
-    events = session.exec(query.order_by(col(AuditEvent.id).desc()).offset((page_no - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
-    refs = dict(session.exec(select(Case.id, Case.reference).where(col(Case.id).in_({e.case_id for e in events if e.case_id}))).all())
-    rows = [(e, refs.get(e.case_id or 0, ""), mask(json.dumps(e.detail, ensure_ascii=False, default=str))) for e in events[:PAGE_SIZE]]
-    actions = session.exec(select(AuditEvent.action).distinct().order_by(col(AuditEvent.action))).all()
-    params = {"actor": actor, "action": action, "case": case, "since": since.isoformat() if since else "", "until": until.isoformat() if until else ""}
-    return page(request, "audit.html", user=user, rows=rows, params=params, actions=actions, page_no=page_no, more=len(events) > PAGE_SIZE)
+    events = session.exec(
+        query.order_by(col(AuditEvent.id).desc())
+        .offset((page_no - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+    ).all()
+    refs = dict(
+        session.exec(
+            select(Case.id, Case.reference).where(
+                col(Case.id).in_({e.case_id for e in events if e.case_id})
+            )
+        ).all()
+    )
+    rows = [
+        (
+            e,
+            refs.get(e.case_id or 0, ""),
+            mask(json.dumps(e.detail, ensure_ascii=False, default=str)),
+        )
+        for e in events[:PAGE_SIZE]
+    ]
+    actions = session.exec(
+        select(AuditEvent.action).distinct().order_by(col(AuditEvent.action))
+    ).all()
+    params = {
+        "actor": actor,
+        "action": action,
+        "case": case,
+        "since": since.isoformat() if since else "",
+        "until": until.isoformat() if until else "",
+    }
+    return page(
+        request,
+        "audit.html",
+        user=user,
+        rows=rows,
+        params=params,
+        actions=actions,
+        page_no=page_no,
+        more=len(events) > PAGE_SIZE,
+    )
 
 
 @router.get("/export/audit.csv")
-def audit_csv(request: Request, session: SessionDep, user: CurrentSupervisor, actor: Filter = "", action: Filter = "", case: Filter = "",
-              since: date | None = None, until: date | None = None) -> Response:
+def audit_csv(
+    request: Request,
+    session: SessionDep,
+    user: CurrentSupervisor,
+    actor: Filter = "",
+    action: Filter = "",
+    case: Filter = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> Response:
     query = _audit_query(actor, action, case, since, until).order_by(col(AuditEvent.id))
     record(session, None, "audit_exported", actor=user.name)
     session.commit()
@@ -121,7 +219,16 @@ def audit_csv(request: Request, session: SessionDep, user: CurrentSupervisor, ac
         with Session(engine) as s:
             refs = dict(s.exec(select(Case.id, Case.reference)).all())
             for e in s.exec(query.execution_options(yield_per=1000)):
-                yield [e.id, e.at.isoformat(timespec="seconds") + "Z", e.actor, e.action, refs.get(e.case_id or 0, ""),
-                       json.dumps(e.detail, ensure_ascii=False, default=str)]
+                yield [
+                    e.id,
+                    e.at.isoformat(timespec="seconds") + "Z",
+                    e.actor,
+                    e.action,
+                    refs.get(e.case_id or 0, ""),
+                    json.dumps(e.detail, ensure_ascii=False, default=str),
+                ]
 
-    return _download("audit-%s.csv" % date.today().isoformat(), _csv(("id", "at", "actor", "action", "case", "detail"), rows()))
+    return _download(
+        "audit-%s.csv" % date.today().isoformat(),
+        _csv(("id", "at", "actor", "action", "case", "detail"), rows()),
+    )

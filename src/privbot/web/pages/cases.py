@@ -35,7 +35,12 @@ log = logging.getLogger(__name__)
 Ref = Annotated[str, Path(pattern=r"^[A-Za-z]{1,10}-\d{4}-\d{1,8}$")]
 Text = Annotated[str, Form(max_length=20_000)]
 Short = Annotated[str, Form(max_length=500)]
-VERIFY_METHODS = ("reply from the address of record", "one-time code to the address of record", "identity document", "other")
+VERIFY_METHODS = (
+    "reply from the address of record",
+    "one-time code to the address of record",
+    "identity document",
+    "other",
+)
 
 
 def _case(session: Session, reference: str) -> Case:
@@ -49,7 +54,9 @@ def _back(case: Case) -> Response:
     return RedirectResponse("/cases/%s" % quote(case.reference), status_code=303)
 
 
-def _act(request: Request, session: Session, case: Case, action: Callable[[], object], done: str) -> Response:
+def _act(
+    request: Request, session: Session, case: Case, action: Callable[[], object], done: str
+) -> Response:
     """Run one action in this request's transaction; a refusal rolls back and is shown."""
     try:
         action()
@@ -67,23 +74,47 @@ def _act(request: Request, session: Session, case: Case, action: Callable[[], ob
 def show(request: Request, reference: Ref, session: SessionDep, user: CurrentStaff) -> Response:
     case = _case(session, reference)
     messages = store.thread_messages(session, case)
-    events = session.exec(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(col(AuditEvent.id).desc()).limit(200)).all()
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.case_id == case.id)
+        .order_by(col(AuditEvent.id).desc())
+        .limit(200)
+    ).all()
     duplicate_of = session.get(Case, case.duplicate_of) if case.duplicate_of else None
     users = session.exec(select(User).where(User.active == True).order_by(col(User.name))).all()  # noqa: E712
-    classification = next((m.classification for m in reversed(messages) if m.direction == "in" and m.classification), {})
+    classification = next(
+        (m.classification for m in reversed(messages) if m.direction == "in" and m.classification),
+        {},
+    )
     store.audit(session, case, "case_viewed", actor=user.name)
     session.commit()
     return page(
-        request, "case.html", user=user, case=case, messages=messages, sanitized={m.id: sanitize(m.html) for m in messages if m.html},
-        draft=store.current_draft(session, case), events=events, duplicate_of=duplicate_of, users=users,
-        classification=classification, intents=[i.value for i in Intent], denial_reasons=actions.DENIAL_REASONS,
-        verify_methods=VERIFY_METHODS, refusal_reasons=refusal.REFUSAL_REASONS, awaits_verification=awaits_verification(case),
-        can_extend=case.extended_due is None and case.status != Status.closed and date.today() <= case.due,
+        request,
+        "case.html",
+        user=user,
+        case=case,
+        messages=messages,
+        sanitized={m.id: sanitize(m.html) for m in messages if m.html},
+        draft=store.current_draft(session, case),
+        events=events,
+        duplicate_of=duplicate_of,
+        users=users,
+        classification=classification,
+        intents=[i.value for i in Intent],
+        denial_reasons=actions.DENIAL_REASONS,
+        verify_methods=VERIFY_METHODS,
+        refusal_reasons=refusal.REFUSAL_REASONS,
+        awaits_verification=awaits_verification(case),
+        can_extend=case.extended_due is None
+        and case.status != Status.closed
+        and date.today() <= case.due,
     )
 
 
 @router.get("/{reference}/messages/{message_id}/attachments/{index}")
-def download(reference: Ref, message_id: int, index: int, session: SessionDep, user: CurrentStaff) -> Response:
+def download(
+    reference: Ref, message_id: int, index: int, session: SessionDep, user: CurrentStaff
+) -> Response:
     """The attachment as a download: never rendered inline, never sniffed."""
     case = _case(session, reference)
     message = session.get(Message, message_id)
@@ -94,35 +125,68 @@ def download(reference: Ref, message_id: int, index: int, session: SessionDep, u
         found = attachment(entry.raw if entry else b"", index)
     except NotFound:
         raise HTTPException(status_code=404, detail="no such attachment") from None
-    store.audit(session, case, "attachment_downloaded", actor=user.name, message=message.id, index=index)
+    store.audit(
+        session, case, "attachment_downloaded", actor=user.name, message=message.id, index=index
+    )
     session.commit()
     return Response(
-        found.data, media_type="application/octet-stream",
-        headers={"Content-Disposition": "attachment; filename*=UTF-8''%s" % quote(found.filename, safe=""), "X-Content-Type-Options": "nosniff",
-                 "Content-Security-Policy": "default-src 'none'; sandbox"},
+        found.data,
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": "attachment; filename*=UTF-8''%s"
+            % quote(found.filename, safe=""),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
     )
 
 
 @router.post("/{reference}/draft", dependencies=[CSRF])
-def save_draft(request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, subject: Short, body: Text) -> Response:
+def save_draft(
+    request: Request,
+    reference: Ref,
+    session: SessionDep,
+    user: CurrentStaff,
+    subject: Short,
+    body: Text,
+) -> Response:
     case = _case(session, reference)
-    return _act(request, session, case, lambda: actions.save_draft(session, case, user.name, subject, body), "Draft saved.")
+    return _act(
+        request,
+        session,
+        case,
+        lambda: actions.save_draft(session, case, user.name, subject, body),
+        "Draft saved.",
+    )
 
 
 @router.post("/{reference}/approve", dependencies=[CSRF])
 def approve(
-    request: Request, reference: Ref, session: SessionDep, config: ConfigDep, user: CurrentStaff, tasks: BackgroundTasks,
-    subject: Short = "", body: Annotated[str | None, Form(max_length=20_000)] = None,
+    request: Request,
+    reference: Ref,
+    session: SessionDep,
+    config: ConfigDep,
+    user: CurrentStaff,
+    tasks: BackgroundTasks,
+    subject: Short = "",
+    body: Annotated[str | None, Form(max_length=20_000)] = None,
 ) -> Response:
     case = _case(session, reference)
-    response = _act(request, session, case, lambda: store.approve(session, config, case, user.name, body, subject or None),
-                    "Approved; the reply is on its way to the outbox.")
+    response = _act(
+        request,
+        session,
+        case,
+        lambda: store.approve(session, config, case, user.name, body, subject or None),
+        "Approved; the reply is on its way to the outbox.",
+    )
     tasks.add_task(deliver_due, request.app.state.engine, config)
     return response
 
 
 @router.post("/{reference}/reject", dependencies=[CSRF])
-def reject(request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, reason: Short) -> Response:
+def reject(
+    request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, reason: Short
+) -> Response:
     case = _case(session, reference)
 
     def run() -> None:
@@ -134,16 +198,34 @@ def reject(request: Request, reference: Ref, session: SessionDep, user: CurrentS
 
 
 @router.post("/{reference}/reclassify", dependencies=[CSRF])
-def reclassify(request: Request, reference: Ref, session: SessionDep, config: ConfigDep, user: CurrentStaff,
-               intents: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006 (FastAPI copies defaults)
+def reclassify(
+    request: Request,
+    reference: Ref,
+    session: SessionDep,
+    config: ConfigDep,
+    user: CurrentStaff,
+    intents: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+) -> Response:
     case = _case(session, reference)
     replies = request.app.state.replies
-    return _act(request, session, case, lambda: actions.reclassify(session, config, replies, case, user.name, intents),
-                "Intents corrected; a new draft was written.")
+    return _act(
+        request,
+        session,
+        case,
+        lambda: actions.reclassify(session, config, replies, case, user.name, intents),
+        "Intents corrected; a new draft was written.",
+    )
 
 
 @router.post("/{reference}/clarify", dependencies=[CSRF])
-def clarify(request: Request, reference: Ref, session: SessionDep, config: ConfigDep, user: CurrentStaff, question: Text) -> Response:
+def clarify(
+    request: Request,
+    reference: Ref,
+    session: SessionDep,
+    config: ConfigDep,
+    user: CurrentStaff,
+    question: Text,
+) -> Response:
     case = _case(session, reference)
     replies = request.app.state.replies
 
@@ -152,20 +234,42 @@ def clarify(request: Request, reference: Ref, session: SessionDep, config: Confi
             raise PrivbotError("write the question for the requester")
         actions.request_clarification(session, config, replies, case, user.name, question)
 
-    return _act(request, session, case, run, "A clarification request was drafted; approve it to send it.")
+    return _act(
+        request, session, case, run, "A clarification request was drafted; approve it to send it."
+    )
 
 
 @router.post("/{reference}/verify", dependencies=[CSRF])
-def verify(request: Request, reference: Ref, session: SessionDep, config: ConfigDep, user: CurrentStaff, how: Short, detail: Short = "") -> Response:
+def verify(
+    request: Request,
+    reference: Ref,
+    session: SessionDep,
+    config: ConfigDep,
+    user: CurrentStaff,
+    how: Short,
+    detail: Short = "",
+) -> Response:
     case = _case(session, reference)
     text = "%s: %s" % (how, detail.strip()) if detail.strip() else how
     replies = request.app.state.replies
-    return _act(request, session, case, lambda: identity.mark_verified(session, config, replies, case, user.name, text),
-                "Identity marked as verified; the reply was redrafted.")
+    return _act(
+        request,
+        session,
+        case,
+        lambda: identity.mark_verified(session, config, replies, case, user.name, text),
+        "Identity marked as verified; the reply was redrafted.",
+    )
 
 
 @router.post("/{reference}/send-code", dependencies=[CSRF])
-def send_code(request: Request, reference: Ref, session: SessionDep, config: ConfigDep, user: CurrentStaff, tasks: BackgroundTasks) -> Response:
+def send_code(
+    request: Request,
+    reference: Ref,
+    session: SessionDep,
+    config: ConfigDep,
+    user: CurrentStaff,
+    tasks: BackgroundTasks,
+) -> Response:
     case = _case(session, reference)
     replies = request.app.state.replies
 
@@ -174,42 +278,79 @@ def send_code(request: Request, reference: Ref, session: SessionDep, config: Con
             raise PrivbotError("no code sent: the address of record looks automated")
         store.audit(session, case, "identity_code_requested", actor=user.name)
 
-    response = _act(request, session, case, run, "A one-time code is on its way to the address of record.")
+    response = _act(
+        request, session, case, run, "A one-time code is on its way to the address of record."
+    )
     tasks.add_task(deliver_due, request.app.state.engine, config)
     return response
 
 
 @router.post("/{reference}/refuse", dependencies=[CSRF])
-def refuse(request: Request, reference: Ref, session: SessionDep, config: ConfigDep, user: CurrentStaff, reason: Short) -> Response:
+def refuse(
+    request: Request,
+    reference: Ref,
+    session: SessionDep,
+    config: ConfigDep,
+    user: CurrentStaff,
+    reason: Short,
+) -> Response:
     case = _case(session, reference)
     replies = request.app.state.replies
-    return _act(request, session, case, lambda: refusal.refuse(session, config, replies, case, user.name, reason),
-                "A refusal was drafted; approving it closes the case as denied.")
+    return _act(
+        request,
+        session,
+        case,
+        lambda: refusal.refuse(session, config, replies, case, user.name, reason),
+        "A refusal was drafted; approving it closes the case as denied.",
+    )
 
 
 @router.post("/{reference}/extend", dependencies=[CSRF])
-def extend(request: Request, reference: Ref, session: SessionDep, config: ConfigDep, user: CurrentStaff, reason: Text,
-           months: Annotated[int, Form(ge=1, le=2)] = 2) -> Response:
+def extend(
+    request: Request,
+    reference: Ref,
+    session: SessionDep,
+    config: ConfigDep,
+    user: CurrentStaff,
+    reason: Text,
+    months: Annotated[int, Form(ge=1, le=2)] = 2,
+) -> Response:
     case = _case(session, reference)
     replies = request.app.state.replies
-    return _act(request, session, case, lambda: actions.extend_deadline(session, config, replies, case, user.name, reason, months),
-                "Deadline extended; the notice to the requester is drafted for approval.")
+    return _act(
+        request,
+        session,
+        case,
+        lambda: actions.extend_deadline(session, config, replies, case, user.name, reason, months),
+        "Deadline extended; the notice to the requester is drafted for approval.",
+    )
 
 
 @router.post("/{reference}/close", dependencies=[CSRF])
-def close(request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, outcome: Short, reason: Short = "") -> Response:
+def close(
+    request: Request,
+    reference: Ref,
+    session: SessionDep,
+    user: CurrentStaff,
+    outcome: Short,
+    reason: Short = "",
+) -> Response:
     case = _case(session, reference)
 
     def run() -> None:
         if outcome not in (Outcome.fulfilled, Outcome.denied, Outcome.withdrawn):
             raise PrivbotError("choose fulfilled, denied or withdrawn (merge a duplicate instead)")
-        actions.close(session, case, user.name, Outcome(outcome), reason if outcome == Outcome.denied else "")
+        actions.close(
+            session, case, user.name, Outcome(outcome), reason if outcome == Outcome.denied else ""
+        )
 
     return _act(request, session, case, run, "Case closed.")
 
 
 @router.post("/{reference}/merge", dependencies=[CSRF])
-def merge(request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, target: Short) -> Response:
+def merge(
+    request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, target: Short
+) -> Response:
     case = _case(session, reference)
     try:
         into = store.get_case(session, target)
@@ -217,25 +358,45 @@ def merge(request: Request, reference: Ref, session: SessionDep, user: CurrentSt
         session.commit()
     except PrivbotError as exc:
         session.rollback()
-        flash(request, str(exc) if not isinstance(exc, NotFound) else "no case with that reference", "error")
+        flash(
+            request,
+            str(exc) if not isinstance(exc, NotFound) else "no case with that reference",
+            "error",
+        )
         return _back(case)
     flash(request, "%s was merged into this case." % case.reference)
     return _back(into)
 
 
 @router.post("/{reference}/note", dependencies=[CSRF])
-def note(request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, text: Text) -> Response:
+def note(
+    request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, text: Text
+) -> Response:
     case = _case(session, reference)
-    return _act(request, session, case, lambda: actions.add_note(session, case, user.name, text), "Note added.")
+    return _act(
+        request,
+        session,
+        case,
+        lambda: actions.add_note(session, case, user.name, text),
+        "Note added.",
+    )
 
 
 @router.post("/{reference}/assign", dependencies=[CSRF])
-def assign(request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, assignee: Short = "") -> Response:
+def assign(
+    request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, assignee: Short = ""
+) -> Response:
     case = _case(session, reference)
 
     def run() -> None:
-        if assignee and session.exec(select(User).where(User.name == assignee, User.active == True)).first() is None:  # noqa: E712
+        if (
+            assignee
+            and session.exec(select(User).where(User.name == assignee, User.active == True)).first()
+            is None
+        ):  # noqa: E712
             raise PrivbotError("no active user with that name")
         actions.assign(session, case, user.name, assignee)
 
-    return _act(request, session, case, run, "Assigned to %s." % assignee if assignee else "Unassigned.")
+    return _act(
+        request, session, case, run, "Assigned to %s." % assignee if assignee else "Unassigned."
+    )

@@ -54,7 +54,9 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def _page(request: Request, name: str, context: dict[str, object], status: int = 200) -> HTMLResponse:
+def _page(
+    request: Request, name: str, context: dict[str, object], status: int = 200
+) -> HTMLResponse:
     response = templates.TemplateResponse(request, name, context, status_code=status)
     response.headers.update(HEADERS)
     return response
@@ -65,8 +67,17 @@ def chat_page(request: Request, lang: str = "sv") -> HTMLResponse:
     bot = _bot(request)
     language = "en" if lang == "en" else "sv"
     ui = {code: bot.texts.ui(code) for code in ("sv", "en")}
-    return _page(request, "chat.html", {"language": language, "ui": ui[language], "ui_all": ui,
-                                        "welcome": bot.welcome(language), "max_chars": bot.settings.max_chars})
+    return _page(
+        request,
+        "chat.html",
+        {
+            "language": language,
+            "ui": ui[language],
+            "ui_all": ui,
+            "welcome": bot.welcome(language),
+            "max_chars": bot.settings.max_chars,
+        },
+    )
 
 
 @router.post("/api/chat")
@@ -75,7 +86,9 @@ def api_chat(body: ChatIn, request: Request, background: BackgroundTasks) -> JSO
     reply = bot.handle(body.session_id, body.message, _client(request))
     if reply.mail_queued:
         background.add_task(deliver_due, bot.engine, bot.config)
-    return JSONResponse(reply.as_json(), status_code=reply.status, headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        reply.as_json(), status_code=reply.status, headers={"Cache-Control": "no-store"}
+    )
 
 
 @router.get("/chat/confirm/{token}", response_class=HTMLResponse)
@@ -84,8 +97,18 @@ def confirm_page(token: str, request: Request) -> HTMLResponse:
     bot = _bot(request)
     language = bot.link_is_valid(token)
     ui = bot.texts.ui(language or "sv")
-    return _page(request, "chat_confirm.html", {"language": language or "sv", "ui": ui, "valid": language is not None,
-                                                "done": "", "token": token}, 200 if language else 404)
+    return _page(
+        request,
+        "chat_confirm.html",
+        {
+            "language": language or "sv",
+            "ui": ui,
+            "valid": language is not None,
+            "done": "",
+            "token": token,
+        },
+        200 if language else 404,
+    )
 
 
 @router.post("/chat/confirm/{token}", response_class=HTMLResponse)
@@ -93,11 +116,24 @@ def confirm(token: str, request: Request, background: BackgroundTasks) -> HTMLRe
     bot = _bot(request)
     confirmation = bot.confirm_link(token)
     if confirmation is None:
-        return _page(request, "chat_confirm.html", {"language": "sv", "ui": bot.texts.ui("sv"), "valid": False, "done": "",
-                                                    "token": ""}, 404)
+        return _page(
+            request,
+            "chat_confirm.html",
+            {"language": "sv", "ui": bot.texts.ui("sv"), "valid": False, "done": "", "token": ""},
+            404,
+        )
     background.add_task(deliver_due, bot.engine, bot.config)
-    return _page(request, "chat_confirm.html", {"language": confirmation.language, "ui": bot.texts.ui(confirmation.language),
-                                                "valid": True, "done": confirmation.text, "token": ""})
+    return _page(
+        request,
+        "chat_confirm.html",
+        {
+            "language": confirmation.language,
+            "ui": bot.texts.ui(confirmation.language),
+            "valid": True,
+            "done": confirmation.text,
+            "token": "",
+        },
+    )
 
 
 @router.get("/chat/static/{name}")
@@ -105,4 +141,8 @@ def static(name: str) -> Response:
     types = {"chat.js": "text/javascript", "chat.css": "text/css"}
     if name not in types:
         return Response(status_code=404)
-    return FileResponse(WEB / "static" / "chat" / name, media_type=types[name], headers={"X-Content-Type-Options": "nosniff"})
+    return FileResponse(
+        WEB / "static" / "chat" / name,
+        media_type=types[name],
+        headers={"X-Content-Type-Options": "nosniff"},
+    )

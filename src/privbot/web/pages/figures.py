@@ -59,16 +59,27 @@ def compute(session: Session, today: date) -> Figures:
     months = _month_list(today)
     since = datetime(int(months[0][:4]), int(months[0][5:]), 1, tzinfo=UTC)
     per_month: dict[str, Counter[str]] = {m: Counter() for m in months}
-    for received, intents in session.exec(select(Case.received_at, Case.intents).where(Case.received_at >= since)).all():
-        per_month.setdefault(received.strftime("%Y-%m"), Counter())[intents[0] if intents else "other"] += 1
+    for received, intents in session.exec(
+        select(Case.received_at, Case.intents).where(Case.received_at >= since)
+    ).all():
+        per_month.setdefault(received.strftime("%Y-%m"), Counter())[
+            intents[0] if intents else "other"
+        ] += 1
 
     first_reply = (
         select(OutgoingMail.case_id, func.min(OutgoingMail.sent_at).label("sent"))
         .where(OutgoingMail.automatic == False, OutgoingMail.status == OutStatus.sent)  # noqa: E712
-        .group_by(col(OutgoingMail.case_id)).subquery()
+        .group_by(col(OutgoingMail.case_id))
+        .subquery()
     )
     rows = session.execute(  # five columns: more than sqlmodel's typed select() takes
-        sa_select(col(Case.received_at), col(Case.due), col(Case.extended_due), col(Case.closed_at), first_reply.c.sent)
+        sa_select(
+            col(Case.received_at),
+            col(Case.due),
+            col(Case.extended_due),
+            col(Case.closed_at),
+            first_reply.c.sent,
+        )
         .outerjoin(first_reply, first_reply.c.case_id == Case.id)
         .where(or_(col(Case.outcome).is_(None), col(Case.outcome) != Outcome.duplicate))
         .where(or_(first_reply.c.sent.is_not(None), col(Case.closed_at).is_not(None)))
@@ -80,12 +91,20 @@ def compute(session: Session, today: date) -> Figures:
         days.append((answered_at - received).total_seconds() / 86400)
         on_time += answered_at.date() <= (extended or due)
     load = session.exec(
-        select(Case.assignee, func.count()).where(Case.status != Status.closed).group_by(col(Case.assignee)).order_by(func.count().desc())
+        select(Case.assignee, func.count())
+        .where(Case.status != Status.closed)
+        .group_by(col(Case.assignee))
+        .order_by(func.count().desc())
     ).all()
     return Figures(
-        months=months, per_month=per_month, answered=len(days), on_time=on_time,
+        months=months,
+        per_month=per_month,
+        answered=len(days),
+        on_time=on_time,
         median_days=median(days) if days else None,
-        p90_days=quantiles(days, n=10, method="inclusive")[-1] if len(days) >= 2 else (days[0] if days else None),
+        p90_days=quantiles(days, n=10, method="inclusive")[-1]
+        if len(days) >= 2
+        else (days[0] if days else None),
         open_load=[(name or "", int(n)) for name, n in load],
     )
 
@@ -97,4 +116,16 @@ def figures(request: Request, session: SessionDep, user: CurrentSupervisor) -> R
     return page(request, "figures.html", user=user, figs=figs, intents=shown, palette=PALETTE)
 
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#444444")
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#444444",
+)

@@ -22,7 +22,13 @@ def home() -> Response:
 
 
 @router.get("/inbox")
-def inbox(request: Request, session: SessionDep, user: CurrentStaff, mine: bool = False, page_no: int = Query(1, alias="page", ge=1, le=100_000)) -> Response:
+def inbox(
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    mine: bool = False,
+    page_no: int = Query(1, alias="page", ge=1, le=100_000),
+) -> Response:
     query = select(Case).where(col(Case.status).in_(WAITING_FOR_STAFF))
     if mine:
         query = query.where(Case.assignee == user.name)

@@ -21,7 +21,12 @@ log = logging.getLogger(__name__)
 
 def _safe_next(target: str) -> str:
     """Only a local path, never another site (`//evil`, `/\\evil`, `https://...`)."""
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target and "\r" not in target:
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and "\n" not in target
+        and "\r" not in target
+    ):
         return target
     return "/inbox"
 
@@ -33,21 +38,40 @@ def login_form(request: Request, next: str = "/inbox") -> Response:
 
 @router.post("/login", dependencies=[CSRF])
 def login(
-    request: Request, session: SessionDep, name: Annotated[str, Form(max_length=100)], password: Annotated[str, Form(max_length=1000)],
+    request: Request,
+    session: SessionDep,
+    name: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=500)] = "/inbox",
 ) -> Response:
     throttle = request.app.state.throttle
-    keys = ("user:" + name.strip().lower(), "addr:" + (request.client.host if request.client else "?"))
+    keys = (
+        "user:" + name.strip().lower(),
+        "addr:" + (request.client.host if request.client else "?"),
+    )
     if throttle.blocked(*keys):
         log.warning("login throttled")
-        return page(request, "login.html", status_code=429, next=_safe_next(next), user=None,
-                    error="Too many failed attempts. Wait a quarter of an hour and try again.")
+        return page(
+            request,
+            "login.html",
+            status_code=429,
+            next=_safe_next(next),
+            user=None,
+            error="Too many failed attempts. Wait a quarter of an hour and try again.",
+        )
     user = authenticate(session, name, password)
     if user is None:
         throttle.failed(*keys)
         audit(session, None, "login_failed", actor="web")
         session.commit()
-        return page(request, "login.html", status_code=401, next=_safe_next(next), user=None, error="Wrong user name or password.")
+        return page(
+            request,
+            "login.html",
+            status_code=401,
+            next=_safe_next(next),
+            user=None,
+            error="Wrong user name or password.",
+        )
     throttle.succeeded(*keys)
     request.session.clear()  # a fresh session: new CSRF token, nothing carried over
     request.session["uid"] = user.id

@@ -21,7 +21,13 @@ from privbot.web.render import page
 
 router = APIRouter()
 View = Literal["open", "due7", "overdue", "review", "all"]
-VIEWS: dict[str, str] = {"open": "Open", "due7": "Due within 7 days", "overdue": "Overdue", "review": "Flagged for review", "all": "All"}
+VIEWS: dict[str, str] = {
+    "open": "Open",
+    "due7": "Due within 7 days",
+    "overdue": "Overdue",
+    "review": "Flagged for review",
+    "all": "All",
+}
 SORTS: dict[str, Any] = {
     "due": EFFECTIVE_DUE,
     "received": col(Case.received_at),
@@ -31,14 +37,16 @@ SORTS: dict[str, Any] = {
 }
 
 
-def filtered(view: str, status: str, intent: str, assignee: str, today: date) -> SelectOfScalar[Case]:
+def filtered(
+    view: str, status: str, intent: str, assignee: str, today: date
+) -> SelectOfScalar[Case]:
     query = select(Case)
     if view != "all" and not status:
         query = query.where(Case.status != Status.closed)
     if view == "due7":
-        query = query.where(EFFECTIVE_DUE >= today, EFFECTIVE_DUE <= today + timedelta(days=7))
+        query = query.where(today <= EFFECTIVE_DUE, today + timedelta(days=7) >= EFFECTIVE_DUE)
     elif view == "overdue":
-        query = query.where(EFFECTIVE_DUE < today)
+        query = query.where(today > EFFECTIVE_DUE)
     elif view == "review":
         query = query.where(Case.needs_review == True)  # noqa: E712
     if status:
@@ -67,11 +75,28 @@ def queues(
 ) -> Response:
     today = date.today()
     key = SORTS[sort]
-    order_by = [key.desc() if order == "desc" else key, col(Case.id).desc() if order == "desc" else col(Case.id)]
+    order_by = [
+        key.desc() if order == "desc" else key,
+        col(Case.id).desc() if order == "desc" else col(Case.id),
+    ]
     listing = paginate(session, filtered(view, status, intent, assignee, today), order_by, page_no)
     users = [u.name for u in session.exec(select(User).order_by(col(User.name))).all()]
-    params = {"view": view, "status": status, "intent": intent, "assignee": assignee, "sort": sort, "order": order}
+    params = {
+        "view": view,
+        "status": status,
+        "intent": intent,
+        "assignee": assignee,
+        "sort": sort,
+        "order": order,
+    }
     return page(
-        request, "queues.html", user=user, listing=listing, params=params, views=VIEWS, statuses=[s.value for s in Status],
-        intents=[i.value for i in Intent], users=users,
+        request,
+        "queues.html",
+        user=user,
+        listing=listing,
+        params=params,
+        views=VIEWS,
+        statuses=[s.value for s in Status],
+        intents=[i.value for i in Intent],
+        users=users,
     )

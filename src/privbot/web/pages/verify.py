@@ -18,8 +18,16 @@ from privbot.web.pages.chat import _bot, _page
 router = APIRouter()
 
 
-def _context(request: Request, language: str, state: str, token: str = "", reference: str = "") -> dict[str, object]:
-    return {"language": language, "ui": _bot(request).texts.ui(language), "state": state, "token": token, "reference": reference}
+def _context(
+    request: Request, language: str, state: str, token: str = "", reference: str = ""
+) -> dict[str, object]:
+    return {
+        "language": language,
+        "ui": _bot(request).texts.ui(language),
+        "state": state,
+        "token": token,
+        "reference": reference,
+    }
 
 
 @router.get("/verify/{token}", response_class=HTMLResponse)
@@ -28,7 +36,12 @@ def verify_page(token: str, request: Request) -> HTMLResponse:
         case = identity.pending_link(session, token)
         language = case.language if case else "sv"
     state = "ask" if case else "invalid"
-    return _page(request, "verify.html", _context(request, language, state, token=token), 200 if case else 404)
+    return _page(
+        request,
+        "verify.html",
+        _context(request, language, state, token=token),
+        200 if case else 404,
+    )
 
 
 @router.post("/verify/{token}", response_class=HTMLResponse)
