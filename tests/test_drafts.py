@@ -296,3 +296,48 @@ def test_every_consent_object_has_wording_in_both_languages(ctx: Context, config
         objects = env.get_template("_consent.j2").module.consent_objects  # type: ignore[attr-defined]
         assert set(objects) == {"newsletter", "calls", "surveys", "recording", "cookies"}
         assert all(o["what"] and o["stop"] for o in objects.values())
+
+
+# --- questions answered from the policy ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "language", "answer", "citation"),
+    [
+        (
+            "Hej!\n\nHur länge sparar ni mina personuppgifter?\n\nMvh\nEva",
+            "sv",
+            "Vi sparar dina uppgifter bara så länge de behövs",
+            "(Enligt avsnitt 8.1 i vår integritetspolicy.)",
+        ),
+        (
+            "Hej,\n\nSäljer ni mina personuppgifter till andra företag?\n\nEva",
+            "sv",
+            "Vi säljer aldrig personuppgifter.",
+            "(Enligt avsnitt 9.1 i vår integritetspolicy.)",
+        ),
+        (
+            "Hello,\n\nDo you transfer my personal data outside the EU?\n\nThanks, Eva",
+            "en",
+            "data may be transferred there",
+            "(According to section 9.3 of our privacy policy.)",
+        ),
+    ],
+)
+def test_question_is_answered_from_the_policy_citing_its_section(
+    engine: Engine, ctx: Context, body: str, language: str, answer: str, citation: str
+) -> None:
+    case, text = ingest(engine, ctx, mail("Eva Berg <eva@example.se>", "En fråga", body))
+    assert case.intents == ["question"] and case.language == language
+    assert answer in text and citation in text
+    assert "Skriv svaret" not in text and "Write the answer" not in text
+
+
+def test_question_the_policy_does_not_answer_keeps_the_placeholder(
+    engine: Engine, ctx: Context
+) -> None:
+    body = "Hej,\n\nEn fråga om personuppgifter: vem på företaget kan se mitt ärende?\n\nEva"
+    case, text = ingest(engine, ctx, mail("Eva Berg <eva@example.se>", "Fråga", body))
+    assert case.intents == ["question"]
+    assert "[OBS till handläggaren: Skriv svaret på frågan här.]" in text
+    assert "Enligt avsnitt" not in text

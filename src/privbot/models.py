@@ -127,6 +127,9 @@ class Case(SQLModel, table=True):
     purged_at: datetime | None = (
         None  # personal data removed by retention; the row stays as a count
     )
+    # A reported personal data breach: notify the supervisory authority by then (art. 33,
+    # 72 hours from receipt). Open breaches come first in every case list.
+    notify_by: datetime | None = Field(default=None, index=True)
 
 
 class Message(SQLModel, table=True):
