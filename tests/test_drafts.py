@@ -265,8 +265,9 @@ def test_consent_withdrawal_names_what_the_classifier_found(
     language: str,
     sentence: str,
 ) -> None:
-    """The draft reads the classification's `consents` (set by the classifier) off the case's
-    first message; here it is written into the stored classification of a real case."""
+    """The draft reads the classification's `objects` for consent_withdrawal (set by the
+    classifier) off the case's first message; here they are written into the stored
+    classification of a real case."""
     body = {
         "sv": "Hej,\n\njag återkallar mitt samtycke.\n\nPer",
         "en": "Hello,\n\nI withdraw my consent.\n\nPer",
@@ -274,7 +275,10 @@ def test_consent_withdrawal_names_what_the_classifier_found(
     case, _ = ingest(engine, ctx, mail("Per Holm <per@example.se>", "Samtycke", body))
     with session_scope(engine) as session:
         first = store.thread_messages(session, session.get(Case, case.id))[0]  # type: ignore[arg-type]
-        first.classification = {**first.classification, "consents": consents}
+        first.classification = {
+            **first.classification,
+            "objects": {"consent_withdrawal": consents},
+        }
         session.add(first)
         session.flush()
         draft = store.make_draft(session, session.get(Case, case.id), config, ctx.replies)  # type: ignore[arg-type]

@@ -142,8 +142,10 @@ def current_draft(session: Session, case: Case) -> Draft | None:
 
 
 def consents(classification: dict[str, Any]) -> list[str]:
-    """The consent objects a stored classification names (its "consents" list of keys)."""
-    found = classification.get("consents", [])
+    """What a withdrawn consent was for, as a stored classification names it: its `objects`
+    for consent_withdrawal ("newsletter", "calls", "surveys", "recording", "cookies")."""
+    objects = classification.get("objects", {})
+    found = objects.get("consent_withdrawal", []) if isinstance(objects, dict) else []
     return [str(c) for c in found] if isinstance(found, list) else []
 
 
