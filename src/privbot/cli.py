@@ -363,19 +363,10 @@ def poll(
         finally:
             poller.close()
         return
-    from privbot import lease
-
-    holder = lease.new_holder()
-    if not lease.acquire(engine, poller.lease_name, holder, config.imap.lease_seconds):
-        typer.echo(
-            "imap %s: another process holds the poller lease; nothing done" % config.imap.folder
-        )
-        return
+    # No lease here: a cron job killed mid-cycle must not block the next one for the lease's
+    # time, and a cycle beside a running poller stores nothing twice (the spool is idempotent).
     started = time.perf_counter()
-    try:
-        report = poll_once(poller, retry_for=retry_for)
-    finally:
-        lease.release(engine, poller.lease_name, holder)
+    report = poll_once(poller, retry_for=retry_for)
     summary = (
         ", ".join("%s %d" % kv for kv in sorted(report.pipeline.items())) or "nothing processed"
     )
