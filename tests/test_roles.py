@@ -133,7 +133,7 @@ def test_three_workers_process_each_message_once_and_send_each_mail_once(
     procs: list[subprocess.Popen[bytes]],
 ) -> None:
     catcher, relay_port = relay
-    total = 2000
+    total = int(os.environ.get("PRIVBOT_WORKER_TEST_MESSAGES", "2000"))
     with postgres_database(postgres_url) as url:
         engine = make_engine(url)
         with session_scope(engine) as session:
