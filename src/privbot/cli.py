@@ -222,6 +222,22 @@ def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] =
         typer.echo("\n=== draft: %s\n%s" % (data["draft"]["subject"], data["draft"]["text"]))
 
 
+@case_app.command("allow-sender")
+def case_allow_sender(
+    reference: str,
+    address: str,
+    as_: Annotated[str, typer.Option("--as", help="who decides")],
+) -> None:
+    """Let mail from ADDRESS join the case like the requester's own (another address of theirs)."""
+    from privbot.cases.actions import allow_sender
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        allow_sender(session, store.get_case(session, reference), as_, address)
+    typer.echo("mail from %s now joins %s" % (address.strip().lower(), reference.upper()))
+
+
 @draft_app.command("approve")
 def draft_approve(
     reference: str,
