@@ -27,7 +27,7 @@ from privbot.errors import ParseError
 from privbot.mail.parse import ParsedMail, parse
 from privbot.mail.prepare import prepare
 from privbot.mail.receipt import queue_receipt
-from privbot.mail.thread import find_case
+from privbot.mail.thread import base_subject, find_case
 from privbot.models import Case, Message, SpoolEntry, SpoolState, Status, utcnow
 from privbot.replies import Replies
 
@@ -53,6 +53,10 @@ class Result(StrEnum):
     quarantined = "quarantined"
 
 
+def _staff_domains(config: Config) -> frozenset[str]:
+    return frozenset(a.rpartition("@")[2] for a in (*config.addresses, config.from_address))
+
+
 def _finish(
     entry: SpoolEntry,
     state: SpoolState,
@@ -73,9 +77,8 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     except ParseError as exc:
         _finish(entry, SpoolState.quarantined, "parse", str(exc))
         return Result.quarantined
-    prepared = prepare(
-        mail
-    )  # new text apart from quotes; a form or a staff forward names the requester
+    # New text apart from quotes; a configured form relay or a staff forward names the requester.
+    prepared = prepare(mail, ctx.config.form_senders, _staff_domains(ctx.config))
     result = classify_prepared(
         mail, prepared, ctx.intents, (*ctx.config.addresses, ctx.config.from_address)
     )
@@ -163,16 +166,16 @@ def _follow_up(
     return Result.threaded
 
 
-def _body_key(text: str) -> str:
-    return " ".join(text.split())
+def _content_key(subject: str, text: str) -> str:
+    return "%s\n%s" % (" ".join(base_subject(subject).split()), " ".join(text.split()))
 
 
 def _resent(session: Session, config: Config, mail: ParsedMail, received: datetime) -> Case | None:
-    """The open or recent case this sender already sent the same text to, within the window."""
+    """The case this sender already sent the same subject and text to, within the window."""
     if config.resend_window_days <= 0 or not mail.from_addr or not mail.text.strip():
         return None
     since = received - timedelta(days=config.resend_window_days)
-    key = _body_key(mail.text)
+    key = _content_key(mail.subject, mail.text)
     earlier = session.exec(
         select(Message)
         .where(
@@ -184,7 +187,7 @@ def _resent(session: Session, config: Config, mail: ParsedMail, received: dateti
         .limit(200)
     ).all()
     for message in earlier:
-        if _body_key(message.text) == key:
+        if _content_key(message.subject, message.text) == key:
             case = session.get(Case, message.case_id)
             if case is not None and case.purged_at is None:
                 return case
