@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from privbot.cases import identity
+from privbot.cases import identity, lifecycle
 from privbot.cases.store import add_message, audit, make_draft, open_case
 from privbot.cases.third_party import on_behalf
 from privbot.classify.intents import IntentSet, load_intents
@@ -28,7 +28,7 @@ from privbot.mail.parse import ParsedMail, parse
 from privbot.mail.prepare import prepare
 from privbot.mail.receipt import queue_receipt
 from privbot.mail.thread import base_subject, find_case
-from privbot.models import Case, Message, SpoolEntry, SpoolState, Status, utcnow
+from privbot.models import Case, Channel, Message, SpoolEntry, SpoolState, Status, utcnow
 from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         prepared.requester_name or mail.from_name,
     )
     channel = (
-        "chat" if entry.source == "chat" else "email"
+        Channel.chat if entry.source == "chat" else Channel.email
     )  # a conversation confirmed in the web chat
     case = open_case(
         session, ctx.config, requester[0], requester[1], result, received, channel=channel
@@ -119,7 +119,6 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     identity.on_new_case(session, case)
     make_draft(session, case, ctx.config, ctx.replies, subject=mail.subject)
     queue_receipt(session, ctx.config, ctx.replies, case, mail.subject, mail.message_id)
-    identity.after_first_draft(session, ctx.config, ctx.replies, case)
     _finish(entry, SpoolState.done, case_id=case.id)
     return Result.opened
 
@@ -147,14 +146,12 @@ def _follow_up(
         audit(session, case, "duplicate_resend", spool=entry.id, message_id=mail.message_id[:200])
     else:
         audit(session, case, "message_threaded", spool=entry.id)
-    if case.status == Status.closed:
-        if _asks_for_something(result):
-            case.status, case.closed_at = Status.in_progress, None
+    asks, was_closed = _asks_for_something(result), case.status == Status.closed
+    if was_closed and not asks:
+        audit(session, case, "message_on_closed_case", spool=entry.id)
+    elif was_closed or not resend:
+        if lifecycle.reopen_on_follow_up(session, case, asks) and was_closed:
             audit(session, case, "case_reopened", spool=entry.id, intents=list(result.intents))
-        else:
-            audit(session, case, "message_on_closed_case", spool=entry.id)
-    elif not resend and case.status in (Status.sent, Status.awaiting_requester, Status.approved):
-        case.status = Status.in_progress
     case.updated_at = utcnow()
     session.add(case)
     if identity.confirm_from_mail(

@@ -346,15 +346,6 @@ def on_new_case(session: Session, case: Case) -> None:
         audit(session, case, "identity_required")
 
 
-def after_first_draft(session: Session, config: Config, replies: Replies, case: Case) -> None:
-    """After the first draft: the case waits for the requester's identity. The code itself goes
-    in the receipt (`mail/receipt.py`), one automatic mail per request."""
-    if not awaits_verification(case):
-        return
-    case.status = Status.awaiting_identity
-    session.add(case)
-
-
 def sweep(
     session: Session, config: Config, replies: Replies, now: datetime | None = None
 ) -> dict[str, int]:
