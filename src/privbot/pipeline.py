@@ -98,9 +98,12 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         first = _resent(session, ctx.config, mail, received)
         if first is not None:
             return _follow_up(session, entry, ctx, first, mail, result, received, resend=True)
+    # prepare() chose the requester: a form relay's name field, a forwarded sender, or From.
+    # A relay's own display name ("IT-team webbformulär") never stands in for a missing name.
     requester = (
-        prepared.requester_addr or mail.from_addr,
-        prepared.requester_name or mail.from_name,
+        (prepared.requester_addr, prepared.requester_name)
+        if prepared.requester_addr
+        else (mail.from_addr, mail.from_name)
     )
     channel = (
         Channel.chat if entry.source == "chat" else Channel.email
@@ -112,7 +115,7 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     if match is not None:  # a known case's reference or thread from someone else: staff decide
         _sender_differs(session, case, message, match.case)
     if on_behalf(
-        mail.text
+        prepared.new_text
     ):  # a parent, a representative, an employer: the draft asks for the mandate
         case.third_party = True
         audit(session, case, "third_party_flagged")

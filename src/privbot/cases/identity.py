@@ -169,6 +169,7 @@ def send_code(
         parent,
         (parent,) if parent else (),
         automatic=True,
+        asks_reply=True,  # the person replies with the code: no Precedence: bulk
     )
     attach(session, case, new, enqueue(session, msg, case.id, automatic=True))
     return new.token

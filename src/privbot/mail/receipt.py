@@ -52,6 +52,7 @@ def queue_receipt(
         message_id,
         (message_id,),
         automatic=True,
+        asks_reply=new is not None,  # the person replies with the code: no Precedence: bulk
     )
     out = enqueue(session, msg, case.id, automatic=True)
     if new is not None:
