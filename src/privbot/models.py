@@ -124,6 +124,12 @@ class Case(SQLModel, table=True):
     closed_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
     third_party: bool = False  # made for someone else (parent, lawyer, employer): mandate needed
+    # Addresses staff added: mail from them joins the case like the requester's own.
+    allowed_senders: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    # A personnummer staff verified as this requester's (normalised, 12 digits); blanked by purge.
+    verified_pnr: str = Field(default="", index=True, max_length=12)
     purged_at: datetime | None = (
         None  # personal data removed by retention; the row stays as a count
     )

@@ -19,6 +19,7 @@ from collections.abc import Callable
 import uvicorn
 
 from privbot.config import Config
+from privbot.datadir import secure_home
 from privbot.db import make_engine
 from privbot.mail.imap import Poller
 from privbot.mail.send import deliver_due, recover_interrupted
@@ -42,6 +43,7 @@ class Service:
     ) -> None:
         self.roles = frozenset(roles)
         self.config = config
+        secure_home(config.home)
         self.engine = make_engine(config.database_url)
         self.ctx = Context.load(config)
         self.wake = threading.Event()
