@@ -3,6 +3,7 @@ a loopback port, and headless Chromium driven by Playwright (Debian's /usr/bin/c
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import threading
 import time
@@ -74,6 +75,15 @@ def erasure_mail(
 
 @pytest.fixture
 def app(config: Config, engine: Engine) -> FastAPI:
+    """The app in English (tests read its English wording); `sv_app` is the company default."""
+    english = dataclasses.replace(config, web_language="en")
+    return create_app(english, engine, secret="test-secret-" + "x" * 40)
+
+
+@pytest.fixture
+def sv_app(config: Config, engine: Engine) -> FastAPI:
+    """The app as a Swedish company runs it: Swedish unless a user chooses English."""
+    assert config.web_language == "sv"
     return create_app(config, engine, secret="test-secret-" + "x" * 40)
 
 

@@ -27,7 +27,7 @@ from privbot.mail.attachments import attachment
 from privbot.mail.send import deliver_due
 from privbot.models import AuditEvent, Case, Message, Outcome, SpoolEntry, Status, User
 from privbot.web.deps import CSRF, ConfigDep, CurrentStaff, SessionDep
-from privbot.web.render import flash, page
+from privbot.web.render import flash, page, translate
 from privbot.web.sanitize import sanitize
 
 router = APIRouter(prefix="/cases")
@@ -156,7 +156,7 @@ def save_draft(
         session,
         case,
         lambda: actions.save_draft(session, case, user.name, subject, body),
-        "Draft saved.",
+        translate(request, "Draft saved."),
     )
 
 
@@ -177,7 +177,7 @@ def approve(
         session,
         case,
         lambda: store.approve(session, config, case, user.name, body, subject or None),
-        "Approved; the reply is on its way to the outbox.",
+        translate(request, "Approved; the reply is on its way to the outbox."),
     )
     tasks.add_task(deliver_due, request.app.state.engine, config)
     return response
@@ -194,7 +194,7 @@ def reject(
             raise PrivbotError("give a reason for rejecting the draft")
         store.reject(session, case, user.name, reason.strip())
 
-    return _act(request, session, case, run, "Draft rejected.")
+    return _act(request, session, case, run, translate(request, "Draft rejected."))
 
 
 @router.post("/{reference}/reclassify", dependencies=[CSRF])
@@ -213,7 +213,7 @@ def reclassify(
         session,
         case,
         lambda: actions.reclassify(session, config, replies, case, user.name, intents),
-        "Intents corrected; a new draft was written.",
+        translate(request, "Intents corrected; a new draft was written."),
     )
 
 
@@ -235,7 +235,11 @@ def clarify(
         actions.request_clarification(session, config, replies, case, user.name, question)
 
     return _act(
-        request, session, case, run, "A clarification request was drafted; approve it to send it."
+        request,
+        session,
+        case,
+        run,
+        translate(request, "A clarification request was drafted; approve it to send it."),
     )
 
 
@@ -257,7 +261,7 @@ def verify(
         session,
         case,
         lambda: identity.mark_verified(session, config, replies, case, user.name, text),
-        "Identity marked as verified; the reply was redrafted.",
+        translate(request, "Identity marked as verified; the reply was redrafted."),
     )
 
 
@@ -279,7 +283,11 @@ def send_code(
         store.audit(session, case, "identity_code_requested", actor=user.name)
 
     response = _act(
-        request, session, case, run, "A one-time code is on its way to the address of record."
+        request,
+        session,
+        case,
+        run,
+        translate(request, "A one-time code is on its way to the address of record."),
     )
     tasks.add_task(deliver_due, request.app.state.engine, config)
     return response
@@ -301,7 +309,7 @@ def refuse(
         session,
         case,
         lambda: refusal.refuse(session, config, replies, case, user.name, reason),
-        "A refusal was drafted; approving it closes the case as denied.",
+        translate(request, "A refusal was drafted; approving it closes the case as denied."),
     )
 
 
@@ -322,7 +330,9 @@ def extend(
         session,
         case,
         lambda: actions.extend_deadline(session, config, replies, case, user.name, reason, months),
-        "Deadline extended; the notice to the requester is drafted for approval.",
+        translate(
+            request, "Deadline extended; the notice to the requester is drafted for approval."
+        ),
     )
 
 
@@ -344,7 +354,7 @@ def close(
             session, case, user.name, Outcome(outcome), reason if outcome == Outcome.denied else ""
         )
 
-    return _act(request, session, case, run, "Case closed.")
+    return _act(request, session, case, run, translate(request, "Case closed."))
 
 
 @router.post("/{reference}/merge", dependencies=[CSRF])
@@ -364,7 +374,7 @@ def merge(
             "error",
         )
         return _back(case)
-    flash(request, "%s was merged into this case." % case.reference)
+    flash(request, translate(request, "%(ref)s was merged into this case.", ref=case.reference))
     return _back(into)
 
 
@@ -378,7 +388,7 @@ def note(
         session,
         case,
         lambda: actions.add_note(session, case, user.name, text),
-        "Note added.",
+        translate(request, "Note added."),
     )
 
 
@@ -398,5 +408,11 @@ def assign(
         actions.assign(session, case, user.name, assignee)
 
     return _act(
-        request, session, case, run, "Assigned to %s." % assignee if assignee else "Unassigned."
+        request,
+        session,
+        case,
+        run,
+        translate(request, "Assigned to %(name)s.", name=assignee)
+        if assignee
+        else translate(request, "Unassigned."),
     )
