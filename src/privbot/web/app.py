@@ -24,7 +24,7 @@ from privbot.models import Case
 from privbot.replies import Replies
 from privbot.web.auth import SESSION_COOKIE, SESSION_SECONDS, Throttle, secret_key
 from privbot.web.deps import SignInRequired
-from privbot.web.pages import audit, cases, figures, inbox, login, queues, users, verify
+from privbot.web.pages import audit, case_list, cases, figures, inbox, login, queues, users, verify
 from privbot.web.pages import chat as chat_page
 from privbot.web.render import page
 
@@ -109,6 +109,7 @@ def create_app(
     )
     app.include_router(login.router)
     app.include_router(inbox.router)
+    app.include_router(case_list.router)  # /cases and /cases/export.csv before /cases/{reference}
     app.include_router(cases.router)
     app.include_router(queues.router)
     app.include_router(figures.router)

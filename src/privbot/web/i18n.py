@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -83,6 +84,16 @@ def working_days_left(due: date, today: date | None = None, cal: Calendar = _CAL
     )
 
 
+def labeller(language: str) -> Callable[[str, object], str]:
+    """`label(kind, code)`: the readable name of a stored code in `language`."""
+    catalog = translations(language)
+
+    def label(kind: str, code: object) -> str:
+        return catalog.gettext(labels.message_id(kind, code)) if code not in (None, "") else "—"
+
+    return label
+
+
 def _environment(language: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
@@ -93,8 +104,7 @@ def _environment(language: str) -> Environment:
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     locale = Locale.parse(_CLDR.get(language, language))
 
-    def label(kind: str, code: object) -> str:
-        return catalog.gettext(labels.message_id(kind, code)) if code not in (None, "") else "—"
+    label = labeller(language)
 
     def detail_value(key: str, value: object) -> object:
         """An audit detail value, with codes named (status, intents, outcome, reason...)."""
