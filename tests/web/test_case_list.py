@@ -115,3 +115,22 @@ def test_csv_is_what_the_list_shows_with_formulas_defused(client: Client, engine
     assert event.actor == "anna" and event.detail["filters"] == query.replace(
         "sort=reference&order=asc&assignee=-", "assignee=-&sort=reference&order=asc"
     )
+
+
+def test_case_page_lists_the_requesters_other_cases_by_address_only(
+    client: Client, engine: Engine
+) -> None:
+    pnr_text = "Mitt personnummer är 19811218-9876."
+    make_case(engine, 1, pnr_text, requester_email="greta@example.se", status=Status.closed)
+    make_case(engine, 2, "Hej igen", requester_email="greta@example.se", identity_verified=True)
+    make_case(engine, 3, pnr_text, requester_email="someone.else@example.se")
+    make_case(engine, 4, pnr_text, requester_email="greta@example.se")
+    anna = client("anna")
+    page = anna.get("/cases/DS-2026-0004").text
+    section = page[page.index('class="requester-history"') : page.index('class="thread"')]
+    assert re.findall(r'href="/cases/(DS-2026-\d+)"', section) == ["DS-2026-0002", "DS-2026-0001"]
+    assert "Closed" in section and "Fulfilled" in section and "verified" in section
+    # the same personnummer typed in another address's mail is not the same requester
+    assert "DS-2026-0003" not in section
+    alone = anna.get("/cases/DS-2026-0003").text
+    assert "No other cases from this address." in alone

@@ -121,6 +121,8 @@ def _environment(language: str) -> Environment:
             "reason": "reason",
             "channel": "channel",
             "role": "role",
+            "old": "role",
+            "new": "role",
         }.get(key)
         if kind is None:
             return value

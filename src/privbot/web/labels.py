@@ -116,8 +116,9 @@ ACTION: dict[str, str] = {  # audit actions
     "user_added": N_("added a user"),
     "user_disabled": N_("disabled a user"),
     "user_enabled": N_("re-enabled a user"),
-    "user_password_reset": N_("reset a password"),
-    "user_role_changed": N_("changed a role"),
+    "password_changed": N_("changed a password"),
+    "role_changed": N_("changed a role"),
+    "language_chosen": N_("chose a language"),
 }
 
 TEMPLATE: dict[str, str] = {  # reply templates (replies/<lang>/*.j2)

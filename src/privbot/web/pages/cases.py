@@ -27,6 +27,7 @@ from privbot.mail.attachments import attachment
 from privbot.mail.send import deliver_due
 from privbot.models import AuditEvent, Case, Message, Outcome, SpoolEntry, Status, User
 from privbot.web.deps import CSRF, ConfigDep, CurrentStaff, SessionDep
+from privbot.web.labels import N_
 from privbot.web.render import flash, page, translate
 from privbot.web.sanitize import sanitize
 
@@ -70,6 +71,25 @@ def _act(
     return _back(case)
 
 
+HISTORY_LIMIT = 50
+
+
+def requester_history(session: Session, case: Case) -> tuple[list[Case], str]:
+    """The requester's other cases, newest first, found by the address of record only.
+
+    A personnummer written in a message is never used: anyone can type someone else's number,
+    while the address is the one the requester writes from (and confirms codes at)."""
+    if not case.requester_email:
+        return [], N_("No address of record, so no other cases are looked up.")
+    others = session.exec(
+        select(Case)
+        .where(Case.requester_email == case.requester_email, Case.id != case.id)
+        .order_by(col(Case.received_at).desc(), col(Case.id).desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    return list(others), N_("No other cases from this address.")
+
+
 @router.get("/{reference}")
 def show(request: Request, reference: Ref, session: SessionDep, user: CurrentStaff) -> Response:
     case = _case(session, reference)
@@ -88,6 +108,7 @@ def show(request: Request, reference: Ref, session: SessionDep, user: CurrentSta
     )
     store.audit(session, case, "case_viewed", actor=user.name)
     session.commit()
+    history, history_note = requester_history(session, case)
     return page(
         request,
         "case.html",
@@ -100,6 +121,8 @@ def show(request: Request, reference: Ref, session: SessionDep, user: CurrentSta
         duplicate_of=duplicate_of,
         users=users,
         classification=classification,
+        history=history,
+        history_note=history_note,
         intents=[i.value for i in Intent],
         denial_reasons=actions.DENIAL_REASONS,
         verify_methods=VERIFY_METHODS,
