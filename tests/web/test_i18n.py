@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from fastapi import FastAPI
 
 from privbot.classify.result import Intent
-from privbot.models import Case, Outcome, Role, Status
+from privbot.models import Case, Channel, Outcome, Role, Status
 from privbot.web import i18n, labels
 from tests.web.conftest import Browser, erasure_mail
 
@@ -54,7 +54,7 @@ def test_every_status_intent_outcome_and_role_has_a_label_in_both_languages() ->
         ("intent", list(Intent)),
         ("outcome", list(Outcome)),
         ("role", list(Role)),
-        ("channel", ["email", "chat"]),
+        ("channel", list(Channel)),
     ):
         for code in codes:
             english = labels.KINDS[kind].get(code.value if hasattr(code, "value") else code)

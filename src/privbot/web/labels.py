@@ -10,7 +10,7 @@ the bare code.
 from __future__ import annotations
 
 from privbot.classify.result import Intent
-from privbot.models import Outcome, Role, Status
+from privbot.models import Channel, Outcome, Role, Status
 
 
 def N_(message: str) -> str:
@@ -51,8 +51,8 @@ OUTCOME: dict[str, str] = {
 }
 
 CHANNEL: dict[str, str] = {
-    "email": N_("Email"),
-    "chat": N_("Chat"),
+    Channel.email: N_("Email"),
+    Channel.chat: N_("Chat"),
 }
 
 LANGUAGE: dict[str, str] = {
@@ -112,6 +112,7 @@ ACTION: dict[str, str] = {  # audit actions
     "receipt_queued": N_("receipt queued"),
     "receipt_skipped": N_("no receipt sent"),
     "register_exported": N_("exported the register"),
+    "status_changed": N_("changed the status"),
     "third_party_flagged": N_("flagged as made for someone else"),
     "user_added": N_("added a user"),
     "user_disabled": N_("disabled a user"),
