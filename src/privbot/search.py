@@ -18,6 +18,7 @@ a session (the `after_flush` hook below); `reindex()` does it for rows written w
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ _WORD = re.compile(r"[^\W_]+")
 _SV = snowballstemmer.stemmer("swedish")
 _EN = snowballstemmer.stemmer("english")
 PNR_PREFIX = "pnr"
+ADDRESS_PREFIX = "addr"
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 # --- tokens -----------------------------------------------------------------------------------
@@ -66,12 +69,18 @@ def pnr_tokens(value: str) -> set[str]:
     return {PNR_PREFIX + digits for digits in pnr.normalise(value)}
 
 
+def address_token(address: str) -> str:
+    """One token for a whole e-mail address (its words alone would match other people's)."""
+    return ADDRESS_PREFIX + hashlib.blake2b(address.lower().encode(), digest_size=8).hexdigest()
+
+
 def tokens(value: str) -> list[str]:
     """The indexed tokens of `value`: every form of every word, and its personnummer."""
     out: list[str] = []
     for word in _words(value):
         out.extend(sorted(forms(word)))
     out.extend(sorted(pnr_tokens(value)))
+    out.extend(sorted({address_token(m.group(0)) for m in ADDRESS.finditer(value)}))
     return out
 
 
@@ -87,15 +96,27 @@ class Query:
         return not self.terms
 
 
+def _special(value: str) -> list[tuple[int, int, str]]:
+    """Personnummer and e-mail addresses in `value`: (start, end, token), in order."""
+    spans = [(f.start, f.end, PNR_PREFIX + f.digits) for f in pnr.find(value)]
+    spans += [(m.start(), m.end(), address_token(m.group(0))) for m in ADDRESS.finditer(value)]
+    spans.sort()
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
+
+
 def parse(q: str) -> Query:
-    found = pnr.find(q)
+    found = _special(q)
     rest, last = [], 0
-    for f in found:
-        rest.append(q[last : f.start])
-        last = f.end
+    for start, end, _token in found:
+        rest.append(q[last:start])
+        last = end
     rest.append(q[last:])
     words = _words(" ".join(rest))[:MAX_TERMS]
-    terms = [frozenset((PNR_PREFIX + f.digits,)) for f in found]
+    terms = [frozenset((token,)) for _s, _e, token in found]
     terms += [forms(w[:60]) for w in words]
     return Query(tuple(terms[:MAX_TERMS]), tuple(w[:60] for w in words))
 
@@ -350,12 +371,17 @@ def _marked(value: str, query: Query) -> tuple[str, bool]:
     """`value` masked, with the words matching the query between \\x01 and \\x02."""
     wanted = set().union(*query.terms) if query.terms else set()
     out, last, hit = [], 0, False
-    for f in pnr.find(value):  # a searched personnummer is marked, but only ever shown masked
-        out.append(_mark_words(value[last : f.start], wanted))
-        mine = PNR_PREFIX + f.digits in wanted
-        out.append("\x01%s\x02" % pnr.MASK if mine else pnr.MASK)
+    for start, end, token in _special(value):
+        out.append(_mark_words(value[last:start], wanted))
+        shown = value[start:end]
+        if token.startswith(PNR_PREFIX):  # a personnummer is only ever shown masked
+            shown = pnr.mask(shown)
+        else:
+            shown = _mark_words(pnr.mask(shown), wanted)
+        mine = token in wanted
+        out.append("\x01%s\x02" % shown if mine else shown)
         hit = hit or mine
-        last = f.end
+        last = end
     out.append(_mark_words(value[last:], wanted))
     marked = "".join(out)
     return marked, hit or "\x01" in marked

@@ -8,6 +8,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any
 
@@ -159,9 +160,9 @@ def client(app: FastAPI, users: dict[str, str]) -> Callable[[str | None], Browse
         browser.close()
 
 
-@pytest.fixture
-def live_server(app: FastAPI) -> Iterator[str]:
-    """The app served by uvicorn in a thread on a free loopback port."""
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """`app` served by uvicorn in a thread on a free loopback port."""
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
@@ -176,6 +177,20 @@ def live_server(app: FastAPI) -> Iterator[str]:
     yield "http://127.0.0.1:%d" % port
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app: FastAPI) -> Iterator[str]:
+    """The app (in English) served on loopback."""
+    with serving(app) as base:
+        yield base
+
+
+@pytest.fixture
+def sv_live_server(sv_app: FastAPI) -> Iterator[str]:
+    """The app as a Swedish company runs it, served on loopback."""
+    with serving(sv_app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ def test_search_page_marks_escaped_matches_and_masks_personnummer(
     page = anna.get("/search", params={"q": "greta.holm@example.se"}).text
     assert 'href="/cases/DS-2026-0001"' in page and "1 case matches." in page
     assert "Closed · Fulfilled" in page
-    assert "<mark>greta</mark>.<mark>holm</mark>@<mark>example</mark>.<mark>se</mark>" in page
+    assert "<mark>greta.holm@example.se</mark>" in page
     script = anna.get("/search", params={"q": "alert"}).text
     assert "<script>alert" not in script and "&lt;script&gt;<mark>alert</mark>(1)" in script
     assert "Greta &lt;i&gt;Holm&lt;/i&gt;" in script

@@ -124,12 +124,13 @@ def _environment(language: str) -> Environment:
             "old": "role",
             "new": "role",
         }.get(key)
-        if kind is None:
-            return value
-        if isinstance(value, list):
+        if isinstance(value, list) and kind is not None:
             return ", ".join(label(kind, v) for v in value)
-        if isinstance(value, str) and value in labels.KINDS[kind]:
-            return label(kind, value)
+        if not isinstance(value, str):
+            return value
+        for known in ((kind,) if kind else ()) + ("status", "outcome", "intent", "channel"):
+            if value in labels.KINDS[known]:
+                return label(known, value)
         return value
 
     def local(moment: datetime) -> datetime:
