@@ -17,7 +17,7 @@ import gettext
 import io
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -133,6 +133,10 @@ def _environment(language: str) -> Environment:
                 return label(known, value)
         return value
 
+    @lru_cache(maxsize=8192)
+    def local_date(day: date, fmt: str) -> str:  # lists show the same few dates many times
+        return format_date(day, fmt, locale=locale)
+
     def local(moment: datetime) -> datetime:
         return moment.astimezone(TIME_ZONE)
 
@@ -148,7 +152,7 @@ def _environment(language: str) -> Environment:
     )
     env.filters.update(
         mask=mask,
-        date=lambda d, fmt="medium": format_date(d, fmt, locale=locale) if d else "—",
+        date=lambda d, fmt="medium": local_date(d, fmt) if d else "—",
         datetime=lambda t, fmt="short": (
             format_datetime(local(t), fmt, tzinfo=TIME_ZONE, locale=locale) if t else "—"
         ),
