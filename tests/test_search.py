@@ -90,3 +90,9 @@ def test_forms_join_swedish_inflections() -> None:
     assert search.forms("avregistreringen") & search.forms("avregistrera")
     assert search.forms("Uppgifterna") & search.forms("uppgift")
     assert not search.forms("radio") & search.forms("radera")
+
+
+def test_a_long_query_is_cut_to_its_first_terms() -> None:
+    query = search.parse("a@example.se " + " ".join("ord%d" % n for n in range(30)))
+    assert len(query.terms) == search.MAX_TERMS
+    assert len(query.words) == search.MAX_TERMS - 1  # the address is the first term

@@ -115,10 +115,9 @@ def parse(q: str) -> Query:
         rest.append(q[last:start])
         last = end
     rest.append(q[last:])
-    words = _words(" ".join(rest))[:MAX_TERMS]
-    terms = [frozenset((token,)) for _s, _e, token in found]
-    terms += [forms(w[:60]) for w in words]
-    return Query(tuple(terms[:MAX_TERMS]), tuple(w[:60] for w in words))
+    specials = [frozenset((token,)) for _s, _e, token in found][:MAX_TERMS]
+    words = [w[:60] for w in _words(" ".join(rest))][: MAX_TERMS - len(specials)]
+    return Query(tuple(specials + [forms(w) for w in words]), tuple(words))
 
 
 # --- the document -----------------------------------------------------------------------------
