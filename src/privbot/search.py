@@ -3,7 +3,8 @@
 One search document per case: the reference, the requester's name and address (weighted up)
 and the subjects and texts of its messages. SQLite keeps it in an FTS5 table ranked by bm25;
 PostgreSQL in a `tsvector` column with a GIN index, ranked by `ts_rank`, built with the
-`swedish` and `english` text-search configurations.
+`swedish` and `english` text-search configurations. The newest `RANKED` matches are ranked (a
+word found in half the mailbox then costs what a rare one does), and at most `COUNTED` counted.
 
 Inflected Swedish is found through its stem ("raderingen" finds "radera"): every word is
 indexed with its Snowball stems in Swedish and English, and a Swedish noun in -ing also with
@@ -36,6 +37,8 @@ from privbot.models import Case, Message
 
 TABLE = "case_search"
 MAX_TERMS = 12
+RANKED = 2000  # matches ranked per search: the newest this many (a page shows 20)
+COUNTED = 1000  # matches counted; beyond, "more than 1000"
 SNIPPET_WORDS = 28
 _WORD = re.compile(r"[^\W_]+")
 _SV = snowballstemmer.stemmer("swedish")
@@ -312,14 +315,16 @@ def _ranked_ids(
 ) -> tuple[list[int], int]:
     if conn.dialect.name == "sqlite":
         match = _fts_match(query)
+        # Ranked among the newest RANKED matches: FTS5 walks matches in rowid order without
+        # scoring them, so a word in every other mail costs no more than a rare one.
         ids = list(
             conn.execute(
                 text(
-                    "SELECT rowid FROM %s WHERE %s MATCH :m "
-                    "ORDER BY bm25(%s, 10.0, 1.0), rowid DESC LIMIT :n OFFSET :o"
-                    % (TABLE, TABLE, TABLE)
+                    "SELECT id FROM (SELECT rowid AS id, bm25(%s, 10.0, 1.0) AS score FROM %s "
+                    "WHERE %s MATCH :m ORDER BY rowid DESC LIMIT :ranked) "
+                    "ORDER BY score, id DESC LIMIT :n OFFSET :o" % (TABLE, TABLE, TABLE)
                 ),
-                {"m": match, "n": limit, "o": offset},
+                {"m": match, "n": limit, "o": offset, "ranked": RANKED},
             ).scalars()
         )
         total = conn.execute(
@@ -349,11 +354,13 @@ def _ranked_ids(
     ids = list(
         conn.execute(
             text(
-                "SELECT case_id FROM %s, (SELECT %s AS q) AS asked WHERE document @@ asked.q "
-                "ORDER BY ts_rank(document, asked.q) DESC, case_id DESC LIMIT :n OFFSET :o"
+                "SELECT case_id FROM (SELECT case_id, document, asked.q FROM %s, "
+                "(SELECT %s AS q) AS asked WHERE document @@ asked.q "
+                "ORDER BY case_id DESC LIMIT :ranked) AS newest "
+                "ORDER BY ts_rank(document, q) DESC, case_id DESC LIMIT :n OFFSET :o"
                 % (TABLE, tsquery)
             ),
-            {**params, "n": limit, "o": offset},
+            {**params, "n": limit, "o": offset, "ranked": RANKED},
         ).scalars()
     )
     total = conn.execute(
@@ -407,7 +414,7 @@ def search(session: Session, q: str, number: int = 1, per_page: int = 20) -> Res
     query = parse(q)
     if query.empty:
         return Results([], 0, False, 1, per_page)
-    cap = 1000
+    cap = COUNTED
     conn = session.connection()
     ids, total = _ranked_ids(conn, query, per_page, (number - 1) * per_page, cap)
     cases = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(ids)))}
