@@ -41,6 +41,7 @@ SORTS: dict[str, Any] = {
     "assignee": col(Case.assignee),
 }
 FLAGS = ("needs_review", "third_party", "overdue")
+OPEN = [s for s in Status if s != Status.closed]
 MAX_PAGE = 100_000
 
 
@@ -146,7 +147,8 @@ def filtered(f: Filters, today: date) -> SelectOfScalar[Case]:
     if f.third_party:
         query = query.where(Case.third_party == True)  # noqa: E712
     if f.overdue:
-        query = query.where(Case.status != Status.closed, EFFECTIVE_DUE < today)
+        # status IN (...) rather than != closed, so ix_case_status_effective_due serves it
+        query = query.where(col(Case.status).in_(OPEN), EFFECTIVE_DUE < today)
     return query
 
 
