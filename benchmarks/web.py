@@ -174,7 +174,7 @@ def populate(url: str, count: int, seed: int = 7) -> None:
             conn.execute(insert(AuditEvent), events)
     started = time.perf_counter()
     with engine.begin() as conn:
-        search.reindex(conn)  # rows written through Core, not a session
+        search.rebuild(conn)  # rows written through Core
     print("search index built in %.1f s" % (time.perf_counter() - started))
     with session_scope(engine) as session:
         add_user(session, "sara", "supervisor", PASSWORD)

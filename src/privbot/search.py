@@ -13,8 +13,9 @@ its own, so SQLite is given these tokens; PostgreSQL gets them beside its own `s
 `english` vectors of the text. A personnummer is indexed as one token of its ten digits, so
 any written form finds it, and result snippets show it masked (`pnr.mask`).
 
-The document is rewritten whenever a case's searchable fields or its messages change through
-a session (the `after_flush` hook below); `reindex()` does it for rows written without one.
+The index catches up when someone searches (`catch_up`): new messages and cases, and cases
+updated or purged by retention since the last search, are indexed then, so mail intake and
+every other write never wait for it. `rebuild()` indexes everything afresh.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 import snowballstemmer
-from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from privbot import pnr
@@ -186,6 +187,15 @@ def _write(conn: Connection, rows: Sequence[tuple[int, Document]]) -> None:
     )
 
 
+_CASES = text(
+    'SELECT id, reference, requester_name, requester_email FROM "case" WHERE id IN :ids'
+).bindparams(bindparam("ids", expanding=True))
+_MESSAGES = text(
+    "SELECT case_id, subject, text FROM message WHERE case_id IN :ids ORDER BY id"
+).bindparams(bindparam("ids", expanding=True))
+_NEXT_IDS = text('SELECT id FROM "case" WHERE id > :start ORDER BY id LIMIT :n')
+
+
 def reindex(conn: Connection, case_ids: Iterable[int] | None = None, batch: int = 2000) -> int:
     """Rewrite the search documents of these cases (all when None); returns how many."""
     ids = sorted(set(case_ids)) if case_ids is not None else None
@@ -193,29 +203,14 @@ def reindex(conn: Connection, case_ids: Iterable[int] | None = None, batch: int 
     start = 0
     while True:
         if ids is None:
-            chunk = list(
-                conn.execute(
-                    select(Case.id).where(col(Case.id) > start).order_by(col(Case.id)).limit(batch)
-                ).scalars()
-            )
+            chunk = list(conn.execute(_NEXT_IDS, {"start": start, "n": batch}).scalars())
         else:
             chunk = ids[done : done + batch]
         if not chunk:
             return done
-        cases = {
-            c.id: c
-            for c in conn.execute(
-                select(Case.id, Case.reference, Case.requester_name, Case.requester_email).where(
-                    col(Case.id).in_(chunk)
-                )
-            )
-        }
+        cases = {c.id: c for c in conn.execute(_CASES, {"ids": chunk})}
         texts: dict[int, list[Any]] = {}
-        for m in conn.execute(
-            select(Message.case_id, Message.subject, Message.text)
-            .where(col(Message.case_id).in_(chunk))
-            .order_by(col(Message.id))
-        ):
+        for m in conn.execute(_MESSAGES, {"ids": chunk}):
             texts.setdefault(m.case_id, []).append(m)
         _write(conn, [(i, Document.of(cases[i], texts.get(i, []))) for i in chunk if i in cases])
         done += len(chunk)
@@ -224,30 +219,76 @@ def reindex(conn: Connection, case_ids: Iterable[int] | None = None, batch: int 
 
 # --- keeping it current -----------------------------------------------------------------------
 
-_SEARCHED = ("reference", "requester_name", "requester_email", "purged_at")
+STATE = TABLE + "_state"  # how far the index has caught up: last message, last case, a time
+OVERLAP = timedelta(minutes=1)  # changes are looked for again this far back (late commits)
 
 
-def _touched(session: Session) -> set[int]:
-    ids: set[int] = set()
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, Message) and obj.case_id:
-            if obj in session.new or any(
-                inspect(obj).attrs[a].history.has_changes() for a in ("subject", "text", "case_id")
-            ):
-                ids.add(obj.case_id)
-        elif isinstance(obj, Case) and obj.id is not None:
-            if obj in session.new or any(
-                inspect(obj).attrs[a].history.has_changes() for a in _SEARCHED
-            ):
-                ids.add(obj.id)
-    return ids
+def _marks(conn: Connection) -> tuple[int, int, datetime]:
+    row = conn.execute(
+        text("SELECT message_id, case_id, changed_at FROM %s WHERE id = 1" % STATE)
+    ).first()
+    if row is None:
+        return 0, 0, datetime(1970, 1, 1, tzinfo=UTC)
+    changed = row[2]
+    if isinstance(changed, str):
+        changed = datetime.fromisoformat(changed)
+    if changed.tzinfo is None:
+        changed = changed.replace(tzinfo=UTC)
+    return int(row[0]), int(row[1]), changed
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context: Any) -> None:
-    ids = _touched(session)
-    if ids:
-        reindex(session.connection(), ids)
+def _save_marks(conn: Connection, message_id: int, case_id: int, changed_at: datetime) -> None:
+    conn.execute(text("DELETE FROM %s" % STATE))
+    conn.execute(
+        text("INSERT INTO %s (id, message_id, case_id, changed_at) VALUES (1, :m, :c, :t)" % STATE),
+        {"m": message_id, "c": case_id, "t": changed_at.isoformat()},
+    )
+
+
+def _maxima(conn: Connection) -> tuple[int, int]:
+    m = conn.execute(text("SELECT coalesce(max(id), 0) FROM message")).scalar_one()
+    c = conn.execute(text('SELECT coalesce(max(id), 0) FROM "case"')).scalar_one()
+    return int(m), int(c)
+
+
+def catch_up(conn: Connection) -> int:
+    """Index what changed since the last search: new messages and cases, cases updated or
+    purged (retention) since; returns how many documents were rewritten.
+
+    Searching calls this first, so mail intake never waits for the index."""
+    message_mark, case_mark, changed_mark = _marks(conn)
+    now = datetime.now(UTC)
+    max_message, max_case = _maxima(conn)
+    since = (changed_mark - OVERLAP).isoformat()
+    if conn.dialect.name == "sqlite":  # timestamps are stored as text there
+        since = (changed_mark - OVERLAP).strftime("%Y-%m-%d %H:%M:%S")
+    ids = set(
+        conn.execute(
+            text("SELECT DISTINCT case_id FROM message WHERE id > :m AND id <= :m2"),
+            {"m": message_mark, "m2": max_message},
+        ).scalars()
+    )
+    ids |= set(
+        conn.execute(
+            text(
+                'SELECT id FROM "case" WHERE (id > :c AND id <= :c2) OR updated_at > :t '
+                "OR purged_at > :t"
+            ),
+            {"c": case_mark, "c2": max_case, "t": since},
+        ).scalars()
+    )
+    done = reindex(conn, ids) if ids else 0
+    _save_marks(conn, max_message, max_case, now)
+    return done
+
+
+def rebuild(conn: Connection) -> int:
+    """Index every case afresh (a new search table, rows written without the app)."""
+    max_message, max_case = _maxima(conn)
+    now = datetime.now(UTC)
+    done = reindex(conn)
+    _save_marks(conn, max_message, max_case, now)
+    return done
 
 
 # --- schema -----------------------------------------------------------------------------------
@@ -262,6 +303,12 @@ def create_schema(conn: Connection) -> None:
                 "tokenize = 'unicode61 remove_diacritics 0', detail = 'column')" % TABLE
             )
         )
+        conn.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS %s (id INTEGER PRIMARY KEY, message_id INTEGER NOT "
+                "NULL, case_id INTEGER NOT NULL, changed_at VARCHAR(40) NOT NULL)" % STATE
+            )
+        )
         return
     conn.execute(
         text(
@@ -272,6 +319,12 @@ def create_schema(conn: Connection) -> None:
     conn.execute(
         text(
             "CREATE INDEX IF NOT EXISTS ix_%s_document ON %s USING gin (document)" % (TABLE, TABLE)
+        )
+    )
+    conn.execute(
+        text(
+            "CREATE TABLE IF NOT EXISTS %s (id INTEGER PRIMARY KEY, message_id BIGINT NOT NULL, "
+            "case_id BIGINT NOT NULL, changed_at VARCHAR(40) NOT NULL)" % STATE
         )
     )
 
@@ -415,6 +468,12 @@ def search(session: Session, q: str, number: int = 1, per_page: int = 20) -> Res
     if query.empty:
         return Results([], 0, False, 1, per_page)
     cap = COUNTED
+    bind = session.get_bind()
+    if isinstance(bind, Engine):  # its own transaction, committed before the search
+        with bind.begin() as own:
+            catch_up(own)
+    else:
+        catch_up(session.connection())
     conn = session.connection()
     ids, total = _ranked_ids(conn, query, per_page, (number - 1) * per_page, cap)
     cases = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(ids)))}

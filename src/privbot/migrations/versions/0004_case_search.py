@@ -20,8 +20,9 @@ depends_on = None
 def upgrade() -> None:
     conn = op.get_bind()
     search.create_schema(conn)
-    search.reindex(conn)  # the cases already there
+    search.rebuild(conn)  # the cases already there
 
 
 def downgrade() -> None:
+    op.execute("DROP TABLE IF EXISTS %s" % search.STATE)
     op.execute("DROP TABLE IF EXISTS %s" % search.TABLE)
