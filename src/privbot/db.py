@@ -23,8 +23,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from privbot import (
     models,  # noqa: F401  (registers the tables)
-    search,  # keeps the search documents current on every flush
+    search,  # the full-text search table, made beside the models
 )
+from privbot.datadir import secure_sqlite
 
 T = TypeVar("T")
 
@@ -33,7 +34,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = make_url(url).database
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            secure_sqlite(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")

@@ -1,7 +1,7 @@
 """case search: the full-text search document of every case (FTS5 on SQLite, tsvector on PostgreSQL)
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Created: 2026-12-02 04:45:00
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from privbot import search
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
