@@ -151,8 +151,10 @@ class Service:
         self.start()
         try:
             log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
+            app = create_app(self.config, self.engine)
+            app.state.chat.on_spooled = self.wake.set  # a confirmed chat request: work at once
             uvicorn.run(
-                create_app(self.config, self.engine),
+                app,
                 host=self.config.web_host,
                 port=self.web_port,
                 log_level="warning",
