@@ -373,6 +373,8 @@ def poll(
         finally:
             poller.close()
         return
+    # No lease here: a cron job killed mid-cycle must not block the next one for the lease's
+    # time, and a cycle beside a running poller stores nothing twice (the spool is idempotent).
     started = time.perf_counter()
     report = poll_once(poller, retry_for=retry_for)
     summary = (
@@ -405,7 +407,7 @@ def serve(
     ] = False,
     verbose: bool = False,
 ) -> None:
-    """Run everything in one process: SMTP intake, pipeline, sender and web."""
+    """Run everything in one process: SMTP intake, IMAP poller, pipeline, sender and web."""
     _setup_logging(verbose)
     from privbot.service import Service
 
@@ -414,6 +416,39 @@ def serve(
     if demo:
         _demo(service.engine, config, service.web_port)
     service.run_forever()
+
+
+@app.command()
+def intake(
+    smtp_port: Annotated[int | None, typer.Option(help="SMTP intake port")] = None,
+    verbose: bool = False,
+) -> None:
+    """SMTP intake and the IMAP poller (while holding its lease) into the spool; no pipeline."""
+    _run_role("intake", smtp_port=smtp_port, verbose=verbose)
+
+
+@app.command()
+def worker(verbose: bool = False) -> None:
+    """The pipeline, the sender and the periodic jobs; no intake, no web."""
+    _run_role("worker", verbose=verbose)
+
+
+@app.command()
+def web(
+    web_port: Annotated[int | None, typer.Option(help="web port")] = None,
+    verbose: bool = False,
+) -> None:
+    """The staff web app and the chat only."""
+    _run_role("web", web_port=web_port, verbose=verbose)
+
+
+def _run_role(
+    role: str, smtp_port: int | None = None, web_port: int | None = None, verbose: bool = False
+) -> None:
+    _setup_logging(verbose)
+    from privbot.service import Service
+
+    Service(_config(), smtp_port=smtp_port, web_port=web_port, roles=(role,)).run_forever()
 
 
 def _demo(engine: Any, config: Config, web_port: int) -> None:

@@ -62,6 +62,7 @@ class ImapConfig:
     timeout: float = 60.0  # socket timeout: a dead connection fails instead of hanging
     backoff_max: float = 300.0  # reconnect delay cap after network errors
     login_retry: float = 900.0  # wait after the server refused the credentials
+    lease_seconds: float = 120.0  # one poller per folder; another takes over after it dies
     # Where user and password were read from, for the login error ("PRIVBOT_IMAP_USER", "the
     # config file /etc/privbot/privbot.toml ([imap] user)"); never the values themselves.
     credentials_from: str = ""
@@ -184,13 +185,20 @@ def _imap(section: dict[str, Any], env: dict[str, str], where: str = "") -> Imap
         for name in ("batch_size", "batch_bytes", "move_batch"):
             if name in values:
                 values[name] = int(values[name])
-        for name in ("poll_interval", "idle_timeout", "timeout", "backoff_max", "login_retry"):
+        for name in (
+            "poll_interval",
+            "idle_timeout",
+            "timeout",
+            "backoff_max",
+            "login_retry",
+            "lease_seconds",
+        ):
             if name in values:
                 values[name] = float(values[name])
     except (TypeError, ValueError) as exc:
         raise ConfigError("imap: %s" % exc) from exc
-    if values.get("batch_size", 1) < 1 or values.get("poll_interval", 1) <= 0:
-        raise ConfigError("imap.batch_size and imap.poll_interval must be positive")
+    if min(values.get(n, 1) for n in ("batch_size", "poll_interval", "lease_seconds")) <= 0:
+        raise ConfigError("imap.batch_size, poll_interval and lease_seconds must be positive")
     return ImapConfig(**values)
 
 

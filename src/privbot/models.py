@@ -324,3 +324,11 @@ class ImapFolderState(SQLModel, table=True):
     last_uid: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     pending: list[list[int]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Lease(SQLModel, table=True):
+    """One holder at a time for a named job across processes (an IMAP folder's poller)."""
+
+    name: str = Field(primary_key=True, max_length=400)
+    holder: str = Field(default="", max_length=200)
+    expires_at: datetime = Field(default_factory=utcnow)
