@@ -27,14 +27,15 @@ def _block_with(header: str) -> str:
 def test_web_example_documents_every_web_setting(tmp_path: Path) -> None:
     block = _block_with("[web]")
     settings = tomllib.loads(block)["web"]
-    assert set(settings) == {"host", "port", "public_url"}
+    assert set(settings) == {"host", "port", "public_url", "language"}
     path = tmp_path / "privbot.toml"
     path.write_text(block, encoding="utf-8")
     cfg = load_config(env={"PRIVBOT_HOME": str(tmp_path), "PRIVBOT_CONFIG": str(path)})
-    assert (cfg.web_host, cfg.web_port, cfg.public_url) == (
+    assert (cfg.web_host, cfg.web_port, cfg.public_url, cfg.web_language) == (
         settings["host"],
         settings["port"],
         settings["public_url"],
+        settings["language"],
     )
     # ...and they are all there are: the keys config.py reads from [web]
     source = (Path(__file__).resolve().parents[1] / "src/privbot/config.py").read_text()
