@@ -8,14 +8,12 @@ one found `sending` after a crash becomes `uncertain` for staff, never resent bl
 
 from __future__ import annotations
 
-import email.policy
 import logging
 import os
 import random
 import smtplib
 import ssl
 from datetime import UTC, datetime, timedelta
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -26,21 +24,13 @@ from sqlmodel import Session, col, select
 from privbot.config import Config
 from privbot.db import claimable, session_scope
 from privbot.errors import SendError
-from privbot.mail.parse import clean_header
+from privbot.mail.headers import OUTGOING, address, msg_ids, needs_smtputf8, one_line
+from privbot.mail.headers import references as thread_references
 from privbot.models import AuditEvent, Case, OutgoingMail, OutStatus, Status, utcnow
 
 log = logging.getLogger(__name__)
 LOOP_HEADER = "X-Privbot-Loop"
 MAX_ATTEMPTS = 8
-
-
-def _address(addr: str, name: str = "") -> Address:
-    local, _, domain = addr.rpartition("@")
-    return Address(
-        display_name=clean_header(name),
-        username=local,
-        domain=domain.encode("idna").decode("ascii") if not domain.isascii() else domain,
-    )
 
 
 def compose(
@@ -53,27 +43,34 @@ def compose(
     references: tuple[str, ...] = (),
     automatic: bool = False,
 ) -> EmailMessage:
-    msg = EmailMessage()
+    """A message from privbot to one person; names and subject are sanitised (mail/headers.py)."""
+    msg = EmailMessage(policy=OUTGOING)
     company = config.company.get("name", "")
-    msg["From"] = _address(config.from_address, str(company))
-    msg["To"] = _address(to_addr, to_name)
-    msg["Subject"] = clean_header(subject)
+    sender = address(config.from_address, str(company))
+    msg["From"] = sender
+    msg["To"] = address(to_addr, to_name)
+    msg["Subject"] = one_line(subject)
     msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = make_msgid(
-        domain=config.from_address.rpartition("@")[2] or "privbot.invalid"
-    )
-    if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
-        msg["References"] = " ".join(
-            (*[r for r in references if r != in_reply_to][-10:], in_reply_to)
-        )
-    msg[LOOP_HEADER] = config.from_address
+    msg["Message-ID"] = make_msgid(domain=sender.domain or "privbot.invalid")
+    (parent,) = msg_ids([in_reply_to])[:1] or ("",)
+    if parent:
+        msg["In-Reply-To"] = parent
+        msg["References"] = thread_references(references, parent)
+    msg[LOOP_HEADER] = sender.addr_spec
     if automatic:
         msg["Auto-Submitted"] = "auto-replied"
         msg["X-Auto-Response-Suppress"] = "All"
         msg["Precedence"] = "bulk"
-    msg.set_content(body)
+    # Quoted-printable keeps the message 7-bit: no 8BITMIME or SMTPUTF8 needed for the text.
+    msg.set_content(body, cte=None if body.isascii() else "quoted-printable")
     return msg
+
+
+def wire_bytes(msg: EmailMessage) -> bytes:
+    """The bytes privbot hands to the relay: 7-bit with RFC 2047 names and subject, unless an
+    address is not ASCII (then UTF-8 headers, sent only to a relay that offers SMTPUTF8)."""
+    utf8 = needs_smtputf8((*msg["To"].addresses, *msg["From"].addresses))
+    return msg.as_bytes(policy=OUTGOING.clone(utf8=utf8))
 
 
 def enqueue(
@@ -83,13 +80,13 @@ def enqueue(
     draft_id: int | None = None,
     automatic: bool = False,
 ) -> OutgoingMail:
-    smtputf8 = not all(str(a).isascii() for a in (msg["To"], msg["From"]))
-    raw = msg.as_bytes(policy=email.policy.default.clone(utf8=smtputf8))
+    recipients = msg["To"].addresses
+    raw = wire_bytes(msg)
     out = OutgoingMail(
         case_id=case_id,
         draft_id=draft_id,
         message_id=str(msg["Message-ID"]),
-        to_addr=msg["To"].addresses[0].addr_spec.lower(),
+        to_addr=recipients[0].addr_spec.lower(),
         automatic=automatic,
         raw=raw,
     )
@@ -140,21 +137,37 @@ def _transmit(config: Config, out: OutgoingMail) -> None:
             smtp.ehlo()
         if relay.user:
             smtp.login(relay.user, relay.password)
-        local, _, domain = out.to_addr.rpartition("@")
-        recipient = "%s@%s" % (local, domain.encode("idna").decode("ascii"))
+        recipient = out.to_addr
+        sender = config.from_address
         options: list[str] = []
-        if not local.isascii() or not out.raw.isascii():
-            if smtp.has_extn("smtputf8"):
-                options = ["SMTPUTF8"]
-                smtp.command_encoding = "utf-8"
-            elif not local.isascii():
+        if not (out.raw.isascii() and recipient.isascii() and sender.isascii()):
+            # Only a non-ASCII address makes privbot write UTF-8 headers (mail/headers.py).
+            if not smtp.has_extn("smtputf8"):
                 raise SendError(
-                    "the relay does not support SMTPUTF8, needed for a non-ASCII address"
+                    "the relay does not offer SMTPUTF8, which the non-ASCII address %s needs"
+                    % recipient
                 )
+            options = ["SMTPUTF8", "BODY=8BITMIME"] if smtp.has_extn("8bitmime") else ["SMTPUTF8"]
+            smtp.command_encoding = "utf-8"
         wire = out.raw.replace(b"\r\n", b"\n").replace(
             b"\n", b"\r\n"
         )  # SMTP lines end in CRLF (RFC 5321 2.3.8)
-        smtp.sendmail(config.from_address, [recipient], wire, mail_options=options)
+        smtp.sendmail(sender, [recipient], wire, mail_options=options)
+
+
+def _describe(exc: Exception) -> str:
+    """What went wrong, for staff: the relay's answer or privbot's reason, without a traceback."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = (
+            exc.smtp_error.decode("utf-8", "replace")
+            if isinstance(exc.smtp_error, bytes)
+            else str(exc.smtp_error)
+        )
+        return ("relay answered %s %s" % (exc.smtp_code, text))[:500]
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return ("relay refused the recipient: %s" % exc.recipients)[:500]
+    detail = str(exc)
+    return ("%s: %s" % (type(exc).__name__, detail) if detail else type(exc).__name__)[:500]
 
 
 def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
@@ -191,7 +204,7 @@ def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
                     if permanent or row.attempts >= MAX_ATTEMPTS
                     else OutStatus.failed
                 )
-                row.last_error = "%s %s" % (type(exc).__name__, getattr(exc, "smtp_code", ""))
+                row.last_error = _describe(exc)
                 delay = min(3600.0, 30.0 * 2**row.attempts) * (0.5 + random.random())
                 row.next_attempt_at = utcnow() + timedelta(seconds=delay)
                 session.add(row)
