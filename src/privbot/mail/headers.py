@@ -136,6 +136,15 @@ class OutgoingPolicy(EmailPolicy):
     """`email.policy.SMTP` (CRLF) that writes msg-id, address and subject headers itself:
     ids as they are, folded between ids; names and subjects as exact encoded words."""
 
+    def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
+        # Kept as given: the default would decode encoded words that are part of the text
+        # (a subject "=?utf-8?q?…?=" would arrive changed).
+        if name.lower() in ID_HEADERS | TEXT_HEADERS and isinstance(value, str):
+            if len(value.splitlines()) > 1:
+                raise ValueError("a header value may not contain line breaks")
+            return (name, value)
+        return tuple(super().header_store_parse(name, value))
+
     def _own(self, name: str, value: Any) -> str | None:
         key = name.lower()
         if key in ID_HEADERS:
