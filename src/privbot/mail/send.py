@@ -21,12 +21,13 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from privbot.cases import lifecycle
 from privbot.config import Config
 from privbot.db import claimable, session_scope
 from privbot.errors import SendError
 from privbot.mail.headers import OUTGOING, address, msg_ids, needs_smtputf8, one_line
 from privbot.mail.headers import references as thread_references
-from privbot.models import AuditEvent, Case, OutgoingMail, OutStatus, Status, utcnow
+from privbot.models import AuditEvent, Case, Draft, OutgoingMail, OutStatus, utcnow
 
 log = logging.getLogger(__name__)
 LOOP_HEADER = "X-Privbot-Loop"
@@ -220,10 +221,9 @@ def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
             session.add(row)
             case = session.get(Case, row.case_id) if row.case_id else None
             if case is not None:
-                if not row.automatic and case.status == Status.approved:
-                    case.status = Status.sent
-                    case.updated_at = utcnow()
-                    session.add(case)
+                if not row.automatic:
+                    draft = session.get(Draft, row.draft_id) if row.draft_id else None
+                    lifecycle.reply_sent(session, case, draft.template if draft else "reply")
                 action = "notice_sent" if row.automatic else "reply_sent"
                 session.add(AuditEvent(case_id=case.id, action=action, detail={"outgoing": row.id}))
         log.debug("outgoing %s sent (case %s)", out.id, out.case_id)
