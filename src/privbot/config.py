@@ -77,6 +77,7 @@ class Config:
     reference_prefix: str = "DS"
     intake_host: str = "127.0.0.1"
     intake_port: int = 8025
+    intake_store_timeout: float = 3.0  # seconds the SMTP intake waits for the database lock
     max_message_bytes: int = 25 * 1024 * 1024
     relay: RelayConfig | None = None
     receipt_enabled: bool = True
@@ -219,6 +220,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         intake_host=intake.get("host", "127.0.0.1"),
         intake_port=int(intake.get("port", 8025)),
         max_message_bytes=int(intake.get("max_message_bytes", 25 * 1024 * 1024)),
+        intake_store_timeout=float(intake.get("store_timeout", 3.0)),
         relay=relay,
         receipt_enabled=bool(receipt.get("enabled", True)),
         receipt_daily_cap=int(receipt.get("daily_cap_per_sender", 3)),
