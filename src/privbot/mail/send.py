@@ -13,6 +13,8 @@ import os
 import random
 import smtplib
 import ssl
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -32,6 +34,7 @@ from privbot.models import AuditEvent, Case, Draft, OutgoingMail, OutStatus, utc
 log = logging.getLogger(__name__)
 LOOP_HEADER = "X-Privbot-Loop"
 MAX_ATTEMPTS = 8
+SENDING_LEASE = timedelta(minutes=10)  # longer than any SMTP conversation (60 s timeouts)
 
 
 def compose(
@@ -111,18 +114,26 @@ def recover_interrupted(engine: Engine) -> int:
         return len(rows)
 
 
+def _tmp_path(folder: Path, out_id: int) -> Path:
+    return folder / (".%06d.eml.tmp" % out_id)
+
+
 def _transmit(config: Config, out: OutgoingMail) -> None:
     if config.relay is None:
         assert out.id is not None
         folder = config.outbox_dir
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / ("%06d.eml" % out.id)
-        tmp = folder / (".%06d.eml.tmp" % out.id)
-        with tmp.open("wb") as fh:
-            fh.write(out.raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
+        tmp = _tmp_path(folder, out.id)
+        try:
+            with tmp.open("wb") as fh:
+                fh.write(out.raw)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, final)
+        except OSError:  # a full disk leaves no half-written file behind
+            tmp.unlink(missing_ok=True)
+            raise
         return
     relay = config.relay
     context = ssl.create_default_context()
@@ -171,8 +182,16 @@ def _describe(exc: Exception) -> str:
     return ("%s: %s" % (type(exc).__name__, detail) if detail else type(exc).__name__)[:500]
 
 
+# Outcomes of sends this process knows but could not write (the database refused the commit,
+# e.g. on a full disk): written at the next `deliver_due`, so no row stays `sending`.
+_unrecorded: dict[int, Exception | None] = {}  # outgoing id -> the failure, or None if sent
+_unrecorded_lock = threading.Lock()
+
+
 def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
     """Send what is due; returns the number sent. Failures back off and are recorded."""
+    _record_unrecorded(engine)
+    recover_stale(engine, config)
     sent = 0
     for _ in range(limit):
         with session_scope(engine) as session:
@@ -190,45 +209,149 @@ def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
                 break
             out.status = OutStatus.sending
             out.attempts += 1
+            out.next_attempt_at = utcnow() + SENDING_LEASE  # after that, stale (recover_stale)
             session.add(out)
+        assert out.id is not None
         try:
             _transmit(config, out)
         except Exception as exc:  # any transport failure is recorded and retried, never lost
-            with session_scope(engine) as session:
-                row = session.get(OutgoingMail, out.id)
-                assert row is not None
-                permanent = isinstance(exc, (SendError, UnicodeError)) or (
-                    isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
-                )
-                row.status = (
-                    OutStatus.uncertain
-                    if permanent or row.attempts >= MAX_ATTEMPTS
-                    else OutStatus.failed
-                )
-                row.last_error = _describe(exc)
-                delay = min(3600.0, 30.0 * 2**row.attempts) * (0.5 + random.random())
-                row.next_attempt_at = utcnow() + timedelta(seconds=delay)
-                session.add(row)
             log.warning(
                 "outgoing %s failed (%s), attempt %d", out.id, type(exc).__name__, out.attempts
             )
+            if not _record(engine, out.id, False, exc):
+                break  # the database refuses writes: stop this round, the next one recovers
             continue
-        with session_scope(engine) as session:
-            row = session.get(OutgoingMail, out.id)
-            assert row is not None
-            row.status = OutStatus.sent
-            row.sent_at = utcnow()
-            session.add(row)
-            case = session.get(Case, row.case_id) if row.case_id else None
-            if case is not None:
-                if not row.automatic:
-                    draft = session.get(Draft, row.draft_id) if row.draft_id else None
-                    lifecycle.reply_sent(session, case, draft.template if draft else "reply")
-                action = "notice_sent" if row.automatic else "reply_sent"
-                session.add(AuditEvent(case_id=case.id, action=action, detail={"outgoing": row.id}))
         log.debug("outgoing %s sent (case %s)", out.id, out.case_id)
         sent += 1
+        if not _record(engine, out.id, True, None):
+            break
     return sent
+
+
+def _record(engine: Engine, out_id: int, sent: bool, exc: Exception | None) -> bool:
+    """Write the outcome of one send; if the database refuses, keep it for the next round
+    (and return False)."""
+    try:
+        with session_scope(engine) as session:
+            row = session.get(OutgoingMail, out_id)
+            assert row is not None
+            if sent:
+                _mark_sent(session, row)
+            else:
+                assert exc is not None
+                _mark_failed(session, row, exc)
+    except Exception as failure:
+        log.error(
+            "outgoing %s: its outcome could not be recorded (%s); retried in this process",
+            out_id,
+            type(failure).__name__,
+        )
+        with _unrecorded_lock:
+            _unrecorded[out_id] = None if sent else exc
+        return False
+    return True
+
+
+def _record_unrecorded(engine: Engine) -> None:
+    with _unrecorded_lock:
+        pending = dict(_unrecorded)
+    for out_id, exc in pending.items():
+        try:
+            with session_scope(engine) as session:
+                row = session.get(OutgoingMail, out_id)
+                if row is not None and row.status == OutStatus.sending:
+                    if exc is None:
+                        _mark_sent(session, row)
+                    else:
+                        _mark_failed(session, row, exc)
+        except Exception as failure:
+            log.warning("outgoing %s: still unrecorded (%s)", out_id, type(failure).__name__)
+            continue
+        with _unrecorded_lock:
+            _unrecorded.pop(out_id, None)
+        log.info("outgoing %s: outcome recorded late (%s)", out_id, "failed" if exc else "sent")
+
+
+def _mark_sent(session: Session, row: OutgoingMail) -> None:
+    row.status = OutStatus.sent
+    row.sent_at = utcnow()
+    session.add(row)
+    case = session.get(Case, row.case_id) if row.case_id else None
+    if case is not None:
+        if not row.automatic:
+            draft = session.get(Draft, row.draft_id) if row.draft_id else None
+            lifecycle.reply_sent(session, case, draft.template if draft else "reply")
+        action = "notice_sent" if row.automatic else "reply_sent"
+        session.add(AuditEvent(case_id=case.id, action=action, detail={"outgoing": row.id}))
+
+
+def _mark_failed(session: Session, row: OutgoingMail, exc: Exception) -> None:
+    permanent = isinstance(exc, (SendError, UnicodeError)) or (
+        isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
+    )
+    row.status = (
+        OutStatus.uncertain if permanent or row.attempts >= MAX_ATTEMPTS else OutStatus.failed
+    )
+    row.last_error = _describe(exc)
+    delay = min(3600.0, 30.0 * 2**row.attempts) * (0.5 + random.random())
+    row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+    session.add(row)
+
+
+def recover_stale(engine: Engine, config: Config) -> int:
+    """Sends left `sending` past their lease (a process died, or its outcome was lost): a file
+    that reached the outbox is sent, one that did not is retried; over SMTP nobody knows, so
+    staff decide (`uncertain`). Stray `.tmp` files of the outbox are removed. Returns how many
+    rows were recovered."""
+    now = utcnow()
+    with _unrecorded_lock:
+        known = set(_unrecorded)
+    recovered = 0
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(OutgoingMail).where(
+                OutgoingMail.status == OutStatus.sending, OutgoingMail.next_attempt_at < now
+            )
+        ).all()
+        for row in rows:
+            if row.id in known:
+                continue
+            recovered += 1
+            if config.relay is not None:
+                row.status = OutStatus.uncertain
+                row.last_error = (
+                    "interrupted while sending; check the recipient's copy before resending"
+                )
+                session.add(row)
+            elif (config.outbox_dir / ("%06d.eml" % (row.id or 0))).exists():
+                _mark_sent(session, row)
+            else:
+                row.status = OutStatus.failed
+                row.last_error = "interrupted before the outbox file was written; retried"
+                row.next_attempt_at = now
+                session.add(row)
+        busy = set(
+            session.exec(
+                select(OutgoingMail.id).where(
+                    OutgoingMail.status == OutStatus.sending, OutgoingMail.next_attempt_at >= now
+                )
+            ).all()
+        )
+    if config.outbox_dir.is_dir():
+        settled = time.time() - 60  # a younger .tmp may belong to a send just being claimed
+        for tmp in config.outbox_dir.glob(".*.eml.tmp"):
+            number = tmp.name[1:].split(".", 1)[0]
+            try:
+                if tmp.lstat().st_mtime < settled and (
+                    not number.isdigit() or int(number) not in busy
+                ):
+                    tmp.unlink()
+                    log.info("removed the stray outbox file %s", tmp.name)
+            except OSError:
+                continue
+    if recovered:
+        log.warning("%d stale send(s) recovered", recovered)
+    return recovered
 
 
 def outbox_files(config: Config) -> list[Path]:
