@@ -136,11 +136,8 @@ def test_when_the_failure_cannot_be_recorded_either_the_process_recovers_it(
         locker.execute("ROLLBACK")
         assert deliver_due(engine, config) == 0  # the next round writes the failure first
         recorded = row(engine, out_id)
-        assert recorded.status == OutStatus.failed and recorded.last_error, (
-            recorded.status,
-            recorded.last_error,
-            os.listdir(config.outbox_dir),
-        )
+        # EPIPE on the write, or EINVAL on the fsync if the write got into the pipe first
+        assert recorded.status == OutStatus.failed and "Errno" in recorded.last_error
         due_now(engine, out_id)
         assert deliver_due(engine, config) == 1
         assert row(engine, out_id).status == OutStatus.sent
