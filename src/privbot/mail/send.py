@@ -46,6 +46,7 @@ def compose(
     in_reply_to: str = "",
     references: tuple[str, ...] = (),
     automatic: bool = False,
+    asks_reply: bool = False,
 ) -> EmailMessage:
     """A message from privbot to one person; names and subject are sanitised (mail/headers.py)."""
     msg = EmailMessage(policy=OUTGOING)
@@ -64,7 +65,8 @@ def compose(
     if automatic:
         msg["Auto-Submitted"] = "auto-replied"
         msg["X-Auto-Response-Suppress"] = "All"
-        msg["Precedence"] = "bulk"
+        if not asks_reply:  # bulk is filtered and discourages replies: not for a mail that asks one
+            msg["Precedence"] = "bulk"
     # Quoted-printable keeps the message 7-bit: no 8BITMIME or SMTPUTF8 needed for the text.
     msg.set_content(body, cte=None if body.isascii() else "quoted-printable")
     return msg
