@@ -27,6 +27,7 @@ from privbot.cases import lifecycle
 from privbot.config import Config
 from privbot.db import claimable, session_scope
 from privbot.errors import SendError
+from privbot.mail.bounces import envelope_id, mark_undelivered
 from privbot.mail.headers import OUTGOING, address, msg_ids, needs_smtputf8, one_line
 from privbot.mail.headers import references as thread_references
 from privbot.models import AuditEvent, Case, Draft, OutgoingMail, OutStatus, utcnow
@@ -166,6 +167,8 @@ def _transmit(config: Config, out: OutgoingMail) -> None:
         wire = out.raw.replace(b"\r\n", b"\n").replace(
             b"\n", b"\r\n"
         )  # SMTP lines end in CRLF (RFC 5321 2.3.8)
+        if smtp.has_extn("dsn"):  # a delivery report will name this message (mail/bounces.py)
+            options += ["ENVID=%s" % envelope_id(out.message_id), "RET=HDRS"]
         smtp.sendmail(sender, [recipient], wire, mail_options=options)
 
 
@@ -281,6 +284,7 @@ def _mark_sent(session: Session, row: OutgoingMail) -> None:
     case = session.get(Case, row.case_id) if row.case_id else None
     if case is not None:
         if not row.automatic:
+            case.delivery_problem = ""  # a reply went out after an earlier one bounced
             draft = session.get(Draft, row.draft_id) if row.draft_id else None
             lifecycle.reply_sent(session, case, draft.template if draft else "reply")
         action = "notice_sent" if row.automatic else "reply_sent"
@@ -291,9 +295,10 @@ def _mark_failed(session: Session, row: OutgoingMail, exc: Exception) -> None:
     permanent = isinstance(exc, (SendError, UnicodeError)) or (
         isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
     )
-    row.status = (
-        OutStatus.uncertain if permanent or row.attempts >= MAX_ATTEMPTS else OutStatus.failed
-    )
+    if permanent:  # the relay refused it for good: it will not arrive
+        mark_undelivered(session, row, _describe(exc))
+        return
+    row.status = OutStatus.uncertain if row.attempts >= MAX_ATTEMPTS else OutStatus.failed
     row.last_error = _describe(exc)
     delay = min(3600.0, 30.0 * 2**row.attempts) * (0.5 + random.random())
     row.next_attempt_at = utcnow() + timedelta(seconds=delay)

@@ -34,6 +34,7 @@ class Row:
     due: date
     days_left: int
     needs_review: bool
+    delivery_problem: bool = False  # the last reply did not arrive
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def row(case: Case, today: date) -> Row:
         due=due,
         days_left=(due - today).days,
         needs_review=case.needs_review,
+        delivery_problem=bool(case.delivery_problem),
     )
 
 
