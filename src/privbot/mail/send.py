@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from privbot.cases import lifecycle
 from privbot.config import Config
+from privbot.datadir import open_private, private_dir
 from privbot.db import claimable, session_scope
 from privbot.errors import SendError
 from privbot.mail.bounces import envelope_id, mark_undelivered
@@ -125,11 +126,11 @@ def _transmit(config: Config, out: OutgoingMail) -> None:
     if config.relay is None:
         assert out.id is not None
         folder = config.outbox_dir
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
         final = folder / ("%06d.eml" % out.id)
         tmp = _tmp_path(folder, out.id)
         try:
-            with tmp.open("wb") as fh:
+            with os.fdopen(open_private(tmp), "wb") as fh:  # 0600: it may carry a live code
                 fh.write(out.raw)
                 fh.flush()
                 os.fsync(fh.fileno())
