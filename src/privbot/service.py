@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 import uvicorn
+from fastapi import FastAPI
 
 from privbot.config import Config
 from privbot.db import make_engine
@@ -33,6 +35,8 @@ class Service:
         web_port: int | None = None,
         interval: float = 5.0,
     ) -> None:
+        if web_port is not None:  # links (public_url's default) point at the port really served
+            config = replace(config, web_port=web_port)
         self.config = config
         self.engine = make_engine(config.database_url)
         self.ctx = Context.load(config)
@@ -40,7 +44,7 @@ class Service:
         self.stopping = threading.Event()
         self.interval = interval
         self.intake = Intake(self.engine, config, port=smtp_port, on_spooled=self.wake.set)
-        self.web_port = config.web_port if web_port is None else web_port
+        self.web_port = config.web_port
         self.jobs: list[tuple[float, Callable[[], object]]] = []
         self.jobs.append(
             (3600.0, self.privacy_hourly)
@@ -149,11 +153,27 @@ class Service:
         self.start()
         try:
             log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
-            uvicorn.run(
-                create_app(self.config, self.engine),
-                host=self.config.web_host,
-                port=self.web_port,
-                log_level="warning",
-            )
+            serve_web(create_app(self.config, self.engine), self.config)
         finally:
             self.stop()
+
+
+def serve_web(app: FastAPI, config: Config) -> None:
+    """Run the web app under uvicorn until stopped.
+
+    uvicorn's own loggers propagate to the root handlers that `cli` set up, so the masking
+    filter sees them too (`log_config=None`: no handlers of uvicorn's own). No access log:
+    paths carry one-time tokens. Proxy headers are not read here; the app reads them only from
+    `[web] trusted_proxies` (`web/app.py`).
+    """
+    verbose = logging.getLogger().isEnabledFor(logging.DEBUG)
+    uvicorn.run(
+        app,
+        host=config.web_host,
+        port=config.web_port,
+        log_config=None,
+        log_level="info" if verbose else "warning",
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+    )
