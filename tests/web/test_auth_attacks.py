@@ -24,6 +24,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select, update
 
+from privbot.config import Config
 from privbot.db import make_engine, session_scope
 from privbot.models import AuditEvent, WebSession, utcnow
 from privbot.web.auth import MAX_CLIENT_ATTEMPTS, MAX_USER_ATTEMPTS
@@ -36,12 +37,16 @@ NEW_PASSWORD = "a different passphrase entirely"
 class Served:
     """One `privbot serve` process on loopback with its own data directory and config file."""
 
-    def __init__(self, home: Path, config_toml: str = "", args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, home: Path, config_toml: str = "", args: tuple[str, ...] = (), database_url: str = ""
+    ) -> None:
         self.home = home
         self.port = free_port()
         cfg = home.parent / ("privbot-%d.toml" % self.port)
         cfg.write_text(config_toml, encoding="utf-8")
         self.env = {**os.environ, "PRIVBOT_HOME": str(home), "PRIVBOT_CONFIG": str(cfg)}
+        if database_url:
+            self.env["PRIVBOT_DATABASE_URL"] = database_url
         self.url = "http://127.0.0.1:%d" % self.port
         self.log = home.parent / ("serve-%d.log" % self.port)
         self._log = self.log.open("wb")
@@ -93,22 +98,25 @@ def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def add_user(home: Path, name: str, role: str = "staff", password: str = PASSWORD) -> None:
+def add_user(engine: Engine, name: str, role: str = "staff", password: str = PASSWORD) -> None:
     """Straight into the served database (the CLI's own commands are attacked below)."""
     from privbot import users
 
-    engine = make_engine("sqlite:///%s" % (home / "privbot.db"))
     with session_scope(engine) as session:
         users.add_user(session, name, role, password)
-    engine.dispose()
 
 
 @pytest.fixture
 def serve(home: Path) -> Iterator[Callable[..., Served]]:
     started: list[Served] = []
 
-    def start(config_toml: str = "", args: tuple[str, ...] = (), ready: bool = True) -> Served:
-        served = Served(home, config_toml, args)
+    def start(
+        config_toml: str = "",
+        args: tuple[str, ...] = (),
+        ready: bool = True,
+        database_url: str = "",
+    ) -> Served:
+        served = Served(home, config_toml, args, database_url)
         started.append(served)
         return served.wait_ready() if ready else served
 
@@ -117,8 +125,8 @@ def serve(home: Path) -> Iterator[Callable[..., Served]]:
         served.stop()
 
 
-@pytest.fixture
-def db(home: Path) -> Iterator[Engine]:
+@pytest.fixture(name="db")
+def db_fixture(home: Path) -> Iterator[Engine]:
     engine = make_engine("sqlite:///%s" % (home / "privbot.db"))
     yield engine
     engine.dispose()
@@ -182,10 +190,12 @@ def refused(response: httpx.Response) -> bool:
 
 
 def test_forty_parallel_guesses_across_two_processes_only_the_limit_is_checked(
-    home: Path, serve: Callable[..., Served], db: Engine
+    serve: Callable[..., Served], any_engine: tuple[Engine, Config]
 ) -> None:
-    add_user(home, "anna")
-    servers = [serve(), serve()]  # two processes, one database
+    db, config = any_engine
+    add_user(db, "anna")
+    # two processes, one database (SQLite, then PostgreSQL)
+    servers = [serve(database_url=config.database_url) for _ in range(2)]
     clients = [browser(servers[i % 2].url) for i in range(40)]
     barrier = threading.Barrier(len(clients))
 
@@ -229,7 +239,7 @@ def test_argon2_hashes_run_a_bounded_number_at_once(db: Engine, home: Path) -> N
 def test_logout_ends_a_stolen_copy_of_the_cookie(
     home: Path, serve: Callable[..., Served], db: Engine
 ) -> None:
-    add_user(home, "anna")
+    add_user(db, "anna")
     server = serve()
     anna = signed_in(server.url, "anna")
     thief = copy_of_cookie(anna, server.url)
@@ -245,7 +255,7 @@ def test_logout_ends_a_stolen_copy_of_the_cookie(
 def test_a_new_password_from_the_cli_ends_every_session(
     home: Path, serve: Callable[..., Served], db: Engine
 ) -> None:
-    add_user(home, "anna")
+    add_user(db, "anna")
     server = serve()
     sessions = [signed_in(server.url, "anna") for _ in range(2)]
     secret = home.parent / "new-pw"
@@ -264,7 +274,7 @@ def test_a_new_password_from_the_cli_ends_every_session(
 
 
 def test_idle_and_absolute_lifetimes(home: Path, serve: Callable[..., Served], db: Engine) -> None:
-    add_user(home, "anna")
+    add_user(db, "anna")
     server = serve("[web]\nsession_hours = 10\nsession_idle_minutes = 30\n")
     idle = signed_in(server.url, "anna")
     with Session(db) as session:  # the clock moves on: 31 minutes without a request
@@ -285,8 +295,8 @@ def test_idle_and_absolute_lifetimes(home: Path, serve: Callable[..., Served], d
     assert busy.get("/api/cases").status_code == 401
 
 
-def test_secure_cookie_behind_a_tls_proxy(home: Path, serve: Callable[..., Served]) -> None:
-    add_user(home, "anna")
+def test_secure_cookie_behind_a_tls_proxy(serve: Callable[..., Served], db: Engine) -> None:
+    add_user(db, "anna")
     plain = serve()
     behind_tls = serve('[web]\npublic_url = "https://privbot.example.se"\n')
     for server, secure in ((plain, False), (behind_tls, True)):
@@ -364,8 +374,8 @@ def test_every_staff_route_goes_through_the_one_staff_dependency() -> None:
 def test_a_disabled_user_loses_every_staff_route_and_the_api_at_once(
     home: Path, serve: Callable[..., Served], db: Engine
 ) -> None:
-    add_user(home, "anna")
-    add_user(home, "sara", "supervisor")
+    add_user(db, "anna")
+    add_user(db, "sara", "supervisor")
     server = serve()
     anna, sara = signed_in(server.url, "anna"), signed_in(server.url, "sara")
     assert anna.get("/api/cases").status_code == 200
@@ -394,8 +404,8 @@ def test_a_disabled_user_loses_every_staff_route_and_the_api_at_once(
     assert re.search(r"anna\s+staff\s+active", listed)
 
 
-def test_users_cli_refuses_unknown_names_and_roles_clearly(home: Path) -> None:
-    add_user(home, "anna")
+def test_users_cli_refuses_unknown_names_and_roles_clearly(home: Path, db: Engine) -> None:
+    add_user(db, "anna")
     for args in (("disable", "nobody"), ("enable", "nobody"), ("role", "anna", "emperor")):
         done = cli(home, "users", *args)
         assert done.returncode == 2 and "Traceback" not in done.stderr
@@ -507,6 +517,7 @@ UVICORN_SCRIPT = """
 import sys
 from privbot import cli
 from privbot.config import load_config
+from privbot.config import Config
 from privbot.db import make_engine, session_scope
 from privbot.service import serve_web
 from privbot.web.app import create_app
