@@ -26,6 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, or_, update
 
 from privbot.config import Config
+from privbot.datadir import private_dir
 from privbot.errors import ConfigError
 from privbot.models import LoginCounter, User, WebSession, utcnow
 
@@ -44,7 +45,7 @@ def secret_key(config: Config) -> str:
     """
     path = Path(config.home) / "web-secret.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
