@@ -99,6 +99,7 @@ class Config:
     trusted_proxies: tuple[str, ...] = ()  # X-Forwarded-For is read only from these addresses
     session_hours: float = 10.0  # a staff session ends this long after signing in
     session_idle_minutes: float = 60.0  # ... or after this long without a request
+    web_language: str = "sv"  # the staff app's language unless a user chooses another (sv, en)
     imap: ImapConfig = field(default_factory=ImapConfig)
     extra: dict[str, Any] = field(default_factory=dict)  # sections no module reads yet
     identity_reminder_hours: int = 24  # one reminder this long after the code was sent
@@ -121,6 +122,13 @@ class Config:
             return self.public_url
         host = "127.0.0.1" if self.web_host in ("", "0.0.0.0", "::") else self.web_host
         return "http://%s:%d" % ("[%s]" % host if ":" in host else host, self.web_port)
+
+
+def _web_language(web: dict[str, Any]) -> str:
+    language = str(web.get("language", "sv"))
+    if language not in ("sv", "en"):
+        raise ConfigError("web.language must be sv or en, not %r" % language)
+    return language
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -321,6 +329,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         trusted_proxies=_proxies(web.get("trusted_proxies", [])),
         session_hours=_positive("session_hours", web.get("session_hours", 10.0)),
         session_idle_minutes=_positive("session_idle_minutes", web.get("session_idle_minutes", 60)),
+        web_language=_web_language(web),
         imap=_imap(raw.get("imap", {}), env, str(Path(cfg_path).resolve()) if cfg_path else ""),
         extra={k: v for k, v in raw.items() if k not in known},
         identity_reminder_hours=int(identity.get("reminder_hours", 24)),

@@ -179,7 +179,9 @@ class Service:
         try:
             if "web" in self.roles:
                 log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
-                serve_web(create_app(self.config, self.engine), self.config)
+                app = create_app(self.config, self.engine)
+                app.state.chat.on_spooled = self.wake.set  # a confirmed chat request: work now
+                serve_web(app, self.config)
             else:
                 signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
                 try:

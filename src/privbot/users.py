@@ -70,8 +70,8 @@ _DUMMY_HASH = _hasher.hash("privbot: compare against something when the user doe
 
 def _check_name(name: str) -> str:
     name = name.strip()
-    if not name or len(name) > 100 or any(ch.isspace() for ch in name):
-        raise PrivbotError("a user name is 1 to 100 characters without spaces")
+    if not name or len(name) > 100 or any(ch.isspace() for ch in name) or "/" in name:
+        raise PrivbotError("a user name is 1 to 100 characters without spaces or slashes")
     return name
 
 

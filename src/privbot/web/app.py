@@ -24,7 +24,19 @@ from privbot.config import Config
 from privbot.replies import Replies
 from privbot.web.auth import SESSION_COOKIE, secret_key
 from privbot.web.deps import STAFF, SignInRequired
-from privbot.web.pages import api, audit, cases, figures, inbox, login, queues, verify
+from privbot.web.pages import (
+    api,
+    audit,
+    case_list,
+    cases,
+    figures,
+    inbox,
+    login,
+    queues,
+    search,
+    users,
+    verify,
+)
 from privbot.web.pages import chat as chat_page
 from privbot.web.render import page
 
@@ -97,7 +109,17 @@ def create_app(
     app.include_router(verify.router)
     chat_page.install(app, config, engine)  # /chat, /api/chat, /chat/confirm/{token}
     # Everything else is for staff: one dependency on each router, never per route only.
-    for router in (inbox.router, cases.router, queues.router, figures.router, audit.router):
+    staff_routers = (
+        inbox.router,
+        case_list.router,  # /cases and /cases/export.csv before /cases/{reference}
+        cases.router,
+        queues.router,
+        figures.router,
+        audit.router,
+        users.router,
+        search.router,
+    )
+    for router in staff_routers:
         app.include_router(router, dependencies=[STAFF])
     app.include_router(api.router, dependencies=[STAFF])
     if config.trusted_proxies:  # outermost: routes and limits see the client behind the proxy
