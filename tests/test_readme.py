@@ -35,6 +35,7 @@ def test_web_example_documents_every_web_setting(tmp_path: Path) -> None:
         "trusted_proxies",
         "session_hours",
         "session_idle_minutes",
+        "language",
     }
     path = tmp_path / "privbot.toml"
     path.write_text(block, encoding="utf-8")
