@@ -33,7 +33,9 @@ _SECTION_REF = re.compile(
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 STOP_WEIGHT = 0.3
-TOPIC_WEIGHT = 2.0  # per word of a matching topic phrase, added to its section's BM25 score
+SIBLING_SHARE = 0.8  # a second sub-section this close makes their heading the answer
+TOPIC_WEIGHT = 2.0
+REQUEST_SHARE = 0.6  # a request cites another section only when its own score below this share  # per word of a matching topic phrase, added to its section's BM25 score
 FUZZY_MIN = 85.0
 MIN_FUZZY_LEN = 5
 
@@ -143,13 +145,14 @@ class Vocabulary:
     synonyms: Synonyms
     keywords: dict[str, str]  # section number -> its key words, both languages
     stop: frozenset[str] = frozenset()  # words that point to no section
+    outside: Synonyms = Synonyms({}, ())  # topics the policy does not cover, as group "~outside"
     min_score: float = 4.0
     min_coverage: float = 0.5
 
 
 def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
     data = read_toml(path)
-    if unknown := set(data) - {"answer", "synonyms", "section", "stop"}:
+    if unknown := set(data) - {"answer", "synonyms", "section", "stop", "outside"}:
         raise ConfigError("%s: unknown table(s) %s" % (path, sorted(unknown)))
     groups = data.get("synonyms", {})
     if not isinstance(groups, dict) or not all(
@@ -166,10 +169,12 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
             raise ConfigError('%s: [section."%s"] takes sv and en lists' % (path, number))
         keywords[number] = " . ".join(str(w) for lang in LANGUAGES for w in raw.get(lang, []))
     stop = data.get("stop", {})
-    if not isinstance(stop, dict) or not all(
-        isinstance(stop.get(lang, []), list) for lang in LANGUAGES
-    ):
-        raise ConfigError("%s: [stop] takes sv and en lists" % path)
+    outside = data.get("outside", {})
+    for name, table in (("stop", stop), ("outside", outside)):
+        if not isinstance(table, dict) or not all(
+            isinstance(table.get(lang, []), list) for lang in LANGUAGES
+        ):
+            raise ConfigError("%s: [%s] takes sv and en lists" % (path, name))
     answer = data.get("answer", {})
     try:
         min_score = float(answer.get("min_score", 4.0))
@@ -180,6 +185,9 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
         Synonyms.build((str(k), v) for k, v in groups.items()),
         keywords,
         frozenset(str(w).lower() for lang in LANGUAGES for w in stop.get(lang, [])),
+        Synonyms.build(
+            [("outside", [str(w) for lang in LANGUAGES for w in outside.get(lang, [])])]
+        ),
         min_score,
         min_coverage,
     )
@@ -270,27 +278,72 @@ class Answerer:
             or self._small_talk(message, language)
         )
 
-    def ranked(self, message: str) -> list[Ranked]:
-        """Sections that answer `message`, best first; empty when none answers well enough.
+    def request_sections(self, message: str, own: tuple[str, ...]) -> tuple[str, ...]:
+        """What a request in the chat cites: the sections its intents rest on (`own`), unless
+        the policy has a section that fits the message clearly better ("stop profiling me":
+        7.2 on profiling rather than 11.4 on objections in general)."""
+        scored = self.scored(message)
+        passing = self.ranked(message)
+        if not passing or passing[0].section in own:
+            return own
+        theirs = max((r.score for r in scored if r.section in own), default=0.0)
+        return (passing[0].section,) if theirs < REQUEST_SHARE * passing[0].score else own
 
-        A topic phrase that matches (all its words in the question) adds to its section's score.
-        """
-        boost: dict[str, float] = {}
-        for score, topic in self.topic_scores(message):
-            if topic.section:
-                boost[topic.section] = max(boost.get(topic.section, 0.0), score)
-        ranked = [
-            Ranked(
-                r.section, r.score + TOPIC_WEIGHT * boost.get(r.section, 0.0), r.coverage, r.matched
-            )
-            for r in self.index.rank(message)
-        ]
-        ranked.sort(key=lambda r: -r.score)
+    def ranked(self, message: str) -> list[Ranked]:
+        """The section that answers `message` (a list of at most one); empty when none answers
+        well enough."""
+        if any("~outside" in forms for forms in self.vocabulary.outside.forms(message)):
+            return []
+        ranked = self.scored(message)
+        if len(ranked) >= 2 and ranked[1].score >= SIBLING_SHARE * ranked[0].score:
+            ranked[0] = self._parent_of_siblings(ranked[0], ranked[1])
         return [
             r
             for r in ranked[:1]
             if r.score >= self.vocabulary.min_score and r.coverage >= self.vocabulary.min_coverage
         ]
+
+    def scored(self, message: str) -> list[Ranked]:
+        """Every section with a score for `message`, best first.
+
+        A topic phrase that matches (all its words in the question) adds to its section's score;
+        a question of stop words only ("vad vet ni om mig?") is answered by its topic phrases.
+        """
+        boost: dict[str, float] = {}
+        for score, topic in self.topic_scores(message):
+            if topic.section:
+                boost[topic.section] = max(boost.get(topic.section, 0.0), score)
+        found = {r.section: r for r in self.index.rank(message)}
+        only_stop = not self.index.content_words(message)
+        for section in boost.keys() - found.keys():
+            found[section] = Ranked(section, 0.0, 1.0 if only_stop else 0.0, ())
+        return sorted(
+            (
+                Ranked(
+                    r.section,
+                    r.score + TOPIC_WEIGHT * boost.get(r.section, 0.0),
+                    r.coverage,
+                    r.matched,
+                )
+                for r in found.values()
+            ),
+            key=lambda r: -r.score,
+        )
+
+    def _parent_of_siblings(self, first: Ranked, second: Ranked) -> Ranked:
+        """Two sub-sections of one heading that answer about equally ("3.1" and "3.2" for "when
+        do you collect data?"): the heading answers, when a topic vouches for it."""
+        parent = first.section.split(".")[0]
+        section = self.policy.get(parent)
+        if (
+            "." in first.section
+            and second.section.split(".")[0] == parent
+            and section is not None
+            and not section.paragraphs
+            and any(t.section == parent for t in self.topics)
+        ):
+            return Ranked(parent, first.score, max(first.coverage, second.coverage), first.matched)
+        return first
 
     def _by_rank(self, message: str, language: str) -> Answer | None:
         ranked = self.ranked(message)
@@ -300,6 +353,10 @@ class Answerer:
         for _, topic in self.topic_scores(message):
             if topic.section == best.section:
                 return self._topic_answer(topic, language, best.score)
+        section = self.policy.get(best.section)
+        if section is None or not section.paragraphs:  # a heading: its topic's answer
+            topic = next(t for t in self.topics if t.section == best.section)
+            return self._topic_answer(topic, language, best.score)
         return self._quote(best, language)
 
     def _small_talk(self, message: str, language: str) -> Answer | None:

@@ -42,9 +42,12 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=50_000)
 def stems(word: str) -> tuple[str, ...]:
-    sv = _SV.stemWord(word)
-    en = _EN.stemWord(word)
-    return (sv,) if sv == en else (sv, en)
+    """Swedish and English stems; one of under four letters is too likely another word's
+    ("dator" and "data" both stem to "dat" in English), so the word itself stands instead."""
+    found = [
+        s if len(s) >= 4 or s == word else word for s in (_SV.stemWord(word), _EN.stemWord(word))
+    ]
+    return tuple(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,10 @@ class Synonyms:
                     for stem in stems(parts[0]):
                         single.setdefault(stem, set()).add("~" + name)
                 elif parts:
-                    multi.append((tuple(_SV.stemWord(p) for p in parts), "~" + name))
-                    multi.append((tuple(_EN.stemWord(p) for p in parts), "~" + name))
+                    for i in range(2):
+                        multi.append(
+                            (tuple(stems(p)[min(i, len(stems(p)) - 1)] for p in parts), "~" + name)
+                        )
         return cls({k: frozenset(v) for k, v in single.items()}, tuple(dict.fromkeys(multi)))
 
     def forms(self, text: str) -> list[set[str]]:
@@ -80,8 +85,8 @@ class Synonyms:
                 own |= self.single.get(stem, frozenset())
             out.append(own)
         if self.multi:
-            sv = [_SV.stemWord(w) for w in found]
-            en = [_EN.stemWord(w) for w in found]
+            sv = [stems(w)[0] for w in found]
+            en = [stems(w)[-1] for w in found]
             for phrase, group in self.multi:
                 size = len(phrase)
                 for i in range(len(found) - size + 1):
@@ -140,7 +145,9 @@ class SectionIndex:
         for word, own in zip(found, forms, strict=True):
             if len(word) < 2:
                 continue
-            if word in self.stop:  # a stop word counts only as a synonym ("sparar", "vad gör ni med")
+            if (
+                word in self.stop
+            ):  # a stop word counts only as a synonym ("sparar", "vad gör ni med")
                 own = {f for f in own if f[0] == "~"}
                 if not own:
                     continue
@@ -157,7 +164,7 @@ class SectionIndex:
             near |= self.folded.get(fold(form), set())
         if not near and len(word) >= MIN_HEAD + MIN_TAIL:
             near = self._compound_part(word)
-        if not near and len(word) >= 6:
+        if not near and len(word) >= 7:
             stem = min(own, key=len)
             found = process.extractOne(stem, self._stems, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
             if found:
@@ -167,11 +174,17 @@ class SectionIndex:
         return {f for f in near if f in self.idf}
 
     def _compound_part(self, word: str) -> set[str]:
+        """A compound's known last part, with its first part when that is known too
+        ("partnerföretag" → "partner", "företag")."""
         for cut in range(MIN_HEAD, len(word) - MIN_TAIL + 1):
             tail = self.synonyms.forms(word[cut:])[0]
             if tail & self.idf.keys():
-                return tail
+                head = self.synonyms.forms(word[:cut].rstrip("s"))[0]
+                return tail | (head if head & self.idf.keys() else set())
         return set()
+
+    def content_words(self, question: str) -> list[str]:
+        return [word for word, _ in self._query(question)]
 
     def rarity(self, forms: set[str]) -> float:
         return max((self.idf[f] for f in forms if f in self.idf), default=self.unknown_idf)
