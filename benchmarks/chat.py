@@ -51,9 +51,7 @@ def _config(home: Path, port: int = 0):  # type: ignore[no-untyped-def]
 
 def labelled(path: Path, show_errors: bool) -> None:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    blind = {
-        int(line) for line in BLIND.read_text().splitlines() if line.strip().isdigit()
-    }
+    blind = {int(line) for line in BLIND.read_text().splitlines() if line.strip().isdigit()}
     config = _config(Path(tempfile.mkdtemp(prefix="privbot-bench-")))
     bot = ChatBot.load(config, make_engine(config.database_url))
     tally = {"tuning": [0, 0, 0, 0, 0], "blind": [0, 0, 0, 0, 0]}  # right, strict, n, out, out_ok
