@@ -534,6 +534,13 @@ def verify(
         str, typer.Option(help="record another method instead, e.g. 'in person, passport'")
     ] = "",
     as_: Annotated[str, typer.Option("--as", help="who records it")] = "cli",
+    personnummer: Annotated[
+        str,
+        typer.Option(
+            help="with --how: the personnummer that method proved is the requester's "
+            "(earlier cases with the same verified number join the access reply)"
+        ),
+    ] = "",
     send_code: Annotated[
         bool,
         typer.Option("--send-code", help="send (another) one-time code to the address of record"),
@@ -555,11 +562,17 @@ def verify(
                 else "no code sent: the address looks automated"
             )
         elif how:
+            if personnummer:
+                from privbot.cases.actions import record_personnummer
+
+                record_personnummer(session, case, as_, personnummer)
             identity.mark_verified(session, config, replies, case, as_, how)
             message = "identity of %s recorded as verified" % case.reference
         elif code:
             ok = identity.confirm_code(session, config, replies, case, code, actor=as_)
             message = "identity of %s verified" % case.reference if ok else ""
+        elif personnummer:
+            raise PrivbotError("--personnummer needs --how: say how it was verified")
         else:
             raise PrivbotError("give the CODE, --how METHOD or --send-code")
     if not message:

@@ -94,6 +94,7 @@ class Config:
     four_eyes: bool = False  # the approver may not be the draft's last editor
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    web_language: str = "sv"  # the staff app's language unless a user chooses another (sv, en)
     imap: ImapConfig = field(default_factory=ImapConfig)
     extra: dict[str, Any] = field(default_factory=dict)  # sections no module reads yet
     identity_reminder_hours: int = 24  # one reminder this long after the code was sent
@@ -108,6 +109,13 @@ class Config:
     @property
     def outbox_dir(self) -> Path:
         return self.home / "outbox"
+
+
+def _web_language(web: dict[str, Any]) -> str:
+    language = str(web.get("language", "sv"))
+    if language not in ("sv", "en"):
+        raise ConfigError("web.language must be sv or en, not %r" % language)
+    return language
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -277,6 +285,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         four_eyes=bool(raw.get("review", {}).get("four_eyes", False)),
         web_host=web.get("host", "127.0.0.1"),
         web_port=int(web.get("port", 8000)),
+        web_language=_web_language(web),
         imap=_imap(raw.get("imap", {}), env, str(Path(cfg_path).resolve()) if cfg_path else ""),
         extra={k: v for k, v in raw.items() if k not in known},
         identity_reminder_hours=int(identity.get("reminder_hours", 24)),

@@ -296,6 +296,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    language: str = Field(default="", max_length=8)  # the web app's language; "" = company default
 
 
 # The staff inbox, the supervisor queues and the figures filter by status and sort by deadline.

@@ -175,8 +175,10 @@ class Service:
         try:
             if "web" in self.roles:
                 log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
+                app = create_app(self.config, self.engine)
+                app.state.chat.on_spooled = self.wake.set  # a confirmed chat request: work now
                 uvicorn.run(
-                    create_app(self.config, self.engine),
+                    app,
                     host=self.config.web_host,
                     port=self.web_port,
                     log_level="warning",

@@ -13,6 +13,7 @@ import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +118,8 @@ class ChatBot:
         self.config = config
         self.engine = engine
         self.ctx = ctx
+        self.process_now = True  # the web sets False: a request is the worker's, not the page's
+        self.on_spooled: Callable[[], object] = lambda: None
         self.settings = settings
         self.texts = texts
         self.answerer = answerer
@@ -387,10 +390,14 @@ class ChatBot:
     # -- confirmation and the case ------------------------------------------------------
 
     def _open_case(self, request_id: int, chat_id: str | None) -> Confirmation:
-        """Run the pipeline on the spooled conversation and say which case it became."""
-        run(self.engine, self.ctx)
+        """The request is spooled: wake the worker (the web) or run the pipeline here (the
+        terminal chat, `process_now`), and say which case it became, or that it is on its way."""
+        if self.process_now:
+            run(self.engine, self.ctx)
+        else:
+            self.on_spooled()
         with session_scope(self.engine) as session:
-            case = requests.link_case(session, request_id)
+            case = requests.case_of(session, request_id)
             request = session.get(ChatRequest, request_id)
             language = request.language if request else "sv"
             if case is not None:

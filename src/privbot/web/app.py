@@ -24,7 +24,18 @@ from privbot.models import Case
 from privbot.replies import Replies
 from privbot.web.auth import SESSION_COOKIE, SESSION_SECONDS, Throttle, secret_key
 from privbot.web.deps import SignInRequired
-from privbot.web.pages import audit, cases, figures, inbox, login, queues, verify
+from privbot.web.pages import (
+    audit,
+    case_list,
+    cases,
+    figures,
+    inbox,
+    login,
+    queues,
+    search,
+    users,
+    verify,
+)
 from privbot.web.pages import chat as chat_page
 from privbot.web.render import page
 
@@ -109,10 +120,13 @@ def create_app(
     )
     app.include_router(login.router)
     app.include_router(inbox.router)
+    app.include_router(case_list.router)  # /cases and /cases/export.csv before /cases/{reference}
     app.include_router(cases.router)
     app.include_router(queues.router)
     app.include_router(figures.router)
     app.include_router(audit.router)
+    app.include_router(users.router)
+    app.include_router(search.router)
     app.include_router(verify.router)  # the requester's identity link, public
     chat_page.install(app, config, engine)  # /chat, /api/chat, /chat/confirm/{token}
     return app
