@@ -32,7 +32,7 @@ from privbot.mail.files import iter_messages
 from privbot.mail.parse import parse
 from privbot.mail.send import deliver_due
 from privbot.mail.spool import record_oversized, spool
-from privbot.models import Case, SpoolEntry, SpoolState
+from privbot.models import Case, OutgoingMail, OutStatus, SpoolEntry, SpoolState
 from privbot.pipeline import Context, run
 
 app = typer.Typer(
@@ -206,6 +206,7 @@ def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] =
                 "id": draft.id,
                 "subject": draft.subject,
                 "text": draft.body,
+                "notes": draft.notes.splitlines(),
                 "template": draft.template,
             }
             if draft
@@ -221,7 +222,49 @@ def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] =
     for m in data["messages"]:
         typer.echo("\n--- %s %s %s\n%s" % (m["direction"], m["at"], m["subject"], m["text"][:2000]))
     if data["draft"]:
+        for note in data["draft"]["notes"]:
+            typer.echo("\n[note for staff, never sent] %s" % note)
         typer.echo("\n=== draft: %s\n%s" % (data["draft"]["subject"], data["draft"]["text"]))
+
+
+def _staff(session: Any, name: str) -> str:
+    """The name of an existing, active user: who acts in the CLI is on record like on the web."""
+    from privbot.models import User
+
+    user = session.exec(select(User).where(User.name == name.strip())).first()
+    if user is None or not user.active:
+        raise PrivbotError(
+            "--as %s: no active user of that name (see `privbot users list`)" % name.strip()
+        )
+    return str(user.name)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PrivbotError("cannot read %s (%s)" % (path, exc)) from None
+
+
+@draft_app.command("edit")
+def draft_edit(
+    reference: str,
+    as_: Annotated[str, typer.Option("--as", help="who edits (an active user)")],
+    text_file: Annotated[Path, typer.Option("--text-file", help="the edited reply text")],
+    subject: Annotated[str, typer.Option(help="a new subject")] = "",
+) -> None:
+    """Save an edited text for the current draft without approving it."""
+    from privbot.cases.actions import save_draft
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    text = _read_text(text_file)
+    with session_scope(engine) as session:
+        actor = _staff(session, as_)
+        case = store.get_case(session, reference)
+        draft = store.current_draft(session, case)
+        save_draft(session, case, actor, subject or (draft.subject if draft else ""), text)
+    typer.echo("saved the draft of %s" % reference.upper())
 
 
 @case_app.command("allow-sender")
@@ -236,14 +279,15 @@ def case_allow_sender(
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
-        allow_sender(session, store.get_case(session, reference), as_, address)
+        actor = _staff(session, as_)
+        allow_sender(session, store.get_case(session, reference), actor, address)
     typer.echo("mail from %s now joins %s" % (address.strip().lower(), reference.upper()))
 
 
 @draft_app.command("approve")
 def draft_approve(
     reference: str,
-    as_: Annotated[str, typer.Option("--as", help="who approves")],
+    as_: Annotated[str, typer.Option("--as", help="who approves (an active user)")],
     text_file: Annotated[
         Path | None, typer.Option("--text-file", help="the edited reply text")
     ] = None,
@@ -251,22 +295,42 @@ def draft_approve(
     """Approve the current draft (optionally replacing its text) and send it."""
     config = _config()
     engine = make_engine(config.database_url)
-    text = text_file.read_text(encoding="utf-8") if text_file else None
+    text = _read_text(text_file) if text_file else None
     with session_scope(engine) as session:
-        store.approve(session, config, store.get_case(session, reference), as_, text)
+        actor = _staff(session, as_)
+        out = store.approve(session, config, store.get_case(session, reference), actor, text)
+        out_id = out.id
     sent = deliver_due(engine, config)
-    typer.echo("approved %s; %d message(s) sent" % (reference.upper(), sent))
+    with session_scope(engine) as session:
+        row = session.get(OutgoingMail, out_id)
+        status, error = (row.status, row.last_error) if row else (OutStatus.queued, "")
+    if status == OutStatus.sent:
+        typer.echo("approved %s; %d message(s) sent" % (reference.upper(), sent))
+        return
+    if status in (OutStatus.queued, OutStatus.failed):
+        typer.echo(
+            "approved %s; the reply waits in the outbox and is retried%s"
+            % (reference.upper(), " (%s)" % error if error else "")
+        )
+        return
+    typer.echo(
+        "approved %s, but the reply was not sent (%s): %s" % (reference.upper(), status, error),
+        err=True,
+    )
+    raise typer.Exit(1)
 
 
 @draft_app.command("reject")
 def draft_reject(
-    reference: str, as_: Annotated[str, typer.Option("--as")], reason: str = "rejected by staff"
+    reference: str,
+    as_: Annotated[str, typer.Option("--as", help="who rejects (an active user)")],
+    reason: str = "rejected by staff",
 ) -> None:
     """Reject the current draft with a reason."""
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
-        store.reject(session, store.get_case(session, reference), as_, reason)
+        store.reject(session, store.get_case(session, reference), _staff(session, as_), reason)
     typer.echo("rejected the draft of %s" % reference.upper())
 
 
@@ -416,7 +480,7 @@ def serve(
     config = _config()
     service = Service(config, smtp_port=smtp_port, web_port=web_port)
     if demo:
-        _demo(service.engine, config, service.web_port)
+        _demo(service.engine, service.config)
     service.run_forever()
 
 
@@ -453,7 +517,7 @@ def _run_role(
     Service(_config(), smtp_port=smtp_port, web_port=web_port, roles=(role,)).run_forever()
 
 
-def _demo(engine: Any, config: Config, web_port: int) -> None:
+def _demo(engine: Any, config: Config) -> None:
     """Sample inquiries into the spool, and a supervisor `demo` with a fresh password, once."""
     import secrets
 
@@ -468,8 +532,7 @@ def _demo(engine: Any, config: Config, web_port: int) -> None:
             password = secrets.token_urlsafe(12)
             add_user(session, "demo", "supervisor", password)
             typer.echo(
-                "demo sign-in at http://%s:%d/ : user demo, password %s"
-                % (config.web_host, web_port, password),
+                "demo sign-in at %s/ : user demo, password %s" % (config.base_url, password),
                 err=True,
             )
 
@@ -489,22 +552,74 @@ def users_add(
     """Add a user (or reset an existing user's role and password); prompts for the password."""
     from privbot.users import add_user
 
-    if password_file is not None:
-        try:
-            password = (
-                password_file.read_text(encoding="utf-8").splitlines()[0]
-                if password_file.stat().st_size
-                else ""
-            )
-        except OSError as exc:
-            raise PrivbotError("cannot read %s (%s)" % (password_file, exc.strerror)) from None
-    else:
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_file)
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
         user = add_user(session, name, role, password)
         typer.echo("user %s (%s) saved" % (user.name, user.role.value))
+
+
+def _read_password(password_file: Path | None) -> str:
+    if password_file is None:
+        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    try:
+        text = password_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PrivbotError("cannot read %s (%s)" % (password_file, exc)) from None
+    return text.splitlines()[0] if text else ""
+
+
+def _change_user(name: str, change: Any, *args: Any) -> None:
+    """Apply one `privbot.users` change to the user NAME, audited as done from the CLI."""
+    from privbot.users import find_user
+
+    engine = make_engine(_config().database_url)
+    with session_scope(engine) as session:
+        change(session, find_user(session, name), *args, actor="cli")
+
+
+@users_app.command("disable")
+def users_disable(name: str) -> None:
+    """Disable a user: no more sign-ins, and their open web sessions end now."""
+    from privbot.users import disable
+
+    _change_user(name, disable)
+    typer.echo("user %s disabled; their sessions have ended" % name.strip())
+
+
+@users_app.command("enable")
+def users_enable(name: str) -> None:
+    """Let a disabled user sign in again."""
+    from privbot.users import enable
+
+    _change_user(name, enable)
+    typer.echo("user %s enabled" % name.strip())
+
+
+@users_app.command("password")
+def users_password(
+    name: str,
+    password_file: Annotated[
+        Path | None, typer.Option(help="read the password from this file (first line)")
+    ] = None,
+) -> None:
+    """Set a user's password; their open web sessions end."""
+    from privbot.users import set_password
+
+    _change_user(name, set_password, _read_password(password_file))
+    typer.echo("password of %s changed; their sessions have ended" % name.strip())
+
+
+@users_app.command("role")
+def users_role(
+    name: str, role: Annotated[str, typer.Argument(help="staff, supervisor or admin")]
+) -> None:
+    """Change a user's role (in force from their next request)."""
+    from privbot.users import set_role
+
+    _change_user(name, set_role, role)
+    typer.echo("user %s is now %s" % (name.strip(), role))
 
 
 @users_app.command("list")

@@ -81,6 +81,7 @@ class OutStatus(StrEnum):
     sent = "sent"
     failed = "failed"  # retrying with backoff
     uncertain = "uncertain"  # interrupted mid-send: never repeated blindly
+    bounced = "bounced"  # refused for good by the relay, or a delivery report said it failed
 
 
 class SpoolEntry(SQLModel, table=True):
@@ -133,6 +134,8 @@ class Case(SQLModel, table=True):
     purged_at: datetime | None = (
         None  # personal data removed by retention; the row stays as a count
     )
+    # Why the last reply did not arrive (a bounce, a refusal by the relay); empty when it did.
+    delivery_problem: str = Field(default="", max_length=500)
     # A reported personal data breach: notify the supervisory authority by then (art. 33,
     # 72 hours from receipt). Open breaches come first in every case list.
     notify_by: datetime | None = Field(default=None, index=True)
@@ -166,6 +169,7 @@ class Draft(SQLModel, table=True):
     language: str = Field(default="sv", max_length=8)
     subject: str = Field(default="", max_length=998)
     body: str = ""
+    notes: str = ""  # for the case handler, one a line; shown beside the editor, never sent
     status: DraftStatus = Field(default=DraftStatus.pending, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     edited_by: str = Field(default="", max_length=100)
@@ -328,6 +332,26 @@ class ImapFolderState(SQLModel, table=True):
     last_uid: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     pending: list[list[int]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in staff session. The cookie holds a random token; only its sha256 is stored, so
+    deleting the row (logout, disabling the user, a new password) ends the session at once."""
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 of the cookie's token
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow, index=True)
+    expires_at: datetime = Field(index=True)  # the absolute limit, set at sign-in
+
+
+class LoginCounter(SQLModel, table=True):
+    """Sign-in attempts per user name or client address in the current window, counted before
+    the password is checked (`web/auth.py`)."""
+
+    key: str = Field(primary_key=True, max_length=200)  # "user:<name>" or "addr:<ip>"
+    window_start: datetime = Field(default_factory=utcnow, index=True)
+    attempts: int = 0
 
 
 class Lease(SQLModel, table=True):

@@ -245,7 +245,7 @@ class ChatBot:
         answer = self.answerer.answer(text, chat.language)
         asking = self.answerer.is_question(text) or "?" in text
         if requested and not (answer and (asking or answer.answer_first)):
-            return self._start_request(chat, requested)
+            return self._start_request(chat, requested, message=text)
         if chat.state != ChatState.await_code:
             self._reset(chat)
         if answer is None:
@@ -269,7 +269,11 @@ class ChatBot:
         return turn
 
     def _start_request(
-        self, chat: ChatSession, intents: list[str], from_offer: bool = False
+        self,
+        chat: ChatSession,
+        intents: list[str],
+        from_offer: bool = False,
+        message: str = "",
     ) -> _Turn:
         chat.state, chat.intents = ChatState.ask_name, intents
         # mark where the request begins: the message itself, or the question before a "yes"
@@ -287,6 +291,10 @@ class ChatBot:
                 turn.parts.append(self._say(chat, key))
                 if self.texts.sections.get(key):
                     turn.citations.append(self.texts.sections[key])
+        if message:  # the section that fits the message best, if clearly better than these
+            turn.citations = list(
+                self.answerer.request_sections(message, tuple(dict.fromkeys(turn.citations)))
+            )
         if turn.citations:
             turn.parts.append(
                 self.answerer.cite(tuple(dict.fromkeys(turn.citations)), chat.language)
