@@ -356,8 +356,8 @@ def test_question_is_answered_from_the_policy_citing_its_section(
 def test_question_the_policy_does_not_answer_keeps_the_placeholder(
     engine: Engine, ctx: Context
 ) -> None:
-    body = "Hej,\n\nEn fråga om personuppgifter: vem på företaget kan se mitt ärende?\n\nEva"
+    body = "Hej,\n\nJag har en fråga om personuppgifter: har ni kontor i Göteborg?\n\nEva"
     case, text = ingest(engine, ctx, mail("Eva Berg <eva@example.se>", "Fråga", body))
     assert case.intents == ["question"]
-    assert "[OBS till handläggaren: Skriv svaret på frågan här.]" in text
+    assert "[[Svaret på frågan]]" in text  # the placeholder approval refuses until filled
     assert "Enligt avsnitt" not in text
