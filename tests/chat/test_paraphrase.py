@@ -101,7 +101,3 @@ def test_a_section_the_policy_lacks_stops_start_up(config: Config, tmp_path: Pat
     bad.write_text('[synonyms]\nkeep = "spara"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="synonyms"):
         load_vocabulary(bad, load_policy(config.policy_file))
-
-
-QUESTIONS = Path(__file__).resolve().parents[3] / "shared" / "chat" / "questions-dev.jsonl"
-BLIND = Path(__file__).resolve().parents[1] / "data" / "chat_blind_split.txt"
