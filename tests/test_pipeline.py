@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from privbot.cases import store
+from privbot.cases import outbox, store
 from privbot.config import Config
 from privbot.db import session_scope
-from privbot.mail.send import deliver_due, outbox_files
+from privbot.mail.send import outbox_files
 from privbot.mail.spool import spool
 from privbot.models import Case, OutgoingMail, SpoolEntry, SpoolState, Status
 from privbot.pipeline import Context, run
@@ -133,7 +133,7 @@ def test_swedish_erasure_round_trip(service: Service, config: Config) -> None:
     # Approval puts an ordinary, threaded reply in the outbox.
     with session_scope(engine) as session:
         store.approve(session, config, session.get(Case, case.id), "anna")
-    deliver_due(engine, config)
+    outbox.deliver(engine, config)
     files = outbox_files(config)
     assert len(files) == 3
     reply = message_from_bytes(files[-1].read_bytes(), policy=policy.default)

@@ -20,7 +20,8 @@ import typer
 from sqlmodel import col, select
 
 from privbot import logmask, pnr
-from privbot.cases import store
+from privbot.cases import outbox, store
+from privbot.cases.audit import audit
 from privbot.cases.deadline import Calendar, due_date
 from privbot.classify.intents import load_intents
 from privbot.classify.match import classify as classify_mail
@@ -28,7 +29,6 @@ from privbot.config import Config, data_path, load_config
 from privbot.db import make_engine, session_scope
 from privbot.errors import ConfigError, ParseError, PrivbotError
 from privbot.mail.parse import parse
-from privbot.mail.send import deliver_due
 from privbot.mail.spool import spool
 from privbot.models import Case, SpoolEntry, SpoolState
 from privbot.pipeline import Context, run
@@ -125,7 +125,7 @@ def ingest(paths: list[Path], verbose: bool = False) -> None:
         new += created
         dup += not created
     counts = run(engine, ctx, limit=10**9)
-    sent = deliver_due(engine, config, limit=10**9)
+    sent = outbox.deliver(engine, config, limit=10**9)
     elapsed = time.perf_counter() - started
     summary = ", ".join("%s %d" % kv for kv in sorted(counts.items())) or "nothing to process"
     typer.echo(
@@ -194,7 +194,7 @@ def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] =
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
         case = store.get_case(session, reference)
-        store.audit(session, case, "case_viewed", actor="cli")
+        audit(session, case, "case_viewed", actor="cli")
         draft = store.current_draft(session, case)
         data = case_summary(case)
         data["messages"] = [
@@ -248,7 +248,7 @@ def draft_approve(
     text = text_file.read_text(encoding="utf-8") if text_file else None
     with session_scope(engine) as session:
         store.approve(session, config, store.get_case(session, reference), as_, text)
-    sent = deliver_due(engine, config)
+    sent = outbox.deliver(engine, config)
     typer.echo("approved %s; %d message(s) sent" % (reference.upper(), sent))
 
 
@@ -349,7 +349,7 @@ def poll(
 
         def hook() -> dict[str, int]:
             counts = run(engine, ctx, limit=10**9)
-            sent[0] += deliver_due(engine, config, limit=10**9)  # receipts and identity notices
+            sent[0] += outbox.deliver(engine, config, limit=10**9)  # receipts and identity notices
             return counts
 
     poller = Poller(engine, config.imap, config.max_message_bytes, process=hook)
@@ -523,7 +523,7 @@ def verify(
             "privbot: the code does not match a live code of %s" % reference.upper(), err=True
         )
         raise typer.Exit(1)
-    deliver_due(engine, config)
+    outbox.deliver(engine, config)
     typer.echo(message)
 
 
@@ -564,7 +564,7 @@ def remind(
     with session_scope(engine) as session:
         counts = sweep(session, config, replies)
         digest = send_digest(session, config, replies, today)
-    sent = deliver_due(engine, config)
+    sent = outbox.deliver(engine, config)
     if digest is None:
         summary = (
             "no digest (already sent for %s, or no supervisors configured)" % today.isoformat()
@@ -665,7 +665,7 @@ def chat_cmd(
         token = reply.session_id
         typer.echo(reply.reply)
         if reply.mail_queued:
-            deliver_due(engine, config)
+            outbox.deliver(engine, config)
 
 
 def main() -> None:

@@ -14,19 +14,16 @@ from enum import StrEnum
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from privbot.cases import identity, lifecycle
-from privbot.cases.store import add_message, audit, make_draft, open_case
-from privbot.cases.third_party import on_behalf
+from privbot.cases import from_mail
+from privbot.cases.thread import find_case
 from privbot.classify.intents import IntentSet, load_intents
-from privbot.classify.match import classify_prepared
-from privbot.classify.result import Kind
+from privbot.classify.match import classify_message
 from privbot.config import Config
 from privbot.db import claimable, session_scope
 from privbot.errors import ParseError
 from privbot.mail.parse import parse
 from privbot.mail.prepare import prepare
-from privbot.mail.receipt import queue_receipt
-from privbot.mail.thread import find_case
+from privbot.mail.screen import Kind, screen
 from privbot.models import Channel, SpoolEntry, SpoolState, utcnow
 from privbot.replies import Replies
 
@@ -44,89 +41,72 @@ class Context:
         """Load and validate the data files; a bad one raises ConfigError naming it."""
         return cls(config, load_intents(config.intents_dir), Replies.load(config.replies_dir))
 
+    @property
+    def own_addresses(self) -> tuple[str, ...]:
+        return (*self.config.addresses, self.config.from_address)
 
-class Result(StrEnum):
+
+class Disposition(StrEnum):
+    """What became of one spooled message."""
+
     opened = "opened"
     threaded = "threaded"
     screened = "screened"
     quarantined = "quarantined"
 
 
+_SPOOL_STATE = {
+    Disposition.opened: SpoolState.done,
+    Disposition.threaded: SpoolState.done,
+    Disposition.screened: SpoolState.screened,
+    Disposition.quarantined: SpoolState.quarantined,
+}
+
+
 def _finish(
     entry: SpoolEntry,
-    state: SpoolState,
+    disposition: Disposition,
     stage: str = "",
     reason: str = "",
     case_id: int | None = None,
-) -> None:
-    entry.state = state
+) -> Disposition:
+    entry.state = _SPOOL_STATE[disposition]
     entry.stage = stage
     entry.reason = reason[:500]
     entry.case_id = case_id
     entry.processed_at = utcnow()
+    return disposition
 
 
-def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
+def process(session: Session, entry: SpoolEntry, ctx: Context) -> Disposition:
     try:
         mail = parse(entry.raw)
     except ParseError as exc:
-        _finish(entry, SpoolState.quarantined, "parse", str(exc))
-        return Result.quarantined
-    prepared = prepare(
-        mail
-    )  # new text apart from quotes; a form or a staff forward names the requester
-    result = classify_prepared(
-        mail, prepared, ctx.intents, (*ctx.config.addresses, ctx.config.from_address)
-    )
-    if result.kind is not Kind.human:
-        _finish(
-            entry,
-            SpoolState.screened,
-            "screen",
-            "%s: %s" % (result.kind.value, "; ".join(result.reasons)),
-        )
-        return Result.screened
-    received = entry.received_at
+        return _finish(entry, Disposition.quarantined, "parse", str(exc))
+    prepared = prepare(mail)  # new text apart from quotes; a form or a forward names the requester
+    screening = screen(mail, ctx.own_addresses, ctx.intents.screening, prepared.new_text)
+    if screening.kind is not Kind.human:
+        why = "%s: %s" % (screening.kind.value, "; ".join(screening.reasons))
+        return _finish(entry, Disposition.screened, "screen", why)
     case = find_case(session, mail)
+    classification = classify_message(mail, prepared, ctx.intents)
+    received = entry.received_at
     if case is not None:
-        add_message(session, case, mail, entry.id, result, received)
-        lifecycle.reopen_on_follow_up(session, case)
-        case.updated_at = utcnow()
-        session.add(case)
-        audit(session, case, "message_threaded", spool=entry.id)
-        if identity.confirm_from_mail(
-            session, ctx.config, ctx.replies, case, mail.from_addr, mail.subject, mail.text
-        ):
-            log.info("identity for %s confirmed by a reply with the code", case.reference)
-        _finish(entry, SpoolState.done, case_id=case.id)
+        from_mail.follow_up(
+            session, ctx.config, ctx.replies, case, mail, entry.id, classification, received
+        )
         log.info("spool %s threaded into %s", entry.id, case.reference)
-        return Result.threaded
-    requester = (
-        prepared.requester_addr or mail.from_addr,
-        prepared.requester_name or mail.from_name,
+        return _finish(entry, Disposition.threaded, case_id=case.id)
+    channel = Channel.chat if entry.source == "chat" else Channel.email
+    case = from_mail.open_from_mail(
+        session, ctx.config, mail, prepared, entry.id, classification, received, channel
     )
-    channel = (
-        Channel.chat if entry.source == "chat" else Channel.email
-    )  # a conversation confirmed in the web chat
-    case = open_case(
-        session, ctx.config, requester[0], requester[1], result, received, channel=channel
-    )
-    add_message(session, case, mail, entry.id, result, received)
-    if on_behalf(
-        mail.text
-    ):  # a parent, a representative, an employer: the draft asks for the mandate
-        case.third_party = True
-        audit(session, case, "third_party_flagged")
-    identity.on_new_case(session, case)
-    make_draft(session, case, ctx.config, ctx.replies, subject=mail.subject)
-    queue_receipt(session, ctx.config, ctx.replies, case, mail.subject, mail.message_id)
-    identity.after_first_draft(session, ctx.config, ctx.replies, case)
-    _finish(entry, SpoolState.done, case_id=case.id)
-    return Result.opened
+    from_mail.first_draft(session, ctx.config, ctx.replies, case, mail)
+    return _finish(entry, Disposition.opened, case_id=case.id)
 
 
 def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> dict[str, int]:
-    """Process pending spool entries, `batch` per transaction; returns counts per result.
+    """Process pending spool entries, `batch` per transaction; returns counts per disposition.
 
     Each entry runs in a savepoint: one that raises is quarantined with its stage and exception
     class and the batch goes on. If the commit itself fails, the batch stays pending and is
@@ -147,18 +127,17 @@ def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> d
             for entry in entries:
                 try:
                     with session.begin_nested():
-                        outcome = process(session, entry, ctx)
+                        disposition = process(session, entry, ctx)
                 except Exception as exc:  # quarantine the entry, keep the loop going
                     log.error("spool %s failed in processing (%s)", entry.id, type(exc).__name__)
                     log.debug("processing failure of spool %s", entry.id, exc_info=True)
-                    _finish(
+                    disposition = _finish(
                         entry,
-                        SpoolState.quarantined,
+                        Disposition.quarantined,
                         "process",
                         "internal error: %s" % type(exc).__name__,
                     )
-                    outcome = Result.quarantined
                 session.add(entry)
-                counts[outcome.value] = counts.get(outcome.value, 0) + 1
+                counts[disposition.value] = counts.get(disposition.value, 0) + 1
         done += len(entries)
     return counts

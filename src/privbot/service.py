@@ -14,10 +14,11 @@ from collections.abc import Callable
 
 import uvicorn
 
+from privbot.cases import outbox
 from privbot.config import Config
 from privbot.db import make_engine
 from privbot.mail.imap import Poller
-from privbot.mail.send import deliver_due, recover_interrupted
+from privbot.mail.send import recover_interrupted
 from privbot.mail.smtp import Intake
 from privbot.mail.watch import Watcher
 from privbot.pipeline import Context, run
@@ -71,7 +72,7 @@ class Service:
 
     def work_once(self) -> None:
         self.process_pending()
-        deliver_due(self.engine, self.config)
+        outbox.deliver(self.engine, self.config)
 
     def privacy_hourly(self) -> None:
         from privbot.cases.digest import send_digest, today_in_sweden

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from privbot.classify.intents import load_intents
-from privbot.classify.result import Kind
 from privbot.mail.parse import ParsedMail, parse
-from privbot.mail.screen import ScreenRules, screen
+from privbot.mail.screen import Kind, ScreenRules, screen
 
 RULES = load_intents(Path(__file__).resolve().parents[2] / "intents").screening
 

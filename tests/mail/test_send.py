@@ -7,9 +7,9 @@ from dataclasses import replace
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from privbot.cases.outbox import is_robot_address
 from privbot.config import Config, RelayConfig
 from privbot.db import session_scope
-from privbot.mail.receipt import is_robot_address
 from privbot.mail.send import compose, deliver_due, enqueue, recover_interrupted
 from privbot.mail.spool import spool
 from privbot.models import OutgoingMail, OutStatus

@@ -17,16 +17,15 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from privbot.cases import actions
+from privbot.cases import actions, outbox
+from privbot.cases.audit import audit
 from privbot.cases.gate import awaits_verification
 from privbot.cases.pauses import end_pauses, start_pause
-from privbot.cases.store import audit, case_context, make_draft
+from privbot.cases.store import make_draft
 from privbot.config import Config
 from privbot.errors import StateError
-from privbot.mail.receipt import is_robot_address
-from privbot.mail.send import compose, enqueue
 from privbot.models import Case, IdentityToken, Message, Outcome, OutgoingMail, Status, utcnow
 from privbot.replies import Replies
 
@@ -87,46 +86,26 @@ def send_code(
     now = now or utcnow()
     if case.status == Status.closed or not awaits_verification(case):
         raise StateError("%s does not wait for identity verification" % case.reference)
-    if is_robot_address(case.requester_email) or case.requester_email in config.addresses:
-        audit(session, case, "identity_code_skipped", reason="robot_address")
-        return None
-    since = now - timedelta(days=1)
-    recent = session.exec(
-        select(func.count())
-        .select_from(OutgoingMail)
-        .where(
-            OutgoingMail.to_addr == case.requester_email.lower(),
-            OutgoingMail.automatic == True,
-            OutgoingMail.created_at >= since,  # noqa: E712
-        )
-    ).one()
-    if (
-        recent >= config.receipt_daily_cap
-    ):  # the same loop guard as receipts: staff can send it later
-        audit(session, case, "identity_code_skipped", reason="daily_cap")
-        return None
     code, link = new_code(), secrets.token_urlsafe(24)
     salt = secrets.token_hex(16)
     url = "%s/verify/%s" % (config.public_url, link) if config.public_url else ""
-    template = "identity_request" if kind == "request" else "reminder_identity"
-    rendered = replies.render(
-        template,
-        case.language,
-        case_context(case, config, verification_code=code, verification_url=url),
-    )
     first = _first_inbound(session, case)
     parent = first.message_id if first else ""
-    msg = compose(
+    out = outbox.notice(  # robots, own addresses and the daily cap as for receipts
+        session,
         config,
-        case.requester_email,
-        case.requester_name,
-        rendered.subject,
-        rendered.body,
+        replies,
+        case,
+        "identity_request" if kind == "request" else "reminder_identity",
         parent,
         (parent,) if parent else (),
-        automatic=True,
+        "identity_code",
+        now=now,
+        verification_code=code,
+        verification_url=url,
     )
-    out = enqueue(session, msg, case.id, automatic=True)
+    if out is None:
+        return None
     token = IdentityToken(
         case_id=case.id or 0,
         salt=salt,
@@ -321,21 +300,20 @@ def sweep(
 
 def close_unverified(session: Session, config: Config, replies: Replies, case: Case) -> None:
     """Close as denied/identity_not_verified and tell the requester (automatic notice)."""
-    rendered = replies.render("closed_unverified", case.language, case_context(case, config))
     first = _first_inbound(session, case)
     parent = first.message_id if first else ""
-    if not is_robot_address(case.requester_email):
-        msg = compose(
-            config,
-            case.requester_email,
-            case.requester_name,
-            rendered.subject,
-            rendered.body,
-            parent,
-            (parent,) if parent else (),
-            automatic=True,
-        )
-        out = enqueue(session, msg, case.id, automatic=True)
+    out = outbox.notice(  # the last word on the case: not held back by the daily cap
+        session,
+        config,
+        replies,
+        case,
+        "closed_unverified",
+        parent,
+        (parent,) if parent else (),
+        "closed_unverified_notice",
+        capped=False,
+    )
+    if out is not None:
         audit(session, case, "closed_unverified_notice", outgoing=out.id)
     end_pauses(session, case)
     actions.close(session, case, "privbot", Outcome.denied, "identity_not_verified")

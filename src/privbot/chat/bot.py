@@ -59,7 +59,7 @@ class ChatReply:
     ] = ()  # what the bot expects: "name", "email", "code", "yes_no"; empty: anything
     language: str = "sv"
     status: int = 200  # 429 rate limited, 413 too long
-    mail_queued: bool = False  # the caller should run the outbox (`deliver_due`)
+    mail_queued: bool = False  # the caller should run the outbox (`cases.outbox.deliver`)
     reference: str = ""  # the case opened by this message, if any
 
     def as_json(self) -> dict[str, Any]:

@@ -22,11 +22,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, delete, select, update
 
+from privbot.cases import outbox
 from privbot.cases.deadline import Calendar, due_date
 from privbot.chat.settings import ChatSettings
 from privbot.chat.texts import Texts
 from privbot.config import Config
-from privbot.mail.send import compose, enqueue
 from privbot.mail.spool import spool
 from privbot.models import (
     Case,
@@ -109,12 +109,7 @@ def issue(
         "verification_code": code,
     }
     rendered = replies.render("chat_verification", chat.language, context)
-    enqueue(
-        session,
-        compose(config, email, name, rendered.subject, rendered.body, automatic=True),
-        None,
-        automatic=True,
-    )
+    outbox.queue(session, config, email, name, rendered.subject, rendered.body, automatic=True)
     log.info("chat request %s issued, intents=%s", request.id, ",".join(request.intents))
     return request
 

@@ -14,6 +14,7 @@ import os
 import random
 import smtplib
 import ssl
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -23,12 +24,11 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from privbot.cases import lifecycle
 from privbot.config import Config
 from privbot.db import claimable, session_scope
 from privbot.errors import SendError
 from privbot.mail.parse import clean_header
-from privbot.models import AuditEvent, Case, Draft, OutgoingMail, OutStatus, utcnow
+from privbot.models import OutgoingMail, OutStatus, utcnow
 
 log = logging.getLogger(__name__)
 LOOP_HEADER = "X-Privbot-Loop"
@@ -158,8 +158,16 @@ def _transmit(config: Config, out: OutgoingMail) -> None:
         smtp.sendmail(config.from_address, [recipient], wire, mail_options=options)
 
 
-def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
-    """Send what is due; returns the number sent. Failures back off and are recorded."""
+def deliver_due(
+    engine: Engine,
+    config: Config,
+    limit: int = 50,
+    on_sent: Callable[[Session, OutgoingMail], None] | None = None,
+) -> int:
+    """Send what is due; returns the number sent. Failures back off and are recorded.
+
+    `on_sent` runs in the transaction that marks a message sent (`cases/outbox.py` moves the
+    case on there); callers go through `cases.outbox.deliver`."""
     sent = 0
     for _ in range(limit):
         with session_scope(engine) as session:
@@ -206,13 +214,8 @@ def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
             row.status = OutStatus.sent
             row.sent_at = utcnow()
             session.add(row)
-            case = session.get(Case, row.case_id) if row.case_id else None
-            if case is not None:
-                if not row.automatic:
-                    draft = session.get(Draft, row.draft_id) if row.draft_id else None
-                    lifecycle.reply_sent(session, case, draft.template if draft else "reply")
-                action = "notice_sent" if row.automatic else "reply_sent"
-                session.add(AuditEvent(case_id=case.id, action=action, detail={"outgoing": row.id}))
+            if on_sent is not None:
+                on_sent(session, row)
         log.debug("outgoing %s sent (case %s)", out.id, out.case_id)
         sent += 1
     return sent

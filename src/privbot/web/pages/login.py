@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from privbot.cases.store import audit
+from privbot.cases.audit import audit
 from privbot.models import User
 from privbot.users import authenticate
 from privbot.web.deps import CSRF, SessionDep

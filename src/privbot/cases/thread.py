@@ -5,12 +5,10 @@ In order: the case reference in the subject (`[DS-2026-0042]`, whatever `Re:`/`S
 Message-IDs privbot has stored or sent (case messages, receipts, identity requests); then a
 reference written in the body (some providers rewrite Message-IDs). A reference only counts for
 an existing case; one in the body only from that case's requester. A case merged into another
-hands its mail on to that one. Re-opening rules are the pipeline's.
+hands its mail on to that one. Which statuses a follow-up reopens is `cases/lifecycle.py`'s.
 """
 
 from __future__ import annotations
-
-import re
 
 from sqlmodel import Session, col, select
 
@@ -18,17 +16,7 @@ from privbot.cases.reference import find_references
 from privbot.mail.parse import ParsedMail
 from privbot.models import Case, Message, OutgoingMail
 
-# Reply and forward prefixes, repeated and mixed: Re:, RE:, Re[2]:, SV:, VB:, AW:, WG:, Fwd:, Fw:, VS:, Antw:, TR:
-_PREFIX = re.compile(
-    r"^\s*(?:(?:re|sv|vb|aw|wg|fwd?|vs|vl|antw|tr|ynt|odp)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
-    re.IGNORECASE,
-)
 _MAX_IDS = 50
-
-
-def base_subject(subject: str) -> str:
-    """The subject without reply/forward prefixes: `SV: Re[2]: VB: Radera mig` → `Radera mig`."""
-    return _PREFIX.sub("", subject).strip()
 
 
 def _followed(session: Session, case: Case | None) -> Case | None:

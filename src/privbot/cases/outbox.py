@@ -1,0 +1,148 @@
+"""The one door into the outbox and the one door out of it, for everything privbot writes.
+
+- `queue` composes a message and enqueues it (`mail/send.py` builds the MIME and keeps the row);
+  every other function here, and every caller elsewhere, goes through it.
+- `notice` is an automatic notice to a case's requester (receipt, identity code, closing
+  notice): never to a robot or to one of privbot's own addresses, at most
+  `receipt_daily_cap` automatic mails per address a day, rendered from a reply template and
+  sent as a reply to the requester's message. A notice refused is audited as `<what>_skipped`.
+- `reply` queues an approved draft as ordinary mail in the case's thread.
+- `deliver` hands what is due to the transport and moves a case whose reply left to its next
+  status (`cases/lifecycle.py`); web pages, the CLI and the service call this, never
+  `mail.send.deliver_due` themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from privbot.cases import lifecycle
+from privbot.cases.audit import audit
+from privbot.cases.template_vars import case_context
+from privbot.config import Config
+from privbot.mail.send import compose, deliver_due, enqueue
+from privbot.models import AuditEvent, Case, Draft, OutgoingMail, utcnow
+from privbot.replies import Replies
+
+_ROBOT = re.compile(
+    r"^(no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|auto-?reply|autoresponder|"
+    r"notifications?|daemon|listserv|majordomo)([+.-].*)?@|-(bounces?|request|owner)@",
+    re.IGNORECASE,
+)
+
+
+def is_robot_address(addr: str) -> bool:
+    return not addr or bool(_ROBOT.search(addr))
+
+
+def queue(
+    session: Session,
+    config: Config,
+    to: str,
+    name: str,
+    subject: str,
+    body: str,
+    parent: str = "",
+    references: tuple[str, ...] = (),
+    *,
+    case_id: int | None = None,
+    draft_id: int | None = None,
+    automatic: bool = False,
+) -> OutgoingMail:
+    """Compose and enqueue one message; the caller commits and then calls `deliver`."""
+    msg = compose(config, to, name, subject, body, parent, references, automatic=automatic)
+    return enqueue(session, msg, case_id, draft_id, automatic=automatic)
+
+
+def automatic_today(session: Session, to: str, now: datetime) -> int:
+    """How many automatic mails went to `to` in the day before `now`."""
+    return session.exec(
+        select(func.count())
+        .select_from(OutgoingMail)
+        .where(
+            OutgoingMail.to_addr == to,
+            OutgoingMail.automatic == True,  # noqa: E712
+            OutgoingMail.created_at >= now - timedelta(days=1),
+        )
+    ).one()
+
+
+def notice(
+    session: Session,
+    config: Config,
+    replies: Replies,
+    case: Case,
+    template: str,
+    parent: str,
+    references: tuple[str, ...],
+    what: str,
+    *,
+    capped: bool = True,
+    now: datetime | None = None,
+    **extra: Any,
+) -> OutgoingMail | None:
+    """Queue the automatic notice `template` to the requester, or audit `<what>_skipped`."""
+    to = case.requester_email
+    if is_robot_address(to) or to in config.addresses:
+        audit(session, case, "%s_skipped" % what, reason="robot_address")
+        return None
+    if capped and automatic_today(session, to, now or utcnow()) >= config.receipt_daily_cap:
+        audit(session, case, "%s_skipped" % what, reason="daily_cap")
+        return None
+    rendered = replies.render(template, case.language, case_context(case, config, **extra))
+    return queue(
+        session,
+        config,
+        to,
+        case.requester_name,
+        rendered.subject,
+        rendered.body,
+        parent,
+        references,
+        case_id=case.id,
+        automatic=True,
+    )
+
+
+def reply(
+    session: Session,
+    config: Config,
+    case: Case,
+    draft: Draft,
+    parent: str,
+    references: tuple[str, ...],
+) -> OutgoingMail:
+    """Queue an approved draft to the requester, in the case's thread."""
+    return queue(
+        session,
+        config,
+        case.requester_email,
+        case.requester_name,
+        draft.subject,
+        draft.body,
+        parent,
+        references,
+        case_id=case.id,
+        draft_id=draft.id,
+    )
+
+
+def _sent(session: Session, out: OutgoingMail) -> None:
+    case = session.get(Case, out.case_id) if out.case_id else None
+    if case is None:
+        return
+    if not out.automatic:
+        draft = session.get(Draft, out.draft_id) if out.draft_id else None
+        lifecycle.reply_sent(session, case, draft.template if draft else "reply")
+    action = "notice_sent" if out.automatic else "reply_sent"
+    session.add(AuditEvent(case_id=case.id, action=action, detail={"outgoing": out.id}))
+
+
+def deliver(engine: Engine, config: Config, limit: int = 50) -> int:
+    """Send what is due (see `mail.send.deliver_due`); returns the number sent."""
+    return deliver_due(engine, config, limit, on_sent=_sent)
