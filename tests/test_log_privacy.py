@@ -15,7 +15,7 @@ from privbot.config import Config
 from privbot.db import session_scope
 from privbot.mail.spool import spool
 from privbot.pipeline import Context, run
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 ADDRESS = re.compile(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 WITH_PNR = (

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from privbot.db import alembic_config, make_engine
-from tests.conftest import postgres_database
+from tests.helpers import postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

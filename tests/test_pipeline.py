@@ -22,7 +22,7 @@ from privbot.mail.spool import spool
 from privbot.models import Case, OutgoingMail, SpoolEntry, SpoolState, Status
 from privbot.pipeline import Context, run
 from privbot.service import Service
-from tests.conftest import DATA, free_port
+from tests.helpers import DATA, free_port
 
 ERASURE_SV = """\
 Hej,

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from privbot.cases import from_mail
+from privbot.cases.third_party import ThirdPartyRules
 from privbot.cases.thread import find_case
 from privbot.classify.intents import IntentSet, load_intents
 from privbot.classify.match import classify_message
@@ -32,14 +33,24 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Context:
+    """What every stage reads, loaded once at start-up: the config, the intent and screening
+    rules, the third-party phrases and the reply templates."""
+
     config: Config
     intents: IntentSet
     replies: Replies
+    third_party: ThirdPartyRules
 
     @classmethod
     def load(cls, config: Config) -> Context:
-        """Load and validate the data files; a bad one raises ConfigError naming it."""
-        return cls(config, load_intents(config.intents_dir), Replies.load(config.replies_dir))
+        """Load and validate the data files; a bad one raises ConfigError naming it (and the
+        line, for TOML)."""
+        return cls(
+            config,
+            load_intents(config.intents_dir),
+            Replies.load(config.replies_dir),
+            ThirdPartyRules.load(config.intents_dir),
+        )
 
     @property
     def own_addresses(self) -> tuple[str, ...]:
@@ -99,7 +110,15 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Disposition:
         return _finish(entry, Disposition.threaded, case_id=case.id)
     channel = Channel.chat if entry.source == "chat" else Channel.email
     case = from_mail.open_from_mail(
-        session, ctx.config, mail, prepared, entry.id, classification, received, channel
+        session,
+        ctx.config,
+        mail,
+        prepared,
+        entry.id,
+        classification,
+        received,
+        channel,
+        ctx.third_party,
     )
     from_mail.first_draft(session, ctx.config, ctx.replies, case, mail)
     return _finish(entry, Disposition.opened, case_id=case.id)

@@ -151,7 +151,7 @@ class Service:
         try:
             log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
             uvicorn.run(
-                create_app(self.config, self.engine),
+                create_app(self.config, self.engine, ctx=self.ctx),
                 host=self.config.web_host,
                 port=self.web_port,
                 log_level="warning",

@@ -14,8 +14,8 @@ from privbot.cases import outbox, store
 from privbot.chat.bot import ChatBot
 from privbot.chat.requests import due_for
 from privbot.models import Case, ChatRequest, ChatSession, Message, SpoolEntry, utcnow
-from tests.chat.conftest import confirmation_code, mail_text
-from tests.conftest import Catcher
+from tests.chat.helpers import confirmation_code, mail_text
+from tests.helpers import Catcher
 
 NAME, EMAIL = "Maja Lindqvist", "maja.lindqvist@example.se"
 

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from privbot.cases import outbox
 from privbot.config import Config
 from privbot.models import Case, ChatRequest
-from tests.chat.conftest import confirmation_link
-from tests.conftest import Catcher
+from tests.chat.helpers import confirmation_link
+from tests.helpers import Catcher
 
 
 def test_the_page_is_swedish_labelled_and_locked_down(web: str) -> None:

@@ -14,7 +14,7 @@ from privbot.mail.send import compose, deliver_due, enqueue, recover_interrupted
 from privbot.mail.spool import spool
 from privbot.models import OutgoingMail, OutStatus
 from privbot.pipeline import Context, run
-from tests.conftest import Catcher, free_port
+from tests.helpers import Catcher, free_port
 
 
 def request(n: int, sender: str = "eva@example.se") -> bytes:

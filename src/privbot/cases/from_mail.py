@@ -14,7 +14,7 @@ from privbot.cases import identity, lifecycle
 from privbot.cases.audit import audit
 from privbot.cases.receipt import queue_receipt
 from privbot.cases.store import add_message, make_draft, open_case
-from privbot.cases.third_party import on_behalf
+from privbot.cases.third_party import ThirdPartyRules
 from privbot.classify.result import Classification
 from privbot.config import Config
 from privbot.mail.parse import ParsedMail
@@ -56,6 +56,7 @@ def open_from_mail(
     classification: Classification,
     received: datetime,
     channel: Channel,
+    third_party: ThirdPartyRules,
 ) -> Case:
     """A new case for the requester (a form or a staff forward names someone else than From)."""
     case = open_case(
@@ -68,7 +69,7 @@ def open_from_mail(
         channel=channel,
     )
     add_message(session, case, mail, spool_id, classification, received)
-    if on_behalf(
+    if third_party.on_behalf(
         mail.text
     ):  # a parent, a representative, an employer: the draft asks for the mandate
         case.third_party = True

@@ -26,14 +26,12 @@ from privbot.chat.policy import load_policy
 from privbot.chat.requests import aware, due_for, secret_hash
 from privbot.chat.settings import ChatSettings
 from privbot.chat.texts import Texts
-from privbot.classify.intents import IntentSet, load_intents
 from privbot.classify.match import classify_text
 from privbot.classify.result import Intent
 from privbot.config import Config
 from privbot.db import session_scope
 from privbot.models import ChatRequest, ChatSession, ChatState, utcnow
 from privbot.pipeline import Context, run
-from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
 
@@ -128,19 +126,14 @@ class ChatBot:
         cls,
         config: Config,
         engine: Engine,
-        intents: IntentSet | None = None,
-        replies: Replies | None = None,
+        ctx: Context | None = None,
     ) -> ChatBot:
-        """Load and check the chat's data files, the policy, intents and reply templates."""
+        """Load and check the chat's data files and the policy; the intents and reply templates
+        are `ctx`'s when the caller has loaded them already."""
         settings = ChatSettings.from_config(config)
         texts = Texts(settings.data_dir / "messages.toml", config.company)
         answerer = Answerer.load(settings.data_dir, load_policy(config.policy_file), texts)
-        ctx = Context(
-            config,
-            intents or load_intents(config.intents_dir),
-            replies or Replies.load(config.replies_dir),
-        )
-        return cls(config, engine, ctx, settings, texts, answerer)
+        return cls(config, engine, ctx or Context.load(config), settings, texts, answerer)
 
     def welcome(self, language: str = "sv") -> str:
         return self.texts.say("welcome", language)

@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from privbot.config import Config
 from privbot.models import Case
-from privbot.replies import Replies
+from privbot.pipeline import Context
 from privbot.web.auth import SESSION_COOKIE, SESSION_SECONDS, Throttle, secret_key
 from privbot.web.deps import SignInRequired
 from privbot.web.pages import audit, cases, figures, inbox, login, queues, verify
@@ -43,13 +43,19 @@ SECURITY_HEADERS = {
 
 
 def create_app(
-    config: Config, engine: Engine, secret: str | None = None, https_only: bool = False
+    config: Config,
+    engine: Engine,
+    secret: str | None = None,
+    https_only: bool = False,
+    ctx: Context | None = None,
 ) -> FastAPI:
+    """The app; `ctx` is the data `serve` loaded once at start-up (loaded here when absent)."""
+    ctx = ctx or Context.load(config)
     app = FastAPI(title="privbot", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.config = config
     app.state.engine = engine
     app.state.throttle = Throttle()
-    app.state.replies = Replies.load(config.replies_dir)
+    app.state.replies = ctx.replies
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -114,5 +120,5 @@ def create_app(
     app.include_router(figures.router)
     app.include_router(audit.router)
     app.include_router(verify.router)  # the requester's identity link, public
-    chat_page.install(app, config, engine)  # /chat, /api/chat, /chat/confirm/{token}
+    chat_page.install(app, config, engine, ctx)  # /chat, /api/chat, /chat/confirm/{token}
     return app

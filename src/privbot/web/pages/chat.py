@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from privbot.cases import outbox
 from privbot.chat.bot import ChatBot
 from privbot.config import Config
+from privbot.pipeline import Context
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parents[1]
@@ -39,9 +40,9 @@ class ChatIn(BaseModel):
     message: Annotated[str, Field(max_length=20_000)]
 
 
-def install(app: FastAPI, config: Config, engine: Engine) -> None:
+def install(app: FastAPI, config: Config, engine: Engine, ctx: Context) -> None:
     """Load the chat (a bad data file stops start-up) and add its routes."""
-    app.state.chat = ChatBot.load(config, engine)
+    app.state.chat = ChatBot.load(config, engine, ctx)
     app.include_router(router)
 
 
