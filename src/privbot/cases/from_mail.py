@@ -59,19 +59,18 @@ def open_from_mail(
     third_party: ThirdPartyRules,
 ) -> Case:
     """A new case for the requester (a form or a staff forward names someone else than From)."""
+    # prepare() chose the requester: a form relay's name field, a forwarded sender, or From.
+    # A relay's own display name ("IT-team webbformulär") never stands in for a missing name.
+    requester = (
+        (prepared.requester_addr, prepared.requester_name)
+        if prepared.requester_addr
+        else (mail.from_addr, mail.from_name)
+    )
     case = open_case(
-        session,
-        config,
-        prepared.requester_addr or mail.from_addr,
-        prepared.requester_name or mail.from_name,
-        classification,
-        received,
-        channel=channel,
+        session, config, requester[0], requester[1], classification, received, channel=channel
     )
     add_message(session, case, mail, spool_id, classification, received)
-    if third_party.on_behalf(
-        mail.text
-    ):  # a parent, a representative, an employer: the draft asks for the mandate
+    if third_party.on_behalf(prepared.new_text):  # a parent, a representative, an employer
         case.third_party = True
         audit(session, case, "third_party_flagged")
     identity.on_new_case(session, case)

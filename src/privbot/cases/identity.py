@@ -100,6 +100,7 @@ def send_code(
         parent,
         (parent,) if parent else (),
         "identity_code",
+        asks_reply=True,  # the person replies with the code: no Precedence: bulk
         now=now,
         verification_code=code,
         verification_url=url,

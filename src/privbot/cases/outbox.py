@@ -53,9 +53,23 @@ def queue(
     case_id: int | None = None,
     draft_id: int | None = None,
     automatic: bool = False,
+    asks_reply: bool = False,
 ) -> OutgoingMail:
-    """Compose and enqueue one message; the caller commits and then calls `deliver`."""
-    msg = compose(config, to, name, subject, body, parent, references, automatic=automatic)
+    """Compose and enqueue one message; the caller commits and then calls `deliver`.
+
+    `asks_reply`: an automatic mail the person should answer (a code) goes without
+    `Precedence: bulk`."""
+    msg = compose(
+        config,
+        to,
+        name,
+        subject,
+        body,
+        parent,
+        references,
+        automatic=automatic,
+        asks_reply=asks_reply,
+    )
     return enqueue(session, msg, case_id, draft_id, automatic=automatic)
 
 
@@ -83,6 +97,7 @@ def notice(
     what: str,
     *,
     capped: bool = True,
+    asks_reply: bool = False,
     now: datetime | None = None,
     **extra: Any,
 ) -> OutgoingMail | None:
@@ -106,6 +121,7 @@ def notice(
         references,
         case_id=case.id,
         automatic=True,
+        asks_reply=asks_reply,
     )
 
 

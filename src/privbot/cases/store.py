@@ -143,14 +143,16 @@ def make_draft(
     if previous is not None:
         previous.status = DraftStatus.superseded
         session.add(previous)
+    first = session.exec(
+        select(Message)
+        .where(Message.case_id == case.id, Message.direction == "in")
+        .order_by(col(Message.id))
+    ).first()
     subject = extra.pop("subject", None)  # the requester's first subject, when the caller has it
     if subject is None:
-        first = session.exec(
-            select(Message)
-            .where(Message.case_id == case.id, Message.direction == "in")
-            .order_by(col(Message.id))
-        ).first()
         subject = first.subject if first else ""
+    if first is not None:
+        extra.setdefault("first_message", first)
     if template == "reply" and "access" in case.intents and "own_records" not in extra:
         extra["own_records"] = own_records(session, case)  # art. 15 covers privbot's own register
     rendered = replies.render(

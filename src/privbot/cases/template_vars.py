@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from privbot.cases.third_party import whole_domain
 from privbot.config import Config
 from privbot.mail.subject import base_subject
 from privbot.models import Case
 
 
+def consents(classification: dict[str, Any]) -> list[str]:
+    """The consent objects a stored classification names (its "consents" list of keys)."""
+    found = classification.get("consents", [])
+    return [str(c) for c in found] if isinstance(found, list) else []
+
+
 def case_context(case: Case, config: Config, **extra: Any) -> dict[str, Any]:
     """What reply templates see: the company facts, the case, and template-specific extras."""
     first_subject = extra.pop("subject", "")
+    first = extra.pop("first_message", None)
     return {
         "company": config.company,
         "case": {
@@ -27,6 +35,11 @@ def case_context(case: Case, config: Config, **extra: Any) -> dict[str, Any]:
             "identity_verified": case.identity_verified,
             "subject": base_subject(first_subject),  # "SV: {{ case.subject }}", not "SV: Re: SV: …"
             "third_party": case.third_party,
+            # a request for everyone at a domain ("alla på @firma.se"): that domain, else ""
+            "others_domain": whole_domain(first.text) if case.third_party and first else "",
+            # what a withdrawn consent was for, as the classifier found it (newsletter, calls,
+            # surveys, recording, cookies); empty when it did not say
+            "consents": consents(first.classification) if first else [],
         },
         **extra,
     }

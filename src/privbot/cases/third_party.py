@@ -43,4 +43,17 @@ class ThirdPartyRules:
     def on_behalf(self, text: str) -> str:
         """The phrase showing that `text` is written for someone else, or ""."""
         match = self.pattern.search(text[:20_000])
-        return match.group(0) if match else ""
+        if match:
+            return match.group(0)
+        domain = whole_domain(text)
+        return "@" + domain if domain else ""
+
+
+# "@firma.se" written without a local part: a whole domain ("ta bort alla på @firma.se").
+_BARE_DOMAIN = re.compile(r"(?<![\w.+-])@([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})\b")
+
+
+def whole_domain(text: str) -> str:
+    """The domain of a request made for everyone at a domain ("alla på @firma.se"), or ""."""
+    match = _BARE_DOMAIN.search(text[:20_000])
+    return match.group(1).lower() if match else ""

@@ -109,7 +109,16 @@ def issue(
         "verification_code": code,
     }
     rendered = replies.render("chat_verification", chat.language, context)
-    outbox.queue(session, config, email, name, rendered.subject, rendered.body, automatic=True)
+    outbox.queue(
+        session,
+        config,
+        email,
+        name,
+        rendered.subject,
+        rendered.body,
+        automatic=True,
+        asks_reply=True,
+    )
     log.info("chat request %s issued, intents=%s", request.id, ",".join(request.intents))
     return request
 

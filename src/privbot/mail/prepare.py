@@ -49,15 +49,16 @@ _FORM_LABEL = re.compile(
     r"ämne|subject|ärende|meddelande|message|fritext|beskrivning|din fråga|your message)\b[ \t]*:?[ \t]*",
     re.I | re.M,
 )
-_FORM_MESSAGE = {
+# Labels of the person's message, most specific first: "Ärende" is often a topic menu.
+_FORM_MESSAGE = (
     "meddelande",
     "message",
+    "your message",
+    "din fråga",
     "fritext",
     "beskrivning",
-    "din fråga",
-    "your message",
     "ärende",
-}
+)
 _FORM_NAME = {"namn", "name", "fullständigt namn", "full name"}
 _NOTE_WORDS = 40  # a forwarding note shorter than this hands the message over to the forwarded text
 
@@ -103,7 +104,7 @@ def _relay(mail: ParsedMail, text: str) -> Prepared | None:
     kinds = {m.group(1).lower() for m in labels}
     if (
         len(labels) < 3
-        or not kinds & _FORM_MESSAGE
+        or not kinds & set(_FORM_MESSAGE)
         or not any(k in kinds for k in _FORM_NAME | {"e-post", "epost", "email", "e-mail"})
     ):
         return None
@@ -111,7 +112,7 @@ def _relay(mail: ParsedMail, text: str) -> Prepared | None:
     for i, m in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         fields.setdefault(m.group(1).lower(), text[m.end() : end].strip())
-    message = next((fields[k] for k in fields if k in _FORM_MESSAGE and fields[k]), "")
+    message = next((fields[k] for k in _FORM_MESSAGE if fields.get(k)), "")
     message = re.split(r"\n\s*\n\s*\n", message, maxsplit=1)[0].strip()  # the form's footer follows
     if not message:
         return None
