@@ -74,6 +74,10 @@ _SPOOL_STATE = {
 }
 
 
+def _staff_domains(config: Config) -> frozenset[str]:
+    return frozenset(a.rpartition("@")[2] for a in (*config.addresses, config.from_address))
+
+
 def _finish(
     entry: SpoolEntry,
     disposition: Disposition,
@@ -94,24 +98,28 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Disposition:
         mail = parse(entry.raw)
     except ParseError as exc:
         return _finish(entry, Disposition.quarantined, "parse", str(exc))
-    prepared = prepare(mail)  # new text apart from quotes; a form or a forward names the requester
+    # New text apart from quotes; a configured form relay or a staff forward names the requester.
+    prepared = prepare(mail, ctx.config.form_senders, _staff_domains(ctx.config))
     screening = screen(mail, ctx.own_addresses, ctx.intents.screening, prepared.new_text)
     if screening.kind is not Kind.human:
         why = "%s: %s" % (screening.kind.value, "; ".join(screening.reasons))
         return _finish(entry, Disposition.screened, "screen", why)
-    case = find_case(session, mail)
+    match = find_case(session, mail)  # trusted only from the requester or an allowed address
     classification = classify_message(mail, prepared, ctx.intents)
-    received = entry.received_at
-    if case is not None:
+    received, cfg, replies = entry.received_at, ctx.config, ctx.replies
+    known = match.case if match is not None and match.trusted else None
+    resend = known is None and match is None
+    known = known or (from_mail.resent(session, cfg, mail, received) if resend else None)
+    if known is not None:
         from_mail.follow_up(
-            session, ctx.config, ctx.replies, case, mail, entry.id, classification, received
+            session, cfg, replies, known, mail, entry.id, classification, received, resend
         )
-        log.info("spool %s threaded into %s", entry.id, case.reference)
-        return _finish(entry, Disposition.threaded, case_id=case.id)
+        return _finish(entry, Disposition.threaded, case_id=known.id)
     channel = Channel.chat if entry.source == "chat" else Channel.email
+    claimed = match.case if match is not None else None  # someone else's reference or thread
     case = from_mail.open_from_mail(
         session,
-        ctx.config,
+        cfg,
         mail,
         prepared,
         entry.id,
@@ -119,8 +127,9 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Disposition:
         received,
         channel,
         ctx.third_party,
+        claimed,
     )
-    from_mail.first_draft(session, ctx.config, ctx.replies, case, mail)
+    from_mail.first_draft(session, cfg, replies, case, mail)
     return _finish(entry, Disposition.opened, case_id=case.id)
 
 

@@ -3,9 +3,9 @@
 - `queue` composes a message and enqueues it (`mail/send.py` builds the MIME and keeps the row);
   every other function here, and every caller elsewhere, goes through it.
 - `notice` is an automatic notice to a case's requester (receipt, identity code, closing
-  notice): never to a robot or to one of privbot's own addresses, at most
-  `receipt_daily_cap` automatic mails per address a day, rendered from a reply template and
-  sent as a reply to the requester's message. A notice refused is audited as `<what>_skipped`.
+  notice): only within `mail/limits.py` (no robots, no own addresses, caps per address, per
+  domain and per hour), rendered from a reply template and sent as a reply to the requester's
+  message. A notice refused is audited as `<what>_skipped`.
 - `reply` queues an approved draft as ordinary mail in the case's thread.
 - `deliver` hands what is due to the transport and moves a case whose reply left to its next
   status (`cases/lifecycle.py`); web pages, the CLI and the service call this, never
@@ -14,30 +14,25 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from privbot.cases import lifecycle
 from privbot.cases.audit import audit
 from privbot.cases.template_vars import case_context
 from privbot.config import Config
+from privbot.mail.limits import is_robot_address, refusal
 from privbot.mail.send import compose, deliver_due, enqueue
-from privbot.models import AuditEvent, Case, Draft, OutgoingMail, utcnow
+from privbot.models import AuditEvent, Case, Draft, OutgoingMail
 from privbot.replies import Replies
 
-_ROBOT = re.compile(
-    r"^(no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|auto-?reply|autoresponder|"
-    r"notifications?|daemon|listserv|majordomo)([+.-].*)?@|-(bounces?|request|owner)@",
-    re.IGNORECASE,
-)
 
-
-def is_robot_address(addr: str) -> bool:
-    return not addr or bool(_ROBOT.search(addr))
+def robot(to: str) -> str:
+    """ "robot_address" when `to` is a robot's address (never answered), else ""."""
+    return "robot_address" if is_robot_address(to) else ""
 
 
 def queue(
@@ -73,19 +68,6 @@ def queue(
     return enqueue(session, msg, case_id, draft_id, automatic=automatic)
 
 
-def automatic_today(session: Session, to: str, now: datetime) -> int:
-    """How many automatic mails went to `to` in the day before `now`."""
-    return session.exec(
-        select(func.count())
-        .select_from(OutgoingMail)
-        .where(
-            OutgoingMail.to_addr == to,
-            OutgoingMail.automatic == True,  # noqa: E712
-            OutgoingMail.created_at >= now - timedelta(days=1),
-        )
-    ).one()
-
-
 def notice(
     session: Session,
     config: Config,
@@ -103,11 +85,9 @@ def notice(
 ) -> OutgoingMail | None:
     """Queue the automatic notice `template` to the requester, or audit `<what>_skipped`."""
     to = case.requester_email
-    if is_robot_address(to) or to in config.addresses:
-        audit(session, case, "%s_skipped" % what, reason="robot_address")
-        return None
-    if capped and automatic_today(session, to, now or utcnow()) >= config.receipt_daily_cap:
-        audit(session, case, "%s_skipped" % what, reason="daily_cap")
+    reason = refusal(session, config, to, now) if capped else robot(to)
+    if reason:
+        audit(session, case, "%s_skipped" % what, reason=reason)
         return None
     rendered = replies.render(template, case.language, case_context(case, config, **extra))
     return queue(

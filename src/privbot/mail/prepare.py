@@ -4,12 +4,19 @@ mail-parser-reply (Swedish and English) splits the body into replies, quoted his
 signatures; own rules add `>` lines, legal disclaimers, messages forwarded by staff (read as
 the forwarded person's message) and website contact-form relays (read as the person's own
 message). Classification of the prepared text is left to `classify/match.py`.
+
+Who the requester is decides where automatic mail goes, so Reply-To and a form's e-mail field
+count only for mail from a configured form sender (`[intake] form_senders`); for any other mail
+the requester is the From address, whatever the text looks like. Likewise a forward names the
+forwarded person only when staff (the company's own domain) forwarded it; the text is read the
+same way either way.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from mailparser_reply import EmailReplyParser
@@ -98,7 +105,7 @@ def _sender(headers: str) -> tuple[str, str]:
     return (addr.group().lower() if addr else ""), name
 
 
-def _relay(mail: ParsedMail, text: str) -> Prepared | None:
+def _relay(mail: ParsedMail, text: str, trusted: bool) -> Prepared | None:
     """A contact-form relay: labelled fields, one of them the person's message."""
     labels = list(_FORM_LABEL.finditer(text[:MAX_CHARS]))
     kinds = {m.group(1).lower() for m in labels}
@@ -119,21 +126,26 @@ def _relay(mail: ParsedMail, text: str) -> Prepared | None:
     email_field = next((fields[k] for k in fields if k.startswith(("e-", "ep", "em"))), "")
     addr = _ADDR.search(email_field)
     name = next((fields[k].split("\n")[0] for k in fields if k in _FORM_NAME), "")
+    if not trusted:  # relay-shaped text from anyone else: its message, but never its address
+        return Prepared(_clean(message), mail.from_addr, mail.from_name, relayed=True)
     requester = addr.group().lower() if addr else (mail.reply_to or mail.from_addr)
     return Prepared(_clean(message), requester, name.strip(), relayed=True)
 
 
-def prepare(mail: ParsedMail) -> Prepared:
-    """The message's own text and its requester; never empty when the body is not."""
+def prepare(
+    mail: ParsedMail, form_senders: Collection[str] = (), staff_domains: Collection[str] = ()
+) -> Prepared:
+    """The message's own text and its requester; never empty when the body is not.
+
+    `form_senders`: addresses of contact-form relays whose Reply-To and e-mail field name the
+    requester; `staff_domains`: the company's domains, whose forwards name the forwarded person.
+    For all other mail the requester is the sender."""
     text = mail.text[:MAX_CHARS]
-    requester, name = (mail.reply_to or mail.from_addr), mail.from_name
-    if (
-        mail.reply_to
-        and mail.reply_to != mail.from_addr
-        and re.match(r"(no-?reply|noreply|donotreply|www|web|form)", mail.from_addr)
-    ):
-        name = ""
-    relay = _relay(mail, text)
+    trusted = mail.from_addr in form_senders
+    requester, name = mail.from_addr, mail.from_name
+    if trusted and mail.reply_to and mail.reply_to != mail.from_addr:
+        requester, name = mail.reply_to, ""  # the form's From name is the form's, not the person's
+    relay = _relay(mail, text, trusted)
     if relay is not None:
         return relay
     replies = _PARSER.read(text).replies
@@ -152,6 +164,8 @@ def prepare(mail: ParsedMail) -> Prepared:
             body = _clean(reply.body)
             if addr and body:
                 if _domain(addr) not in ours:
+                    if _domain(mail.from_addr) not in staff_domains:  # the text, not the address
+                        return Prepared(body, requester, name, forwarded=True)
                     return Prepared(body, addr, fwd_name, forwarded=True)
                 break
     if first:
