@@ -181,8 +181,9 @@ class Service:
         try:
             if "web" in self.roles:
                 log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
-                app = create_app(self.config, self.engine, ctx=self.ctx)
-                app.state.chat.on_spooled = self.wake.set  # a confirmed chat request: work now
+                # Pages and the chat wake this process's worker, which sends and processes.
+                wake = self.wake.set if "worker" in self.roles else None
+                app = create_app(self.config, self.engine, ctx=self.ctx, wake=wake)
                 serve_web(app, self.config)
             else:
                 signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())

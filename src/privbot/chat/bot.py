@@ -58,7 +58,7 @@ class ChatReply:
     ] = ()  # what the bot expects: "name", "email", "code", "yes_no"; empty: anything
     language: str = "sv"
     status: int = 200  # 429 rate limited, 413 too long
-    mail_queued: bool = False  # the caller should run the outbox (`cases.outbox.deliver`)
+    mail_queued: bool = False  # the caller should wake the sender (`app.state.wake_sender`)
     reference: str = ""  # the case opened by this message, if any
 
     def as_json(self) -> dict[str, Any]:

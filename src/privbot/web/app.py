@@ -8,6 +8,8 @@ Content-Security-Policy and no-store caching, since pages hold personal data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import JSONResponse, Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from privbot.cases import outbox
 from privbot.config import Config
 from privbot.context import Context
 from privbot.web.auth import SESSION_COOKIE, secret_key
@@ -60,13 +63,20 @@ def create_app(
     secret: str | None = None,
     https_only: bool | None = None,
     ctx: Context | None = None,
+    wake: Callable[[], object] | None = None,
 ) -> FastAPI:
-    """The app; `ctx` is the data `serve` loaded once at start-up (loaded here when absent)."""
+    """The app; `ctx` is the data `serve` loaded once at start-up (loaded here when absent).
+
+    `wake` is the worker's wake-up where one runs in this process (`serve`): pages call it
+    after queueing mail, and the chat after spooling a confirmed request. Without a worker,
+    a page hands what it queued to the outbox itself, after the response (`outbox.deliver`).
+    """
     ctx = ctx or Context.load(config)
     app = FastAPI(title="privbot", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.config = config
     app.state.engine = engine
     app.state.replies = ctx.replies
+    app.state.wake_sender = wake or partial(outbox.deliver, engine, config)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -113,7 +123,9 @@ def create_app(
     # Public: signing in, the requester's identity link, the data subjects' chat.
     app.include_router(login.router)
     app.include_router(verify.router)
-    chat_page.install(app, config, engine, ctx)  # /chat, /api/chat, /chat/confirm/{token}
+    chat_page.install(app, config, engine, ctx)
+    if wake is not None:
+        app.state.chat.on_spooled = wake  # a confirmed chat request: the worker opens the case  # /chat, /api/chat, /chat/confirm/{token}
     # Everything else is for staff: one dependency on each router, never per route only.
     staff_routers = (
         inbox.router,

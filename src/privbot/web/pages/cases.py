@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
-from privbot.cases import actions, identity, outbox, refusal, store
+from privbot.cases import actions, identity, refusal, store
 from privbot.cases.audit import audit
 from privbot.cases.gate import awaits_verification
 from privbot.classify.result import Intent
@@ -200,7 +200,7 @@ def approve(
         lambda: store.approve(session, config, case, user.name, body, subject or None),
         translate(request, "Approved; the reply is on its way to the outbox."),
     )
-    tasks.add_task(outbox.deliver, request.app.state.engine, config)
+    tasks.add_task(request.app.state.wake_sender)
     return response
 
 
@@ -310,7 +310,7 @@ def send_code(
         run,
         translate(request, "A one-time code is on its way to the address of record."),
     )
-    tasks.add_task(outbox.deliver, request.app.state.engine, config)
+    tasks.add_task(request.app.state.wake_sender)
     return response
 
 

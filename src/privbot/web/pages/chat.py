@@ -17,7 +17,6 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
-from privbot.cases import outbox
 from privbot.chat.bot import ChatBot
 from privbot.config import Config
 from privbot.context import Context
@@ -86,7 +85,7 @@ def api_chat(body: ChatIn, request: Request, background: BackgroundTasks) -> JSO
     bot = _bot(request)
     reply = bot.handle(body.session_id, body.message, _client(request))
     if reply.mail_queued:
-        background.add_task(outbox.deliver, bot.engine, bot.config)
+        background.add_task(request.app.state.wake_sender)
     return JSONResponse(
         reply.as_json(), status_code=reply.status, headers={"Cache-Control": "no-store"}
     )
@@ -123,7 +122,7 @@ def confirm(token: str, request: Request, background: BackgroundTasks) -> HTMLRe
             {"language": "sv", "ui": bot.texts.ui("sv"), "valid": False, "done": "", "token": ""},
             404,
         )
-    background.add_task(outbox.deliver, bot.engine, bot.config)
+    background.add_task(request.app.state.wake_sender)
     return _page(
         request,
         "chat_confirm.html",

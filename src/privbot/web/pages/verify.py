@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse
 
-from privbot.cases import identity, outbox
+from privbot.cases import identity
 from privbot.db import session_scope
 from privbot.web.pages.chat import _bot, _page
 
@@ -51,5 +51,5 @@ def verify(token: str, request: Request, background: BackgroundTasks) -> HTMLRes
         found = (case.language, case.reference) if case else None
     if found is None:
         return _page(request, "verify.html", _context(request, "sv", "invalid"), 404)
-    background.add_task(outbox.deliver, app.state.engine, app.state.config)
+    background.add_task(app.state.wake_sender)
     return _page(request, "verify.html", _context(request, found[0], "done", reference=found[1]))
