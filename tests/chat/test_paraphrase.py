@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from privbot.chat.answer import load_vocabulary
 from privbot.chat.bot import ChatBot
-from privbot.chat.policy import load_policy
-from privbot.chat.rank import SectionIndex, Synonyms
 from privbot.config import Config
 from privbot.errors import ConfigError
+from privbot.policy.answer import load_vocabulary
+from privbot.policy.document import load_policy
+from privbot.policy.rank import SectionIndex, Synonyms
 
 PARAPHRASES: list[tuple[str, set[str]]] = [
     # colloquial and abbreviated Swedish

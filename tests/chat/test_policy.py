@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from privbot.chat.answer import Answerer, load_topics
 from privbot.chat.bot import ChatBot
-from privbot.chat.policy import load_policy, split_policy
 from privbot.config import Config
 from privbot.errors import ConfigError
+from privbot.policy.answer import Answerer, load_topics
+from privbot.policy.document import load_policy, split_policy
 
 
 def test_shipped_policy_sections(config: Config) -> None:

@@ -17,7 +17,6 @@ from privbot.cases.audit import audit
 from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.gate import CLOSING_TEMPLATES, awaits_verification, check_approvable
 from privbot.cases.own_records import own_records
-from privbot.cases.policy_answers import answer_questions
 from privbot.cases.reference import next_reference
 from privbot.cases.template_vars import case_context
 from privbot.classify.result import Classification
@@ -34,6 +33,7 @@ from privbot.models import (
     Status,
     utcnow,
 )
+from privbot.policy.questions import answer_questions
 from privbot.replies import Replies
 from privbot.staffnotes import check_sendable
 

@@ -1,6 +1,6 @@
 """The conversation: one message in, one reply out, with the conversation's state in the database.
 
-A question is answered from the policy (`answer.py`); a message that exercises a right (the same
+A question is answered from the policy (`policy/answer.py`); a message that exercises a right (the same
 classifier as mail) is told what happens and by when, then asked for name and email, and sent a
 confirmation email (`requests.py`); the code typed back, or the link, confirms it and the
 pipeline opens the case. The web page, the JSON API and `privbot chat` all talk to `ChatBot`.
@@ -21,18 +21,18 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from privbot.chat import requests
-from privbot.chat.answer import Answerer
 from privbot.chat.limits import RateLimiter
-from privbot.chat.policy import load_policy
 from privbot.chat.requests import aware, due_for, secret_hash
 from privbot.chat.settings import ChatSettings
-from privbot.chat.texts import Texts
 from privbot.classify.match import classify_text
 from privbot.classify.result import Intent
 from privbot.config import Config
 from privbot.context import Context
 from privbot.db import session_scope
 from privbot.models import ChatRequest, ChatSession, ChatState, utcnow
+from privbot.policy.answer import Answerer
+from privbot.policy.document import load_policy
+from privbot.policy.texts import Texts
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,6 @@ from sqlmodel import Session, col, delete, select, update
 from privbot.cases import outbox
 from privbot.cases.deadline import Calendar, due_date
 from privbot.chat.settings import ChatSettings
-from privbot.chat.texts import Texts
 from privbot.config import Config
 from privbot.mail.spool import spool
 from privbot.models import (
@@ -39,6 +38,7 @@ from privbot.models import (
     SpoolEntry,
     utcnow,
 )
+from privbot.policy.texts import Texts
 from privbot.replies import Replies
 
 log = logging.getLogger(__name__)

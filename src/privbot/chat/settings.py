@@ -10,8 +10,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from privbot.config import Config, data_path
+from privbot.config import Config
 from privbot.errors import ConfigError
+from privbot.policy.texts import data_dir
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,10 @@ class ChatSettings:
         unknown = set(section) - known
         if unknown:
             raise ConfigError("[chat]: unknown setting(s) %s" % ", ".join(sorted(unknown)))
-        data_dir = Path(section.pop("data_dir")) if "data_dir" in section else data_path("chat")
+        section.pop("data_dir", None)
         base_url = str(section.pop("base_url", "") or config.base_url)
         try:
             values = {k: type(getattr(cls, k))(v) for k, v in section.items()}
         except (TypeError, ValueError) as exc:
             raise ConfigError("[chat]: %s" % exc) from exc
-        return cls(data_dir=data_dir, base_url=base_url.rstrip("/") + "/", **values)
+        return cls(data_dir=data_dir(config), base_url=base_url.rstrip("/") + "/", **values)

@@ -20,11 +20,11 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from privbot.chat.policy import Policy
-from privbot.chat.rank import Ranked, SectionIndex, Synonyms, fold
-from privbot.chat.texts import LANGUAGES, Text, Texts, compile_text
 from privbot.config import read_toml
 from privbot.errors import ConfigError
+from privbot.policy.document import Policy
+from privbot.policy.rank import Ranked, SectionIndex, Synonyms, fold
+from privbot.policy.texts import LANGUAGES, Text, Texts, compile_text
 
 _TOKEN = re.compile(r"[^\w\-]+")
 _PHRASE_TOKEN = re.compile(r"[^\w\-*]+")

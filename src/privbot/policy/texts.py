@@ -2,7 +2,7 @@
 
 Texts are jinja2 in a sandbox with strict undefined values, compiled at load time so a broken one
 stops start-up naming file and key. They are plain text: the web page escapes them when shown.
-Which text to say when is `bot.py`'s business.
+Which text to say when is the chat's (`chat/bot.py`) and the answerer's business.
 """
 
 from __future__ import annotations
@@ -14,11 +14,18 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from privbot.config import read_toml
+from privbot.config import Config, data_path, read_toml
 from privbot.errors import ConfigError
 from privbot.replies import format_date
 
 LANGUAGES = ("sv", "en")
+
+
+def data_dir(config: Config) -> Path:
+    """The folder of the wording, topics and section key words: `[chat] data_dir`, else the
+    `chat/` folder privbot ships."""
+    section = config.extra.get("chat", {})
+    return Path(section["data_dir"]) if "data_dir" in section else data_path("chat")
 
 
 def _environment(language: str) -> jinja2.Environment:

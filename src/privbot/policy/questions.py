@@ -1,5 +1,5 @@
 """Answers for a question mailed to the privacy mailbox, taken from the privacy policy the way the
-chat answers them: the chat's `Answerer` (topic table and policy text), citing the section.
+chat answers them: the same `Answerer` (topic table and policy text), citing the section.
 
 Only answers that cite a policy section count (the chat's greeting and thanks do not). Each
 question sentence of the mail is asked on its own, so a mail with three questions can get three
@@ -16,11 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from privbot.chat.answer import Answerer
-from privbot.chat.policy import load_policy
-from privbot.chat.settings import ChatSettings
-from privbot.chat.texts import Texts
 from privbot.config import Config
+from privbot.policy.answer import Answerer
+from privbot.policy.document import load_policy
+from privbot.policy.texts import Texts, data_dir
 
 MAX_ANSWERS = 3
 MAX_CHARS = 5_000  # of the mail's text; questions come first in practice
@@ -45,9 +44,8 @@ def _answerer(policy_file: Path, data_dir: Path, company_json: str) -> Answerer:
 
 def answerer_for(config: Config) -> Answerer:
     """The chat's answerer over this configuration's policy, topics and company facts."""
-    settings = ChatSettings.from_config(config)
     company = json.dumps(config.company, sort_keys=True, default=str)
-    return _answerer(config.policy_file, settings.data_dir, company)
+    return _answerer(config.policy_file, data_dir(config), company)
 
 
 def _questions(text: str, answerer: Answerer) -> list[str]:
