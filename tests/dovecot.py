@@ -20,6 +20,8 @@ from pathlib import Path
 
 from imapclient import IMAPClient
 
+from tests.helpers import free_port
+
 USER = "dataskydd"
 PASSWORD = "test-secret-7f3a"
 
@@ -70,12 +72,6 @@ service stats {{
   }}
 }}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Dovecot:

@@ -25,6 +25,15 @@ if TYPE_CHECKING:
 
 DATA = Path(__file__).parent / "data"
 
+# A Swedish erasure request carrying an address and a personnummer (a valid Luhn test number):
+# the retention and CLI privacy tests check that none of it outlives the purge.
+RETENTION_REQUEST = (
+    "From: Rut Ek <rut.ek@example.se>\r\nTo: dataskydd@it-team.se\r\nSubject: Radera mig, Rut Ek 811228-9874\r\n"
+    "Message-ID: <ret-1@example.se>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    "Hej! Jag vill att ni raderar allt om mig. Jag bor på Storgatan 7 och handlade i klädbutiken.\r\n"
+    "Mitt personnummer är 811228-9874.\r\nRut Ek\r\n"
+).encode()
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_retention import REQUEST
+from tests.helpers import RETENTION_REQUEST
 
 
 def test_privacy_commands(tmp_path: Path, home: Path) -> None:
@@ -20,7 +20,7 @@ def test_privacy_commands(tmp_path: Path, home: Path) -> None:
     env = {**os.environ, "PRIVBOT_HOME": str(home), "PRIVBOT_CONFIG": str(cfg)}
     mail = tmp_path / "rut.eml"
     mail.write_bytes(
-        REQUEST.replace(
+        RETENTION_REQUEST.replace(
             b"From: Rut Ek <rut.ek@example.se>", b"From: Rut Ek <8112289874@example.se>"
         )
     )

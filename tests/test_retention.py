@@ -16,14 +16,9 @@ from privbot.mail.spool import spool
 from privbot.models import Case, Outcome, SpoolEntry, SpoolState, Status, utcnow
 from privbot.pipeline import Context, run
 from privbot.retention import purge, register_counts
+from tests.helpers import RETENTION_REQUEST
 
 SECRETS = ("Rut Ek", "rut.ek@example.se", "811228-9874", "Storgatan 7", "klädbutiken")
-REQUEST = (
-    "From: Rut Ek <rut.ek@example.se>\r\nTo: dataskydd@it-team.se\r\nSubject: Radera mig, Rut Ek 811228-9874\r\n"
-    "Message-ID: <ret-1@example.se>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-    "Hej! Jag vill att ni raderar allt om mig. Jag bor på Storgatan 7 och handlade i klädbutiken.\r\n"
-    "Mitt personnummer är 811228-9874.\r\nRut Ek\r\n"
-).encode()
 BOUNCE = (
     b"From: MAILER-DAEMON@mx.example.se\r\nTo: dataskydd@it-team.se\r\nSubject: Undelivered Mail: rut.ek@example.se\r\n"
     b"Message-ID: <bounce-1@mx.example.se>\r\nAuto-Submitted: auto-replied\r\n\r\nTo rut.ek@example.se: mailbox unavailable\r\n"
@@ -57,7 +52,7 @@ def test_purge_removes_everything_personal_and_keeps_counts(
     engine, config = any_engine
     ctx = Context.load(config)
     with session_scope(engine) as session:
-        spool(session, REQUEST, "file", "rut.eml")
+        spool(session, RETENTION_REQUEST, "file", "rut.eml")
         spool(session, BOUNCE, "file", "bounce.eml")
     run(engine, ctx)
     with session_scope(engine) as session:

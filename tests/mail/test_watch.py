@@ -24,7 +24,7 @@ from privbot.models import Case, SpoolEntry
 from privbot.service import Service
 from tests.dovecot import Dovecot
 from tests.helpers import free_port, imap_env
-from tests.mail.test_imap import imap_config, poller, request
+from tests.mail.helpers import imap_config, poller, request
 
 FAST = Backoff(base=0.2, cap=1.0)
 
