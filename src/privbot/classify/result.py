@@ -28,6 +28,7 @@ class Intent(StrEnum):
     consent_withdrawal = "consent_withdrawal"
     complaint = "complaint"
     question = "question"
+    breach = "breach"  # a data subject reports a personal data breach (art. 33)
     other = "other"
 
 
