@@ -1,14 +1,20 @@
 """Case references `DS-YYYY-NNNN`: allocated from a per-year counter row, and found in text.
 
-The counter row is locked while it is bumped (`FOR UPDATE` on PostgreSQL; SQLite serialises
-writers), so two processes never hand out the same reference.
+The counter is bumped by one upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING`), so the
+year's first two cases in two processes never collide on creating the row. On PostgreSQL the
+bump commits in a short transaction of its own: a worker in the middle of a batch never holds the
+counter, so other workers are not serialised behind it, and a batch that rolls back leaves a gap
+in the numbers, never a duplicate. SQLite has one writer at a time, so there the bump belongs to
+the caller's transaction.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from privbot.models import ReferenceCounter
 
@@ -17,15 +23,21 @@ REFERENCE = re.compile(r"\b([A-Z]{1,8})-(\d{4})-(\d{4,6})\b", re.IGNORECASE)
 
 
 def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
-    counter = session.exec(
-        select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
-    ).first()
-    if counter is None:
-        counter = ReferenceCounter(year=year, last=0)
-    counter.last += 1
-    session.add(counter)
-    session.flush()
-    return "%s-%d-%04d" % (prefix, year, counter.last)
+    table = ReferenceCounter.__table__  # type: ignore[attr-defined]
+    bind = session.get_bind()
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
+    bump = (
+        dialect.insert(table)
+        .values(year=year, last=1)
+        .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
+        .returning(table.c.last)
+    )
+    if dialect is postgresql and isinstance(bind, Engine):
+        with bind.begin() as conn:
+            number = conn.execute(bump).scalar_one()
+    else:
+        number = session.execute(bump).scalar_one()
+    return "%s-%d-%04d" % (prefix, year, number)
 
 
 def find_references(text: str) -> list[str]:

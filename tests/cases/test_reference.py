@@ -1,0 +1,64 @@
+"""Case references: two workers allocating the year's first references never collide."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from privbot.cases.reference import find_references, next_reference
+from privbot.db import make_engine
+from tests.conftest import postgres_database
+
+
+def test_sqlite_numbers_follow_each_other(engine: Engine) -> None:
+    with Session(engine) as session:
+        refs = [next_reference(session, 2031) for _ in range(3)]
+        session.commit()
+    assert refs == ["DS-2031-0001", "DS-2031-0002", "DS-2031-0003"]
+
+
+def test_postgres_two_open_batches_get_distinct_references(postgres_url: str) -> None:
+    """A worker whose batch is still open does not hold the counter: a second worker allocates
+    at once, and neither fails on creating the year's counter row (once an IntegrityError that
+    quarantined a request)."""
+    with postgres_database(postgres_url) as url:
+        engine = make_engine(url)
+        try:
+            first = Session(engine)
+            ref_a = next_reference(first, 2031)  # batch A stays open, uncommitted
+            got: list[str] = []
+            errors: list[BaseException] = []
+
+            def other_worker() -> None:
+                try:
+                    with Session(engine) as second:
+                        got.append(next_reference(second, 2031, prefix="ITS"))
+                        second.commit()
+                except BaseException as exc:  # reported below
+                    errors.append(exc)
+
+            thread = threading.Thread(target=other_worker)
+            thread.start()
+            thread.join(timeout=20)
+            alive = thread.is_alive()
+            first.rollback()  # batch A fails after all: a gap, never a duplicate
+            first.close()
+            thread.join(timeout=20)
+            assert not alive, "the second worker waited for the first worker's batch"
+            assert errors == []
+            assert ref_a == "DS-2031-0001" and got == ["ITS-2031-0002"]
+            with Session(engine) as third:
+                assert next_reference(third, 2031) == "DS-2031-0003"
+        finally:
+            engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [("Re: [ds-2026-0042] tack", ["DS-2026-0042"]), ("no reference 2026-0042", [])],
+)
+def test_find_references(text: str, found: list[str]) -> None:
+    assert find_references(text) == found
