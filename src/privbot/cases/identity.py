@@ -25,10 +25,10 @@ from privbot.cases.pauses import end_pauses, start_pause
 from privbot.cases.store import audit, case_context, make_draft
 from privbot.config import Config
 from privbot.errors import StateError
-from privbot.mail.receipt import is_robot_address
 from privbot.mail.send import compose, enqueue
 from privbot.models import Case, IdentityToken, Message, Outcome, OutgoingMail, Status, utcnow
 from privbot.replies import Replies
+from privbot.text import is_robot_address
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,12 @@ cancels it unless the phrase is itself negative ("vill inte ha reklam"). Pure: n
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from privbot.classify.compose import NO_MOOD_FACTOR, GroupHit, RuleHit, pair
 from privbot.classify.intents import IntentSet, Phrase, Term
 from privbot.classify.language import detect_language
 from privbot.classify.normalise import NOT, Normalised, Token, normalise, stems
@@ -22,6 +22,7 @@ from privbot.classify.result import Classification, Evidence, Intent, Kind
 from privbot.mail.parse import ParsedMail
 from privbot.mail.prepare import Prepared, prepare
 from privbot.mail.screen import screen
+from privbot.text import SUBJECT_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, d
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
 MAX_WORD = 40  # longer "words" (base64, URLs) are neither split nor fuzzy-matched
-_REPLY_SUBJECT = re.compile(r"^\s*(?:(?:re|sv|aw|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _CONDITIONAL = frozenset({"om", "if", "ifall", "whether", "huruvida", "when", "nar"})
 _PRACTICE_EN = frozenset({"do", "does", "did", "are", "is", "was", "were", "have", "has"})
 _REQUEST_VERBS = frozenset(
@@ -83,7 +83,7 @@ def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
     sv, en = stems(word)
     forms: list[Form] = [(word, sv, en, False)]
     known = intents.known
-    if MAX_WORD >= len(word) >= 8 and word.isalpha():
+    if MAX_WORD >= len(word) >= 8 and word.isalpha() and not ({word, sv, en} & known):
         for i in range(3, len(word) - 4):  # compound: the longest known tail, and its head
             tail = word[i:]
             if len(tail) >= 5 and (
@@ -221,6 +221,9 @@ def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, f
             hit = _match_at(phrase, i, tokens, forms)
             if hit is None:
                 continue
+            if phrase.group:
+                found.append((hit, 1.0))
+                continue
             if phrase.negatable and _negated(hit, tokens):
                 found.append((hit, -NEGATED_FACTOR))
                 continue
@@ -240,19 +243,79 @@ def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, f
     return kept
 
 
-def _evidence(text: str, where: str, factor: float, intents: IntentSet) -> list[Evidence]:
-    seen: dict[tuple[str, str], Evidence] = {}
-    norm = normalise(text)
-    for hit, _, mult in find(norm, intents):
-        tokens = norm.tokens
-        a, b = tokens[hit.start].start, tokens[hit.end].end
-        source = text if len(text) == len(norm.text) else norm.text
-        label = hit.phrase.source if mult > 0 else f"{hit.phrase.source} (negated)"
-        e = Evidence(
-            hit.phrase.intent, label, source[a:b][:120], where, hit.phrase.weight * mult * factor
+def _span(text: str, norm: Normalised, start: int, end: int) -> str:
+    """The message's own words for tokens start..end (the folded text if lengths differ)."""
+    source = text if len(text) == len(norm.text) else norm.text
+    return source[norm.tokens[start].start : norm.tokens[end].end][:120]
+
+
+def _rule_evidence(
+    hit: RuleHit, text: str, norm: Normalised, where: str, factor: float
+) -> Evidence:
+    rule = hit.rule
+    asked = not rule.mood or hit.cue is not None or hit.imperative
+    if hit.negated:
+        score = -NEGATED_FACTOR * rule.weight
+    else:
+        span = _Hit(
+            Phrase(rule.intent, "", "any", (), 0.0, False, False), hit.start, hit.end, False
         )
+        score = rule.weight * (1.0 if asked else NO_MOOD_FACTOR)
+        score *= HYPOTHETICAL_FACTOR if _hypothetical(span, norm) else 1.0
+    action = hit.action.group.partition(":")[2]
+    obj = hit.obj.group.partition(":")[2]
+    if hit.cue is not None:
+        cue = f"{hit.cue.group.partition(':')[2]}: {_span(text, norm, hit.cue.start, hit.cue.end)}"
+    else:
+        cue = "imperative" if hit.imperative else ("statement" if rule.mood else "")
+    label = f"{action} + {obj}" + (" (negated)" if hit.negated else "")
+    return Evidence(
+        rule.intent,
+        label,
+        _span(text, norm, hit.start, hit.end),
+        where,
+        score * factor,
+        action=f"{action}: {_span(text, norm, hit.action.start, hit.action.end)}",
+        obj=f"{obj}: {_span(text, norm, hit.obj.start, hit.obj.end)}",
+        cue=cue,
+    )
+
+
+def _evidence(
+    text: str, where: str, factor: float, intents: IntentSet
+) -> tuple[list[Evidence], set[str]]:
+    """Evidence for intents in `text`, and the object groups found in it."""
+    norm = normalise(text)
+    groups: list[GroupHit] = []
+    scored: list[tuple[str, int, int, Evidence]] = []
+    for hit, _, mult in find(norm, intents):
+        phrase = hit.phrase
+        if phrase.group:
+            groups.append(GroupHit(phrase.intent, hit.start, hit.end, phrase.negative))
+            continue
+        label = phrase.source if mult > 0 else f"{phrase.source} (negated)"
+        e = Evidence(
+            phrase.intent,
+            label,
+            _span(text, norm, hit.start, hit.end),
+            where,
+            phrase.weight * mult * factor,
+        )
+        scored.append((phrase.intent, hit.start, hit.end, e))
+    if groups:
+        for rule_hit in pair(intents.rules, groups, norm):
+            e = _rule_evidence(rule_hit, text, norm, where, factor)
+            scored.append((e.intent, rule_hit.start, rule_hit.end, e))
+    scored.sort(key=lambda item: -abs(item[3].score))
+    taken: dict[str, list[tuple[int, int]]] = {}
+    seen: dict[tuple[str, str], Evidence] = {}
+    for intent, a, b, e in scored:  # overlapping evidence for one intent counts once
+        spans = taken.setdefault(intent, [])
+        if any(x <= b and a <= y for x, y in spans):
+            continue
+        spans.append((a, b))
         key = (e.intent, e.phrase)
-        if key not in seen or abs(seen[key].score) < abs(e.score):
+        if key not in seen:
             seen[key] = e
     for pattern in intents.patterns:
         m = pattern.regex.search(norm.text)
@@ -260,18 +323,21 @@ def _evidence(text: str, where: str, factor: float, intents: IntentSet) -> list[
             seen[(pattern.intent, pattern.source)] = Evidence(
                 pattern.intent, pattern.source, m.group()[:120], where, pattern.weight * factor
             )
-    return list(seen.values())
+    objects = {g.group.partition(":")[2] for g in groups if g.group.startswith("object:")}
+    return list(seen.values()), objects
 
 
 def classify_text(
     subject: str, text: str, intents: IntentSet, language: str = ""
 ) -> Classification:
     """Intents of a human message from its subject and prepared text."""
-    bare = _REPLY_SUBJECT.sub("", subject)
+    bare = SUBJECT_PREFIX.sub("", subject)
     factor = REPLY_SUBJECT_FACTOR if bare != subject else SUBJECT_FACTOR
-    evidence = _evidence(text, "body", 1.0, intents) + (
-        _evidence(bare, "subject", factor, intents) if bare.strip() else []
-    )
+    evidence, objects = _evidence(text, "body", 1.0, intents)
+    if bare.strip():
+        more, subject_objects = _evidence(bare, "subject", factor, intents)
+        evidence += more
+        objects |= subject_objects
     scores: dict[str, float] = {}
     for e in evidence:
         scores[e.intent] = scores.get(e.intent, 0.0) + e.score
@@ -301,6 +367,12 @@ def classify_text(
             -e.score,
         )
     )
+    named: dict[str, tuple[str, ...]] = {}
+    for name in chosen:
+        found = [e.obj.partition(":")[0] for e in evidence if e.intent == name and e.score > 0]
+        found += [o for o in intents.intents[name].reports if o in objects]
+        if found := [o for o in dict.fromkeys(found) if o]:
+            named[name] = tuple(found)
     return Classification(
         Kind.human,
         language or detect_language(text),
@@ -308,6 +380,7 @@ def classify_text(
         round(min(confidence, 0.99), 3),
         tuple(evidence),
         needs_review=confidence < REVIEW_BELOW,
+        objects=named,
     )
 
 

@@ -8,11 +8,12 @@ stemmed with the Snowball Swedish and English stemmers. Matching is left to `cla
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
+
+from privbot.text import fold
 
 MAX_CHARS = 60_000  # text beyond this is not read (the reply parser reads 50,000)
 NOT = "~not"  # the token every negation word becomes, in phrases and in text alike
@@ -105,19 +106,6 @@ CLAUSE_WORDS = frozenset(
         "forutom",
     }
 )
-_FOLD = str.maketrans(
-    {"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o", "ß": "ss", "’": "'", "`": "'", "´": "'"}
-)
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics; length and positions are kept where possible."""
-    text = text.casefold().translate(_FOLD)
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
-    return text
 
 
 def _expand(folded: str) -> str:

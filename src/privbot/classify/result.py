@@ -39,15 +39,22 @@ class Evidence:
     matched: str  # the text it matched, as written in the message
     where: str  # "subject" or "body"
     score: float
+    # A composed rule names what decided: "delete: radera", "my_data: uppgifterna", "request: vill"
+    action: str = ""
+    obj: str = ""
+    cue: str = ""
 
     def as_json(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "intent": self.intent,
             "phrase": self.phrase,
             "matched": self.matched,
             "where": self.where,
             "score": round(self.score, 3),
         }
+        if self.action:
+            found.update(action=self.action, object=self.obj, cue=self.cue)
+        return found
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,8 @@ class Classification:
     evidence: tuple[Evidence, ...] = field(default=())
     needs_review: bool = False
     reasons: tuple[str, ...] = field(default=())  # why the kind was chosen, for screened mail
+    # per intent, the objects it was found about: consent_withdrawal -> ("newsletter", "calls")
+    objects: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -68,4 +77,5 @@ class Classification:
             "confidence": round(self.confidence, 3),
             "needs_review": self.needs_review,
             "evidence": [e.as_json() for e in self.evidence],
+            "objects": {k: list(v) for k, v in self.objects.items()},
         }

@@ -6,7 +6,6 @@ no-reply, mailer-daemon or list-style addresses, so two robots cannot talk to ea
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from sqlmodel import Session, func, select
@@ -16,16 +15,7 @@ from privbot.config import Config
 from privbot.mail.send import compose, enqueue
 from privbot.models import Case, OutgoingMail, utcnow
 from privbot.replies import Replies
-
-_ROBOT = re.compile(
-    r"^(no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|auto-?reply|autoresponder|"
-    r"notifications?|daemon|listserv|majordomo)([+.-].*)?@|-(bounces?|request|owner)@",
-    re.IGNORECASE,
-)
-
-
-def is_robot_address(addr: str) -> bool:
-    return not addr or bool(_ROBOT.search(addr))
+from privbot.text import is_robot_address
 
 
 def queue_receipt(

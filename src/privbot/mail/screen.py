@@ -10,30 +10,23 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from privbot.classify.result import Kind
 from privbot.errors import ConfigError
 from privbot.mail.parse import ParsedMail
+from privbot.text import SUBJECT_PREFIX, fold, is_bounce_sender
 
 log = logging.getLogger(__name__)
 
 TEXT_CHARS = 3000  # only the start of a message is read for tell-tale wording
-_BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.I)
 _AUTO_PRECEDENCE = {"junk", "auto_reply", "auto-reply"}
 _BULK_PRECEDENCE = {"bulk", "list"}
-_REPLY_PREFIX = re.compile(r"^\s*((re|sv|aw|vs|fw|fwd|vb|wg)\s*:\s*)+", re.I)
+_REPLY_PREFIX = SUBJECT_PREFIX  # privbot.text holds the one set of prefixes
 
 
-def _fold(text: str) -> str:
-    text = text.casefold().translate(str.maketrans("åäöæø", "aaoao"))
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
-    return text
+_fold = fold
 
 
 @dataclass(frozen=True)
@@ -108,7 +101,7 @@ def _headers(mail: ParsedMail, own: set[str]) -> Screening | None:
         return Screening(Kind.spam, ("spam filter verdict",))
     if mail.content_type == "multipart/report":
         return Screening(Kind.bounce, ("multipart/report",))
-    if _BOUNCE_SENDERS.match(mail.from_addr):
+    if is_bounce_sender(mail.from_addr):
         return Screening(Kind.bounce, ("sender is a mailer daemon",))
     if h("Return-Path").strip() == "<>" or h("X-Failed-Recipients"):
         return Screening(Kind.bounce, ("empty return path or failed recipients",))

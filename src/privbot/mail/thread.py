@@ -10,19 +10,15 @@ hands its mail on to that one. Re-opening rules are the pipeline's.
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session, col, select
 
 from privbot.cases.reference import find_references
 from privbot.mail.parse import ParsedMail
 from privbot.models import Case, Message, OutgoingMail
+from privbot.text import SUBJECT_PREFIX
 
 # Reply and forward prefixes, repeated and mixed: Re:, RE:, Re[2]:, SV:, VB:, AW:, WG:, Fwd:, Fw:, VS:, Antw:, TR:
-_PREFIX = re.compile(
-    r"^\s*(?:(?:re|sv|vb|aw|wg|fwd?|vs|vl|antw|tr|ynt|odp)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
-    re.IGNORECASE,
-)
+_PREFIX = SUBJECT_PREFIX  # one set of reply/forward prefixes: privbot.text
 _MAX_IDS = 50
 
 
