@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from privbot.classify.intents import IntentSet, load_intents
+from privbot.classify.language import detect_language
 from privbot.classify.match import classify_text
 
 INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
@@ -42,3 +43,162 @@ BREACH = [
 def test_breach_reports_are_breach(intents: IntentSet, subject: str, body: str) -> None:
     result = classify_text(subject, body, intents)
     assert result.intents[0] == "breach", result.evidence
+
+
+def test_delete_what_you_hold_is_not_access(intents: IntentSet) -> None:
+    body = "Please delete all personal data you hold about me, and confirm when it is done."
+    result = classify_text("Deletion", body, intents)
+    assert result.intents == ("erasure",), result.evidence
+
+
+# Plain requests without the legal words: an action, an object, a request mood.
+PLAIN = [
+    (
+        "sv",
+        "Min adress hamnade hos er av misstag. Jag vill att den tas bort ur alla system.",
+        "erasure",
+    ),
+    ("sv", "Jag vill inte bli uppringd av era säljare mer.", "marketing_optout"),
+    (
+        "en",
+        "I am switching firms. Please send my tickets and purchases as a CSV file so the new company can import them.",
+        "portability",
+    ),
+    (
+        "sv",
+        "För ett år sedan kryssade jag i att ni fick använda min bild. Det godkännandet tar jag tillbaka nu.",
+        "consent_withdrawal",
+    ),
+    (
+        "en",
+        "I was not offered the job. I would like my CV and the recruitment notes to be deleted.",
+        "erasure",
+    ),
+    ("sv", "Efternamnet är felstavat i mitt konto, det ska vara Lindqvist.", "rectification"),
+    ("en", "Please freeze the use of my data until the dispute is settled.", "restriction"),
+    ("en", "I object to you analysing my purchases for targeted offers.", "objection"),
+]
+
+
+@pytest.mark.parametrize(("lang", "body", "intent"), PLAIN, ids=[p[2] for p in PLAIN])
+def test_plain_requests(intents: IntentSet, lang: str, body: str, intent: str) -> None:
+    result = classify_text("", body, intents)
+    assert intent in result.intents, result.evidence
+    assert result.language == lang
+
+
+def test_evidence_names_action_object_and_cue(intents: IntentSet) -> None:
+    result = classify_text("", "Hej! Jag vill att ni raderar alla mina gamla uppgifter.", intents)
+    rule = next(e for e in result.evidence if e.action)
+    assert rule.intent == "erasure"
+    assert rule.action.startswith("delete: raderar")
+    assert rule.obj.startswith("my_data: uppgifter")
+    assert rule.cue.startswith("request:")
+    shown = rule.as_json()
+    assert {"action", "object", "cue"} <= set(shown)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag vill INTE att ni tar bort mina uppgifter.",
+        "Ta inte bort mitt konto, jag använder det.",
+        "Om jag skulle be er radera mina uppgifter, hur lång tid tar det?",
+    ],
+)
+def test_negated_and_hypothetical_requests_do_not_count(intents: IntentSet, body: str) -> None:
+    assert "erasure" not in classify_text("", body, intents).intents
+
+
+def test_objects_of_a_withdrawal_are_named(intents: IntentSet) -> None:
+    body = "Jag återkallar mitt samtycke till att ni spelar in mina samtal med kundtjänst."
+    result = classify_text("", body, intents)
+    assert result.intents[0] == "consent_withdrawal"
+    assert "recording" in result.objects["consent_withdrawal"]
+    body = "Please stop sending me the newsletter and the customer surveys."
+    result = classify_text("", body, intents)
+    assert set(result.objects["marketing_optout"]) >= {"newsletter", "surveys"}
+    assert result.as_json()["objects"] == {k: list(v) for k, v in result.objects.items()}
+
+
+# The core request of every intent in the other languages privbot reads (own examples).
+OTHER_LANGUAGES = [
+    (
+        "no",
+        "Hei, jeg ønsker at dere sletter alle mine personopplysninger. Vennlig hilsen Ola",
+        "erasure",
+    ),
+    (
+        "da",
+        "Hej, jeg vil gerne have en kopi af de oplysninger I har om mig. Venlig hilsen Mette",
+        "access",
+    ),
+    (
+        "fi",
+        "Hei, pyydän että poistatte kaikki tietoni rekisteristänne. Ystävällisin terveisin Aino",
+        "erasure",
+    ),
+    (
+        "de",
+        "Sehr geehrte Damen und Herren, bitte löschen Sie alle meine Daten. Mit freundlichen Grüßen",
+        "erasure",
+    ),
+    ("pl", "Dzień dobry, proszę o usunięcie moich danych osobowych. Pozdrawiam, Anna", "erasure"),
+    (
+        "fr",
+        "Bonjour, je souhaite que vous supprimiez mes données personnelles. Cordialement, Marie",
+        "erasure",
+    ),
+    ("es", "Hola, por favor eliminen todos mis datos personales. Saludos, Lucía", "erasure"),
+    (
+        "de",
+        "Hallo, ich möchte keine Werbung und keinen Newsletter mehr von Ihnen bekommen. Danke",
+        "marketing_optout",
+    ),
+    (
+        "fr",
+        "Bonjour, je retire mon consentement à l'enregistrement de mes appels. Merci",
+        "consent_withdrawal",
+    ),
+    (
+        "es",
+        "Hola, mi dirección es incorrecta, por favor corrijan mis datos. Gracias",
+        "rectification",
+    ),
+    ("pl", "Dzień dobry, proszę przesłać mi kopię moich danych. Dziękuję", "access"),
+    (
+        "fi",
+        "Hei, haluan siirtää tietoni uudelle palveluntarjoajalle CSV-tiedostona. Kiitos",
+        "portability",
+    ),
+    ("no", "Hei, jeg protesterer mot profilering av mine kjøp. Hilsen Kari", "objection"),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "intent"), OTHER_LANGUAGES, ids=[f"{o[0]}-{o[2]}" for o in OTHER_LANGUAGES]
+)
+def test_other_languages(intents: IntentSet, lang: str, body: str, intent: str) -> None:
+    result = classify_text("", body, intents)
+    assert intent in result.intents, result.evidence
+    assert result.language == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Hej, jag vill veta vilka uppgifter ni har om mig. Tack på förhand!", "sv"),
+        ("Hej, jag vill veta vilka uppgifter ni har om mig. Tack pa forhand!", "sv"),
+        ("Hello, could you please tell me what data you hold about me? Thanks", "en"),
+        ("Hei, kan dere fortelle meg hva slags opplysninger dere har om meg? Takk", "no"),
+        ("Hej, kan I fortælle mig hvad for oplysninger I har om mig? Tak", "da"),
+        ("Tere! Palun saatke mulle koopia minu isikuandmetest. Lugupidamisega", "other"),
+        (
+            "Hi / Hej, jag skriver på svenska and English because my Swedish is not so good, "
+            "men jag hoppas att ni förstår vad jag menar and what I want.",
+            "other",
+        ),
+    ],
+)
+def test_language_is_named(text: str, lang: str) -> None:
+    assert detect_language(text) == lang

@@ -306,7 +306,7 @@ def _evidence(
         for rule_hit in pair(intents.rules, groups, norm):
             e = _rule_evidence(rule_hit, text, norm, where, factor)
             scored.append((e.intent, rule_hit.start, rule_hit.end, e))
-    scored.sort(key=lambda item: -abs(item[3].score))
+    scored.sort(key=lambda item: (-abs(item[3].score), not item[3].action))  # rules name more
     taken: dict[str, list[tuple[int, int]]] = {}
     seen: dict[tuple[str, str], Evidence] = {}
     for intent, a, b, e in scored:  # overlapping evidence for one intent counts once
@@ -390,6 +390,8 @@ def classify_prepared(
     """`classify` for a message `prepare` has already read."""
     screening = screen(mail, own_addresses, intents.screening, prepared.new_text)
     language = detect_language(prepared.new_text or mail.text)
+    if language == "other" and len(prepared.new_text.split()) < 8:  # "Radera mig." says little
+        language = detect_language(f"{mail.subject}\n{prepared.new_text}")
     if screening.kind is not Kind.human:
         if language == "other" and not prepared.new_text.strip():
             language = detect_language(mail.text)

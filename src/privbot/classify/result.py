@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from privbot.classify.language import NAMES
+
 
 class Kind(StrEnum):
     human = "human"
@@ -60,7 +62,7 @@ class Evidence:
 @dataclass(frozen=True)
 class Classification:
     kind: Kind
-    language: str  # "sv", "en" or "other"
+    language: str  # detected: "sv", "en", "no", "da", "fi", "de", "pl", "fr", "es" or "other"
     intents: tuple[str, ...]  # main intent first; empty for non-human kinds
     confidence: float  # 0..1
     evidence: tuple[Evidence, ...] = field(default=())
@@ -73,6 +75,7 @@ class Classification:
         return {
             "kind": self.kind.value,
             "language": self.language,
+            "language_name": NAMES.get(self.language, self.language),
             "intents": list(self.intents),
             "confidence": round(self.confidence, 3),
             "needs_review": self.needs_review,

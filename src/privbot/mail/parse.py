@@ -197,10 +197,43 @@ def _walk(msg: Message, depth: int = 0) -> list[Message]:
         part = stack.pop()
         payload = part.get_payload()
         if part.is_multipart() and isinstance(payload, list):
+            if part.get_content_type() == "message/rfc822":
+                leaves.append(part)  # a forward as attachment: its headers go before its text
             stack.extend(p for p in reversed(payload) if isinstance(p, Message))
         else:
             leaves.append(part)
     return leaves
+
+
+def _attached_headers(part: Message) -> str:
+    """A forwarded-as-attachment message's headers, written as a mail client's forward."""
+    inner = part.get_payload()
+    if not isinstance(inner, list) or not inner or not isinstance(inner[0], Message):
+        return ""
+    lines = [f"{k}: {_header(inner[0], k)}" for k in ("From", "Date", "Subject", "To")]
+    return "---------- Forwarded message ---------\n" + "\n".join(lines)
+
+
+def _states_something(subject: str) -> bool:
+    """Two words or more: a subject that can say what is asked (not a cut-off "Fr")."""
+    return len(re.findall(r"\w{2,}", subject)) >= 2
+
+
+# Content types buggy mailers write for plain text ("plain/text"); their bytes are read as text.
+_GARBLED_TEXT = frozenset({"plain/text", "text", "plain", "txt", "text/txt", "text/text"})
+
+
+def _looks_like_text(part: Message) -> bool:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes) or b"\x00" in payload[:4096]:
+        return False
+    sample = payload[:4096]
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # a character cut at the end is fine
+            return sum(b < 9 or 13 < b < 32 for b in sample) == 0 and b"\xff\xd8" not in sample
+    return True
 
 
 def _filename(part: Message) -> str:
@@ -342,6 +375,16 @@ def parse(raw: bytes) -> ParsedMail:
         ctype = part.get_content_type()
         disposition = (part.get_content_disposition() or "").lower()
         filename = _filename(part)
+        if ctype == "message/rfc822":
+            texts.append(_attached_headers(part))
+            continue
+        if (
+            ctype in _GARBLED_TEXT
+            and disposition != "attachment"
+            and not filename
+            and _looks_like_text(part)
+        ):
+            ctype = "text/plain"
         if ctype.startswith("text/") and disposition != "attachment" and not filename:
             if ctype == "text/plain":
                 texts.append(_leaf_text(part))
@@ -363,6 +406,8 @@ def parse(raw: bytes) -> ParsedMail:
     text = text.replace("\r\n", "\n").replace("\u2028", "\n").replace("\x00", "")
     text = _CONTROL.sub("", text)[:MAX_TEXT_CHARS]
     subject = _header(msg, "Subject")
+    if not text.strip() and _states_something(subject) and re.search(rb"\r?\n\r?\n", data):
+        text = subject.strip()  # complete headers, no body: the subject states the request
     if not text.strip():
         raise ParseError("no readable body text")
     if not from_addr:
