@@ -36,6 +36,31 @@ class Status(StrEnum):
     closed = "closed"
 
 
+class Channel(StrEnum):
+    """How a case reached privbot."""
+
+    email = "email"
+    chat = "chat"  # a request made and confirmed in the web chat
+
+
+class ChatState(StrEnum):
+    """What a chat conversation waits for next."""
+
+    idle = "idle"
+    offer = "offer"  # the bot offered to open a request
+    ask_name = "ask_name"
+    ask_email = "ask_email"
+    await_code = "await_code"  # a request waits for its email confirmation
+
+
+class RequestState(StrEnum):
+    """A request made in the chat: waiting for confirmation, confirmed (spooled), or expired."""
+
+    pending = "pending"
+    confirmed = "confirmed"
+    expired = "expired"
+
+
 class Outcome(StrEnum):
     fulfilled = "fulfilled"
     denied = "denied"
@@ -83,7 +108,7 @@ class Case(SQLModel, table=True):
     outcome_reason: str = Field(default="", max_length=200)
     intents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     language: str = Field(default="sv", max_length=8)
-    channel: str = Field(default="email", max_length=16)
+    channel: str = Field(default=Channel.email, max_length=16)  # a Channel
     requester_email: str = Field(default="", index=True, max_length=320)
     requester_name: str = Field(default="", max_length=200)
     received_at: datetime = Field(default_factory=utcnow, index=True)
@@ -215,9 +240,7 @@ class ChatSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow, index=True)
     language: str = Field(default="sv", max_length=8)
-    state: str = Field(
-        default="idle", max_length=16
-    )  # idle, offer, ask_name, ask_email, await_code
+    state: str = Field(default=ChatState.idle, max_length=16)  # a ChatState
     intents: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )  # offered or requested
@@ -233,7 +256,7 @@ class ChatRequest(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     session_id: str = Field(index=True, max_length=64)
-    state: str = Field(default="pending", index=True, max_length=16)  # pending, confirmed, expired
+    state: str = Field(default=RequestState.pending, index=True, max_length=16)  # a RequestState
     intents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     language: str = Field(default="sv", max_length=8)
     name: str = Field(default="", max_length=200)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from privbot.cases import identity
+from privbot.cases import identity, lifecycle
 from privbot.cases.store import add_message, audit, make_draft, open_case
 from privbot.cases.third_party import on_behalf
 from privbot.classify.intents import IntentSet, load_intents
@@ -27,7 +27,7 @@ from privbot.mail.parse import parse
 from privbot.mail.prepare import prepare
 from privbot.mail.receipt import queue_receipt
 from privbot.mail.thread import find_case
-from privbot.models import SpoolEntry, SpoolState, Status, utcnow
+from privbot.models import Channel, SpoolEntry, SpoolState, utcnow
 from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
@@ -90,8 +90,7 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     case = find_case(session, mail)
     if case is not None:
         add_message(session, case, mail, entry.id, result, received)
-        if case.status in (Status.sent, Status.closed, Status.awaiting_requester, Status.approved):
-            case.status = Status.in_progress
+        lifecycle.reopen_on_follow_up(session, case)
         case.updated_at = utcnow()
         session.add(case)
         audit(session, case, "message_threaded", spool=entry.id)
@@ -107,7 +106,7 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         prepared.requester_name or mail.from_name,
     )
     channel = (
-        "chat" if entry.source == "chat" else "email"
+        Channel.chat if entry.source == "chat" else Channel.email
     )  # a conversation confirmed in the web chat
     case = open_case(
         session, ctx.config, requester[0], requester[1], result, received, channel=channel

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from privbot.cases import lifecycle
 from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.store import audit, current_draft, make_draft
 from privbot.classify.result import Intent
@@ -75,7 +76,7 @@ def verify_identity(session: Session, case: Case, actor: str, how: str) -> None:
     case.identity_verified = True
     case.verified_how = how.strip()[:200]
     if case.status == Status.awaiting_identity:
-        case.status = Status.in_progress
+        lifecycle.transition(session, case, Status.in_progress, actor, "identity verified")
     _touch(session, case)
     audit(session, case, "identity_verified", actor=actor, how=case.verified_how)
 
@@ -149,7 +150,7 @@ def close(session: Session, case: Case, actor: str, outcome: Outcome, reason: st
     _open(case)
     if outcome == Outcome.denied and reason not in DENIAL_REASONS:
         raise StateError("a denial needs one of: %s" % ", ".join(DENIAL_REASONS))
-    case.status = Status.closed
+    lifecycle.transition(session, case, Status.closed, actor, outcome.value)
     case.outcome = outcome
     case.outcome_reason = reason
     case.closed_at = utcnow()

@@ -278,12 +278,10 @@ def on_new_case(session: Session, case: Case) -> None:
 
 
 def after_first_draft(session: Session, config: Config, replies: Replies, case: Case) -> None:
-    """After the first draft: set the waiting status and send the code unless the reading is
-    uncertain (staff send it with `privbot verify REF --send-code` once they agree)."""
+    """After the first draft (which left the case `awaiting_identity`): send the code unless the
+    reading is uncertain (staff send it with `privbot verify REF --send-code` once they agree)."""
     if not awaits_verification(case):
         return
-    case.status = Status.awaiting_identity
-    session.add(case)
     if not case.needs_review:
         send_code(session, config, replies, case)
 

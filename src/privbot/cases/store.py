@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from privbot.cases import lifecycle
 from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.gate import CLOSING_TEMPLATES, awaits_verification, check_approvable
 from privbot.cases.own_records import own_records
@@ -25,6 +26,7 @@ from privbot.mail.thread import base_subject
 from privbot.models import (
     AuditEvent,
     Case,
+    Channel,
     Draft,
     DraftStatus,
     Message,
@@ -59,7 +61,7 @@ def open_case(
     requester_name: str,
     result: Classification,
     received_at: datetime,
-    channel: str = "email",
+    channel: Channel = Channel.email,
 ) -> Case:
     calendar = Calendar(eves_are_holidays=config.eves_are_holidays)
     case = Case(
@@ -194,11 +196,7 @@ def make_draft(
         body=rendered.body,
     )
     session.add(draft)
-    case.status = (
-        Status.awaiting_identity
-        if template == "reply" and awaits_verification(case)
-        else Status.draft_ready
-    )
+    lifecycle.drafted(session, case, template == "reply" and awaits_verification(case), template)
     case.updated_at = utcnow()
     session.add(case)
     session.flush()
@@ -265,12 +263,12 @@ def approve(
             text=draft.body,
         )
     )
-    case.status = Status.approved
+    lifecycle.transition(session, case, Status.approved, actor, "draft %s" % draft.template)
     case.updated_at = utcnow()
     if draft.template in CLOSING_TEMPLATES:  # a refusal decides the case
         outcome, reason = CLOSING_TEMPLATES[draft.template]
-        case.status, case.outcome, case.outcome_reason, case.closed_at = (
-            Status.closed,
+        lifecycle.transition(session, case, Status.closed, actor, "%s approved" % draft.template)
+        case.outcome, case.outcome_reason, case.closed_at = (
             outcome,
             reason or case.outcome_reason,
             utcnow(),
@@ -298,7 +296,7 @@ def reject(session: Session, case: Case, actor: str, reason: str) -> Draft:
     draft.decided_at = utcnow()
     draft.reject_reason = reason
     session.add(draft)
-    case.status = Status.in_progress
+    lifecycle.transition(session, case, Status.in_progress, actor, "draft rejected")
     case.updated_at = utcnow()
     session.add(case)
     audit(session, case, "draft_rejected", actor=actor, draft=draft.id, reason=reason)

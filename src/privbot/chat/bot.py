@@ -31,7 +31,7 @@ from privbot.classify.match import classify_text
 from privbot.classify.result import Intent
 from privbot.config import Config
 from privbot.db import session_scope
-from privbot.models import ChatRequest, ChatSession, utcnow
+from privbot.models import ChatRequest, ChatSession, ChatState, utcnow
 from privbot.pipeline import Context, run
 from privbot.replies import Replies
 
@@ -176,7 +176,7 @@ class ChatBot:
                 return ChatReply(
                     token, self.texts.say("empty", chat.language), language=chat.language
                 )
-            if chat.state in ("idle", "offer", "await_code"):
+            if chat.state in (ChatState.idle, ChatState.offer, ChatState.await_code):
                 chat.language = self.answerer.language_of(text) or chat.language
             self._note(chat, "person", text)
             turn = self._step(session, chat, text, client)
@@ -218,20 +218,20 @@ class ChatBot:
         return self.texts.say(key, chat.language, **context)
 
     def _reset(self, chat: ChatSession) -> None:
-        chat.state, chat.intents = "idle", []
+        chat.state, chat.intents = ChatState.idle, []
 
     def _step(self, session: Session, chat: ChatSession, text: str, client: str) -> _Turn:
-        if chat.state == "ask_name":
+        if chat.state == ChatState.ask_name:
             return self._ask_name(session, chat, text)
-        if chat.state == "ask_email":
+        if chat.state == ChatState.ask_email:
             return self._ask_email(session, chat, text, client)
-        if chat.state == "await_code" and (
+        if chat.state == ChatState.await_code and (
             _CODE.match(text.replace(" ", "")) or self.answerer.is_cancel(text)
         ):
             return self._code(session, chat, text.replace(" ", ""))
-        if chat.state == "offer" and self.answerer.is_yes(text):
+        if chat.state == ChatState.offer and self.answerer.is_yes(text):
             return self._start_request(chat, list(chat.intents), from_offer=True)
-        if chat.state == "offer" and self.answerer.is_no(text):
+        if chat.state == ChatState.offer and self.answerer.is_no(text):
             self._reset(chat)
             return _Turn([self._say(chat, "declined")])
         return self._idle(chat, text)
@@ -243,12 +243,12 @@ class ChatBot:
         asking = self.answerer.is_question(text) or "?" in text
         if requested and not (answer and (asking or answer.answer_first)):
             return self._start_request(chat, requested)
-        if chat.state != "await_code":
+        if chat.state != ChatState.await_code:
             self._reset(chat)
         if answer is None:
             log.info("chat %s: no answer, offered to pass on", chat.id[:8])
-            if chat.state != "await_code":
-                chat.state, chat.intents = "offer", [Intent.question.value]
+            if chat.state != ChatState.await_code:
+                chat.state, chat.intents = ChatState.offer, [Intent.question.value]
             return _Turn([self._say(chat, "not_found")], next=["yes_no"])
         log.info(
             "chat %s: answered from %s (%s)", chat.id[:8], answer.topic, ",".join(answer.citations)
@@ -259,8 +259,8 @@ class ChatBot:
             [i for i in result.intents if i != Intent.other.value],
         )
         offer = requested or ([answer.offer] if answer.offer else [])
-        if offer and chat.state != "await_code" and self.texts.has("offer." + offer[0]):
-            chat.state, chat.intents = "offer", offer
+        if offer and chat.state != ChatState.await_code and self.texts.has("offer." + offer[0]):
+            chat.state, chat.intents = ChatState.offer, offer
             turn.parts.append(self._say(chat, "offer." + offer[0]))
             turn.next = ["yes_no"]
         return turn
@@ -268,7 +268,7 @@ class ChatBot:
     def _start_request(
         self, chat: ChatSession, intents: list[str], from_offer: bool = False
     ) -> _Turn:
-        chat.state, chat.intents = "ask_name", intents
+        chat.state, chat.intents = ChatState.ask_name, intents
         # mark where the request begins: the message itself, or the question before a "yes"
         people = [i for i, e in enumerate(chat.transcript) if e.get("who") == "person"]
         if people:
@@ -309,7 +309,7 @@ class ChatBot:
         name = valid_name(text)
         if name is None:
             return _Turn([self._say(chat, "bad_name")], intents=list(chat.intents), next=["name"])
-        chat.name, chat.state = name, "ask_email"
+        chat.name, chat.state = name, ChatState.ask_email
         return _Turn(
             [self._say(chat, "ask_email", name=name)], intents=list(chat.intents), next=["email"]
         )
@@ -332,7 +332,7 @@ class ChatBot:
         request = requests.issue(
             session, self.config, self.settings, self.ctx.replies, chat, chat.name, email
         )
-        chat.state, chat.request_id = "await_code", request.id
+        chat.state, chat.request_id = ChatState.await_code, request.id
         hours = "%g" % self.settings.request_ttl_hours
         return _Turn(
             [self._say(chat, "verification_sent", email=email, hours=hours)],

@@ -28,11 +28,19 @@ from privbot.chat.texts import Texts
 from privbot.config import Config
 from privbot.mail.send import compose, enqueue
 from privbot.mail.spool import spool
-from privbot.models import Case, ChatRequest, ChatSession, SpoolEntry, utcnow
+from privbot.models import (
+    Case,
+    ChatRequest,
+    ChatSession,
+    ChatState,
+    RequestState,
+    SpoolEntry,
+    utcnow,
+)
 from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
-PENDING, CONFIRMED, EXPIRED = "pending", "confirmed", "expired"
+PENDING, CONFIRMED, EXPIRED = RequestState.pending, RequestState.confirmed, RequestState.expired
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 
 
@@ -232,7 +240,10 @@ def expire(session: Session, settings: ChatSettings) -> tuple[int, int]:
     gone = session.exec(
         delete(ChatSession).where(
             (col(ChatSession.last_seen) < idle)
-            & ((col(ChatSession.state) != "await_code") | (col(ChatSession.last_seen) < waiting))
+            & (
+                (col(ChatSession.state) != ChatState.await_code)
+                | (col(ChatSession.last_seen) < waiting)
+            )
         )
     )
     if stale or gone.rowcount:

@@ -23,11 +23,12 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from privbot.cases import lifecycle
 from privbot.config import Config
 from privbot.db import claimable, session_scope
 from privbot.errors import SendError
 from privbot.mail.parse import clean_header
-from privbot.models import AuditEvent, Case, OutgoingMail, OutStatus, Status, utcnow
+from privbot.models import AuditEvent, Case, Draft, OutgoingMail, OutStatus, utcnow
 
 log = logging.getLogger(__name__)
 LOOP_HEADER = "X-Privbot-Loop"
@@ -207,10 +208,9 @@ def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
             session.add(row)
             case = session.get(Case, row.case_id) if row.case_id else None
             if case is not None:
-                if not row.automatic and case.status == Status.approved:
-                    case.status = Status.sent
-                    case.updated_at = utcnow()
-                    session.add(case)
+                if not row.automatic:
+                    draft = session.get(Draft, row.draft_id) if row.draft_id else None
+                    lifecycle.reply_sent(session, case, draft.template if draft else "reply")
                 action = "notice_sent" if row.automatic else "reply_sent"
                 session.add(AuditEvent(case_id=case.id, action=action, detail={"outgoing": row.id}))
         log.debug("outgoing %s sent (case %s)", out.id, out.case_id)
