@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from privbot.classify.normalise import NOT, Normalised
 
 NO_MOOD_FACTOR = 0.6  # "ni raderade mina uppgifter" states; "radera mina uppgifter" asks
-AFTER = 6  # words an object may follow its action by ("radera alla mina gamla uppgifter")
+AFTER = 8  # words an object may follow its action by ("radera alla mina gamla uppgifter")
 BEFORE = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
 CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
 NEGATION_REACH = 4  # words before the action a negation still reaches (same clause)
@@ -32,6 +32,8 @@ class Rule:
     weight: float
     mood: bool  # True: a request cue (or an imperative) is needed for the full weight
     source: str  # "delete + my_data|account", shown to staff
+    needs: tuple[str, ...] = ()  # context groups, one of which must be in the sentence
+    unless: tuple[str, ...] = ()  # context groups that, in the sentence, cancel the rule
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,16 @@ def pair(
         if not actions:
             continue
         objects = [h for o in rule.objects for h in by_group.get("object:" + o, ())]
+        needs = {
+            tokens[h.start].sentence for c in rule.needs for h in by_group.get("context:" + c, ())
+        }
+        unless = {
+            tokens[h.start].sentence for c in rule.unless for h in by_group.get("context:" + c, ())
+        }
         for action in actions:
             sentence = tokens[action.start].sentence
+            if (rule.needs and sentence not in needs) or sentence in unless:
+                continue
             for obj in objects:
                 if tokens[obj.start].sentence != sentence:
                     continue

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 LANGS = ("sv", "en", "any")
 # Languages a lexicon group may list; sv and en match by stem, the others as "any".
 LEXICON_LANGS = ("sv", "en", "no", "da", "fi", "de", "pl", "fr", "es")
-GROUP_KINDS = ("action", "object", "mood")
+GROUP_KINDS = ("action", "object", "mood", "context")
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,8 @@ class IntentSet:
                 affix[("infix", "")].append(phrase)
             for term in phrase.terms:
                 if term.sv != NOT and len(term.text) >= 4:
-                    vocab[term.text[0]].add(term.text)
+                    if not phrase.group:  # lexicon words are too many to guess misspellings of
+                        vocab[term.text[0]].add(term.text)
                     self.known.update((term.text, *stems(term.text)))
         self.exact = dict(exact)
         self.affix = dict(affix)
@@ -277,11 +278,18 @@ def _load_rules(path: Path, data: dict[str, object], groups: set[str]) -> list[R
         where = f"{path}: rule {n}"
         if not isinstance(entry, dict):
             raise ConfigError(f"{where}: must be a table")
-        if unknown := set(entry) - {"action", "object", "weight", "mood"}:
+        if unknown := set(entry) - {"action", "object", "weight", "mood", "needs", "unless"}:
             raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}")
         actions = _names(entry.get("action"), f"{where} action")
         objects = _names(entry.get("object"), f"{where} object")
-        for kind, names in (("action", actions), ("object", objects)):
+        needs = _names(entry["needs"], f"{where} needs") if "needs" in entry else ()
+        unless = _names(entry["unless"], f"{where} unless") if "unless" in entry else ()
+        for kind, names in (
+            ("action", actions),
+            ("object", objects),
+            ("context", needs),
+            ("context", unless),
+        ):
             for name in names:
                 if f"{kind}:{name}" not in groups:
                     raise ConfigError(f"{where}: no [{kind}.{name}] in _lexicon.toml")
@@ -290,7 +298,7 @@ def _load_rules(path: Path, data: dict[str, object], groups: set[str]) -> list[R
         if not isinstance(mood, bool):
             raise ConfigError(f"{where}: mood must be true or false")
         source = f"{'|'.join(actions)} + {'|'.join(objects)}"
-        rules.append(Rule(path.stem, actions, objects, weight, mood, source))
+        rules.append(Rule(path.stem, actions, objects, weight, mood, source, needs, unless))
     reports = data.get("reports", [])
     for name in reports if isinstance(reports, list) else []:
         if f"object:{name}" not in groups:
