@@ -34,6 +34,7 @@ class Rule:
     source: str  # "delete + my_data|account", shown to staff
     needs: tuple[str, ...] = ()  # context groups, one of which must be in the sentence
     unless: tuple[str, ...] = ()  # context groups that, in the sentence, cancel the rule
+    near: bool = True  # False: the object may stand anywhere before the action in the text
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,14 @@ def pair(
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
             for obj in objects:
-                if tokens[obj.start].sentence != sentence:
+                if not rule.near and obj.end < action.start:
+                    pass  # "Jag gav lov till det. Nu har jag ångrat mig."
+                elif tokens[obj.start].sentence != sentence:
                     continue
                 if obj.start > action.end:
                     if obj.start - action.end > AFTER:
                         continue
-                elif obj.end < action.start:  # "mina uppgifter ska raderas": one clause
+                elif obj.end < action.start and rule.near:  # "mina uppgifter ska raderas"
                     if action.start - obj.end > BEFORE or (
                         tokens[obj.start].clause != tokens[action.start].clause
                     ):

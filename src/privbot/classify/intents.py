@@ -278,7 +278,15 @@ def _load_rules(path: Path, data: dict[str, object], groups: set[str]) -> list[R
         where = f"{path}: rule {n}"
         if not isinstance(entry, dict):
             raise ConfigError(f"{where}: must be a table")
-        if unknown := set(entry) - {"action", "object", "weight", "mood", "needs", "unless"}:
+        if unknown := set(entry) - {
+            "action",
+            "object",
+            "weight",
+            "mood",
+            "needs",
+            "unless",
+            "near",
+        }:
             raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}")
         actions = _names(entry.get("action"), f"{where} action")
         objects = _names(entry.get("object"), f"{where} object")
@@ -294,11 +302,11 @@ def _load_rules(path: Path, data: dict[str, object], groups: set[str]) -> list[R
                 if f"{kind}:{name}" not in groups:
                     raise ConfigError(f"{where}: no [{kind}.{name}] in _lexicon.toml")
         weight, _ = _weight(entry.get("weight", 1.0), f"{where} weight")
-        mood = entry.get("mood", True)
-        if not isinstance(mood, bool):
-            raise ConfigError(f"{where}: mood must be true or false")
+        mood, near = entry.get("mood", True), entry.get("near", True)
+        if not isinstance(mood, bool) or not isinstance(near, bool):
+            raise ConfigError(f"{where}: mood and near must be true or false")
         source = f"{'|'.join(actions)} + {'|'.join(objects)}"
-        rules.append(Rule(path.stem, actions, objects, weight, mood, source, needs, unless))
+        rules.append(Rule(path.stem, actions, objects, weight, mood, source, needs, unless, near))
     reports = data.get("reports", [])
     for name in reports if isinstance(reports, list) else []:
         if f"object:{name}" not in groups:

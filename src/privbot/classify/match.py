@@ -35,6 +35,7 @@ REPLY_SUBJECT_FACTOR = (
     0.25  # "Re: Begäran om radering" says what the thread was about, not this mail
 )
 FUZZY_FACTOR = 0.85
+OTHER_BESIDE = 1.5  # "other" is reported beside a privacy intent only with this much evidence
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
@@ -351,8 +352,9 @@ def classify_text(
             for other, need in intents.intents[name].yields_to.items()
         )
     ]
-    if len(chosen) > 1 and Intent.other.value in chosen and chosen[0] != Intent.other.value:
-        chosen.remove(Intent.other.value)  # "other" only leads, never trails a privacy intent
+    if len(chosen) > 1 and Intent.other.value in chosen:
+        if chosen[0] != Intent.other.value or scores[Intent.other.value] < OTHER_BESIDE:
+            chosen.remove(Intent.other.value)  # "other" leads a privacy intent only when strong
     if chosen:
         top = scores[chosen[0]]
         confidence = top / (top + 0.5)
