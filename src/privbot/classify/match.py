@@ -34,6 +34,7 @@ SUBJECT_FACTOR = 0.6
 REPLY_SUBJECT_FACTOR = (
     0.25  # "Re: Begäran om radering" says what the thread was about, not this mail
 )
+SHORT_BODY = 8  # a body of fewer words leaves the asking to the subject
 FUZZY_FACTOR = 0.85
 OTHER_BESIDE = 1.5  # "other" is reported beside a privacy intent only with this much evidence
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
@@ -334,6 +335,8 @@ def classify_text(
     """Intents of a human message from its subject and prepared text."""
     bare = SUBJECT_PREFIX.sub("", subject)
     factor = REPLY_SUBJECT_FACTOR if bare != subject else SUBJECT_FACTOR
+    if factor == SUBJECT_FACTOR and len(text.split()) < SHORT_BODY:
+        factor = 1.0  # "Begäran om registerutdrag" over "se bifogad blankett": the subject asks
     evidence, objects = _evidence(text, "body", 1.0, intents)
     if bare.strip():
         more, subject_objects = _evidence(bare, "subject", factor, intents)

@@ -58,6 +58,8 @@ _FORWARD_MARK = re.compile(
 )
 _RULE_LINE = re.compile(r"^[ \t]*[_\-=]{8,}[ \t]*$", re.M)
 _QUOTED = re.compile(r"^[ \t]*>.*$\n?", re.M)
+# An unticked box of a request form ("[ ] Radering", "☐ Right of access"): not asked for.
+_UNTICKED = re.compile(r"^[ \t]*(?:\[[ \t]?\]|\([ \t]?\)|☐|□|❏)[^\n]*\n?", re.M)
 _BULLET = re.compile(r"^([ \t]*)[-*+–][ \t]+(?=\S)", re.M)
 _SIGNATURE = re.compile(
     r"^(?:-- ?|__+|skickat från min \w+.*|sent from my \w+.*|hämta outlook för \w+.*|"
@@ -253,7 +255,7 @@ def _forward(mail: ParsedMail, text: str, blocks: list[_Block]) -> Prepared | No
 
 def prepare(mail: ParsedMail) -> Prepared:
     """The message's own text and its requester; never empty when the body is not."""
-    text = _BULLET.sub(r"\1• ", mail.text[:MAX_CHARS])
+    text = _UNTICKED.sub("", _BULLET.sub(r"\1• ", mail.text[:MAX_CHARS]))
     requester, name = (mail.reply_to or mail.from_addr), mail.from_name
     if mail.reply_to and mail.reply_to != mail.from_addr and is_form_sender(mail.from_addr):
         name = ""
