@@ -38,7 +38,17 @@ NEGATIONS = frozenset(
         "nt",
         "nothing",
         "nicht",
+        "kein",
+        "keine",
+        "keinen",
         "ikke",
+        "aldri",
+        "nie",  # Polish
+        "ei",  # Finnish
+        "ala",  # Finnish "älä", folded
+        "pas",  # French "ne … pas"
+        "jamais",
+        "nunca",
     }
 )
 _CONTRACTIONS = re.compile(
