@@ -106,6 +106,8 @@ def pair(
         if not actions:
             continue
         objects = [h for o in rule.objects for h in by_group.get("object:" + o, ())]
+        if not objects:
+            continue
         needs = {
             tokens[h.start].sentence for c in rule.needs for h in by_group.get("context:" + c, ())
         }

@@ -51,6 +51,7 @@ class Phrase:
     negatable: bool  # False: a negation before it does not cancel it
     negative: bool  # the phrase itself contains a negation ("vill inte ha reklam")
     group: bool = False  # a lexicon word ("action:delete"): found for rules, scores nothing
+    lead_not: bool = False  # starts with a negation followed by another word
     needs_sv: frozenset[str] = frozenset()  # stems of its exact words: a quick test before matching
     needs_en: frozenset[str] = frozenset()
 
@@ -90,14 +91,18 @@ class IntentSet:
     fuzz_cache: dict[str, tuple[tuple[str, str, str, bool], ...]] = field(
         default_factory=dict
     )  # word -> forms
-    candidate_cache: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # word -> phrases
+    # word -> (one-word phrases it matches, with fuzzy flag; longer phrases it may start)
+    candidate_cache: dict[str, tuple[tuple[tuple[Phrase, bool], ...], tuple[Phrase, ...]]] = field(
+        default_factory=dict
+    )
 
     def build_index(self) -> None:
         exact: dict[tuple[str, str], list[Phrase]] = defaultdict(list)
         affix: dict[tuple[str, str], list[Phrase]] = defaultdict(list)
         vocab: dict[str, set[str]] = defaultdict(set)
         for phrase in self.phrases:
-            first = phrase.terms[0]
+            # "inte använda": indexed by its second word, or every "inte" would try them all
+            first = phrase.terms[1] if phrase.lead_not else phrase.terms[0]
             if first.mode == "exact":
                 for lang in ("sv", "en") if phrase.lang == "any" else (phrase.lang,):
                     exact[(lang, _stem(first.text, lang))].append(phrase)
@@ -229,6 +234,7 @@ def _phrase(
         negatable and not negative,
         negative,
         ":" in name,
+        len(terms) > 1 and terms[0].sv == NOT and terms[1].sv != NOT,
         frozenset(t.sv for t in exact),
         frozenset(t.en for t in exact),
     )

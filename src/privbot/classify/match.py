@@ -67,6 +67,7 @@ _REQUEST_VERBS = frozenset(
 )
 
 Form = tuple[str, str, str, bool]  # folded word, Swedish stem, English stem, fuzzy
+_Candidates = tuple[tuple[tuple[Phrase, bool], ...], tuple[Phrase, ...]]
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,9 @@ def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
     return result
 
 
-def _candidates(word: str, forms: tuple[Form, ...], intents: IntentSet) -> tuple[Phrase, ...]:
-    """Phrases whose first word can be this word (cached per word)."""
+def _candidates(word: str, forms: tuple[Form, ...], intents: IntentSet) -> _Candidates:
+    """Phrases whose first word can be this word (cached per word): one-word phrases already
+    checked against the word (a match depends on nothing else), longer ones to check in place."""
     cached = intents.candidate_cache.get(word)
     if cached is not None:
         return cached
@@ -126,9 +128,16 @@ def _candidates(word: str, forms: tuple[Form, ...], intents: IntentSet) -> tuple
             found.update((id(p), p) for p in intents.exact.get(key, ()))
         for key in (("prefix", w[:3]), ("suffix", w[-3:])):
             found.update((id(p), p) for p in intents.affix.get(key, ()))
+    single: list[tuple[Phrase, bool]] = []
+    longer: list[Phrase] = []
+    for phrase in found.values():
+        if len(phrase.terms) > 1:
+            longer.append(phrase)
+        elif (fuzzy := _term_matches(phrase.terms[0], phrase.lang, forms)) is not None:
+            single.append((phrase, fuzzy))
     if len(intents.candidate_cache) > 200_000:
         intents.candidate_cache.clear()
-    result = intents.candidate_cache[word] = tuple(found.values())
+    result = intents.candidate_cache[word] = (tuple(single), tuple(longer))
     return result
 
 
@@ -210,8 +219,9 @@ def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, f
     possible: dict[int, bool] = {}
     found: list[tuple[_Hit, float]] = []
     for i, token in enumerate(tokens):
-        candidates = _candidates(token.word, forms[i], intents)
-        for phrase in candidates:
+        single, longer = _candidates(token.word, forms[i], intents)
+        hits = [_Hit(phrase, i, i, fuzzy) for phrase, fuzzy in single]
+        for phrase in longer:
             key = id(phrase)
             ok = possible.get(key)
             if ok is None:
@@ -220,9 +230,22 @@ def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, f
                 )
             if not ok:
                 continue
-            hit = _match_at(phrase, i, tokens, forms)
-            if hit is None:
-                continue
+            start = i
+            if phrase.lead_not:  # found by its second word: start at the negation before it
+                start = next(
+                    (
+                        k
+                        for k in range(i - 1, max(-1, i - 2 - GAP), -1)
+                        if tokens[k].sv == NOT and tokens[k].sentence == token.sentence
+                    ),
+                    -1,
+                )
+                if start < 0 or _term_matches(phrase.terms[1], phrase.lang, forms[i]) is None:
+                    continue
+            if (hit := _match_at(phrase, start, tokens, forms)) is not None:
+                hits.append(hit)
+        for hit in hits:
+            phrase = hit.phrase
             if phrase.group:
                 found.append((hit, 1.0))
                 continue
