@@ -332,6 +332,12 @@ def poll(
 ) -> None:
     """Take new mail from the IMAP folder into the spool (and the pipeline), then move or flag it."""
     _setup_logging(verbose)
+    # --once runs from cron, which mails whatever a job prints: one INFO summary line, warnings
+    # and errors always, the stages' per-case lines only with --verbose.
+    summary_log = logging.getLogger("privbot.poll")
+    if once and not verbose:
+        logging.getLogger("privbot").setLevel(logging.WARNING)
+        summary_log.setLevel(logging.INFO)
     import signal
     import threading
 
@@ -368,22 +374,21 @@ def poll(
     summary = (
         ", ".join("%s %d" % kv for kv in sorted(report.pipeline.items())) or "nothing processed"
     )
-    typer.echo(
-        "imap %s: %d new, %d already known, %d oversized; %s; %d moved%s, %d quarantined, %d waiting; %d sent; %.2f s%s"
-        % (
-            config.imap.folder,
-            report.new,
-            report.known,
-            report.oversized,
-            summary,
-            report.processed,
-            " (flagged)" if config.imap.after == "flag" else "",
-            report.quarantined,
-            report.held,
-            sent[0],
-            time.perf_counter() - started,
-            "; UIDVALIDITY changed, resynchronised" if report.resynced else "",
-        )
+    summary_log.info(
+        "imap %s: %d new, %d already known, %d oversized; %s; %d moved%s, %d quarantined, "
+        "%d waiting; %d sent; %.2f s%s",
+        config.imap.folder,
+        report.new,
+        report.known,
+        report.oversized,
+        summary,
+        report.processed,
+        " (flagged)" if config.imap.after == "flag" else "",
+        report.quarantined,
+        report.held,
+        sent[0],
+        time.perf_counter() - started,
+        "; UIDVALIDITY changed, resynchronised" if report.resynced else "",
     )
 
 

@@ -62,6 +62,9 @@ class ImapConfig:
     timeout: float = 60.0  # socket timeout: a dead connection fails instead of hanging
     backoff_max: float = 300.0  # reconnect delay cap after network errors
     login_retry: float = 900.0  # wait after the server refused the credentials
+    # Where user and password were read from, for the login error ("PRIVBOT_IMAP_USER", "the
+    # config file /etc/privbot/privbot.toml ([imap] user)"); never the values themselves.
+    credentials_from: str = ""
 
 
 REPLY_LANGUAGES = {"sv": "sv", "no": "sv", "da": "sv", "en": "en"}  # Scandinavians read Swedish
@@ -135,9 +138,29 @@ def _secret(section: dict[str, Any], env: dict[str, str], prefix: str) -> str:
     return str(section.get("password", ""))
 
 
-def _imap(section: dict[str, Any], env: dict[str, str]) -> ImapConfig:
+def _secret_source(section: dict[str, Any], env: dict[str, str], prefix: str, where: str) -> str:
+    """Where `_secret` found the password: the variable, the file, or the config file's key."""
+    if env.get(prefix + "_PASSWORD"):
+        return "the environment (%s_PASSWORD)" % prefix
+    if env.get(prefix + "_PASSWORD_FILE"):
+        return "the file %s (named by %s_PASSWORD_FILE)" % (env[prefix + "_PASSWORD_FILE"], prefix)
+    if section.get("password_file"):
+        return "the file %s (password_file in %s)" % (section["password_file"], where)
+    if section.get("password"):
+        return "the config file %s (password)" % where
+    return "nowhere: no password is set (%s_PASSWORD, %s_PASSWORD_FILE or the config file)" % (
+        prefix,
+        prefix,
+    )
+
+
+def _imap(section: dict[str, Any], env: dict[str, str], where: str = "") -> ImapConfig:
+    """The `[imap]` section with PRIVBOT_IMAP_* on top; `where` names the config file."""
+    where = "%s [imap]" % where if where else "the config file [imap]"
     values: dict[str, Any] = {
-        k: v for k, v in section.items() if k in ImapConfig.__dataclass_fields__
+        k: v
+        for k, v in section.items()
+        if k in ImapConfig.__dataclass_fields__ and k != "credentials_from"
     }
     for name in ("host", "port", "tls", "user", "folder"):
         if env.get("PRIVBOT_IMAP_" + name.upper()):
@@ -149,6 +172,17 @@ def _imap(section: dict[str, Any], env: dict[str, str]) -> ImapConfig:
     except ValueError as exc:
         raise ConfigError("imap.port must be a number") from exc
     values["password"] = _secret(section, env, "PRIVBOT_IMAP")
+    user_from = (
+        "the environment (PRIVBOT_IMAP_USER)"
+        if env.get("PRIVBOT_IMAP_USER")
+        else "the config file %s (user)" % where
+        if section.get("user")
+        else "nowhere: no user is set (PRIVBOT_IMAP_USER or user in the config file)"
+    )
+    values["credentials_from"] = "user from %s, password from %s" % (
+        user_from,
+        _secret_source(section, env, "PRIVBOT_IMAP", where),
+    )
     if values.get("tls", "imaps") not in ("imaps", "starttls", "none"):
         raise ConfigError("imap.tls must be imaps, starttls or none")
     if values.get("after", "move") not in ("move", "flag"):
@@ -257,7 +291,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         four_eyes=bool(raw.get("review", {}).get("four_eyes", False)),
         web_host=web.get("host", "127.0.0.1"),
         web_port=int(web.get("port", 8000)),
-        imap=_imap(raw.get("imap", {}), env),
+        imap=_imap(raw.get("imap", {}), env, str(Path(cfg_path).resolve()) if cfg_path else ""),
         extra={k: v for k, v in raw.items() if k not in known},
         identity_reminder_hours=int(identity.get("reminder_hours", 24)),
         identity_close_days=int(identity.get("close_after_days", 14)),

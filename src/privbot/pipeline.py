@@ -101,9 +101,12 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         _finish(entry, SpoolState.done, case_id=case.id)
         log.info("spool %s threaded into %s", entry.id, case.reference)
         return Result.threaded
+    # prepare() chose the requester: a form relay's name field, a forwarded sender, or From.
+    # A relay's own display name ("IT-team webbformulär") never stands in for a missing name.
     requester = (
-        prepared.requester_addr or mail.from_addr,
-        prepared.requester_name or mail.from_name,
+        (prepared.requester_addr, prepared.requester_name)
+        if prepared.requester_addr
+        else (mail.from_addr, mail.from_name)
     )
     channel = (
         Channel.chat if entry.source == "chat" else Channel.email
@@ -113,7 +116,7 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     )
     add_message(session, case, mail, entry.id, result, received)
     if on_behalf(
-        mail.text
+        prepared.new_text
     ):  # a parent, a representative, an employer: the draft asks for the mandate
         case.third_party = True
         audit(session, case, "third_party_flagged")

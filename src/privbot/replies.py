@@ -20,6 +20,7 @@ from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from privbot.errors import ConfigError
+from privbot.names import first_name
 
 DEFAULT_LANGUAGE = "sv"
 
@@ -84,6 +85,7 @@ def _environment(directory: Path, language: str) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["date"] = lambda value: format_date(value, language)
+    env.filters["first_name"] = first_name
     env.globals["language"] = language
     return env
 

@@ -47,6 +47,7 @@ def test_a_request_confirmed_by_code_becomes_a_chat_case_with_the_transcript(
     [verification] = catcher.wait(1)
     assert verification["To"].addresses[0].addr_spec == EMAIL
     assert verification["Auto-Submitted"] == "auto-replied"
+    assert verification["Precedence"] is None  # it asks for a reply with the code
     wrong = bot.handle(
         token, "000000" if confirmation_code(verification) != "000000" else "111111", "10.0.0.1"
     )

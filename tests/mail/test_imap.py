@@ -126,7 +126,7 @@ def test_mailbox_mail_becomes_cases_and_a_second_poll_changes_nothing(
     env = imap_env(dovecot, home)
     first = privbot("poll", "--once", env=env)
     assert first.returncode == 0, first.stderr
-    assert "5 new" in first.stdout
+    assert "5 new" in first.stderr and first.stdout == ""
     with Session(engine) as session:
         assert len(session.exec(select(Case)).all()) == 4  # the out-of-office example opens none
         entries = session.exec(select(SpoolEntry)).all()
@@ -141,9 +141,27 @@ def test_mailbox_mail_becomes_cases_and_a_second_poll_changes_nothing(
     before = [count(engine, m) for m in (SpoolEntry, Case, Message, AuditEvent)]
     second = privbot("poll", "--once", env=env)
     assert second.returncode == 0, second.stderr
-    assert "0 new" in second.stdout
+    assert "0 new" in second.stderr
     assert [count(engine, m) for m in (SpoolEntry, Case, Message, AuditEvent)] == before
     assert dovecot.count("privbot/processed") == 5
+
+
+def test_poll_once_logs_one_summary_line_and_per_case_lines_only_when_verbose(
+    dovecot: Dovecot, home: Path
+) -> None:
+    """Cron mails whatever a job prints: a quiet run is one INFO line."""
+    dovecot.append([request(i) for i in range(3)])
+    quiet = privbot("poll", "--once", env=imap_env(dovecot, home))
+    assert quiet.returncode == 0, quiet.stderr
+    lines = quiet.stderr.strip().splitlines()
+    assert len(lines) == 1 and " INFO privbot.poll: imap INBOX: 3 new" in lines[0], lines
+    assert quiet.stdout == ""
+
+    dovecot.append([request(i) for i in range(3, 5)])
+    loud = privbot("poll", "--once", "--verbose", env=imap_env(dovecot, home))
+    assert loud.returncode == 0, loud.stderr
+    assert loud.stderr.count("opened case DS-") == 2
+    assert "imap INBOX: 2 new" in loud.stderr
 
 
 def test_unparseable_mail_is_recorded_and_moved_to_quarantine(
@@ -273,10 +291,29 @@ def test_wrong_password_is_a_clear_error_and_a_non_zero_exit(dovecot: Dovecot, h
     started = time.monotonic()
     done = privbot("poll", "--once", env=env)
     assert done.returncode != 0
-    assert "refused the login" in done.stderr and "PRIVBOT_IMAP_PASSWORD" in done.stderr
+    assert "refused the login" in done.stderr
+    assert "password from the environment (PRIVBOT_IMAP_PASSWORD)" in done.stderr
+    assert "user from the environment (PRIVBOT_IMAP_USER)" in done.stderr
     assert "not-the-password" not in done.stderr + done.stdout and "Traceback" not in done.stderr
     assert time.monotonic() - started < 30  # one attempt, no retry loop
     assert dovecot.count("INBOX") == 1
+
+
+def test_wrong_password_from_the_config_file_names_that_file(
+    dovecot: Dovecot, home: Path, tmp_path: Path
+) -> None:
+    settings = tmp_path / "privbot.toml"
+    settings.write_text(
+        '[imap]\nhost = "127.0.0.1"\nport = %d\ntls = "none"\nuser = "%s"\n'
+        'password = "wrong-in-the-file"\n' % (dovecot.port, dovecot.user)
+    )
+    env = {"PRIVBOT_HOME": str(home), "PRIVBOT_CONFIG": str(settings)}
+    done = privbot("poll", "--once", env=env)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "refused the login" in done.stderr
+    assert "user from the config file %s [imap] (user)" % settings in done.stderr
+    assert "password from the config file %s [imap] (password)" % settings in done.stderr
+    assert "wrong-in-the-file" not in done.stderr + done.stdout
 
 
 def test_password_file_and_env_overrides(tmp_path: Path) -> None:

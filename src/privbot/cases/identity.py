@@ -125,6 +125,7 @@ def send_code(
         parent,
         (parent,) if parent else (),
         automatic=True,
+        asks_reply=True,  # the person replies with the code: no Precedence: bulk
     )
     out = enqueue(session, msg, case.id, automatic=True)
     token = IdentityToken(

@@ -17,6 +17,7 @@ from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.gate import CLOSING_TEMPLATES, awaits_verification, check_approvable
 from privbot.cases.own_records import own_records
 from privbot.cases.reference import next_reference
+from privbot.cases.third_party import whole_domain
 from privbot.classify.result import Classification
 from privbot.config import Config
 from privbot.errors import NotFound, StateError
@@ -139,9 +140,16 @@ def current_draft(session: Session, case: Case) -> Draft | None:
     ).first()
 
 
+def consents(classification: dict[str, Any]) -> list[str]:
+    """The consent objects a stored classification names (its "consents" list of keys)."""
+    found = classification.get("consents", [])
+    return [str(c) for c in found] if isinstance(found, list) else []
+
+
 def case_context(case: Case, config: Config, **extra: Any) -> dict[str, Any]:
     """What reply templates see: the company facts, the case, and template-specific extras."""
     first_subject = extra.pop("subject", "")
+    first = extra.pop("first_message", None)
     return {
         "company": config.company,
         "case": {
@@ -157,6 +165,11 @@ def case_context(case: Case, config: Config, **extra: Any) -> dict[str, Any]:
             "identity_verified": case.identity_verified,
             "subject": base_subject(first_subject),  # "SV: {{ case.subject }}", not "SV: Re: SV: …"
             "third_party": case.third_party,
+            # a request for everyone at a domain ("alla på @firma.se"): that domain, else ""
+            "others_domain": whole_domain(first.text) if case.third_party and first else "",
+            # what a withdrawn consent was for, as the classifier found it (newsletter, calls,
+            # surveys, recording, cookies); empty when it did not say
+            "consents": consents(first.classification) if first else [],
         },
         **extra,
     }
@@ -175,14 +188,16 @@ def make_draft(
     if previous is not None:
         previous.status = DraftStatus.superseded
         session.add(previous)
+    first = session.exec(
+        select(Message)
+        .where(Message.case_id == case.id, Message.direction == "in")
+        .order_by(col(Message.id))
+    ).first()
     subject = extra.pop("subject", None)  # the requester's first subject, when the caller has it
     if subject is None:
-        first = session.exec(
-            select(Message)
-            .where(Message.case_id == case.id, Message.direction == "in")
-            .order_by(col(Message.id))
-        ).first()
         subject = first.subject if first else ""
+    if first is not None:
+        extra.setdefault("first_message", first)
     if template == "reply" and "access" in case.intents and "own_records" not in extra:
         extra["own_records"] = own_records(session, case)  # art. 15 covers privbot's own register
     rendered = replies.render(

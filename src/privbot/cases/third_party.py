@@ -40,4 +40,17 @@ def rules_file() -> Path:
 def on_behalf(text: str, path: Path | None = None) -> str:
     """The phrase showing that `text` is written for someone else, or ""."""
     match = _pattern(path or rules_file()).search(text[:20_000])
-    return match.group(0) if match else ""
+    if match:
+        return match.group(0)
+    domain = whole_domain(text)
+    return "@" + domain if domain else ""
+
+
+# "@firma.se" written without a local part: a whole domain ("ta bort alla på @firma.se").
+_BARE_DOMAIN = re.compile(r"(?<![\w.+-])@([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})\b")
+
+
+def whole_domain(text: str) -> str:
+    """The domain of a request made for everyone at a domain ("alla på @firma.se"), or ""."""
+    match = _BARE_DOMAIN.search(text[:20_000])
+    return match.group(1).lower() if match else ""

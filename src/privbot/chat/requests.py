@@ -111,7 +111,9 @@ def issue(
     rendered = replies.render("chat_verification", chat.language, context)
     enqueue(
         session,
-        compose(config, email, name, rendered.subject, rendered.body, automatic=True),
+        compose(
+            config, email, name, rendered.subject, rendered.body, automatic=True, asks_reply=True
+        ),
         None,
         automatic=True,
     )

@@ -81,4 +81,6 @@ class Classification:
             "needs_review": self.needs_review,
             "evidence": [e.as_json() for e in self.evidence],
             "objects": {k: list(v) for k, v in self.objects.items()},
+            # what a withdrawn consent was for, read by the drafts (cases/store.py `consents`)
+            "consents": list(self.objects.get("consent_withdrawal", ())),
         }

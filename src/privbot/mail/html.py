@@ -30,6 +30,7 @@ _BLOCK = {
     "ul",
     "ol",
 }
+_CELL = {"td", "th"}  # a table cell ends with a tab, so "Namn | Linnea" stays two words
 _SKIP = {"script", "style", "head", "title", "template", "noscript"}
 MAX_HTML_CHARS = 2_000_000
 
@@ -51,6 +52,8 @@ class _TextExtractor(HTMLParser):
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK:
             self.out.append("\n")
+        elif tag in _CELL:
+            self.out.append("\t")
 
     def handle_data(self, data: str) -> None:
         if not self.skip:

@@ -71,8 +71,14 @@ def connect(cfg: ImapConfig) -> IMAPClient:
                     "IMAP %s:%d: login temporarily unavailable" % (cfg.host, cfg.port)
                 ) from None
             raise MailboxLoginError(
-                "IMAP %s:%d refused the login of user %r (%s): check PRIVBOT_IMAP_USER and PRIVBOT_IMAP_PASSWORD "
-                "or PRIVBOT_IMAP_PASSWORD_FILE" % (cfg.host, cfg.port, cfg.user, said[:200])
+                "IMAP %s:%d refused the login of user %r (%s); %s: check them there"
+                % (
+                    cfg.host,
+                    cfg.port,
+                    cfg.user,
+                    said[:200],
+                    cfg.credentials_from or "credentials from PRIVBOT_IMAP_USER/PASSWORD",
+                )
             ) from None
     return client
 

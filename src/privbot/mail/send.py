@@ -53,6 +53,7 @@ def compose(
     in_reply_to: str = "",
     references: tuple[str, ...] = (),
     automatic: bool = False,
+    asks_reply: bool = False,
 ) -> EmailMessage:
     msg = EmailMessage()
     company = config.company.get("name", "")
@@ -72,7 +73,8 @@ def compose(
     if automatic:
         msg["Auto-Submitted"] = "auto-replied"
         msg["X-Auto-Response-Suppress"] = "All"
-        msg["Precedence"] = "bulk"
+        if not asks_reply:  # bulk is filtered and discourages replies: not for a mail that asks one
+            msg["Precedence"] = "bulk"
     msg.set_content(body)
     return msg
 
