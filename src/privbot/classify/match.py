@@ -278,7 +278,8 @@ def _rule_evidence(
     hit: RuleHit, text: str, norm: Normalised, where: str, factor: float
 ) -> Evidence:
     rule = hit.rule
-    asked = not rule.mood or hit.cue is not None or hit.imperative
+    # "inga fler nyhetsbrev", "no more calls": a refusal is itself a request
+    asked = not rule.mood or hit.cue is not None or hit.imperative or hit.action.negative
     if hit.negated:
         score = -NEGATED_FACTOR * rule.weight
     else:
@@ -292,7 +293,8 @@ def _rule_evidence(
     if hit.cue is not None:
         cue = f"{hit.cue.group.partition(':')[2]}: {_span(text, norm, hit.cue.start, hit.cue.end)}"
     else:
-        cue = "imperative" if hit.imperative else ("statement" if rule.mood else "")
+        cue = "imperative" if hit.imperative else ""
+        cue = cue or ("refusal" if hit.action.negative else "statement" if rule.mood else "")
     label = f"{action} + {obj}" + (" (negated)" if hit.negated else "")
     return Evidence(
         rule.intent,

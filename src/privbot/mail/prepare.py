@@ -98,6 +98,13 @@ _FORM_EMAIL = re.compile(
     r"your email|sähköposti|correo(?: electrónico)?|courriel|adres e-mail|e-mail-adresse)$",
     re.I,
 )
+# Known labels without a colon, as an HTML form's table reads once converted ("Namn Signe Lund").
+_BARE_FIELD = re.compile(
+    r"^[ \t]*(namn|name|fullständigt namn|full name|e-?post(?:adress)?|e-?mail|telefon|phone|"
+    r"ärende|ämne|subject|företag|company|meddelande|message|ditt meddelande|your message|"
+    r"fritext|beskrivning|din fråga|fråga|question|kommentar|comment)\b[ \t]*:?[ \t]*(.*)$",
+    re.I | re.M,
+)
 _FORM_FOOTER = re.compile(
     r"^[ \t]*(?:--|detta meddelande skickades|this (?:message|e-?mail) was sent|"
     r"skickat (?:via|från) (?:formuläret|kontaktformuläret|webbplatsen)|sent (?:via|from) the "
@@ -195,6 +202,8 @@ def _relay(mail: ParsedMail, text: str) -> Prepared | None:
         for m in _FIELD.finditer(head)
         if not _HEADER_LINE.match(m.group()) or _FORM_EMAIL.match(m.group(1).strip())
     ]
+    if len(fields) < 3:
+        fields = list(_BARE_FIELD.finditer(head))
     labels = [m.group(1).strip() for m in fields]
     if len(fields) < 3:
         return None
