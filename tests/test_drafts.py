@@ -3,6 +3,7 @@ pipeline (ingest), checked for greeting, wording and what they promise."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from email.message import EmailMessage
 
 import pytest
@@ -82,7 +83,14 @@ FORM_HTML = """<html><body><h2>Kontaktformulär – nytt ärende</h2>
 </table><p>Svara på mejlet för att nå personen.</p></body></html>"""
 
 
+def form_ctx(ctx: Context) -> Context:
+    """The site's contact forms are configured as form senders ([intake] form_senders)."""
+    senders = ("noreply@it-team.se", "no-reply@it-team.se")
+    return replace(ctx, config=replace(ctx.config, form_senders=senders))
+
+
 def test_html_contact_form_greets_the_name_in_the_form(engine: Engine, ctx: Context) -> None:
+    ctx = form_ctx(ctx)
     msg = mail(
         "IT-team webbformulär <noreply@it-team.se>",
         "Nytt meddelande från kontaktformuläret",
@@ -101,6 +109,7 @@ def test_html_contact_form_greets_the_name_in_the_form(engine: Engine, ctx: Cont
 
 
 def test_contact_form_without_a_name_is_greeted_neutrally(engine: Engine, ctx: Context) -> None:
+    ctx = form_ctx(ctx)
     body = (
         "Nytt meddelande via kontaktformuläret\n\nNamn:\nE-post: okand@example.se\n"
         "Telefon:\nMeddelande:\nJag vill att ni raderar mina personuppgifter.\n"

@@ -305,7 +305,7 @@ def test_identity_step_only_where_needed(
     replies: Replies, company: dict, intent: str, language: str
 ) -> None:
     body = replies.render("reply", language, context(company, case={"intents": [intent]})).body
-    marker = {"sv": "registrerad hos oss", "en": "on record for you"}[language]
+    marker = {"sv": "din begäran kom från", "en": "your request came from"}[language]
     assert (marker in body) == (intent in IDENTITY_INTENTS)
     if intent in IDENTITY_INTENTS:
         # asks for nothing more than a reply; never a personnummer or ID copy by email

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-import mailbox
+import os
 import sys
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,11 +24,13 @@ from privbot.cases.deadline import Calendar, due_date
 from privbot.classify.intents import load_intents
 from privbot.classify.match import classify as classify_mail
 from privbot.config import Config, data_path, load_config
+from privbot.datadir import secure_home
 from privbot.db import make_engine, session_scope
 from privbot.errors import ConfigError, ParseError, PrivbotError
+from privbot.mail.files import iter_messages
 from privbot.mail.parse import parse
 from privbot.mail.send import deliver_due
-from privbot.mail.spool import spool
+from privbot.mail.spool import record_oversized, spool
 from privbot.models import Case, SpoolEntry, SpoolState
 from privbot.pipeline import Context, run
 
@@ -60,38 +61,13 @@ def _setup_logging(verbose: bool = False) -> None:
 
 
 def _config() -> Config:
-    return load_config()
+    config = load_config()
+    secure_home(config.home)  # 0700, whatever the umask; its files 0600
+    return config
 
 
 def _emit(obj: Any) -> None:
     typer.echo(json.dumps(obj, ensure_ascii=False, default=str))
-
-
-def iter_messages(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
-    """(name, raw bytes) from .eml files, directories of them, maildirs and mbox files."""
-    for path in paths:
-        if path.is_dir() and all((path / sub).is_dir() for sub in ("cur", "new")):
-            box = mailbox.Maildir(path, create=False)
-            for key in sorted(box.keys()):
-                yield "%s/%s" % (path, key), box.get_bytes(key)
-        elif path.is_dir():
-            for child in sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".eml"
-            ):
-                yield str(child), child.read_bytes()
-        elif path.is_file():
-            raw = path.read_bytes()
-            if (
-                raw.startswith(b"From ")
-                and raw.count(b"\nFrom ") >= 1
-                and path.suffix.lower() != ".eml"
-            ):
-                for index, msg in enumerate(mailbox.mbox(path, create=False)):
-                    yield "%s#%d" % (path, index), msg.as_bytes()
-            else:
-                yield str(path), raw
-        else:
-            raise PrivbotError("no such file or directory: %s" % path)
 
 
 def case_summary(case: Case) -> dict[str, Any]:
@@ -118,10 +94,18 @@ def ingest(paths: list[Path], verbose: bool = False) -> None:
     engine = make_engine(config.database_url)
     ctx = Context.load(config)
     started = time.perf_counter()
-    new = dup = 0
-    for name, raw in iter_messages(paths):
+    new = dup = oversized = skipped = 0
+    for item in iter_messages(paths, config.max_message_bytes):
+        if item.skipped and item.skipped != "oversized":
+            typer.echo("skipped %s: %s" % (item.name, item.skipped), err=True)
+            skipped += 1
+            continue
         with session_scope(engine) as session:
-            _, created = spool(session, raw, "file", Path(name).name)
+            if item.skipped:  # kept visible in `privbot quarantine`, without its bytes
+                record_oversized(session, "", item.size, "file", Path(item.name).name)
+                oversized += 1
+                continue
+            _, created = spool(session, item.raw, "file", Path(item.name).name)
         new += created
         dup += not created
     counts = run(engine, ctx, limit=10**9)
@@ -129,8 +113,8 @@ def ingest(paths: list[Path], verbose: bool = False) -> None:
     elapsed = time.perf_counter() - started
     summary = ", ".join("%s %d" % kv for kv in sorted(counts.items())) or "nothing to process"
     typer.echo(
-        "spooled %d new (%d already known); %s; %d sent to the outbox; %.2f s"
-        % (new, dup, summary, sent, elapsed)
+        "spooled %d new (%d already known, %d oversized, %d skipped); %s; %d sent to the outbox; %.2f s"
+        % (new, dup, oversized, skipped, summary, sent, elapsed)
     )
 
 
@@ -141,7 +125,11 @@ def classify_cmd(
     """Classify messages without storing anything."""
     config = _config()
     intents = load_intents(config.intents_dir)
-    for name, raw in iter_messages(paths):
+    for item in iter_messages(paths, config.max_message_bytes):
+        name, raw = item.name, item.raw
+        if item.skipped:
+            typer.echo("skipped %s: %s" % (name, item.skipped), err=True)
+            continue
         try:
             mail = parse(raw)
         except ParseError as exc:
@@ -232,6 +220,22 @@ def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] =
         typer.echo("\n--- %s %s %s\n%s" % (m["direction"], m["at"], m["subject"], m["text"][:2000]))
     if data["draft"]:
         typer.echo("\n=== draft: %s\n%s" % (data["draft"]["subject"], data["draft"]["text"]))
+
+
+@case_app.command("allow-sender")
+def case_allow_sender(
+    reference: str,
+    address: str,
+    as_: Annotated[str, typer.Option("--as", help="who decides")],
+) -> None:
+    """Let mail from ADDRESS join the case like the requester's own (another address of theirs)."""
+    from privbot.cases.actions import allow_sender
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        allow_sender(session, store.get_case(session, reference), as_, address)
+    typer.echo("mail from %s now joins %s" % (address.strip().lower(), reference.upper()))
 
 
 @draft_app.command("approve")
@@ -369,6 +373,8 @@ def poll(
         finally:
             poller.close()
         return
+    # No lease here: a cron job killed mid-cycle must not block the next one for the lease's
+    # time, and a cycle beside a running poller stores nothing twice (the spool is idempotent).
     started = time.perf_counter()
     report = poll_once(poller, retry_for=retry_for)
     summary = (
@@ -401,7 +407,7 @@ def serve(
     ] = False,
     verbose: bool = False,
 ) -> None:
-    """Run everything in one process: SMTP intake, pipeline, sender and web."""
+    """Run everything in one process: SMTP intake, IMAP poller, pipeline, sender and web."""
     _setup_logging(verbose)
     from privbot.service import Service
 
@@ -412,6 +418,39 @@ def serve(
     service.run_forever()
 
 
+@app.command()
+def intake(
+    smtp_port: Annotated[int | None, typer.Option(help="SMTP intake port")] = None,
+    verbose: bool = False,
+) -> None:
+    """SMTP intake and the IMAP poller (while holding its lease) into the spool; no pipeline."""
+    _run_role("intake", smtp_port=smtp_port, verbose=verbose)
+
+
+@app.command()
+def worker(verbose: bool = False) -> None:
+    """The pipeline, the sender and the periodic jobs; no intake, no web."""
+    _run_role("worker", verbose=verbose)
+
+
+@app.command()
+def web(
+    web_port: Annotated[int | None, typer.Option(help="web port")] = None,
+    verbose: bool = False,
+) -> None:
+    """The staff web app and the chat only."""
+    _run_role("web", web_port=web_port, verbose=verbose)
+
+
+def _run_role(
+    role: str, smtp_port: int | None = None, web_port: int | None = None, verbose: bool = False
+) -> None:
+    _setup_logging(verbose)
+    from privbot.service import Service
+
+    Service(_config(), smtp_port=smtp_port, web_port=web_port, roles=(role,)).run_forever()
+
+
 def _demo(engine: Any, config: Config, web_port: int) -> None:
     """Sample inquiries into the spool, and a supervisor `demo` with a fresh password, once."""
     import secrets
@@ -419,9 +458,9 @@ def _demo(engine: Any, config: Config, web_port: int) -> None:
     from privbot.models import User
     from privbot.users import add_user
 
-    for name, raw in iter_messages([data_path("examples")]):
+    for item in iter_messages([data_path("examples")], config.max_message_bytes):
         with session_scope(engine) as session:
-            spool(session, raw, "file", Path(name).name)
+            spool(session, item.raw, "file", Path(item.name).name)
     with session_scope(engine) as session:
         if session.exec(select(User).where(User.name == "demo")).first() is None:
             password = secrets.token_urlsafe(12)
@@ -674,6 +713,7 @@ def chat_cmd(
 
 
 def main() -> None:
+    os.umask(0o077)  # whatever privbot writes (database, outbox, key) is for its own user only
     try:
         app()
     except PrivbotError as exc:

@@ -62,6 +62,7 @@ class ImapConfig:
     timeout: float = 60.0  # socket timeout: a dead connection fails instead of hanging
     backoff_max: float = 300.0  # reconnect delay cap after network errors
     login_retry: float = 900.0  # wait after the server refused the credentials
+    lease_seconds: float = 120.0  # one poller per folder; another takes over after it dies
     # Where user and password were read from, for the login error ("PRIVBOT_IMAP_USER", "the
     # config file /etc/privbot/privbot.toml ([imap] user)"); never the values themselves.
     credentials_from: str = ""
@@ -85,9 +86,13 @@ class Config:
     intake_host: str = "127.0.0.1"
     intake_port: int = 8025
     max_message_bytes: int = 25 * 1024 * 1024
+    form_senders: tuple[str, ...] = ()  # contact-form relays whose Reply-To/e-mail field is trusted
+    resend_window_days: int = 7  # the same body from the same sender joins the first case
     relay: RelayConfig | None = None
     receipt_enabled: bool = True
-    receipt_daily_cap: int = 3
+    receipt_daily_cap: int = 3  # automatic mails per address (without +tag) per day
+    automatic_domain_daily_cap: int = 20  # automatic mails per recipient domain per day
+    automatic_hourly_cap: int = 60  # automatic mails in all per hour
     eves_are_holidays: bool = True
     pause_clock: bool = False
     four_eyes: bool = False  # the approver may not be the draft's last editor
@@ -191,13 +196,20 @@ def _imap(section: dict[str, Any], env: dict[str, str], where: str = "") -> Imap
         for name in ("batch_size", "batch_bytes", "move_batch"):
             if name in values:
                 values[name] = int(values[name])
-        for name in ("poll_interval", "idle_timeout", "timeout", "backoff_max", "login_retry"):
+        for name in (
+            "poll_interval",
+            "idle_timeout",
+            "timeout",
+            "backoff_max",
+            "login_retry",
+            "lease_seconds",
+        ):
             if name in values:
                 values[name] = float(values[name])
     except (TypeError, ValueError) as exc:
         raise ConfigError("imap: %s" % exc) from exc
-    if values.get("batch_size", 1) < 1 or values.get("poll_interval", 1) <= 0:
-        raise ConfigError("imap.batch_size and imap.poll_interval must be positive")
+    if min(values.get(n, 1) for n in ("batch_size", "poll_interval", "lease_seconds")) <= 0:
+        raise ConfigError("imap.batch_size, poll_interval and lease_seconds must be positive")
     return ImapConfig(**values)
 
 
@@ -283,9 +295,13 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         intake_host=intake.get("host", "127.0.0.1"),
         intake_port=int(intake.get("port", 8025)),
         max_message_bytes=int(intake.get("max_message_bytes", 25 * 1024 * 1024)),
+        form_senders=tuple(str(a).strip().lower() for a in intake.get("form_senders", []) if a),
+        resend_window_days=int(intake.get("resend_window_days", 7)),
         relay=relay,
         receipt_enabled=bool(receipt.get("enabled", True)),
         receipt_daily_cap=int(receipt.get("daily_cap_per_sender", 3)),
+        automatic_domain_daily_cap=int(receipt.get("daily_cap_per_domain", 20)),
+        automatic_hourly_cap=int(receipt.get("hourly_cap", 60)),
         eves_are_holidays=bool(deadline.get("eves_are_holidays", True)),
         pause_clock=bool(deadline.get("pause_clock", False)),
         four_eyes=bool(raw.get("review", {}).get("four_eyes", False)),

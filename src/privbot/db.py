@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel, create_engine
 from sqlmodel.sql.expression import SelectOfScalar
 
 from privbot import models  # noqa: F401  (registers the tables)
+from privbot.datadir import secure_sqlite
 
 T = TypeVar("T")
 
@@ -30,7 +31,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = make_url(url).database
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            secure_sqlite(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")

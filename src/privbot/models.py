@@ -124,6 +124,12 @@ class Case(SQLModel, table=True):
     closed_at: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
     third_party: bool = False  # made for someone else (parent, lawyer, employer): mandate needed
+    # Addresses staff added: mail from them joins the case like the requester's own.
+    allowed_senders: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    # A personnummer staff verified as this requester's (normalised, 12 digits); blanked by purge.
+    verified_pnr: str = Field(default="", index=True, max_length=12)
     purged_at: datetime | None = (
         None  # personal data removed by retention; the row stays as a count
     )
@@ -318,3 +324,11 @@ class ImapFolderState(SQLModel, table=True):
     last_uid: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     pending: list[list[int]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Lease(SQLModel, table=True):
+    """One holder at a time for a named job across processes (an IMAP folder's poller)."""
+
+    name: str = Field(primary_key=True, max_length=400)
+    holder: str = Field(default="", max_length=200)
+    expires_at: datetime = Field(default_factory=utcnow)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy.engine import Engine
@@ -19,15 +20,15 @@ from privbot.cases.store import add_message, audit, make_draft, open_case
 from privbot.cases.third_party import on_behalf
 from privbot.classify.intents import IntentSet, load_intents
 from privbot.classify.match import classify_prepared
-from privbot.classify.result import Kind
+from privbot.classify.result import Classification, Kind
 from privbot.config import Config
 from privbot.db import claimable, session_scope
 from privbot.errors import ParseError
-from privbot.mail.parse import parse
+from privbot.mail.parse import ParsedMail, parse
 from privbot.mail.prepare import prepare
 from privbot.mail.receipt import queue_receipt
-from privbot.mail.thread import find_case
-from privbot.models import Channel, SpoolEntry, SpoolState, utcnow
+from privbot.mail.thread import base_subject, find_case
+from privbot.models import Case, Channel, Message, SpoolEntry, SpoolState, Status, utcnow
 from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,10 @@ class Result(StrEnum):
     quarantined = "quarantined"
 
 
+def _staff_domains(config: Config) -> frozenset[str]:
+    return frozenset(a.rpartition("@")[2] for a in (*config.addresses, config.from_address))
+
+
 def _finish(
     entry: SpoolEntry,
     state: SpoolState,
@@ -72,9 +77,8 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     except ParseError as exc:
         _finish(entry, SpoolState.quarantined, "parse", str(exc))
         return Result.quarantined
-    prepared = prepare(
-        mail
-    )  # new text apart from quotes; a form or a staff forward names the requester
+    # New text apart from quotes; a configured form relay or a staff forward names the requester.
+    prepared = prepare(mail, ctx.config.form_senders, _staff_domains(ctx.config))
     result = classify_prepared(
         mail, prepared, ctx.intents, (*ctx.config.addresses, ctx.config.from_address)
     )
@@ -87,20 +91,13 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         )
         return Result.screened
     received = entry.received_at
-    case = find_case(session, mail)
-    if case is not None:
-        add_message(session, case, mail, entry.id, result, received)
-        lifecycle.reopen_on_follow_up(session, case)
-        case.updated_at = utcnow()
-        session.add(case)
-        audit(session, case, "message_threaded", spool=entry.id)
-        if identity.confirm_from_mail(
-            session, ctx.config, ctx.replies, case, mail.from_addr, mail.subject, mail.text
-        ):
-            log.info("identity for %s confirmed by a reply with the code", case.reference)
-        _finish(entry, SpoolState.done, case_id=case.id)
-        log.info("spool %s threaded into %s", entry.id, case.reference)
-        return Result.threaded
+    match = find_case(session, mail)
+    if match is not None and match.trusted:
+        return _follow_up(session, entry, ctx, match.case, mail, result, received)
+    if match is None:
+        first = _resent(session, ctx.config, mail, received)
+        if first is not None:
+            return _follow_up(session, entry, ctx, first, mail, result, received, resend=True)
     # prepare() chose the requester: a form relay's name field, a forwarded sender, or From.
     # A relay's own display name ("IT-team webbformulär") never stands in for a missing name.
     requester = (
@@ -114,7 +111,9 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     case = open_case(
         session, ctx.config, requester[0], requester[1], result, received, channel=channel
     )
-    add_message(session, case, mail, entry.id, result, received)
+    message = add_message(session, case, mail, entry.id, result, received)
+    if match is not None:  # a known case's reference or thread from someone else: staff decide
+        _sender_differs(session, case, message, match.case)
     if on_behalf(
         prepared.new_text
     ):  # a parent, a representative, an employer: the draft asks for the mandate
@@ -123,9 +122,92 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     identity.on_new_case(session, case)
     make_draft(session, case, ctx.config, ctx.replies, subject=mail.subject)
     queue_receipt(session, ctx.config, ctx.replies, case, mail.subject, mail.message_id)
-    identity.after_first_draft(session, ctx.config, ctx.replies, case)
     _finish(entry, SpoolState.done, case_id=case.id)
     return Result.opened
+
+
+def _asks_for_something(result: Classification) -> bool:
+    """A follow-up that names a right or asks a question; a "thanks" names none."""
+    return any(intent != "other" for intent in result.intents)
+
+
+def _follow_up(
+    session: Session,
+    entry: SpoolEntry,
+    ctx: Context,
+    case: Case,
+    mail: ParsedMail,
+    result: Classification,
+    received: datetime,
+    resend: bool = False,
+) -> Result:
+    """The requester's message joins their case. A closed case reopens only when the message
+    asks for something; a resend of the same text is recorded as a duplicate and changes nothing
+    else (no second case, no second receipt)."""
+    add_message(session, case, mail, entry.id, result, received)
+    if resend:
+        audit(session, case, "duplicate_resend", spool=entry.id, message_id=mail.message_id[:200])
+    else:
+        audit(session, case, "message_threaded", spool=entry.id)
+    asks, was_closed = _asks_for_something(result), case.status == Status.closed
+    if was_closed and not asks:
+        audit(session, case, "message_on_closed_case", spool=entry.id)
+    elif was_closed or not resend:
+        if lifecycle.reopen_on_follow_up(session, case, asks) and was_closed:
+            audit(session, case, "case_reopened", spool=entry.id, intents=list(result.intents))
+    case.updated_at = utcnow()
+    session.add(case)
+    if identity.confirm_from_mail(
+        session, ctx.config, ctx.replies, case, mail.from_addr, mail.subject, mail.text
+    ):
+        log.info("identity for %s confirmed by a reply with the code", case.reference)
+    _finish(entry, SpoolState.done, case_id=case.id)
+    log.info("spool %s %s %s", entry.id, "resent to" if resend else "threaded into", case.reference)
+    return Result.threaded
+
+
+def _content_key(subject: str, text: str) -> str:
+    return "%s\n%s" % (" ".join(base_subject(subject).split()), " ".join(text.split()))
+
+
+def _resent(session: Session, config: Config, mail: ParsedMail, received: datetime) -> Case | None:
+    """The case this sender already sent the same subject and text to, within the window."""
+    if config.resend_window_days <= 0 or not mail.from_addr or not mail.text.strip():
+        return None
+    since = received - timedelta(days=config.resend_window_days)
+    key = _content_key(mail.subject, mail.text)
+    earlier = session.exec(
+        select(Message)
+        .where(
+            Message.from_addr == mail.from_addr,
+            Message.direction == "in",
+            Message.at >= since,
+        )
+        .order_by(col(Message.id))
+        .limit(200)
+    ).all()
+    for message in earlier:
+        if _content_key(message.subject, message.text) == key:
+            case = session.get(Case, message.case_id)
+            if case is not None and case.purged_at is None:
+                return case
+    return None
+
+
+def _sender_differs(session: Session, case: Case, message: Message, claimed: Case) -> None:
+    """Warn staff on both cases: the new one came from someone who is not the requester."""
+    warning = "sender differs from the requester of %s" % claimed.reference
+    message.classification = {**message.classification, "warning": warning}
+    case.needs_review = True
+    session.add_all([message, case])
+    audit(session, case, "sender_differs", claimed=claimed.reference)
+    audit(session, claimed, "foreign_message", new_case=case.reference, spool=message.spool_id)
+    log.warning(
+        "spool %s names %s from another sender: opened %s",
+        message.spool_id,
+        claimed.reference,
+        case.reference,
+    )
 
 
 def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> dict[str, int]:

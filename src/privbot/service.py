@@ -1,4 +1,7 @@
-"""`privbot serve`: SMTP intake, the IMAP poller, the pipeline worker, the sender and the web app.
+"""privbot's long-running roles: intake (SMTP intake and IMAP poller), worker (pipeline, sender,
+periodic jobs) and web. `privbot serve` runs all three in one process; `privbot intake`, `worker`
+and `web` run one each, any number of them on one PostgreSQL (work is claimed with SKIP LOCKED,
+each mailbox's poller holds a lease).
 
 The worker wakes when intake spools a message and on a timer, processes pending spool entries
 and delivers the outbox. With `[imap] host` set, the IMAP poller runs in a thread of its own
@@ -9,12 +12,14 @@ the same lock as the worker. Periodic jobs (reminders, retention) are `(interval
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Callable
 
 import uvicorn
 
 from privbot.config import Config
+from privbot.datadir import secure_home
 from privbot.db import make_engine
 from privbot.mail.imap import Poller
 from privbot.mail.send import deliver_due, recover_interrupted
@@ -24,6 +29,8 @@ from privbot.pipeline import Context, run
 
 log = logging.getLogger(__name__)
 
+ROLES = ("intake", "worker", "web")
+
 
 class Service:
     def __init__(
@@ -32,14 +39,21 @@ class Service:
         smtp_port: int | None = None,
         web_port: int | None = None,
         interval: float = 5.0,
+        roles: tuple[str, ...] = ROLES,
     ) -> None:
+        self.roles = frozenset(roles)
         self.config = config
+        secure_home(config.home)
         self.engine = make_engine(config.database_url)
         self.ctx = Context.load(config)
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.interval = interval
-        self.intake = Intake(self.engine, config, port=smtp_port, on_spooled=self.wake.set)
+        self.intake = (
+            Intake(self.engine, config, port=smtp_port, on_spooled=self.wake.set)
+            if "intake" in self.roles
+            else None
+        )
         self.web_port = config.web_port if web_port is None else web_port
         self.jobs: list[tuple[float, Callable[[], object]]] = []
         self.jobs.append(
@@ -51,10 +65,11 @@ class Service:
             threading.Lock()
         )  # SQLite has no SKIP LOCKED: one pipeline run at a time
         self.watcher: Watcher | None = None
-        if config.imap.host:
-            poller = Poller(
-                self.engine, config.imap, config.max_message_bytes, process=self.process_pending
-            )
+        if config.imap.host and "intake" in self.roles:
+            # Beside a worker, the pipeline runs before mail is moved, so quarantined mail goes
+            # to the quarantine folder; an intake alone moves mail once it is spooled.
+            process = self.process_pending if "worker" in self.roles else None
+            poller = Poller(self.engine, config.imap, config.max_message_bytes, process=process)
             self.watcher = Watcher(poller, self.stopping)
 
     def process_pending(self) -> dict[str, int]:
@@ -69,9 +84,11 @@ class Service:
             self.wake.set()  # receipts may be waiting in the outbox
         return total
 
-    def work_once(self) -> None:
+    def work_once(self) -> bool:
+        """One pipeline run and one batch of sending; True when more mail may be due now."""
         self.process_pending()
-        deliver_due(self.engine, self.config)
+        batch = 50
+        return deliver_due(self.engine, self.config, limit=batch) == batch
 
     def privacy_hourly(self) -> None:
         from privbot.cases.digest import send_digest, today_in_sweden
@@ -95,11 +112,14 @@ class Service:
             purge(session, self.config)
 
     def _worker(self) -> None:
+        more = False
         while not self.stopping.is_set():
-            self.wake.wait(self.interval)
+            if not more:
+                self.wake.wait(self.interval)
             self.wake.clear()
+            more = False
             try:
-                self.work_once()
+                more = self.work_once()
             except Exception as exc:  # keep serving; the entry-level errors are already recorded
                 log.error("worker cycle failed (%s)", type(exc).__name__)
                 log.debug("worker failure", exc_info=True)
@@ -114,20 +134,23 @@ class Service:
                 )
 
     def start(self) -> None:
-        recovered = recover_interrupted(self.engine)
-        if recovered:
-            log.warning("%d interrupted send(s) marked uncertain for staff", recovered)
-        self.intake.start()
-        log.info(
-            "smtp intake on %s:%d for %d address(es)",
-            self.config.intake_host,
-            self.intake.port,
-            len(self.config.addresses),
-        )
-        threads = [threading.Thread(target=self._worker, daemon=True)]
-        threads += [
-            threading.Thread(target=self._job, args=(i, f), daemon=True) for i, f in self.jobs
-        ]
+        threads: list[threading.Thread] = []
+        if "worker" in self.roles:
+            recovered = recover_interrupted(self.engine)
+            if recovered:
+                log.warning("%d interrupted send(s) marked uncertain for staff", recovered)
+            threads.append(threading.Thread(target=self._worker, daemon=True))
+            threads += [
+                threading.Thread(target=self._job, args=(i, f), daemon=True) for i, f in self.jobs
+            ]
+        if self.intake is not None:
+            self.intake.start()
+            log.info(
+                "smtp intake on %s:%d for %d address(es)",
+                self.config.intake_host,
+                self.intake.port,
+                len(self.config.addresses),
+            )
         if self.watcher is not None:
             log.info("imap poller for %s:%d", self.config.imap.host, self.config.imap.port)
             threads.append(threading.Thread(target=self.watcher.run, daemon=True))
@@ -139,21 +162,31 @@ class Service:
     def stop(self) -> None:
         self.stopping.set()
         self.wake.set()
-        self.intake.stop()
+        if self.intake is not None:
+            self.intake.stop()
         for thread in self._threads:
             thread.join(timeout=10)
 
     def run_forever(self) -> None:
+        """Run until SIGTERM or Ctrl-C (uvicorn handles both where the web role runs)."""
         from privbot.web.app import create_app
 
         self.start()
         try:
-            log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
-            uvicorn.run(
-                create_app(self.config, self.engine),
-                host=self.config.web_host,
-                port=self.web_port,
-                log_level="warning",
-            )
+            if "web" in self.roles:
+                log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
+                uvicorn.run(
+                    create_app(self.config, self.engine),
+                    host=self.config.web_host,
+                    port=self.web_port,
+                    log_level="warning",
+                )
+            else:
+                signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
+                try:
+                    while not self.stopping.wait(3600):
+                        pass
+                except KeyboardInterrupt:
+                    pass
         finally:
             self.stop()

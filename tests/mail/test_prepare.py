@@ -94,7 +94,8 @@ FORWARDS = [
 
 @pytest.mark.parametrize(("point", "subject", "body"), FORWARDS, ids=[f[0] for f in FORWARDS])
 def test_forwarded_by_staff_is_the_forwarded_person(point: str, subject: str, body: str) -> None:
-    prepared = prepare(mail(body, subject, sender="Kundtjänst <kundtjanst@company.example>"))
+    forward = mail(body, subject, sender="Kundtjänst <kundtjanst@company.example>")
+    prepared = prepare(forward, staff_domains={"company.example"})
     assert prepared.forwarded
     assert prepared.new_text.startswith("Ta bort alla mina uppgifter.")
     assert prepared.requester_addr == "lo@hemma.example"
@@ -125,7 +126,8 @@ def test_contact_form_relay_is_the_person() -> None:
             "Nytt meddelande",
             sender="Webbformulär <no-reply@company.example>",
             Reply_To="lo@hemma.example",
-        )
+        ),
+        form_senders={"no-reply@company.example"},
     )
     assert prepared.relayed
     assert prepared.new_text == "Jag vill veta vilka uppgifter ni har om mig."
@@ -135,16 +137,39 @@ def test_contact_form_relay_is_the_person() -> None:
 
 def test_english_contact_form_relay() -> None:
     body = "Name: Lo Larsson\nEmail: lo@home.example\nMessage: Please delete my account.\n"
-    prepared = prepare(mail(body, "Contact form", sender="noreply@company.example"))
+    prepared = prepare(
+        mail(body, "Contact form", sender="noreply@company.example"),
+        form_senders={"noreply@company.example"},
+    )
     assert prepared.relayed and prepared.requester_addr == "lo@home.example"
     assert prepared.new_text == "Please delete my account."
 
 
-def test_reply_to_of_a_no_reply_sender_is_the_requester() -> None:
+def test_reply_to_of_a_configured_form_sender_is_the_requester() -> None:
     prepared = prepare(
-        mail("Radera mitt konto.", sender="no-reply@forms.example", Reply_To="lo@hemma.example")
+        mail("Radera mitt konto.", sender="no-reply@forms.example", Reply_To="lo@hemma.example"),
+        form_senders={"no-reply@forms.example"},
     )
     assert prepared.requester_addr == "lo@hemma.example"
+
+
+def test_reply_to_and_form_fields_of_anyone_else_are_not_the_requester() -> None:
+    body = "Namn: Lo Larsson\nE-post: victim@third.example\nMeddelande: Radera mitt konto.\n"
+    for raw in (
+        mail(
+            "Radera mitt konto.", sender="no-reply@forms.example", Reply_To="victim@third.example"
+        ),
+        mail(body, sender="Mallory <mallory@evil.example>", Reply_To="victim@third.example"),
+    ):
+        prepared = prepare(raw, form_senders={"formular@company.example"})
+        assert prepared.requester_addr == raw.from_addr
+
+
+def test_a_forward_from_outside_names_no_third_party() -> None:
+    _, subject, body = FORWARDS[0]
+    prepared = prepare(mail(body, subject), staff_domains={"company.example"})
+    assert prepared.forwarded and prepared.new_text.startswith("Ta bort alla mina uppgifter.")
+    assert prepared.requester_addr == "kim@kund.example"
 
 
 def test_only_quoted_history_falls_back_to_it() -> None:
@@ -278,7 +303,7 @@ def test_forward_as_attachment_is_the_attached_person() -> None:
     outer["Subject"] = "VB: Mina uppgifter"
     outer.set_content("Se bifogat mejl.\n\n/Sam")
     outer.add_attachment(inner)
-    prepared = prepare(parse(outer.as_bytes()))
+    prepared = prepare(parse(outer.as_bytes()), staff_domains=("company.example",))
     assert prepared.forwarded and prepared.requester_addr == "lo@hemma.example"
     assert prepared.new_text == "Ta bort alla mina personuppgifter ur era system."
 
@@ -289,7 +314,10 @@ def test_contact_form_with_other_labels_and_a_long_message() -> None:
         "Kundnummer: 4411\nKategori: Övrigt\nMeddelande:\nHej!\nJag flyttade förra året.\n"
         "Obs: adressen ni har är gammal, byt till Storgatan 1.\n\n--\nSkickat via webbplatsen\n"
     )
-    prepared = prepare(mail(body, "Formulär: Övrigt", sender="noreply@company.example"))
+    prepared = prepare(
+        mail(body, "Formulär: Övrigt", sender="noreply@company.example"),
+        form_senders=("noreply@company.example",),
+    )
     assert prepared.relayed and prepared.requester_addr == "lo@hemma.example"
     assert prepared.new_text.startswith("Hej!") and "Storgatan 1" in prepared.new_text
     assert "Övrigt" not in prepared.new_text

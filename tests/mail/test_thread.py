@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from privbot.mail.parse import parse
-from privbot.mail.thread import base_subject, find_case
+from privbot.mail.thread import ThreadMatch, base_subject, find_case
 from privbot.models import Case, Message, OutgoingMail
 
 
@@ -40,6 +40,12 @@ def mail(
     ).encode()
 
 
+def found(session: Session, raw: bytes) -> Case | None:
+    """The case a message joins as its requester's (None when it joins none)."""
+    match = find_case(session, parse(raw))
+    return match.case if match is not None and match.trusted else None
+
+
 @pytest.fixture
 def session(engine: Engine) -> Session:
     with Session(engine) as s:
@@ -60,12 +66,12 @@ def session(engine: Engine) -> Session:
 def test_subject_reference_through_any_prefixes(session: Session, subject: str) -> None:
     make_case(session, "DS-2026-0041")
     target = make_case(session, "DS-2026-0042")
-    assert find_case(session, parse(mail(subject))) == target
+    assert found(session, mail(subject)) == target
 
 
 def test_subject_reference_of_an_unknown_case_does_not_thread(session: Session) -> None:
     make_case(session, "DS-2026-0042")
-    assert find_case(session, parse(mail("SV: [DS-2026-0099] Radera mig"))) is None
+    assert found(session, mail("SV: [DS-2026-0099] Radera mig")) is None
 
 
 def test_subject_reference_comes_before_headers(session: Session) -> None:
@@ -75,8 +81,8 @@ def test_subject_reference_comes_before_headers(session: Session) -> None:
         Message(case_id=by_header.id or 0, direction="out", message_id="<out-2@it-team.se>")
     )
     session.flush()
-    found = find_case(session, parse(mail("SV: [DS-2026-0001]", In_Reply_To="<out-2@it-team.se>")))
-    assert found == by_subject
+    joined = found(session, mail("SV: [DS-2026-0001]", In_Reply_To="<out-2@it-team.se>"))
+    assert joined == by_subject
 
 
 def test_in_reply_to_comes_before_older_references(session: Session) -> None:
@@ -90,7 +96,7 @@ def test_in_reply_to_comes_before_older_references(session: Session) -> None:
         In_Reply_To="<reply@it-team.se>",
         References="<first@example.se> <reply@it-team.se>",
     )
-    assert find_case(session, parse(raw)) == new
+    assert found(session, raw) == new
 
 
 def test_reply_to_a_receipt_threads_by_its_message_id(session: Session) -> None:
@@ -106,10 +112,7 @@ def test_reply_to_a_receipt_threads_by_its_message_id(session: Session) -> None:
     )
     session.flush()
     assert (
-        find_case(
-            session, parse(mail("Re: Vi har tagit emot", In_Reply_To="<receipt-7@it-team.se>"))
-        )
-        == case
+        found(session, mail("Re: Vi har tagit emot", In_Reply_To="<receipt-7@it-team.se>")) == case
     )
 
 
@@ -119,7 +122,7 @@ def test_body_reference_when_the_provider_rewrote_message_ids(session: Session) 
     raw = mail(
         "Re: Vi har tagit emot ditt meddelande", body, In_Reply_To="<rewritten@mail.example>"
     )
-    assert find_case(session, parse(raw)) == case
+    assert found(session, raw) == case
 
 
 def test_body_reference_counts_only_from_the_requester(session: Session) -> None:
@@ -127,7 +130,7 @@ def test_body_reference_counts_only_from_the_requester(session: Session) -> None
     raw = mail(
         "Fråga", "Gäller DS-2026-0042, men jag är någon annan.", sender="mallory@example.org"
     )
-    assert find_case(session, parse(raw)) is None
+    assert found(session, raw) is None
 
 
 def test_mail_for_a_merged_case_goes_to_the_case_it_was_merged_into(session: Session) -> None:
@@ -136,7 +139,7 @@ def test_mail_for_a_merged_case_goes_to_the_case_it_was_merged_into(session: Ses
     merged.duplicate_of = target.id
     session.add(merged)
     session.flush()
-    assert find_case(session, parse(mail("SV: [DS-2026-0002] tack"))) == target
+    assert found(session, mail("SV: [DS-2026-0002] tack")) == target
 
 
 @pytest.mark.parametrize(
@@ -158,3 +161,23 @@ def test_reference_pattern_follows_the_configured_prefix() -> None:
 
     assert find_references("SV: [ärende dsk-2026-0042] tack") == ["DSK-2026-0042"]
     assert find_references("Re: [DS-2026-0007] och HD-88213") == ["DS-2026-0007"]
+
+
+def test_a_stranger_with_the_reference_matches_but_is_not_trusted(session: Session) -> None:
+    case = make_case(session, "DS-2026-0003", requester="lena@example.se")
+    match = find_case(session, parse(mail("Re: [DS-2026-0003]", sender="mallory@evil.example")))
+    assert match == ThreadMatch(case, False)
+
+
+def test_an_address_staff_added_may_write_for_the_case(session: Session) -> None:
+    case = make_case(
+        session, "DS-2026-0004", requester="lena@example.se", allowed_senders=["lena@work.example"]
+    )
+    assert found(session, mail("Re: [DS-2026-0004]", sender="Lena <Lena@Work.example>")) == case
+
+
+def test_the_reference_the_sender_may_write_to_wins(session: Session) -> None:
+    make_case(session, "DS-2026-0003", requester="lena@example.se")
+    own = make_case(session, "DS-2026-0010", requester="mallory@evil.example")
+    subject = "SV: Re: [DS-2026-0003] Radera [DS-2026-0010]"
+    assert found(session, mail(subject, sender="mallory@evil.example")) == own

@@ -173,3 +173,16 @@ def merge(session: Session, duplicate: Case, target: Case, actor: str) -> None:
     duplicate.duplicate_of = target.id
     close(session, duplicate, actor, Outcome.duplicate, target.reference)
     audit(session, target, "case_merged", actor=actor, duplicate=duplicate.reference)
+
+
+def allow_sender(session: Session, case: Case, actor: str, address: str) -> None:
+    """Let mail from another address of the requester's join the case like their own."""
+    address = address.strip().lower()
+    local, at, domain = address.rpartition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in address):
+        raise StateError("%r is not an e-mail address" % address)
+    if address == case.requester_email or address in case.allowed_senders:
+        return
+    case.allowed_senders = [*case.allowed_senders, address]
+    _touch(session, case)
+    audit(session, case, "sender_allowed", actor=actor, address=address)

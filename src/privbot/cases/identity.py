@@ -3,9 +3,15 @@ by the code in a reply, on the command line or through the web, one reminder aft
 closing as `identity_not_verified` when nobody confirms.
 
 Only salted hashes of codes and links are stored, and the notice carrying a code has its raw
-bytes blanked once the code is used or expired. The code goes as an automatic notice at once
-(see the README: the month runs while we wait); staff can record another method instead.
-Which intents need this and what may be approved before is `cases/gate.py`.
+bytes blanked once the code is used or expired. A new case gets its first code inside its
+receipt (`mail/receipt.py`: one automatic mail per request; see the README: the month runs while
+we wait); staff can record another method instead. Which intents need this and what may be
+approved before is `cases/gate.py`.
+
+Guessing is bounded: of the code-shaped strings in one message only the first
+`CANDIDATES_PER_MESSAGE` count, each wrong one (and each wrong code typed on the command line)
+is a failed attempt, and after `MAX_FAILED` the codes and links of the case are void and staff
+are told (the case is flagged for review and the event audited).
 """
 
 from __future__ import annotations
@@ -15,9 +21,10 @@ import hmac
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from privbot.cases import actions
 from privbot.cases.gate import awaits_verification
@@ -25,16 +32,18 @@ from privbot.cases.pauses import end_pauses, start_pause
 from privbot.cases.store import audit, case_context, make_draft
 from privbot.config import Config
 from privbot.errors import StateError
+from privbot.mail.limits import is_robot_address, refusal
 from privbot.mail.send import compose, enqueue
 from privbot.models import Case, IdentityToken, Message, Outcome, OutgoingMail, Status, utcnow
 from privbot.replies import Replies
-from privbot.text import is_robot_address
 
 log = logging.getLogger(__name__)
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z2-9]{4})[- ]?([A-Za-z2-9]{4})(?![A-Za-z0-9])")
 MAX_FAILED = 5
+CANDIDATES_PER_MESSAGE = 3  # code-shaped strings of one message that are tried
+_NOT_CODES = re.compile(r"\S+://\S+|\S+@\S+")  # links (with their token) and addresses
 
 
 def _hash(salt: str, value: str) -> str:
@@ -75,6 +84,56 @@ def _first_inbound(session: Session, case: Case) -> Message | None:
     ).first()
 
 
+@dataclass(frozen=True)
+class NewCode:
+    token: IdentityToken
+    code: str
+    url: str  # the confirmation link, "" without `public_url`
+
+
+def code_due(case: Case) -> bool:
+    """Does a new case's first mail carry a code? Not while the reading is uncertain: staff send
+    it with `privbot verify REF --send-code` once they agree."""
+    return awaits_verification(case) and not case.needs_review and case.status != Status.closed
+
+
+def new_code_for(
+    session: Session, config: Config, case: Case, kind: str = "request", now: datetime | None = None
+) -> NewCode:
+    """A fresh code (and link) for the case; only their hashes are stored. `attach` it to the
+    mail that carries it."""
+    now = now or utcnow()
+    code, link = new_code(), secrets.token_urlsafe(24)
+    salt = secrets.token_hex(16)
+    url = "%s/verify/%s" % (config.public_url, link) if config.public_url else ""
+    token = IdentityToken(
+        case_id=case.id or 0,
+        salt=salt,
+        code_hash=_hash(salt, normalise_code(code)),
+        link_hash=_link_hash(link) if url else "",
+        created_at=now,
+        expires_at=now + timedelta(days=config.identity_close_days),
+        kind=kind,
+    )
+    session.add(token)
+    session.flush()
+    return NewCode(token, code, url)
+
+
+def attach(session: Session, case: Case, new: NewCode, out: OutgoingMail) -> None:
+    new.token.outgoing_id = out.id
+    session.add(new.token)
+    audit(
+        session,
+        case,
+        "identity_code_sent",
+        kind=new.token.kind,
+        token=new.token.id,
+        outgoing=out.id,
+    )
+    log.info("identity %s sent for %s", new.token.kind, case.reference)
+
+
 def send_code(
     session: Session,
     config: Config,
@@ -83,36 +142,21 @@ def send_code(
     kind: str = "request",
     now: datetime | None = None,
 ) -> IdentityToken | None:
-    """Queue an automatic notice with a fresh code (and link) to the case's address of record."""
+    """Queue an automatic notice with a fresh code (and link) to the case's address of record
+    (the address the request came from)."""
     now = now or utcnow()
     if case.status == Status.closed or not awaits_verification(case):
         raise StateError("%s does not wait for identity verification" % case.reference)
-    if is_robot_address(case.requester_email) or case.requester_email in config.addresses:
-        audit(session, case, "identity_code_skipped", reason="robot_address")
+    reason = refusal(session, config, case.requester_email, now)
+    if reason:  # the same loop guards and caps as receipts: staff can send it later
+        audit(session, case, "identity_code_skipped", reason=reason)
         return None
-    since = now - timedelta(days=1)
-    recent = session.exec(
-        select(func.count())
-        .select_from(OutgoingMail)
-        .where(
-            OutgoingMail.to_addr == case.requester_email.lower(),
-            OutgoingMail.automatic == True,
-            OutgoingMail.created_at >= since,  # noqa: E712
-        )
-    ).one()
-    if (
-        recent >= config.receipt_daily_cap
-    ):  # the same loop guard as receipts: staff can send it later
-        audit(session, case, "identity_code_skipped", reason="daily_cap")
-        return None
-    code, link = new_code(), secrets.token_urlsafe(24)
-    salt = secrets.token_hex(16)
-    url = "%s/verify/%s" % (config.public_url, link) if config.public_url else ""
+    new = new_code_for(session, config, case, kind, now)
     template = "identity_request" if kind == "request" else "reminder_identity"
     rendered = replies.render(
         template,
         case.language,
-        case_context(case, config, verification_code=code, verification_url=url),
+        case_context(case, config, verification_code=new.code, verification_url=new.url),
     )
     first = _first_inbound(session, case)
     parent = first.message_id if first else ""
@@ -127,22 +171,8 @@ def send_code(
         automatic=True,
         asks_reply=True,  # the person replies with the code: no Precedence: bulk
     )
-    out = enqueue(session, msg, case.id, automatic=True)
-    token = IdentityToken(
-        case_id=case.id or 0,
-        salt=salt,
-        code_hash=_hash(salt, normalise_code(code)),
-        link_hash=_link_hash(link) if url else "",
-        created_at=now,
-        expires_at=now + timedelta(days=config.identity_close_days),
-        outgoing_id=out.id,
-        kind=kind,
-    )
-    session.add(token)
-    session.flush()
-    audit(session, case, "identity_code_sent", kind=kind, token=token.id, outgoing=out.id)
-    log.info("identity %s sent for %s", kind, case.reference)
-    return token
+    attach(session, case, new, enqueue(session, msg, case.id, automatic=True))
+    return new.token
 
 
 def _scrub(session: Session, case: Case) -> None:
@@ -176,6 +206,28 @@ def mark_verified(
     make_draft(session, case, config, replies)
 
 
+def _failed(
+    session: Session, case: Case, tokens: list[IdentityToken], actor: str, wrong: int
+) -> None:
+    """Count `wrong` failed attempts on every live token; at MAX_FAILED the codes are void and
+    staff are told."""
+    void = False
+    for token in tokens:
+        token.failed_attempts = min(MAX_FAILED, token.failed_attempts + wrong)
+        void = void or token.failed_attempts >= MAX_FAILED
+        session.add(token)
+    audit(session, case, "identity_code_failed", actor=actor, attempts=wrong)
+    if void:
+        case.needs_review = True
+        session.add(case)
+        audit(session, case, "identity_code_void", reason="too many wrong codes")
+        log.warning("identity codes of %s void after %d wrong attempts", case.reference, MAX_FAILED)
+
+
+def _matches(tokens: list[IdentityToken], candidate: str) -> bool:
+    return any(hmac.compare_digest(t.code_hash, _hash(t.salt, candidate)) for t in tokens)
+
+
 def confirm_code(
     session: Session,
     config: Config,
@@ -184,22 +236,18 @@ def confirm_code(
     code: str,
     actor: str = "requester",
 ) -> bool:
-    """Check a code against the case's live tokens; a match verifies the case."""
+    """Check a code against the case's live tokens; a match verifies the case, a miss counts."""
     if case.status == Status.closed or not awaits_verification(case):
         return False
-    now = utcnow()
-    wanted = normalise_code(code)
-    tokens = _live_tokens(session, case, now)
-    for token in tokens:
-        if hmac.compare_digest(token.code_hash, _hash(token.salt, wanted)):
-            mark_verified(
-                session, config, replies, case, actor, "one-time code sent to the address of record"
-            )
-            return True
-    for token in tokens:
-        token.failed_attempts += 1
-        session.add(token)
-    audit(session, case, "identity_code_failed", actor=actor)
+    tokens = _live_tokens(session, case, utcnow())
+    if not tokens:
+        return False
+    if _matches(tokens, normalise_code(code)):
+        mark_verified(
+            session, config, replies, case, actor, "one-time code sent to the address of record"
+        )
+        return True
+    _failed(session, case, tokens, actor, 1)
     return False
 
 
@@ -240,6 +288,25 @@ def confirm_link(
     return case
 
 
+def candidates(text: str, limit: int = CANDIDATES_PER_MESSAGE) -> list[str]:
+    """The code-shaped strings of a message that count, first ones first, at most `limit`.
+    Ordinary words ("personal", "self-help") are not candidates: a candidate has a digit or no
+    lower-case letter."""
+    found: list[str] = []
+    if limit <= 0:
+        return found
+    for match in CODE.finditer(_NOT_CODES.sub(" ", text)):
+        written = match.group(0)
+        if not any(c.isdigit() for c in written) and any(c.islower() for c in written):
+            continue
+        candidate = (match.group(1) + match.group(2)).upper()
+        if candidate not in found:
+            found.append(candidate)
+            if len(found) == limit:
+                break
+    return found
+
+
 def confirm_from_mail(
     session: Session,
     config: Config,
@@ -250,24 +317,26 @@ def confirm_from_mail(
     text: str,
 ) -> bool:
     """A threaded message from the address of record that carries a live code verifies the case
-    (a plain reply quotes our notice, code included)."""
+    (a plain reply quotes our notice, code included). Each wrong candidate is a failed attempt."""
     if not awaits_verification(case) or from_addr.lower() != case.requester_email.lower():
         return False
     tokens = _live_tokens(session, case, utcnow())
     if not tokens:
         return False
-    for match in CODE.finditer("%s\n%s" % (subject, text[:50_000])):
-        candidate = (match.group(1) + match.group(2)).upper()
-        if any(hmac.compare_digest(t.code_hash, _hash(t.salt, candidate)) for t in tokens):
-            mark_verified(
-                session,
-                config,
-                replies,
-                case,
-                "requester",
-                "one-time code sent to the address of record",
-            )
-            return True
+    left = MAX_FAILED - max(t.failed_attempts for t in tokens)  # never more than MAX_FAILED tries
+    tried = candidates("%s\n%s" % (subject, text[:50_000]), min(CANDIDATES_PER_MESSAGE, left))
+    if any(_matches(tokens, candidate) for candidate in tried):
+        mark_verified(
+            session,
+            config,
+            replies,
+            case,
+            "requester",
+            "one-time code sent to the address of record",
+        )
+        return True
+    if tried:
+        _failed(session, case, tokens, "requester", len(tried))
     return False
 
 
@@ -276,15 +345,6 @@ def on_new_case(session: Session, case: Case) -> None:
     if awaits_verification(case):
         start_pause(session, case, "identity", case.received_at)
         audit(session, case, "identity_required")
-
-
-def after_first_draft(session: Session, config: Config, replies: Replies, case: Case) -> None:
-    """After the first draft (which left the case `awaiting_identity`): send the code unless the
-    reading is uncertain (staff send it with `privbot verify REF --send-code` once they agree)."""
-    if not awaits_verification(case):
-        return
-    if not case.needs_review:
-        send_code(session, config, replies, case)
 
 
 def sweep(

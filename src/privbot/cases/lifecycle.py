@@ -82,10 +82,19 @@ def drafted(session: Session, case: Case, awaiting_identity: bool, template: str
     transition(session, case, to, reason="draft %s" % template)
 
 
-def reopen_on_follow_up(session: Session, case: Case) -> None:
-    """A threaded message from the requester hands a waiting or finished case back to staff."""
-    if case.status in REOPENED_BY_FOLLOW_UP:
-        transition(session, case, Status.in_progress, reason="follow-up message")
+def reopen_on_follow_up(session: Session, case: Case, asks_for_something: bool = True) -> bool:
+    """A threaded message from the requester hands a waiting or finished case back to staff.
+
+    A closed case reopens only when the message asks for something (a right, a question); a
+    "thanks" is recorded by the caller and the case stays closed. True when the status changed.
+    """
+    if case.status == Status.closed and not asks_for_something:
+        return False
+    if case.status not in REOPENED_BY_FOLLOW_UP:
+        return False
+    if case.status == Status.closed:
+        case.closed_at = None
+    return transition(session, case, Status.in_progress, reason="follow-up message")
 
 
 def reply_sent(session: Session, case: Case, template: str) -> None:

@@ -71,6 +71,7 @@ class Poller:
         self.max_bytes = max_bytes
         self.process = process
         self.account = "%s@%s:%d" % (cfg.user, cfg.host, cfg.port)
+        self.lease_name = "imap:%s/%s" % (self.account, cfg.folder)  # one poller per folder
         self.client: IMAPClient | None = None
         self.mover: Mover | None = None
         self.folder = self.processed = self.quarantine = ""

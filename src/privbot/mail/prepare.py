@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from mailparser_reply import EmailReplyParser
 
 from privbot.mail.parse import ParsedMail
-from privbot.text import is_form_sender, is_forward_subject
+from privbot.text import is_forward_subject
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ def _field_value(text: str, fields: list[re.Match[str]], k: int) -> str:
     return value.strip()
 
 
-def _relay(mail: ParsedMail, text: str) -> Prepared | None:
+def _relay(mail: ParsedMail, text: str, trusted: bool) -> Prepared | None:
     """A contact-form relay: labelled fields, one of them the person's message."""
     head = text[:MAX_CHARS]
     fields = [
@@ -224,6 +225,8 @@ def _relay(mail: ParsedMail, text: str) -> Prepared | None:
     message = re.split(r"\n\s*\n\s*\n", tail.strip(), maxsplit=1)[0].strip()
     if not message:
         return None
+    if not trusted:  # relay-shaped text from anyone else: its message, but never its address
+        return Prepared(_clean(message), mail.from_addr, mail.from_name, relayed=True)
     addr = _ADDR.search(_field_value(head, fields, email_at))
     name_at = next((k for k, lab in enumerate(labels) if _FORM_NAME.match(lab)), None)
     name = _field_value(head, fields, name_at).split("\n")[0] if name_at is not None else ""
@@ -231,7 +234,14 @@ def _relay(mail: ParsedMail, text: str) -> Prepared | None:
     return Prepared(_clean(message), requester, name.strip(), relayed=True)
 
 
-def _forward(mail: ParsedMail, text: str, blocks: list[_Block]) -> Prepared | None:
+def _forward(
+    mail: ParsedMail,
+    text: str,
+    blocks: list[_Block],
+    requester: str,
+    name: str,
+    staff_domains: Collection[str],
+) -> Prepared | None:
     """The first header block, read as a forward when the subject or a mark says so, or when
     nothing stands above it."""
     first = blocks[0]
@@ -239,9 +249,6 @@ def _forward(mail: ParsedMail, text: str, blocks: list[_Block]) -> Prepared | No
     nxt = next((b.start for b in blocks[1:] if b.start >= first.end), len(text))
     body = _clean(text[first.end : nxt])
     forwarded = first.marked or is_forward_subject(mail.subject)
-    requester, name = (mail.reply_to or mail.from_addr), mail.from_name
-    if mail.reply_to and mail.reply_to != mail.from_addr and is_form_sender(mail.from_addr):
-        name = ""
     if not forwarded:
         if note:
             return Prepared(note, requester, name)
@@ -252,9 +259,12 @@ def _forward(mail: ParsedMail, text: str, blocks: list[_Block]) -> Prepared | No
     if first.addr and first.addr in (mail.from_addr, mail.reply_to):
         return Prepared(f"{note}\n\n{body}".strip(), requester, name)  # their own earlier mail
     if first.addr and _domain(first.addr) not in ours:
+        if _domain(mail.from_addr) not in staff_domains:  # the text, not the address
+            return Prepared(body, requester, name, forwarded=True)
         return Prepared(body, first.addr, first.name, forwarded=True)
     if first.addr and len(blocks) > 1:  # staff forwarded a colleague's forward: look deeper
-        deeper = _forward(mail, text[first.end :], _blocks(text[first.end :]))
+        rest = text[first.end :]
+        deeper = _forward(mail, rest, _blocks(rest), requester, name, staff_domains)
         if deeper is not None and deeper.forwarded:
             return deeper
     if note and (len(note.split()) >= _NOTE_WORDS or first.addr):
@@ -262,13 +272,20 @@ def _forward(mail: ParsedMail, text: str, blocks: list[_Block]) -> Prepared | No
     return Prepared(f"{note}\n\n{body}".strip(), requester, name)
 
 
-def prepare(mail: ParsedMail) -> Prepared:
-    """The message's own text and its requester; never empty when the body is not."""
+def prepare(
+    mail: ParsedMail, form_senders: Collection[str] = (), staff_domains: Collection[str] = ()
+) -> Prepared:
+    """The message's own text and its requester; never empty when the body is not.
+
+    `form_senders`: addresses of contact-form relays whose Reply-To and e-mail field name the
+    requester; `staff_domains`: the company's domains, whose forwards name the forwarded person.
+    For all other mail the requester is the sender."""
     text = _UNTICKED.sub("", _BULLET.sub(r"\1• ", mail.text[:MAX_CHARS]))
-    requester, name = (mail.reply_to or mail.from_addr), mail.from_name
-    if mail.reply_to and mail.reply_to != mail.from_addr and is_form_sender(mail.from_addr):
-        name = ""
-    relay = _relay(mail, text)
+    trusted = mail.from_addr in form_senders
+    requester, name = mail.from_addr, mail.from_name
+    if trusted and mail.reply_to and mail.reply_to != mail.from_addr:
+        requester, name = mail.reply_to, ""  # the form's From name is the form's, not the person's
+    relay = _relay(mail, text, trusted)
     if relay is not None:
         return relay
     mark = _FORWARD_MARK.search(text)
@@ -276,7 +293,7 @@ def prepare(mail: ParsedMail) -> Prepared:
         text = text[: mark.end()] + re.sub(r"^[ \t]*> ?", "", text[mark.end() :], flags=re.M)
     blocks = _blocks(text)
     if blocks:
-        found = _forward(mail, text, blocks)
+        found = _forward(mail, text, blocks, requester, name, staff_domains)
         if found is not None:
             return found
     replies = _PARSER.read(text).replies

@@ -1,57 +1,61 @@
-"""The automatic receipt for a new case: reference, next steps, deadline, nothing else.
+"""The one automatic mail a new case gets: the receipt with reference, next steps and deadline,
+and, when the case needs a verified requester, the identity code (and link) in the same mail.
 
-Marked as an automatic reply (RFC 3834), capped per sender per day, and never sent to
-no-reply, mailer-daemon or list-style addresses, so two robots cannot talk to each other.
+Marked as an automatic reply (RFC 3834) and sent only within the limits of `mail/limits.py`
+(no robots, caps per address, per domain and per hour). Refused, it is audited with the reason
+and no code goes out either; staff can send one with `privbot verify REF --send-code`.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from sqlmodel import Session
 
-from sqlmodel import Session, func, select
-
+from privbot.cases import identity
 from privbot.cases.store import audit, case_context
 from privbot.config import Config
+from privbot.mail.limits import is_robot_address, refusal
 from privbot.mail.send import compose, enqueue
-from privbot.models import Case, OutgoingMail, utcnow
+from privbot.models import Case, OutgoingMail
 from privbot.replies import Replies
-from privbot.text import is_robot_address
+
+__all__ = ["is_robot_address", "queue_receipt"]
 
 
 def queue_receipt(
     session: Session, config: Config, replies: Replies, case: Case, subject: str, message_id: str
 ) -> OutgoingMail | None:
-    """Queue the receipt if allowed; returns it, or None with the reason audited."""
-    to = case.requester_email
+    """Queue the receipt (with the identity code when one is due) if allowed; returns it, or None
+    with the reason audited."""
+    with_code = identity.code_due(case)
     if not config.receipt_enabled:
+        if with_code:  # the code still goes, as its own (and only) mail
+            identity.send_code(session, config, replies, case)
         return None
-    if is_robot_address(to) or to in config.addresses:
-        audit(session, case, "receipt_skipped", reason="robot_address")
+    reason = refusal(session, config, case.requester_email)
+    if reason:
+        audit(session, case, "receipt_skipped", reason=reason)
         return None
-    since = utcnow() - timedelta(days=1)
-    count = session.exec(
-        select(func.count())
-        .select_from(OutgoingMail)
-        .where(
-            OutgoingMail.to_addr == to,
-            OutgoingMail.automatic == True,
-            OutgoingMail.created_at >= since,  # noqa: E712
-        )
-    ).one()
-    if count >= config.receipt_daily_cap:
-        audit(session, case, "receipt_skipped", reason="daily_cap")
-        return None
-    rendered = replies.render("receipt", case.language, case_context(case, config, subject=subject))
+    new = identity.new_code_for(session, config, case) if with_code else None
+    extra = {
+        "verification_code": new.code if new else "",
+        "verification_url": new.url if new else "",
+    }
+    rendered = replies.render(
+        "receipt", case.language, case_context(case, config, subject=subject, **extra)
+    )
     msg = compose(
         config,
-        to,
+        case.requester_email,
         case.requester_name,
         rendered.subject,
         rendered.body,
         message_id,
         (message_id,),
         automatic=True,
+        asks_reply=new is not None,  # the person replies with the code: no Precedence: bulk
     )
     out = enqueue(session, msg, case.id, automatic=True)
-    audit(session, case, "receipt_queued", outgoing=out.id)
+    if new is not None:
+        identity.attach(session, case, new, out)
+    audit(session, case, "receipt_queued", outgoing=out.id, identity_code=new is not None)
     return out

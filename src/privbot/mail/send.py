@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from privbot.cases import lifecycle
 from privbot.config import Config
+from privbot.datadir import open_private, private_dir
 from privbot.db import claimable, session_scope
 from privbot.errors import SendError
 from privbot.mail.parse import clean_header
@@ -120,10 +121,10 @@ def _transmit(config: Config, out: OutgoingMail) -> None:
     if config.relay is None:
         assert out.id is not None
         folder = config.outbox_dir
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
         final = folder / ("%06d.eml" % out.id)
         tmp = folder / (".%06d.eml.tmp" % out.id)
-        with tmp.open("wb") as fh:
+        with os.fdopen(open_private(tmp), "wb") as fh:  # 0600: it may carry a live identity code
             fh.write(out.raw)
             fh.flush()
             os.fsync(fh.fileno())

@@ -5,10 +5,18 @@ In order: the case reference in the subject (`[DS-2026-0042]`, whatever `Re:`/`S
 Message-IDs privbot has stored or sent (case messages, receipts, identity requests); then a
 reference written in the body (some providers rewrite Message-IDs). A reference only counts for
 an existing case; one in the body only from that case's requester. A case merged into another
-hands its mail on to that one. Re-opening rules are the pipeline's.
+hands its mail on to that one.
+
+References are sequential and Message-IDs leak, so a match alone proves nothing: the match is
+`trusted` only when the sender is the case's requester or an address staff added to the case.
+An untrusted match never joins the case (the pipeline opens a new case with a warning). Among
+several references the first one the sender may write to wins. Re-opening rules are the
+pipeline's.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
@@ -36,15 +44,30 @@ def _followed(session: Session, case: Case | None) -> Case | None:
     return case
 
 
-def _by_reference(session: Session, text: str, requester: str = "") -> Case | None:
+def may_write_for(case: Case, address: str) -> bool:
+    """Is `address` the case's requester, or an address staff added to the case?"""
+    address = address.strip().lower()
+    return bool(address) and (
+        address == case.requester_email.lower() or address in case.allowed_senders
+    )
+
+
+@dataclass(frozen=True)
+class ThreadMatch:
+    case: Case
+    trusted: bool  # the sender may write for this case
+
+
+def _by_references(session: Session, text: str, requester: str = "") -> list[Case]:
+    found: list[Case] = []
     for reference in find_references(text):
         query = select(Case).where(Case.reference == reference.upper())
         if requester:
             query = query.where(Case.requester_email == requester)
         case = session.exec(query).first()
         if case is not None:
-            return case
-    return None
+            found.append(case)
+    return found
 
 
 def _by_message_ids(session: Session, mail: ParsedMail) -> Case | None:
@@ -71,10 +94,19 @@ def _by_message_ids(session: Session, mail: ParsedMail) -> Case | None:
     return None
 
 
-def find_case(session: Session, mail: ParsedMail) -> Case | None:
-    case = _by_reference(session, mail.subject)
-    if case is None:
-        case = _by_message_ids(session, mail)
-    if case is None:
-        case = _by_reference(session, mail.text[:20_000], requester=mail.from_addr)
-    return _followed(session, case)
+def find_case(session: Session, mail: ParsedMail) -> ThreadMatch | None:
+    """The case this message continues, and whether its sender may write for that case."""
+    candidates = _by_references(session, mail.subject)
+    if not candidates:
+        by_id = _by_message_ids(session, mail)
+        candidates = [by_id] if by_id is not None else []
+    if not candidates:
+        candidates = _by_references(session, mail.text[:20_000], requester=mail.from_addr)
+    for case in candidates:
+        target = _followed(session, case)
+        if target is not None and (
+            may_write_for(case, mail.from_addr) or may_write_for(target, mail.from_addr)
+        ):
+            return ThreadMatch(target, True)
+    first = _followed(session, candidates[0]) if candidates else None
+    return ThreadMatch(first, False) if first is not None else None

@@ -4,7 +4,8 @@ IDLE where the server advertises it, otherwise a plain wait; either way every `p
 poller catches up with a UID search (IDLE is only a hint) and the connection proves it is alive
 (`idle_done`/`NOOP` answer within the socket timeout, or the connection is dropped and made
 anew). Network errors reconnect with exponential backoff and jitter; refused credentials log
-one clear error and wait `login_retry` before the next attempt.
+one clear error and wait `login_retry` before the next attempt. Only the process holding the
+folder's lease (`lease.py`) polls; the others wait and take over when it stops renewing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import random
 import threading
 import time
 
+from privbot import lease
 from privbot.config import ImapConfig
 from privbot.errors import MailboxError, MailboxLoginError
 from privbot.mail.imap import CycleReport, Poller
@@ -80,10 +82,33 @@ class Watcher:
         self.backoff = backoff or Backoff(cap=self.cfg.backoff_max)
         self.login_failures = 0
         self.cycles = 0
+        self.holder = lease.new_holder()
+        self.holding = False
+
+    def hold_lease(self) -> bool:
+        """Take or renew this folder's lease; log when it changes hands."""
+        held = lease.acquire(
+            self.poller.engine, self.poller.lease_name, self.holder, self.cfg.lease_seconds
+        )
+        if held != self.holding:
+            log.info("imap poller lease %s", "taken" if held else "held by another process")
+            self.holding = held
+        return held
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            if self.holding:
+                lease.release(self.poller.engine, self.poller.lease_name, self.holder)
+
+    def _run(self) -> None:
         while not self.stopping.is_set():
             try:
+                if not self.hold_lease():
+                    self.poller.close()
+                    self.stopping.wait(min(self.cfg.poll_interval, self.cfg.lease_seconds / 3))
+                    continue
                 report = self.poller.cycle()
                 self.cycles += 1
                 self.backoff.reset()
@@ -124,7 +149,8 @@ class Watcher:
         client = self.poller.client
         if client is None:
             return
-        interval = min(self.cfg.poll_interval, self.cfg.idle_timeout)
+        # Back before a third of the lease has passed, to renew it.
+        interval = min(self.cfg.poll_interval, self.cfg.idle_timeout, self.cfg.lease_seconds / 3)
         deadline = time.monotonic() + interval
         if not self.poller.can_idle:
             self.stopping.wait(interval)

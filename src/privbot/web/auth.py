@@ -18,6 +18,7 @@ from pathlib import Path
 from fastapi import HTTPException, Request
 
 from privbot.config import Config
+from privbot.datadir import private_dir
 
 SESSION_COOKIE = "privbot_session"
 SESSION_SECONDS = 8 * 3600
@@ -29,7 +30,7 @@ def secret_key(config: Config) -> str:
     """The cookie-signing key, created once (mode 0600) in the data directory."""
     path = Path(config.home) / "web-secret.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
