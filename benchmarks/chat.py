@@ -1,7 +1,14 @@
-"""Figures for the chat: how many questions of the test table cite the right section, and the
-response time (p50/p95) of POST /api/chat on loopback, measured against a real uvicorn.
+"""Figures for the chat.
 
     .venv/bin/python benchmarks/chat.py [--rounds 5]
+        the question table of tests/chat/test_questions.py: how many cite the right section, and
+        the response time (p50/p95) of POST /api/chat on loopback, against a real uvicorn
+    .venv/bin/python benchmarks/chat.py --questions ../shared/chat/questions-dev.jsonl [--errors]
+        labelled questions ({"q", "sections", "lang"}; sections [] = outside the policy), asked
+        through the real ChatBot one conversation each: right = a cited section is one of the
+        labelled ones, or nothing cited when the policy does not answer. The lines listed in
+        tests/data/chat_blind_split.txt are the blind part, reported apart (--errors shows the
+        tuning part's misses only).
 
 Uses a throw-away data directory; mail goes to the outbox folder there.
 """
@@ -9,6 +16,7 @@ Uses a throw-away data directory; mail goes to the outbox folder there.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -22,25 +30,61 @@ import uvicorn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from privbot.chat.bot import ChatBot  # noqa: E402
 from privbot.config import load_config  # noqa: E402
 from privbot.db import make_engine  # noqa: E402
 from privbot.web.app import create_app  # noqa: E402
 from tests.chat.test_questions import QUESTIONS  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 
+BLIND = ROOT / "tests" / "data" / "chat_blind_split.txt"
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=5, help="passes over the question table")
-    args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="privbot-bench-"))
-    port = free_port()
+
+def _config(home: Path, port: int = 0):  # type: ignore[no-untyped-def]
     # generous limits: this measures answering, not the rate limiter
-    config = load_config(
+    return load_config(
         env={"PRIVBOT_HOME": str(home)},
-        web_port=port,
+        web_port=port or free_port(),
         extra={"chat": {"per_client_per_minute": 10**6, "per_session_per_minute": 10**6}},
     )
+
+
+def labelled(path: Path, show_errors: bool) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    blind = {int(line) for line in BLIND.read_text().splitlines() if line.strip().isdigit()}
+    config = _config(Path(tempfile.mkdtemp(prefix="privbot-bench-")))
+    bot = ChatBot.load(config, make_engine(config.database_url))
+    tally = {"tuning": [0, 0, 0, 0, 0], "blind": [0, 0, 0, 0, 0]}  # right, strict, n, out, out_ok
+    for number, row in enumerate(rows, 1):
+        part = "blind" if number in blind else "tuning"
+        reply = bot.handle(None, row["q"], client="bench")
+        gold, cited = set(row["sections"]), set(reply.citations)
+        right = bool(cited & gold) if gold else not cited
+        strict = right and (cited <= gold if gold else True)
+        counts = tally[part]
+        counts[0] += right
+        counts[1] += strict
+        counts[2] += 1
+        counts[3] += not gold
+        counts[4] += not gold and right
+        if show_errors and part == "tuning" and not right:
+            print(
+                "line %d [%s] wanted %s, cited %s: %s"
+                % (number, row["lang"], sorted(gold) or "none", sorted(cited) or "none", row["q"])
+            )
+    for part, (right, strict, n, out, out_ok) in tally.items():
+        print(
+            "%-6s %3d/%3d right (%.1f %%), %3d cite only right sections; outside the policy: "
+            "%d/%d declined" % (part, right, n, 100.0 * right / max(n, 1), strict, out_ok, out)
+        )
+    total = [a + b for a, b in zip(tally["tuning"], tally["blind"], strict=True)]
+    print("all    %3d/%3d right (%.1f %%)" % (total[0], total[2], 100.0 * total[0] / total[2]))
+
+
+def table(rounds: int) -> None:
+    home = Path(tempfile.mkdtemp(prefix="privbot-bench-"))
+    port = free_port()
+    config = _config(home, port)
     engine = make_engine(config.database_url)
     server = uvicorn.Server(
         uvicorn.Config(
@@ -60,7 +104,7 @@ def main() -> None:
     right = 0
     timings: list[float] = []
     with httpx.Client() as client:
-        for round_no in range(args.rounds):
+        for round_no in range(rounds):
             session_id = None
             for question, section in QUESTIONS:
                 started = time.perf_counter()
@@ -80,6 +124,18 @@ def main() -> None:
         "POST /api/chat on loopback: n=%d  p50 %.1f ms  p95 %.1f ms  max %.1f ms"
         % (len(timings), statistics.median(timings) * 1000, p95 * 1000, timings[-1] * 1000)
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5, help="passes over the question table")
+    parser.add_argument("--questions", type=Path, help="a labelled questions .jsonl to score")
+    parser.add_argument("--errors", action="store_true", help="list the tuning part's misses")
+    args = parser.parse_args()
+    if args.questions:
+        labelled(args.questions, args.errors)
+    else:
+        table(args.rounds)
 
 
 if __name__ == "__main__":

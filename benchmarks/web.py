@@ -1,22 +1,30 @@
-"""Latency of the staff and supervisor pages with 100,000 cases in SQLite, over HTTP on loopback.
+"""Latency of the staff and supervisor pages with 100,000 cases, over HTTP on loopback.
 
-Usage: python benchmarks/web.py [--cases N] [--requests N]
+Usage: python benchmarks/web.py [--cases N] [--requests N] [--postgres]
 Bulk-inserts cases (with a message and a draft each, and audit events) into a fresh SQLite
-database in a temporary data directory, serves the app with uvicorn in a separate process,
-signs in as a supervisor and prints p50/p95 per page: the inbox, supervisor queues and a case page.
+database in a temporary data directory (or, with --postgres, a throwaway PostgreSQL cluster
+started with the server binaries in /usr/lib/postgresql), builds the search index, serves the
+app with uvicorn in a separate process, signs in as a supervisor and prints p50/p95 per page:
+the inbox, supervisor queues, a case page, search and the all-cases list.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import glob
 import multiprocessing
+import os
 import random
 import re
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +32,7 @@ import httpx
 import uvicorn
 from sqlalchemy import insert
 
+from privbot import search
 from privbot.config import load_config
 from privbot.db import make_engine, session_scope
 from privbot.models import AuditEvent, Case, Draft, DraftStatus, Message, Outcome, Status
@@ -54,6 +63,30 @@ PASSWORD = "benchmark password"
 TEXT = (
     "Hej,\n\njag vill veta vilka personuppgifter ni behandlar om mig och varför. " * 6
 ) + "\n\nMvh\nTestperson\n"
+# Sentences the message texts are drawn from, so words are as common as in a real mailbox:
+# some in most mails, some in a few percent, a product name in one mail in a thousand or so.
+SENTENCES = [
+    "Jag vill veta vilka personuppgifter ni behandlar om mig och varför.",
+    "Radera alla mina uppgifter ur kundregistret, tack.",
+    "Jag begär raderingen av mitt konto och all historik.",
+    "Sluta skicka reklam och nyhetsbrev till min adress.",
+    "Kan ni skicka ett registerutdrag till mig?",
+    "Min adress är fel i era system, den ska rättas.",
+    "I would like a copy of the personal data you hold about me.",
+    "Please delete my account and stop processing my data.",
+    "Jag har flyttat och vill att ni uppdaterar adressen.",
+    "Varför fick jag ett sms från er när jag aldrig har varit kund?",
+    "Jag invänder mot att ni använder mina uppgifter för profilering.",
+    "Mitt abonnemang sades upp förra året men ni skickar fortfarande fakturor.",
+]
+RARE = ["Lagerlöfsvägen", "solpanelsofferten", "Kiruna", "kattförsäkringen", "Ölandsbron"]
+
+
+def message_text(rnd: random.Random) -> str:
+    body = " ".join(rnd.sample(SENTENCES, rnd.randint(2, 5)))
+    if rnd.random() < 0.01:
+        body += " Det gäller %s." % rnd.choice(RARE)
+    return "Hej,\n\n%s\n\nMvh\nTestperson\n" % body
 
 
 def populate(url: str, count: int, seed: int = 7) -> None:
@@ -107,7 +140,7 @@ def populate(url: str, count: int, seed: int = 7) -> None:
                         from_name="Person %d" % n,
                         to_addr="dataskydd@it-team.se",
                         at=received,
-                        text=TEXT,
+                        text=message_text(rnd),
                         html="",
                         attachments=[],
                         classification={},
@@ -139,6 +172,10 @@ def populate(url: str, count: int, seed: int = 7) -> None:
             conn.execute(insert(Message), messages)
             conn.execute(insert(Draft), drafts)
             conn.execute(insert(AuditEvent), events)
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        search.rebuild(conn)  # rows written through Core
+    print("search index built in %.1f s" % (time.perf_counter() - started))
     with session_scope(engine) as session:
         add_user(session, "sara", "supervisor", PASSWORD)
         for name in STAFF:
@@ -148,8 +185,8 @@ def populate(url: str, count: int, seed: int = 7) -> None:
     engine.dispose()
 
 
-def serve(home: str, port: int) -> None:
-    config = load_config(env={"PRIVBOT_HOME": home})
+def serve(home: str, port: int, url: str) -> None:
+    config = load_config(env={"PRIVBOT_HOME": home, "PRIVBOT_DATABASE_URL": url})
     app = create_app(config, make_engine(config.database_url))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
@@ -169,74 +206,177 @@ def measure(client: httpx.Client, label: str, paths: list[str]) -> None:
     )
 
 
+@contextlib.contextmanager
+def postgres_cluster() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on a loopback port (as the tests start one)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        sys.exit("PostgreSQL server binaries not found")
+    bindir = Path(found[-1]).parent
+    root = Path(tempfile.mkdtemp(prefix="privbot-bench-pg-"))
+    os.chmod(root, 0o777)
+    port = free_port()
+    as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run(
+        [*as_pg, str(bindir / "initdb"), "-D", str(root / "data"), "-A", "trust"]
+        + ["-U", "postgres", "--no-sync"],
+        check=True,
+        capture_output=True,
+    )
+    options = "-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off" % (port, root)
+    options += " -c shared_buffers=512MB -c work_mem=32MB -c max_wal_size=4GB"
+    subprocess.run(
+        [*as_pg, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-l", str(root / "log")]
+        + ["-w", "-o", options, "start"],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield "postgresql+psycopg://postgres@127.0.0.1:%d/postgres" % port
+    finally:
+        subprocess.run(
+            [*as_pg, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def sign_in(client: httpx.Client) -> None:
+    for _ in range(400):
+        try:
+            login = client.get("/login")
+            break
+        except httpx.ConnectError:
+            time.sleep(0.05)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
+    done = client.post("/login", data={"name": "sara", "password": PASSWORD, "csrf": csrf})
+    if 'action="/logout"' not in done.text:
+        sys.exit("could not sign in")
+
+
+def run(url: str, home: str, opts: argparse.Namespace) -> None:
+    started = time.perf_counter()
+    populate(url, opts.cases)
+    print("inserted %d cases in %.1f s" % (opts.cases, time.perf_counter() - started))
+    if url.startswith("sqlite"):
+        size = Path(url.removeprefix("sqlite:///")).stat().st_size
+        print("database %.0f MB" % (size / 1e6))
+
+    server = multiprocessing.get_context("spawn").Process(
+        target=serve, args=(home, opts.port, url), daemon=True
+    )
+    server.start()
+    base = "http://127.0.0.1:%d" % opts.port
+    try:
+        with httpx.Client(base_url=base, timeout=60, follow_redirects=True) as client:
+            sign_in(client)
+            n = opts.requests
+            rnd = random.Random(1)
+            inbox = client.get("/inbox").text
+            refs = re.findall(r'href="/cases/([A-Z]+-\d{4}-\d+)"', inbox)
+            for path in ("/inbox", "/queues?view=overdue", "/cases/%s" % refs[0], "/cases"):
+                client.get(path)  # warm up
+            if not opts.only_new:
+                measure(client, "inbox, page 1", ["/inbox"] * n)
+                measure(
+                    client,
+                    "inbox, random page 1-50",
+                    ["/inbox?page=%d" % rnd.randint(1, 50) for _ in range(n)],
+                )
+                measure(client, "queue: overdue", ["/queues?view=overdue"] * n)
+                measure(
+                    client,
+                    "queue: open, intent=erasure, by received",
+                    ["/queues?view=open&intent=erasure&sort=received&order=desc"] * n,
+                )
+                measure(
+                    client,
+                    "queue: assignee=bo, due within 7 days",
+                    ["/queues?view=due7&assignee=bo"] * n,
+                )
+                measure(
+                    client,
+                    "case page (inbox cases)",
+                    ["/cases/%s" % rnd.choice(refs) for _ in range(n)],
+                )
+            count = opts.cases
+
+            def some() -> int:
+                return rnd.randint(1, count)
+
+            measure(client, "all cases, page 1 (newest first)", ["/cases"] * n)
+            measure(
+                client,
+                "all cases, random page 1-200",
+                ["/cases?page=%d" % rnd.randint(1, 200) for _ in range(n)],
+            )
+            measure(
+                client,
+                "all cases: closed, erasure, by due",
+                ["/cases?status=closed&intent=erasure&sort=due&order=asc"] * n,
+            )
+            measure(
+                client,
+                "all cases: overdue, assignee, 2 months",
+                [
+                    "/cases?overdue=1&assignee=%s&received_from=%s"
+                    % (rnd.choice(STAFF), (datetime.now(UTC) - timedelta(days=60)).date())
+                    for _ in range(n)
+                ],
+            )
+            measure(
+                client,
+                "search: an address",
+                ["/search?q=person%d@example.se" % some() for _ in range(n)],
+            )
+            measure(
+                client,
+                "search: a reference",
+                ["/search?q=DS-%d-%06d" % (rnd.choice((2025, 2026)), some()) for _ in range(n)],
+            )
+            measure(client, "search: a name", ["/search?q=Person+%d" % some() for _ in range(n)])
+            measure(
+                client,
+                "search: a rare word (~0.2%)",
+                ["/search?q=%s" % rnd.choice(RARE) for _ in range(n)],
+            )
+            measure(
+                client,
+                "search: inflected, common (raderingen)",
+                ["/search?q=raderingen"] * n,
+            )
+            measure(
+                client,
+                "search: two common words",
+                ["/search?q=registerutdrag+adress"] * n,
+            )
+    finally:
+        server.terminate()
+        server.join(10)
+
+
 def main(argv: list[str]) -> None:
     args = argparse.ArgumentParser(description=__doc__)
     args.add_argument("--cases", type=int, default=100_000)
     args.add_argument("--requests", type=int, default=200)
     args.add_argument("--port", type=int, default=8765)
+    args.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
+    args.add_argument("--only-new", action="store_true", help="only search and the all-cases list")
     opts = args.parse_args(argv)
     home = tempfile.mkdtemp(prefix="privbot-bench-")
-    config = load_config(env={"PRIVBOT_HOME": home})
-    started = time.perf_counter()
-    populate(config.database_url, opts.cases)
-    size = Path(config.database_url.removeprefix("sqlite:///")).stat().st_size
-    print(
-        "inserted %d cases in %.1f s (database %.0f MB)"
-        % (opts.cases, time.perf_counter() - started, size / 1e6)
-    )
-
-    server = multiprocessing.get_context("spawn").Process(
-        target=serve, args=(home, opts.port), daemon=True
-    )
-    server.start()
-    base = "http://127.0.0.1:%d" % opts.port
     try:
-        with httpx.Client(base_url=base, timeout=30, follow_redirects=True) as client:
-            for _ in range(200):
-                try:
-                    login = client.get("/login")
-                    break
-                except httpx.ConnectError:
-                    time.sleep(0.05)
-            csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
-            done = client.post("/login", data={"name": "sara", "password": PASSWORD, "csrf": csrf})
-            if "Sign out" not in done.text:
-                sys.exit("could not sign in")
-            n = opts.requests
-            rnd = random.Random(1)
-            for path in (
-                "/inbox",
-                "/queues?view=overdue",
-                "/cases/DS-%d-%06d" % (datetime.now(UTC).year, 1),
-            ):
-                client.get(path)  # warm up
-            measure(client, "inbox, page 1", ["/inbox"] * n)
-            measure(
-                client,
-                "inbox, random page 1-50",
-                ["/inbox?page=%d" % rnd.randint(1, 50) for _ in range(n)],
-            )
-            measure(client, "queue: overdue", ["/queues?view=overdue"] * n)
-            measure(
-                client,
-                "queue: open, intent=erasure, by received",
-                ["/queues?view=open&intent=erasure&sort=received&order=desc"] * n,
-            )
-            measure(
-                client,
-                "queue: assignee=bo, due within 7 days",
-                ["/queues?view=due7&assignee=bo"] * n,
-            )
-            inbox = client.get("/inbox").text
-            refs = re.findall(r'href="/cases/([A-Z]+-\d{4}-\d+)"', inbox)
-            measure(
-                client,
-                "case page (inbox cases)",
-                ["/cases/%s" % rnd.choice(refs) for _ in range(n)],
-            )
+        if opts.postgres:
+            with postgres_cluster() as url:
+                run(url, home, opts)
+        else:
+            run(load_config(env={"PRIVBOT_HOME": home}).database_url, home, opts)
     finally:
-        server.terminate()
-        server.join(10)
         shutil.rmtree(home, ignore_errors=True)
 
 

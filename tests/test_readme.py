@@ -27,14 +27,29 @@ def _block_with(header: str) -> str:
 def test_web_example_documents_every_web_setting(tmp_path: Path) -> None:
     block = _block_with("[web]")
     settings = tomllib.loads(block)["web"]
-    assert set(settings) == {"host", "port", "public_url"}
+    assert set(settings) == {
+        "host",
+        "port",
+        "public_url",
+        "https_only",
+        "trusted_proxies",
+        "session_hours",
+        "session_idle_minutes",
+        "language",
+    }
     path = tmp_path / "privbot.toml"
     path.write_text(block, encoding="utf-8")
     cfg = load_config(env={"PRIVBOT_HOME": str(tmp_path), "PRIVBOT_CONFIG": str(path)})
-    assert (cfg.web_host, cfg.web_port, cfg.public_url) == (
+    assert (cfg.web_host, cfg.web_port, cfg.public_url, cfg.https_only) == (
         settings["host"],
         settings["port"],
         settings["public_url"],
+        settings["https_only"],
+    )
+    assert cfg.trusted_proxies == ("127.0.0.1/32",)
+    assert (cfg.session_hours, cfg.session_idle_minutes) == (
+        settings["session_hours"],
+        settings["session_idle_minutes"],
     )
     # ...and they are all there are: the keys config.py reads from [web]
     source = (Path(__file__).resolve().parents[1] / "src/privbot/config.py").read_text()

@@ -414,7 +414,7 @@ def serve(
     config = _config()
     service = Service(config, smtp_port=smtp_port, web_port=web_port)
     if demo:
-        _demo(service.engine, config, service.web_port)
+        _demo(service.engine, service.config)
     service.run_forever()
 
 
@@ -451,7 +451,7 @@ def _run_role(
     Service(_config(), smtp_port=smtp_port, web_port=web_port, roles=(role,)).run_forever()
 
 
-def _demo(engine: Any, config: Config, web_port: int) -> None:
+def _demo(engine: Any, config: Config) -> None:
     """Sample inquiries into the spool, and a supervisor `demo` with a fresh password, once."""
     import secrets
 
@@ -466,8 +466,7 @@ def _demo(engine: Any, config: Config, web_port: int) -> None:
             password = secrets.token_urlsafe(12)
             add_user(session, "demo", "supervisor", password)
             typer.echo(
-                "demo sign-in at http://%s:%d/ : user demo, password %s"
-                % (config.web_host, web_port, password),
+                "demo sign-in at %s/ : user demo, password %s" % (config.base_url, password),
                 err=True,
             )
 
@@ -487,22 +486,74 @@ def users_add(
     """Add a user (or reset an existing user's role and password); prompts for the password."""
     from privbot.users import add_user
 
-    if password_file is not None:
-        try:
-            password = (
-                password_file.read_text(encoding="utf-8").splitlines()[0]
-                if password_file.stat().st_size
-                else ""
-            )
-        except OSError as exc:
-            raise PrivbotError("cannot read %s (%s)" % (password_file, exc.strerror)) from None
-    else:
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_file)
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
         user = add_user(session, name, role, password)
         typer.echo("user %s (%s) saved" % (user.name, user.role.value))
+
+
+def _read_password(password_file: Path | None) -> str:
+    if password_file is None:
+        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    try:
+        text = password_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PrivbotError("cannot read %s (%s)" % (password_file, exc)) from None
+    return text.splitlines()[0] if text else ""
+
+
+def _change_user(name: str, change: Any, *args: Any) -> None:
+    """Apply one `privbot.users` change to the user NAME, audited as done from the CLI."""
+    from privbot.users import find_user
+
+    engine = make_engine(_config().database_url)
+    with session_scope(engine) as session:
+        change(session, find_user(session, name), *args, actor="cli")
+
+
+@users_app.command("disable")
+def users_disable(name: str) -> None:
+    """Disable a user: no more sign-ins, and their open web sessions end now."""
+    from privbot.users import disable
+
+    _change_user(name, disable)
+    typer.echo("user %s disabled; their sessions have ended" % name.strip())
+
+
+@users_app.command("enable")
+def users_enable(name: str) -> None:
+    """Let a disabled user sign in again."""
+    from privbot.users import enable
+
+    _change_user(name, enable)
+    typer.echo("user %s enabled" % name.strip())
+
+
+@users_app.command("password")
+def users_password(
+    name: str,
+    password_file: Annotated[
+        Path | None, typer.Option(help="read the password from this file (first line)")
+    ] = None,
+) -> None:
+    """Set a user's password; their open web sessions end."""
+    from privbot.users import set_password
+
+    _change_user(name, set_password, _read_password(password_file))
+    typer.echo("password of %s changed; their sessions have ended" % name.strip())
+
+
+@users_app.command("role")
+def users_role(
+    name: str, role: Annotated[str, typer.Argument(help="staff, supervisor or admin")]
+) -> None:
+    """Change a user's role (in force from their next request)."""
+    from privbot.users import set_role
+
+    _change_user(name, set_role, role)
+    typer.echo("user %s is now %s" % (name.strip(), role))
 
 
 @users_app.command("list")
@@ -534,6 +585,13 @@ def verify(
         str, typer.Option(help="record another method instead, e.g. 'in person, passport'")
     ] = "",
     as_: Annotated[str, typer.Option("--as", help="who records it")] = "cli",
+    personnummer: Annotated[
+        str,
+        typer.Option(
+            help="with --how: the personnummer that method proved is the requester's "
+            "(earlier cases with the same verified number join the access reply)"
+        ),
+    ] = "",
     send_code: Annotated[
         bool,
         typer.Option("--send-code", help="send (another) one-time code to the address of record"),
@@ -555,11 +613,17 @@ def verify(
                 else "no code sent: the address looks automated"
             )
         elif how:
+            if personnummer:
+                from privbot.cases.actions import record_personnummer
+
+                record_personnummer(session, case, as_, personnummer)
             identity.mark_verified(session, config, replies, case, as_, how)
             message = "identity of %s recorded as verified" % case.reference
         elif code:
             ok = identity.confirm_code(session, config, replies, case, code, actor=as_)
             message = "identity of %s verified" % case.reference if ok else ""
+        elif personnummer:
+            raise PrivbotError("--personnummer needs --how: say how it was verified")
         else:
             raise PrivbotError("give the CODE, --how METHOD or --send-code")
     if not message:

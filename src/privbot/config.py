@@ -8,6 +8,7 @@ nothing else reads the environment.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -98,6 +99,11 @@ class Config:
     four_eyes: bool = False  # the approver may not be the draft's last editor
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    https_only: bool = False  # the session cookie is Secure (behind a TLS proxy: true)
+    trusted_proxies: tuple[str, ...] = ()  # X-Forwarded-For is read only from these addresses
+    session_hours: float = 10.0  # a staff session ends this long after signing in
+    session_idle_minutes: float = 60.0  # ... or after this long without a request
+    web_language: str = "sv"  # the staff app's language unless a user chooses another (sv, en)
     imap: ImapConfig = field(default_factory=ImapConfig)
     extra: dict[str, Any] = field(default_factory=dict)  # sections no module reads yet
     identity_reminder_hours: int = 24  # one reminder this long after the code was sent
@@ -119,6 +125,21 @@ class Config:
     @property
     def outbox_dir(self) -> Path:
         return self.home / "outbox"
+
+    @property
+    def base_url(self) -> str:
+        """Where links in mail point: `public_url`, else this server's own address and port."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.web_host in ("", "0.0.0.0", "::") else self.web_host
+        return "http://%s:%d" % ("[%s]" % host if ":" in host else host, self.web_port)
+
+
+def _web_language(web: dict[str, Any]) -> str:
+    language = str(web.get("language", "sv"))
+    if language not in ("sv", "en"):
+        raise ConfigError("web.language must be sv or en, not %r" % language)
+    return language
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -228,6 +249,32 @@ def _reply_languages(section: dict[str, Any]) -> tuple[dict[str, str], str]:
     return chosen, str(default)
 
 
+def _proxies(value: Any) -> tuple[str, ...]:
+    """`[web] trusted_proxies`: addresses or networks (`10.0.0.0/8`) of the reverse proxies."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise ConfigError("web.trusted_proxies must be a list of addresses")
+    out = []
+    for item in items:
+        try:
+            out.append(str(ipaddress.ip_network(str(item).strip(), strict=False)))
+        except ValueError:
+            raise ConfigError(
+                "web.trusted_proxies: %r is not an IP address or network" % item
+            ) from None
+    return tuple(out)
+
+
+def _positive(key: str, raw: Any) -> float:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = -1.0
+    if value <= 0:
+        raise ConfigError("web.%s must be a positive number" % key)
+    return value
+
+
 def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
     env = dict(os.environ if env is None else env)
     home = Path(env.get("PRIVBOT_HOME", "privbot-data")).resolve()
@@ -278,6 +325,8 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         raw.get(k, {}) for k in ("identity", "retention", "reminders")
     )
     reply_languages, reply_default = _reply_languages(raw.get("language", {}))
+
+    public_url = str(identity.get("public_url", web.get("public_url", ""))).rstrip("/")
     values: dict[str, Any] = dict(
         reply_languages=reply_languages,
         reply_language_default=reply_default,
@@ -307,11 +356,16 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         four_eyes=bool(raw.get("review", {}).get("four_eyes", False)),
         web_host=web.get("host", "127.0.0.1"),
         web_port=int(web.get("port", 8000)),
+        https_only=bool(web.get("https_only", public_url.startswith("https://"))),
+        trusted_proxies=_proxies(web.get("trusted_proxies", [])),
+        session_hours=_positive("session_hours", web.get("session_hours", 10.0)),
+        session_idle_minutes=_positive("session_idle_minutes", web.get("session_idle_minutes", 60)),
+        web_language=_web_language(web),
         imap=_imap(raw.get("imap", {}), env, str(Path(cfg_path).resolve()) if cfg_path else ""),
         extra={k: v for k, v in raw.items() if k not in known},
         identity_reminder_hours=int(identity.get("reminder_hours", 24)),
         identity_close_days=int(identity.get("close_after_days", 14)),
-        public_url=str(identity.get("public_url", web.get("public_url", ""))).rstrip("/"),
+        public_url=public_url,
         retention_months=int(retention.get("months", 24)),
         supervisors=tuple(str(a).lower() for a in reminders.get("supervisors", []) if a),
         digest_days_ahead=int(reminders.get("days_ahead", 7)),

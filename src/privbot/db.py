@@ -21,7 +21,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 from sqlmodel.sql.expression import SelectOfScalar
 
-from privbot import models  # noqa: F401  (registers the tables)
+from privbot import (
+    models,  # noqa: F401  (registers the tables)
+    search,  # the full-text search table, made beside the models
+)
 from privbot.datadir import secure_sqlite
 
 T = TypeVar("T")
@@ -65,6 +68,7 @@ def migrate(engine: Engine) -> None:
         tables = set(inspect(conn).get_table_names())
         if not tables:
             SQLModel.metadata.create_all(conn)
+            search.create_schema(conn)  # not a model: FTS5 or tsvector, made by its migration
             command.stamp(cfg, "head")
         else:
             command.upgrade(cfg, "head")

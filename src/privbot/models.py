@@ -296,6 +296,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    language: str = Field(default="", max_length=8)  # the web app's language; "" = company default
 
 
 # The staff inbox, the supervisor queues and the figures filter by status and sort by deadline.
@@ -324,6 +325,26 @@ class ImapFolderState(SQLModel, table=True):
     last_uid: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     pending: list[list[int]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in staff session. The cookie holds a random token; only its sha256 is stored, so
+    deleting the row (logout, disabling the user, a new password) ends the session at once."""
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 of the cookie's token
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow, index=True)
+    expires_at: datetime = Field(index=True)  # the absolute limit, set at sign-in
+
+
+class LoginCounter(SQLModel, table=True):
+    """Sign-in attempts per user name or client address in the current window, counted before
+    the password is checked (`web/auth.py`)."""
+
+    key: str = Field(primary_key=True, max_length=200)  # "user:<name>" or "addr:<ip>"
+    window_start: datetime = Field(default_factory=utcnow, index=True)
+    attempts: int = 0
 
 
 class Lease(SQLModel, table=True):

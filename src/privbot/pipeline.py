@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from privbot.cases import identity, lifecycle
 from privbot.cases.store import add_message, audit, make_draft, open_case
 from privbot.cases.third_party import on_behalf
+from privbot.chat import requests
 from privbot.classify.intents import IntentSet, load_intents
 from privbot.classify.match import classify_prepared
 from privbot.classify.result import Classification, Kind
@@ -71,7 +72,46 @@ def _finish(
     entry.processed_at = utcnow()
 
 
+def _chat_request(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
+    """A request confirmed in the chat: a case for the confirmed address, without mail parsing."""
+    try:
+        request = requests.read_entry(entry.raw)
+    except (ValueError, KeyError, TypeError) as exc:
+        _finish(entry, SpoolState.quarantined, "chat", "unreadable chat request (%s)" % exc)
+        return Result.quarantined
+    language = request.language if request.language in ("sv", "en") else "sv"
+    result = Classification(Kind.human, language, request.intents, 1.0)  # the person confirmed them
+    received = entry.received_at
+    case = open_case(
+        session, ctx.config, request.email, request.name, result, received, channel=Channel.chat
+    )
+    message = Message(
+        case_id=case.id or 0,
+        spool_id=entry.id,
+        direction="in",
+        message_id=request.message_id,
+        subject=request.subject,
+        from_addr=request.email,
+        from_name=request.name,
+        at=received,
+        text=request.text,
+        classification=result.as_json(),
+    )
+    session.add(message)
+    if on_behalf(request.text):
+        case.third_party = True
+        audit(session, case, "third_party_flagged")
+    identity.on_new_case(session, case)
+    make_draft(session, case, ctx.config, ctx.replies, subject=request.subject)
+    queue_receipt(session, ctx.config, ctx.replies, case, request.subject, request.message_id)
+    requests.link_case(session, request.request_id, case)
+    _finish(entry, SpoolState.done, case_id=case.id)
+    return Result.opened
+
+
 def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
+    if entry.source == "chat":  # structured, never read as mail
+        return _chat_request(session, entry, ctx)
     try:
         mail = parse(entry.raw)
     except ParseError as exc:
@@ -105,12 +145,7 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         if prepared.requester_addr
         else (mail.from_addr, mail.from_name)
     )
-    channel = (
-        Channel.chat if entry.source == "chat" else Channel.email
-    )  # a conversation confirmed in the web chat
-    case = open_case(
-        session, ctx.config, requester[0], requester[1], result, received, channel=channel
-    )
+    case = open_case(session, ctx.config, requester[0], requester[1], result, received)
     message = add_message(session, case, mail, entry.id, result, received)
     if match is not None:  # a known case's reference or thread from someone else: staff decide
         _sender_differs(session, case, message, match.case)

@@ -164,6 +164,7 @@ def purge(
         session.exec(delete(IdentityToken).where(col(IdentityToken.case_id) == case.id))
         session.exec(delete(CasePause).where(col(CasePause.case_id) == case.id))
         case.requester_email = case.requester_name = case.verified_how = case.extension_reason = ""
+        case.verified_pnr, case.allowed_senders = "", []
         if case.outcome_reason not in CODED_REASONS and not case.outcome_reason.startswith(
             config.reference_prefix + "-"
         ):

@@ -15,8 +15,10 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 import uvicorn
+from fastapi import FastAPI
 
 from privbot.config import Config
 from privbot.datadir import secure_home
@@ -41,6 +43,8 @@ class Service:
         interval: float = 5.0,
         roles: tuple[str, ...] = ROLES,
     ) -> None:
+        if web_port is not None:  # links (public_url's default) point at the port really served
+            config = replace(config, web_port=web_port)
         self.roles = frozenset(roles)
         self.config = config
         secure_home(config.home)
@@ -54,7 +58,7 @@ class Service:
             if "intake" in self.roles
             else None
         )
-        self.web_port = config.web_port if web_port is None else web_port
+        self.web_port = config.web_port
         self.jobs: list[tuple[float, Callable[[], object]]] = []
         self.jobs.append(
             (3600.0, self.privacy_hourly)
@@ -175,12 +179,9 @@ class Service:
         try:
             if "web" in self.roles:
                 log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
-                uvicorn.run(
-                    create_app(self.config, self.engine),
-                    host=self.config.web_host,
-                    port=self.web_port,
-                    log_level="warning",
-                )
+                app = create_app(self.config, self.engine)
+                app.state.chat.on_spooled = self.wake.set  # a confirmed chat request: work now
+                serve_web(app, self.config)
             else:
                 signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
                 try:
@@ -190,3 +191,24 @@ class Service:
                     pass
         finally:
             self.stop()
+
+
+def serve_web(app: FastAPI, config: Config) -> None:
+    """Run the web app under uvicorn until stopped.
+
+    uvicorn's own loggers propagate to the root handlers that `cli` set up, so the masking
+    filter sees them too (`log_config=None`: no handlers of uvicorn's own). No access log:
+    paths carry one-time tokens. Proxy headers are not read here; the app reads them only from
+    `[web] trusted_proxies` (`web/app.py`).
+    """
+    verbose = logging.getLogger().isEnabledFor(logging.DEBUG)
+    uvicorn.run(
+        app,
+        host=config.web_host,
+        port=config.web_port,
+        log_config=None,
+        log_level="info" if verbose else "warning",
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+    )

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from privbot.cases import identity, store
+from privbot.cases import actions, identity, store
 from privbot.cases.digest import send_digest
 from privbot.cases.refusal import refuse
 from privbot.config import Config
@@ -116,7 +116,14 @@ def test_access_reply_lists_the_requesters_earlier_cases(engine: Engine, config:
         first, second, _ = session.exec(select(Case).order_by(Case.id)).all()
         identity.mark_verified(session, config, replies, second, "staff", "in person")
         body = store.current_draft(session, second).body
-    assert first.reference in body  # found by personnummer, across addresses
+    assert first.reference not in body  # a typed personnummer proves nothing
+    with session_scope(engine) as session:  # staff verified the number on both cases
+        first, second, _ = session.exec(select(Case).order_by(Case.id)).all()
+        actions.record_personnummer(session, first, "staff", "811228-9874")
+        actions.record_personnummer(session, second, "staff", "198112289874")
+        identity.mark_verified(session, config, replies, second, "staff", "BankID")
+        body = store.current_draft(session, second).body
+    assert first.reference in body  # found by a verified personnummer, across addresses
     assert "DS-" in body and body.count("DS-") >= 2
     with Session(engine) as session:
         third = session.exec(select(Case).where(Case.requester_email == "bo@example.se")).one()

@@ -3,10 +3,12 @@ a loopback port, and headless Chromium driven by Playwright (Debian's /usr/bin/c
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any
 
@@ -74,6 +76,15 @@ def erasure_mail(
 
 @pytest.fixture
 def app(config: Config, engine: Engine) -> FastAPI:
+    """The app in English (tests read its English wording); `sv_app` is the company default."""
+    english = dataclasses.replace(config, web_language="en")
+    return create_app(english, engine, secret="test-secret-" + "x" * 40)
+
+
+@pytest.fixture
+def sv_app(config: Config, engine: Engine) -> FastAPI:
+    """The app as a Swedish company runs it: Swedish unless a user chooses English."""
+    assert config.web_language == "sv"
     return create_app(config, engine, secret="test-secret-" + "x" * 40)
 
 
@@ -149,9 +160,9 @@ def client(app: FastAPI, users: dict[str, str]) -> Callable[[str | None], Browse
         browser.close()
 
 
-@pytest.fixture
-def live_server(app: FastAPI) -> Iterator[str]:
-    """The app served by uvicorn in a thread on a free loopback port."""
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """`app` served by uvicorn in a thread on a free loopback port."""
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
@@ -166,6 +177,20 @@ def live_server(app: FastAPI) -> Iterator[str]:
     yield "http://127.0.0.1:%d" % port
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app: FastAPI) -> Iterator[str]:
+    """The app (in English) served on loopback."""
+    with serving(app) as base:
+        yield base
+
+
+@pytest.fixture
+def sv_live_server(sv_app: FastAPI) -> Iterator[str]:
+    """The app as a Swedish company runs it, served on loopback."""
+    with serving(sv_app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

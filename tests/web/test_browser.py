@@ -61,7 +61,7 @@ def test_staff_edits_and_approves_a_draft(
     sign_in(page, live_server, "anna")
     row = page.locator("table.cases tbody tr", has_text=case.reference)
     assert "9876" not in row.inner_text()  # the body is never listed
-    assert "erasure" in row.inner_text()
+    assert "Erasure" in row.inner_text()
     row.locator("a", has_text=case.reference).click()
     page.wait_for_url(live_server + "/cases/" + case.reference)
     assert "19811218-9876" in page.locator("article.message pre.text").first.inner_text()

@@ -402,7 +402,7 @@ def test_figures_and_audit_log(client: Client, ingest: Ingest) -> None:
     staff.get("/cases/%s" % case.reference)
     staff.submit("/cases/%s/note" % case.reference, text="Kund ringde, pnr 811218-9876")
     figures = boss.get("/figures").text
-    assert "<svg" in figures and "erasure" in figures
+    assert "<svg" in figures and "Erasure" in figures
     audit = boss.get("/audit?actor=anna&action=note").text
     assert case.reference in audit and MASKED in audit and "9876" not in audit
     rows = boss.get("/audit?actor=anna").text.split("<tbody>", 1)[1]
@@ -464,7 +464,7 @@ def test_figures_count_answered_cases_and_open_load(
     staff.submit("/cases/%s/assign" % still_open.reference, assignee="bo")
     page = client("sara").get("/figures").text
     assert '<span class="n">2</span> answered' in page
-    assert '<span class="n">100 %</span> within the deadline' in page
+    assert '<span class="n">100\xa0%</span> within the deadline' in page
     assert "<td>bo</td><td>1</td>" in page and "<td>unassigned</td><td>1</td>" in page
 
 

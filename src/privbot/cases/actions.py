@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from privbot import pnr
 from privbot.cases import lifecycle
 from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.store import audit, current_draft, make_draft
@@ -67,6 +68,18 @@ def reclassify(
     case.needs_review = False
     _touch(session, case)
     return make_draft(session, case, config, replies)
+
+
+def record_personnummer(session: Session, case: Case, actor: str, number: str) -> None:
+    """Staff verified that this personnummer is the requester's (say, by BankID): earlier cases
+    with the same staff-verified number then count as theirs in an access reply."""
+    _open(case)
+    numbers = pnr.normalise(number)
+    if len(numbers) != 1:
+        raise StateError("not a valid personnummer (YYYYMMDD-NNNN or YYMMDD-NNNN)")
+    case.verified_pnr = numbers.pop()
+    _touch(session, case)
+    audit(session, case, "personnummer_verified", actor=actor)  # the number stays out of the log
 
 
 def verify_identity(session: Session, case: Case, actor: str, how: str) -> None:

@@ -1,6 +1,11 @@
-"""What privbot itself holds about a requester: their other cases, found by e-mail address and
-by any personnummer they wrote, for the access reply (GDPR art. 15 covers the privacy
-mailbox too).
+"""What privbot itself holds about a requester: their other cases, for the access reply (GDPR
+art. 15 covers the privacy mailbox too).
+
+A typed personnummer proves nothing (anyone can type anyone's number), so earlier cases are
+matched only by what is verified: the address of record once the requester proved it (code,
+link, or a method staff recorded), and a personnummer staff verified for this requester
+(`privbot verify REF --how METHOD --personnummer NUMBER`), which matches only cases where staff
+verified the same number. The draft therefore never names another person's case.
 
 Only non-purged cases count; the list carries references, dates, intents and status, never
 the other cases' texts.
@@ -10,42 +15,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, select
 
-from privbot import pnr
-from privbot.models import Case, Message
-
-
-def _numbers(session: Session, case: Case) -> set[str]:
-    texts = session.exec(
-        select(Message.text).where(Message.case_id == case.id, Message.direction == "in")
-    ).all()
-    return set().union(*(pnr.normalise(t) for t in texts)) if texts else set()
+from privbot.models import Case
 
 
 def other_cases(session: Session, case: Case) -> list[Case]:
-    """The requester's other cases, oldest first."""
+    """The requester's other cases, oldest first (none until something is verified)."""
     found: dict[int, Case] = {}
-    if case.requester_email:
+    if case.identity_verified and case.requester_email:
         by_address = select(Case).where(
             Case.requester_email == case.requester_email.lower(), Case.id != case.id
         )  # stored lower-case
         for other in session.exec(by_address).all():
             found[other.id or 0] = other
-    numbers = _numbers(session, case)
-    if numbers:
-        # Narrow by the serial digits in SQL (any written form contains them), confirm in Python.
-        tails = [n[-4:] for n in numbers]
-        by_number = select(Message).where(
-            Message.case_id != case.id,
-            Message.direction == "in",
-            or_(*[col(Message.text).contains(t) for t in tails]),
-        )
-        for message in session.exec(by_number).all():
-            if message.case_id not in found and numbers & pnr.normalise(message.text):
-                match = session.get(Case, message.case_id)
-                if match is not None:
-                    found[message.case_id] = match
+    if case.verified_pnr:
+        by_number = select(Case).where(Case.verified_pnr == case.verified_pnr, Case.id != case.id)
+        for other in session.exec(by_number).all():
+            found[other.id or 0] = other
     return sorted(
         (c for c in found.values() if c.purged_at is None), key=lambda c: (c.received_at, c.id or 0)
     )

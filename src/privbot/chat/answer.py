@@ -1,11 +1,13 @@
-"""Answers to questions about the policy: rules and fuzzy matching, never invented facts.
+"""Answers to questions about the policy: ranked sections, vetted answers, never invented facts.
 
 In order: a question naming a section ("vad står i avsnitt 9.3?") gets that section quoted; then
-the topic table (chat/topics.toml), whose key phrases are matched word by word with rapidfuzz
-(so inflections and small typos still match), gives a vetted short answer citing its section;
-last, the question's content words are looked up in the policy's own text, and a sentence that
-covers them well is quoted with its section. Anything weaker is no answer: the bot then offers
-to pass the question to staff.
+the policy's sections are ranked for the question (`rank.py`: BM25 over stems, with the synonyms
+and key words of chat/sections.toml and the topics' phrases). The best section answers when it
+scores well enough and matches enough of the question's words: with the vetted short answer of
+its topic (chat/topics.toml) when one of that topic's phrases matches, else by quoting the
+section's sentence that covers the question best. A greeting or thanks gets its small-talk
+answer. Anything weaker is no answer: the bot then says so and offers to pass the question to
+staff, and cites nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from privbot.chat.policy import Policy
+from privbot.chat.rank import Ranked, SectionIndex, Synonyms, fold
 from privbot.chat.texts import LANGUAGES, Text, Texts, compile_text
 from privbot.config import read_toml
 from privbot.errors import ConfigError
@@ -30,6 +33,9 @@ _SECTION_REF = re.compile(
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 STOP_WEIGHT = 0.3
+SIBLING_SHARE = 0.8  # a second sub-section this close makes their heading the answer
+TOPIC_WEIGHT = 2.0
+REQUEST_SHARE = 0.6  # a request cites another section only when its own score below this share  # per word of a matching topic phrase, added to its section's BM25 score
 FUZZY_MIN = 85.0
 MIN_FUZZY_LEN = 5
 
@@ -48,8 +54,8 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
 def token_matches(pattern: str, word: str) -> bool:
     """`spar*` matches any word starting with "spar"; a long word also matches with a typo."""
     if pattern.endswith("*"):
-        return word.startswith(pattern[:-1])
-    if pattern == word:
+        return word.startswith(pattern[:-1]) or fold(word).startswith(fold(pattern[:-1]))
+    if pattern == word or fold(pattern) == word:
         return True
     return len(pattern) >= MIN_FUZZY_LEN and fuzz.ratio(pattern, word) >= FUZZY_MIN
 
@@ -132,19 +138,98 @@ def load_topics(path: Path, policy: Policy) -> tuple[list[Topic], Words]:
     return topics, words
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """chat/sections.toml: synonym groups, each section's key words, and the answer thresholds."""
+
+    synonyms: Synonyms
+    keywords: dict[str, str]  # section number -> its key words, both languages
+    stop: frozenset[str] = frozenset()  # words that point to no section
+    outside: Synonyms = Synonyms({}, ())  # topics the policy does not cover, as group "~outside"
+    min_score: float = 4.0
+    min_coverage: float = 0.5
+
+
+def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
+    data = read_toml(path)
+    if unknown := set(data) - {"answer", "synonyms", "section", "stop", "outside"}:
+        raise ConfigError("%s: unknown table(s) %s" % (path, sorted(unknown)))
+    groups = data.get("synonyms", {})
+    if not isinstance(groups, dict) or not all(
+        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in groups.values()
+    ):
+        raise ConfigError('%s: [synonyms] takes lists of words: name = ["…", …]' % path)
+    keywords = {}
+    for number, raw in data.get("section", {}).items():
+        if policy.get(number) is None:
+            raise ConfigError('%s: [section."%s"]: the policy has no such section' % (path, number))
+        if not isinstance(raw, dict) or not all(
+            isinstance(raw.get(lang, []), list) for lang in LANGUAGES
+        ):
+            raise ConfigError('%s: [section."%s"] takes sv and en lists' % (path, number))
+        keywords[number] = " . ".join(str(w) for lang in LANGUAGES for w in raw.get(lang, []))
+    stop = data.get("stop", {})
+    outside = data.get("outside", {})
+    for name, table in (("stop", stop), ("outside", outside)):
+        if not isinstance(table, dict) or not all(
+            isinstance(table.get(lang, []), list) for lang in LANGUAGES
+        ):
+            raise ConfigError("%s: [%s] takes sv and en lists" % (path, name))
+    answer = data.get("answer", {})
+    try:
+        min_score = float(answer.get("min_score", 4.0))
+        min_coverage = float(answer.get("min_coverage", 0.5))
+    except (TypeError, ValueError):
+        raise ConfigError("%s: [answer] min_score and min_coverage are numbers" % path) from None
+    return Vocabulary(
+        Synonyms.build((str(k), v) for k, v in groups.items()),
+        keywords,
+        frozenset(str(w).lower() for lang in LANGUAGES for w in stop.get(lang, [])),
+        Synonyms.build(
+            [("outside", [str(w) for lang in LANGUAGES for w in outside.get(lang, [])])]
+        ),
+        min_score,
+        min_coverage,
+    )
+
+
 class Answerer:
-    def __init__(self, policy: Policy, topics: list[Topic], words: Words, texts: Texts) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        topics: list[Topic],
+        words: Words,
+        texts: Texts,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
         self.policy = policy
         self.topics = topics
         self.words = words
         self.texts = texts
+        self.vocabulary = vocabulary or Vocabulary(Synonyms({}, ()), {})
         self._all_stop = words.stop["sv"] | words.stop["en"]
-        self._section_tokens = {s.number: set(tokens(s.text)) for s in policy.leaves()}
+        stop = self._all_stop | self.vocabulary.stop
+        stop |= {fold(w) for w in stop}  # "for", "ar": Swedish typed without å/ä/ö
+        self.index = SectionIndex(self._documents(), self.vocabulary.synonyms, frozenset(stop))
 
     @classmethod
     def load(cls, chat_dir: Path, policy: Policy, texts: Texts) -> Answerer:
         topics, words = load_topics(chat_dir / "topics.toml", policy)
-        return cls(policy, topics, words, texts)
+        vocabulary = load_vocabulary(chat_dir / "sections.toml", policy)
+        return cls(policy, topics, words, texts, vocabulary)
+
+    def _documents(self) -> dict[str, tuple[str, str]]:
+        """Per section with text: (its text, its headings and key words)."""
+        documents = {}
+        for section in self.policy.leaves():
+            number = section.number
+            keys = [self.policy.title_of(number), self.policy.title_of(section.parent)]
+            keys.append(self.vocabulary.keywords.get(number, ""))
+            for topic in self.topics:
+                if topic.section == number:
+                    keys += [" ".join(w.rstrip("*") for w in p) for p in topic.phrases]
+            documents[number] = (section.text, " . ".join(k for k in keys if k))
+        return documents
 
     # -- small judgements the conversation needs ------------------------------------------
 
@@ -189,9 +274,120 @@ class Answerer:
     def answer(self, message: str, language: str) -> Answer | None:
         return (
             self._by_section_number(message, language)
-            or self._by_topic(message, language)
-            or self._by_policy_text(message, language)
+            or self._by_rank(message, language)
+            or self._small_talk(message, language)
         )
+
+    def request_sections(self, message: str, own: tuple[str, ...]) -> tuple[str, ...]:
+        """What a request in the chat cites: the sections its intents rest on (`own`), unless
+        the policy has a section that fits the message clearly better ("stop profiling me":
+        7.2 on profiling rather than 11.4 on objections in general)."""
+        scored = self.scored(message)
+        passing = self.ranked(message)
+        if not passing or passing[0].section in own:
+            return own
+        theirs = max((r.score for r in scored if r.section in own), default=0.0)
+        return (passing[0].section,) if theirs < REQUEST_SHARE * passing[0].score else own
+
+    def ranked(self, message: str) -> list[Ranked]:
+        """The section that answers `message` (a list of at most one); empty when none answers
+        well enough."""
+        if any("~outside" in forms for forms in self.vocabulary.outside.forms(message)):
+            return []
+        ranked = self.scored(message)
+        if len(ranked) >= 2 and ranked[1].score >= SIBLING_SHARE * ranked[0].score:
+            ranked[0] = self._parent_of_siblings(ranked[0], ranked[1])
+        return [
+            r
+            for r in ranked[:1]
+            if r.score >= self.vocabulary.min_score and r.coverage >= self.vocabulary.min_coverage
+        ]
+
+    def scored(self, message: str) -> list[Ranked]:
+        """Every section with a score for `message`, best first.
+
+        A topic phrase that matches (all its words in the question) adds to its section's score;
+        a question of stop words only ("vad vet ni om mig?") is answered by its topic phrases.
+        """
+        boost: dict[str, float] = {}
+        for score, topic in self.topic_scores(message):
+            if topic.section:
+                boost[topic.section] = max(boost.get(topic.section, 0.0), score)
+        found = {r.section: r for r in self.index.rank(message)}
+        only_stop = not self.index.content_words(message)
+        for section in boost.keys() - found.keys():
+            found[section] = Ranked(section, 0.0, 1.0 if only_stop else 0.0, ())
+        return sorted(
+            (
+                Ranked(
+                    r.section,
+                    r.score + TOPIC_WEIGHT * boost.get(r.section, 0.0),
+                    r.coverage,
+                    r.matched,
+                )
+                for r in found.values()
+            ),
+            key=lambda r: -r.score,
+        )
+
+    def _parent_of_siblings(self, first: Ranked, second: Ranked) -> Ranked:
+        """Two sub-sections of one heading that answer about equally ("3.1" and "3.2" for "when
+        do you collect data?"): the heading answers, when a topic vouches for it."""
+        parent = first.section.split(".")[0]
+        section = self.policy.get(parent)
+        if (
+            "." in first.section
+            and second.section.split(".")[0] == parent
+            and section is not None
+            and not section.paragraphs
+            and any(t.section == parent for t in self.topics)
+        ):
+            return Ranked(parent, first.score, max(first.coverage, second.coverage), first.matched)
+        return first
+
+    def _by_rank(self, message: str, language: str) -> Answer | None:
+        ranked = self.ranked(message)
+        if not ranked:
+            return None
+        best = ranked[0]
+        for _, topic in self.topic_scores(message):
+            if topic.section == best.section:
+                return self._topic_answer(topic, language, best.score)
+        section = self.policy.get(best.section)
+        if section is None or not section.paragraphs:  # a heading: its topic's answer
+            topic = next(t for t in self.topics if t.section == best.section)
+            return self._topic_answer(topic, language, best.score)
+        return self._quote(best, language)
+
+    def _small_talk(self, message: str, language: str) -> Answer | None:
+        for _, topic in self.topic_scores(message):
+            if not topic.section:
+                return self._topic_answer(topic, language, 0.0)
+        return None
+
+    def _topic_answer(self, topic: Topic, language: str, score: float) -> Answer:
+        text = topic.answer.render(language, self.texts.company)
+        citations = (topic.section,) if topic.section else ()
+        cite = self.cite(citations, language)
+        return Answer(
+            topic.name,
+            (text + " " + cite).strip(),
+            citations,
+            topic.offer,
+            topic.answer_first,
+            score,
+        )
+
+    def _quote(self, best: Ranked, language: str) -> Answer:
+        number = best.section
+        section = self.policy.sections[number]
+        matched = [w for w in best.matched if len(w) >= 3]
+        sentence = max(
+            _sentences(section.text),
+            key=lambda s: sum(any(_close(w, t) for t in tokens(s)) for w in matched),
+        )
+        text = self.texts.say("section_quote", language, number=number, quote=_shorten(sentence))
+        return Answer("policy_text", text, (number,), score=best.score)
 
     def _by_section_number(self, message: str, language: str) -> Answer | None:
         for number in _SECTION_REF.findall(message):
@@ -223,48 +419,6 @@ class Answerer:
                 scored.append((score, topic))
         scored.sort(key=lambda pair: -pair[0])  # stable: equal scores keep the file's order
         return scored
-
-    def _by_topic(self, message: str, language: str) -> Answer | None:
-        scored = self.topic_scores(message)
-        if not scored:
-            return None
-        score, topic = scored[0]
-        text = topic.answer.render(language, self.texts.company)
-        citations = (topic.section,) if topic.section else ()
-        cite = self.cite(citations, language)
-        return Answer(
-            topic.name,
-            (text + " " + cite).strip(),
-            citations,
-            topic.offer,
-            topic.answer_first,
-            score,
-        )
-
-    def _by_policy_text(self, message: str, language: str) -> Answer | None:
-        content = [w for w in tokens(message) if w not in self._all_stop and len(w) >= 3]
-        if len(content) < 2:
-            return None
-        best: tuple[float, int, str] | None = None
-        for number, section_words in self._section_tokens.items():
-            matched = sum(any(_close(w, s) for s in section_words) for w in content)
-            coverage = matched / len(content)
-            if (
-                matched >= 2
-                and coverage >= 0.75
-                and (best is None or (coverage, matched) > best[:2])
-            ):
-                best = (coverage, matched, number)
-        if best is None:
-            return None
-        number = best[2]
-        section = self.policy.sections[number]
-        sentence = max(
-            _sentences(section.text),
-            key=lambda s: sum(any(_close(w, t) for t in tokens(s)) for w in content),
-        )
-        text = self.texts.say("section_quote", language, number=number, quote=_shorten(sentence))
-        return Answer("policy_text", text, (number,), score=best[0])
 
 
 def _close(word: str, other: str) -> bool:

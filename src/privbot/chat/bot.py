@@ -13,6 +13,7 @@ import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +118,8 @@ class ChatBot:
         self.config = config
         self.engine = engine
         self.ctx = ctx
+        self.process_now = True  # the web sets False: a request is the worker's, not the page's
+        self.on_spooled: Callable[[], object] = lambda: None
         self.settings = settings
         self.texts = texts
         self.answerer = answerer
@@ -242,7 +245,7 @@ class ChatBot:
         answer = self.answerer.answer(text, chat.language)
         asking = self.answerer.is_question(text) or "?" in text
         if requested and not (answer and (asking or answer.answer_first)):
-            return self._start_request(chat, requested)
+            return self._start_request(chat, requested, message=text)
         if chat.state != ChatState.await_code:
             self._reset(chat)
         if answer is None:
@@ -266,7 +269,11 @@ class ChatBot:
         return turn
 
     def _start_request(
-        self, chat: ChatSession, intents: list[str], from_offer: bool = False
+        self,
+        chat: ChatSession,
+        intents: list[str],
+        from_offer: bool = False,
+        message: str = "",
     ) -> _Turn:
         chat.state, chat.intents = ChatState.ask_name, intents
         # mark where the request begins: the message itself, or the question before a "yes"
@@ -284,6 +291,10 @@ class ChatBot:
                 turn.parts.append(self._say(chat, key))
                 if self.texts.sections.get(key):
                     turn.citations.append(self.texts.sections[key])
+        if message:  # the section that fits the message best, if clearly better than these
+            turn.citations = list(
+                self.answerer.request_sections(message, tuple(dict.fromkeys(turn.citations)))
+            )
         if turn.citations:
             turn.parts.append(
                 self.answerer.cite(tuple(dict.fromkeys(turn.citations)), chat.language)
@@ -379,10 +390,14 @@ class ChatBot:
     # -- confirmation and the case ------------------------------------------------------
 
     def _open_case(self, request_id: int, chat_id: str | None) -> Confirmation:
-        """Run the pipeline on the spooled conversation and say which case it became."""
-        run(self.engine, self.ctx)
+        """The request is spooled: wake the worker (the web) or run the pipeline here (the
+        terminal chat, `process_now`), and say which case it became, or that it is on its way."""
+        if self.process_now:
+            run(self.engine, self.ctx)
+        else:
+            self.on_spooled()
         with session_scope(self.engine) as session:
-            case = requests.link_case(session, request_id)
+            case = requests.case_of(session, request_id)
             request = session.get(ChatRequest, request_id)
             language = request.language if request else "sv"
             if case is not None:

@@ -1,22 +1,24 @@
 """Requests made in the chat: the confirmation email, the one-time link and code, the case.
 
 A request waits as a `ChatRequest` until the person confirms it (link or code) before it expires.
-On confirmation the conversation becomes an RFC 5322 message from the person and is spooled
-with source "chat", so the ordinary pipeline opens the case; an unconfirmed request is expired
-with its personal data wiped and never becomes a case. The conversation itself is `bot.py`'s.
+On confirmation it is spooled as a structured entry (JSON, source "chat"): the confirmed
+address, the name, the intents the person confirmed and the conversation as text. It is never
+made into mail, so nothing the person typed (newlines, "E-post:" lines, headers) can be read as
+a form relay or another address; the worker opens the case for the confirmed address only
+(`pipeline.py`), like any spooled message. An unconfirmed request is expired with its personal
+data wiped and never becomes a case. The conversation itself is `bot.py`'s.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from email import policy as email_policy
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import make_msgid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -145,9 +147,9 @@ def code_matches(request: ChatRequest, code: str) -> bool:
     return hmac.compare_digest(request.code_hash, _code_hash(request.token_hash, code))
 
 
-def transcript_message(config: Config, texts: Texts, request: ChatRequest) -> bytes:
-    """The conversation as mail from the person: their request as written; the chat's answers,
-    and questions answered before the request began, quoted with ">" (context, not the request)."""
+def transcript_text(texts: Texts, request: ChatRequest) -> str:
+    """The conversation for staff: the person's request as written; the chat's answers, and
+    questions answered before the request began, quoted with ">" (context, not the request)."""
     language = request.language
     labels = (" %s " % texts.say("and", language)).join(
         texts.say("label." + i, language) for i in request.intents if texts.has("label." + i)
@@ -155,9 +157,7 @@ def transcript_message(config: Config, texts: Texts, request: ChatRequest) -> by
     lines = [texts.say("transcript_intro", language, labels=labels), ""]
     person, bot = texts.say("transcript_person", language), texts.say("transcript_bot", language)
     starts = [i for i, e in enumerate(request.transcript) if e.get("start")]
-    begin = (
-        starts[-1] if starts else 0
-    )  # what came before was answered in the chat: context, quoted
+    begin = starts[-1] if starts else 0  # what came before was answered in the chat: context
     for index, entry in enumerate(request.transcript):
         at = datetime.fromisoformat(str(entry.get("at"))).astimezone(LOCAL_TIME).strftime("%H:%M")
         text = str(entry.get("text", ""))
@@ -168,16 +168,57 @@ def transcript_message(config: Config, texts: Texts, request: ChatRequest) -> by
         else:
             lines.extend("> " + line for line in ("%s (%s): %s" % (bot, at, text)).splitlines())
             lines.append("")
-    msg = EmailMessage()
-    local, _, domain = request.email.rpartition("@")
-    msg["From"] = Address(display_name=request.name, username=local, domain=domain)
-    msg["To"] = config.from_address
-    msg["Subject"] = texts.say("transcript_subject", language)
-    msg["Date"] = format_datetime(aware(request.created_at))
-    msg["Message-ID"] = request.message_id
-    msg.set_content("\n".join(lines).strip() + "\n")
-    utf8 = not request.email.isascii()
-    return msg.as_bytes(policy=email_policy.SMTP.clone(utf8=utf8))
+    return "\n".join(lines).strip() + "\n"
+
+
+@dataclass(frozen=True)
+class RequestEntry:
+    """A confirmed chat request as the spool holds it."""
+
+    request_id: int
+    email: str
+    name: str
+    language: str
+    intents: tuple[str, ...]
+    message_id: str
+    subject: str
+    text: str
+
+
+def request_entry(texts: Texts, request: ChatRequest) -> bytes:
+    """The spool entry of a confirmed request (UTF-8 JSON)."""
+    data = {
+        "kind": "chat_request",
+        "request_id": request.id,
+        "email": request.email,
+        "name": request.name,
+        "language": request.language,
+        "intents": list(request.intents),
+        "message_id": request.message_id,
+        "subject": texts.say("transcript_subject", request.language),
+        "text": transcript_text(texts, request),
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def read_entry(raw: bytes) -> RequestEntry:
+    """The request in a chat spool entry; ValueError when it is not one."""
+    data = json.loads(raw.decode("utf-8"))
+    if not isinstance(data, dict) or data.get("kind") != "chat_request":
+        raise ValueError("not a chat request entry")
+    email = str(data.get("email", ""))
+    if "@" not in email or any(c.isspace() or c in ',;<>"' for c in email):
+        raise ValueError("no confirmed address")
+    return RequestEntry(
+        request_id=int(data["request_id"]),
+        email=email.lower(),
+        name=" ".join(str(data.get("name", "")).split())[:200],
+        language=str(data.get("language", "sv")),
+        intents=tuple(str(i) for i in data.get("intents", [])),
+        message_id=str(data.get("message_id", ""))[:998],
+        subject=str(data.get("subject", ""))[:500],
+        text=str(data.get("text", "")),
+    )
 
 
 def confirm(
@@ -185,7 +226,7 @@ def confirm(
 ) -> SpoolEntry | None:
     """Claim a pending request and spool its conversation; None if it was already claimed or expired.
 
-    The caller commits and then runs the pipeline, which opens the case (channel "chat").
+    The caller commits; the worker's pipeline opens the case (channel "chat").
     """
     now = utcnow()
     claimed = session.exec(  # one winner when the link and the code arrive together
@@ -200,8 +241,13 @@ def confirm(
     if claimed.rowcount != 1:
         return None
     session.refresh(request)
+    raw = request_entry(texts, request)
     entry, _ = spool(
-        session, transcript_message(config, texts, request), "chat", "chat-request/%s" % request.id
+        session,
+        raw,
+        "chat",
+        "chat-request/%s" % request.id,
+        key=(request.message_id, hashlib.sha256(raw).hexdigest()),
     )
     entry.received_at = aware(
         request.created_at
@@ -212,18 +258,21 @@ def confirm(
     return entry
 
 
-def link_case(session: Session, request_id: int) -> Case | None:
-    """After the pipeline ran: record the case and wipe the request's copy of personal data."""
+def link_case(session: Session, request_id: int, case: Case) -> None:
+    """The case a confirmed request became; the request's copy of personal data is wiped."""
     request = session.get(ChatRequest, request_id)
-    if request is None or request.spool_id is None:
+    if request is None:
+        return
+    request.case_id = case.id
+    request.name, request.email, request.transcript = "", "", []
+    session.add(request)
+
+
+def case_of(session: Session, request_id: int) -> Case | None:
+    """The case a confirmed request became, once the worker opened it."""
+    request = session.get(ChatRequest, request_id)
+    if request is None or request.case_id is None:
         return None
-    if request.case_id is None:
-        entry = session.get(SpoolEntry, request.spool_id)
-        if entry is None or entry.case_id is None:
-            return None
-        request.case_id = entry.case_id
-        request.name, request.email, request.transcript = "", "", []
-        session.add(request)
     return session.get(Case, request.case_id)
 
 

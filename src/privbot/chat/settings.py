@@ -17,7 +17,9 @@ from privbot.errors import ConfigError
 @dataclass(frozen=True)
 class ChatSettings:
     data_dir: Path
-    base_url: str  # where confirmation links point; never taken from a request's Host header
+    base_url: (
+        str  # where confirmation links point: `[web] public_url` or the served port, never Host
+    )
     request_ttl_hours: float = 24.0  # an unconfirmed request expires and never becomes a case
     session_ttl_hours: float = 2.0  # an idle conversation is deleted
     max_chars: int = 1000  # longest message taken
@@ -36,9 +38,7 @@ class ChatSettings:
         if unknown:
             raise ConfigError("[chat]: unknown setting(s) %s" % ", ".join(sorted(unknown)))
         data_dir = Path(section.pop("data_dir")) if "data_dir" in section else data_path("chat")
-        base_url = str(
-            section.pop("base_url", "") or "http://%s:%d/" % (config.web_host, config.web_port)
-        )
+        base_url = str(section.pop("base_url", "") or config.base_url)
         try:
             values = {k: type(getattr(cls, k))(v) for k, v in section.items()}
         except (TypeError, ValueError) as exc:

@@ -32,6 +32,10 @@ _LINEBREAKS = re.compile(r"[\r\n]+")
 _SURROGATE = re.compile("[\udc80-\udcff]")  # raw 8-bit bytes decoded with surrogateescape
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _MSGID = re.compile(r"<[^<>\s]+>|[^<>\s]+@[^<>\s]+")
+# A mail system's own notice: bounces often come "From: MAILER-DAEMON <>" with no address at all
+SYSTEM_SENDER = re.compile(
+    r"mailer-?daemon|post_?master|mail delivery (?:sub)?system|mail-daemon", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class ParsedMail:
     attachments: tuple[Attachment, ...] = ()
     content_type: str = "text/plain"
     defects: tuple[str, ...] = field(default=())
+    report: str = ""  # fields of machine-readable report parts (DSN, MDN, ARF), "Name: value" lines
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -189,6 +194,38 @@ def _leaf_text(part: Message) -> str:
     return decode_bytes(payload, charset if isinstance(charset, str) else None)
 
 
+REPORT_PARTS = (
+    "message/delivery-status",
+    "message/global-delivery-status",
+    "message/disposition-notification",
+    "message/global-disposition-notification",
+    "message/feedback-report",
+)
+
+
+def _report_fields(part: Message) -> str:
+    """A report part's field blocks as "Name: value" lines, blocks apart by a blank line."""
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        blocks = [m for m in payload if isinstance(m, Message)][:MAX_PARTS]
+        return "\n\n".join(
+            "\n".join("%s: %s" % (k, clean_header(_decode_words(str(v)))) for k, v in m.raw_items())
+            for m in blocks
+        )
+    raw = part.get_payload(decode=True)
+    return decode_bytes(raw, None) if isinstance(raw, bytes) else str(payload)
+
+
+def _from_mail_system(msg: Message) -> bool:
+    """A null return path, a mailer-daemon sender or a report: `screen` never calls it human."""
+    if _raw_header(msg, "Return-Path").strip() == "<>":
+        return True
+    sender = _raw_header(msg, "From")
+    if SYSTEM_SENDER.search(sender) or re.search(r"<\s*>", sender):
+        return True
+    return msg.get_content_type() in ("multipart/report", "message/delivery-status")
+
+
 def _walk(msg: Message, depth: int = 0) -> list[Message]:
     """Leaves of the MIME tree, iteratively bounded (m013: 60 levels of nesting)."""
     leaves: list[Message] = []
@@ -196,7 +233,9 @@ def _walk(msg: Message, depth: int = 0) -> list[Message]:
     while stack and len(leaves) < MAX_PARTS:
         part = stack.pop()
         payload = part.get_payload()
-        if part.is_multipart() and isinstance(payload, list):
+        if part.get_content_type() in REPORT_PARTS:
+            leaves.append(part)  # its field blocks are read whole by `_report_fields`
+        elif part.is_multipart() and isinstance(payload, list):
             if part.get_content_type() == "message/rfc822":
                 leaves.append(part)  # a forward as attachment: its headers go before its text
             stack.extend(p for p in reversed(payload) if isinstance(p, Message))
@@ -371,8 +410,12 @@ def parse(raw: bytes) -> ParsedMail:
     texts: list[str] = []
     html = ""
     attachments: list[Attachment] = []
+    reports: list[str] = []
     for part in _walk(msg):
         ctype = part.get_content_type()
+        if ctype in REPORT_PARTS:
+            reports.append(_report_fields(part))
+            continue
         disposition = (part.get_content_disposition() or "").lower()
         filename = _filename(part)
         if ctype == "message/rfc822":
@@ -406,11 +449,17 @@ def parse(raw: bytes) -> ParsedMail:
     text = text.replace("\r\n", "\n").replace("\u2028", "\n").replace("\x00", "")
     text = _CONTROL.sub("", text)[:MAX_TEXT_CHARS]
     subject = _header(msg, "Subject")
-    if not text.strip() and _states_something(subject) and re.search(rb"\r?\n\r?\n", data):
+    system = _from_mail_system(msg)  # screened as machine mail, so no sender or text is needed
+    if (
+        not text.strip()
+        and not system
+        and _states_something(subject)
+        and re.search(rb"\r?\n\r?\n", data)
+    ):
         text = subject.strip()  # complete headers, no body: the subject states the request
-    if not text.strip():
+    if not text.strip() and not system:
         raise ParseError("no readable body text")
-    if not from_addr:
+    if not from_addr and not system:
         raise ParseError(
             "no sender address (From, Reply-To, Return-Path and Sender all missing or empty)"
         )
@@ -437,4 +486,5 @@ def parse(raw: bytes) -> ParsedMail:
         attachments=tuple(attachments),
         content_type=msg.get_content_type(),
         defects=tuple(sorted({type(d).__name__ for d in msg.defects})),
+        report="\n\n".join(reports)[:MAX_TEXT_CHARS],
     )

@@ -23,13 +23,19 @@ log = logging.getLogger(__name__)
 
 
 def spool(
-    session: Session, raw: bytes, source: str, source_ref: str = ""
+    session: Session,
+    raw: bytes,
+    source: str,
+    source_ref: str = "",
+    key: tuple[str, str] | None = None,
 ) -> tuple[SpoolEntry, bool]:
     """Store raw bytes; returns (entry, created). The caller commits.
 
-    An existing entry with the same key is returned with created=False.
+    An existing entry with the same key is returned with created=False. `key` (Message-ID,
+    content hash) is for entries that are not mail (a confirmed chat request); mail is keyed
+    by its own headers and content.
     """
-    message_id, digest = spool_key(raw)
+    message_id, digest = key or spool_key(raw)
     message_id = message_id[:998]
     existing = session.exec(
         select(SpoolEntry).where(

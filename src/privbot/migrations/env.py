@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from privbot import models  # noqa: F401  (registers the tables)
+from privbot.search import is_search_table
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -13,6 +14,8 @@ context.configure(
     target_metadata=SQLModel.metadata,
     render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
     compare_type=True,
+    # The full-text search table is the database's own kind (FTS5, tsvector), not a model.
+    include_name=lambda name, kind, _parent: not (kind == "table" and is_search_table(name)),
 )
 with context.begin_transaction():
     context.run_migrations()

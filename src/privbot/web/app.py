@@ -1,7 +1,8 @@
 """The web application: `create_app(config, engine)` builds it; nothing happens at import time.
 
-Staff and supervisor pages are one router each in `web/pages/`, registered one line per router
-below; the data subjects' chat is another router. Every response carries a strict
+Staff and supervisor pages are one router each in `web/pages/`; every staff router and the
+`/api` router are included behind the one `current_staff` dependency (`web/deps.py`). Signing in,
+the identity link and the data subjects' chat are the only public routes. Every response carries a strict
 Content-Security-Policy and no-store caching, since pages hold personal data.
 """
 
@@ -15,16 +16,27 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from privbot.config import Config
-from privbot.models import Case
 from privbot.replies import Replies
-from privbot.web.auth import SESSION_COOKIE, SESSION_SECONDS, Throttle, secret_key
-from privbot.web.deps import SignInRequired
-from privbot.web.pages import audit, cases, figures, inbox, login, queues, verify
+from privbot.web.auth import SESSION_COOKIE, secret_key
+from privbot.web.deps import STAFF, SignInRequired
+from privbot.web.pages import (
+    api,
+    audit,
+    case_list,
+    cases,
+    figures,
+    inbox,
+    login,
+    queues,
+    search,
+    users,
+    verify,
+)
 from privbot.web.pages import chat as chat_page
 from privbot.web.render import page
 
@@ -43,12 +55,11 @@ SECURITY_HEADERS = {
 
 
 def create_app(
-    config: Config, engine: Engine, secret: str | None = None, https_only: bool = False
+    config: Config, engine: Engine, secret: str | None = None, https_only: bool | None = None
 ) -> FastAPI:
     app = FastAPI(title="privbot", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.config = config
     app.state.engine = engine
-    app.state.throttle = Throttle()
     app.state.replies = Replies.load(config.replies_dir)
 
     @app.middleware("http")
@@ -64,9 +75,9 @@ def create_app(
         SessionMiddleware,
         secret_key=secret or secret_key(config),
         session_cookie=SESSION_COOKIE,
-        max_age=SESSION_SECONDS,
+        max_age=int(config.session_hours * 3600),  # the server-side session decides; see auth.py
         same_site="strict",
-        https_only=https_only,
+        https_only=config.https_only if https_only is None else https_only,
     )
 
     @app.exception_handler(SignInRequired)
@@ -76,6 +87,8 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return page(
             request,
             "error.html",
@@ -88,31 +101,27 @@ def create_app(
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/api/cases")
-    def api_cases(request: Request) -> list[dict[str, Any]]:
-        if not isinstance(request.session.get("uid"), int):
-            raise HTTPException(status_code=401, detail="sign in first")
-        with Session(engine) as session:
-            rows = session.exec(select(Case).order_by(col(Case.due)).limit(1000)).all()
-            return [
-                {
-                    "reference": c.reference,
-                    "status": c.status.value,
-                    "intents": c.intents,
-                    "due": c.due.isoformat(),
-                }
-                for c in rows
-            ]
-
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
     )
+    # Public: signing in, the requester's identity link, the data subjects' chat.
     app.include_router(login.router)
-    app.include_router(inbox.router)
-    app.include_router(cases.router)
-    app.include_router(queues.router)
-    app.include_router(figures.router)
-    app.include_router(audit.router)
-    app.include_router(verify.router)  # the requester's identity link, public
+    app.include_router(verify.router)
     chat_page.install(app, config, engine)  # /chat, /api/chat, /chat/confirm/{token}
+    # Everything else is for staff: one dependency on each router, never per route only.
+    staff_routers = (
+        inbox.router,
+        case_list.router,  # /cases and /cases/export.csv before /cases/{reference}
+        cases.router,
+        queues.router,
+        figures.router,
+        audit.router,
+        users.router,
+        search.router,
+    )
+    for router in staff_routers:
+        app.include_router(router, dependencies=[STAFF])
+    app.include_router(api.router, dependencies=[STAFF])
+    if config.trusted_proxies:  # outermost: routes and limits see the client behind the proxy
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(config.trusted_proxies))
     return app

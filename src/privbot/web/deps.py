@@ -1,8 +1,11 @@
 """FastAPI dependencies as `Annotated` aliases: the database session, the config, the signed-in
 user and the CSRF check. Pages declare what they need in their signatures.
 
-A request without a signed-in user raises `SignInRequired`, which the app turns into a redirect
-to the login page; a user whose role is too low gets 403.
+`current_staff` is the one way in: `web/app.py` puts it on every staff router and on the `/api`
+router, so a route added there is protected even if its signature forgets it, and a test walks
+the routes to check. It reads the server-side session (`web/auth.py`) and the user's active flag
+on every request. Without a live session a page raises `SignInRequired` (a redirect to /login)
+and `/api/*` answers 401; a user whose role is too low gets 403.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from sqlmodel import Session
 
 from privbot.config import Config
 from privbot.models import Role, User
-from privbot.web.auth import check_csrf
+from privbot.web.auth import check_csrf, session_user
 
 
 class SignInRequired(Exception):
@@ -37,11 +40,12 @@ SessionDep = Annotated[Session, Depends(get_session)]
 ConfigDep = Annotated[Config, Depends(get_config)]
 
 
-def current_staff(request: Request, session: SessionDep) -> User:
-    uid = request.session.get("uid")
-    user = session.get(User, uid) if isinstance(uid, int) else None
-    if user is None or not user.active:
-        request.session.pop("uid", None)
+def current_staff(request: Request, session: SessionDep, config: ConfigDep) -> User:
+    user = session_user(session, request, config)
+    if user is None:
+        request.session.pop("sid", None)
+        if request.url.path.startswith("/api/"):
+            raise HTTPException(status_code=401, detail="sign in first")
         raise SignInRequired()
     request.state.user = user
     return user
@@ -55,4 +59,5 @@ def current_supervisor(user: Annotated[User, Depends(current_staff)]) -> User:
 
 CurrentStaff = Annotated[User, Depends(current_staff)]
 CurrentSupervisor = Annotated[User, Depends(current_supervisor)]
+STAFF = Depends(current_staff)  # on every staff router: `include_router(r, dependencies=[STAFF])`
 CSRF = Depends(check_csrf)  # use as `dependencies=[CSRF]` on every POST route

@@ -16,6 +16,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from privbot.models import Case
 from privbot.pnr import mask
+from privbot.web.i18n import working_days_left
 
 PAGE_SIZE = 50
 EFFECTIVE_DUE = func.coalesce(col(Case.extended_due), col(Case.due))
@@ -34,6 +35,9 @@ class Row:
     due: date
     days_left: int
     needs_review: bool
+    outcome: str = ""
+    working_days_left: int = 0
+    third_party: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,9 @@ def row(case: Case, today: date) -> Row:
         due=due,
         days_left=(due - today).days,
         needs_review=case.needs_review,
+        outcome=case.outcome.value if case.outcome else "",
+        working_days_left=working_days_left(due, today),
+        third_party=case.third_party,
     )
 
 

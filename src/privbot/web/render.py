@@ -1,51 +1,48 @@
-"""Server-rendered pages: the Jinja2 environment (autoescaped) and `page()` to render one.
+"""Server-rendered pages: `page()` renders one template in the reader's language.
 
-Every page gets the signed-in user, the CSRF token for its forms and any one-shot flash
-message; lists mask personnummer with the `mask` filter.
+The language is the signed-in user's choice, else the company's default (`[web] language`);
+each language has its own autoescaping Jinja environment (`i18n.py`). Every page gets the
+signed-in user, the CSRF token for its forms and any one-shot flash message; lists mask
+personnummer with the `mask` filter.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.templating import Jinja2Templates
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
-from privbot.models import Case
-from privbot.pnr import mask
 from privbot.web.auth import csrf_token
+from privbot.web.i18n import LANGUAGES, days_left, effective_due, environment, translations
 
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-templates.env.filters["mask"] = mask
-templates.env.globals["today"] = date.today
-
-
-def effective_due(case: Case) -> date:
-    return case.extended_due or case.due
+__all__ = ["days_left", "effective_due", "flash", "language_of", "page", "translate"]
 
 
-def days_left(case: Case) -> int:
-    return (effective_due(case) - date.today()).days
+def language_of(request: Request) -> str:
+    """The reader's language: the user's own choice, else the company's default."""
+    user = getattr(request.state, "user", None)
+    chosen = getattr(user, "language", "") or ""
+    if chosen in LANGUAGES:
+        return chosen
+    default: str = getattr(request.app.state.config, "web_language", LANGUAGES[0])
+    return default if default in LANGUAGES else LANGUAGES[0]
 
 
-templates.env.globals["effective_due"] = effective_due
-templates.env.globals["days_left"] = days_left
+def translate(request: Request, message: str, **values: Any) -> str:
+    """`message` in the reader's language, with `%(name)s` placeholders filled from `values`."""
+    text = translations(language_of(request)).gettext(message)
+    return text % values if values else text
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
-    """A message shown once on the next page (kept in the signed session cookie)."""
+    """A message shown once on the next page (kept in the session)."""
     request.session["flash"] = [kind, message[:300]]
 
 
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
     shown = request.session.pop("flash", None)
     context.setdefault("user", getattr(request.state, "user", None))
-    return templates.TemplateResponse(
-        request,
-        name,
-        {"csrf": csrf_token(request), "flash": shown, **context},
-        status_code=status_code,
-    )
+    template = environment(language_of(request)).get_template(name)
+    html = template.render(request=request, csrf=csrf_token(request), flash=shown, **context)
+    return HTMLResponse(html, status_code=status_code)

@@ -27,7 +27,8 @@ from privbot.mail.attachments import attachment
 from privbot.mail.send import deliver_due
 from privbot.models import AuditEvent, Case, Message, Outcome, SpoolEntry, Status, User
 from privbot.web.deps import CSRF, ConfigDep, CurrentStaff, SessionDep
-from privbot.web.render import flash, page
+from privbot.web.labels import N_
+from privbot.web.render import flash, page, translate
 from privbot.web.sanitize import sanitize
 
 router = APIRouter(prefix="/cases")
@@ -70,6 +71,25 @@ def _act(
     return _back(case)
 
 
+HISTORY_LIMIT = 50
+
+
+def requester_history(session: Session, case: Case) -> tuple[list[Case], str]:
+    """The requester's other cases, newest first, found by the address of record only.
+
+    A personnummer written in a message is never used: anyone can type someone else's number,
+    while the address is the one the requester writes from (and confirms codes at)."""
+    if not case.requester_email:
+        return [], N_("No address of record, so no other cases are looked up.")
+    others = session.exec(
+        select(Case)
+        .where(Case.requester_email == case.requester_email, Case.id != case.id)
+        .order_by(col(Case.received_at).desc(), col(Case.id).desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    return list(others), N_("No other cases from this address.")
+
+
 @router.get("/{reference}")
 def show(request: Request, reference: Ref, session: SessionDep, user: CurrentStaff) -> Response:
     case = _case(session, reference)
@@ -88,6 +108,7 @@ def show(request: Request, reference: Ref, session: SessionDep, user: CurrentSta
     )
     store.audit(session, case, "case_viewed", actor=user.name)
     session.commit()
+    history, history_note = requester_history(session, case)
     return page(
         request,
         "case.html",
@@ -100,6 +121,8 @@ def show(request: Request, reference: Ref, session: SessionDep, user: CurrentSta
         duplicate_of=duplicate_of,
         users=users,
         classification=classification,
+        history=history,
+        history_note=history_note,
         intents=[i.value for i in Intent],
         denial_reasons=actions.DENIAL_REASONS,
         verify_methods=VERIFY_METHODS,
@@ -156,7 +179,7 @@ def save_draft(
         session,
         case,
         lambda: actions.save_draft(session, case, user.name, subject, body),
-        "Draft saved.",
+        translate(request, "Draft saved."),
     )
 
 
@@ -177,7 +200,7 @@ def approve(
         session,
         case,
         lambda: store.approve(session, config, case, user.name, body, subject or None),
-        "Approved; the reply is on its way to the outbox.",
+        translate(request, "Approved; the reply is on its way to the outbox."),
     )
     tasks.add_task(deliver_due, request.app.state.engine, config)
     return response
@@ -194,7 +217,7 @@ def reject(
             raise PrivbotError("give a reason for rejecting the draft")
         store.reject(session, case, user.name, reason.strip())
 
-    return _act(request, session, case, run, "Draft rejected.")
+    return _act(request, session, case, run, translate(request, "Draft rejected."))
 
 
 @router.post("/{reference}/reclassify", dependencies=[CSRF])
@@ -213,7 +236,7 @@ def reclassify(
         session,
         case,
         lambda: actions.reclassify(session, config, replies, case, user.name, intents),
-        "Intents corrected; a new draft was written.",
+        translate(request, "Intents corrected; a new draft was written."),
     )
 
 
@@ -235,7 +258,11 @@ def clarify(
         actions.request_clarification(session, config, replies, case, user.name, question)
 
     return _act(
-        request, session, case, run, "A clarification request was drafted; approve it to send it."
+        request,
+        session,
+        case,
+        run,
+        translate(request, "A clarification request was drafted; approve it to send it."),
     )
 
 
@@ -257,7 +284,7 @@ def verify(
         session,
         case,
         lambda: identity.mark_verified(session, config, replies, case, user.name, text),
-        "Identity marked as verified; the reply was redrafted.",
+        translate(request, "Identity marked as verified; the reply was redrafted."),
     )
 
 
@@ -279,7 +306,11 @@ def send_code(
         store.audit(session, case, "identity_code_requested", actor=user.name)
 
     response = _act(
-        request, session, case, run, "A one-time code is on its way to the address of record."
+        request,
+        session,
+        case,
+        run,
+        translate(request, "A one-time code is on its way to the address of record."),
     )
     tasks.add_task(deliver_due, request.app.state.engine, config)
     return response
@@ -301,7 +332,7 @@ def refuse(
         session,
         case,
         lambda: refusal.refuse(session, config, replies, case, user.name, reason),
-        "A refusal was drafted; approving it closes the case as denied.",
+        translate(request, "A refusal was drafted; approving it closes the case as denied."),
     )
 
 
@@ -322,7 +353,9 @@ def extend(
         session,
         case,
         lambda: actions.extend_deadline(session, config, replies, case, user.name, reason, months),
-        "Deadline extended; the notice to the requester is drafted for approval.",
+        translate(
+            request, "Deadline extended; the notice to the requester is drafted for approval."
+        ),
     )
 
 
@@ -344,7 +377,7 @@ def close(
             session, case, user.name, Outcome(outcome), reason if outcome == Outcome.denied else ""
         )
 
-    return _act(request, session, case, run, "Case closed.")
+    return _act(request, session, case, run, translate(request, "Case closed."))
 
 
 @router.post("/{reference}/merge", dependencies=[CSRF])
@@ -364,7 +397,7 @@ def merge(
             "error",
         )
         return _back(case)
-    flash(request, "%s was merged into this case." % case.reference)
+    flash(request, translate(request, "%(ref)s was merged into this case.", ref=case.reference))
     return _back(into)
 
 
@@ -378,7 +411,7 @@ def note(
         session,
         case,
         lambda: actions.add_note(session, case, user.name, text),
-        "Note added.",
+        translate(request, "Note added."),
     )
 
 
@@ -398,5 +431,11 @@ def assign(
         actions.assign(session, case, user.name, assignee)
 
     return _act(
-        request, session, case, run, "Assigned to %s." % assignee if assignee else "Unassigned."
+        request,
+        session,
+        case,
+        run,
+        translate(request, "Assigned to %(name)s.", name=assignee)
+        if assignee
+        else translate(request, "Unassigned."),
     )

@@ -42,6 +42,7 @@ class ChatIn(BaseModel):
 def install(app: FastAPI, config: Config, engine: Engine) -> None:
     """Load the chat (a bad data file stops start-up) and add its routes."""
     app.state.chat = ChatBot.load(config, engine)
+    app.state.chat.process_now = False  # the worker opens the case; `serve` wires the wake-up
     app.include_router(router)
 
 

@@ -1,4 +1,5 @@
-"""Signing in and out. Failed attempts are throttled per user name and per client address."""
+"""Signing in and out. Attempts are counted before the password is checked, per user name and
+per client address (`web/auth.py`); signing out deletes the server-side session."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from privbot.cases.store import audit
-from privbot.models import User
 from privbot.users import authenticate
-from privbot.web.deps import CSRF, SessionDep
+from privbot.web.auth import (
+    admit_attempt,
+    attempt_succeeded,
+    client_address,
+    end_session,
+    start_session,
+    throttle_keys,
+)
+from privbot.web.deps import CSRF, ConfigDep, SessionDep
 from privbot.web.render import page
 
 router = APIRouter()
@@ -40,16 +48,13 @@ def login_form(request: Request, next: str = "/inbox") -> Response:
 def login(
     request: Request,
     session: SessionDep,
+    config: ConfigDep,
     name: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=500)] = "/inbox",
 ) -> Response:
-    throttle = request.app.state.throttle
-    keys = (
-        "user:" + name.strip().lower(),
-        "addr:" + (request.client.host if request.client else "?"),
-    )
-    if throttle.blocked(*keys):
+    user_key, client_key = throttle_keys(name, client_address(request))
+    if not admit_attempt(session, user_key, client_key):  # counted before any hashing
         log.warning("login throttled")
         return page(
             request,
@@ -61,7 +66,6 @@ def login(
         )
     user = authenticate(session, name, password)
     if user is None:
-        throttle.failed(*keys)
         audit(session, None, "login_failed", actor="web")
         session.commit()
         return page(
@@ -72,9 +76,8 @@ def login(
             user=None,
             error="Wrong user name or password.",
         )
-    throttle.succeeded(*keys)
-    request.session.clear()  # a fresh session: new CSRF token, nothing carried over
-    request.session["uid"] = user.id
+    attempt_succeeded(session, user_key, client_key)
+    start_session(session, request, user, config)
     audit(session, None, "login", actor=user.name)
     session.commit()
     return RedirectResponse(_safe_next(next), status_code=303)
@@ -82,10 +85,8 @@ def login(
 
 @router.post("/logout", dependencies=[CSRF])
 def logout(request: Request, session: SessionDep) -> Response:
-    uid = request.session.get("uid")
-    request.session.clear()
-    user = session.get(User, uid) if isinstance(uid, int) else None
+    user = end_session(session, request)
     if user is not None:
         audit(session, None, "logout", actor=user.name)
-        session.commit()
+    session.commit()
     return RedirectResponse("/login", status_code=303)

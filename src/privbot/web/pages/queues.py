@@ -16,17 +16,18 @@ from starlette.responses import Response
 from privbot.classify.result import Intent
 from privbot.models import Case, Status, User
 from privbot.web.deps import CurrentSupervisor, SessionDep
+from privbot.web.labels import N_
 from privbot.web.listing import EFFECTIVE_DUE, paginate
 from privbot.web.render import page
 
 router = APIRouter()
 View = Literal["open", "due7", "overdue", "review", "all"]
 VIEWS: dict[str, str] = {
-    "open": "Open",
-    "due7": "Due within 7 days",
-    "overdue": "Overdue",
-    "review": "Flagged for review",
-    "all": "All",
+    "open": N_("Open"),
+    "due7": N_("Due within 7 days"),
+    "overdue": N_("Overdue"),
+    "review": N_("Flagged for review"),
+    "all": N_("All"),
 }
 SORTS: dict[str, Any] = {
     "due": EFFECTIVE_DUE,
