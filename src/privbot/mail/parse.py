@@ -236,8 +236,6 @@ def _walk(msg: Message, depth: int = 0) -> list[Message]:
         if part.get_content_type() in REPORT_PARTS:
             leaves.append(part)  # its field blocks are read whole by `_report_fields`
         elif part.is_multipart() and isinstance(payload, list):
-            if part.get_content_type() == "message/rfc822":
-                leaves.append(part)  # a forward as attachment: its headers go before its text
             stack.extend(p for p in reversed(payload) if isinstance(p, Message))
         else:
             leaves.append(part)
