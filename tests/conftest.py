@@ -70,14 +70,17 @@ class Catcher:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.raw: list[bytes] = []  # the bytes as received, for tests that parse them themselves
+        self.mail_options: list[list[str]] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        msg = message_from_bytes(
-            envelope.original_content or envelope.content, policy=policy.default
-        )
+        raw = envelope.original_content or envelope.content
+        msg = message_from_bytes(raw, policy=policy.default)
         assert isinstance(msg, EmailMessage)
         self.messages.append(msg)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.raw.append(raw)
+        self.mail_options.append(list(envelope.mail_options))
         return "250 OK"
 
     def wait(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
@@ -87,15 +90,31 @@ class Catcher:
         return self.messages
 
 
-@pytest.fixture
-def relay() -> Iterator[tuple[Catcher, int]]:
+@contextmanager
+def catching_relay(smtputf8: bool = True) -> Iterator[tuple[Catcher, int]]:
     """A real SMTP server on loopback that catches privbot's outgoing mail."""
     catcher = Catcher()
     port = free_port()
-    controller = Controller(catcher, hostname="127.0.0.1", port=port, enable_SMTPUTF8=True)
+    controller = Controller(catcher, hostname="127.0.0.1", port=port, enable_SMTPUTF8=smtputf8)
     controller.start()
-    yield catcher, port
-    controller.stop()
+    try:
+        yield catcher, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def relay() -> Iterator[tuple[Catcher, int]]:
+    """A relay that offers SMTPUTF8, as Postfix does."""
+    with catching_relay(smtputf8=True) as found:
+        yield found
+
+
+@pytest.fixture
+def ascii_relay() -> Iterator[tuple[Catcher, int]]:
+    """A relay without SMTPUTF8 (an older or stricter server)."""
+    with catching_relay(smtputf8=False) as found:
+        yield found
 
 
 def _pg_bin() -> Path | None:

@@ -46,7 +46,11 @@ def test_privacy_commands(tmp_path: Path, home: Path) -> None:
     assert "8112289874" not in cli("cases").stdout
     wrong = cli("verify", ref, "AAAA-BBBB", check=False)
     assert wrong.returncode == 1 and "does not match" in wrong.stderr
-    assert cli("draft", "approve", ref, "--as", "anna", check=False).returncode == 2  # not verified
+    password = tmp_path / "pw"
+    password.write_text("a long enough password\n", encoding="utf-8")
+    cli("users", "add", "anna", "--password-file", str(password))
+    unverified = cli("draft", "approve", ref, "--as", "anna", check=False)
+    assert unverified.returncode == 2 and "not verified" in unverified.stderr
     assert "verified" in cli("verify", ref, "--how", "in person", "--as", "anna").stdout
     assert cli("refuse", ref, "nonsense", check=False).returncode == 2
     cli("refuse", ref, "manifestly_unfounded", "--as", "anna")

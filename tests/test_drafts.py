@@ -177,7 +177,7 @@ def test_erasure_after_verification_says_we_will(
                 "Till din egen adress kommer vi att stoppa all direktmarknadsföring",
                 "kommer vi också att stoppa marknadsföringen till de andra adresserna på "
                 "@firma.example",
-                "[OBS till handläggaren: Begäran gäller fler personer än avsändaren",
+                "NOTE: Begäran gäller fler personer än avsändaren",
             ],
         ),
         (
@@ -191,7 +191,7 @@ def test_erasure_after_verification_says_we_will(
             [
                 "other people, such as your colleagues",
                 "For your own address, we will stop all direct marketing",
-                "[NOTE TO STAFF: This request covers more people than the sender",
+                "NOTE: This request covers more people than the sender",
             ],
         ),
     ],
@@ -205,8 +205,15 @@ def test_marketing_optout_for_others_is_a_third_party_request(
     with Session(engine) as session:
         actions = session.exec(select(AuditEvent.action).where(AuditEvent.case_id == case.id))
         assert "third_party_flagged" in list(actions)
+    with Session(engine) as session:
+        draft = store.current_draft(session, case)
+        assert draft is not None
     for phrase in expect:
-        assert phrase in text
+        if phrase.startswith("NOTE: "):  # notes for staff stay beside the text, never in it
+            assert phrase.removeprefix("NOTE: ") in draft.notes
+        else:
+            assert phrase in text
+    assert "OBS till" not in text and "NOTE TO STAFF" not in text
     # A mandate is asked for only where someone else's data would be disclosed or changed.
     assert "fullmakt" not in text and "power of attorney" not in text
     assert "har nu stoppat" not in text and "have now stopped" not in text

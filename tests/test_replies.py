@@ -15,6 +15,7 @@ from jinja2.exceptions import SecurityError
 
 from privbot.errors import ConfigError
 from privbot.replies import TEMPLATES, Rendered, Replies, format_date
+from privbot.staffnotes import problems
 
 ROOT = Path(__file__).resolve().parents[1]
 REPLIES = ROOT / "replies"
@@ -96,6 +97,8 @@ def context(company: dict[str, object], **overrides: object) -> dict[str, object
 
 def assert_clean(rendered: Rendered) -> None:
     assert isinstance(rendered, Rendered)
+    for marker in STAFF_NOTE.values():  # notes go beside the draft, never into the text
+        assert marker not in rendered.body and marker not in rendered.subject
     assert rendered.subject and "\n" not in rendered.subject and "\r" not in rendered.subject
     for marker in ("{{", "}}", "{%", "%}", "{#", "#}", "Undefined", "None"):
         assert marker not in rendered.body, marker
@@ -264,9 +267,10 @@ def test_verified_access_asks_staff_to_attach_the_copy(
     replies: Replies, company: dict, language: str
 ) -> None:
     ctx = context(company, case={"intents": ["access"], "identity_verified": True})
-    body = replies.render("reply", language, ctx).body
-    assert STAFF_NOTE[language] in body
-    assert {"sv": "bekräftelsekod", "en": "confirmation code"}[language] not in body
+    out = replies.render("reply", language, ctx)
+    assert {"sv": "Bifoga kopian", "en": "Attach the copy"}[language] in " ".join(out.notes)
+    assert STAFF_NOTE[language] not in out.body
+    assert {"sv": "bekräftelsekod", "en": "confirmation code"}[language] not in out.body
 
 
 def test_english_case_gets_english(replies: Replies, company: dict) -> None:
@@ -289,14 +293,16 @@ def test_unknown_language_falls_back_to_swedish(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_needs_review_note_at_top(replies: Replies, company: dict, language: str) -> None:
+def test_needs_review_note_comes_first_and_stays_out_of_the_text(
+    replies: Replies, company: dict, language: str
+) -> None:
     ctx = context(company, case={"needs_review": True, "intents": ["question", "erasure"]})
-    body = replies.render("reply", language, ctx).body
-    assert body.startswith(STAFF_NOTE[language])
-    first_line = body.split("\n", 1)[0]
-    assert first_line.endswith("]")
-    assert {"sv": "osäker", "en": "uncertain"}[language] in first_line
-    assert {"sv": "fråga, radering", "en": "question, erasure"}[language] in first_line
+    out = replies.render("reply", language, ctx)
+    assert STAFF_NOTE[language] not in out.body and not out.body.startswith("[")
+    first = out.notes[0]
+    assert not first.startswith("[") and not first.endswith("]")
+    assert {"sv": "osäker", "en": "uncertain"}[language] in first
+    assert {"sv": "fråga, radering", "en": "question, erasure"}[language] in first
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -373,8 +379,9 @@ def test_refusal_gives_reason_imy_and_court(
 def test_refusal_with_unknown_reason_leaves_a_note(
     replies: Replies, company: dict, language: str
 ) -> None:
-    body = replies.render("refusal", language, context(company, refusal_reason="other")).body
-    assert STAFF_NOTE[language] in body
+    out = replies.render("refusal", language, context(company, refusal_reason="other"))
+    assert out.notes and STAFF_NOTE[language] not in out.body
+    assert problems(out.body)  # a placeholder for the reason: approval is refused until filled
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -723,6 +730,6 @@ def test_clarification_request_with_and_without_question(
     asked = replies.render(
         "clarification_request", language, context(company, question="Vilket år?")
     )
-    assert "Vilket år?" in asked.body and STAFF_NOTE[language] not in asked.body
+    assert "Vilket år?" in asked.body and not asked.notes and not problems(asked.body)
     blank = replies.render("clarification_request", language, context(company))
-    assert STAFF_NOTE[language] in blank.body
+    assert blank.notes and STAFF_NOTE[language] not in blank.body and problems(blank.body)

@@ -31,7 +31,7 @@ from privbot.mail.files import iter_messages
 from privbot.mail.parse import parse
 from privbot.mail.send import deliver_due
 from privbot.mail.spool import record_oversized, spool
-from privbot.models import Case, SpoolEntry, SpoolState
+from privbot.models import Case, OutgoingMail, OutStatus, SpoolEntry, SpoolState
 from privbot.pipeline import Context, run
 
 app = typer.Typer(
@@ -204,6 +204,7 @@ def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] =
                 "id": draft.id,
                 "subject": draft.subject,
                 "text": draft.body,
+                "notes": draft.notes.splitlines(),
                 "template": draft.template,
             }
             if draft
@@ -219,7 +220,49 @@ def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] =
     for m in data["messages"]:
         typer.echo("\n--- %s %s %s\n%s" % (m["direction"], m["at"], m["subject"], m["text"][:2000]))
     if data["draft"]:
+        for note in data["draft"]["notes"]:
+            typer.echo("\n[note for staff, never sent] %s" % note)
         typer.echo("\n=== draft: %s\n%s" % (data["draft"]["subject"], data["draft"]["text"]))
+
+
+def _staff(session: Any, name: str) -> str:
+    """The name of an existing, active user: who acts in the CLI is on record like on the web."""
+    from privbot.models import User
+
+    user = session.exec(select(User).where(User.name == name.strip())).first()
+    if user is None or not user.active:
+        raise PrivbotError(
+            "--as %s: no active user of that name (see `privbot users list`)" % name.strip()
+        )
+    return str(user.name)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PrivbotError("cannot read %s (%s)" % (path, exc)) from None
+
+
+@draft_app.command("edit")
+def draft_edit(
+    reference: str,
+    as_: Annotated[str, typer.Option("--as", help="who edits (an active user)")],
+    text_file: Annotated[Path, typer.Option("--text-file", help="the edited reply text")],
+    subject: Annotated[str, typer.Option(help="a new subject")] = "",
+) -> None:
+    """Save an edited text for the current draft without approving it."""
+    from privbot.cases.actions import save_draft
+
+    config = _config()
+    engine = make_engine(config.database_url)
+    text = _read_text(text_file)
+    with session_scope(engine) as session:
+        actor = _staff(session, as_)
+        case = store.get_case(session, reference)
+        draft = store.current_draft(session, case)
+        save_draft(session, case, actor, subject or (draft.subject if draft else ""), text)
+    typer.echo("saved the draft of %s" % reference.upper())
 
 
 @case_app.command("allow-sender")
@@ -234,14 +277,15 @@ def case_allow_sender(
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
-        allow_sender(session, store.get_case(session, reference), as_, address)
+        actor = _staff(session, as_)
+        allow_sender(session, store.get_case(session, reference), actor, address)
     typer.echo("mail from %s now joins %s" % (address.strip().lower(), reference.upper()))
 
 
 @draft_app.command("approve")
 def draft_approve(
     reference: str,
-    as_: Annotated[str, typer.Option("--as", help="who approves")],
+    as_: Annotated[str, typer.Option("--as", help="who approves (an active user)")],
     text_file: Annotated[
         Path | None, typer.Option("--text-file", help="the edited reply text")
     ] = None,
@@ -249,22 +293,42 @@ def draft_approve(
     """Approve the current draft (optionally replacing its text) and send it."""
     config = _config()
     engine = make_engine(config.database_url)
-    text = text_file.read_text(encoding="utf-8") if text_file else None
+    text = _read_text(text_file) if text_file else None
     with session_scope(engine) as session:
-        store.approve(session, config, store.get_case(session, reference), as_, text)
+        actor = _staff(session, as_)
+        out = store.approve(session, config, store.get_case(session, reference), actor, text)
+        out_id = out.id
     sent = deliver_due(engine, config)
-    typer.echo("approved %s; %d message(s) sent" % (reference.upper(), sent))
+    with session_scope(engine) as session:
+        row = session.get(OutgoingMail, out_id)
+        status, error = (row.status, row.last_error) if row else (OutStatus.queued, "")
+    if status == OutStatus.sent:
+        typer.echo("approved %s; %d message(s) sent" % (reference.upper(), sent))
+        return
+    if status in (OutStatus.queued, OutStatus.failed):
+        typer.echo(
+            "approved %s; the reply waits in the outbox and is retried%s"
+            % (reference.upper(), " (%s)" % error if error else "")
+        )
+        return
+    typer.echo(
+        "approved %s, but the reply was not sent (%s): %s" % (reference.upper(), status, error),
+        err=True,
+    )
+    raise typer.Exit(1)
 
 
 @draft_app.command("reject")
 def draft_reject(
-    reference: str, as_: Annotated[str, typer.Option("--as")], reason: str = "rejected by staff"
+    reference: str,
+    as_: Annotated[str, typer.Option("--as", help="who rejects (an active user)")],
+    reason: str = "rejected by staff",
 ) -> None:
     """Reject the current draft with a reason."""
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
-        store.reject(session, store.get_case(session, reference), as_, reason)
+        store.reject(session, store.get_case(session, reference), _staff(session, as_), reason)
     typer.echo("rejected the draft of %s" % reference.upper())
 
 

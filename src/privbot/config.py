@@ -86,6 +86,7 @@ class Config:
     reference_prefix: str = "DS"
     intake_host: str = "127.0.0.1"
     intake_port: int = 8025
+    intake_store_timeout: float = 3.0  # seconds the SMTP intake waits for the database lock
     max_message_bytes: int = 25 * 1024 * 1024
     form_senders: tuple[str, ...] = ()  # contact-form relays whose Reply-To/e-mail field is trusted
     resend_window_days: int = 7  # the same body from the same sender joins the first case
@@ -344,6 +345,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         intake_host=intake.get("host", "127.0.0.1"),
         intake_port=int(intake.get("port", 8025)),
         max_message_bytes=int(intake.get("max_message_bytes", 25 * 1024 * 1024)),
+        intake_store_timeout=float(intake.get("store_timeout", 3.0)),
         form_senders=tuple(str(a).strip().lower() for a in intake.get("form_senders", []) if a),
         resend_window_days=int(intake.get("resend_window_days", 7)),
         relay=relay,

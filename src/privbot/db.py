@@ -28,6 +28,7 @@ from privbot import (
 from privbot.datadir import secure_sqlite
 
 T = TypeVar("T")
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the lock, unless `lock_wait` says
 
 
 def make_engine(url: str) -> Engine:
@@ -45,8 +46,13 @@ def make_engine(url: str) -> Engine:
                 "PRAGMA synchronous=FULL"
             )  # a commit survives power loss: 250 and IMAP moves follow it
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA busy_timeout=%d" % BUSY_TIMEOUT_MS)
             cur.close()
+
+        @event.listens_for(engine, "checkin")
+        def _default_busy_timeout(dbapi_conn: Any, _record: Any) -> None:
+            if dbapi_conn is not None:  # `lock_wait` may have shortened it for one transaction
+                dbapi_conn.execute("PRAGMA busy_timeout=%d" % BUSY_TIMEOUT_MS)
 
     else:
         engine = create_engine(url, pool_pre_ping=True)
@@ -84,6 +90,16 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def lock_wait(session: Session, seconds: float) -> None:
+    """Wait at most `seconds` for a lock in this session's transaction (call it first): SQLite's
+    busy timeout for this connection, PostgreSQL's `lock_timeout` for this transaction."""
+    millis = max(1, int(seconds * 1000))
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL lock_timeout = %d" % millis))
+    else:
+        session.execute(text("PRAGMA busy_timeout = %d" % millis))
 
 
 def claimable(session: Session, query: SelectOfScalar[T]) -> SelectOfScalar[T]:

@@ -81,6 +81,7 @@ class OutStatus(StrEnum):
     sent = "sent"
     failed = "failed"  # retrying with backoff
     uncertain = "uncertain"  # interrupted mid-send: never repeated blindly
+    bounced = "bounced"  # refused for good by the relay, or a delivery report said it failed
 
 
 class SpoolEntry(SQLModel, table=True):
@@ -133,6 +134,8 @@ class Case(SQLModel, table=True):
     purged_at: datetime | None = (
         None  # personal data removed by retention; the row stays as a count
     )
+    # Why the last reply did not arrive (a bounce, a refusal by the relay); empty when it did.
+    delivery_problem: str = Field(default="", max_length=500)
 
 
 class Message(SQLModel, table=True):
@@ -163,6 +166,7 @@ class Draft(SQLModel, table=True):
     language: str = Field(default="sv", max_length=8)
     subject: str = Field(default="", max_length=998)
     body: str = ""
+    notes: str = ""  # for the case handler, one a line; shown beside the editor, never sent
     status: DraftStatus = Field(default=DraftStatus.pending, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     edited_by: str = Field(default="", max_length=100)

@@ -25,6 +25,7 @@ from privbot.classify.result import Classification, Kind
 from privbot.config import Config
 from privbot.db import claimable, session_scope
 from privbot.errors import ParseError
+from privbot.mail import bounces
 from privbot.mail.parse import ParsedMail, parse
 from privbot.mail.prepare import prepare
 from privbot.mail.receipt import queue_receipt
@@ -123,12 +124,10 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         mail, prepared, ctx.intents, (*ctx.config.addresses, ctx.config.from_address)
     )
     if result.kind is not Kind.human:
-        _finish(
-            entry,
-            SpoolState.screened,
-            "screen",
-            "%s: %s" % (result.kind.value, "; ".join(result.reasons)),
-        )
+        reason = "%s: %s" % (result.kind.value, "; ".join(result.reasons))
+        if result.kind is Kind.bounce:  # a report about privbot's own mail acts on it
+            reason = bounces.handle_report(session, entry.raw) or reason
+        _finish(entry, SpoolState.screened, "screen", reason)
         return Result.screened
     received = entry.received_at
     match = find_case(session, mail)

@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from privbot.errors import ConfigError
 from privbot.names import first_name
+from privbot.staffnotes import split_notes
 
 DEFAULT_LANGUAGE = "sv"
 
@@ -62,6 +63,7 @@ _RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, LookupError, Arit
 class Rendered:
     subject: str
     body: str
+    notes: tuple[str, ...] = ()  # lines for the case handler, taken out of the body
 
 
 def format_date(value: object, language: str) -> str:
@@ -180,7 +182,8 @@ class Replies:
     def render(self, name: str, language: str, context: Mapping[str, object]) -> Rendered:
         """Render template `name` in `language` ("sv" or "en"; anything else falls back to
         Swedish). The subject is one line and carries the case reference; the body ends with
-        one newline and has no runs of blank lines."""
+        one newline and has no runs of blank lines. Notes for staff are taken out of the body
+        into `notes` (staffnotes.py)."""
         if language not in self._environments:
             language = DEFAULT_LANGUAGE
         env = self._environments[language]
@@ -201,4 +204,5 @@ class Replies:
         reference = _reference(context)
         if reference and reference not in subject:
             subject = f"[{reference}] {subject}".rstrip()
-        return Rendered(subject=subject, body=_tidy_body(body))
+        body, notes = split_notes(body)
+        return Rendered(subject=subject, body=_tidy_body(body), notes=tuple(notes))

@@ -3,6 +3,7 @@ requester in an access reply."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -20,6 +21,7 @@ from privbot.mail.send import deliver_due
 from privbot.mail.spool import spool
 from privbot.models import Case, DigestRun, Outcome, OutgoingMail, Status, utcnow
 from privbot.pipeline import Context, run
+from privbot.staffnotes import problems
 
 
 def request(
@@ -86,7 +88,10 @@ def test_refusal_is_drafted_and_its_approval_closes_the_case(
             refuse(session, config, replies, case, "staff", "because")
         draft = refuse(session, config, replies, case, "staff", "excessive")
         assert "IMY" in draft.body or "Integritetsskyddsmyndigheten" in draft.body
-        store.approve(session, config, case, "staff")  # a refusal needs no verified identity
+        assert problems(draft.body)  # the reason is for staff to write
+        reason = "Du har ställt samma fråga fem gånger den här veckan; vi svarade den 2 december."
+        filled = re.sub(r"\[\[.*?\]\]", reason, draft.body)
+        store.approve(session, config, case, "staff", filled)  # needs no verified identity
         assert (
             case.status == Status.closed
             and case.outcome == Outcome.denied

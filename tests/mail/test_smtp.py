@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import smtplib
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -46,8 +50,6 @@ def test_other_recipients_are_refused(intake: Intake, engine: Engine) -> None:
 
 
 def test_oversized_mail_gets_552(engine: Engine, config: Config) -> None:
-    from dataclasses import replace
-
     server = Intake(engine, replace(config, max_message_bytes=10_000), port=free_port())
     server.start()
     try:
@@ -105,3 +107,65 @@ def test_message_without_message_id_relayed_twice_is_stored_once(
             b"Received: from c by d; Thu, 26 Nov 2026 10:05:00 +0100\r\n" + bare,
         )
     assert count(engine) == 1
+
+
+def message(n: int) -> bytes:
+    return MESSAGE.replace(b"<s1@example.se>", b"<lock-%d@example.se>" % n)
+
+
+def test_a_locked_database_never_stalls_the_greeting_and_answers_451_at_once(
+    engine: Engine, config: Config
+) -> None:
+    """A CLI `ingest` or `purge` holds SQLite's write lock: every connection still gets its
+    220, every message a 451 (not a timeout), and a connection opened while another waits on
+    the lock is greeted before that one is answered. Once the lock is gone, mail is taken."""
+    server = Intake(engine, replace(config, intake_store_timeout=2.0), port=free_port())
+    server.start()
+    locker = sqlite3.connect(config.database_url.removeprefix("sqlite:///"), isolation_level=None)
+    events: list[str] = []
+    greetings: list[float] = []
+    codes: list[int] = []
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        started = time.perf_counter()
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=60) as smtp:  # generous
+            with lock:
+                greetings.append(time.perf_counter() - started)
+                events.append("greeted %d" % n)
+            try:
+                smtp.sendmail("a@example.se", ["dataskydd@it-team.se"], message(n))
+                code = 250
+            except smtplib.SMTPDataError as exc:
+                code = exc.smtp_code
+            with lock:
+                codes.append(code)
+                events.append("answered %d" % n)
+
+    try:
+        locker.execute("BEGIN IMMEDIATE")  # the write lock, as a running `privbot ingest` has it
+        first = threading.Thread(target=client, args=(0,))
+        first.start()
+        deadline = time.monotonic() + 30
+        while "greeted 0" not in events and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)  # the first client is now in DATA, waiting on the lock
+        others = [threading.Thread(target=client, args=(n,)) for n in range(1, 10)]
+        for thread in others:
+            thread.start()
+        for thread in [first, *others]:
+            thread.join(timeout=90)
+        assert events.index("greeted 1") < events.index("answered 0")
+        assert sorted(codes) == [451] * 10
+        assert count(engine) == 0
+        locker.execute("ROLLBACK")
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=60) as smtp:
+            for n in range(10):  # the sending servers retry
+                smtp.sendmail("a@example.se", ["dataskydd@it-team.se"], message(n))
+        assert count(engine) == 10
+    finally:
+        locker.close()
+        server.stop()
+    print(
+        "greeting while locked: max %.3f s over %d connections" % (max(greetings), len(greetings))
+    )

@@ -507,7 +507,16 @@ def test_send_code_and_refusal_from_the_case_page(
     browser.submit("/cases/%s/refuse" % ref, reason="bogus")
     assert "a refusal needs one of" in browser.get("/cases/%s" % ref).text
     browser.submit("/cases/%s/refuse" % ref, reason="manifestly_unfounded")
-    browser.submit("/cases/%s/approve" % ref)  # a refusal may go out before verification
+    browser.submit("/cases/%s/approve" % ref)
+    assert "placeholder" in browser.get("/cases/%s" % ref).text  # staff write the reason first
+    with Session(engine) as session:
+        draft = session.exec(
+            select(Draft).where(Draft.case_id == case.id, Draft.status == DraftStatus.pending)
+        ).one()
+    why = "Du har skickat samma begäran tjugo gånger i dag."
+    filled = re.sub(r"\[\[.*?\]\]", why, draft.body)
+    # a refusal may go out before verification
+    browser.submit("/cases/%s/approve" % ref, subject=draft.subject, body=filled)
     with Session(engine) as session:
         closed = session.get(Case, case.id)
         assert (

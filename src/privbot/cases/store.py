@@ -36,6 +36,7 @@ from privbot.models import (
     utcnow,
 )
 from privbot.replies import Replies
+from privbot.staffnotes import check_sendable
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +210,7 @@ def make_draft(
         language=case.language,
         subject=rendered.subject,
         body=rendered.body,
+        notes="\n".join(rendered.notes),
     )
     session.add(draft)
     lifecycle.drafted(session, case, template == "reply" and awaits_verification(case), template)
@@ -244,6 +246,7 @@ def approve(
         raise StateError(
             "four-eyes rule: %s edited this draft last, so someone else must approve it" % actor
         )
+    check_sendable(subject or draft.subject, draft.body if text is None else text)
     if text is not None and text != draft.body:
         draft.body = text
         draft.edited_by = actor

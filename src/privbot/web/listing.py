@@ -38,6 +38,7 @@ class Row:
     outcome: str = ""
     working_days_left: int = 0
     third_party: bool = False
+    delivery_problem: bool = False  # the last reply did not arrive
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def row(case: Case, today: date) -> Row:
         outcome=case.outcome.value if case.outcome else "",
         working_days_left=working_days_left(due, today),
         third_party=case.third_party,
+        delivery_problem=bool(case.delivery_problem),
     )
 
 

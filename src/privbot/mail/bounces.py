@@ -1,0 +1,166 @@
+"""Mail of privbot's that did not arrive: delivery reports matched to the outgoing mail.
+
+privbot sends each message with `ENVID=<its Message-ID>` when the relay offers DSN (RFC 3461),
+so a delivery status notification (RFC 3464) names it in `Original-Envelope-Id`; the report's
+returned headers (`message/rfc822` or `text/rfc822-headers`) carry the Message-ID too. A report
+matched either way whose recipients failed marks that mail `bounced`; so does a permanent
+refusal by the relay itself. A reply that did not arrive puts its case back in staff's hands
+with a visible delivery problem: the requester has not been answered.
+
+Only messages the screen already took for bounces are looked at (`pipeline.py`); telling
+auto-replies from bounces is the screen's job, not this module's.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+import re
+from dataclasses import dataclass
+from email.message import Message
+
+from sqlmodel import Session, col, select
+
+from privbot.cases import lifecycle
+from privbot.mail.headers import msg_ids
+from privbot.models import AuditEvent, Case, OutgoingMail, OutStatus, Status
+
+log = logging.getLogger(__name__)
+
+# An undelivered reply hands the case back to staff from these statuses.
+REOPENED_BY_BOUNCE = frozenset(
+    {Status.approved, Status.sent, Status.awaiting_requester, Status.closed}
+)
+_XTEXT_PLAIN = re.compile(r"[!-*,-<>-~]")  # RFC 3461 4: printable ASCII but '+' and '='
+
+
+def envelope_id(message_id: str) -> str:
+    """The ENVID parameter for a Message-ID, xtext-encoded (RFC 3461 4)."""
+    return "".join(c if _XTEXT_PLAIN.fullmatch(c) else "+%02X" % ord(c) for c in message_id)
+
+
+def _xtext_decode(value: str) -> str:
+    return re.sub(r"\+([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), value)
+
+
+@dataclass(frozen=True)
+class Report:
+    ids: tuple[str, ...]  # Message-IDs of the original, from ENVID and the returned headers
+    failed: bool  # a recipient failed (a "delayed" or "delivered" report is not a bounce)
+    detail: str  # status and diagnostic, for staff
+
+
+def read_report(raw: bytes) -> Report:
+    """What a delivery report says: which message, and whether delivery failed."""
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    ids: list[str] = []
+    actions: list[str] = []
+    details: list[str] = []
+    structured = False
+    for part in msg.walk():
+        kind = part.get_content_type()
+        if kind == "message/delivery-status":
+            structured = True
+            for block in _status_blocks(part):
+                envid = block.get("Original-Envelope-Id")
+                if envid:
+                    ids += msg_ids([_xtext_decode(str(envid).strip())])
+                action = str(block.get("Action", "")).strip().lower()
+                if action:
+                    actions.append(action)
+                    details.append(
+                        " ".join(
+                            str(block.get(name, "")).strip()
+                            for name in ("Status", "Diagnostic-Code")
+                            if block.get(name)
+                        )
+                    )
+        elif kind in ("message/rfc822", "text/rfc822-headers"):
+            ids += msg_ids([_original_message_id(part)])
+    failed = any(a == "failed" for a in actions) if structured else True
+    detail = "; ".join(d for d in details if d) or str(msg.get("Subject", "")).strip()
+    return Report(ids=tuple(dict.fromkeys(ids)), failed=failed, detail=" ".join(detail.split()))
+
+
+def _status_blocks(part: Message) -> list[Message]:
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return [p for p in payload if isinstance(p, Message)]
+    text = _bytes(part)
+    blocks = re.split(rb"\r?\n\r?\n", text.strip())
+    return [email.message_from_bytes(b, policy=email.policy.compat32) for b in blocks if b]
+
+
+def _original_message_id(part: Message) -> str:
+    payload = part.get_payload()
+    if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+        return str(payload[0].get("Message-ID", ""))
+    text = _bytes(part).replace(b"\r\n", b"\n")
+    headers = email.message_from_bytes(text.split(b"\n\n", 1)[0], policy=email.policy.compat32)
+    return str(headers.get("Message-ID", ""))
+
+
+def _bytes(part: Message) -> bytes:
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
+
+
+def match(session: Session, raw: bytes) -> tuple[OutgoingMail, Report] | None:
+    """The outgoing mail a delivery report is about, if privbot sent it."""
+    report = read_report(raw)
+    if not report.ids:
+        return None
+    found = session.exec(
+        select(OutgoingMail)
+        .where(col(OutgoingMail.message_id).in_(list(report.ids)))
+        .order_by(col(OutgoingMail.id))
+    ).first()
+    return (found, report) if found is not None else None
+
+
+def mark_undelivered(session: Session, out: OutgoingMail, reason: str) -> Case | None:
+    """`out` did not arrive: it is `bounced`, and its case shows why and is back with staff."""
+    reason = " ".join(reason.split())[:450] or "delivery failed"
+    out.status = OutStatus.bounced
+    out.last_error = reason[:500]
+    session.add(out)
+    case = session.get(Case, out.case_id) if out.case_id else None
+    if case is None:
+        return None
+    kind = "notice" if out.automatic else "reply"
+    case.delivery_problem = (
+        "The %s of %s did not arrive: %s"
+        % (
+            kind,
+            (out.sent_at or out.created_at).strftime("%Y-%m-%d"),
+            reason,
+        )
+    )[:500]
+    session.add(case)
+    session.add(
+        AuditEvent(
+            case_id=case.id,
+            action="%s_bounced" % kind,
+            detail={"outgoing": out.id, "reason": reason},
+        )
+    )
+    if not out.automatic and case.status in REOPENED_BY_BOUNCE:
+        lifecycle.transition(session, case, Status.in_progress, reason="reply did not arrive")
+    log.warning("outgoing %s of case %s did not arrive", out.id, case.reference)
+    return case
+
+
+def handle_report(session: Session, raw: bytes) -> str:
+    """Match a bounce to privbot's outgoing mail and act on it; returns what was done, for the
+    spool entry's reason ("" when it is not about privbot's mail)."""
+    found = match(session, raw)
+    if found is None:
+        return ""
+    out, report = found
+    if not report.failed:
+        return "delivery report for outgoing %s (not a failure)" % out.id
+    if out.status == OutStatus.bounced:
+        return "bounce of outgoing %s (already recorded)" % out.id
+    case = mark_undelivered(session, out, report.detail)
+    return "bounce of outgoing %s%s" % (out.id, " (case %s)" % case.reference if case else "")

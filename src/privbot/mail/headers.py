@@ -1,0 +1,170 @@
+"""The headers of privbot's outgoing mail, written so that every receiver reads them as meant.
+
+- Message-ID, In-Reply-To and References hold ASCII msg-ids and are never RFC 2047-encoded:
+  the email package would turn a line over 78 characters into encoded words, which no mail
+  client threads. They are folded only between ids (a single id may be long; RFC 5322 allows
+  998 characters a line).
+- Display names are sanitised to one line without the characters that could end the name and
+  start another address (quotes, commas, angle brackets, @, ;, :, backslashes, parentheses), so
+  `email.utils.getaddresses` on the header yields exactly the intended address.
+- Non-ASCII names and subjects are RFC 2047 encoded words, split on character boundaries so they
+  decode to exactly the text (the email package's own folding can add or drop spaces there). Raw
+  UTF-8 headers, and so SMTPUTF8, are used only when an address itself is not ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from email import charset as _charset
+from email.header import Header
+from email.headerregistry import Address
+from email.policy import EmailPolicy
+from typing import Any
+
+from privbot.errors import SendError
+from privbot.mail.parse import clean_header
+
+ID_HEADERS = frozenset({"message-id", "in-reply-to", "references", "resent-message-id"})
+ADDRESS_HEADERS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender"})
+TEXT_HEADERS = frozenset({"subject"})
+MAX_SUBJECT = 900  # characters; a header line may not pass 998
+MAX_NAME = 64  # characters of a display name; longer names are cut
+MAX_ID = 900  # characters of one msg-id; a longer one would not fit a header line of 998
+MAX_REFERENCES = 20  # ids kept in References (RFC 5322 3.6.4 lets the middle be trimmed)
+
+# A msg-id as privbot writes it: printable ASCII without spaces or angle brackets, in <...>.
+_MSG_ID = re.compile(r"<[!-;=?-~]+>")
+# Characters that could end a display name or an address in a header, or start an encoded word.
+_NAME_BREAKERS = re.compile(r"[\"\\<>,;:@()\[\]]|=\?")
+
+
+def one_line(text: str) -> str:
+    """One line: no CR, LF or other line breaks (U+2028, NEL…), runs of spaces collapsed."""
+    return " ".join(clean_header(text).split())
+
+
+def display_name(name: str) -> str:
+    """A display name that stays one name: one line, no specials, bounded length."""
+    return one_line(_NAME_BREAKERS.sub(" ", one_line(name)))[:MAX_NAME].strip()
+
+
+def address(addr: str, name: str = "") -> Address:
+    """An `Address` for a header: sanitised name, IDNA domain; an unusable address is refused."""
+    local, at, domain = addr.strip().rpartition("@")
+    if not at or not local or not domain or any(c.isspace() or c in '<>,;"\\' for c in addr):
+        raise SendError("not a usable mail address: %r" % addr[:100])
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii") if not domain.isascii() else domain
+    except UnicodeError:
+        raise SendError("not a usable mail domain: %r" % domain[:100]) from None
+    return Address(display_name=display_name(name), username=local, domain=ascii_domain)
+
+
+def needs_smtputf8(addresses: Iterable[Address]) -> bool:
+    """True when an address (not a name) is not ASCII: only then are raw UTF-8 headers needed."""
+    return any(not a.addr_spec.isascii() for a in addresses)
+
+
+def msg_ids(values: Iterable[str]) -> list[str]:
+    """The well-formed msg-ids among `values` (each a header value), in order, once each."""
+    found: dict[str, None] = {}
+    for value in values:
+        for msg_id in _MSG_ID.findall(value or ""):
+            if len(msg_id) <= MAX_ID:
+                found.setdefault(msg_id)
+    return list(found)
+
+
+def references(thread: Iterable[str], in_reply_to: str) -> str:
+    """References for a reply: the thread's ids ending with the one replied to, at most
+    MAX_REFERENCES (the first is kept, as RFC 5322 3.6.4 suggests, and the newest)."""
+    ids = [i for i in msg_ids(thread) if i != in_reply_to] + msg_ids([in_reply_to])
+    if len(ids) > MAX_REFERENCES:
+        ids = ids[:1] + ids[-(MAX_REFERENCES - 1) :]
+    return " ".join(ids)
+
+
+def _fold_ids(name: str, value: str, linesep: str) -> str:
+    lines: list[str] = []
+    line = "%s:" % name
+    for msg_id in value.split():
+        if len(line) + 1 + len(msg_id) > 78 and line != "%s:" % name:
+            lines.append(line)
+            line = ""
+        line += " " + msg_id
+    lines.append(line)
+    return linesep.join(lines) + linesep
+
+
+_UTF8_Q = _charset.Charset("utf-8")
+_UTF8_Q.header_encoding = _charset.QP  # =?utf-8?q?…?=: readable in the raw mail
+
+
+def _words(name: str, text: str, linesep: str) -> str:
+    """`text` as the value of header `name`: plain when ASCII, else encoded words."""
+    if text.isascii() and "=?" not in text:  # folded at spaces, never before the first word
+        lines = [""]
+        room = 78 - len(name) - 2
+        for word in text.split(" "):
+            if lines[-1] and len(lines[-1]) + 1 + len(word) > room:
+                lines.append("")
+                room = 77
+            lines[-1] += (" " if lines[-1] else "") + word
+        return (linesep + " ").join(lines)
+    return Header(text, _UTF8_Q, header_name=name).encode(linesep=linesep)
+
+
+def _fold_addresses(name: str, addresses: Iterable[Address], linesep: str) -> str:
+    text = "%s:" % name
+    for index, addr in enumerate(addresses):
+        if index:
+            text += ","
+        spec = "<%s>" % addr.addr_spec
+        if not addr.display_name:
+            spec = addr.addr_spec
+        elif addr.display_name.isascii():
+            text += ' "%s"' % addr.display_name
+        else:
+            text += " " + _words(name, addr.display_name, linesep)
+        last = text.rsplit(linesep, 1)[-1]
+        text += (" " if len(last) + 1 + len(spec) <= 78 else linesep + " ") + spec
+    return text + linesep
+
+
+class OutgoingPolicy(EmailPolicy):
+    """`email.policy.SMTP` (CRLF) that writes msg-id, address and subject headers itself:
+    ids as they are, folded between ids; names and subjects as exact encoded words."""
+
+    def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
+        # Kept as given: the default would decode encoded words that are part of the text
+        # (a subject "=?utf-8?q?…?=" would arrive changed).
+        if name.lower() in ID_HEADERS | TEXT_HEADERS and isinstance(value, str):
+            if len(value.splitlines()) > 1:
+                raise ValueError("a header value may not contain line breaks")
+            return (name, value)
+        return tuple(super().header_store_parse(name, value))
+
+    def _own(self, name: str, value: Any) -> str | None:
+        key = name.lower()
+        if key in ID_HEADERS:
+            return _fold_ids(name, str(value), self.linesep)
+        if key in ADDRESS_HEADERS and hasattr(value, "addresses"):
+            return _fold_addresses(name, value.addresses, self.linesep)
+        if key in TEXT_HEADERS:
+            text = "%s: %s" % (name, _words(name, one_line(str(value))[:MAX_SUBJECT], self.linesep))
+            return text + self.linesep
+        return None
+
+    def fold(self, name: str, value: Any) -> str:
+        own = self._own(name, value)
+        return own if own is not None else str(super().fold(name, value))
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        own = self._own(name, value)
+        if own is None:
+            return bytes(super().fold_binary(name, value))
+        return own.encode("utf-8" if self.utf8 else "ascii")
+
+
+OUTGOING = OutgoingPolicy(linesep="\r\n")
