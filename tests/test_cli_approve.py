@@ -31,7 +31,8 @@ def question(path: Path) -> Path:
     msg["To"] = "dataskydd@it-team.se"
     msg["Subject"] = "Fråga om lagringstid"
     msg["Message-ID"] = "<cli-question-1@example.se>"
-    msg.set_content("Hej, hur länge sparar ni kunduppgifter efter att avtalet har upphört?\n")
+    # a question the privacy policy does not answer, so the draft keeps the placeholder
+    msg.set_content("Hej, en fråga om personuppgifter: har ni kontor i Göteborg?\n")
     path.write_bytes(msg.as_bytes())
     return path
 

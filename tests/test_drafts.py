@@ -281,8 +281,9 @@ def test_consent_withdrawal_names_what_the_classifier_found(
     language: str,
     sentence: str,
 ) -> None:
-    """The draft reads the classification's `consents` (set by the classifier) off the case's
-    first message; here it is written into the stored classification of a real case."""
+    """The draft reads the classification's `objects` for consent_withdrawal (set by the
+    classifier) off the case's first message; here they are written into the stored
+    classification of a real case."""
     body = {
         "sv": "Hej,\n\njag återkallar mitt samtycke.\n\nPer",
         "en": "Hello,\n\nI withdraw my consent.\n\nPer",
@@ -290,7 +291,10 @@ def test_consent_withdrawal_names_what_the_classifier_found(
     case, _ = ingest(engine, ctx, mail("Per Holm <per@example.se>", "Samtycke", body))
     with session_scope(engine) as session:
         first = store.thread_messages(session, session.get(Case, case.id))[0]  # type: ignore[arg-type]
-        first.classification = {**first.classification, "consents": consents}
+        first.classification = {
+            **first.classification,
+            "objects": {"consent_withdrawal": consents},
+        }
         session.add(first)
         session.flush()
         draft = store.make_draft(session, session.get(Case, case.id), config, ctx.replies)  # type: ignore[arg-type]
@@ -312,3 +316,48 @@ def test_every_consent_object_has_wording_in_both_languages(ctx: Context, config
         objects = env.get_template("_consent.j2").module.consent_objects  # type: ignore[attr-defined]
         assert set(objects) == {"newsletter", "calls", "surveys", "recording", "cookies"}
         assert all(o["what"] and o["stop"] for o in objects.values())
+
+
+# --- questions answered from the policy ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "language", "answer", "citation"),
+    [
+        (
+            "Hej!\n\nHur länge sparar ni mina personuppgifter?\n\nMvh\nEva",
+            "sv",
+            "Vi sparar dina uppgifter bara så länge de behövs",
+            "(Enligt avsnitt 8.1 i vår integritetspolicy.)",
+        ),
+        (
+            "Hej,\n\nSäljer ni mina personuppgifter till andra företag?\n\nEva",
+            "sv",
+            "Vi säljer aldrig personuppgifter.",
+            "(Enligt avsnitt 9.1 i vår integritetspolicy.)",
+        ),
+        (
+            "Hello,\n\nDo you transfer my personal data outside the EU?\n\nThanks, Eva",
+            "en",
+            "data may be transferred there",
+            "(According to section 9.3 of our privacy policy.)",
+        ),
+    ],
+)
+def test_question_is_answered_from_the_policy_citing_its_section(
+    engine: Engine, ctx: Context, body: str, language: str, answer: str, citation: str
+) -> None:
+    case, text = ingest(engine, ctx, mail("Eva Berg <eva@example.se>", "En fråga", body))
+    assert case.intents == ["question"] and case.language == language
+    assert answer in text and citation in text
+    assert "Skriv svaret" not in text and "Write the answer" not in text
+
+
+def test_question_the_policy_does_not_answer_keeps_the_placeholder(
+    engine: Engine, ctx: Context
+) -> None:
+    body = "Hej,\n\nJag har en fråga om personuppgifter: har ni kontor i Göteborg?\n\nEva"
+    case, text = ingest(engine, ctx, mail("Eva Berg <eva@example.se>", "Fråga", body))
+    assert case.intents == ["question"]
+    assert "[[Svaret på frågan]]" in text  # the placeholder approval refuses until filled
+    assert "Enligt avsnitt" not in text

@@ -82,6 +82,9 @@ def context(company: dict[str, object], **overrides: object) -> dict[str, object
         "verification_url": "https://privbot.example/verify/abc123",
         "extension_reason": "Vi behöver hämta uppgifter ur flera system.",
         "refusal_reason": "no_match",
+        "received": datetime(2026, 11, 26, 9, 30),  # breach_alert: local times
+        "notify_by": datetime(2026, 11, 29, 9, 30),
+        "case_url": "https://privbot.example/cases/" + REFERENCE,
         "due_soon": [{"reference": "DS-2026-0040", "intents": ["access"], "due": DUE}],
         "overdue": [
             {
@@ -126,6 +129,7 @@ def test_every_template_renders(replies: Replies, company: dict, name: str, lang
     if name != "supervisor_digest":
         assert f"[{REFERENCE}]" in out.subject
         assert REFERENCE in out.body
+    if name not in ("supervisor_digest", "breach_alert"):  # internal mail has no signature
         assert company["signature"][language][0] in out.body
 
 

@@ -20,6 +20,7 @@ from sqlmodel import col, select
 
 from privbot import logmask, pnr
 from privbot.cases import store
+from privbot.cases.breach import OPEN_BREACH_FIRST
 from privbot.cases.deadline import Calendar, due_date
 from privbot.classify.intents import load_intents
 from privbot.classify.match import classify as classify_mail
@@ -82,6 +83,7 @@ def case_summary(case: Case) -> dict[str, Any]:
         "received": case.received_at.isoformat(timespec="seconds"),
         "due": (case.extended_due or case.due).isoformat(),
         "needs_review": case.needs_review,
+        "notify_by": case.notify_by.isoformat(timespec="minutes") if case.notify_by else None,
         "identity_verified": case.identity_verified,
     }
 
@@ -159,7 +161,7 @@ def cases(as_json: Annotated[bool, typer.Option("--json")] = False, status: str 
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
-        query = select(Case).order_by(col(Case.due), col(Case.id))
+        query = select(Case).order_by(OPEN_BREACH_FIRST, col(Case.due), col(Case.id))
         if status:
             query = query.where(Case.status == status)
         rows = [case_summary(c) for c in session.exec(query).all()]

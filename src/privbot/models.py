@@ -136,6 +136,9 @@ class Case(SQLModel, table=True):
     )
     # Why the last reply did not arrive (a bounce, a refusal by the relay); empty when it did.
     delivery_problem: str = Field(default="", max_length=500)
+    # A reported personal data breach: notify the supervisory authority by then (art. 33,
+    # 72 hours from receipt). Open breaches come first in every case list.
+    notify_by: datetime | None = Field(default=None, index=True)
 
 
 class Message(SQLModel, table=True):

@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from privbot.cases import identity, lifecycle
+from privbot.cases import breach, identity, lifecycle
 from privbot.cases.store import add_message, audit, make_draft, open_case
 from privbot.cases.third_party import on_behalf
 from privbot.chat import requests
@@ -154,6 +154,8 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         case.third_party = True
         audit(session, case, "third_party_flagged")
     identity.on_new_case(session, case)
+    if breach.is_breach(case):  # 72 hours from receipt; supervisors alerted at once
+        breach.start_clock(session, ctx.config, ctx.replies, case)
     make_draft(session, case, ctx.config, ctx.replies, subject=mail.subject)
     queue_receipt(session, ctx.config, ctx.replies, case, mail.subject, mail.message_id)
     _finish(entry, SpoolState.done, case_id=case.id)

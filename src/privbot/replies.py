@@ -38,6 +38,7 @@ TEMPLATES = (
     "reminder_identity",
     "chat_verification",
     "supervisor_digest",
+    "breach_alert",
 )
 SUFFIX = ".j2"
 

@@ -82,6 +82,13 @@ def cli(home: Path, *args: str, check: bool = True, **env: str) -> subprocess.Co
     return done
 
 
+def staff_user(home: Path, name: str, role: str = "staff") -> None:
+    """An active staff account made with the CLI, as `--as NAME` requires one."""
+    secret = home.parent / ("%s.password" % name)
+    secret.write_text("correct horse battery %s\n" % name)
+    cli(home, "users", "add", name, "--role", role, "--password-file", str(secret))
+
+
 @dataclass
 class Served:
     home: Path

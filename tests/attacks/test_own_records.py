@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from privbot.config import Config
 from privbot.models import Case, SpoolEntry, SpoolState
 from privbot.service import Service
-from tests.attacks.conftest import cli, message, smtp_send, wait_db
+from tests.attacks.conftest import cli, message, smtp_send, staff_user, wait_db
 from tests.conftest import free_port
 
 NUMBER = "19811218-9876"  # a valid Luhn test number
@@ -92,6 +92,7 @@ def test_a_typed_personnummer_does_not_list_someone_elses_cases(
     assert attacker.reference not in draft_of(home, again.reference)
 
     # ... and from another address only through a personnummer staff verified on both cases.
+    staff_user(home, "anna")
     cli(
         home, "verify", again.reference, "--how", "BankID", "--personnummer", NUMBER, "--as", "anna"
     )

@@ -25,7 +25,7 @@ from privbot.models import (
     Status,
 )
 from privbot.service import Service
-from tests.attacks.conftest import cli, message, smtp_send, wait_db
+from tests.attacks.conftest import cli, message, smtp_send, staff_user, wait_db
 from tests.conftest import free_port
 
 REQUEST = "Hej,\n\njag vill att ni raderar alla uppgifter ni har om mig.\n\nMvh Lena\n"
@@ -127,6 +127,7 @@ def test_a_stranger_cannot_join_or_reopen_a_case_by_its_reference(
         assert events(session, case.id, "case_reopened")
 
     # An address staff add for her joins like her own.
+    staff_user(home, "anna")
     cli(home, "case", "allow-sender", reference, "Lena@Work.example", "--as", "anna")
     smtp_send(
         port,

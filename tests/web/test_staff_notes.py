@@ -29,8 +29,8 @@ def question_mail() -> bytes:
     msg["Subject"] = "Fråga om era underleverantörer"
     msg["Message-ID"] = "<web-question-1@example.se>"
     msg.set_content(
-        "Hej! Jag undrar vilka underleverantörer som får ta del av mina uppgifter "
-        "och om något skickas utanför EU?\n\nOlle\n"
+        # a question the privacy policy does not answer, so the draft keeps the placeholder
+        "Hej! Jag har en fråga om personuppgifter: har ni kontor i Göteborg?\n\nOlle\n"
     )
     return msg.as_bytes()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from privbot import pnr
-from privbot.cases import lifecycle
+from privbot.cases import breach, lifecycle
 from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.store import audit, current_draft, make_draft
 from privbot.classify.result import Intent
@@ -67,6 +67,8 @@ def reclassify(
     case.intents = valid
     case.needs_review = False
     _touch(session, case)
+    if breach.is_breach(case):
+        breach.start_clock(session, config, replies, case)
     return make_draft(session, case, config, replies)
 
 

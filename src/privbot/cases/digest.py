@@ -9,7 +9,7 @@ requester: references, intents and due dates only (template `supervisor_digest`)
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from privbot.cases import breach
 from privbot.cases.pauses import effective_due
 from privbot.config import Config
 from privbot.mail.send import compose, enqueue
@@ -35,10 +36,11 @@ class Digest:
     day: date
     due_soon: list[dict[str, Any]]
     overdue: list[dict[str, Any]]
+    breaches: list[dict[str, Any]] = field(default_factory=list)  # open, by art. 33 deadline
 
 
 def collect(session: Session, config: Config, today: date) -> Digest:
-    soon, late = [], []
+    soon, late, breaches = [], [], []
     horizon = today + timedelta(days=config.digest_days_ahead)
     for case in session.exec(select(Case).where(Case.status != Status.closed)).all():
         due = effective_due(session, case, config, today)
@@ -48,12 +50,15 @@ def collect(session: Session, config: Config, today: date) -> Digest:
             "due": due,
             "extended_due": None,
         }
+        if case.notify_by is not None:
+            breaches.append({**row, "notify_by": breach.local_time(case.notify_by)})
         if due < today:
             late.append(row)
         elif due <= horizon:
             soon.append(row)
     key = lambda r: (r["due"], r["reference"])  # noqa: E731
-    return Digest(today, sorted(soon, key=key), sorted(late, key=key))
+    breaches.sort(key=lambda r: (r["notify_by"], r["reference"]))
+    return Digest(today, sorted(soon, key=key), sorted(late, key=key), breaches)
 
 
 def send_digest(
@@ -81,7 +86,12 @@ def send_digest(
     rendered = replies.render(
         "supervisor_digest",
         language,
-        {"company": config.company, "due_soon": digest.due_soon, "overdue": digest.overdue},
+        {
+            "company": config.company,
+            "due_soon": digest.due_soon,
+            "overdue": digest.overdue,
+            "breaches": digest.breaches,
+        },
     )
     for address in config.supervisors:
         msg = compose(config, address, "", rendered.subject, rendered.body, automatic=True)

@@ -16,6 +16,7 @@ from privbot.cases import lifecycle
 from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.gate import CLOSING_TEMPLATES, awaits_verification, check_approvable
 from privbot.cases.own_records import own_records
+from privbot.cases.policy_answers import answer_questions
 from privbot.cases.reference import next_reference
 from privbot.cases.third_party import whole_domain
 from privbot.classify.result import Classification
@@ -142,8 +143,10 @@ def current_draft(session: Session, case: Case) -> Draft | None:
 
 
 def consents(classification: dict[str, Any]) -> list[str]:
-    """The consent objects a stored classification names (its "consents" list of keys)."""
-    found = classification.get("consents", [])
+    """What a withdrawn consent was for, as a stored classification names it: its `objects`
+    for consent_withdrawal ("newsletter", "calls", "surveys", "recording", "cookies")."""
+    objects = classification.get("objects", {})
+    found = objects.get("consent_withdrawal", []) if isinstance(objects, dict) else []
     return [str(c) for c in found] if isinstance(found, list) else []
 
 
@@ -199,6 +202,12 @@ def make_draft(
         subject = first.subject if first else ""
     if first is not None:
         extra.setdefault("first_message", first)
+    if template == "reply" and "question" in case.intents and first is not None:
+        # answered from the policy as the chat does, citing the section; none: staff write it
+        extra.setdefault(
+            "answers",
+            [a.as_context() for a in answer_questions(first.text, case.language, config)],
+        )
     if template == "reply" and "access" in case.intents and "own_records" not in extra:
         extra["own_records"] = own_records(session, case)  # art. 15 covers privbot's own register
     rendered = replies.render(

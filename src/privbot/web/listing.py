@@ -7,14 +7,15 @@ query into one page of rows whose requester is masked (`pnr.mask`), never the fu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from privbot.models import Case
+from privbot.cases.breach import OPEN_BREACH_FIRST
+from privbot.models import Case, Status
 from privbot.pnr import mask
 from privbot.web.i18n import working_days_left
 
@@ -39,6 +40,7 @@ class Row:
     working_days_left: int = 0
     third_party: bool = False
     delivery_problem: bool = False  # the last reply did not arrive
+    notify_by: datetime | None = None  # an open breach: report to the authority by then
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ def row(case: Case, today: date) -> Row:
         working_days_left=working_days_left(due, today),
         third_party=case.third_party,
         delivery_problem=bool(case.delivery_problem),
+        notify_by=case.notify_by if case.status != Status.closed else None,
     )
 
 
@@ -84,7 +87,7 @@ def paginate(session: Session, query: SelectOfScalar[Case], order: list[Any], nu
     number = max(1, number)
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
     cases = session.exec(
-        query.order_by(*order).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        query.order_by(OPEN_BREACH_FIRST, *order).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
     today = date.today()
     return Page([row(c, today) for c in cases], number, int(total))

@@ -37,6 +37,8 @@ class Figures:
     median_days: float | None
     p90_days: float | None
     open_load: list[tuple[str, int]]
+    breaches: int = 0  # personal data breaches reported in the months shown
+    breaches_open: int = 0
 
     @property
     def on_time_share(self) -> float | None:
@@ -59,6 +61,12 @@ def compute(session: Session, today: date) -> Figures:
     months = _month_list(today)
     since = datetime(int(months[0][:4]), int(months[0][5:]), 1, tzinfo=UTC)
     per_month: dict[str, Counter[str]] = {m: Counter() for m in months}
+    breaches = breaches_open = 0
+    for status in session.exec(
+        select(Case.status).where(Case.received_at >= since, col(Case.notify_by).is_not(None))
+    ).all():
+        breaches += 1
+        breaches_open += status != Status.closed
     for received, intents in session.exec(
         select(Case.received_at, Case.intents).where(Case.received_at >= since)
     ).all():
@@ -106,6 +114,8 @@ def compute(session: Session, today: date) -> Figures:
         if len(days) >= 2
         else (days[0] if days else None),
         open_load=[(name or "", int(n)) for name, n in load],
+        breaches=breaches,
+        breaches_open=breaches_open,
     )
 
 
