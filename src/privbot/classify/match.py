@@ -274,7 +274,7 @@ def _span(text: str, norm: Normalised, start: int, end: int) -> str:
 
 
 def _rule_evidence(
-    hit: RuleHit, text: str, norm: Normalised, where: str, factor: float
+    hit: RuleHit, text: str, norm: Normalised, where: str, factor: float, offset: int
 ) -> Evidence:
     rule = hit.rule
     # "inga fler nyhetsbrev", "no more calls": a refusal is itself a request
@@ -304,13 +304,15 @@ def _rule_evidence(
         action=f"{action}: {_span(text, norm, hit.action.start, hit.action.end)}",
         obj=f"{obj}: {_span(text, norm, hit.obj.start, hit.obj.end)}",
         cue=cue,
+        sentence=offset + norm.tokens[hit.start].sentence,
     )
 
 
 def _evidence(
-    text: str, where: str, factor: float, intents: IntentSet
+    text: str, where: str, factor: float, intents: IntentSet, offset: int = 0
 ) -> tuple[list[Evidence], set[str]]:
-    """Evidence for intents in `text`, and the object groups found in it."""
+    """Evidence for intents in `text`, and the object groups found in it; sentence numbers of
+    the evidence start at `offset`."""
     norm = normalise(text)
     groups: list[GroupHit] = []
     scored: list[tuple[str, int, int, Evidence]] = []
@@ -326,11 +328,12 @@ def _evidence(
             _span(text, norm, hit.start, hit.end),
             where,
             phrase.weight * mult * factor,
+            sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
     if groups:
         for rule_hit in pair(intents.rules, groups, norm):
-            e = _rule_evidence(rule_hit, text, norm, where, factor)
+            e = _rule_evidence(rule_hit, text, norm, where, factor, offset)
             scored.append((e.intent, rule_hit.start, rule_hit.end, e))
     scored.sort(key=lambda item: (-abs(item[3].score), not item[3].action))  # rules name more
     taken: dict[str, list[tuple[int, int]]] = {}
@@ -346,11 +349,24 @@ def _evidence(
     for pattern in intents.patterns:
         m = pattern.regex.search(norm.text)
         if m:
+            at = next((t.sentence for t in norm.tokens if t.end > m.start()), 0)
             seen[(pattern.intent, pattern.source)] = Evidence(
-                pattern.intent, pattern.source, m.group()[:120], where, pattern.weight * factor
+                pattern.intent,
+                pattern.source,
+                m.group()[:120],
+                where,
+                pattern.weight * factor,
+                sentence=offset + at,
             )
     objects = {g.group.partition(":")[2] for g in groups if g.group.startswith("object:")}
     return list(seen.values()), objects
+
+
+def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
+    """The evidence for `name` in sentences where `other` has none: a request of its own
+    ("1) what do you keep about me? 2) my tickets as a file for the new firm")."""
+    theirs = {e.sentence for e in evidence if e.intent == other and e.score > 0}
+    return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
 
 
 def classify_text(
@@ -363,7 +379,8 @@ def classify_text(
         factor = 1.0  # "Begäran om registerutdrag" over "se bifogad blankett": the subject asks
     evidence, objects = _evidence(text, "body", 1.0, intents)
     if bare.strip():
-        more, subject_objects = _evidence(bare, "subject", factor, intents)
+        after = max((e.sentence for e in evidence), default=0) + 1
+        more, subject_objects = _evidence(bare, "subject", factor, intents, after)
         evidence += more
         objects |= subject_objects
     scores: dict[str, float] = {}
@@ -375,7 +392,11 @@ def classify_text(
         name
         for name in chosen
         if not any(
-            other in chosen and other != name and scores[name] < need
+            other in chosen
+            and other != name
+            and scores[name] < need
+            # a request of its own in other sentences stands; "other" is context, never a request
+            and (name == Intent.other.value or _beside(name, other, evidence) < THRESHOLD)
             for other, need in intents.intents[name].yields_to.items()
         )
     ]

@@ -45,6 +45,8 @@ class Evidence:
     action: str = ""
     obj: str = ""
     cue: str = ""
+    # where in the message: the sentence number (subject sentences after the body's); not shown
+    sentence: int = field(default=-1, compare=False)
 
     def as_json(self) -> dict[str, object]:
         found: dict[str, object] = {
