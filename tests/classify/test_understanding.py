@@ -198,6 +198,16 @@ def test_other_languages(intents: IntentSet, lang: str, body: str, intent: str) 
             "men jag hoppas att ni förstår vad jag menar and what I want.",
             "other",
         ),
+        (  # the same notice twice, paragraph by paragraph: the first paragraph's language
+            "Hej! Jag är på semester hela veckan och svarar på mejl när jag är tillbaka.\n\n"
+            "Hi! I am on vacation all week and will answer your mail when I am back.",
+            "sv",
+        ),
+        (
+            "We could not deliver your message to the address you gave because it does not "
+            "exist.\n\nHej Kim, tack för ditt mejl om dina uppgifter, vi återkommer inom kort.",
+            "en",
+        ),
     ],
 )
 def test_language_is_named(text: str, lang: str) -> None:

@@ -82,7 +82,21 @@ for _w in set(_MARKERS["sv"].split()):  # Swedish written without å/ä/ö
 
 
 def detect_language(text: str) -> str:
-    """The language code of `text`; "other" for other languages, real mixes and too little text."""
+    """The language code of `text`; "other" for other languages, real mixes and too little text.
+
+    A text written twice, paragraph by paragraph in two languages (a bilingual notice), is in
+    the language of its first paragraph; a mix within paragraphs stays "other"."""
+    found = _detect(text)
+    if found != "other" or "\n\n" not in text:
+        return found
+    paragraphs = [_detect(p) for p in text[:MAX_CHARS].split("\n\n") if len(p.split()) >= 6]
+    named = [lang for lang in paragraphs if lang != "other"]
+    if len(named) >= 2 and len(set(named)) >= 2 and len(named) == len(paragraphs):
+        return named[0]
+    return "other"
+
+
+def _detect(text: str) -> str:
     sample = text[:MAX_CHARS].casefold()
     counts: dict[str, float] = {}
     words = 0
