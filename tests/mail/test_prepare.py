@@ -291,6 +291,23 @@ def test_forward_formats(point: str, subject: str, body: str) -> None:
     assert "kan ni titta" not in prepared.new_text and "FYI" not in prepared.new_text
 
 
+def test_forward_as_attachment_is_the_attached_person() -> None:
+    inner = EmailMessage()
+    inner["From"] = "Lo Larsson <lo@hemma.example>"
+    inner["To"] = "faktura@company.example"
+    inner["Subject"] = "Mina uppgifter"
+    inner.set_content("Ta bort alla mina personuppgifter ur era system.")
+    outer = EmailMessage()
+    outer["From"] = "Sam <sam@company.example>"
+    outer["To"] = "dataskydd@company.example"
+    outer["Subject"] = "VB: Mina uppgifter"
+    outer.set_content("Se bifogat mejl.\n\n/Sam")
+    outer.add_attachment(inner)
+    prepared = prepare(parse(outer.as_bytes()), staff_domains=("company.example",))
+    assert prepared.forwarded and prepared.requester_addr == "lo@hemma.example"
+    assert prepared.new_text == "Ta bort alla mina personuppgifter ur era system."
+
+
 def test_contact_form_with_other_labels_and_a_long_message() -> None:
     body = (
         "Ett nytt formulär har skickats in\n\nFörnamn och efternamn: Lo Larsson\nMejl: lo@hemma.example\n"

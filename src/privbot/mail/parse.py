@@ -21,6 +21,7 @@ from email.message import Message
 
 from privbot.errors import ParseError
 from privbot.mail.html import html_to_text
+from privbot.text import FORWARD_PREFIX
 
 MAX_HEADER_CHARS = 2000  # a longer header value is cut (m026: a 20,000-char subject)
 MAX_TEXT_CHARS = 200_000  # body text kept for classification and display
@@ -226,8 +227,10 @@ def _from_mail_system(msg: Message) -> bool:
     return msg.get_content_type() in ("multipart/report", "message/delivery-status")
 
 
-def _walk(msg: Message, depth: int = 0) -> list[Message]:
-    """Leaves of the MIME tree, iteratively bounded (m013: 60 levels of nesting)."""
+def _walk(msg: Message, forwards: bool = False) -> list[Message]:
+    """Leaves of the MIME tree, iteratively bounded (m013: 60 levels of nesting). With
+    `forwards`, an attached message is a leaf too, before its own parts: a person's forward
+    as attachment (a mail system's returned message is not)."""
     leaves: list[Message] = []
     stack = [msg]
     while stack and len(leaves) < MAX_PARTS:
@@ -236,6 +239,8 @@ def _walk(msg: Message, depth: int = 0) -> list[Message]:
         if part.get_content_type() in REPORT_PARTS:
             leaves.append(part)  # its field blocks are read whole by `_report_fields`
         elif part.is_multipart() and isinstance(payload, list):
+            if forwards and part.get_content_type() == "message/rfc822":
+                leaves.append(part)  # its headers go before its text, as a forward's do
             stack.extend(p for p in reversed(payload) if isinstance(p, Message))
         else:
             leaves.append(part)
@@ -409,7 +414,9 @@ def parse(raw: bytes) -> ParsedMail:
     html = ""
     attachments: list[Attachment] = []
     reports: list[str] = []
-    for part in _walk(msg):
+    # a person forwarding as attachment says so in the subject ("VB:", "Fwd:", "[Fwd: …]")
+    forwards = bool(FORWARD_PREFIX.match(_header(msg, "Subject").lstrip("[")))
+    for part in _walk(msg, forwards=forwards and not _from_mail_system(msg)):
         ctype = part.get_content_type()
         if ctype in REPORT_PARTS:
             reports.append(_report_fields(part))
