@@ -65,6 +65,8 @@ class RuleHit:
 
 def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     tokens = norm.tokens
+    if action.negative and action.start < obj.start < action.end:  # "keine X und keinen Y mehr"
+        return False
     clause = tokens[action.start].clause
     for k in range(max(0, action.start - NEGATION_REACH), action.start):
         if tokens[k].sv == NOT and tokens[k].clause == clause:
@@ -131,8 +133,9 @@ def pair(
                         tokens[obj.start].clause != tokens[action.start].clause
                     ):
                         continue
-                else:
+                elif not action.start < obj.start <= obj.end < action.end:
                     continue  # the same words cannot be both action and object
+                # else the object stands inside the action's words: "keine Angebote mehr"
                 last = max(action.end, obj.end) + CUE_AFTER
                 cue = next(
                     (c for c in cues if tokens[c.start].sentence == sentence and c.start <= last),
