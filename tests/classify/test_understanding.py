@@ -212,3 +212,54 @@ def test_other_languages(intents: IntentSet, lang: str, body: str, intent: str) 
 )
 def test_language_is_named(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Palun saatke mulle koopia vastavalt artiklile 15.", "access"),  # Estonian
+        ("Zgodnie z artykułem 17 RODO wnoszę o wszystko.", "erasure"),  # Polish
+        ("Conforme al artículo 20 del reglamento, gracias.", "portability"),  # Spanish
+    ],
+)
+def test_an_article_number_names_the_right_in_any_language(
+    intents: IntentSet, body: str, intent: str
+) -> None:
+    assert classify_text("", body, intents).intents[0] == intent
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Bitte senden Sie mir keine Werbung mehr.",
+        "Proszę nie wysyłać mi ofert.",
+        "Älkää lähettäkö minulle mainoksia.",
+        "Por favor, no me envíen más ofertas.",
+    ],
+)
+def test_a_refusal_around_its_object_is_an_optout(intents: IntentSet, body: str) -> None:
+    assert "marketing_optout" in classify_text("", body, intents).intents
+
+
+def test_a_request_in_a_sentence_of_its_own_stands_beside_the_one_it_yields_to(
+    intents: IntentSet,
+) -> None:
+    body = (
+        "Two things. First, tell me what information you keep about me.\n\n"
+        "Second, we are moving to a new supplier: please export my service tickets as a CSV "
+        "file their system can import."
+    )
+    assert set(classify_text("", body, intents).intents) == {"access", "portability"}
+    one = "Please send my service tickets as a CSV file that the new supplier can import."
+    assert classify_text("", one, intents).intents == ("portability",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "You lost my details and then mailed me again. I am really upset, how is that possible?",
+        "Jag är mycket kritisk till hur ni har hanterat min adress och vill veta varför.",
+    ],
+)
+def test_dissatisfaction_is_a_complaint(intents: IntentSet, body: str) -> None:
+    assert "complaint" in classify_text("", body, intents).intents

@@ -22,7 +22,11 @@ AFTER = 8  # words an object may follow its action by ("radera alla mina gamla u
 BEFORE = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
 CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
 NEGATION_REACH = 4  # words before the action a negation still reaches (same clause)
-OPENERS = frozenset({"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"})
+OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
+    {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
+    | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
+    | {"forst", "sedan", "dessutom", "och", "slutligen", "ocksa", "sen"}
+)
 
 
 @dataclass(frozen=True)
