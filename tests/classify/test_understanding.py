@@ -263,3 +263,22 @@ def test_a_request_in_a_sentence_of_its_own_stands_beside_the_one_it_yields_to(
 )
 def test_dissatisfaction_is_a_complaint(intents: IntentSet, body: str) -> None:
     assert "complaint" in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("body", "wrong"),
+    [
+        (
+            "Ni får gärna spara mina uppgifter så länge jag är kund, det är helt okej.",
+            "restriction",
+        ),
+        ("Min nya dator fick en skada i frakten, kan ni byta den?", "access"),
+        ("Hälsningar från Anders på kontoret, vi hörs om offerten.", "rectification"),
+    ],
+)
+def test_words_of_other_languages_match_as_written_not_by_swedish_stems(
+    intents: IntentSet, body: str, wrong: str
+) -> None:
+    """Danish "spærre" folds to "sparre", German "Daten" is near "dator", "ändern" begins
+    "anders": none of them may be read into a Swedish sentence."""
+    assert wrong not in classify_text("", body, intents).intents

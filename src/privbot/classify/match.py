@@ -141,9 +141,17 @@ def _candidates(word: str, forms: tuple[Form, ...], intents: IntentSet) -> _Cand
 
 
 def _term_matches(term: Term, lang: str, forms: tuple[Form, ...]) -> bool | None:
-    """None: no match; False: matched exactly; True: matched through a fuzzy correction."""
+    """None: no match; False: matched exactly; True: matched through a fuzzy correction.
+
+    Words of the other languages (`lang` "any") match as written (folded), never through a
+    Swedish or English stem or a fuzzy correction: "demande" is not "dem", "daten" not "dator"."""
+    foreign = lang == "any"
     for word, sv, en, fuzzy in forms:
-        if term.mode == "exact":
+        if foreign and fuzzy:
+            continue
+        if term.mode == "exact" and foreign:
+            ok = word == term.text
+        elif term.mode == "exact":
             ok = (lang != "en" and sv == term.sv) or (lang != "sv" and en == term.en)
         elif term.mode == "prefix":
             ok = word.startswith(term.text)
