@@ -282,3 +282,14 @@ def test_words_of_other_languages_match_as_written_not_by_swedish_stems(
     """Danish "spærre" folds to "sparre", German "Daten" is near "dator", "ändern" begins
     "anders": none of them may be read into a Swedish sentence."""
     assert wrong not in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "När jag handlade kryssade jag i rutan om utskick. Kan ni ta tillbaka det?",
+        "I said yes to your photo release at the fair. I have changed my mind.",
+    ],
+)
+def test_a_consent_given_in_an_earlier_sentence_is_withdrawn(intents: IntentSet, body: str) -> None:
+    assert "consent_withdrawal" in classify_text("", body, intents).intents

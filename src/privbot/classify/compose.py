@@ -132,9 +132,10 @@ def pair(
                 if obj.start > action.end:
                     if obj.start - action.end > AFTER:
                         continue
-                elif obj.end < action.start and rule.near:  # "mina uppgifter ska raderas"
-                    if action.start - obj.end > BEFORE or (
-                        tokens[obj.start].clause != tokens[action.start].clause
+                elif obj.end < action.start:  # "mina uppgifter ska raderas"
+                    if rule.near and (
+                        action.start - obj.end > BEFORE
+                        or tokens[obj.start].clause != tokens[action.start].clause
                     ):
                         continue
                 elif not action.start < obj.start <= obj.end < action.end:
