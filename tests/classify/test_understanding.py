@@ -293,3 +293,14 @@ def test_words_of_other_languages_match_as_written_not_by_swedish_stems(
 )
 def test_a_consent_given_in_an_earlier_sentence_is_withdrawn(intents: IntentSet, body: str) -> None:
     assert "consent_withdrawal" in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej! Kan ni mejla mig en kopia på kvittot för skrivaren jag köpte i maj?",
+        "Could you send me a copy of the signed service agreement for our records?",
+    ],
+)
+def test_a_copy_of_a_business_document_is_not_access(intents: IntentSet, body: str) -> None:
+    assert "access" not in classify_text("", body, intents).intents
