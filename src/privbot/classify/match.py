@@ -37,6 +37,7 @@ REPLY_SUBJECT_FACTOR = (
 SHORT_BODY = 8  # a body of fewer words leaves the asking to the subject
 FUZZY_FACTOR = 0.85
 OTHER_BESIDE = 1.5  # "other" is reported beside a privacy intent only with this much evidence
+STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only many weak words
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
@@ -395,7 +396,10 @@ def classify_text(
     for e in evidence:
         scores[e.intent] = scores.get(e.intent, 0.0) + e.score
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], intents.intents[kv[0]].rank))
-    chosen = [name for name, score in ranked if score >= THRESHOLD]
+    strongest: dict[str, float] = {}
+    for e in evidence:
+        strongest[e.intent] = max(strongest.get(e.intent, 0.0), e.score)
+    chosen = [name for name, score in ranked if score >= THRESHOLD and strongest[name] >= STRONGEST]
     chosen = [
         name
         for name in chosen
