@@ -304,3 +304,16 @@ def test_a_consent_given_in_an_earlier_sentence_is_withdrawn(intents: IntentSet,
 )
 def test_a_copy_of_a_business_document_is_not_access(intents: IntentSet, body: str) -> None:
     assert "access" not in classify_text("", body, intents).intents
+
+
+def test_one_piece_of_contact_data_erased_and_data_made_to_disappear(intents: IntentSet) -> None:
+    assert (
+        "erasure" in classify_text("", "Stryk mitt mobilnummer ur kundregistret.", intents).intents
+    )
+    body = "I want every detail you have on me to disappear from your systems."
+    assert "erasure" in classify_text("", body, intents).intents
+
+
+def test_a_purchase_of_something_compliant_is_not_a_complaint(intents: IntentSet) -> None:
+    body = "Can you quote us a GDPR compliant backup service for our twelve laptops?"
+    assert "complaint" not in classify_text("", body, intents).intents
