@@ -52,8 +52,8 @@ _BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemo
 _FORM_SENDER = re.compile(r"^(no-?reply|noreply|donotreply|www|web|form)", re.I)
 
 
-def strip_subject_prefixes(subject: str) -> str:
-    """ "SV: Re[2]: Fwd: Radering" → "Radering"."""
+def base_subject(subject: str) -> str:
+    """The subject without leading reply/forward prefixes: "SV: Re[2]: Fwd: Radering" → "Radering"."""
     return SUBJECT_PREFIX.sub("", subject).strip()
 
 
