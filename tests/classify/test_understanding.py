@@ -317,3 +317,9 @@ def test_one_piece_of_contact_data_erased_and_data_made_to_disappear(intents: In
 def test_a_purchase_of_something_compliant_is_not_a_complaint(intents: IntentSet) -> None:
     body = "Can you quote us a GDPR compliant backup service for our twelve laptops?"
     assert "complaint" not in classify_text("", body, intents).intents
+
+
+def test_a_right_address_is_not_a_request_to_correct_it(intents: IntentSet) -> None:
+    """ "rätt" (right) shares its stem with "rätta" (correct): only "rätta…" is the action."""
+    body = "Ni har rätt adress till mig, tack för påminnelsen."
+    assert "rectification" not in classify_text("", body, intents).intents
