@@ -321,5 +321,7 @@ def test_a_purchase_of_something_compliant_is_not_a_complaint(intents: IntentSet
 
 def test_a_right_address_is_not_a_request_to_correct_it(intents: IntentSet) -> None:
     """ "rätt" (right) shares its stem with "rätta" (correct): only "rätta…" is the action."""
-    body = "Ni har rätt adress till mig, tack för påminnelsen."
-    assert "rectification" not in classify_text("", body, intents).intents
+    body = "Det var rätt person som svarade och mitt namn stämde, tack."
+    result = classify_text("", body, intents)
+    assert not any(e.action.startswith("correct") for e in result.evidence), result.evidence
+    assert "rectification" not in result.intents
