@@ -325,3 +325,11 @@ def test_a_right_address_is_not_a_request_to_correct_it(intents: IntentSet) -> N
     result = classify_text("", body, intents)
     assert not any(e.action.startswith("correct") for e in result.evidence), result.evidence
     assert "rectification" not in result.intents
+
+
+def test_a_writer_who_types_diacritics_means_andra_by_andra(intents: IntentSet) -> None:
+    """Folded, "ändra" (change) is "andra" (others); only a writer without å, ä, ö means it."""
+    shared = "Vår förening delade min adress med andra medlemmar på årsmötet."
+    assert "rectification" not in classify_text("", shared, intents).intents
+    plain = "Kan ni andra min adress till Storgatan 1 i Solna?"
+    assert "rectification" in classify_text("", plain, intents).intents
