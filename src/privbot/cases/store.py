@@ -61,7 +61,7 @@ def open_case(
         reference=next_reference(session, received_at.year, config.reference_prefix),
         status=Status.new,
         intents=list(result.intents),
-        language=result.language if result.language in ("sv", "en") else "sv",
+        language=config.reply_language(result.language),
         channel=channel,
         requester_email=requester_email.strip().lower(),
         requester_name=requester_name,
