@@ -127,7 +127,7 @@ def classify_cmd(
 ) -> None:
     """Classify messages without storing anything."""
     config = _config()
-    intents = load_intents(config.intents_dir)
+    ruleset = load_intents(config.intents_dir)
     for item in iter_messages(paths, config.max_message_bytes):
         name, raw = item.name, item.raw
         if item.skipped:
@@ -146,7 +146,7 @@ def classify_cmd(
                 "quarantined": str(exc),
             }
         else:
-            row = {"file": name, **classify_mail(mail, intents, config.addresses).as_json()}
+            row = {"file": name, **classify_mail(mail, ruleset, config.addresses).as_json()}
         if as_json:
             _emit(row)
         else:

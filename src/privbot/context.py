@@ -10,18 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from privbot.cases.third_party import ThirdPartyRules
-from privbot.classify.intents import IntentSet, load_intents
+from privbot.classify.intents import RuleSet, load_intents
 from privbot.config import Config
 from privbot.replies import Replies
 
 
 @dataclass(frozen=True)
 class Context:
-    """The config, the intent and screening rules, the reply templates and the third-party
-    phrases."""
+    """The config, the intent and screening rules (`ruleset`), the reply templates and the
+    third-party phrases."""
 
     config: Config
-    intents: IntentSet
+    ruleset: RuleSet
     replies: Replies
     third_party: ThirdPartyRules
 

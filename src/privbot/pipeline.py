@@ -75,11 +75,11 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Disposition:
         return _finish(entry, Disposition.quarantined, "parse", str(exc))
     # New text apart from quotes; a configured form relay or a staff forward names the requester.
     prepared = prepare(mail, ctx.config.form_senders, ctx.staff_domains)
-    screening = screen(mail, ctx.own_addresses, ctx.intents.screening, prepared.new_text)
+    screening = screen(mail, ctx.own_addresses, ctx.ruleset.screening, prepared.new_text)
     if screening.kind is not Kind.human:
         return _finish(entry, Disposition.screened, "screen", _screened(session, entry, screening))
     match = find_case(session, mail)  # trusted only from the requester or an allowed address
-    classification = classify_message(mail, prepared, ctx.intents)
+    classification = classify_message(mail, prepared, ctx.ruleset)
     cfg, replies, received = ctx.config, ctx.replies, entry.received_at
     resent_to = from_mail.resent(session, cfg, mail, received) if match is None else None
     known = match.case if match is not None and match.trusted else resent_to

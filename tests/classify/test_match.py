@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from privbot.classify.intents import IntentSet, load_intents
+from privbot.classify.intents import RuleSet, load_intents
 from privbot.classify.match import classify, classify_text
 from privbot.mail.parse import ParsedMail, parse
 from privbot.mail.screen import Kind
@@ -16,7 +16,7 @@ INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
 
 
 @pytest.fixture(scope="module")
-def intents() -> IntentSet:
+def intents() -> RuleSet:
     return load_intents(INTENTS_DIR)
 
 
@@ -197,7 +197,7 @@ CASES = [
     ("point", "subject", "body", "expected", "language"), CASES, ids=[c[0] for c in CASES]
 )
 def test_intents(
-    intents: IntentSet, point: str, subject: str, body: str, expected: set[str], language: str
+    intents: RuleSet, point: str, subject: str, body: str, expected: set[str], language: str
 ) -> None:
     result = classify(mail(body, subject or "Hej"), intents)
     assert result.kind is Kind.human
@@ -207,13 +207,13 @@ def test_intents(
     assert 0.0 < result.confidence <= 1.0
 
 
-def test_main_intent_comes_first(intents: IntentSet) -> None:
+def test_main_intent_comes_first(intents: RuleSet) -> None:
     body = "Hur kopplar jag upp mig mot VPN:et? Skrivaren strular också och lösenordet har gått ut.\n\nPS. Avregistrera mig från nyhetsbrevet."
     result = classify(mail(body), intents)
     assert result.intents[0] == "other" and "marketing_optout" in result.intents
 
 
-def test_evidence_names_phrase_and_place(intents: IntentSet) -> None:
+def test_evidence_names_phrase_and_place(intents: RuleSet) -> None:
     result = classify(mail("Radera mitt konto.", subject="Radering"), intents)
     places = {(e.intent, e.where) for e in result.evidence}
     assert ("erasure", "body") in places and ("erasure", "subject") in places
@@ -221,19 +221,19 @@ def test_evidence_names_phrase_and_place(intents: IntentSet) -> None:
     assert body.matched.lower().startswith("radera")
 
 
-def test_nothing_found_is_other_and_needs_review(intents: IntentSet) -> None:
+def test_nothing_found_is_other_and_needs_review(intents: RuleSet) -> None:
     result = classify_text("", "Hej hej, ha en fin dag!", intents)
     assert result.intents == ("other",)
     assert result.needs_review
 
 
-def test_out_of_office_has_no_intents(intents: IntentSet) -> None:
+def test_out_of_office_has_no_intents(intents: RuleSet) -> None:
     body = "Hej,\n\nJag är på semester till och med den 12 augusti och läser inte min e-post. I brådskande ärenden, ring växeln."
     result = classify(mail(body, subject="Re: Begäran om radering"), intents)
     assert result.kind is Kind.auto_reply and result.intents == ()
 
 
-def test_forwarded_by_staff_is_read_as_the_customer(intents: IntentSet) -> None:
+def test_forwarded_by_staff_is_read_as_the_customer(intents: RuleSet) -> None:
     body = (
         "Kan ni ta den här?\n\n/Kundtjänst\n\n---------- Vidarebefordrat meddelande ---------\n"
         "Från: Kim Kund <kim@kund.example>\nDatum: 2 maj 2025\nÄmne: Nyhetsbrev\nTill: kundtjanst@company.example\n\n"
@@ -245,7 +245,7 @@ def test_forwarded_by_staff_is_read_as_the_customer(intents: IntentSet) -> None:
     assert result.intents == ("marketing_optout",)
 
 
-def test_own_address_is_not_human(intents: IntentSet) -> None:
+def test_own_address_is_not_human(intents: RuleSet) -> None:
     result = classify(
         mail("Radera mina uppgifter", sender="dataskydd@company.example"),
         intents,
@@ -254,7 +254,7 @@ def test_own_address_is_not_human(intents: IntentSet) -> None:
     assert result.kind is not Kind.human and result.intents == ()
 
 
-def test_classify_text_survives_huge_text(intents: IntentSet) -> None:
+def test_classify_text_survives_huge_text(intents: RuleSet) -> None:
     # Speed on long text is measured in benchmarks/classify.py; here: bounded work, right answer.
     text = ("jag vill att ni raderar mina uppgifter men inte mitt konto " * 4000)[:200_000]
     assert "erasure" in classify_text("", text, intents).intents

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from privbot.classify.intents import IntentSet, load_intents
+from privbot.classify.intents import RuleSet, load_intents
 from privbot.classify.language import detect_language
 from privbot.classify.match import classify_text
 
@@ -17,7 +17,7 @@ INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
 
 
 @pytest.fixture(scope="module")
-def intents() -> IntentSet:
+def intents() -> RuleSet:
     return load_intents(INTENTS_DIR)
 
 
@@ -40,12 +40,12 @@ BREACH = [
 
 
 @pytest.mark.parametrize(("subject", "body"), BREACH, ids=["sv-visible", "en-cc", "sv-other"])
-def test_breach_reports_are_breach(intents: IntentSet, subject: str, body: str) -> None:
+def test_breach_reports_are_breach(intents: RuleSet, subject: str, body: str) -> None:
     result = classify_text(subject, body, intents)
     assert result.intents[0] == "breach", result.evidence
 
 
-def test_delete_what_you_hold_is_not_access(intents: IntentSet) -> None:
+def test_delete_what_you_hold_is_not_access(intents: RuleSet) -> None:
     body = "Please delete all personal data you hold about me, and confirm when it is done."
     result = classify_text("Deletion", body, intents)
     assert result.intents == ("erasure",), result.evidence
@@ -81,13 +81,13 @@ PLAIN = [
 
 
 @pytest.mark.parametrize(("lang", "body", "intent"), PLAIN, ids=[p[2] for p in PLAIN])
-def test_plain_requests(intents: IntentSet, lang: str, body: str, intent: str) -> None:
+def test_plain_requests(intents: RuleSet, lang: str, body: str, intent: str) -> None:
     result = classify_text("", body, intents)
     assert intent in result.intents, result.evidence
     assert result.language == lang
 
 
-def test_evidence_names_action_object_and_cue(intents: IntentSet) -> None:
+def test_evidence_names_action_object_and_cue(intents: RuleSet) -> None:
     result = classify_text("", "Hej! Jag vill att ni raderar alla mina gamla uppgifter.", intents)
     rule = next(e for e in result.evidence if e.action)
     assert rule.intent == "erasure"
@@ -106,11 +106,11 @@ def test_evidence_names_action_object_and_cue(intents: IntentSet) -> None:
         "Om jag skulle be er radera mina uppgifter, hur lång tid tar det?",
     ],
 )
-def test_negated_and_hypothetical_requests_do_not_count(intents: IntentSet, body: str) -> None:
+def test_negated_and_hypothetical_requests_do_not_count(intents: RuleSet, body: str) -> None:
     assert "erasure" not in classify_text("", body, intents).intents
 
 
-def test_objects_of_a_withdrawal_are_named(intents: IntentSet) -> None:
+def test_objects_of_a_withdrawal_are_named(intents: RuleSet) -> None:
     body = "Jag återkallar mitt samtycke till att ni spelar in mina samtal med kundtjänst."
     result = classify_text("", body, intents)
     assert result.intents[0] == "consent_withdrawal"
@@ -178,7 +178,7 @@ OTHER_LANGUAGES = [
 @pytest.mark.parametrize(
     ("lang", "body", "intent"), OTHER_LANGUAGES, ids=[f"{o[0]}-{o[2]}" for o in OTHER_LANGUAGES]
 )
-def test_other_languages(intents: IntentSet, lang: str, body: str, intent: str) -> None:
+def test_other_languages(intents: RuleSet, lang: str, body: str, intent: str) -> None:
     result = classify_text("", body, intents)
     assert intent in result.intents, result.evidence
     assert result.language == lang
@@ -223,7 +223,7 @@ def test_language_is_named(text: str, lang: str) -> None:
     ],
 )
 def test_an_article_number_names_the_right_in_any_language(
-    intents: IntentSet, body: str, intent: str
+    intents: RuleSet, body: str, intent: str
 ) -> None:
     assert classify_text("", body, intents).intents[0] == intent
 
@@ -237,12 +237,12 @@ def test_an_article_number_names_the_right_in_any_language(
         "Por favor, no me envíen más ofertas.",
     ],
 )
-def test_a_refusal_around_its_object_is_an_optout(intents: IntentSet, body: str) -> None:
+def test_a_refusal_around_its_object_is_an_optout(intents: RuleSet, body: str) -> None:
     assert "marketing_optout" in classify_text("", body, intents).intents
 
 
 def test_a_request_in_a_sentence_of_its_own_stands_beside_the_one_it_yields_to(
-    intents: IntentSet,
+    intents: RuleSet,
 ) -> None:
     body = (
         "Two things. First, tell me what information you keep about me.\n\n"
@@ -261,7 +261,7 @@ def test_a_request_in_a_sentence_of_its_own_stands_beside_the_one_it_yields_to(
         "Jag är mycket kritisk till hur ni har hanterat min adress och vill veta varför.",
     ],
 )
-def test_dissatisfaction_is_a_complaint(intents: IntentSet, body: str) -> None:
+def test_dissatisfaction_is_a_complaint(intents: RuleSet, body: str) -> None:
     assert "complaint" in classify_text("", body, intents).intents
 
 
@@ -277,7 +277,7 @@ def test_dissatisfaction_is_a_complaint(intents: IntentSet, body: str) -> None:
     ],
 )
 def test_words_of_other_languages_match_as_written_not_by_swedish_stems(
-    intents: IntentSet, body: str, wrong: str
+    intents: RuleSet, body: str, wrong: str
 ) -> None:
     """Danish "spærre" folds to "sparre", German "Daten" is near "dator", "ändern" begins
     "anders": none of them may be read into a Swedish sentence."""
@@ -291,7 +291,7 @@ def test_words_of_other_languages_match_as_written_not_by_swedish_stems(
         "I said yes to your photo release at the fair. I have changed my mind.",
     ],
 )
-def test_a_consent_given_in_an_earlier_sentence_is_withdrawn(intents: IntentSet, body: str) -> None:
+def test_a_consent_given_in_an_earlier_sentence_is_withdrawn(intents: RuleSet, body: str) -> None:
     assert "consent_withdrawal" in classify_text("", body, intents).intents
 
 
@@ -302,11 +302,11 @@ def test_a_consent_given_in_an_earlier_sentence_is_withdrawn(intents: IntentSet,
         "Could you send me a copy of the signed service agreement for our records?",
     ],
 )
-def test_a_copy_of_a_business_document_is_not_access(intents: IntentSet, body: str) -> None:
+def test_a_copy_of_a_business_document_is_not_access(intents: RuleSet, body: str) -> None:
     assert "access" not in classify_text("", body, intents).intents
 
 
-def test_one_piece_of_contact_data_erased_and_data_made_to_disappear(intents: IntentSet) -> None:
+def test_one_piece_of_contact_data_erased_and_data_made_to_disappear(intents: RuleSet) -> None:
     assert (
         "erasure" in classify_text("", "Stryk mitt mobilnummer ur kundregistret.", intents).intents
     )
@@ -314,12 +314,12 @@ def test_one_piece_of_contact_data_erased_and_data_made_to_disappear(intents: In
     assert "erasure" in classify_text("", body, intents).intents
 
 
-def test_a_purchase_of_something_compliant_is_not_a_complaint(intents: IntentSet) -> None:
+def test_a_purchase_of_something_compliant_is_not_a_complaint(intents: RuleSet) -> None:
     body = "Can you quote us a GDPR compliant backup service for our twelve laptops?"
     assert "complaint" not in classify_text("", body, intents).intents
 
 
-def test_a_right_address_is_not_a_request_to_correct_it(intents: IntentSet) -> None:
+def test_a_right_address_is_not_a_request_to_correct_it(intents: RuleSet) -> None:
     """ "rätt" (right) shares its stem with "rätta" (correct): only "rätta…" is the action."""
     body = "Det var rätt person som svarade och mitt namn stämde, tack."
     result = classify_text("", body, intents)
@@ -327,7 +327,7 @@ def test_a_right_address_is_not_a_request_to_correct_it(intents: IntentSet) -> N
     assert "rectification" not in result.intents
 
 
-def test_a_writer_who_types_diacritics_means_andra_by_andra(intents: IntentSet) -> None:
+def test_a_writer_who_types_diacritics_means_andra_by_andra(intents: RuleSet) -> None:
     """Folded, "ändra" (change) is "andra" (others); only a writer without å, ä, ö means it."""
     shared = "Vår förening delade min adress med andra medlemmar på årsmötet."
     assert "rectification" not in classify_text("", shared, intents).intents

@@ -234,7 +234,7 @@ class ChatBot:
         return self._idle(chat, text)
 
     def _idle(self, chat: ChatSession, text: str) -> _Turn:
-        result = classify_text("", text, self.ctx.intents, chat.language)
+        result = classify_text("", text, self.ctx.ruleset, chat.language)
         requested = [i for i in result.intents if i in REQUEST_INTENTS]
         answer = self.answerer.answer(text, chat.language)
         asking = self.answerer.is_question(text) or "?" in text

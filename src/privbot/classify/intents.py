@@ -19,7 +19,7 @@ from pathlib import Path
 
 from privbot.classify.compose import Rule
 from privbot.classify.normalise import NOT, phrase_words, stems
-from privbot.classify.result import Intent
+from privbot.classify.result import Intent, IntentName
 from privbot.errors import ConfigError
 from privbot.mail.screen import ScreenRules
 
@@ -74,10 +74,12 @@ class IntentDef:
 
 
 @dataclass
-class IntentSet:
-    """Loaded intents, their phrases indexed by the first word, and the screening rules."""
+class RuleSet:
+    """What `intents/` holds, loaded: each intent's definition by name, its phrases indexed by
+    the first word, the composed rules, and the screening rules. (`Case.intents` and a
+    classification's `intents` are tuples of `IntentName`s, not rule sets.)"""
 
-    intents: dict[str, IntentDef]
+    intents: dict[IntentName, IntentDef]
     phrases: list[Phrase]
     patterns: list[Pattern]
     screening: ScreenRules
@@ -330,7 +332,7 @@ def _read(path: Path) -> dict[str, object]:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
 
 
-def load_intents(directory: Path) -> IntentSet:
+def load_intents(directory: Path) -> RuleSet:
     """Read every `*.toml` in `directory`; each intent of `Intent` must have its file."""
     if not directory.is_dir():
         raise ConfigError(f"{directory}: intents directory not found")
@@ -362,7 +364,7 @@ def load_intents(directory: Path) -> IntentSet:
         raise ConfigError(f"{directory}: missing intent file(s): {sorted(missing)}")
     groups = {p.intent for p in phrases if p.group}
     rules = [rule for path, data in rule_data for rule in _load_rules(path, data, groups)]
-    result = IntentSet(intents, phrases, patterns, screening, rules)
+    result = RuleSet(intents, phrases, patterns, screening, rules)
     result.build_index()
     log.info(
         "loaded %d intents, %d phrases, %d rules, %d patterns",

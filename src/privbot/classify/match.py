@@ -16,7 +16,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 
 from privbot.classify.compose import NO_MOOD_FACTOR, GroupHit, RuleHit, pair
-from privbot.classify.intents import IntentSet, Phrase, Term
+from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
 from privbot.classify.normalise import NOT, Normalised, Token, normalise, stems
 from privbot.classify.result import Classification, Evidence, Intent
@@ -81,14 +81,14 @@ class _Hit(NamedTuple):  # a tuple: made by the thousand per message
     fuzzy: bool
 
 
-def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
+def _forms(word: str, ruleset: RuleSet) -> tuple[Form, ...]:
     """The word itself, plus a fuzzy correction or compound parts for words the phrases lack."""
-    cached = intents.fuzz_cache.get(word)
+    cached = ruleset.fuzz_cache.get(word)
     if cached is not None:
         return cached
     sv, en = stems(word)
     forms: list[Form] = [(word, sv, en, False)]
-    known = intents.known
+    known = ruleset.known
     if MAX_WORD >= len(word) >= 8 and word.isalpha() and not ({word, sv, en} & known):
         for i in range(3, len(word) - 4):  # compound: the longest known tail, and its head
             tail = word[i:]
@@ -108,29 +108,29 @@ def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
     ):
         cutoff = 88 if len(word) <= 6 else 84
         found = process.extractOne(
-            word, intents.vocabulary.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=cutoff
+            word, ruleset.vocabulary.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=cutoff
         )
         if found is not None:
             forms.append((found[0], *stems(found[0]), True))
-    if len(intents.fuzz_cache) > 200_000:
-        intents.fuzz_cache.clear()
+    if len(ruleset.fuzz_cache) > 200_000:
+        ruleset.fuzz_cache.clear()
     result = tuple(forms)
-    intents.fuzz_cache[word] = result
+    ruleset.fuzz_cache[word] = result
     return result
 
 
-def _candidates(word: str, forms: tuple[Form, ...], intents: IntentSet) -> _Candidates:
+def _candidates(word: str, forms: tuple[Form, ...], ruleset: RuleSet) -> _Candidates:
     """Phrases whose first word can be this word (cached per word): one-word phrases already
     checked against the word (a match depends on nothing else), longer ones to check in place."""
-    cached = intents.candidate_cache.get(word)
+    cached = ruleset.candidate_cache.get(word)
     if cached is not None:
         return cached
-    found: dict[int, Phrase] = {id(p): p for p in intents.affix.get(("infix", ""), ())}
+    found: dict[int, Phrase] = {id(p): p for p in ruleset.affix.get(("infix", ""), ())}
     for w, sv, en, _ in forms:
         for key in (("sv", sv), ("en", en)):
-            found.update((id(p), p) for p in intents.exact.get(key, ()))
+            found.update((id(p), p) for p in ruleset.exact.get(key, ()))
         for key in (("prefix", w[:3]), ("suffix", w[-3:])):
-            found.update((id(p), p) for p in intents.affix.get(key, ()))
+            found.update((id(p), p) for p in ruleset.affix.get(key, ()))
     single: list[tuple[Phrase, bool]] = []
     longer: list[Phrase] = []
     for phrase in found.values():
@@ -138,9 +138,9 @@ def _candidates(word: str, forms: tuple[Form, ...], intents: IntentSet) -> _Cand
             longer.append(phrase)
         elif (fuzzy := _term_matches(phrase.terms[0], phrase.lang, forms)) is not None:
             single.append((phrase, fuzzy))
-    if len(intents.candidate_cache) > 200_000:
-        intents.candidate_cache.clear()
-    result = intents.candidate_cache[word] = (tuple(single), tuple(longer))
+    if len(ruleset.candidate_cache) > 200_000:
+        ruleset.candidate_cache.clear()
+    result = ruleset.candidate_cache[word] = (tuple(single), tuple(longer))
     return result
 
 
@@ -217,20 +217,20 @@ def _hypothetical(hit: _Hit, norm: Normalised) -> bool:
     return second in ("ni", "du") and first not in _REQUEST_VERBS
 
 
-def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, float]]:
+def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, float]]:
     """Phrase matches in `text` with their weight multiplier (negative: explicitly negated).
 
     For each intent, overlapping matches count once (the heaviest), so "rätta" inside
     "rätta adressen" adds nothing more.
     """
     tokens = norm.tokens[:MAX_TOKENS]
-    forms = [_forms(t.word, intents) for t in tokens]
+    forms = [_forms(t.word, ruleset) for t in tokens]
     present_sv = {f[1] for fs in forms for f in fs}
     present_en = {f[2] for fs in forms for f in fs}
     possible: dict[int, bool] = {}
     found: list[tuple[_Hit, float]] = []
     for i, token in enumerate(tokens):
-        single, longer = _candidates(token.word, forms[i], intents)
+        single, longer = _candidates(token.word, forms[i], ruleset)
         hits = [_Hit(phrase, i, i, fuzzy) for phrase, fuzzy in single]
         for phrase in longer:
             key = id(phrase)
@@ -321,7 +321,7 @@ def _rule_evidence(
 
 
 def _evidence(
-    text: str, where: str, factor: float, intents: IntentSet, offset: int = 0
+    text: str, where: str, factor: float, ruleset: RuleSet, offset: int = 0
 ) -> tuple[list[Evidence], set[str]]:
     """Evidence for intents in `text`, and the object groups found in it; sentence numbers of
     the evidence start at `offset`."""
@@ -330,7 +330,7 @@ def _evidence(
     scored: list[tuple[str, int, int, Evidence]] = []
     # A writer who types å, ä, ö means "andra" (others) by "andra", not "ändra" (change)
     diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
-    for hit, _, mult in find(norm, intents):
+    for hit, _, mult in find(norm, ruleset):
         phrase = hit.phrase
         if diacritics and phrase.lang == "sv" and _DIACRITICS.search(phrase.source):
             if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
@@ -349,7 +349,7 @@ def _evidence(
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
     if groups:
-        for rule_hit in pair(intents.rules, groups, norm):
+        for rule_hit in pair(ruleset.rules, groups, norm):
             e = _rule_evidence(rule_hit, text, norm, where, factor, offset)
             scored.append((e.intent, rule_hit.start, rule_hit.end, e))
     scored.sort(key=lambda item: (-abs(item[3].score), not item[3].action))  # rules name more
@@ -363,7 +363,7 @@ def _evidence(
         key = (e.intent, e.phrase)
         if key not in seen:
             seen[key] = e
-    for pattern in intents.patterns:
+    for pattern in ruleset.patterns:
         m = pattern.regex.search(norm.text)
         if m:
             at = next((t.sentence for t in norm.tokens if t.end > m.start()), 0)
@@ -386,24 +386,22 @@ def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
     return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
 
 
-def classify_text(
-    subject: str, text: str, intents: IntentSet, language: str = ""
-) -> Classification:
+def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "") -> Classification:
     """Intents of a human message from its subject and prepared text."""
     bare = SUBJECT_PREFIX.sub("", subject)
     factor = REPLY_SUBJECT_FACTOR if bare != subject else SUBJECT_FACTOR
     if factor == SUBJECT_FACTOR and len(text.split()) < SHORT_BODY:
         factor = 1.0  # "Begäran om registerutdrag" over "se bifogad blankett": the subject asks
-    evidence, objects = _evidence(text, "body", 1.0, intents)
+    evidence, objects = _evidence(text, "body", 1.0, ruleset)
     if bare.strip():
         after = max((e.sentence for e in evidence), default=0) + 1
-        more, subject_objects = _evidence(bare, "subject", factor, intents, after)
+        more, subject_objects = _evidence(bare, "subject", factor, ruleset, after)
         evidence += more
         objects |= subject_objects
     scores: dict[str, float] = {}
     for e in evidence:
         scores[e.intent] = scores.get(e.intent, 0.0) + e.score
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], intents.intents[kv[0]].rank))
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], ruleset.intents[kv[0]].rank))
     strongest: dict[str, float] = {}
     for e in evidence:
         strongest[e.intent] = max(strongest.get(e.intent, 0.0), e.score)
@@ -417,7 +415,7 @@ def classify_text(
             and scores[name] < need
             # a request of its own in other sentences stands; "other" is context, never a request
             and (name == Intent.other.value or _beside(name, other, evidence) < THRESHOLD)
-            for other, need in intents.intents[name].yields_to.items()
+            for other, need in ruleset.intents[name].yields_to.items()
         )
     ]
     if len(chosen) > 1 and Intent.other.value in chosen:
@@ -440,7 +438,7 @@ def classify_text(
     named: dict[str, tuple[str, ...]] = {}
     for name in chosen:
         found = [e.obj.partition(":")[0] for e in evidence if e.intent == name and e.score > 0]
-        found += [o for o in intents.intents[name].reports if o in objects]
+        found += [o for o in ruleset.intents[name].reports if o in objects]
         if found := [o for o in dict.fromkeys(found) if o]:
             named[name] = tuple(found)
     return Classification(
@@ -454,21 +452,21 @@ def classify_text(
     )
 
 
-def classify_message(mail: ParsedMail, prepared: Prepared, intents: IntentSet) -> Classification:
+def classify_message(mail: ParsedMail, prepared: Prepared, ruleset: RuleSet) -> Classification:
     """Intents of a message screening found human, from its subject and its own new text."""
     language = detect_language(prepared.new_text or mail.text)
     if language == "other" and len(prepared.new_text.split()) < 8:  # "Radera mig." says little
         language = detect_language(f"{mail.subject}\n{prepared.new_text}")
-    return classify_text(mail.subject, prepared.new_text, intents, language)
+    return classify_text(mail.subject, prepared.new_text, ruleset, language)
 
 
 def classify_prepared(
-    mail: ParsedMail, prepared: Prepared, intents: IntentSet, own_addresses: Iterable[str] = ()
+    mail: ParsedMail, prepared: Prepared, ruleset: RuleSet, own_addresses: Iterable[str] = ()
 ) -> Classification:
     """`classify` for a message `prepare` has already read: screening, then intents."""
-    screening = screen(mail, own_addresses, intents.screening, prepared.new_text)
+    screening = screen(mail, own_addresses, ruleset.screening, prepared.new_text)
     if screening.kind is Kind.human:
-        return classify_message(mail, prepared, intents)
+        return classify_message(mail, prepared, ruleset)
     language = detect_language(prepared.new_text or mail.text)
     if language == "other" and not prepared.new_text.strip():
         language = detect_language(mail.text)
@@ -476,7 +474,7 @@ def classify_prepared(
 
 
 def classify(
-    mail: ParsedMail, intents: IntentSet, own_addresses: Iterable[str] = ()
+    mail: ParsedMail, ruleset: RuleSet, own_addresses: Iterable[str] = ()
 ) -> Classification:
     """Kind, language and intents (main first) of `mail`, with confidence and evidence."""
-    return classify_prepared(mail, prepare(mail), intents, own_addresses)
+    return classify_prepared(mail, prepare(mail), ruleset, own_addresses)

@@ -14,6 +14,9 @@ from enum import StrEnum
 from privbot.classify.language import NAMES
 from privbot.mail.screen import Kind
 
+# An intent's name as stored and passed around ("erasure"); `Intent` lists the known ones.
+IntentName = str
+
 
 class Intent(StrEnum):
     access = "access"
@@ -61,7 +64,7 @@ class Evidence:
 class Classification:
     kind: Kind
     language: str  # detected: "sv", "en", "no", "da", "fi", "de", "pl", "fr", "es" or "other"
-    intents: tuple[str, ...]  # main intent first; empty for non-human kinds
+    intents: tuple[IntentName, ...]  # main intent first; empty for non-human kinds
     confidence: float  # 0..1
     evidence: tuple[Evidence, ...] = field(default=())
     needs_review: bool = False
