@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,7 +14,6 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlmodel import Session, select
 
 from privbot.cases.identity import ALPHABET
@@ -25,7 +22,7 @@ from privbot.models import AuditEvent, Case, IdentityToken, SpoolEntry, SpoolSta
 from privbot.service import Service
 from privbot.web.app import create_app
 from tests.attacks.conftest import cli, message, smtp_send, wait_db
-from tests.helpers import free_port
+from tests.helpers import free_port, serving
 
 ERASURE = "Hej,\n\njag vill att ni raderar alla personuppgifter ni har om mig.\n\nVera\n"
 
@@ -38,19 +35,8 @@ def served(home: Path) -> Iterator[tuple[Service, str]]:
     config = load_config(env={"PRIVBOT_HOME": str(home)}, public_url=url)
     svc = Service(config, smtp_port=free_port(), interval=0.2)
     svc.start()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(config, svc.engine), host="127.0.0.1", port=web_port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield svc, url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(config, svc.engine), web_port):
+        yield svc, url
     svc.stop()
 
 
