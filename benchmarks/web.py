@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import re
 import shutil
@@ -198,8 +199,8 @@ def measure(client: httpx.Client, label: str, paths: list[str]) -> None:
             sys.exit("%s answered %d" % (path, response.status_code))
     q = statistics.quantiles(times, n=100)
     print(
-        "%-36s %5d req  p50 %7.1f ms  p95 %7.1f ms  max %7.1f ms"
-        % (label, len(times), q[49] * 1000, q[94] * 1000, max(times) * 1000)
+        "%-40s %5d req  p50 %7.1f ms  p95 %7.1f ms  max %7.1f ms  [load %.2f %.2f %.2f]"
+        % (label, len(times), q[49] * 1000, q[94] * 1000, max(times) * 1000, *os.getloadavg())
     )
 
 
