@@ -26,6 +26,8 @@ import argparse
 import multiprocessing
 import os
 import random
+import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -193,6 +195,7 @@ def pipeline_run(base_url: str, raws: list[bytes], workers: int) -> float:
                 % (processed, len(raws), pending, once)
             )
         print("    %d cases; every message processed exactly once" % cases)
+        shutil.rmtree(home, ignore_errors=True)
         return processed / elapsed
 
 
@@ -323,6 +326,7 @@ def main(argv: list[str]) -> None:
     args.add_argument("--skip-lists", action="store_true")
     args.add_argument("--database-url", default="", help="an existing PostgreSQL cluster")
     opts = args.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # the cluster is removed
     print("%d CPUs; %s" % (os.cpu_count() or 0, load()))
     if opts.database_url:
         run(opts.database_url, opts)
