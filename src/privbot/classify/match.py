@@ -8,6 +8,7 @@ cancels it unless the phrase is itself negative ("vill inte ha reklam"). Pure: n
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -28,6 +29,12 @@ from privbot.text import SUBJECT_PREFIX
 log = logging.getLogger(__name__)
 
 _DIACRITICS = re.compile("[åäöÅÄÖ]")
+
+
+@functools.cache
+def _has_diacritics(source: str) -> bool:
+    return _DIACRITICS.search(source) is not None
+
 
 THRESHOLD = 1.0  # an intent is reported when its evidence adds up to this
 REVIEW_BELOW = 0.6  # confidence under which staff are asked to check
@@ -332,7 +339,7 @@ def _evidence(
     diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
     for hit, _, mult in find(norm, intents):
         phrase = hit.phrase
-        if diacritics and phrase.lang == "sv" and _DIACRITICS.search(phrase.source):
+        if diacritics and phrase.lang == "sv" and _has_diacritics(phrase.source):
             if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
                 continue
         if phrase.group:
