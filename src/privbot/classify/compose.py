@@ -78,8 +78,11 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     if not action.negative:  # "ta INTE bort"
         if any(tokens[k].sv == NOT for k in range(action.start, action.end + 1)):
             return True
-    if obj.start > action.end:  # "radera INTE mina uppgifter"
-        return any(tokens[k].sv == NOT for k in range(action.end + 1, obj.start))
+    if obj.start > action.end:  # "radera INTE mina uppgifter" (not "Until fixed, please don't …")
+        return any(
+            tokens[k].sv == NOT and tokens[k].clause == clause
+            for k in range(action.end + 1, obj.start)
+        )
     return False
 
 
