@@ -236,18 +236,23 @@ def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, f
     present_en = {f[2] for fs in forms for f in fs}
     possible: dict[int, bool] = {}
     found: list[tuple[_Hit, float]] = []
+    viable: dict[str, list[Phrase]] = {}  # per word: its longer phrases whose words all occur
     for i, token in enumerate(tokens):
         single, longer = _candidates(token.word, forms[i], intents)
         hits = [_Hit(phrase, i, i, fuzzy) for phrase, fuzzy in single]
-        for phrase in longer:
-            key = id(phrase)
-            ok = possible.get(key)
-            if ok is None:
-                ok = possible[key] = (phrase.lang != "en" and phrase.needs_sv <= present_sv) or (
-                    phrase.lang != "sv" and phrase.needs_en <= present_en
-                )
-            if not ok:
-                continue
+        candidates = viable.get(token.word)
+        if candidates is None:
+            candidates = viable[token.word] = []
+            for phrase in longer:
+                key = id(phrase)
+                ok = possible.get(key)
+                if ok is None:
+                    ok = possible[key] = (
+                        phrase.lang != "en" and phrase.needs_sv <= present_sv
+                    ) or (phrase.lang != "sv" and phrase.needs_en <= present_en)
+                if ok:
+                    candidates.append(phrase)
+        for phrase in candidates:
             start = i
             if phrase.lead_not:  # found by its second word: start at the negation before it
                 start = next(
