@@ -17,9 +17,9 @@ from sqlalchemy import and_
 from sqlalchemy import case as when
 from sqlmodel import Session, col
 
-from privbot.cases.store import audit
+from privbot.cases import outbox
+from privbot.cases.audit import audit
 from privbot.config import Config
-from privbot.mail.send import compose, enqueue
 from privbot.models import Case, Status
 from privbot.replies import Replies
 
@@ -76,8 +76,7 @@ def alert_supervisors(session: Session, config: Config, replies: Replies, case: 
     }
     rendered = replies.render("breach_alert", "sv", context)
     for address in config.supervisors:
-        msg = compose(config, address, "", rendered.subject, rendered.body, automatic=True)
-        enqueue(session, msg, None, automatic=True)
+        outbox.queue(session, config, address, "", rendered.subject, rendered.body, automatic=True)
     audit(session, case, "breach_alert_queued", recipients=len(config.supervisors))
     log.info("breach %s: alert queued to %d supervisor(s)", case.reference, len(config.supervisors))
     return len(config.supervisors)
