@@ -346,13 +346,13 @@ def test_a_writer_who_types_diacritics_means_andra_by_andra(intents: RuleSet) ->
     ],
 )
 def test_words_the_english_stemmer_cuts_short_do_not_match(
-    intents: IntentSet, body: str, wrong: str
+    intents: RuleSet, body: str, wrong: str
 ) -> None:
     """ "end" (the noun) is not "stop"; "person" is not "personalized" (stem "person")."""
     assert wrong not in classify_text("", body, intents).intents
 
 
-def test_a_negation_in_the_next_clause_does_not_cancel_a_correction(intents: IntentSet) -> None:
+def test_a_negation_in_the_next_clause_does_not_cancel_a_correction(intents: RuleSet) -> None:
     body = (
         "My surname is misspelt on my account, please correct my name. "
         "Until it is fixed, please don't use the old spelling on the invoices."
@@ -361,16 +361,16 @@ def test_a_negation_in_the_next_clause_does_not_cancel_a_correction(intents: Int
     assert "rectification" in result.intents, result.evidence
 
 
-def test_wrong_data_that_must_be_put_right_is_a_rectification(intents: IntentSet) -> None:
+def test_wrong_data_that_must_be_put_right_is_a_rectification(intents: RuleSet) -> None:
     body = "Ni har mitt födelseår som 1961 men det stämmer inte. Det måste bli rätt."
     assert "rectification" in classify_text("", body, intents).intents
 
 
-def test_an_until_is_not_negated_by_the_request_before_it(intents: IntentSet) -> None:
+def test_an_until_is_not_negated_by_the_request_before_it(intents: RuleSet) -> None:
     body = "Använd inte min adress till något alls förrän ni har rett ut vems den är."
     assert classify_text("", body, intents).intents[0] == "restriction"
 
 
-def test_not_wanting_data_to_remain_is_erasure(intents: IntentSet) -> None:
+def test_not_wanting_data_to_remain_is_erasure(intents: RuleSet) -> None:
     body = "Jag vill inte att min ansökan och mina betyg finns kvar hos er efter rekryteringen."
     assert "erasure" in classify_text("", body, intents).intents
