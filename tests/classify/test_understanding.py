@@ -374,3 +374,13 @@ def test_an_until_is_not_negated_by_the_request_before_it(intents: IntentSet) ->
 def test_not_wanting_data_to_remain_is_erasure(intents: IntentSet) -> None:
     body = "Jag vill inte att min ansökan och mina betyg finns kvar hos er efter rekryteringen."
     assert "erasure" in classify_text("", body, intents).intents
+
+
+def test_an_object_in_the_clause_after_but_is_not_the_actions(intents: IntentSet) -> None:
+    """ "I don't want you to delete anything, but the data may not be used": the "don't want"
+    is about deleting, not about the use in the next clause."""
+    body = "Jag vill inte att ni raderar något, men uppgifterna får inte användas till något annat."
+    evidence = classify_text("", body, intents).evidence
+    assert not any(
+        e.action.startswith("not_want_that") and "användas" in e.obj for e in evidence
+    ), evidence
