@@ -384,3 +384,15 @@ def test_an_object_in_the_clause_after_but_is_not_the_actions(intents: IntentSet
     assert not any(
         e.action.startswith("not_want_that") and "användas" in e.obj for e in evidence
     ), evidence
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag återkallar mitt samtycke till att ni spelar in mina samtal med kundtjänst.",
+        "I withdraw my consent to you recording my calls with your support desk.",
+    ],
+)
+def test_withdrawing_call_recording_is_not_withdrawing_calls(intents: IntentSet, body: str) -> None:
+    """The reply names what was withdrawn: the recording of calls, not being called."""
+    assert classify_text("", body, intents).objects == {"consent_withdrawal": ("recording",)}
