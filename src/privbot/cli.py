@@ -398,6 +398,9 @@ def poll(
     retry_for: Annotated[
         float, typer.Option(help="with --once: seconds to keep retrying a lost connection")
     ] = 30.0,
+    mailbox: Annotated[
+        str, typer.Option(help="the [[mailbox]] whose IMAP account to poll (when several have one)")
+    ] = "",
     verbose: bool = False,
 ) -> None:
     """Take new mail from the IMAP folder into the spool (and the pipeline), then move or flag it."""
@@ -415,8 +418,21 @@ def poll(
     from privbot.mail.watch import Watcher, poll_once
 
     config = _config()
-    if not config.imap.host:
-        raise ConfigError("no IMAP server: set imap.host in the config file or PRIVBOT_IMAP_HOST")
+    polled = [b for b in config.mailboxes if b.imap is not None and mailbox in ("", b.key)]
+    if not polled:
+        raise ConfigError(
+            "no IMAP server: set imap.host in the config file or PRIVBOT_IMAP_HOST"
+            if not mailbox
+            else "mailbox %r has no IMAP account ([mailbox.imap] host)" % mailbox
+        )
+    if len(polled) > 1:
+        raise ConfigError(
+            "several mailboxes have an IMAP account: name one with --mailbox (%s)"
+            % ", ".join(b.key for b in polled)
+        )
+    box = polled[0]
+    assert box.imap is not None
+    imap = box.imap
     engine = make_engine(config.database_url)
     hook = None
     sent = [0]
@@ -428,7 +444,7 @@ def poll(
             sent[0] += deliver_due(engine, config, limit=10**9)  # receipts and identity notices
             return counts
 
-    poller = Poller(engine, config.imap, config.max_message_bytes, process=hook)
+    poller = Poller(engine, imap, config.max_message_bytes, process=hook, mailbox=box.key)
     if not once:
         stopping = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stopping.set())
@@ -449,13 +465,13 @@ def poll(
     summary_log.info(
         "imap %s: %d new, %d already known, %d oversized; %s; %d moved%s, %d quarantined, "
         "%d waiting; %d sent; %.2f s%s",
-        config.imap.folder,
+        imap.folder,
         report.new,
         report.known,
         report.oversized,
         summary,
         report.processed,
-        " (flagged)" if config.imap.after == "flag" else "",
+        " (flagged)" if imap.after == "flag" else "",
         report.quarantined,
         report.held,
         sent[0],
@@ -638,9 +654,9 @@ def users_list() -> None:
 
 
 def _replies(config: Config) -> Any:
-    from privbot.replies import Replies
+    from privbot.mailboxes import load_replies
 
-    return Replies.load(config.replies_dir)
+    return load_replies(config)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from privbot import mailboxes
 from privbot.cases import breach, identity, lifecycle
 from privbot.cases.store import add_message, audit, make_draft, open_case
 from privbot.cases.third_party import on_behalf
@@ -45,7 +46,7 @@ class Context:
     @classmethod
     def load(cls, config: Config) -> Context:
         """Load and validate the data files; a bad one raises ConfigError naming it."""
-        return cls(config, load_intents(config.intents_dir), Replies.load(config.replies_dir))
+        return cls(config, load_intents(config.intents_dir), mailboxes.load_replies(config))
 
 
 class Result(StrEnum):
@@ -84,7 +85,14 @@ def _chat_request(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
     result = Classification(Kind.human, language, request.intents, 1.0)  # the person confirmed them
     received = entry.received_at
     case = open_case(
-        session, ctx.config, request.email, request.name, result, received, channel=Channel.chat
+        session,
+        ctx.config,
+        request.email,
+        request.name,
+        result,
+        received,
+        channel=Channel.chat,
+        mailbox=mailboxes.for_message(ctx.config, entry.mailbox, None).key,
     )
     message = Message(
         case_id=case.id or 0,
@@ -144,7 +152,10 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Result:
         if prepared.requester_addr
         else (mail.from_addr, mail.from_name)
     )
-    case = open_case(session, ctx.config, requester[0], requester[1], result, received)
+    box = mailboxes.for_message(ctx.config, entry.mailbox, mail)
+    case = open_case(
+        session, ctx.config, requester[0], requester[1], result, received, mailbox=box.key
+    )
     message = add_message(session, case, mail, entry.id, result, received)
     if match is not None:  # a known case's reference or thread from someone else: staff decide
         _sender_differs(session, case, message, match.case)

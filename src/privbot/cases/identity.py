@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from privbot import mailboxes
 from privbot.cases import actions
 from privbot.cases.gate import awaits_verification
 from privbot.cases.pauses import end_pauses, start_pause
@@ -112,7 +113,7 @@ def new_code_for(
         code_hash=_hash(salt, normalise_code(code)),
         link_hash=_link_hash(link) if url else "",
         created_at=now,
-        expires_at=now + timedelta(days=config.identity_close_days),
+        expires_at=now + timedelta(days=mailboxes.of_case(config, case).identity_close_days),
         kind=kind,
     )
     session.add(token)
@@ -157,6 +158,7 @@ def send_code(
         template,
         case.language,
         case_context(case, config, verification_code=new.code, verification_url=new.url),
+        mailbox=case.mailbox,
     )
     first = _first_inbound(session, case)
     parent = first.message_id if first else ""
@@ -170,6 +172,7 @@ def send_code(
         (parent,) if parent else (),
         automatic=True,
         asks_reply=True,  # the person replies with the code: no Precedence: bulk
+        mailbox=case.mailbox,
     )
     attach(session, case, new, enqueue(session, msg, case.id, automatic=True))
     return new.token
@@ -368,11 +371,11 @@ def sweep(
         )
         if not tokens:
             continue  # no code sent yet: staff have not asked, nothing to chase
-        first = tokens[0]
-        if now - first.created_at >= timedelta(days=config.identity_close_days):
+        first, box = tokens[0], mailboxes.of_case(config, case)
+        if now - first.created_at >= timedelta(days=box.identity_close_days):
             close_unverified(session, config, replies, case)
             counts["closed"] += 1
-        elif now - first.created_at >= timedelta(hours=config.identity_reminder_hours) and not any(
+        elif now - first.created_at >= timedelta(hours=box.identity_reminder_hours) and not any(
             t.kind == "reminder" for t in tokens
         ):
             if send_code(session, config, replies, case, kind="reminder", now=now) is not None:
@@ -382,7 +385,9 @@ def sweep(
 
 def close_unverified(session: Session, config: Config, replies: Replies, case: Case) -> None:
     """Close as denied/identity_not_verified and tell the requester (automatic notice)."""
-    rendered = replies.render("closed_unverified", case.language, case_context(case, config))
+    rendered = replies.render(
+        "closed_unverified", case.language, case_context(case, config), mailbox=case.mailbox
+    )
     first = _first_inbound(session, case)
     parent = first.message_id if first else ""
     if not is_robot_address(case.requester_email):
@@ -395,6 +400,7 @@ def close_unverified(session: Session, config: Config, replies: Replies, case: C
             parent,
             (parent,) if parent else (),
             automatic=True,
+            mailbox=case.mailbox,
         )
         out = enqueue(session, msg, case.id, automatic=True)
         audit(session, case, "closed_unverified_notice", outgoing=out.id)

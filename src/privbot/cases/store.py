@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from privbot import mailboxes
 from privbot.cases import lifecycle
 from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.gate import CLOSING_TEMPLATES, awaits_verification, check_approvable
@@ -65,10 +66,14 @@ def open_case(
     result: Classification,
     received_at: datetime,
     channel: Channel = Channel.email,
+    mailbox: str = "",
 ) -> Case:
+    """A new case in `mailbox` (the default one when empty), numbered with its prefix."""
     calendar = Calendar(eves_are_holidays=config.eves_are_holidays)
+    box = config.mailbox(mailbox) if mailbox else config.default_mailbox
     case = Case(
-        reference=next_reference(session, received_at.year, config.reference_prefix),
+        reference=next_reference(session, received_at.year, box.reference_prefix),
+        mailbox=box.key,
         status=Status.new,
         intents=list(result.intents),
         language=result.language if result.language in ("sv", "en") else "sv",
@@ -151,11 +156,12 @@ def consents(classification: dict[str, Any]) -> list[str]:
 
 
 def case_context(case: Case, config: Config, **extra: Any) -> dict[str, Any]:
-    """What reply templates see: the company facts, the case, and template-specific extras."""
+    """What reply templates see: the company facts (of the case's mailbox), the case, and
+    template-specific extras."""
     first_subject = extra.pop("subject", "")
     first = extra.pop("first_message", None)
     return {
-        "company": config.company,
+        "company": mailboxes.of_case(config, case).company,
         "case": {
             "reference": case.reference,
             "received": case.received_at,
@@ -211,7 +217,10 @@ def make_draft(
     if template == "reply" and "access" in case.intents and "own_records" not in extra:
         extra["own_records"] = own_records(session, case)  # art. 15 covers privbot's own register
     rendered = replies.render(
-        template, case.language, case_context(case, config, subject=subject, **extra)
+        template,
+        case.language,
+        case_context(case, config, subject=subject, **extra),
+        mailbox=case.mailbox,
     )
     draft = Draft(
         case_id=case.id or 0,
@@ -277,6 +286,7 @@ def approve(
         draft.body,
         in_reply_to,
         references,
+        mailbox=case.mailbox,
     )
     out = enqueue(session, msg, case.id, draft.id)
     session.add(
@@ -285,7 +295,7 @@ def approve(
             direction="out",
             message_id=out.message_id,
             subject=draft.subject,
-            from_addr=config.from_address,
+            from_addr=mailboxes.of_case(config, case).from_address,
             to_addr=case.requester_email,
             text=draft.body,
         )

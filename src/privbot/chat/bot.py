@@ -32,6 +32,7 @@ from privbot.classify.match import classify_text
 from privbot.classify.result import Intent
 from privbot.config import Config
 from privbot.db import session_scope
+from privbot.mailboxes import load_replies
 from privbot.models import ChatRequest, ChatSession, ChatState, utcnow
 from privbot.pipeline import Context, run
 from privbot.replies import Replies
@@ -141,7 +142,7 @@ class ChatBot:
         ctx = Context(
             config,
             intents or load_intents(config.intents_dir),
-            replies or Replies.load(config.replies_dir),
+            replies or load_replies(config),
         )
         return cls(config, engine, ctx, settings, texts, answerer)
 

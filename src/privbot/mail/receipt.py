@@ -41,7 +41,10 @@ def queue_receipt(
         "verification_url": new.url if new else "",
     }
     rendered = replies.render(
-        "receipt", case.language, case_context(case, config, subject=subject, **extra)
+        "receipt",
+        case.language,
+        case_context(case, config, subject=subject, **extra),
+        mailbox=case.mailbox,
     )
     msg = compose(
         config,
@@ -53,6 +56,7 @@ def queue_receipt(
         (message_id,),
         automatic=True,
         asks_reply=new is not None,  # the person replies with the code: no Precedence: bulk
+        mailbox=case.mailbox,
     )
     out = enqueue(session, msg, case.id, automatic=True)
     if new is not None:

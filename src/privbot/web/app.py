@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from privbot.config import Config
-from privbot.replies import Replies
+from privbot.mailboxes import load_replies
 from privbot.web.auth import SESSION_COOKIE, secret_key
 from privbot.web.deps import STAFF, SignInRequired
 from privbot.web.pages import (
@@ -60,7 +60,7 @@ def create_app(
     app = FastAPI(title="privbot", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.config = config
     app.state.engine = engine
-    app.state.replies = Replies.load(config.replies_dir)
+    app.state.replies = load_replies(config)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
