@@ -319,7 +319,8 @@ def _positive(key: str, raw: Any) -> float:
 def _mailboxes(
     entries: Any, env: dict[str, str], base: Path, where: str, defaults: dict[str, Any]
 ) -> tuple[Mailbox, ...]:
-    """The `[[mailbox]]` entries; keys, addresses and prefixes must not repeat."""
+    """The `[[mailbox]]` entries; names and addresses must not repeat. Prefixes may (numbers
+    come from one counter, so references stay unique)."""
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ConfigError("mailbox must be written as [[mailbox]] tables")
     boxes: list[Mailbox] = []
@@ -391,7 +392,6 @@ def _mailboxes(
     for box in boxes:
         for value, what in (
             (box.key, "name"),
-            (box.reference_prefix, "reference_prefix"),
             *((a, "address") for a in box.addresses),
         ):
             if (what, value) in seen:

@@ -171,7 +171,7 @@ class Replies:
     def _compile(cls, directory: Path, language: str, over: Path | None) -> jinja2.Environment:
         lang_dir = directory / language
         env = _environment(lang_dir, language, over)
-        folders = [lang_dir] + ([over] if over is not None and over.is_dir() else [])
+        folders = ([over] if over is not None and over.is_dir() else []) + [lang_dir]
         for folder in folders:
             for path in sorted(folder.rglob(f"*{SUFFIX}")):
                 cls._check(env, folder, path, folders)

@@ -1,0 +1,268 @@
+"""Several mailboxes in one install: the config, which mailbox a message belongs to, and mail
+that speaks for the right company, end to end through SMTP intake and a real relay."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from privbot import mailboxes
+from privbot.cases.store import approve, current_draft, get_case
+from privbot.config import Config, data_path, load_config
+from privbot.db import make_engine, session_scope
+from privbot.errors import ConfigError
+from privbot.mail.parse import parse
+from privbot.mail.send import deliver_due
+from privbot.mail.smtp import Intake
+from privbot.mail.spool import spool
+from privbot.models import Case, SpoolEntry
+from privbot.pipeline import Context, run
+from tests.conftest import Catcher, free_port
+
+# A second company, written for these tests: its own name, addresses and supervisory authority.
+NORDVIK = {
+    "IT-team Stockholm AB": "Nordvik Konsult AB",
+    'short_name = "IT-team"': 'short_name = "Nordvik"',
+    "556691-7455": "559012-3456",
+    "dataskydd@it-team.se": "integritet@nordvik.example",
+    "Domnarvsgatan 11": "Hamngatan 4",
+    "163 53": "411 14",
+    "Spånga": "Göteborg",
+    "Integritetsskyddsmyndigheten (IMY)": "Tillsynsnämnden för dataskydd (TND)",
+    "imy@imy.se": "registrator@tnd.example",
+}
+# Nordvik's own signature: it adds the postal address, which the shipped one leaves out.
+NORDVIK_SIGNATURE = """Vänliga hälsningar
+{% for line in company.signature.sv %}
+{{ line }}
+{% endfor %}
+{{ company.address.street }}, {{ company.address.postal_code }} {{ company.address.city }}
+{{ company.email }}
+"""
+
+
+def two_mailboxes(folder: Path, relay_port: int | None = None, extra: str = "") -> Path:
+    """A config with the shipped company (`itteam`, DS-) and Nordvik (`nordvik`, NK-)."""
+    facts = data_path("company.toml").read_text(encoding="utf-8")
+    for old, new in NORDVIK.items():
+        facts = facts.replace(old, new)
+    (folder / "nordvik.toml").write_text(facts, encoding="utf-8")
+    (folder / "nordvik-replies" / "sv").mkdir(parents=True)
+    (folder / "nordvik-replies" / "sv" / "_signature.j2").write_text(NORDVIK_SIGNATURE, "utf-8")
+    relay = '[relay]\nhost = "127.0.0.1"\nport = %d\n' % relay_port if relay_port else ""
+    path = folder / "privbot.toml"
+    path.write_text(
+        relay
+        + """
+[[mailbox]]
+name = "itteam"
+addresses = ["dataskydd@it-team.se"]
+reference_prefix = "DS"
+
+[[mailbox]]
+name = "nordvik"
+addresses = ["integritet@nordvik.example", "gdpr@nordvik.example"]
+company_file = "nordvik.toml"
+replies_dir = "nordvik-replies"
+reference_prefix = "NK"
+
+[mailbox.identity]
+close_after_days = 30
+"""
+        + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def load(folder: Path, path: Path) -> Config:
+    return load_config(env={"PRIVBOT_HOME": str(folder / "home"), "PRIVBOT_CONFIG": str(path)})
+
+
+def complaint(number: int, to: str, sender: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Person %d <%s>" % (number, sender)
+    msg["To"] = to
+    msg["Subject"] = "Klagomål"
+    msg["Message-ID"] = "<complaint-%d@example.se>" % number
+    msg.set_content(
+        "Hej, jag vill klaga på hur ni har hanterat mina personuppgifter. Jag vill lämna "
+        "ett klagomål.\n\nMvh Person %d\n" % number
+    )
+    return msg.as_bytes()
+
+
+# --- the config ---------------------------------------------------------------------------------
+
+
+def test_a_config_without_mailboxes_is_the_one_default_mailbox(config: Config) -> None:
+    (box,) = config.mailboxes
+    assert box.key == "default" and box.addresses == config.addresses
+    assert box.company["name"] == "IT-team Stockholm AB" and box.reference_prefix == "DS"
+    assert box.from_address == config.from_address and box.replies_dir is None
+
+
+def test_two_mailboxes_are_read_with_their_own_facts(tmp_path: Path) -> None:
+    config = load(tmp_path, two_mailboxes(tmp_path))
+    itteam, nordvik = config.mailboxes
+    assert (itteam.key, nordvik.key) == ("itteam", "nordvik")
+    assert config.default_mailbox is itteam
+    assert nordvik.company["name"] == "Nordvik Konsult AB"
+    assert nordvik.company["authority"]["short_name"] == "IMY"  # only what the file changed
+    assert nordvik.from_address == "integritet@nordvik.example"
+    assert nordvik.reference_prefix == "NK" and nordvik.identity_close_days == 30
+    assert itteam.identity_close_days == 14
+    assert nordvik.replies_dir == (tmp_path / "nordvik-replies").resolve()
+    # intake answers for every mailbox's addresses
+    assert set(config.addresses) == {
+        "dataskydd@it-team.se",
+        "integritet@nordvik.example",
+        "gdpr@nordvik.example",
+    }
+
+
+@pytest.mark.parametrize(
+    ("extra", "error"),
+    [
+        ('[[mailbox]]\nname = "Other Box"\n', "lower-case"),
+        ('[[mailbox]]\nname = "itteam"\naddresses = ["x@example.se"]\n', "same name"),
+        ('[[mailbox]]\nname = "third"\naddresses = ["gdpr@nordvik.example"]\n', "same address"),
+        ('[[mailbox]]\nname = "third"\naddresses = ["x@example.se"]\nprefix = "X"\n', "unknown"),
+        ('[[mailbox]]\nname = "third"\naddresses = ["x@e.se"]\nreference_prefix = "D-S"\n', "1-8"),
+        ('[[mailbox]]\nname = "third"\naddresses = ["x@e.se"]\nreplies_dir = "nope"\n', "folder"),
+        ('[[mailbox]]\nname = "third"\naddresses = ["x@e.se"]\ncompany_file = "no.toml"\n', "read"),
+    ],
+)
+def test_a_bad_mailbox_is_a_clear_config_error(tmp_path: Path, extra: str, error: str) -> None:
+    with pytest.raises(ConfigError, match=error):
+        load(tmp_path, two_mailboxes(tmp_path, extra=extra))
+
+
+def test_a_replies_folder_with_a_broken_template_is_named(tmp_path: Path) -> None:
+    config = load(tmp_path, two_mailboxes(tmp_path))
+    (tmp_path / "nordvik-replies" / "sv" / "_signature.j2").write_text("{% if %}\n", "utf-8")
+    with pytest.raises(ConfigError, match="nordvik-replies/sv/_signature.j2:1"):
+        mailboxes.load_replies(config)
+
+
+# --- which mailbox ------------------------------------------------------------------------------
+
+
+def test_a_message_without_a_recorded_mailbox_is_placed_by_its_headers(tmp_path: Path) -> None:
+    config = load(tmp_path, two_mailboxes(tmp_path))
+    to_nordvik = parse(complaint(1, "GDPR@nordvik.example", "a@example.se"))
+    to_nobody = parse(complaint(2, "someone@else.example", "a@example.se"))
+    assert mailboxes.for_message(config, "", to_nordvik).key == "nordvik"
+    assert mailboxes.for_message(config, "", to_nobody).key == "itteam"  # the default
+    assert mailboxes.for_message(config, "itteam", to_nordvik).key == "itteam"  # intake knew
+    assert mailboxes.for_recipients(config, ["x@y.se", "integritet@nordvik.example"]).key == (
+        "nordvik"
+    )
+
+
+def test_file_intake_opens_the_case_in_the_addressed_mailbox(tmp_path: Path) -> None:
+    config = load(tmp_path, two_mailboxes(tmp_path))
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        spool(session, complaint(1, "gdpr@nordvik.example", "anna@example.se"), "file")
+    run(engine, Context.load(config))
+    with Session(engine) as session:
+        (case,) = session.exec(select(Case)).all()
+    assert case.mailbox == "nordvik" and case.reference.startswith("NK-")
+    engine.dispose()
+
+
+# --- end to end: SMTP in, relay out ---------------------------------------------------------------
+
+
+@dataclass
+class Install:
+    config: Config
+    engine: Engine
+    intake: Intake
+    catcher: Catcher
+
+
+@pytest.fixture
+def install(tmp_path: Path, relay: tuple[Catcher, int]) -> Iterator[Install]:
+    catcher, port = relay
+    config = load(tmp_path, two_mailboxes(tmp_path, port))
+    engine = make_engine(config.database_url)
+    intake = Intake(engine, config, port=free_port())
+    intake.start()
+    yield Install(config, engine, intake, catcher)
+    intake.stop()
+    engine.dispose()
+
+
+def _sent_to(catcher: Catcher, address: str) -> list[EmailMessage]:
+    return [m for m in catcher.messages if m["To"].addresses[0].addr_spec == address]
+
+
+def test_replies_carry_each_companys_name_address_and_authority(install: Install) -> None:
+    with smtplib.SMTP("127.0.0.1", install.intake.port) as smtp:
+        smtp.sendmail(
+            "anna@example.se", ["dataskydd@it-team.se"], complaint(1, "x", "anna@example.se")
+        )
+        smtp.sendmail("bo@example.se", ["GDPR@nordvik.example"], complaint(2, "y", "bo@example.se"))
+    with Session(install.engine) as session:
+        recorded = {e.message_id: e.mailbox for e in session.exec(select(SpoolEntry)).all()}
+    assert recorded == {"<complaint-1@example.se>": "itteam", "<complaint-2@example.se>": "nordvik"}
+    assert run(install.engine, Context.load(install.config)) == {"opened": 2}
+    with Session(install.engine) as session:
+        cases = {c.requester_email: c for c in session.exec(select(Case).order_by(col(Case.id)))}
+    anna, bo = cases["anna@example.se"], cases["bo@example.se"]
+    assert (anna.mailbox, bo.mailbox) == ("itteam", "nordvik")
+    assert anna.reference.startswith("DS-") and bo.reference.startswith("NK-")
+
+    assert deliver_due(install.engine, install.config) == 2  # the receipts
+    with session_scope(install.engine) as session:
+        for reference in (anna.reference, bo.reference):
+            case = get_case(session, reference)
+            draft = current_draft(session, case)
+            assert draft is not None
+            answer = draft.body.replace("[[Svar på klagomålet i sak]]", "Vi har rättat uppgiften.")
+            approve(session, install.config, case, "handläggare", text=answer)
+    assert deliver_due(install.engine, install.config) == 2  # the replies
+    install.catcher.wait(4)
+
+    anna_mail, bo_mail = (
+        _sent_to(install.catcher, "anna@example.se"),
+        _sent_to(install.catcher, "bo@example.se"),
+    )
+    assert len(anna_mail) == 2 and len(bo_mail) == 2
+    for msg in anna_mail:
+        assert msg["From"].addresses[0].addr_spec == "dataskydd@it-team.se"
+        assert msg["From"].addresses[0].display_name == "IT-team Stockholm AB"
+    for msg in bo_mail:
+        assert msg["From"].addresses[0].addr_spec == "integritet@nordvik.example"
+        assert msg["From"].addresses[0].display_name == "Nordvik Konsult AB"
+    # the envelope is each company's own too (bounces go back to the right mailbox)
+    senders = {rcpts[0]: sender for sender, rcpts in install.catcher.envelopes}
+    assert senders == {
+        "anna@example.se": "dataskydd@it-team.se",
+        "bo@example.se": "integritet@nordvik.example",
+    }
+
+    anna_reply = anna_mail[1].get_content()
+    bo_reply = bo_mail[1].get_content()
+    assert "IT-team Stockholm AB" in anna_reply and "dataskydd@it-team.se" in anna_reply
+    assert "Integritetsskyddsmyndigheten (IMY)" in anna_reply and "imy@imy.se" in anna_reply
+    assert "Nordvik" not in anna_reply and "Hamngatan" not in anna_reply
+    assert "Nordvik Konsult AB" in bo_reply and "integritet@nordvik.example" in bo_reply
+    assert "Hamngatan 4, 411 14 Göteborg" in bo_reply  # Nordvik's own signature template
+    assert (
+        "Tillsynsnämnden för dataskydd (TND)" in bo_reply and "registrator@tnd.example" in bo_reply
+    )
+    assert "IT-team" not in bo_reply and "Integritetsskyddsmyndigheten" not in bo_reply
+    # the receipts name the company the person wrote to
+    assert "IT-team Stockholm AB" in anna_mail[0].get_content()
+    assert "Nordvik Konsult AB" in bo_mail[0].get_content()
+    assert "IT-team" not in bo_mail[0].get_content()
