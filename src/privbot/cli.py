@@ -564,16 +564,50 @@ def users_add(
     password_file: Annotated[
         Path | None, typer.Option(help="read the password from this file (first line)")
     ] = None,
+    mailbox: Annotated[
+        list[str] | None,
+        typer.Option(help="limit the user to this [[mailbox]]'s cases (repeat for several)"),
+    ] = None,
 ) -> None:
     """Add a user (or reset an existing user's role and password); prompts for the password."""
-    from privbot.users import add_user
+    from privbot.users import add_user, set_mailboxes
 
     password = _read_password(password_file)
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
         user = add_user(session, name, role, password)
-        typer.echo("user %s (%s) saved" % (user.name, user.role.value))
+        if mailbox or user.mailboxes:
+            known = [box.key for box in config.mailboxes]
+            set_mailboxes(session, user, list(mailbox or []), known, actor="cli")
+        typer.echo(
+            "user %s (%s) saved%s" % (user.name, user.role.value, _mailboxes_note(user.mailboxes))
+        )
+
+
+def _mailboxes_note(keys: list[str]) -> str:
+    return "; mailboxes: %s" % ", ".join(keys) if keys else ""
+
+
+@users_app.command("mailboxes")
+def users_mailboxes(
+    name: str,
+    mailbox: Annotated[
+        list[str] | None, typer.Argument(help="the mailboxes whose cases the user sees; none: all")
+    ] = None,
+) -> None:
+    """Limit a user to some mailboxes' cases, or (with none named) let them see every mailbox."""
+    from privbot.users import set_mailboxes
+
+    known = [box.key for box in _config().mailboxes]
+    _change_user(name, set_mailboxes, list(mailbox or []), known)
+    typer.echo(
+        "user %s sees %s"
+        % (
+            name.strip(),
+            "the mailboxes " + ", ".join(sorted(mailbox)) if mailbox else "every mailbox",
+        )
+    )
 
 
 def _read_password(password_file: Path | None) -> str:
@@ -648,8 +682,13 @@ def users_list() -> None:
     with session_scope(engine) as session:
         for user in session.exec(select(User).order_by(col(User.name))).all():
             typer.echo(
-                "%-20s %-10s %s"
-                % (user.name, user.role.value, "active" if user.active else "disabled")
+                "%-20s %-10s %-8s %s"
+                % (
+                    user.name,
+                    user.role.value,
+                    "active" if user.active else "disabled",
+                    ", ".join(user.mailboxes) or "all mailboxes",
+                )
             )
 
 

@@ -24,7 +24,7 @@ from privbot.mail.parse import ParsedMail
 from privbot.models import Case, User
 from privbot.replies import Replies
 
-T = TypeVar("T")
+Q = TypeVar("Q", bound=SelectOfScalar[Any])
 
 # Headers naming where a message was delivered, most reliable first.
 _DELIVERY_HEADERS = ("delivered-to", "x-original-to")
@@ -98,7 +98,7 @@ def scope(user: User | None, wanted: str = "") -> tuple[str, ...] | None:
     return (wanted,)
 
 
-def visible(query: SelectOfScalar[T], keys: Sequence[str] | None, column: Any = None) -> Any:
+def visible(query: Q, keys: Sequence[str] | None, column: Any = None) -> Q:
     """`query` limited to cases in `keys` (None: no limit). `column` is the case mailbox column
     to filter on, `Case.mailbox` unless the query reaches cases another way."""
     if keys is None:
@@ -106,6 +106,10 @@ def visible(query: SelectOfScalar[T], keys: Sequence[str] | None, column: Any = 
     return query.where(col(column if column is not None else Case.mailbox).in_(list(keys)))
 
 
-def can_see(user: User | None, case: Case) -> bool:
+def can_see_mailbox(user: User | None, key: str) -> bool:
     mine = allowed(user)
-    return mine is None or case.mailbox in mine
+    return mine is None or key in mine
+
+
+def can_see(user: User | None, case: Case) -> bool:
+    return can_see_mailbox(user, case.mailbox)
