@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -25,6 +26,7 @@ from privbot.users import add_user, find_user, set_mailboxes
 from privbot.web.app import create_app
 from tests.test_mailboxes import complaint, load, two_mailboxes
 from tests.web.conftest import PASSWORD, csrf_of, serving
+from tests.web.test_browser import sign_in
 
 
 @dataclass
@@ -142,3 +144,36 @@ def test_a_user_of_every_mailbox_sees_both_and_can_narrow_to_one(site: Site) -> 
         register = list(csv.reader(io.StringIO(group.get("/export/register.csv").text)))
         assert sorted(row[0] for row in register[1:]) == sorted([site.itteam, site.nordvik])
         assert group.get("/cases/%s" % site.nordvik).status_code == 200
+
+
+def test_in_the_browser_a_group_supervisor_narrows_cases_to_one_mailbox(
+    site: Site, browser_page: Any
+) -> None:
+    page = browser_page
+    sign_in(page, site.url, "groupsuper")
+    page.goto(site.url + "/cases")
+    rows = page.locator("table.cases tbody tr")
+    assert rows.count() == 2
+    assert page.locator("span.tag.mailbox").all_inner_texts() == [
+        "Nordvik Konsult AB",
+        "IT-team Stockholm AB",
+    ]
+    page.select_option("select[name=mailbox]", label="Nordvik Konsult AB")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**mailbox=nordvik**")
+    assert rows.count() == 1 and site.nordvik in rows.first.inner_text()
+    rows.first.locator("a").first.click()
+    page.wait_for_url("**/cases/%s" % site.nordvik)
+    assert page.locator("dd.mailbox").inner_text() == "Nordvik Konsult AB"
+
+
+def test_in_the_browser_a_user_of_one_mailbox_has_no_mailbox_chooser(
+    site: Site, browser_page: Any
+) -> None:
+    page = browser_page
+    sign_in(page, site.url, "itstaff")
+    page.goto(site.url + "/cases")
+    assert page.locator("select[name=mailbox]").count() == 0
+    assert page.locator("table.cases tbody tr").count() == 1
+    page.goto(site.url + "/cases/" + site.nordvik)
+    assert "bo.ek" not in page.content() and page.locator("dd.mailbox").count() == 0
