@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -24,7 +25,12 @@ from privbot.mail.smtp import Intake
 from privbot.mail.spool import spool
 from privbot.models import Case, SpoolEntry
 from privbot.pipeline import Context, run
+from privbot.service import Service
 from tests.conftest import Catcher, free_port
+from tests.mail.test_watch import wait_until
+
+if TYPE_CHECKING:
+    from tests.dovecot import Dovecot
 
 # A second company, written for these tests: its own name, addresses and supervisory authority.
 NORDVIK = {
@@ -266,3 +272,49 @@ def test_replies_carry_each_companys_name_address_and_authority(install: Install
     assert "IT-team Stockholm AB" in anna_mail[0].get_content()
     assert "Nordvik Konsult AB" in bo_mail[0].get_content()
     assert "IT-team" not in bo_mail[0].get_content()
+
+
+# --- IMAP: one poller per mailbox ---------------------------------------------------------------
+
+
+def test_each_mailboxs_imap_folder_is_polled_into_its_own_cases(
+    tmp_path: Path, dovecot: Dovecot
+) -> None:
+    """Two mailboxes reading two folders of one real Dovecot account: the mail of each folder
+    opens cases in its own mailbox, even when its headers name neither address."""
+    imap = (
+        '[mailbox.imap]\nhost = "127.0.0.1"\nport = %d\ntls = "none"\nuser = "%s"\n'
+        'password = "%s"\npoll_interval = 0.5\n' % (dovecot.port, dovecot.user, dovecot.password)
+    )
+    path = two_mailboxes(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    first, second = text.split("[[mailbox]]")[1:]
+    path.write_text(
+        "[[mailbox]]"
+        + first
+        + imap
+        + 'folder = "INBOX"\n\n[[mailbox]]'
+        + second
+        + imap
+        + 'folder = "Nordvik"\nprocessed_folder = "nordvik/processed"\n',
+        encoding="utf-8",
+    )
+    config = load(tmp_path, path)
+    dovecot.append([complaint(1, "dataskydd@it-team.se", "anna@example.se")])
+    dovecot.append([complaint(2, "alias@forwarder.example", "bo@example.se")], folder="Nordvik")
+    service = Service(config, smtp_port=free_port(), interval=0.2, roles=("intake", "worker"))
+    service.start()
+    try:
+        assert [w.poller.mailbox for w in service.watchers] == ["itteam", "nordvik"]
+        wait_until(
+            lambda: (
+                dovecot.count("privbot/processed") == 1 and dovecot.count("nordvik/processed") == 1
+            )
+        )
+        with Session(service.engine) as session:
+            cases = {c.requester_email: c for c in session.exec(select(Case)).all()}
+    finally:
+        service.stop()
+    assert cases["anna@example.se"].mailbox == "itteam"
+    assert cases["bo@example.se"].mailbox == "nordvik"
+    assert cases["bo@example.se"].reference.startswith("NK-")
