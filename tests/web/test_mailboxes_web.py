@@ -20,10 +20,11 @@ from sqlmodel import Session, select
 from privbot.config import Config
 from privbot.db import make_engine, session_scope
 from privbot.mail.spool import spool
-from privbot.models import Case
+from privbot.models import Case, utcnow
 from privbot.pipeline import Context, run
 from privbot.users import add_user, find_user, set_mailboxes
 from privbot.web.app import create_app
+from privbot.web.pages.figures import compute
 from tests.test_mailboxes import complaint, load, two_mailboxes
 from tests.web.conftest import PASSWORD, csrf_of, serving
 from tests.web.test_browser import sign_in
@@ -136,8 +137,17 @@ def test_a_user_of_every_mailbox_sees_both_and_can_narrow_to_one(site: Site) -> 
     with signed_in(site, "groupsuper") as group:
         both = group.get("/cases").text
         assert site.itteam in both and site.nordvik in both
-        one = group.get("/cases?mailbox=nordvik").text
-        assert site.nordvik in one and site.itteam not in one
+        for path in (
+            "/cases?mailbox=nordvik",
+            "/inbox?mailbox=nordvik",
+            "/queues?view=all&mailbox=nordvik",
+            "/audit?mailbox=nordvik",
+            "/search?q=klagom%C3%A5l&mailbox=nordvik",
+        ):
+            one = group.get(path)
+            assert one.status_code == 200
+            assert site.nordvik in one.text and site.itteam not in one.text, path
+        assert group.get("/figures?mailbox=itteam").status_code == 200
         assert [r["reference"] for r in group.get("/api/cases?mailbox=itteam").json()] == [
             site.itteam
         ]
@@ -177,3 +187,13 @@ def test_in_the_browser_a_user_of_one_mailbox_has_no_mailbox_chooser(
     assert page.locator("table.cases tbody tr").count() == 1
     page.goto(site.url + "/cases/" + site.nordvik)
     assert "bo.ek" not in page.content() and page.locator("dd.mailbox").count() == 0
+
+
+def test_figures_count_only_the_chosen_mailboxes(site: Site) -> None:
+    today = utcnow().date()
+    with Session(site.engine) as session:
+        counted = {
+            scope: sum(sum(c.values()) for c in compute(session, today, scope).per_month.values())
+            for scope in (None, ("nordvik",), ("itteam",), ())
+        }
+    assert counted == {None: 2, ("nordvik",): 1, ("itteam",): 1, (): 0}

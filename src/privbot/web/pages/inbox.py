@@ -35,4 +35,5 @@ def inbox(
     if mine:
         query = query.where(Case.assignee == user.name)
     listing = paginate(session, query, [EFFECTIVE_DUE, col(Case.id)], page_no)
-    return page(request, "inbox.html", listing=listing, mine=mine, user=user)
+    params = {"mailbox": request.query_params.get("mailbox", "")}  # checked by MailboxScope
+    return page(request, "inbox.html", listing=listing, mine=mine, user=user, params=params)
