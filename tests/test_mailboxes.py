@@ -318,3 +318,29 @@ def test_each_mailboxs_imap_folder_is_polled_into_its_own_cases(
     assert cases["anna@example.se"].mailbox == "itteam"
     assert cases["bo@example.se"].mailbox == "nordvik"
     assert cases["bo@example.se"].reference.startswith("NK-")
+
+
+def test_questions_are_answered_from_the_own_mailboxs_policy_only(tmp_path: Path) -> None:
+    """The install's policy answers the first mailbox's questions; Nordvik has no policy file,
+    so its draft leaves the answer to staff instead of quoting another company's policy."""
+    config = load(tmp_path, two_mailboxes(tmp_path))
+    assert config.mailboxes[0].policy_file == config.policy_file
+    assert config.mailboxes[1].policy_file is None
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        for number, to in ((1, "dataskydd@it-team.se"), (2, "gdpr@nordvik.example")):
+            msg = EmailMessage()
+            msg["From"] = "p%d@example.se" % number
+            msg["To"] = to
+            msg["Subject"] = "Fråga"
+            msg["Message-ID"] = "<question-%d@example.se>" % number
+            msg.set_content("Hej! Hur länge sparar ni mina uppgifter?\n\nMvh P\n")
+            spool(session, msg.as_bytes(), "file")
+    run(engine, Context.load(config))
+    with Session(engine) as session:
+        drafts = {case.mailbox: current_draft(session, case) for case in session.exec(select(Case))}
+    engine.dispose()
+    itteam, nordvik = drafts["itteam"], drafts["nordvik"]
+    assert itteam is not None and nordvik is not None
+    assert "integritetspolicy.)" in itteam.body and "[[" not in itteam.body
+    assert "integritetspolicy.)" not in nordvik.body and "[[" in nordvik.body

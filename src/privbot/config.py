@@ -95,6 +95,9 @@ class Mailbox:
     imap: ImapConfig | None = None  # its IMAP account and folders, polled by `privbot intake`
     identity_reminder_hours: int = 24
     identity_close_days: int = 14
+    # The company's privacy policy, which questions mailed in are answered from; None: they
+    # are left for staff (never answered from another company's policy).
+    policy_file: Path | None = None
 
     @property
     def name(self) -> str:
@@ -162,6 +165,7 @@ class Config:
             imap=self.imap if self.imap.host else None,
             identity_reminder_hours=self.identity_reminder_hours,
             identity_close_days=self.identity_close_days,
+            policy_file=self.policy_file,
         )
 
     @property
@@ -341,6 +345,7 @@ def _mailboxes(
             "reference_prefix",
             "imap",
             "identity",
+            "policy_file",
         }
         if unknown:
             raise ConfigError("%s: unknown key(s) %s" % (label, ", ".join(sorted(unknown))))
@@ -382,11 +387,17 @@ def _mailboxes(
                 identity_close_days=int(
                     identity.get("close_after_days", defaults["identity_close_days"])
                 ),
+                # the first mailbox is the install's own company: [privbot] policy_file
+                policy_file=(base / str(entry["policy_file"])).resolve()
+                if entry.get("policy_file")
+                else (defaults["policy_file"] if number == 1 else None),
             )
         except (TypeError, ValueError, AttributeError) as exc:
             raise ConfigError("%s: %s" % (label, exc)) from exc
         if box.replies_dir is not None and not box.replies_dir.is_dir():
             raise ConfigError("%s: replies_dir %s is not a folder" % (label, box.replies_dir))
+        if box.policy_file is not None and not box.policy_file.is_file():
+            raise ConfigError("%s: policy_file %s is not a file" % (label, box.policy_file))
         boxes.append(box)
     seen: dict[tuple[str, str], str] = {}
     for box in boxes:

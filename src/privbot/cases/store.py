@@ -212,7 +212,12 @@ def make_draft(
         # answered from the policy as the chat does, citing the section; none: staff write it
         extra.setdefault(
             "answers",
-            [a.as_context() for a in answer_questions(first.text, case.language, config)],
+            [
+                a.as_context()
+                for a in answer_questions(
+                    first.text, case.language, config, mailboxes.of_case(config, case)
+                )
+            ],
         )
     if template == "reply" and "access" in case.intents and "own_records" not in extra:
         extra["own_records"] = own_records(session, case)  # art. 15 covers privbot's own register
