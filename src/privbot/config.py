@@ -321,7 +321,7 @@ def _positive(key: str, raw: Any) -> float:
 
 
 def _mailboxes(
-    entries: Any, env: dict[str, str], base: Path, where: str, defaults: dict[str, Any]
+    entries: Any, base: Path, where: str, defaults: dict[str, Any]
 ) -> tuple[Mailbox, ...]:
     """The `[[mailbox]]` entries; names and addresses must not repeat. Prefixes may (numbers
     come from one counter, so references stay unique)."""
@@ -508,7 +508,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
     )
     if "mailbox" in raw:
         where = str(Path(cfg_path).resolve()) if cfg_path else "the config file"
-        boxes = _mailboxes(raw["mailbox"], env, base, where, values)
+        boxes = _mailboxes(raw["mailbox"], base, where, values)
         if not boxes:
             raise ConfigError("mailbox: give at least one [[mailbox]] or none at all")
         first = boxes[0]
