@@ -106,6 +106,14 @@ def visible(query: Q, keys: Sequence[str] | None, column: Any = None) -> Q:
     return query.where(col(column if column is not None else Case.mailbox).in_(list(keys)))
 
 
+def within(actor: User, other: User) -> bool:
+    """May `actor` manage `other`'s account? A limited actor only manages users limited to
+    (some of) the same mailboxes: otherwise a new password would open other mailboxes."""
+    mine = allowed(actor)
+    theirs = allowed(other)
+    return mine is None or (theirs is not None and set(theirs) <= set(mine))
+
+
 def can_see_mailbox(user: User | None, key: str) -> bool:
     mine = allowed(user)
     return mine is None or key in mine

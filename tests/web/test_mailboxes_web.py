@@ -197,3 +197,23 @@ def test_figures_count_only_the_chosen_mailboxes(site: Site) -> None:
             for scope in (None, ("nordvik",), ("itteam",), ())
         }
     assert counted == {None: 2, ("nordvik",): 1, ("itteam",): 1, (): 0}
+
+
+def test_a_supervisor_of_one_mailbox_manages_only_that_mailboxs_users(site: Site) -> None:
+    """A new password for another mailbox's user would open that mailbox: refused; and a user
+    such a supervisor adds is limited to the same mailbox."""
+    with signed_in(site, "nvsuper") as nv:
+        listed = nv.get("/users").text
+        assert "itstaff" not in listed and "groupsuper" not in listed
+        for name in ("itstaff", "groupsuper"):
+            for change in ("password", "disable"):
+                answer = nv.post("/users/%s/%s" % (name, change), data={"csrf": nv.csrf})
+                assert answer.status_code == 403, (name, change)
+        added = nv.post("/users", data={"csrf": nv.csrf, "name": "nvnew", "role": "staff"})
+        assert added.status_code == 200 and "nvnew" in added.text
+    with Session(site.engine) as session:
+        assert find_user(session, "nvnew").mailboxes == ["nordvik"]
+        assert find_user(session, "itstaff").active
+    with signed_in(site, "groupsuper") as group:
+        listed = group.get("/users").text
+        assert "itstaff" in listed and "nvnew" in listed
