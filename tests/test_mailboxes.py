@@ -20,7 +20,7 @@ from privbot.config import Config, data_path, load_config
 from privbot.db import make_engine, session_scope
 from privbot.errors import ConfigError
 from privbot.mail.parse import parse
-from privbot.mail.send import deliver_due
+from privbot.cases.outbox import deliver as deliver_due
 from privbot.mail.smtp import Intake
 from privbot.mail.spool import spool
 from privbot.models import Case, SpoolEntry

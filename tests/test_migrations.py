@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 
 from privbot.db import alembic_config, make_engine
 from privbot.search import is_search_table
-from tests.conftest import postgres_database
+from tests.helpers import postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -18,9 +18,9 @@ from sqlalchemy import case as when
 from sqlmodel import Session, col
 
 from privbot import mailboxes
-from privbot.cases.store import audit
+from privbot.cases import outbox
+from privbot.cases.audit import audit
 from privbot.config import Config
-from privbot.mail.send import compose, enqueue
 from privbot.models import Case, Status
 from privbot.replies import Replies
 
@@ -77,7 +77,8 @@ def alert_supervisors(session: Session, config: Config, replies: Replies, case: 
     }
     rendered = replies.render("breach_alert", "sv", context, mailbox=case.mailbox)
     for address in config.supervisors:
-        msg = compose(
+        outbox.queue(
+            session,
             config,
             address,
             "",
@@ -86,7 +87,6 @@ def alert_supervisors(session: Session, config: Config, replies: Replies, case: 
             automatic=True,
             mailbox=case.mailbox,
         )
-        enqueue(session, msg, None, automatic=True)
     audit(session, case, "breach_alert_queued", recipients=len(config.supervisors))
     log.info("breach %s: alert queued to %d supervisor(s)", case.reference, len(config.supervisors))
     return len(config.supervisors)

@@ -18,10 +18,10 @@ from rapidfuzz import fuzz, process
 from privbot.classify.intents import IntentSet, Phrase, Term
 from privbot.classify.language import detect_language
 from privbot.classify.normalise import NOT, Normalised, Token, normalise, stems
-from privbot.classify.result import Classification, Evidence, Intent, Kind
+from privbot.classify.result import Classification, Evidence, Intent
 from privbot.mail.parse import ParsedMail
 from privbot.mail.prepare import Prepared, prepare
-from privbot.mail.screen import screen
+from privbot.mail.screen import Kind, screen
 
 log = logging.getLogger(__name__)
 
@@ -311,17 +311,23 @@ def classify_text(
     )
 
 
+def classify_message(mail: ParsedMail, prepared: Prepared, intents: IntentSet) -> Classification:
+    """Intents of a message screening found human, from its subject and its own new text."""
+    language = detect_language(prepared.new_text or mail.text)
+    return classify_text(mail.subject, prepared.new_text, intents, language)
+
+
 def classify_prepared(
     mail: ParsedMail, prepared: Prepared, intents: IntentSet, own_addresses: Iterable[str] = ()
 ) -> Classification:
-    """`classify` for a message `prepare` has already read."""
+    """`classify` for a message `prepare` has already read: screening, then intents."""
     screening = screen(mail, own_addresses, intents.screening, prepared.new_text)
+    if screening.kind is Kind.human:
+        return classify_message(mail, prepared, intents)
     language = detect_language(prepared.new_text or mail.text)
-    if screening.kind is not Kind.human:
-        if language == "other" and not prepared.new_text.strip():
-            language = detect_language(mail.text)
-        return Classification(screening.kind, language, (), 1.0, reasons=screening.reasons)
-    return classify_text(mail.subject, prepared.new_text, intents, language)
+    if language == "other" and not prepared.new_text.strip():
+        language = detect_language(mail.text)
+    return Classification(screening.kind, language, (), 1.0, reasons=screening.reasons)
 
 
 def classify(

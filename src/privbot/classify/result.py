@@ -1,5 +1,7 @@
 """The values the classifier hands to the rest of privbot: kind, language, intents with evidence.
 
+`Kind` is screening's (`mail/screen.py`); a `Classification` carries it for `classify --json`.
+
 `classify/match.py` produces a `Classification`; `pipeline.py`, the CLI's `classify --json` and
 the staff pages read it. Nothing here decides anything.
 """
@@ -9,12 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-
-class Kind(StrEnum):
-    human = "human"
-    auto_reply = "auto_reply"
-    bounce = "bounce"
-    spam = "spam"
+from privbot.mail.screen import Kind
 
 
 class Intent(StrEnum):

@@ -25,12 +25,22 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from privbot.classify.result import Kind
 from privbot.errors import ConfigError
 from privbot.mail.parse import SYSTEM_SENDER, ParsedMail
 
 log = logging.getLogger(__name__)
+
+
+class Kind(StrEnum):
+    """Who wrote a message: a person, or a program privbot records and leaves alone."""
+
+    human = "human"
+    auto_reply = "auto_reply"
+    bounce = "bounce"
+    spam = "spam"
+
 
 TEXT_CHARS = 3000  # only the start of a message is read for tell-tale wording
 REPORT_CHARS = 20_000  # report fields (Action:, Disposition:) are looked for this far in

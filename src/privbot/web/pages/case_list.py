@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
 
-from privbot.cases.store import audit
+from privbot.cases.audit import audit
 from privbot.classify.result import Intent
 from privbot.mailboxes import visible
 from privbot.models import Case, Status, User
