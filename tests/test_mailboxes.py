@@ -15,12 +15,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from privbot import mailboxes
+from privbot.cases import outbox
 from privbot.cases.store import approve, current_draft, get_case
 from privbot.config import Config, data_path, load_config
 from privbot.db import make_engine, session_scope
 from privbot.errors import ConfigError
 from privbot.mail.parse import parse
-from privbot.cases.outbox import deliver as deliver_due
 from privbot.mail.smtp import Intake
 from privbot.mail.spool import spool
 from privbot.models import Case, SpoolEntry
@@ -228,7 +228,7 @@ def test_replies_carry_each_companys_name_address_and_authority(install: Install
     assert (anna.mailbox, bo.mailbox) == ("itteam", "nordvik")
     assert anna.reference.startswith("DS-") and bo.reference.startswith("NK-")
 
-    assert deliver_due(install.engine, install.config) == 2  # the receipts
+    assert outbox.deliver(install.engine, install.config) == 2  # the receipts
     with session_scope(install.engine) as session:
         for reference in (anna.reference, bo.reference):
             case = get_case(session, reference)
@@ -236,7 +236,7 @@ def test_replies_carry_each_companys_name_address_and_authority(install: Install
             assert draft is not None
             answer = draft.body.replace("[[Svar på klagomålet i sak]]", "Vi har rättat uppgiften.")
             approve(session, install.config, case, "handläggare", text=answer)
-    assert deliver_due(install.engine, install.config) == 2  # the replies
+    assert outbox.deliver(install.engine, install.config) == 2  # the replies
     install.catcher.wait(4)
 
     anna_mail, bo_mail = (

@@ -25,8 +25,9 @@ from privbot.pipeline import Context, run
 from privbot.users import add_user, find_user, set_mailboxes
 from privbot.web.app import create_app
 from privbot.web.pages.figures import compute
+from tests.helpers import serving
 from tests.test_mailboxes import complaint, load, two_mailboxes
-from tests.web.conftest import PASSWORD, csrf_of, serving
+from tests.web.helpers import PASSWORD, csrf_of
 from tests.web.test_browser import sign_in
 
 
