@@ -3,7 +3,11 @@ that speaks for the right company, end to end through SMTP intake and a real rel
 
 from __future__ import annotations
 
+import os
+import re
 import smtplib
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -344,3 +348,47 @@ def test_questions_are_answered_from_the_own_mailboxs_policy_only(tmp_path: Path
     assert itteam is not None and nordvik is not None
     assert "integritetspolicy.)" in itteam.body and "[[" not in itteam.body
     assert "integritetspolicy.)" not in nordvik.body and "[[" in nordvik.body
+
+
+# --- the CLI ------------------------------------------------------------------------------------
+
+
+def _cli(folder: Path, config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PRIVBOT_HOME": str(folder / "home"), "PRIVBOT_CONFIG": str(config)}
+    return subprocess.run(
+        [sys.executable, "-m", "privbot", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_cli_limits_users_to_mailboxes_and_refuses_unknown_ones(tmp_path: Path) -> None:
+    path = two_mailboxes(tmp_path)
+    secret = tmp_path / "password"
+    secret.write_text("a long enough password for lena\n", encoding="utf-8")
+    added = _cli(
+        tmp_path,
+        path,
+        "users",
+        "add",
+        "lena",
+        "--mailbox",
+        "nordvik",
+        "--password-file",
+        str(secret),
+    )
+    assert added.returncode == 0, added.stderr
+    assert "mailboxes: nordvik" in added.stdout
+    refused = _cli(tmp_path, path, "users", "mailboxes", "lena", "nowhere")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "no mailbox nowhere" in refused.stderr and "itteam, nordvik" in refused.stderr
+    assert _cli(tmp_path, path, "users", "mailboxes", "lena", "itteam", "nordvik").returncode == 0
+    assert re.search(
+        r"lena\s+staff\s+active\s+itteam, nordvik", _cli(tmp_path, path, "users", "list").stdout
+    )
+    assert _cli(tmp_path, path, "users", "mailboxes", "lena").returncode == 0
+    assert re.search(
+        r"lena\s+staff\s+active\s+all mailboxes", _cli(tmp_path, path, "users", "list").stdout
+    )
