@@ -2,8 +2,8 @@
 
 `load_config()` reads `PRIVBOT_HOME`, `PRIVBOT_CONFIG` and `PRIVBOT_DATABASE_URL`, then the
 config file's sections (`[privbot]`, `[intake]`, `[relay]`, `[receipt]`, `[deadline]`, `[web]`,
-`[imap]`, `[[mailbox]]`), then each mailbox's company facts file. The resulting `Config` is passed
-to whoever needs it; nothing else reads the environment.
+`[imap]`, `[language]`, `[[mailbox]]`), then each mailbox's company facts file. The resulting
+`Config` is passed to whoever needs it; nothing else reads the environment.
 
 A config without `[[mailbox]]` entries has one mailbox, `default`, made of `[privbot]`'s
 addresses, company file, replies and reference prefix and the `[imap]` section, as before.
@@ -72,6 +72,9 @@ class ImapConfig:
     # config file /etc/privbot/privbot.toml ([imap] user)"); never the values themselves.
     credentials_from: str = ""
 
+
+REPLY_LANGUAGES = {"sv": "sv", "no": "sv", "da": "sv", "en": "en"}  # Scandinavians read Swedish
+TEMPLATE_LANGUAGES = ("sv", "en")  # the languages replies/ holds templates in
 
 MAILBOX_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 DEFAULT_MAILBOX = "default"
@@ -147,6 +150,14 @@ class Config:
     retention_months: int = 24  # personal data of closed cases is purged this long after closing
     supervisors: tuple[str, ...] = ()  # who gets the daily digest of due and overdue cases
     digest_days_ahead: int = 7
+    # `[language]`: the reply language for each detected language; any other gets the default
+    reply_languages: dict[str, str] = field(default_factory=lambda: dict(REPLY_LANGUAGES))
+    reply_language_default: str = "en"
+
+    def reply_language(self, detected: str) -> str:
+        """The language privbot replies in to mail written in `detected` ("fi" -> "en")."""
+        return self.reply_languages.get(detected, self.reply_language_default)
+
     # The `[[mailbox]]` entries, the first being the default; none: one made of the fields above.
     configured_mailboxes: tuple[Mailbox, ...] = ()
 
@@ -292,6 +303,21 @@ def _imap(section: dict[str, Any], env: dict[str, str], where: str = "") -> Imap
     if min(values.get(n, 1) for n in ("batch_size", "poll_interval", "lease_seconds")) <= 0:
         raise ConfigError("imap.batch_size, poll_interval and lease_seconds must be positive")
     return ImapConfig(**values)
+
+
+def _reply_languages(section: dict[str, Any]) -> tuple[dict[str, str], str]:
+    """`[language] reply = { fi = "en", … }` (merged over the defaults) and `default = "en"`."""
+    table = section.get("reply", {})
+    default = section.get("default", "en")
+    if not isinstance(table, dict):
+        raise ConfigError("[language] reply must be a table: detected language = reply language")
+    chosen = {**REPLY_LANGUAGES, **{str(k): v for k, v in table.items()}}
+    for detected, reply in [*chosen.items(), ("default", default)]:
+        if reply not in TEMPLATE_LANGUAGES:
+            raise ConfigError(
+                f"[language] {detected} = {reply!r}: replies are written in {TEMPLATE_LANGUAGES}"
+            )
+    return chosen, str(default)
 
 
 def _proxies(value: Any) -> tuple[str, ...]:
@@ -459,12 +485,17 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         "retention",
         "reminders",
         "mailbox",
+        "language",
     }
     identity, retention, reminders = (
         raw.get(k, {}) for k in ("identity", "retention", "reminders")
     )
+    reply_languages, reply_default = _reply_languages(raw.get("language", {}))
+
     public_url = str(identity.get("public_url", web.get("public_url", ""))).rstrip("/")
     values: dict[str, Any] = dict(
+        reply_languages=reply_languages,
+        reply_language_default=reply_default,
         home=home,
         database_url=env.get("PRIVBOT_DATABASE_URL")
         or main.get("database_url")

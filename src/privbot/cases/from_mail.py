@@ -19,9 +19,9 @@ from privbot.classify.result import Classification
 from privbot.config import Config
 from privbot.mail.parse import ParsedMail
 from privbot.mail.prepare import Prepared
-from privbot.mail.subject import base_subject
 from privbot.models import Case, Message, Status, utcnow
 from privbot.replies import Replies
+from privbot.text import base_subject
 
 log = logging.getLogger(__name__)
 

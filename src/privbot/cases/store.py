@@ -66,7 +66,7 @@ def open_case(
         mailbox=box.key,
         status=Status.new,
         intents=list(result.intents),
-        language=result.language if result.language in ("sv", "en") else "sv",
+        language=config.reply_language(result.language),
         channel=channel,
         requester_email=requester_email.strip().lower(),
         requester_name=requester_name,

@@ -7,8 +7,8 @@ from typing import Any
 from privbot import mailboxes
 from privbot.cases.third_party import whole_domain
 from privbot.config import Config
-from privbot.mail.subject import base_subject
 from privbot.models import Case
+from privbot.text import base_subject
 
 
 def consents(classification: dict[str, Any]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from privbot.mail.subject import base_subject
+from privbot.text import base_subject
 
 
 @pytest.mark.parametrize(
