@@ -317,3 +317,19 @@ def test_one_piece_of_contact_data_erased_and_data_made_to_disappear(intents: In
 def test_a_purchase_of_something_compliant_is_not_a_complaint(intents: IntentSet) -> None:
     body = "Can you quote us a GDPR compliant backup service for our twelve laptops?"
     assert "complaint" not in classify_text("", body, intents).intents
+
+
+def test_a_right_address_is_not_a_request_to_correct_it(intents: IntentSet) -> None:
+    """ "rätt" (right) shares its stem with "rätta" (correct): only "rätta…" is the action."""
+    body = "Det var rätt person som svarade och mitt namn stämde, tack."
+    result = classify_text("", body, intents)
+    assert not any(e.action.startswith("correct") for e in result.evidence), result.evidence
+    assert "rectification" not in result.intents
+
+
+def test_a_writer_who_types_diacritics_means_andra_by_andra(intents: IntentSet) -> None:
+    """Folded, "ändra" (change) is "andra" (others); only a writer without å, ä, ö means it."""
+    shared = "Vår förening delade min adress med andra medlemmar på årsmötet."
+    assert "rectification" not in classify_text("", shared, intents).intents
+    plain = "Kan ni andra min adress till Storgatan 1 i Solna?"
+    assert "rectification" in classify_text("", plain, intents).intents

@@ -9,6 +9,7 @@ cancels it unless the phrase is itself negative ("vill inte ha reklam"). Pure: n
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -25,6 +26,8 @@ from privbot.mail.screen import Kind, screen
 from privbot.text import SUBJECT_PREFIX
 
 log = logging.getLogger(__name__)
+
+_DIACRITICS = re.compile("[åäöÅÄÖ]")
 
 THRESHOLD = 1.0  # an intent is reported when its evidence adds up to this
 REVIEW_BELOW = 0.6  # confidence under which staff are asked to check
@@ -325,8 +328,13 @@ def _evidence(
     norm = normalise(text)
     groups: list[GroupHit] = []
     scored: list[tuple[str, int, int, Evidence]] = []
+    # A writer who types å, ä, ö means "andra" (others) by "andra", not "ändra" (change)
+    diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
     for hit, _, mult in find(norm, intents):
         phrase = hit.phrase
+        if diacritics and phrase.lang == "sv" and _DIACRITICS.search(phrase.source):
+            if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
+                continue
         if phrase.group:
             groups.append(GroupHit(phrase.intent, hit.start, hit.end, phrase.negative))
             continue
