@@ -706,7 +706,9 @@ def verify(
     how: Annotated[
         str, typer.Option(help="record another method instead, e.g. 'in person, passport'")
     ] = "",
-    as_: Annotated[str, typer.Option("--as", help="who records it")] = "cli",
+    as_: Annotated[
+        str, typer.Option("--as", help="who records it (an active user; needed with --how)")
+    ] = "",
     personnummer: Annotated[
         str,
         typer.Option(
@@ -735,14 +737,17 @@ def verify(
                 else "no code sent: the address looks automated"
             )
         elif how:
+            actor = _staff(session, as_)  # a staff decision is on record in a user's name
             if personnummer:
                 from privbot.cases.actions import record_personnummer
 
-                record_personnummer(session, case, as_, personnummer)
-            identity.mark_verified(session, config, replies, case, as_, how)
+                record_personnummer(session, case, actor, personnummer)
+            identity.mark_verified(session, config, replies, case, actor, how)
             message = "identity of %s recorded as verified" % case.reference
         elif code:
-            ok = identity.confirm_code(session, config, replies, case, code, actor=as_)
+            ok = identity.confirm_code(
+                session, config, replies, case, code, actor=_staff(session, as_) if as_ else "cli"
+            )
             message = "identity of %s verified" % case.reference if ok else ""
         elif personnummer:
             raise PrivbotError("--personnummer needs --how: say how it was verified")
@@ -764,7 +769,7 @@ def refuse(
         str,
         typer.Argument(help="manifestly_unfounded, excessive, identity_not_verified or no_match"),
     ],
-    as_: Annotated[str, typer.Option("--as")] = "cli",
+    as_: Annotated[str, typer.Option("--as", help="who refuses (an active user)")],
 ) -> None:
     """Draft an art. 12(4) refusal with its reason; approving it closes the case as denied."""
     from privbot.cases.refusal import refuse as draft_refusal
@@ -772,8 +777,9 @@ def refuse(
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
+        actor = _staff(session, as_)
         draft_refusal(
-            session, config, _replies(config), store.get_case(session, reference), as_, reason
+            session, config, _replies(config), store.get_case(session, reference), actor, reason
         )
     typer.echo("refusal drafted for %s" % reference.upper())
 

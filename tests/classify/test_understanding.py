@@ -333,3 +333,34 @@ def test_a_writer_who_types_diacritics_means_andra_by_andra(intents: IntentSet) 
     assert "rectification" not in classify_text("", shared, intents).intents
     plain = "Kan ni andra min adress till Storgatan 1 i Solna?"
     assert "rectification" in classify_text("", plain, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("body", "wrong"),
+    [
+        (
+            "My new surname applies from the end of the month, so please use it from then.",
+            "objection",
+        ),
+        ("Jag vill inte att min person nämns i er kundtidning.", "objection"),
+    ],
+)
+def test_words_the_english_stemmer_cuts_short_do_not_match(
+    intents: IntentSet, body: str, wrong: str
+) -> None:
+    """ "end" (the noun) is not "stop"; "person" is not "personalized" (stem "person")."""
+    assert wrong not in classify_text("", body, intents).intents
+
+
+def test_a_negation_in_the_next_clause_does_not_cancel_a_correction(intents: IntentSet) -> None:
+    body = (
+        "My surname is misspelt on my account, please correct my name. "
+        "Until it is fixed, please don't use the old spelling on the invoices."
+    )
+    result = classify_text("", body, intents)
+    assert "rectification" in result.intents, result.evidence
+
+
+def test_wrong_data_that_must_be_put_right_is_a_rectification(intents: IntentSet) -> None:
+    body = "Ni har mitt födelseår som 1961 men det stämmer inte. Det måste bli rätt."
+    assert "rectification" in classify_text("", body, intents).intents

@@ -12,6 +12,7 @@ between action and object turns it into evidence against; a hypothetical questio
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -78,8 +79,11 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     if not action.negative:  # "ta INTE bort"
         if any(tokens[k].sv == NOT for k in range(action.start, action.end + 1)):
             return True
-    if obj.start > action.end:  # "radera INTE mina uppgifter"
-        return any(tokens[k].sv == NOT for k in range(action.end + 1, obj.start))
+    if obj.start > action.end:  # "radera INTE mina uppgifter" (not "Until fixed, please don't …")
+        return any(
+            tokens[k].sv == NOT and tokens[k].clause == clause
+            for k in range(action.end + 1, obj.start)
+        )
     return False
 
 
@@ -95,6 +99,17 @@ def _imperative(action: GroupHit, norm: Normalised) -> bool:
     return True
 
 
+@functools.cache
+def _keys(rule: Rule) -> tuple[tuple[str, ...], ...]:
+    """The group names a rule looks up, as the phrase finder names them."""
+    return (
+        tuple("action:" + a for a in rule.actions),
+        tuple("object:" + o for o in rule.objects),
+        tuple("context:" + c for c in rule.needs),
+        tuple("context:" + c for c in rule.unless),
+    )
+
+
 def pair(
     rules: list[Rule], hits: list[GroupHit], norm: Normalised, wanted: set[str] | None = None
 ) -> list[RuleHit]:
@@ -108,18 +123,15 @@ def pair(
     for rule in rules:
         if wanted is not None and rule.intent not in wanted:
             continue
-        actions = [h for a in rule.actions for h in by_group.get("action:" + a, ())]
+        action_keys, object_keys, needs_keys, unless_keys = _keys(rule)
+        actions = [h for key in action_keys for h in by_group.get(key, ())]
         if not actions:
             continue
-        objects = [h for o in rule.objects for h in by_group.get("object:" + o, ())]
+        objects = [h for key in object_keys for h in by_group.get(key, ())]
         if not objects:
             continue
-        needs = {
-            tokens[h.start].sentence for c in rule.needs for h in by_group.get("context:" + c, ())
-        }
-        unless = {
-            tokens[h.start].sentence for c in rule.unless for h in by_group.get("context:" + c, ())
-        }
+        needs = {tokens[h.start].sentence for key in needs_keys for h in by_group.get(key, ())}
+        unless = {tokens[h.start].sentence for key in unless_keys for h in by_group.get(key, ())}
         for action in actions:
             sentence = tokens[action.start].sentence
             if (rule.needs and sentence not in needs) or sentence in unless:

@@ -8,6 +8,7 @@ cancels it unless the phrase is itself negative ("vill inte ha reklam"). Pure: n
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -28,6 +29,12 @@ from privbot.text import SUBJECT_PREFIX
 log = logging.getLogger(__name__)
 
 _DIACRITICS = re.compile("[åäöÅÄÖ]")
+
+
+@functools.cache
+def _has_diacritics(source: str) -> bool:
+    return _DIACRITICS.search(source) is not None
+
 
 THRESHOLD = 1.0  # an intent is reported when its evidence adds up to this
 REVIEW_BELOW = 0.6  # confidence under which staff are asked to check
@@ -229,18 +236,23 @@ def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, f
     present_en = {f[2] for fs in forms for f in fs}
     possible: dict[int, bool] = {}
     found: list[tuple[_Hit, float]] = []
+    viable: dict[str, list[Phrase]] = {}  # per word: its longer phrases whose words all occur
     for i, token in enumerate(tokens):
         single, longer = _candidates(token.word, forms[i], intents)
         hits = [_Hit(phrase, i, i, fuzzy) for phrase, fuzzy in single]
-        for phrase in longer:
-            key = id(phrase)
-            ok = possible.get(key)
-            if ok is None:
-                ok = possible[key] = (phrase.lang != "en" and phrase.needs_sv <= present_sv) or (
-                    phrase.lang != "sv" and phrase.needs_en <= present_en
-                )
-            if not ok:
-                continue
+        candidates = viable.get(token.word)
+        if candidates is None:
+            candidates = viable[token.word] = []
+            for phrase in longer:
+                key = id(phrase)
+                ok = possible.get(key)
+                if ok is None:
+                    ok = possible[key] = (
+                        phrase.lang != "en" and phrase.needs_sv <= present_sv
+                    ) or (phrase.lang != "sv" and phrase.needs_en <= present_en)
+                if ok:
+                    candidates.append(phrase)
+        for phrase in candidates:
             start = i
             if phrase.lead_not:  # found by its second word: start at the negation before it
                 start = next(
@@ -332,7 +344,7 @@ def _evidence(
     diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
     for hit, _, mult in find(norm, intents):
         phrase = hit.phrase
-        if diacritics and phrase.lang == "sv" and _DIACRITICS.search(phrase.source):
+        if diacritics and phrase.lang == "sv" and _has_diacritics(phrase.source):
             if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
                 continue
         if phrase.group:
