@@ -364,3 +364,13 @@ def test_a_negation_in_the_next_clause_does_not_cancel_a_correction(intents: Int
 def test_wrong_data_that_must_be_put_right_is_a_rectification(intents: IntentSet) -> None:
     body = "Ni har mitt födelseår som 1961 men det stämmer inte. Det måste bli rätt."
     assert "rectification" in classify_text("", body, intents).intents
+
+
+def test_an_until_is_not_negated_by_the_request_before_it(intents: IntentSet) -> None:
+    body = "Använd inte min adress till något alls förrän ni har rett ut vems den är."
+    assert classify_text("", body, intents).intents[0] == "restriction"
+
+
+def test_not_wanting_data_to_remain_is_erasure(intents: IntentSet) -> None:
+    body = "Jag vill inte att min ansökan och mina betyg finns kvar hos er efter rekryteringen."
+    assert "erasure" in classify_text("", body, intents).intents
