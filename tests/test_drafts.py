@@ -14,7 +14,7 @@ from privbot.cases import store
 from privbot.config import Config
 from privbot.db import session_scope
 from privbot.mail.spool import spool
-from privbot.models import AuditEvent, Case
+from privbot.models import AuditEvent, Case, Message
 from privbot.pipeline import Context, run
 from privbot.replies import Replies
 
@@ -361,3 +361,50 @@ def test_question_the_policy_does_not_answer_keeps_the_placeholder(
     assert case.intents == ["question"]
     assert "[[Svaret på frågan]]" in text  # the placeholder approval refuses until filled
     assert "Enligt avsnitt" not in text
+
+
+# --- reply language ------------------------------------------------------------------------
+
+
+def detected_language(engine: Engine, case: Case) -> str:
+    """The language the classifier named for the case's first message (shown on the case page)."""
+    with Session(engine) as session:
+        first = session.exec(select(Message).where(Message.case_id == case.id)).first()
+        assert first is not None
+        return str(first.classification["language"])
+
+
+@pytest.mark.parametrize(
+    ("body", "detected", "reply"),
+    [
+        (
+            "Hei! Jeg ber dere slette alle personopplysninger dere har om meg. Hilsen Ola",
+            "no",
+            "sv",
+        ),
+        ("Hej! Jeg beder jer slette alle oplysninger I har om mig. Hilsen Mette", "da", "sv"),
+        ("Hei! Pyydän poistamaan kaikki minua koskevat henkilötiedot. Terveisin Aino", "fi", "en"),
+        ("Guten Tag, bitte löschen Sie alle meine Daten bei Ihnen. Grüße, Jonas", "de", "en"),
+    ],
+)
+def test_the_reply_goes_out_in_swedish_for_nordic_mail_and_in_english_otherwise(
+    engine: Engine, ctx: Context, body: str, detected: str, reply: str
+) -> None:
+    case, draft = ingest(engine, ctx, mail("Kim <kim@example.eu>", "GDPR", body))
+    assert detected_language(engine, case) == detected and "erasure" in case.intents
+    assert case.language == reply
+    with Session(engine) as session:
+        stored = store.current_draft(session, case)
+        assert stored is not None and stored.language == reply
+    marker = {"sv": "Du har bett oss radera", "en": "You have asked us to erase"}[reply]
+    assert marker in draft
+
+
+def test_the_reply_language_is_configurable(engine: Engine, config: Config) -> None:
+    finnish = replace(config, reply_languages={**config.reply_languages, "fi": "sv"})
+    body = "Hei! Pyydän poistamaan kaikki minua koskevat henkilötiedot. Terveisin Aino"
+    case, draft = ingest(
+        engine, Context.load(finnish), mail("Aino <aino@example.fi>", "Tiedot", body)
+    )
+    assert detected_language(engine, case) == "fi" and case.language == "sv"
+    assert "Du har bett oss radera" in draft

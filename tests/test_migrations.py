@@ -81,3 +81,4 @@ def test_the_expression_index_of_the_queues_is_created(empty_engine: Engine) -> 
     with empty_engine.connect() as conn:
         names = set(conn.execute(sqlalchemy.text(query)).scalars())
     assert "ix_case_status_effective_due" in names
+    assert "ix_case_open_effective_due" in names

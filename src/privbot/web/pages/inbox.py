@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from starlette.responses import Response
 
 from privbot.mailboxes import visible
-from privbot.models import Case, Status
+from privbot.models import NOT_CLOSED, Case, Status
 from privbot.web.deps import CurrentStaff, MailboxScope, SessionDep
 from privbot.web.listing import EFFECTIVE_DUE, paginate
 from privbot.web.render import page
@@ -31,7 +31,8 @@ def inbox(
     mine: bool = False,
     page_no: int = Query(1, alias="page", ge=1, le=100_000),
 ) -> Response:
-    query = visible(select(Case).where(col(Case.status).in_(WAITING_FOR_STAFF)), scope)
+    # NOT_CLOSED adds nothing but lets ix_case_open_effective_due (partial) give the order
+    query = visible(select(Case).where(col(Case.status).in_(WAITING_FOR_STAFF), NOT_CLOSED), scope)
     if mine:
         query = query.where(Case.assignee == user.name)
     listing = paginate(session, query, [EFFECTIVE_DUE, col(Case.id)], page_no)
