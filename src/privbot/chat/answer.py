@@ -148,11 +148,12 @@ class Vocabulary:
     outside: Synonyms = Synonyms({}, ())  # topics the policy does not cover, as group "~outside"
     min_score: float = 4.0
     min_coverage: float = 0.5
+    about: frozenset[str] = frozenset()  # synonym groups that make a question the policy's
 
 
 def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
     data = read_toml(path)
-    if unknown := set(data) - {"answer", "synonyms", "section", "stop", "outside"}:
+    if unknown := set(data) - {"answer", "synonyms", "section", "stop", "outside", "lemmas"}:
         raise ConfigError("%s: unknown table(s) %s" % (path, sorted(unknown)))
     groups = data.get("synonyms", {})
     if not isinstance(groups, dict) or not all(
@@ -175,14 +176,24 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
             isinstance(table.get(lang, []), list) for lang in LANGUAGES
         ):
             raise ConfigError("%s: [%s] takes sv and en lists" % (path, name))
+    literal = data.get("lemmas", {}).get("literal", [])
+    if not isinstance(literal, list):
+        raise ConfigError("%s: [lemmas] literal takes a list of words" % path)
+    literal = [str(w).lower() for w in literal]
     answer = data.get("answer", {})
+    about = answer.get("about", [])
+    if not isinstance(about, list) or (unknown := {str(g) for g in about} - set(groups)):
+        raise ConfigError(
+            "%s: [answer] about names synonym groups; unknown: %s"
+            % (path, sorted(unknown) if isinstance(about, list) else about)
+        )
     try:
         min_score = float(answer.get("min_score", 4.0))
         min_coverage = float(answer.get("min_coverage", 0.5))
     except (TypeError, ValueError):
         raise ConfigError("%s: [answer] min_score and min_coverage are numbers" % path) from None
     return Vocabulary(
-        Synonyms.build((str(k), v) for k, v in groups.items()),
+        Synonyms.build([(str(k), v) for k, v in groups.items()], literal),
         keywords,
         frozenset(str(w).lower() for lang in LANGUAGES for w in stop.get(lang, [])),
         Synonyms.build(
@@ -190,6 +201,7 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
         ),
         min_score,
         min_coverage,
+        frozenset("~" + str(g) for g in about),
     )
 
 
@@ -294,6 +306,8 @@ class Answerer:
         well enough."""
         if any("~outside" in forms for forms in self.vocabulary.outside.forms(message)):
             return []
+        if not self.is_about_the_policy(message):
+            return []
         ranked = self.scored(message)
         if len(ranked) >= 2 and ranked[1].score >= SIBLING_SHARE * ranked[0].score:
             ranked[0] = self._parent_of_siblings(ranked[0], ranked[1])
@@ -302,6 +316,14 @@ class Answerer:
             for r in ranked[:1]
             if r.score >= self.vocabulary.min_score and r.coverage >= self.vocabulary.min_coverage
         ]
+
+    def is_about_the_policy(self, message: str) -> bool:
+        """The question names something the policy is about (personal data, a right, a use or a
+        recipient of data, the company's identity): one of the [answer] `about` groups. "What
+        does a repair cost?" shares words with the policy ("cost", "support") but asks nothing
+        it answers."""
+        about = self.vocabulary.about
+        return not about or any(forms & about for _, forms in self.index.query(message))
 
     def scored(self, message: str) -> list[Ranked]:
         """Every section with a score for `message`, best first.
