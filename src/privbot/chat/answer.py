@@ -149,11 +149,13 @@ class Vocabulary:
     min_score: float = 4.0
     min_coverage: float = 0.5
     about: frozenset[str] = frozenset()  # synonym groups that make a question the policy's
+    trade: Synonyms = Synonyms({}, ())  # the company's own trade (computers, repairs), "~trade"
+    personal: frozenset[str] = frozenset()  # groups that keep a question on the trade the policy's
 
 
 def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
     data = read_toml(path)
-    if unknown := set(data) - {"answer", "synonyms", "section", "stop", "outside", "lemmas"}:
+    if unknown := set(data) - {"answer", "synonyms", "section", "stop", "outside", "trade", "lemmas"}:
         raise ConfigError("%s: unknown table(s) %s" % (path, sorted(unknown)))
     groups = data.get("synonyms", {})
     if not isinstance(groups, dict) or not all(
@@ -171,22 +173,24 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
         keywords[number] = " . ".join(str(w) for lang in LANGUAGES for w in raw.get(lang, []))
     stop = data.get("stop", {})
     outside = data.get("outside", {})
-    for name, table in (("stop", stop), ("outside", outside)):
-        if not isinstance(table, dict) or not all(
-            isinstance(table.get(lang, []), list) for lang in LANGUAGES
-        ):
-            raise ConfigError("%s: [%s] takes sv and en lists" % (path, name))
+    trade = data.get("trade", {})
+    for name, table in (("stop", stop), ("outside", outside), ("trade", trade)):
+        if not isinstance(table, dict) or not all(isinstance(v, list) for v in table.values()):
+            raise ConfigError("%s: [%s] takes lists of words per language" % (path, name))
     literal = data.get("lemmas", {}).get("literal", [])
     if not isinstance(literal, list):
         raise ConfigError("%s: [lemmas] literal takes a list of words" % path)
     literal = [str(w).lower() for w in literal]
     answer = data.get("answer", {})
-    about = answer.get("about", [])
-    if not isinstance(about, list) or (unknown := {str(g) for g in about} - set(groups)):
-        raise ConfigError(
-            "%s: [answer] about names synonym groups; unknown: %s"
-            % (path, sorted(unknown) if isinstance(about, list) else about)
-        )
+    named = {}
+    for key in ("about", "personal"):
+        value = answer.get(key, [])
+        if not isinstance(value, list) or (unknown := {str(g) for g in value} - set(groups)):
+            raise ConfigError(
+                "%s: [answer] %s names synonym groups; unknown: %s"
+                % (path, key, sorted(unknown) if isinstance(value, list) else value)
+            )
+        named[key] = frozenset("~" + str(g) for g in value)
     try:
         min_score = float(answer.get("min_score", 4.0))
         min_coverage = float(answer.get("min_coverage", 0.5))
@@ -195,13 +199,15 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
     return Vocabulary(
         Synonyms.build([(str(k), v) for k, v in groups.items()], literal),
         keywords,
-        frozenset(str(w).lower() for lang in LANGUAGES for w in stop.get(lang, [])),
+        frozenset(str(w).lower() for words in stop.values() for w in words),
         Synonyms.build(
-            [("outside", [str(w) for lang in LANGUAGES for w in outside.get(lang, [])])]
+            [("outside", [str(w) for words in outside.values() for w in words])]
         ),
         min_score,
         min_coverage,
-        frozenset("~" + str(g) for g in about),
+        named["about"],
+        Synonyms.build([("trade", [str(w) for words in trade.values() for w in words])]),
+        named["personal"],
     )
 
 
@@ -321,9 +327,14 @@ class Answerer:
         """The question names something the policy is about (personal data, a right, a use or a
         recipient of data, the company's identity): one of the [answer] `about` groups. "What
         does a repair cost?" shares words with the policy ("cost", "support") but asks nothing
-        it answers."""
-        about = self.vocabulary.about
-        return not about or any(forms & about for _, forms in self.index.query(message))
+        it answers. A question on the company's own trade ("do you sell used computers?") is
+        the policy's only when it names personal data itself (the `personal` groups)."""
+        vocabulary = self.vocabulary
+        query = self.index.query(message)
+        if vocabulary.about and not any(forms & vocabulary.about for _, forms in query):
+            return False
+        on_trade = any("~trade" in forms for forms in vocabulary.trade.forms(message))
+        return not on_trade or any(forms & vocabulary.personal for _, forms in query)
 
     def scored(self, message: str) -> list[Ranked]:
         """Every section with a score for `message`, best first.
