@@ -148,14 +148,16 @@ class Vocabulary:
     outside: Synonyms = Synonyms({}, ())  # topics the policy does not cover, as group "~outside"
     min_score: float = 4.0
     min_coverage: float = 0.5
+    sure_score: float = 10.0  # a section scoring this answers whatever the coverage
     about: frozenset[str] = frozenset()  # synonym groups that make a question the policy's
     trade: Synonyms = Synonyms({}, ())  # the company's own trade (computers, repairs), "~trade"
     personal: frozenset[str] = frozenset()  # groups that keep a question on the trade the policy's
+    phrases: Synonyms = Synonyms({}, ())  # [about]: phrases that make a question the policy's
 
 
 def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
     data = read_toml(path)
-    if unknown := set(data) - {"answer", "synonyms", "section", "stop", "outside", "trade", "lemmas"}:
+    if unknown := set(data) - {"answer", "synonyms", "section", "stop", "outside", "about", "trade", "lemmas"}:
         raise ConfigError("%s: unknown table(s) %s" % (path, sorted(unknown)))
     groups = data.get("synonyms", {})
     if not isinstance(groups, dict) or not all(
@@ -174,7 +176,8 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
     stop = data.get("stop", {})
     outside = data.get("outside", {})
     trade = data.get("trade", {})
-    for name, table in (("stop", stop), ("outside", outside), ("trade", trade)):
+    about = data.get("about", {})
+    for name, table in (("stop", stop), ("outside", outside), ("trade", trade), ("about", about)):
         if not isinstance(table, dict) or not all(isinstance(v, list) for v in table.values()):
             raise ConfigError("%s: [%s] takes lists of words per language" % (path, name))
     literal = data.get("lemmas", {}).get("literal", [])
@@ -194,8 +197,11 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
     try:
         min_score = float(answer.get("min_score", 4.0))
         min_coverage = float(answer.get("min_coverage", 0.5))
+        sure_score = float(answer.get("sure_score", 10.0))
     except (TypeError, ValueError):
-        raise ConfigError("%s: [answer] min_score and min_coverage are numbers" % path) from None
+        raise ConfigError(
+            "%s: [answer] min_score, min_coverage and sure_score are numbers" % path
+        ) from None
     return Vocabulary(
         Synonyms.build([(str(k), v) for k, v in groups.items()], literal),
         keywords,
@@ -205,9 +211,11 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
         ),
         min_score,
         min_coverage,
+        sure_score,
         named["about"],
         Synonyms.build([("trade", [str(w) for words in trade.values() for w in words])]),
         named["personal"],
+        Synonyms.build([("about", [str(w) for words in about.values() for w in words])]),
     )
 
 
@@ -320,7 +328,8 @@ class Answerer:
         return [
             r
             for r in ranked[:1]
-            if r.score >= self.vocabulary.min_score and r.coverage >= self.vocabulary.min_coverage
+            if r.score >= self.vocabulary.sure_score
+            or (r.score >= self.vocabulary.min_score and r.coverage >= self.vocabulary.min_coverage)
         ]
 
     def is_about_the_policy(self, message: str) -> bool:
@@ -331,10 +340,15 @@ class Answerer:
         the policy's only when it names personal data itself (the `personal` groups)."""
         vocabulary = self.vocabulary
         query = self.index.query(message)
-        if vocabulary.about and not any(forms & vocabulary.about for _, forms in query):
+        about_me = any("~about" in forms for forms in vocabulary.phrases.forms(message))
+        if (
+            vocabulary.about
+            and not about_me
+            and not any(forms & vocabulary.about for _, forms in query)
+        ):
             return False
         on_trade = any("~trade" in forms for forms in vocabulary.trade.forms(message))
-        return not on_trade or any(forms & vocabulary.personal for _, forms in query)
+        return not on_trade or about_me or any(forms & vocabulary.personal for _, forms in query)
 
     def scored(self, message: str) -> list[Ranked]:
         """Every section with a score for `message`, best first.
