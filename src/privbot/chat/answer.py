@@ -149,6 +149,7 @@ class Vocabulary:
     min_score: float = 4.0
     min_coverage: float = 0.5
     sure_score: float = 10.0  # a section scoring this answers whatever the coverage
+    vague_coverage: float = 0.5  # the least coverage of a question that names no `about` group
     about: frozenset[str] = frozenset()  # synonym groups that make a question the policy's
     trade: Synonyms = Synonyms({}, ())  # the company's own trade (computers, repairs), "~trade"
     personal: frozenset[str] = frozenset()  # groups that keep a question on the trade the policy's
@@ -198,9 +199,11 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
         min_score = float(answer.get("min_score", 4.0))
         min_coverage = float(answer.get("min_coverage", 0.5))
         sure_score = float(answer.get("sure_score", 10.0))
+        vague_coverage = float(answer.get("vague_coverage", 0.5))
     except (TypeError, ValueError):
         raise ConfigError(
-            "%s: [answer] min_score, min_coverage and sure_score are numbers" % path
+            "%s: [answer] min_score, min_coverage, sure_score and vague_coverage are numbers"
+            % path
         ) from None
     return Vocabulary(
         Synonyms.build([(str(k), v) for k, v in groups.items()], literal),
@@ -212,6 +215,7 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
         min_score,
         min_coverage,
         sure_score,
+        vague_coverage,
         named["about"],
         Synonyms.build([("trade", [str(w) for words in trade.values() for w in words])]),
         named["personal"],
@@ -320,35 +324,39 @@ class Answerer:
         well enough."""
         if any("~outside" in forms for forms in self.vocabulary.outside.forms(message)):
             return []
-        if not self.is_about_the_policy(message):
+        about = self.about_the_policy(message)
+        if about is None:
             return []
+        least = self.vocabulary.min_coverage if about else self.vocabulary.vague_coverage
         ranked = self.scored(message)
         if len(ranked) >= 2 and ranked[1].score >= SIBLING_SHARE * ranked[0].score:
             ranked[0] = self._parent_of_siblings(ranked[0], ranked[1])
         return [
             r
             for r in ranked[:1]
-            if r.score >= self.vocabulary.sure_score
-            or (r.score >= self.vocabulary.min_score and r.coverage >= self.vocabulary.min_coverage)
+            if (about and r.score >= self.vocabulary.sure_score)
+            or (r.score >= self.vocabulary.min_score and r.coverage >= least)
         ]
 
-    def is_about_the_policy(self, message: str) -> bool:
-        """The question names something the policy is about (personal data, a right, a use or a
-        recipient of data, the company's identity): one of the [answer] `about` groups. "What
-        does a repair cost?" shares words with the policy ("cost", "support") but asks nothing
-        it answers. A question on the company's own trade ("do you sell used computers?") is
-        the policy's only when it names personal data itself (the `personal` groups)."""
+    def about_the_policy(self, message: str) -> bool | None:
+        """True when the question names something the policy is about (personal data, a right,
+        a use or a recipient of data, the company's identity: the [answer] `about` groups and
+        the [about] phrases); False when it names none of them, so that it must match its
+        section closely (`vague_coverage`): "what does a repair cost?" shares words with the
+        policy ("cost", "support") but asks nothing it answers. None when it is on the
+        company's own trade ("do you sell used computers?") and names no personal data (the
+        `personal` groups): the policy does not answer it."""
         vocabulary = self.vocabulary
         query = self.index.query(message)
         about_me = any("~about" in forms for forms in vocabulary.phrases.forms(message))
-        if (
-            vocabulary.about
-            and not about_me
-            and not any(forms & vocabulary.about for _, forms in query)
-        ):
-            return False
-        on_trade = any("~trade" in forms for forms in vocabulary.trade.forms(message))
-        return not on_trade or about_me or any(forms & vocabulary.personal for _, forms in query)
+        if any("~trade" in forms for forms in vocabulary.trade.forms(message)):
+            if not about_me and not any(forms & vocabulary.personal for _, forms in query):
+                return None
+        return (
+            not vocabulary.about
+            or about_me
+            or any(forms & vocabulary.about for _, forms in query)
+        )
 
     def scored(self, message: str) -> list[Ranked]:
         """Every section with a score for `message`, best first.
