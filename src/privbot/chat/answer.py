@@ -158,7 +158,16 @@ class Vocabulary:
 
 def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
     data = read_toml(path)
-    if unknown := set(data) - {"answer", "synonyms", "section", "stop", "outside", "about", "trade", "lemmas"}:
+    if unknown := set(data) - {
+        "answer",
+        "synonyms",
+        "section",
+        "stop",
+        "outside",
+        "about",
+        "trade",
+        "lemmas",
+    }:
         raise ConfigError("%s: unknown table(s) %s" % (path, sorted(unknown)))
     groups = data.get("synonyms", {})
     if not isinstance(groups, dict) or not all(
@@ -202,16 +211,13 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
         vague_coverage = float(answer.get("vague_coverage", 0.5))
     except (TypeError, ValueError):
         raise ConfigError(
-            "%s: [answer] min_score, min_coverage, sure_score and vague_coverage are numbers"
-            % path
+            "%s: [answer] min_score, min_coverage, sure_score and vague_coverage are numbers" % path
         ) from None
     return Vocabulary(
         Synonyms.build([(str(k), v) for k, v in groups.items()], literal),
         keywords,
         frozenset(str(w).lower() for words in stop.values() for w in words),
-        Synonyms.build(
-            [("outside", [str(w) for words in outside.values() for w in words])]
-        ),
+        Synonyms.build([("outside", [str(w) for words in outside.values() for w in words])]),
         min_score,
         min_coverage,
         sure_score,
@@ -353,9 +359,7 @@ class Answerer:
             if not about_me and not any(forms & vocabulary.personal for _, forms in query):
                 return None
         return (
-            not vocabulary.about
-            or about_me
-            or any(forms & vocabulary.about for _, forms in query)
+            not vocabulary.about or about_me or any(forms & vocabulary.about for _, forms in query)
         )
 
     def scored(self, message: str) -> list[Ranked]:

@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import simplemma
@@ -43,8 +43,8 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=50_000)
 def stems(word: str, lemmatise: bool = True) -> tuple[str, ...]:
-    """The word's Swedish and English forms: the stem of its lemma in each language ("sa" and
-    "fick" → "få", "bought" → "buy"), then the stems of the word itself. The first form is the
+    """The word's Swedish and English forms: the stem of its lemma in each language ("säger" →
+    "säga", "bought" → "buy"), then the stems of the word itself. The first form is the
     Swedish one, the last the English one. A stem of under four letters is too likely another
     word's ("dator" and "data" both stem to "dat" in English), so the word stands instead."""
     sv = _stem(_SV, _lemma(word, "sv") if lemmatise else word)
@@ -73,6 +73,13 @@ class Synonyms:
     single: dict[str, frozenset[str]]  # a stem -> the groups it belongs to
     multi: tuple[tuple[tuple[str, ...], str], ...]  # (stems of a phrase, its group)
     literal: frozenset[str] = frozenset()  # words the dictionary gives a wrong lemma ("dator")
+    starts: dict[str, list[tuple[tuple[str, ...], str]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # `multi` by the phrase's first stem
+
+    def __post_init__(self) -> None:
+        for phrase, group in self.multi:
+            self.starts.setdefault(phrase[0], []).append((phrase, group))
 
     def stems(self, word: str) -> tuple[str, ...]:
         return stems(word, word not in self.literal)
@@ -109,14 +116,15 @@ class Synonyms:
             for stem in list(own):
                 own |= self.single.get(stem, frozenset())
             out.append(own)
-        if self.multi:
+        if self.starts:
             sv = [self.stems(w)[0] for w in found]
             en = [self.stems(w)[-1] for w in found]
-            for phrase, group in self.multi:
-                size = len(phrase)
-                for i in range(len(found) - size + 1):
-                    if tuple(sv[i : i + size]) == phrase or tuple(en[i : i + size]) == phrase:
-                        out[i].add(group)
+            for i in range(len(found)):
+                for first in {sv[i], en[i]}:
+                    for phrase, group in self.starts.get(first, ()):
+                        end = i + len(phrase)
+                        if tuple(sv[i:end]) == phrase or tuple(en[i:end]) == phrase:
+                            out[i].add(group)
         return out
 
 
