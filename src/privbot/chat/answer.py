@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
     return tuple(tokens(phrase, _PHRASE_TOKEN))
 
 
+@lru_cache(maxsize=200_000)
 def token_matches(pattern: str, word: str) -> bool:
     """`spar*` matches any word starting with "spar"; a long word also matches with a typo."""
     if pattern.endswith("*"):
@@ -247,6 +249,7 @@ class Answerer:
         stop = self._all_stop | self.vocabulary.stop
         stop |= {fold(w) for w in stop}  # "for", "ar": Swedish typed without å/ä/ö
         self.index = SectionIndex(self._documents(), self.vocabulary.synonyms, frozenset(stop))
+        self._topic_cache: tuple[str | None, list[tuple[float, Topic]]] = (None, [])
 
     @classmethod
     def load(cls, chat_dir: Path, policy: Policy, texts: Texts) -> Answerer:
@@ -343,6 +346,15 @@ class Answerer:
             if (about and r.score >= self.vocabulary.sure_score)
             or (r.score >= self.vocabulary.min_score and r.coverage >= least)
         ]
+
+    def leaves_out(self, message: str, asking: bool) -> bool:
+        """A message the policy leaves out, so not a request about personal data either: a
+        question on a topic of [outside] ("have you had a data breach?"), or anything on the
+        company's own trade that names no personal data ("can you remove the virus from my
+        computer?")."""
+        if asking and any("~outside" in f for f in self.vocabulary.outside.forms(message)):
+            return True
+        return self.about_the_policy(message) is None
 
     def about_the_policy(self, message: str) -> bool | None:
         """True when the question names something the policy is about (personal data, a right,
@@ -462,6 +474,11 @@ class Answerer:
         return None
 
     def topic_scores(self, message: str) -> list[tuple[float, Topic]]:
+        if self._topic_cache[0] != message:  # asked several times for one message
+            self._topic_cache = (message, self._topic_scores(message))
+        return list(self._topic_cache[1])
+
+    def _topic_scores(self, message: str) -> list[tuple[float, Topic]]:
         words = tokens(message)
         scored = []
         for topic in self.topics:

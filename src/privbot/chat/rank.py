@@ -122,10 +122,23 @@ class Synonyms:
             for i in range(len(found)):
                 for first in {sv[i], en[i]}:
                     for phrase, group in self.starts.get(first, ()):
-                        end = i + len(phrase)
-                        if tuple(sv[i:end]) == phrase or tuple(en[i:end]) == phrase:
+                        if _follows(phrase, i, sv) or _follows(phrase, i, en):
                             out[i].add(group)
         return out
+
+
+def _follows(phrase: tuple[str, ...], start: int, forms: list[str]) -> bool:
+    """The phrase's words from `start` on, with at most one other word between two of them
+    (Swedish puts the subject there: "hur drar jag tillbaka", "säger jag nej")."""
+    at = start
+    for part in phrase[1:]:
+        if at + 1 < len(forms) and forms[at + 1] == part:
+            at += 1
+        elif at + 2 < len(forms) and forms[at + 2] == part:
+            at += 2
+        else:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
