@@ -15,7 +15,7 @@ from privbot.chat.answer import load_vocabulary
 from privbot.chat.bot import REQUEST_INTENTS, ChatBot
 from privbot.chat.policy import load_policy
 from privbot.chat.rank import Synonyms, stems
-from privbot.classify.match import classify
+from privbot.classify.match import classify, classify_text
 from privbot.config import Config
 from privbot.errors import ConfigError
 from privbot.mail.parse import parse
@@ -150,3 +150,26 @@ def test_about_must_name_synonym_groups(config: Config, tmp_path: Path) -> None:
     bad.write_text('[trade]\nsv = "dator"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="trade"):
         load_vocabulary(bad, load_policy(config.policy_file))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "har det varit något dataintrång hos er, kan jag klaga?",  # a question on [outside]
+        "please delete the old backups on my server",  # the trade, no personal data
+    ],
+)
+def test_what_the_policy_leaves_out_starts_no_request(bot: ChatBot, text: str) -> None:
+    by_classifier = classify_text("", text, bot.ctx.intents, "sv").intents
+    assert set(by_classifier) & REQUEST_INTENTS  # the words alone read as a request
+    reply = bot.handle(None, text, "left-out")
+    assert reply.citations == ()
+    assert not set(reply.intents) & REQUEST_INTENTS
+    assert reply.next == ("yes_no",)  # offered to staff instead
+
+
+def test_a_phrase_may_have_one_word_inside_it() -> None:
+    synonyms = Synonyms.build([("object", ["säga nej"]), ("withdraw", ["dra tillbaka"])])
+    assert "~object" in synonyms.forms("hur säger jag nej")[1]
+    assert "~withdraw" in synonyms.forms("hur drar jag tillbaka det")[1]
+    assert "~withdraw" not in synonyms.forms("drar jag mig för att gå tillbaka")[0]
