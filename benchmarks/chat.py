@@ -50,6 +50,17 @@ def _config(home: Path, port: int = 0):  # type: ignore[no-untyped-def]
     )
 
 
+def _why_declined(bot: ChatBot, question: str) -> str:
+    """Which gate declined a question: an [outside] topic, the trade, no policy concept
+    named, or a weak match (score or coverage)."""
+    answerer = bot.answerer
+    vocabulary = answerer.vocabulary
+    if any("~outside" in forms for forms in vocabulary.outside.forms(question)):
+        return "outside_topic"
+    about = answerer.about_the_policy(question)
+    return "trade" if about is None else "weak_match" if about else "no_policy_concept"
+
+
 def labelled(path: Path, show_errors: bool) -> None:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     blind = set()
@@ -77,6 +88,8 @@ def labelled(path: Path, show_errors: bool) -> None:
         counts["outside_declined"] += not gold and right
         if not right:  # failure classes: counts only, so the blind part's text stays unseen
             kind = "outside_cited" if not gold else "declined" if not cited else "wrong_section"
+            if kind == "declined":
+                kind += ":" + _why_declined(bot, row["q"])
             counts["fail:" + kind] += 1
         if show_errors and part == "tuning" and not right:
             print(

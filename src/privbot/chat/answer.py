@@ -219,15 +219,17 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
         Synonyms.build([(str(k), v) for k, v in groups.items()], literal),
         keywords,
         frozenset(str(w).lower() for words in stop.values() for w in words),
-        Synonyms.build([("outside", [str(w) for words in outside.values() for w in words])]),
+        Synonyms.build(
+            [("outside", [str(w) for words in outside.values() for w in words])], literal
+        ),
         min_score,
         min_coverage,
         sure_score,
         vague_coverage,
         named["about"],
-        Synonyms.build([("trade", [str(w) for words in trade.values() for w in words])]),
+        Synonyms.build([("trade", [str(w) for words in trade.values() for w in words])], literal),
         named["personal"],
-        Synonyms.build([("about", [str(w) for words in about.values() for w in words])]),
+        Synonyms.build([("about", [str(w) for words in about.values() for w in words])], literal),
     )
 
 
