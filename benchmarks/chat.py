@@ -36,7 +36,7 @@ from privbot.config import load_config  # noqa: E402
 from privbot.db import make_engine  # noqa: E402
 from privbot.web.app import create_app  # noqa: E402
 from tests.chat.test_questions import QUESTIONS  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+from tests.helpers import free_port  # noqa: E402
 
 BLIND = ROOT / "tests" / "data" / "chat_blind_split.txt"
 

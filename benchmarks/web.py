@@ -11,20 +11,15 @@ the inbox, supervisor queues, a case page, search and the all-cases list.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import glob
 import multiprocessing
 import os
 import random
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -38,6 +33,9 @@ from privbot.db import make_engine, session_scope
 from privbot.models import AuditEvent, Case, Draft, DraftStatus, Message, Outcome, Status
 from privbot.users import add_user
 from privbot.web.app import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgcluster import postgres_cluster  # noqa: E402
 
 INTENTS = [
     "access",
@@ -201,50 +199,9 @@ def measure(client: httpx.Client, label: str, paths: list[str]) -> None:
             sys.exit("%s answered %d" % (path, response.status_code))
     q = statistics.quantiles(times, n=100)
     print(
-        "%-36s %5d req  p50 %7.1f ms  p95 %7.1f ms  max %7.1f ms"
-        % (label, len(times), q[49] * 1000, q[94] * 1000, max(times) * 1000)
+        "%-40s %5d req  p50 %7.1f ms  p95 %7.1f ms  max %7.1f ms  [load %.2f %.2f %.2f]"
+        % (label, len(times), q[49] * 1000, q[94] * 1000, max(times) * 1000, *os.getloadavg())
     )
-
-
-@contextlib.contextmanager
-def postgres_cluster() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on a loopback port (as the tests start one)."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        sys.exit("PostgreSQL server binaries not found")
-    bindir = Path(found[-1]).parent
-    root = Path(tempfile.mkdtemp(prefix="privbot-bench-pg-"))
-    os.chmod(root, 0o777)
-    port = free_port()
-    as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run(
-        [*as_pg, str(bindir / "initdb"), "-D", str(root / "data"), "-A", "trust"]
-        + ["-U", "postgres", "--no-sync"],
-        check=True,
-        capture_output=True,
-    )
-    options = "-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off" % (port, root)
-    options += " -c shared_buffers=512MB -c work_mem=32MB -c max_wal_size=4GB"
-    subprocess.run(
-        [*as_pg, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-l", str(root / "log")]
-        + ["-w", "-o", options, "start"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield "postgresql+psycopg://postgres@127.0.0.1:%d/postgres" % port
-    finally:
-        subprocess.run(
-            [*as_pg, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def sign_in(client: httpx.Client) -> None:

@@ -10,36 +10,24 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import sqlalchemy
 from aiosmtpd.controller import Controller
 from sqlalchemy.engine import Engine
 
 from privbot.config import Config, load_config
 from privbot.db import make_engine
 from privbot.pipeline import Context
+from tests.helpers import Catcher, free_port, postgres_database
 
 if TYPE_CHECKING:
     from tests.dovecot import Dovecot
-
-DATA = Path(__file__).parent / "data"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -62,32 +50,6 @@ def engine(config: Config) -> Iterator[Engine]:
 @pytest.fixture
 def ctx(config: Config) -> Context:
     return Context.load(config)
-
-
-class Catcher:
-    """aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.envelopes: list[tuple[str, list[str]]] = []
-        self.raw: list[bytes] = []  # the bytes as received, for tests that parse them themselves
-        self.mail_options: list[list[str]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        raw = envelope.original_content or envelope.content
-        msg = message_from_bytes(raw, policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        self.messages.append(msg)
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        self.raw.append(raw)
-        self.mail_options.append(list(envelope.mail_options))
-        return "250 OK"
-
-    def wait(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.messages
 
 
 @contextmanager
@@ -173,21 +135,6 @@ def postgres_url() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@contextmanager
-def postgres_database(base_url: str) -> Iterator[str]:
-    """A new, empty database in the throwaway cluster; dropped afterwards."""
-    name = "t_%d_%d" % (os.getpid(), time.monotonic_ns())
-    admin = sqlalchemy.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sqlalchemy.text("CREATE DATABASE %s" % name))
-    try:
-        yield base_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sqlalchemy.text("DROP DATABASE %s WITH (FORCE)" % name))
-        admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_engine(request: pytest.FixtureRequest, config: Config) -> Iterator[tuple[Engine, Config]]:
     """The same test on SQLite and on a fresh PostgreSQL database."""
@@ -216,14 +163,24 @@ def dovecot() -> Iterator[Dovecot]:
     server.cleanup()
 
 
-def imap_env(server: Dovecot, home: Path, **extra: str) -> dict[str, str]:
-    """Environment for a `privbot` process polling `server`."""
-    return {
-        "PRIVBOT_HOME": str(home),
-        "PRIVBOT_IMAP_HOST": "127.0.0.1",
-        "PRIVBOT_IMAP_PORT": str(server.port),
-        "PRIVBOT_IMAP_TLS": "none",
-        "PRIVBOT_IMAP_USER": server.user,
-        "PRIVBOT_IMAP_PASSWORD": server.password,
-        **extra,
-    }
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, one per session; the test skips where either is absent
+    (`.ci/run` installs both)."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -78,7 +78,14 @@ def test_cli_approval_names_the_line_checks_the_user_and_keeps_four_eyes(
     run(cli, "ingest", str(question(tmp_path / "q.eml")))
     [case] = json.loads(run(cli, "cases", "--json").stdout)
     reference = case["reference"]
-    run(cli, "verify", reference, "--how", "reply from the address of record")
+    # Recording a verification is a staff decision: only in an active user's name.
+    nobody = run(cli, "verify", reference, "--how", "phone call", "--as", "nobody", ok=False)
+    assert nobody.returncode == 2 and "no active user" in nobody.stderr
+    anonymous = run(cli, "verify", reference, "--how", "phone call", ok=False)
+    assert anonymous.returncode == 2 and "no active user" in anonymous.stderr
+    refusal = run(cli, "refuse", reference, "excessive", "--as", "nobody", ok=False)
+    assert refusal.returncode == 2 and "no active user" in refusal.stderr
+    run(cli, "verify", reference, "--how", "reply from the address of record", "--as", "anna")
     shown = json.loads(run(cli, "case", "show", reference, "--json").stdout)
     body, notes = shown["draft"]["text"], shown["draft"]["notes"]
     assert notes and not any("OBS till" in line for line in body.splitlines())

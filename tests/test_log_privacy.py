@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from privbot import pnr
+from privbot.cases import outbox
 from privbot.config import Config
 from privbot.db import session_scope
-from privbot.mail.send import deliver_due
 from privbot.mail.spool import spool
 from privbot.pipeline import Context, run
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 ADDRESS = re.compile(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 WITH_PNR = (
@@ -34,7 +34,7 @@ def test_no_address_or_personnummer_in_any_log_record(
         for raw in corpus:
             spool(session, raw, "file")
     run(engine, ctx)
-    deliver_due(engine, config, limit=1000)
+    outbox.deliver(engine, config, limit=1000)
     own = {a.encode() for a in config.addresses} | {config.from_address.encode()}
     addresses = {a.lower() for raw in corpus for a in ADDRESS.findall(raw)} - own
     numbers = {f.text for raw in corpus for f in pnr.find(raw.decode("utf-8", "replace"))}

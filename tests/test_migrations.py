@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 
 from privbot.db import alembic_config, make_engine
 from privbot.search import is_search_table
-from tests.conftest import postgres_database
+from tests.helpers import postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -81,3 +81,4 @@ def test_the_expression_index_of_the_queues_is_created(empty_engine: Engine) -> 
     with empty_engine.connect() as conn:
         names = set(conn.execute(sqlalchemy.text(query)).scalars())
     assert "ix_case_status_effective_due" in names
+    assert "ix_case_open_effective_due" in names

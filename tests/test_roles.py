@@ -26,8 +26,8 @@ from privbot import lease
 from privbot.db import make_engine, session_scope
 from privbot.mail.spool import spool
 from privbot.models import Case, OutgoingMail, OutStatus, SpoolEntry, SpoolState
-from tests.conftest import Catcher, free_port, imap_env, postgres_database
 from tests.dovecot import Dovecot
+from tests.helpers import Catcher, free_port, imap_env, postgres_database
 
 REQUESTS = [
     ("Radera mina uppgifter", "Hej, jag vill att ni raderar alla uppgifter ni har om mig."),

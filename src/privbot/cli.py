@@ -19,21 +19,22 @@ import typer
 from sqlmodel import col, select
 
 from privbot import logmask, pnr
-from privbot.cases import store
+from privbot.cases import outbox, store
+from privbot.cases.audit import audit
 from privbot.cases.breach import OPEN_BREACH_FIRST
 from privbot.cases.deadline import Calendar, due_date
 from privbot.classify.intents import load_intents
 from privbot.classify.match import classify as classify_mail
 from privbot.config import Config, data_path, load_config
+from privbot.context import Context
 from privbot.datadir import secure_home
 from privbot.db import make_engine, session_scope
 from privbot.errors import ConfigError, ParseError, PrivbotError
 from privbot.mail.files import iter_messages
 from privbot.mail.parse import parse
-from privbot.mail.send import deliver_due
 from privbot.mail.spool import record_oversized, spool
 from privbot.models import Case, OutgoingMail, OutStatus, SpoolEntry, SpoolState
-from privbot.pipeline import Context, run
+from privbot.pipeline import run
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -111,7 +112,7 @@ def ingest(paths: list[Path], verbose: bool = False) -> None:
         new += created
         dup += not created
     counts = run(engine, ctx, limit=10**9)
-    sent = deliver_due(engine, config, limit=10**9)
+    sent = outbox.deliver(engine, config, limit=10**9)
     elapsed = time.perf_counter() - started
     summary = ", ".join("%s %d" % kv for kv in sorted(counts.items())) or "nothing to process"
     typer.echo(
@@ -184,7 +185,7 @@ def case_show(reference: str, as_json: Annotated[bool, typer.Option("--json")] =
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
         case = store.get_case(session, reference)
-        store.audit(session, case, "case_viewed", actor="cli")
+        audit(session, case, "case_viewed", actor="cli")
         draft = store.current_draft(session, case)
         data = case_summary(case)
         data["messages"] = [
@@ -300,7 +301,7 @@ def draft_approve(
         actor = _staff(session, as_)
         out = store.approve(session, config, store.get_case(session, reference), actor, text)
         out_id = out.id
-    sent = deliver_due(engine, config)
+    sent = outbox.deliver(engine, config)
     with session_scope(engine) as session:
         row = session.get(OutgoingMail, out_id)
         status, error = (row.status, row.last_error) if row else (OutStatus.queued, "")
@@ -425,7 +426,7 @@ def poll(
 
         def hook() -> dict[str, int]:
             counts = run(engine, ctx, limit=10**9)
-            sent[0] += deliver_due(engine, config, limit=10**9)  # receipts and identity notices
+            sent[0] += outbox.deliver(engine, config, limit=10**9)  # receipts and identity notices
             return counts
 
     poller = Poller(engine, config.imap, config.max_message_bytes, process=hook)
@@ -650,7 +651,9 @@ def verify(
     how: Annotated[
         str, typer.Option(help="record another method instead, e.g. 'in person, passport'")
     ] = "",
-    as_: Annotated[str, typer.Option("--as", help="who records it")] = "cli",
+    as_: Annotated[
+        str, typer.Option("--as", help="who records it (an active user; needed with --how)")
+    ] = "",
     personnummer: Annotated[
         str,
         typer.Option(
@@ -679,14 +682,17 @@ def verify(
                 else "no code sent: the address looks automated"
             )
         elif how:
+            actor = _staff(session, as_)  # a staff decision is on record in a user's name
             if personnummer:
                 from privbot.cases.actions import record_personnummer
 
-                record_personnummer(session, case, as_, personnummer)
-            identity.mark_verified(session, config, replies, case, as_, how)
+                record_personnummer(session, case, actor, personnummer)
+            identity.mark_verified(session, config, replies, case, actor, how)
             message = "identity of %s recorded as verified" % case.reference
         elif code:
-            ok = identity.confirm_code(session, config, replies, case, code, actor=as_)
+            ok = identity.confirm_code(
+                session, config, replies, case, code, actor=_staff(session, as_) if as_ else "cli"
+            )
             message = "identity of %s verified" % case.reference if ok else ""
         elif personnummer:
             raise PrivbotError("--personnummer needs --how: say how it was verified")
@@ -697,7 +703,7 @@ def verify(
             "privbot: the code does not match a live code of %s" % reference.upper(), err=True
         )
         raise typer.Exit(1)
-    deliver_due(engine, config)
+    outbox.deliver(engine, config)
     typer.echo(message)
 
 
@@ -708,7 +714,7 @@ def refuse(
         str,
         typer.Argument(help="manifestly_unfounded, excessive, identity_not_verified or no_match"),
     ],
-    as_: Annotated[str, typer.Option("--as")] = "cli",
+    as_: Annotated[str, typer.Option("--as", help="who refuses (an active user)")],
 ) -> None:
     """Draft an art. 12(4) refusal with its reason; approving it closes the case as denied."""
     from privbot.cases.refusal import refuse as draft_refusal
@@ -716,8 +722,9 @@ def refuse(
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
+        actor = _staff(session, as_)
         draft_refusal(
-            session, config, _replies(config), store.get_case(session, reference), as_, reason
+            session, config, _replies(config), store.get_case(session, reference), actor, reason
         )
     typer.echo("refusal drafted for %s" % reference.upper())
 
@@ -738,7 +745,7 @@ def remind(
     with session_scope(engine) as session:
         counts = sweep(session, config, replies)
         digest = send_digest(session, config, replies, today)
-    sent = deliver_due(engine, config)
+    sent = outbox.deliver(engine, config)
     if digest is None:
         summary = (
             "no digest (already sent for %s, or no supervisors configured)" % today.isoformat()
@@ -824,7 +831,9 @@ def chat_cmd(
 
     config = _config()
     engine = make_engine(config.database_url)
-    bot = ChatBot.load(config, engine)
+    ctx = Context.load(config)
+    bot = ChatBot.load(config, engine, ctx)
+    bot.on_spooled = lambda: run(engine, ctx)  # no worker here: open the case at once
     typer.echo(bot.welcome("en" if lang == "en" else "sv"))
     token: str | None = None
     while True:
@@ -839,7 +848,7 @@ def chat_cmd(
         token = reply.session_id
         typer.echo(reply.reply)
         if reply.mail_queued:
-            deliver_due(engine, config)
+            outbox.deliver(engine, config)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 `load_config()` reads `PRIVBOT_HOME`, `PRIVBOT_CONFIG` and `PRIVBOT_DATABASE_URL`, then the
 config file's sections (`[privbot]`, `[intake]`, `[relay]`, `[receipt]`, `[deadline]`, `[web]`,
-`[imap]`), then the company facts file. The resulting `Config` is passed to whoever needs it;
+`[imap]`, `[language]`), then the company facts file. The resulting `Config` is passed to whoever needs it;
 nothing else reads the environment.
 """
 
@@ -69,6 +69,10 @@ class ImapConfig:
     credentials_from: str = ""
 
 
+REPLY_LANGUAGES = {"sv": "sv", "no": "sv", "da": "sv", "en": "en"}  # Scandinavians read Swedish
+TEMPLATE_LANGUAGES = ("sv", "en")  # the languages replies/ holds templates in
+
+
 @dataclass(frozen=True)
 class Config:
     home: Path
@@ -111,6 +115,13 @@ class Config:
     retention_months: int = 24  # personal data of closed cases is purged this long after closing
     supervisors: tuple[str, ...] = ()  # who gets the daily digest of due and overdue cases
     digest_days_ahead: int = 7
+    # `[language]`: the reply language for each detected language; any other gets the default
+    reply_languages: dict[str, str] = field(default_factory=lambda: dict(REPLY_LANGUAGES))
+    reply_language_default: str = "en"
+
+    def reply_language(self, detected: str) -> str:
+        """The language privbot replies in to mail written in `detected` ("fi" -> "en")."""
+        return self.reply_languages.get(detected, self.reply_language_default)
 
     @property
     def outbox_dir(self) -> Path:
@@ -224,6 +235,21 @@ def _imap(section: dict[str, Any], env: dict[str, str], where: str = "") -> Imap
     return ImapConfig(**values)
 
 
+def _reply_languages(section: dict[str, Any]) -> tuple[dict[str, str], str]:
+    """`[language] reply = { fi = "en", … }` (merged over the defaults) and `default = "en"`."""
+    table = section.get("reply", {})
+    default = section.get("default", "en")
+    if not isinstance(table, dict):
+        raise ConfigError("[language] reply must be a table: detected language = reply language")
+    chosen = {**REPLY_LANGUAGES, **{str(k): v for k, v in table.items()}}
+    for detected, reply in [*chosen.items(), ("default", default)]:
+        if reply not in TEMPLATE_LANGUAGES:
+            raise ConfigError(
+                f"[language] {detected} = {reply!r}: replies are written in {TEMPLATE_LANGUAGES}"
+            )
+    return chosen, str(default)
+
+
 def _proxies(value: Any) -> tuple[str, ...]:
     """`[web] trusted_proxies`: addresses or networks (`10.0.0.0/8`) of the reverse proxies."""
     items = [value] if isinstance(value, str) else value
@@ -294,12 +320,17 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         "identity",
         "retention",
         "reminders",
+        "language",
     }
     identity, retention, reminders = (
         raw.get(k, {}) for k in ("identity", "retention", "reminders")
     )
+    reply_languages, reply_default = _reply_languages(raw.get("language", {}))
+
     public_url = str(identity.get("public_url", web.get("public_url", ""))).rstrip("/")
     values: dict[str, Any] = dict(
+        reply_languages=reply_languages,
+        reply_language_default=reply_default,
         home=home,
         database_url=env.get("PRIVBOT_DATABASE_URL")
         or main.get("database_url")

@@ -20,14 +20,16 @@ from dataclasses import replace
 import uvicorn
 from fastapi import FastAPI
 
+from privbot.cases import outbox
 from privbot.config import Config
+from privbot.context import Context
 from privbot.datadir import secure_home
 from privbot.db import make_engine
 from privbot.mail.imap import Poller
-from privbot.mail.send import deliver_due, recover_interrupted
+from privbot.mail.send import recover_interrupted
 from privbot.mail.smtp import Intake
 from privbot.mail.watch import Watcher
-from privbot.pipeline import Context, run
+from privbot.pipeline import run
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +94,7 @@ class Service:
         """One pipeline run and one batch of sending; True when more mail may be due now."""
         self.process_pending()
         batch = 50
-        return deliver_due(self.engine, self.config, limit=batch) == batch
+        return outbox.deliver(self.engine, self.config, limit=batch) == batch
 
     def privacy_hourly(self) -> None:
         from privbot.cases.digest import send_digest, today_in_sweden
@@ -179,7 +181,7 @@ class Service:
         try:
             if "web" in self.roles:
                 log.info("web on http://%s:%d/", self.config.web_host, self.web_port)
-                app = create_app(self.config, self.engine)
+                app = create_app(self.config, self.engine, ctx=self.ctx)
                 app.state.chat.on_spooled = self.wake.set  # a confirmed chat request: work now
                 serve_web(app, self.config)
             else:

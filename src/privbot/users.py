@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, delete, select
 
-from privbot.cases.store import audit
+from privbot.cases.audit import audit
 from privbot.errors import NotFound, PrivbotError
 from privbot.models import Role, User, WebSession
 

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 PRIVBOT = str(Path(sys.executable).with_name("privbot"))
 T = TypeVar("T")

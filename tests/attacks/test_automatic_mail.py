@@ -19,7 +19,7 @@ from privbot.config import load_config
 from privbot.models import AuditEvent, Case, OutgoingMail, SpoolEntry, SpoolState
 from privbot.service import Service
 from tests.attacks.conftest import message, smtp_send, wait_db
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 ERASURE = "Hej,\n\njag vill att ni raderar alla personuppgifter ni har om mig.\n\nHälsningar\n"
 

@@ -25,7 +25,7 @@ from privbot.models import AuditEvent, Case, IdentityToken, SpoolEntry, SpoolSta
 from privbot.service import Service
 from privbot.web.app import create_app
 from tests.attacks.conftest import cli, message, smtp_send, wait_db
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 ERASURE = "Hej,\n\njag vill att ni raderar alla personuppgifter ni har om mig.\n\nVera\n"
 

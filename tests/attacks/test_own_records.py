@@ -18,7 +18,7 @@ from privbot.config import Config
 from privbot.models import Case, SpoolEntry, SpoolState
 from privbot.service import Service
 from tests.attacks.conftest import cli, message, smtp_send, staff_user, wait_db
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 NUMBER = "19811218-9876"  # a valid Luhn test number
 ACCESS = "Hej,\n\njag vill ha ett registerutdrag med alla uppgifter ni har om mig. Mitt personnummer är %s.\n"

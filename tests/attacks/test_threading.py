@@ -26,7 +26,7 @@ from privbot.models import (
 )
 from privbot.service import Service
 from tests.attacks.conftest import cli, message, smtp_send, staff_user, wait_db
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 REQUEST = "Hej,\n\njag vill att ni raderar alla uppgifter ni har om mig.\n\nMvh Lena\n"
 

@@ -11,13 +11,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from privbot.cases import actions, identity, store
+from privbot.cases import actions, identity, outbox, store
 from privbot.cases.digest import send_digest
 from privbot.cases.refusal import refuse
 from privbot.config import Config
 from privbot.db import session_scope
 from privbot.errors import StateError
-from privbot.mail.send import deliver_due
 from privbot.mail.spool import spool
 from privbot.models import Case, DigestRun, Outcome, OutgoingMail, Status, utcnow
 from privbot.pipeline import Context, run
@@ -68,7 +67,7 @@ def test_digest_lists_due_and_overdue_once_a_day(any_engine: tuple[Engine, Confi
     with session_scope(engine) as session:
         assert send_digest(session, config, replies, today) is None  # never twice for the same day
         assert session.get(DigestRun, today).recipients == 2
-    deliver_due(engine, config, limit=100)
+    outbox.deliver(engine, config, limit=100)
     digests = [m for m in catcher.messages if m["To"].addresses[0].addr_spec in config.supervisors]
     assert len(digests) == 2
     body = digests[0].get_content()

@@ -9,11 +9,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from privbot.cases import actions, lifecycle, store
+from privbot.cases import actions, lifecycle, outbox, store
 from privbot.config import Config
 from privbot.db import session_scope
 from privbot.errors import StateError
-from privbot.mail.send import deliver_due
 from privbot.mail.spool import spool
 from privbot.models import AuditEvent, Case, Status
 from privbot.pipeline import Context, run
@@ -93,7 +92,7 @@ def test_a_sent_question_waits_for_the_requester_and_a_reply_reopens(
         )
         store.approve(session, config, case, "anna")
         case_id = case.id
-    deliver_due(engine, config)
+    outbox.deliver(engine, config)
     with Session(engine) as session:
         case = session.get(Case, case_id)
         assert case is not None and case.status == Status.awaiting_requester

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from privbot.cases.reference import find_references, next_reference
 from privbot.db import make_engine
-from tests.conftest import postgres_database
+from tests.helpers import postgres_database
 
 
 def test_sqlite_numbers_follow_each_other(engine: Engine) -> None:

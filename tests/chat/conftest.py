@@ -3,25 +3,18 @@ app served by uvicorn on a loopback port (for HTTP and the browser)."""
 
 from __future__ import annotations
 
-import re
-import threading
-import time
 from collections.abc import Iterator
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy.engine import Engine
 
 from privbot.chat.bot import ChatBot
 from privbot.config import Config, RelayConfig, load_config
 from privbot.db import make_engine
+from privbot.pipeline import run
 from privbot.web.app import create_app
-from tests.conftest import Catcher, free_port
-
-_LINK = re.compile(r"https?://\S+/chat/confirm/[A-Za-z0-9_\-]+")
-_CODE = re.compile(r"\b(\d{6})\b")
+from tests.helpers import Catcher, free_port, serving
 
 
 @pytest.fixture
@@ -49,46 +42,14 @@ def chat_engine(chat_config: Config) -> Iterator[Engine]:
 
 @pytest.fixture
 def bot(chat_config: Config, chat_engine: Engine) -> ChatBot:
-    return ChatBot.load(chat_config, chat_engine)
+    """The bot as `privbot chat` runs it: a confirmed request is processed at once."""
+    bot = ChatBot.load(chat_config, chat_engine)
+    bot.on_spooled = lambda: run(chat_engine, bot.ctx)
+    return bot
 
 
 @pytest.fixture
 def web(chat_config: Config, chat_engine: Engine, web_port: int) -> Iterator[str]:
     """The whole web app under uvicorn in a thread; yields its base URL."""
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(chat_config, chat_engine),
-            host="127.0.0.1",
-            port=web_port,
-            log_level="warning",
-            ws="none",
-            lifespan="off",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    yield "http://127.0.0.1:%d" % web_port
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-def mail_text(msg: EmailMessage) -> str:
-    body = msg.get_body(preferencelist=("plain",))
-    assert body is not None
-    return str(body.get_content())
-
-
-def confirmation_link(msg: EmailMessage) -> str:
-    found = _LINK.search(mail_text(msg))
-    assert found, "no confirmation link in the mail"
-    return found.group(0)
-
-
-def confirmation_code(msg: EmailMessage) -> str:
-    found = _CODE.search(mail_text(msg))
-    assert found, "no confirmation code in the mail"
-    return found.group(1)
+    with serving(create_app(chat_config, chat_engine), web_port) as url:
+        yield url

@@ -4,6 +4,7 @@ confirmed through the link in the mail the test relay caught, and the case it be
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -12,28 +13,17 @@ from sqlmodel import Session, select
 from privbot.config import Config
 from privbot.models import Case
 from privbot.pipeline import Context, run
-from tests.chat.conftest import confirmation_link
-from tests.conftest import Catcher
+from tests.chat.helpers import confirmation_link
+from tests.helpers import Catcher
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 
 @pytest.fixture
-def page() -> Iterator[sync_api.Page]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
-        yield context.new_page()
-        context.close()
-        browser.close()
+def page(chromium: Any) -> Iterator[sync_api.Page]:
+    context = chromium.new_context(viewport={"width": 390, "height": 844})  # a phone
+    yield context.new_page()
+    context.close()
 
 
 def ask(page: sync_api.Page, text: str) -> sync_api.Locator:

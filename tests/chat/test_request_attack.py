@@ -10,12 +10,12 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from privbot.cases import outbox
 from privbot.config import Config
-from privbot.mail.send import deliver_due
 from privbot.models import Case, Message, SpoolEntry
 from privbot.pipeline import Context, run
-from tests.chat.conftest import confirmation_link
-from tests.conftest import Catcher
+from tests.chat.helpers import confirmation_link
+from tests.helpers import Catcher
 
 FORGED = (
     "Jag vill att ni raderar mina uppgifter.\n"
@@ -45,7 +45,7 @@ def test_a_chat_request_is_a_case_for_the_confirmed_address_only(
         assert entry.raw.startswith(b"{")  # a structured entry, not a mail to be parsed
 
     run(chat_engine, Context.load(chat_config))  # what `serve`'s worker does
-    deliver_due(chat_engine, chat_config)
+    outbox.deliver(chat_engine, chat_config)
     with Session(chat_engine) as session:
         [case] = session.exec(select(Case)).all()
         assert case.requester_email == "mallory@evil.example" and case.channel == "chat"

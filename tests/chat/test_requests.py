@@ -10,13 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from privbot.cases import store
+from privbot.cases import outbox, store
 from privbot.chat.bot import ChatBot
 from privbot.chat.requests import due_for
-from privbot.mail.send import deliver_due
 from privbot.models import Case, ChatRequest, ChatSession, Message, SpoolEntry, utcnow
-from tests.chat.conftest import confirmation_code, mail_text
-from tests.conftest import Catcher
+from tests.chat.helpers import confirmation_code, mail_text
+from tests.helpers import Catcher
 
 NAME, EMAIL = "Maja Lindqvist", "maja.lindqvist@example.se"
 
@@ -43,7 +42,7 @@ def test_a_request_confirmed_by_code_becomes_a_chat_case_with_the_transcript(
     token = start_erasure(bot)
     with Session(chat_engine) as session:
         assert session.exec(select(Case)).all() == []  # nothing before confirmation
-    assert deliver_due(chat_engine, bot.config) == 1
+    assert outbox.deliver(chat_engine, bot.config) == 1
     [verification] = catcher.wait(1)
     assert verification["To"].addresses[0].addr_spec == EMAIL
     assert verification["Auto-Submitted"] == "auto-replied"
@@ -71,7 +70,7 @@ def test_a_request_confirmed_by_code_becomes_a_chat_case_with_the_transcript(
         request = session.exec(select(ChatRequest)).one()
         assert request.state == "confirmed" and request.case_id == case.id
         assert request.email == "" and request.transcript == []  # the case holds the data now
-    deliver_due(chat_engine, bot.config)
+    outbox.deliver(chat_engine, bot.config)
     receipt = catcher.wait(2)[1]
     assert done.reference in str(receipt["Subject"])
     again = bot.handle(token, confirmation_code(verification), "10.0.0.1")
@@ -85,7 +84,7 @@ def test_an_unconfirmed_request_expires_and_never_becomes_a_case(
 ) -> None:
     catcher, _ = relay
     token = start_erasure(bot)
-    deliver_due(chat_engine, bot.config)
+    outbox.deliver(chat_engine, bot.config)
     [verification] = catcher.wait(1)
     with Session(chat_engine) as session:
         request = session.exec(select(ChatRequest)).one()
@@ -130,7 +129,7 @@ def test_unanswerable_question_is_offered_to_staff_and_becomes_a_question_case(
     assert bot.handle(token, "ja", "10.0.0.3").next == ("name",)
     bot.handle(token, "Olle Berg", "10.0.0.3")
     bot.handle(token, "olle@example.se", "10.0.0.3")
-    deliver_due(chat_engine, bot.config)
+    outbox.deliver(chat_engine, bot.config)
     done = bot.handle(token, confirmation_code(catcher.wait(1)[0]), "10.0.0.3")
     with Session(chat_engine) as session:
         case = store.get_case(session, done.reference)
@@ -200,7 +199,7 @@ def test_no_personal_data_in_the_logs(
     caplog.set_level(logging.DEBUG)
     catcher, _ = relay
     token = start_erasure(bot)
-    deliver_due(chat_engine, bot.config)
+    outbox.deliver(chat_engine, bot.config)
     bot.handle(token, confirmation_code(catcher.wait(1)[0]), "10.0.0.1")
     logged = "\n".join(
         r.getMessage() for r in caplog.records if r.name.startswith("privbot")

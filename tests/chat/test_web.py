@@ -7,12 +7,12 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from privbot.cases import outbox
 from privbot.config import Config
-from privbot.mail.send import deliver_due
 from privbot.models import Case, ChatRequest
 from privbot.pipeline import Context, run
-from tests.chat.conftest import confirmation_link
-from tests.conftest import Catcher
+from tests.chat.helpers import confirmation_link
+from tests.helpers import Catcher
 
 
 def test_the_page_is_swedish_labelled_and_locked_down(web: str) -> None:
@@ -117,4 +117,4 @@ def test_outbox_is_delivered_by_the_api(
     catcher, _ = relay
     [mail] = catcher.wait(1)
     assert "Please confirm" in str(mail["Subject"])
-    assert deliver_due(chat_engine, chat_config) == 0  # nothing left behind
+    assert outbox.deliver(chat_engine, chat_config) == 0  # nothing left behind

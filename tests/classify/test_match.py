@@ -9,8 +9,8 @@ import pytest
 
 from privbot.classify.intents import IntentSet, load_intents
 from privbot.classify.match import classify, classify_text
-from privbot.classify.result import Kind
 from privbot.mail.parse import ParsedMail, parse
+from privbot.mail.screen import Kind
 
 INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
 

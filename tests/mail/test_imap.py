@@ -21,8 +21,8 @@ from privbot.errors import ConfigError
 from privbot.mail.imap import CycleReport, Poller
 from privbot.models import AuditEvent, Case, ImapFolderState, Message, SpoolEntry, SpoolState
 from privbot.pipeline import Context, run
-from tests.conftest import DATA, imap_env
 from tests.dovecot import Dovecot
+from tests.helpers import DATA, imap_env
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 REQUESTS = [

@@ -16,9 +16,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from privbot.cases import outbox
 from privbot.config import Config
 from privbot.db import make_engine, session_scope
-from privbot.mail.send import compose, deliver_due, enqueue, outbox_files
+from privbot.mail.send import compose, enqueue, outbox_files
 from privbot.models import OutgoingMail, OutStatus, utcnow
 
 
@@ -84,13 +85,13 @@ def test_a_full_disk_fails_the_send_cleanly_and_it_goes_once_there_is_room(
     stray.write_bytes(b"")
     os.utime(stray, (time.time() - 3600,) * 2)
     fill(full_outbox)
-    assert deliver_due(engine, config) == 0
+    assert outbox.deliver(engine, config) == 0
     failed = row(engine, out_id)
     assert failed.status == OutStatus.failed and "No space left" in failed.last_error
     assert strays(config) == [] and outbox_files(config) == []
     full_outbox.unlink()  # room again
     due_now(engine, out_id)
-    assert deliver_due(engine, config) == 1
+    assert outbox.deliver(engine, config) == 1
     assert row(engine, out_id).status == OutStatus.sent
     assert [p.name for p in outbox_files(config)] == ["%06d.eml" % out_id]
 
@@ -119,7 +120,7 @@ def test_when_the_failure_cannot_be_recorded_either_the_process_recovers_it(
     tmp = config.outbox_dir / (".%06d.eml.tmp" % out_id)
     os.mkfifo(tmp)  # the writer blocks on open until the test is ready
     locker = sqlite3.connect(config.database_url.removeprefix("sqlite:///"), isolation_level=None)
-    sender = threading.Thread(target=deliver_due, args=(engine, config))
+    sender = threading.Thread(target=outbox.deliver, args=(engine, config))
     try:
         sender.start()
         deadline = time.monotonic() + 30
@@ -134,12 +135,12 @@ def test_when_the_failure_cannot_be_recorded_either_the_process_recovers_it(
         assert row(engine, out_id).status == OutStatus.sending  # the failure is not written yet
         assert strays(config) == []
         locker.execute("ROLLBACK")
-        assert deliver_due(engine, config) == 0  # the next round writes the failure first
+        assert outbox.deliver(engine, config) == 0  # the next round writes the failure first
         recorded = row(engine, out_id)
         # EPIPE on the write, or EINVAL on the fsync if the write got into the pipe first
         assert recorded.status == OutStatus.failed and "Errno" in recorded.last_error
         due_now(engine, out_id)
-        assert deliver_due(engine, config) == 1
+        assert outbox.deliver(engine, config) == 1
         assert row(engine, out_id).status == OutStatus.sent
     finally:
         locker.close()
@@ -159,6 +160,6 @@ def test_a_send_left_sending_by_a_dead_process_is_recovered_without_a_restart(
     left = config.outbox_dir / (".%06d.eml.tmp" % out_id)
     left.write_bytes(b"")  # its 0-byte .tmp
     os.utime(left, (time.time() - 3600,) * 2)
-    assert deliver_due(engine, config) == 1  # the file transport knows nothing went: retried
+    assert outbox.deliver(engine, config) == 1  # the file transport knows nothing went: retried
     assert row(engine, out_id).status == OutStatus.sent
     assert strays(config) == [] and len(outbox_files(config)) == 1

@@ -17,15 +17,15 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from privbot.cases import store
+from privbot.cases import outbox, store
 from privbot.config import Config, RelayConfig
 from privbot.db import session_scope
 from privbot.mail.headers import display_name, one_line
-from privbot.mail.send import compose, deliver_due, enqueue, wire_bytes
+from privbot.mail.send import compose, enqueue, wire_bytes
 from privbot.mail.spool import spool
 from privbot.models import Case, OutgoingMail, OutStatus
 from privbot.pipeline import Context, run
-from tests.conftest import Catcher
+from tests.helpers import Catcher
 
 ID_HEADERS = ("Message-ID", "In-Reply-To", "References")
 ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender")
@@ -64,7 +64,7 @@ def test_long_message_ids_and_20_references_are_never_encoded(
             compose(cfg, "anna@example.se", "Anna", "Svar", "Hej\n", chain[-1], tuple(chain)),
             None,
         )
-    assert deliver_due(engine, cfg) == 1
+    assert outbox.deliver(engine, cfg) == 1
     (raw,) = catcher.raw
     head = raw.split(b"\r\n\r\n", 1)[0]
     assert max(len(line) for line in head.split(b"\r\n")) <= 998
@@ -100,7 +100,7 @@ def test_a_reply_through_the_pipeline_threads_to_a_200_character_message_id(
     with session_scope(engine) as session:
         case = session.exec(select(Case)).one()
         store.approve(session, cfg, case, "anna")
-    assert deliver_due(engine, cfg) == 2  # the receipt and the reply
+    assert outbox.deliver(engine, cfg) == 2  # the receipt and the reply
     for raw in catcher.raw:
         lines = header_lines(raw)
         assert "=?" not in lines["In-Reply-To"] + lines["References"]
@@ -127,7 +127,7 @@ def test_non_ascii_name_and_subject_pass_a_relay_without_smtputf8(
             ),
             None,
         )
-    assert deliver_due(engine, cfg) == 1
+    assert outbox.deliver(engine, cfg) == 1
     (raw,) = catcher.raw
     assert raw.isascii()
     (options,) = catcher.mail_options
@@ -149,7 +149,7 @@ def test_non_ascii_address_fails_clearly_without_smtputf8_and_is_not_counted_as_
     cfg = relay_config(config, port)
     with session_scope(engine) as session:
         enqueue(session, compose(cfg, "jörg@example.se", "Jörg", "Svar", "Hej\n"), None)
-    assert deliver_due(engine, cfg) == 0
+    assert outbox.deliver(engine, cfg) == 0
     assert catcher.raw == []
     with Session(engine) as session:
         out = session.exec(select(OutgoingMail)).one()
@@ -164,7 +164,7 @@ def test_non_ascii_address_uses_smtputf8_when_the_relay_offers_it(
     cfg = relay_config(config, port)
     with session_scope(engine) as session:
         enqueue(session, compose(cfg, "jörg@example.se", "Jörg", "Svar", "Hej\n"), None)
-    assert deliver_due(engine, cfg) == 1
+    assert outbox.deliver(engine, cfg) == 1
     assert "SMTPUTF8" in [o.upper() for o in catcher.mail_options[0]]
     assert catcher.envelopes[0][1] == ["jörg@example.se"]
 
@@ -250,7 +250,7 @@ def test_a_hostile_name_through_the_relay_reaches_only_the_requester(
     name = "Anna Ånge, " * 8 + "victim@third.example, Bob <att2@evil.example>"
     with session_scope(engine) as session:
         enqueue(session, compose(cfg, "anna@example.se", name, "Svar", "Hej\n"), None)
-    assert deliver_due(engine, cfg) == 1
+    assert outbox.deliver(engine, cfg) == 1
     (raw,) = catcher.raw
     assert catcher.envelopes[0][1] == ["anna@example.se"]
     to = email.message_from_bytes(raw, policy=email.policy.compat32).get_all("To")

@@ -3,10 +3,14 @@ contact-form relays read as the person's message; long bodies stay fast."""
 
 from __future__ import annotations
 
+import json
+import re
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
+from privbot.errors import ParseError
 from privbot.mail.parse import ParsedMail, parse
 from privbot.mail.prepare import prepare
 
@@ -182,3 +186,180 @@ def test_long_bodies_are_prepared(body: str) -> None:
     # Speed is measured in benchmarks/classify.py; here: no crash, no catastrophic regex, text kept.
     prepared = prepare(mail(body))
     assert prepared.new_text.strip() or prepared.quoted_only
+
+
+# --- issue 13: preparation keeps the request ------------------------------------------------
+
+SHARED = next(
+    (
+        d
+        for d in (
+            Path(__file__).resolve().parents[3] / "shared",
+            Path(__file__).resolve().parents[4] / "shared",
+        )
+        if (d / "corpus").is_dir()
+    ),
+    None,
+)
+# Words a greeting, a sign-off or a forwarder's note is made of; a prepared text of nothing else
+# has lost the request.
+NOTE_WORDS = set(
+    """hej hejsan hallå god morgon dag tack på förhand mvh vänliga hälsningar hälsning med
+    kan ni ta det den här detta hand om se nedan bifogat fyi för kännedom vidarebefordrar
+    hi hello dear good morning thanks thank you regards best kind cheers please see below
+    could can you take a look at this handle forwarding forwarded fwd fw vb hei hallo moi
+    kiitos terveisin danke grüße mit freundlichen bonjour merci cordialement hola gracias
+    saludos dzień dobry dziękuję pozdrawiam tak venlig hilsen""".split()
+)
+
+
+def _human_mails() -> list[Path]:
+    if SHARED is None:
+        return []
+    found: list[Path] = []
+    for corpus in ("dev", "dev2"):
+        folder = SHARED / "corpus" / corpus
+        for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip() and json.loads(line)["kind"] == "human":
+                found.append(folder / json.loads(line)["file"])
+    return found
+
+
+@pytest.mark.skipif(SHARED is None, reason="../shared/corpus is not here")
+def test_every_human_corpus_mail_keeps_its_request() -> None:
+    lost = []
+    for path in _human_mails():
+        try:
+            parsed = parse(path.read_bytes())
+        except ParseError:
+            lost.append(f"{path.parent.name}/{path.name}: quarantined")
+            continue
+        words = re.findall(r"[^\W\d_]+", prepare(parsed).new_text.lower())
+        if not [w for w in words if w not in NOTE_WORDS]:
+            lost.append(f"{path.parent.name}/{path.name}: {words}")
+    assert len(_human_mails()) > 300
+    assert not lost, lost
+
+
+def test_bulleted_list_keeps_every_item() -> None:
+    body = (
+        "Hej,\n\nJag har två önskemål:\n- sluta skicka erbjudanden via sms\n"
+        "- jag vill inte att ni analyserar mina köp\n\nMvh Kim"
+    )
+    text = prepare(mail(body)).new_text
+    assert "sms" in text and "analyserar mina köp" in text
+
+
+@pytest.mark.parametrize(
+    ("point", "subject", "body"),
+    [
+        (
+            "gmail, swedish, mixed labels",
+            "Fwd: Konto",
+            "Hej dataskydd,\n\nkan ni titta på den här?\n\n/Sam\n\n"
+            "---------- Vidarebefordrat meddelande ---------\nFrån: Lo Larsson <lo@hemma.example>\n"
+            "Date: tis 4 mars 2025 kl. 08:00\nSubject: Konto\nTo: <support@company.example>\n\n\n"
+            "Hej,\n\nJag har slutat som kund. Stäng mitt konto och ta bort det ni har om mig.\n\nLo\n",
+        ),
+        (
+            "apple mail, swedish, quoted",
+            "Fwd: Konto",
+            "Kund hörde av sig.\n\nSkickat från min iPhone\n\nBörjan på vidarebefordrat meddelande:\n\n"
+            "> Från: Lo Larsson <lo@hemma.example>\n> Datum: 4 mars 2025 kl. 08:00:00 CET\n"
+            "> Till: Sam <sam@company.example>\n> Ämne: Konto\n>\n> Stäng mitt konto och ta bort det ni har om mig.\n",
+        ),
+        (
+            "thunderbird",
+            "Fwd: Account",
+            "FYI\n\n-------- Forwarded Message --------\nSubject: \tAccount\nDate: \tTue, 4 Mar 2025 08:00:00 +0100\n"
+            "From: \tLo Larsson <lo@hemma.example>\nTo: \tsupport@company.example\n\n"
+            "Stäng mitt konto och ta bort det ni har om mig.\n",
+        ),
+        (
+            "outlook, no mark, no forward subject",
+            "Konto",
+            "\nFrån: Lo Larsson <lo@hemma.example>\nSkickat: den 4 mars 2025 08:00\n"
+            "Till: Support <support@company.example>\nÄmne: Konto\n\n"
+            "Stäng mitt konto och ta bort det ni har om mig.\n",
+        ),
+    ],
+)
+def test_forward_formats(point: str, subject: str, body: str) -> None:
+    prepared = prepare(mail(body, subject, sender="Sam <sam@company.example>"))
+    assert prepared.new_text.startswith(("Hej,", "Stäng")), prepared.new_text
+    assert "Stäng mitt konto" in prepared.new_text
+    assert "kan ni titta" not in prepared.new_text and "FYI" not in prepared.new_text
+
+
+def test_forward_as_attachment_is_the_attached_person() -> None:
+    inner = EmailMessage()
+    inner["From"] = "Lo Larsson <lo@hemma.example>"
+    inner["To"] = "faktura@company.example"
+    inner["Subject"] = "Mina uppgifter"
+    inner.set_content("Ta bort alla mina personuppgifter ur era system.")
+    outer = EmailMessage()
+    outer["From"] = "Sam <sam@company.example>"
+    outer["To"] = "dataskydd@company.example"
+    outer["Subject"] = "VB: Mina uppgifter"
+    outer.set_content("Se bifogat mejl.\n\n/Sam")
+    outer.add_attachment(inner)
+    prepared = prepare(parse(outer.as_bytes()), staff_domains=("company.example",))
+    assert prepared.forwarded and prepared.requester_addr == "lo@hemma.example"
+    assert prepared.new_text == "Ta bort alla mina personuppgifter ur era system."
+
+
+def test_contact_form_with_other_labels_and_a_long_message() -> None:
+    body = (
+        "Ett nytt formulär har skickats in\n\nFörnamn och efternamn: Lo Larsson\nMejl: lo@hemma.example\n"
+        "Kundnummer: 4411\nKategori: Övrigt\nMeddelande:\nHej!\nJag flyttade förra året.\n"
+        "Obs: adressen ni har är gammal, byt till Storgatan 1.\n\n--\nSkickat via webbplatsen\n"
+    )
+    prepared = prepare(
+        mail(body, "Formulär: Övrigt", sender="noreply@company.example"),
+        form_senders=("noreply@company.example",),
+    )
+    assert prepared.relayed and prepared.requester_addr == "lo@hemma.example"
+    assert prepared.new_text.startswith("Hej!") and "Storgatan 1" in prepared.new_text
+    assert "Övrigt" not in prepared.new_text
+
+
+def test_bottom_posted_answer_is_the_new_text() -> None:
+    body = (
+        "On Mon, 3 Mar 2025 at 10:12, Dataskydd <dataskydd@company.example> wrote:\n"
+        "> Vill du att vi raderar kontot eller bara avslutar nyhetsbrevet?\n\nBara nyhetsbrevet, tack.\n"
+    )
+    prepared = prepare(mail(body, "Re: Din begäran"))
+    assert prepared.new_text == "Bara nyhetsbrevet, tack." and not prepared.quoted_only
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "\n\nEnviado desde mi iPhone\n",
+        "\n\nVon meinem iPhone gesendet\n",
+        "\n\nSendt fra min iPad\n",
+    ],
+)
+def test_signatures_in_other_languages_are_cut(tail: str) -> None:
+    assert (
+        prepare(mail("Borren mis datos, por favor." + tail)).new_text
+        == "Borren mis datos, por favor."
+    )
+
+
+def test_garbled_plain_text_content_type_is_read() -> None:
+    raw = (
+        b"From: Kim <kim@kund.example>\r\nTo: dataskydd@company.example\r\nSubject: Hej\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: plain/text; charset=utf-8\r\n\r\n"
+        b"Radera mitt konto, tack.\r\n"
+    )
+    assert prepare(parse(raw)).new_text == "Radera mitt konto, tack."
+
+
+def test_headers_only_message_is_read_from_its_subject() -> None:
+    raw = (
+        b"From: Kim <kim@kund.example>\r\nTo: dataskydd@company.example\r\n"
+        b"Subject: Radera mitt konto\r\nMessage-ID: <h@kund.example>\r\n\r\n"
+    )
+    parsed = parse(raw)
+    assert prepare(parsed).new_text == "Radera mitt konto"

@@ -10,10 +10,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from privbot.classify.intents import load_intents
-from privbot.classify.result import Kind
 from privbot.db import session_scope
 from privbot.mail.parse import ParsedMail, parse
-from privbot.mail.screen import Screening, ScreenRules, screen
+from privbot.mail.screen import Kind, Screening, ScreenRules, screen
 from privbot.mail.spool import spool
 from privbot.models import Case, SpoolEntry, SpoolState
 from privbot.pipeline import Context, run

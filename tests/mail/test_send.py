@@ -1,4 +1,5 @@
-"""The outbox: receipts are automatic and capped, replies go by SMTP to a real relay, failures retry."""
+"""The transport: replies go by SMTP to a real relay, failures back off and retry, an interrupted
+send is never repeated blindly, headers cannot be injected."""
 
 from __future__ import annotations
 
@@ -9,49 +10,9 @@ from sqlmodel import Session, select
 
 from privbot.config import Config, RelayConfig
 from privbot.db import session_scope
-from privbot.mail.receipt import is_robot_address
 from privbot.mail.send import compose, deliver_due, enqueue, recover_interrupted
-from privbot.mail.spool import spool
 from privbot.models import OutgoingMail, OutStatus
-from privbot.pipeline import Context, run
-from tests.conftest import Catcher, free_port
-
-
-def request(n: int, sender: str = "eva@example.se") -> bytes:
-    return (
-        "From: Eva <%s>\r\nTo: dataskydd@it-team.se\r\nSubject: Radera mig %d\r\nMessage-ID: <cap-%d@example.se>\r\n"
-        "Content-Type: text/plain; charset=utf-8\r\n\r\nJag vill att ni raderar mina uppgifter, fråga %d.\r\n"
-        % (sender, n, n, n)
-    ).encode()
-
-
-def test_receipts_are_capped_per_sender_per_day(
-    engine: Engine, ctx: Context, config: Config
-) -> None:
-    with session_scope(engine) as session:
-        for n in range(5):
-            spool(session, request(n), "file")
-    run(engine, ctx)
-    with Session(engine) as session:
-        receipts = session.exec(select(OutgoingMail).where(OutgoingMail.automatic == True)).all()  # noqa: E712
-    assert len(receipts) == config.receipt_daily_cap == 3
-
-
-def test_no_receipt_to_robot_addresses(engine: Engine, ctx: Context) -> None:
-    with session_scope(engine) as session:
-        spool(session, request(1, "noreply@shop.example"), "file")
-    run(engine, ctx)
-    with Session(engine) as session:
-        assert session.exec(select(OutgoingMail)).all() == []
-    for addr in (
-        "no-reply@x.se",
-        "MAILER-DAEMON@x.se",
-        "donotreply@x.se",
-        "list-bounces@x.se",
-        "postmaster@x.se",
-    ):
-        assert is_robot_address(addr)
-    assert not is_robot_address("anna.noreplyson@example.se")
+from tests.helpers import Catcher, free_port
 
 
 def test_relay_delivery_to_a_real_smtp_server(

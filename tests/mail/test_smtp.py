@@ -17,7 +17,7 @@ from privbot.config import Config
 from privbot.db import make_engine
 from privbot.mail.smtp import Intake
 from privbot.models import SpoolEntry
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 MESSAGE = b"From: a@example.se\r\nTo: dataskydd@it-team.se\r\nSubject: Radera\r\nMessage-ID: <s1@example.se>\r\n\r\nRadera mig.\r\n"
 

@@ -23,7 +23,7 @@ from privbot.mail.parse import (
 )
 from privbot.mail.spool import spool, spool_many
 from privbot.models import SpoolEntry
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 
 def raw(n: int, body: str = "Radera mina uppgifter.") -> bytes:

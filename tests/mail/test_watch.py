@@ -22,8 +22,8 @@ from privbot.config import Config
 from privbot.mail.watch import Backoff, Watcher
 from privbot.models import Case, SpoolEntry
 from privbot.service import Service
-from tests.conftest import free_port, imap_env
 from tests.dovecot import Dovecot
+from tests.helpers import free_port, imap_env
 from tests.mail.test_imap import imap_config, poller, request
 
 FAST = Backoff(base=0.2, cap=1.0)

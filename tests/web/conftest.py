@@ -1,21 +1,14 @@
-"""Web fixtures: the app with users, cases made from real ingested mail, uvicorn in a thread on
-a loopback port, and headless Chromium driven by Playwright (Debian's /usr/bin/chromium)."""
+"""Web fixtures: the app with users, cases made from real ingested mail, the app under uvicorn
+on a loopback port, and a Chromium page (the browser is the root conftest's `chromium`)."""
 
 from __future__ import annotations
 
 import dataclasses
-import shutil
-import threading
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from email.message import EmailMessage
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -26,52 +19,8 @@ from privbot.models import Case, SpoolEntry
 from privbot.pipeline import Context, run
 from privbot.users import add_user
 from privbot.web.app import create_app
-from tests.conftest import free_port
-
-PASSWORD = "correct horse battery staple"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-
-# Our own test mail (not from any corpus): a Swedish erasure request carrying a personnummer
-# (a valid Luhn test number) and a small attachment.
-ERASURE_BODY = """\
-Hej!
-
-Jag vill att ni raderar alla personuppgifter ni har om mig. Mitt personnummer
-är 19811218-9876 om ni behöver hitta mig i kundregistret.
-
-Vänliga hälsningar
-Greta Holm
-"""
-
-
-def erasure_mail(
-    message_id: str = "<web-erasure-1@example.se>", pnr_in_name: bool = False
-) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = (
-        "Greta Holm <greta.holm@example.se>"
-        if not pnr_in_name
-        else "Greta 811218-9876 Holm <greta.holm@example.se>"
-    )
-    msg["To"] = "dataskydd@it-team.se"
-    msg["Subject"] = "Radera mina uppgifter"
-    msg["Message-ID"] = message_id
-    msg["Date"] = "Thu, 26 Nov 2026 09:30:00 +0100"
-    msg.set_content(ERASURE_BODY)
-    msg.add_attachment(
-        b"<html><script>alert('attachment')</script></html>",
-        maintype="text",
-        subtype="html",
-        filename="kvitto.html",
-    )
-    return msg.as_bytes()
+from tests.helpers import serving
+from tests.web.helpers import PASSWORD, Browser
 
 
 @pytest.fixture
@@ -118,32 +67,6 @@ def ingest(engine: Engine, ctx: Context) -> Callable[[bytes], Case]:
     return take
 
 
-def csrf_of(html: str) -> str:
-    marker = 'name="csrf" value="'
-    start = html.index(marker) + len(marker)
-    return html[start : html.index('"', start)]
-
-
-class Browser(TestClient):
-    """A TestClient that signs in and posts forms with the page's CSRF token."""
-
-    csrf = ""
-
-    def sign_in(self, name: str, password: str = PASSWORD) -> Any:
-        self.csrf = csrf_of(self.get("/login").text)
-        response = self.post(
-            "/login",
-            data={"name": name, "password": password, "csrf": self.csrf},
-            follow_redirects=False,
-        )
-        if response.status_code == 303:
-            self.csrf = csrf_of(self.get("/inbox").text)
-        return response
-
-    def submit(self, path: str, **data: Any) -> Any:
-        return self.post(path, data={"csrf": self.csrf, **data}, follow_redirects=False)
-
-
 @pytest.fixture
 def client(app: FastAPI, users: dict[str, str]) -> Callable[[str | None], Browser]:
     made: list[Browser] = []
@@ -160,49 +83,18 @@ def client(app: FastAPI, users: dict[str, str]) -> Callable[[str | None], Browse
         browser.close()
 
 
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """`app` served by uvicorn in a thread on a free loopback port."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    yield "http://127.0.0.1:%d" % port
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
 @pytest.fixture
 def live_server(app: FastAPI) -> Iterator[str]:
-    """The app (in English) served on loopback."""
-    with serving(app) as base:
-        yield base
+    """The app (in English) served by uvicorn in a thread on a free loopback port."""
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture
 def sv_live_server(sv_app: FastAPI) -> Iterator[str]:
     """The app as a Swedish company runs it, served on loopback."""
-    with serving(sv_app) as base:
-        yield base
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with serving(sv_app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ from privbot.config import Config
 from privbot.db import make_engine, session_scope
 from privbot.models import AuditEvent, WebSession, utcnow
 from privbot.web.auth import MAX_CLIENT_ATTEMPTS, MAX_USER_ATTEMPTS
-from tests.conftest import Catcher, free_port
-from tests.web.conftest import PASSWORD, csrf_of
+from tests.helpers import Catcher, free_port
+from tests.web.helpers import PASSWORD, csrf_of
 
 NEW_PASSWORD = "a different passphrase entirely"
 

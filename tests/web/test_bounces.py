@@ -12,16 +12,15 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from privbot.cases import store
+from privbot.cases import outbox, store
 from privbot.config import Config
 from privbot.db import session_scope
 from privbot.mail.bounces import envelope_id
-from privbot.mail.send import deliver_due
 from privbot.mail.smtp import Intake
 from privbot.models import AuditEvent, Case, OutgoingMail, OutStatus, SpoolEntry, Status
 from privbot.pipeline import Context, run
-from tests.conftest import free_port
-from tests.web.conftest import Browser
+from tests.helpers import free_port
+from tests.web.helpers import Browser
 
 Client = Callable[..., Browser]
 Ingest = Callable[[bytes], Case]
@@ -85,7 +84,7 @@ def send_to_intake(engine: Engine, config: Config, raw: bytes) -> None:
 def approved_reply(engine: Engine, config: Config, case: Case) -> OutgoingMail:
     with session_scope(engine) as session:
         store.approve(session, config, session.get(Case, case.id), "anna")  # type: ignore[arg-type]
-    deliver_due(engine, config)
+    outbox.deliver(engine, config)
     with Session(engine) as session:
         reply = session.exec(
             select(OutgoingMail).where(

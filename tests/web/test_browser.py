@@ -19,8 +19,8 @@ from privbot.db import session_scope
 from privbot.mail.send import outbox_files
 from privbot.models import Case, Status
 from privbot.pnr import mask
-from tests.conftest import DATA
-from tests.web.conftest import PASSWORD, erasure_mail
+from tests.helpers import DATA
+from tests.web.helpers import PASSWORD, erasure_mail
 
 Ingest = Callable[[bytes], Case]
 

@@ -14,7 +14,7 @@ from privbot.cases import actions
 from privbot.classify.result import Intent
 from privbot.db import session_scope
 from privbot.models import Case, Channel, Outcome, Role, Status
-from tests.web.conftest import PASSWORD, erasure_mail
+from tests.web.helpers import PASSWORD, erasure_mail
 
 Ingest = Callable[[bytes], Case]
 RAW = sorted({e.value for enum in (Status, Intent, Outcome, Channel, Role) for e in enum}, key=len)

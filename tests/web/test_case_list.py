@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from privbot.models import AuditEvent, Outcome, Status
 from tests.web.cases_data import make_case
-from tests.web.conftest import Browser
+from tests.web.helpers import Browser
 
 Client = Callable[..., Browser]
 

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from privbot.classify.result import Intent
 from privbot.models import Case, Channel, Outcome, Role, Status
 from privbot.web import i18n, labels
-from tests.web.conftest import Browser, erasure_mail
+from tests.web.helpers import Browser, erasure_mail
 
 WEB = Path(i18n.__file__).parent
 

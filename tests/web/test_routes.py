@@ -26,8 +26,8 @@ from privbot.models import AuditEvent, Case, Draft, DraftStatus, Outcome, Status
 from privbot.pnr import mask
 from privbot.web.app import create_app
 from privbot.web.deps import CSRF
-from tests.conftest import DATA
-from tests.web.conftest import PASSWORD, Browser, erasure_mail
+from tests.helpers import DATA
+from tests.web.helpers import PASSWORD, Browser, erasure_mail
 
 Client = Callable[..., Browser]
 Ingest = Callable[[bytes], Case]

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from privbot.models import Status
 from tests.web.cases_data import make_case
-from tests.web.conftest import Browser
+from tests.web.helpers import Browser
 
 Client = Callable[..., Browser]
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from privbot.config import Config
 from privbot.mail.send import outbox_files
 from privbot.models import Case, Draft, DraftStatus, OutgoingMail, Status
-from tests.web.conftest import Browser
+from tests.web.helpers import Browser
 
 Client = Callable[..., Browser]
 Ingest = Callable[[bytes], Case]

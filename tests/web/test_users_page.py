@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from privbot.models import AuditEvent, Role, User
-from tests.web.conftest import Browser
+from tests.web.helpers import Browser
 
 Client = Callable[..., Browser]
 

@@ -16,7 +16,7 @@ from privbot.mail.spool import spool
 from privbot.models import Case, OutgoingMail, Status
 from privbot.pipeline import Context, run
 from privbot.web.app import create_app
-from tests.web.conftest import erasure_mail
+from tests.web.helpers import erasure_mail
 
 
 def test_identity_link_verifies_the_case_once(config: Config) -> None:

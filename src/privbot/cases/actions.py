@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 
 from privbot import pnr
 from privbot.cases import breach, lifecycle
+from privbot.cases.audit import audit
 from privbot.cases.deadline import Calendar, due_date
-from privbot.cases.store import audit, current_draft, make_draft
+from privbot.cases.store import current_draft, make_draft
 from privbot.classify.result import Intent
 from privbot.config import Config
 from privbot.errors import StateError

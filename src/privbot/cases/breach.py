@@ -17,9 +17,9 @@ from sqlalchemy import and_
 from sqlalchemy import case as when
 from sqlmodel import Session, col
 
-from privbot.cases.store import audit
+from privbot.cases import outbox
+from privbot.cases.audit import audit
 from privbot.config import Config
-from privbot.mail.send import compose, enqueue
 from privbot.models import Case, Status
 from privbot.replies import Replies
 
@@ -29,10 +29,10 @@ BREACH = "breach"
 NOTIFY_WITHIN = timedelta(hours=72)  # GDPR art. 33(1)
 LOCAL = ZoneInfo("Europe/Stockholm")
 
-# Sort key that puts open breaches before every other case, in every list and queue.
-OPEN_BREACH_FIRST = when(
-    (and_(col(Case.notify_by).is_not(None), col(Case.status) != Status.closed), 0), else_=1
-)
+# An open breach: listed before every other case, in every list and queue.
+OPEN_BREACH = and_(col(Case.notify_by).is_not(None), col(Case.status) != Status.closed)
+# Sort key that puts open breaches first (`web/listing.py` reads them apart instead).
+OPEN_BREACH_FIRST = when((OPEN_BREACH, 0), else_=1)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -76,8 +76,7 @@ def alert_supervisors(session: Session, config: Config, replies: Replies, case: 
     }
     rendered = replies.render("breach_alert", "sv", context)
     for address in config.supervisors:
-        msg = compose(config, address, "", rendered.subject, rendered.body, automatic=True)
-        enqueue(session, msg, None, automatic=True)
+        outbox.queue(session, config, address, "", rendered.subject, rendered.body, automatic=True)
     audit(session, case, "breach_alert_queued", recipients=len(config.supervisors))
     log.info("breach %s: alert queued to %d supervisor(s)", case.reference, len(config.supervisors))
     return len(config.supervisors)

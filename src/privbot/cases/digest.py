@@ -17,10 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from privbot.cases import breach
+from privbot.cases import breach, outbox
 from privbot.cases.pauses import effective_due
 from privbot.config import Config
-from privbot.mail.send import compose, enqueue
 from privbot.models import Case, DigestRun, Status
 from privbot.replies import Replies
 
@@ -94,8 +93,7 @@ def send_digest(
         },
     )
     for address in config.supervisors:
-        msg = compose(config, address, "", rendered.subject, rendered.body, automatic=True)
-        enqueue(session, msg, None, automatic=True)
+        outbox.queue(session, config, address, "", rendered.subject, rendered.body, automatic=True)
     log.info(
         "digest for %s queued to %d supervisor(s): %d due soon, %d overdue",
         today.isoformat(),

@@ -4,7 +4,7 @@ closing as `identity_not_verified` when nobody confirms.
 
 Only salted hashes of codes and links are stored, and the notice carrying a code has its raw
 bytes blanked once the code is used or expired. A new case gets its first code inside its
-receipt (`mail/receipt.py`: one automatic mail per request; see the README: the month runs while
+receipt (`cases/receipt.py`: one automatic mail per request; see the README: the month runs while
 we wait); staff can record another method instead. Which intents need this and what may be
 approved before is `cases/gate.py`.
 
@@ -26,14 +26,15 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from privbot.cases import actions
+from privbot.cases import actions, outbox
+from privbot.cases.audit import audit
 from privbot.cases.gate import awaits_verification
 from privbot.cases.pauses import end_pauses, start_pause
-from privbot.cases.store import audit, case_context, make_draft
+from privbot.cases.store import make_draft
+from privbot.cases.template_vars import case_context
 from privbot.config import Config
 from privbot.errors import StateError
-from privbot.mail.limits import is_robot_address, refusal
-from privbot.mail.send import compose, enqueue
+from privbot.mail.limits import refusal
 from privbot.models import Case, IdentityToken, Message, Outcome, OutgoingMail, Status, utcnow
 from privbot.replies import Replies
 
@@ -160,7 +161,8 @@ def send_code(
     )
     first = _first_inbound(session, case)
     parent = first.message_id if first else ""
-    msg = compose(
+    out = outbox.queue(
+        session,
         config,
         case.requester_email,
         case.requester_name,
@@ -168,10 +170,11 @@ def send_code(
         rendered.body,
         parent,
         (parent,) if parent else (),
+        case_id=case.id,
         automatic=True,
         asks_reply=True,  # the person replies with the code: no Precedence: bulk
     )
-    attach(session, case, new, enqueue(session, msg, case.id, automatic=True))
+    attach(session, case, new, out)
     return new.token
 
 
@@ -382,21 +385,20 @@ def sweep(
 
 def close_unverified(session: Session, config: Config, replies: Replies, case: Case) -> None:
     """Close as denied/identity_not_verified and tell the requester (automatic notice)."""
-    rendered = replies.render("closed_unverified", case.language, case_context(case, config))
     first = _first_inbound(session, case)
     parent = first.message_id if first else ""
-    if not is_robot_address(case.requester_email):
-        msg = compose(
-            config,
-            case.requester_email,
-            case.requester_name,
-            rendered.subject,
-            rendered.body,
-            parent,
-            (parent,) if parent else (),
-            automatic=True,
-        )
-        out = enqueue(session, msg, case.id, automatic=True)
+    out = outbox.notice(  # the last word on the case: not held back by the daily cap
+        session,
+        config,
+        replies,
+        case,
+        "closed_unverified",
+        parent,
+        (parent,) if parent else (),
+        "closed_unverified_notice",
+        capped=False,
+    )
+    if out is not None:
         audit(session, case, "closed_unverified_notice", outgoing=out.id)
     end_pauses(session, case)
     actions.close(session, case, "privbot", Outcome.denied, "identity_not_verified")

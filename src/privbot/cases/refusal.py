@@ -11,8 +11,9 @@ import logging
 
 from sqlmodel import Session
 
+from privbot.cases.audit import audit
 from privbot.cases.pauses import effective_due
-from privbot.cases.store import audit, make_draft
+from privbot.cases.store import make_draft
 from privbot.config import Config
 from privbot.errors import StateError
 from privbot.models import Case, Draft, Status, utcnow

@@ -12,21 +12,19 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from privbot.cases import lifecycle
+from privbot.cases import lifecycle, outbox
+from privbot.cases.audit import audit
 from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.gate import CLOSING_TEMPLATES, awaits_verification, check_approvable
 from privbot.cases.own_records import own_records
 from privbot.cases.policy_answers import answer_questions
 from privbot.cases.reference import next_reference
-from privbot.cases.third_party import whole_domain
+from privbot.cases.template_vars import case_context
 from privbot.classify.result import Classification
 from privbot.config import Config
 from privbot.errors import NotFound, StateError
 from privbot.mail.parse import ParsedMail
-from privbot.mail.send import compose, enqueue
-from privbot.mail.thread import base_subject
 from privbot.models import (
-    AuditEvent,
     Case,
     Channel,
     Draft,
@@ -40,14 +38,6 @@ from privbot.replies import Replies
 from privbot.staffnotes import check_sendable
 
 log = logging.getLogger(__name__)
-
-
-def audit(
-    session: Session, case: Case | None, action: str, actor: str = "privbot", **detail: Any
-) -> None:
-    session.add(
-        AuditEvent(case_id=case.id if case else None, actor=actor, action=action, detail=detail)
-    )
 
 
 def get_case(session: Session, reference: str) -> Case:
@@ -71,7 +61,7 @@ def open_case(
         reference=next_reference(session, received_at.year, config.reference_prefix),
         status=Status.new,
         intents=list(result.intents),
-        language=result.language if result.language in ("sv", "en") else "sv",
+        language=config.reply_language(result.language),
         channel=channel,
         requester_email=requester_email.strip().lower(),
         requester_name=requester_name,
@@ -140,43 +130,6 @@ def current_draft(session: Session, case: Case) -> Draft | None:
         .where(Draft.case_id == case.id, Draft.status == DraftStatus.pending)
         .order_by(col(Draft.id).desc())
     ).first()
-
-
-def consents(classification: dict[str, Any]) -> list[str]:
-    """What a withdrawn consent was for, as a stored classification names it: its `objects`
-    for consent_withdrawal ("newsletter", "calls", "surveys", "recording", "cookies")."""
-    objects = classification.get("objects", {})
-    found = objects.get("consent_withdrawal", []) if isinstance(objects, dict) else []
-    return [str(c) for c in found] if isinstance(found, list) else []
-
-
-def case_context(case: Case, config: Config, **extra: Any) -> dict[str, Any]:
-    """What reply templates see: the company facts, the case, and template-specific extras."""
-    first_subject = extra.pop("subject", "")
-    first = extra.pop("first_message", None)
-    return {
-        "company": config.company,
-        "case": {
-            "reference": case.reference,
-            "received": case.received_at,
-            "due": case.due,
-            "extended_due": case.extended_due,
-            "intents": list(case.intents),
-            "language": case.language,
-            "requester_name": case.requester_name,
-            "requester_email": case.requester_email,
-            "needs_review": case.needs_review,
-            "identity_verified": case.identity_verified,
-            "subject": base_subject(first_subject),  # "SV: {{ case.subject }}", not "SV: Re: SV: …"
-            "third_party": case.third_party,
-            # a request for everyone at a domain ("alla på @firma.se"): that domain, else ""
-            "others_domain": whole_domain(first.text) if case.third_party and first else "",
-            # what a withdrawn consent was for, as the classifier found it (newsletter, calls,
-            # surveys, recording, cookies); empty when it did not say
-            "consents": consents(first.classification) if first else [],
-        },
-        **extra,
-    }
 
 
 def make_draft(
@@ -269,16 +222,7 @@ def approve(
     draft.decided_at = utcnow()
     session.add(draft)
     in_reply_to, references = _reply_headers(session, case)
-    msg = compose(
-        config,
-        case.requester_email,
-        case.requester_name,
-        draft.subject,
-        draft.body,
-        in_reply_to,
-        references,
-    )
-    out = enqueue(session, msg, case.id, draft.id)
+    out = outbox.reply(session, config, case, draft, in_reply_to, references)
     session.add(
         Message(
             case_id=case.id or 0,

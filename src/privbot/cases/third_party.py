@@ -9,41 +9,44 @@ and matches them, case-insensitively on whole words.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 
-from privbot.config import data_path, read_toml
+from privbot.config import read_toml
 from privbot.errors import ConfigError
 
-
-@lru_cache(maxsize=4)
-def _pattern(path: Path) -> re.Pattern[str]:
-    data = read_toml(path)
-    phrases = [
-        p
-        for section in data.values()
-        if isinstance(section, dict)
-        for p in section.get("phrases", [])
-    ]
-    if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
-        raise ConfigError("%s: [sv] and [en] need non-empty lists of phrases" % path)
-    alternatives = "|".join(
-        r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True)
-    )
-    return re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternatives, re.IGNORECASE)
+FILE_NAME = "_third_party.toml"
 
 
-def rules_file() -> Path:
-    return data_path("intents") / "_third_party.toml"
+@dataclass(frozen=True)
+class ThirdPartyRules:
+    pattern: re.Pattern[str]
 
+    @classmethod
+    def load(cls, intents_dir: Path) -> ThirdPartyRules:
+        """Read `_third_party.toml` of the configured intents directory; ConfigError if bad."""
+        path = intents_dir / FILE_NAME
+        data = read_toml(path)
+        phrases = [
+            p
+            for section in data.values()
+            if isinstance(section, dict)
+            for p in section.get("phrases", [])
+        ]
+        if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+            raise ConfigError("%s: [sv] and [en] need non-empty lists of phrases" % path)
+        alternatives = "|".join(
+            r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True)
+        )
+        return cls(re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternatives, re.IGNORECASE))
 
-def on_behalf(text: str, path: Path | None = None) -> str:
-    """The phrase showing that `text` is written for someone else, or ""."""
-    match = _pattern(path or rules_file()).search(text[:20_000])
-    if match:
-        return match.group(0)
-    domain = whole_domain(text)
-    return "@" + domain if domain else ""
+    def on_behalf(self, text: str) -> str:
+        """The phrase showing that `text` is written for someone else, or ""."""
+        match = self.pattern.search(text[:20_000])
+        if match:
+            return match.group(0)
+        domain = whole_domain(text)
+        return "@" + domain if domain else ""
 
 
 # "@firma.se" written without a local part: a whole domain ("ta bort alla på @firma.se").

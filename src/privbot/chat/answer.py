@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from privbot.chat.policy import Policy
 from privbot.chat.rank import Ranked, SectionIndex, Synonyms, fold
@@ -248,10 +249,10 @@ class Answerer:
         self.texts = texts
         self.vocabulary = vocabulary or Vocabulary(Synonyms({}, ()), {})
         self._all_stop = words.stop["sv"] | words.stop["en"]
+        self._topic_cache: dict[str, list[tuple[float, Topic]]] = {}
         stop = self._all_stop | self.vocabulary.stop
         stop |= {fold(w) for w in stop}  # "for", "ar": Swedish typed without å/ä/ö
         self.index = SectionIndex(self._documents(), self.vocabulary.synonyms, frozenset(stop))
-        self._topic_cache: tuple[str | None, list[tuple[float, Topic]]] = (None, [])
 
     @classmethod
     def load(cls, chat_dir: Path, policy: Policy, texts: Texts) -> Answerer:
@@ -476,20 +477,25 @@ class Answerer:
         return None
 
     def topic_scores(self, message: str) -> list[tuple[float, Topic]]:
-        if self._topic_cache[0] != message:  # asked several times for one message
-            self._topic_cache = (message, self._topic_scores(message))
-        return list(self._topic_cache[1])
+        """The topics whose phrases match `message` (every word of a phrase), best first.
+
+        An answer asks this several times for one message; the last few are kept."""
+        cached = self._topic_cache.get(message)
+        if cached is None:
+            cached = self._topic_scores(message)
+            if len(self._topic_cache) >= 64:
+                self._topic_cache.clear()
+            self._topic_cache[message] = cached
+        return list(cached)
 
     def _topic_scores(self, message: str) -> list[tuple[float, Topic]]:
         words = tokens(message)
+        first = _first_match(words)
         scored = []
         for topic in self.topics:
             covered: set[int] = set()
             for phrase in topic.phrases:
-                hits = [
-                    next((i for i, w in enumerate(words) if token_matches(p, w)), None)
-                    for p in phrase
-                ]
+                hits = [first(p) for p in phrase]
                 if all(h is not None for h in hits):
                     covered.update(h for h in hits if h is not None)
             if covered:
@@ -497,6 +503,42 @@ class Answerer:
                 scored.append((score, topic))
         scored.sort(key=lambda pair: -pair[0])  # stable: equal scores keep the file's order
         return scored
+
+
+def _first_match(words: list[str]) -> Callable[[str], int | None]:
+    """`first(pattern)`: the index of the first of `words` that `token_matches(pattern, word)`,
+    or None; each pattern is looked up once, the fuzzy comparison over all words in one call."""
+    folded = [fold(w) for w in words]
+    position: dict[str, int] = {}
+    for i, w in enumerate(words):
+        position.setdefault(w, i)
+    found: dict[str, int | None] = {}
+
+    def first(pattern: str) -> int | None:
+        if pattern in found:
+            return found[pattern]
+        if pattern.endswith("*"):
+            prefix, folded_prefix = pattern[:-1], fold(pattern[:-1])
+            index = next(
+                (
+                    i
+                    for i, w in enumerate(words)
+                    if w.startswith(prefix) or folded[i].startswith(folded_prefix)
+                ),
+                None,
+            )
+        else:
+            candidates = [position[k] for k in (pattern, fold(pattern)) if k in position]
+            if len(pattern) >= MIN_FUZZY_LEN:
+                close = process.extract(
+                    pattern, words, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None
+                )
+                candidates += [i for _word, _score, i in close]
+            index = min(candidates, default=None)
+        found[pattern] = index
+        return index
+
+    return first
 
 
 def _close(word: str, other: str) -> bool:

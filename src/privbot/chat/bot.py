@@ -27,14 +27,12 @@ from privbot.chat.policy import load_policy
 from privbot.chat.requests import aware, due_for, secret_hash
 from privbot.chat.settings import ChatSettings
 from privbot.chat.texts import Texts
-from privbot.classify.intents import IntentSet, load_intents
 from privbot.classify.match import classify_text
 from privbot.classify.result import Intent
 from privbot.config import Config
+from privbot.context import Context
 from privbot.db import session_scope
 from privbot.models import ChatRequest, ChatSession, ChatState, utcnow
-from privbot.pipeline import Context, run
-from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +58,7 @@ class ChatReply:
     ] = ()  # what the bot expects: "name", "email", "code", "yes_no"; empty: anything
     language: str = "sv"
     status: int = 200  # 429 rate limited, 413 too long
-    mail_queued: bool = False  # the caller should run the outbox (`deliver_due`)
+    mail_queued: bool = False  # the caller should run the outbox (`cases.outbox.deliver`)
     reference: str = ""  # the case opened by this message, if any
 
     def as_json(self) -> dict[str, Any]:
@@ -118,7 +116,8 @@ class ChatBot:
         self.config = config
         self.engine = engine
         self.ctx = ctx
-        self.process_now = True  # the web sets False: a request is the worker's, not the page's
+        # A confirmed request is spooled; this wakes whoever processes it: the worker under
+        # `serve`, the pipeline itself in the terminal chat (`privbot chat`).
         self.on_spooled: Callable[[], object] = lambda: None
         self.settings = settings
         self.texts = texts
@@ -131,19 +130,14 @@ class ChatBot:
         cls,
         config: Config,
         engine: Engine,
-        intents: IntentSet | None = None,
-        replies: Replies | None = None,
+        ctx: Context | None = None,
     ) -> ChatBot:
-        """Load and check the chat's data files, the policy, intents and reply templates."""
+        """Load and check the chat's data files and the policy; the intents and reply templates
+        are `ctx`'s when the caller has loaded them already."""
         settings = ChatSettings.from_config(config)
         texts = Texts(settings.data_dir / "messages.toml", config.company)
         answerer = Answerer.load(settings.data_dir, load_policy(config.policy_file), texts)
-        ctx = Context(
-            config,
-            intents or load_intents(config.intents_dir),
-            replies or Replies.load(config.replies_dir),
-        )
-        return cls(config, engine, ctx, settings, texts, answerer)
+        return cls(config, engine, ctx or Context.load(config), settings, texts, answerer)
 
     def welcome(self, language: str = "sv") -> str:
         return self.texts.say("welcome", language)
@@ -392,12 +386,9 @@ class ChatBot:
     # -- confirmation and the case ------------------------------------------------------
 
     def _open_case(self, request_id: int, chat_id: str | None) -> Confirmation:
-        """The request is spooled: wake the worker (the web) or run the pipeline here (the
-        terminal chat, `process_now`), and say which case it became, or that it is on its way."""
-        if self.process_now:
-            run(self.engine, self.ctx)
-        else:
-            self.on_spooled()
+        """The request is spooled: wake whoever processes it (`on_spooled`), and say which case it
+        became, or that it is on its way."""
+        self.on_spooled()
         with session_scope(self.engine) as session:
             case = requests.case_of(session, request_id)
             request = session.get(ChatRequest, request_id)

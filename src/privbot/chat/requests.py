@@ -24,11 +24,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, delete, select, update
 
+from privbot.cases import outbox
 from privbot.cases.deadline import Calendar, due_date
 from privbot.chat.settings import ChatSettings
 from privbot.chat.texts import Texts
 from privbot.config import Config
-from privbot.mail.send import compose, enqueue
 from privbot.mail.spool import spool
 from privbot.models import (
     Case,
@@ -111,13 +111,15 @@ def issue(
         "verification_code": code,
     }
     rendered = replies.render("chat_verification", chat.language, context)
-    enqueue(
+    outbox.queue(
         session,
-        compose(
-            config, email, name, rendered.subject, rendered.body, automatic=True, asks_reply=True
-        ),
-        None,
+        config,
+        email,
+        name,
+        rendered.subject,
+        rendered.body,
         automatic=True,
+        asks_reply=True,
     )
     log.info("chat request %s issued, intents=%s", request.id, ",".join(request.intents))
     return request

@@ -1,7 +1,9 @@
 """Load and validate the intent definitions in `intents/` and index their phrases for matching.
 
 One TOML file per intent (the file name is the intent); `_kinds.toml` holds the texts that
-mark auto-replies, bounces and spam. The schema is described in `intents/README.md`. A bad
+mark auto-replies, bounces and spam; `_lexicon.toml` the word groups (actions, objects, the
+request mood, per language) that an intent's `[[rules]]` compose. The schema is described in
+`intents/README.md`. A bad
 file raises `ConfigError` naming the file (and line where TOML gives one). Matching a
 message against the index is `classify/match.py`'s job.
 """
@@ -15,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from privbot.classify.compose import Rule
 from privbot.classify.normalise import NOT, phrase_words, stems
 from privbot.classify.result import Intent
 from privbot.errors import ConfigError
@@ -23,6 +26,9 @@ from privbot.mail.screen import ScreenRules
 log = logging.getLogger(__name__)
 
 LANGS = ("sv", "en", "any")
+# Languages a lexicon group may list; sv and en match by stem, the others as "any".
+LEXICON_LANGS = ("sv", "en", "no", "da", "fi", "de", "pl", "fr", "es")
+GROUP_KINDS = ("action", "object", "mood", "context")
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ class Phrase:
     weight: float
     negatable: bool  # False: a negation before it does not cancel it
     negative: bool  # the phrase itself contains a negation ("vill inte ha reklam")
+    group: bool = False  # a lexicon word ("action:delete"): found for rules, scores nothing
+    lead_not: bool = False  # starts with a negation followed by another word
     needs_sv: frozenset[str] = frozenset()  # stems of its exact words: a quick test before matching
     needs_en: frozenset[str] = frozenset()
 
@@ -62,6 +70,7 @@ class IntentDef:
     description: str
     rank: int  # breaks ties for the main intent: lower wins
     yields_to: dict[str, float] = field(default_factory=dict)  # intent -> score needed beside it
+    reports: tuple[str, ...] = ()  # object groups named in the result when found beside it
 
 
 @dataclass
@@ -72,6 +81,7 @@ class IntentSet:
     phrases: list[Phrase]
     patterns: list[Pattern]
     screening: ScreenRules
+    rules: list[Rule] = field(default_factory=list)
     exact: dict[tuple[str, str], list[Phrase]] = field(
         default_factory=dict
     )  # (lang, stem) -> phrases
@@ -81,14 +91,18 @@ class IntentSet:
     fuzz_cache: dict[str, tuple[tuple[str, str, str, bool], ...]] = field(
         default_factory=dict
     )  # word -> forms
-    candidate_cache: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # word -> phrases
+    # word -> (one-word phrases it matches, with fuzzy flag; longer phrases it may start)
+    candidate_cache: dict[str, tuple[tuple[tuple[Phrase, bool], ...], tuple[Phrase, ...]]] = field(
+        default_factory=dict
+    )
 
     def build_index(self) -> None:
         exact: dict[tuple[str, str], list[Phrase]] = defaultdict(list)
         affix: dict[tuple[str, str], list[Phrase]] = defaultdict(list)
         vocab: dict[str, set[str]] = defaultdict(set)
         for phrase in self.phrases:
-            first = phrase.terms[0]
+            # "inte använda": indexed by its second word, or every "inte" would try them all
+            first = phrase.terms[1] if phrase.lead_not else phrase.terms[0]
             if first.mode == "exact":
                 for lang in ("sv", "en") if phrase.lang == "any" else (phrase.lang,):
                     exact[(lang, _stem(first.text, lang))].append(phrase)
@@ -100,7 +114,8 @@ class IntentSet:
                 affix[("infix", "")].append(phrase)
             for term in phrase.terms:
                 if term.sv != NOT and len(term.text) >= 4:
-                    vocab[term.text[0]].add(term.text)
+                    if not phrase.group:  # lexicon words are too many to guess misspellings of
+                        vocab[term.text[0]].add(term.text)
                     self.known.update((term.text, *stems(term.text)))
         self.exact = dict(exact)
         self.affix = dict(affix)
@@ -144,7 +159,16 @@ def _load_intent(
     path: Path, data: dict[str, object]
 ) -> tuple[IntentDef, list[Phrase], list[Pattern]]:
     name = path.stem
-    allowed = {"description", "rank", "phrases", "patterns", "yields_to", "negatable"}
+    allowed = {
+        "description",
+        "rank",
+        "phrases",
+        "patterns",
+        "yields_to",
+        "negatable",
+        "rules",
+        "reports",
+    }
     if unknown := set(data) - allowed:
         raise ConfigError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
     description = data.get("description", "")
@@ -172,25 +196,7 @@ def _load_intent(
         for source, value in entries.items():
             where = f"{path}: phrases.{lang} {source!r}"
             weight, negatable = _weight(value, where, default)
-            words = phrase_words(source)
-            if not words or any(len(w.strip("*")) < 3 and "*" in w for w in words):
-                raise ConfigError(f"{where}: no words, or a wildcard word shorter than 3 letters")
-            terms = tuple(_term(w) for w in words)
-            negative = any(t.sv == NOT for t in terms)
-            exact = [t for t in terms if t.mode == "exact"]
-            phrases.append(
-                Phrase(
-                    name,
-                    source,
-                    lang,
-                    terms,
-                    weight,
-                    negatable and not negative,
-                    negative,
-                    frozenset(t.sv for t in exact),
-                    frozenset(t.en for t in exact),
-                )
-            )
+            phrases.append(_phrase(name, source, lang, weight, negatable, where))
     patterns: list[Pattern] = []
     ptable = data.get("patterns", {})
     if not isinstance(ptable, dict):
@@ -203,7 +209,115 @@ def _load_intent(
         except re.error as exc:
             raise ConfigError(f"{where}: bad regular expression: {exc}") from None
         patterns.append(Pattern(name, source, regex, weight))
-    return IntentDef(name, description, rank, yields_to), phrases, patterns
+    reports = data.get("reports", [])
+    if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
+        raise ConfigError(f"{path}: reports must be a list of object group names")
+    definition = IntentDef(name, description, rank, yields_to, tuple(reports))
+    return definition, phrases, patterns
+
+
+def _phrase(
+    name: str, source: str, lang: str, weight: float, negatable: bool, where: str
+) -> Phrase:
+    words = phrase_words(source)
+    if not words or any(len(w.strip("*")) < 3 and "*" in w for w in words):
+        raise ConfigError(f"{where}: no words, or a wildcard word shorter than 3 letters")
+    terms = tuple(_term(w) for w in words)
+    negative = any(t.sv == NOT for t in terms)
+    exact = [t for t in terms if t.mode == "exact"]
+    return Phrase(
+        name,
+        source,
+        lang,
+        terms,
+        weight,
+        negatable and not negative,
+        negative,
+        ":" in name,
+        len(terms) > 1 and terms[0].sv == NOT and terms[1].sv != NOT,
+        frozenset(t.sv for t in exact),
+        frozenset(t.en for t in exact),
+    )
+
+
+def _load_lexicon(path: Path, data: dict[str, object]) -> list[Phrase]:
+    """`[action.NAME]`, `[object.NAME]`, `[mood.NAME]` tables of language = [words]."""
+    phrases: list[Phrase] = []
+    if unknown := set(data) - set(GROUP_KINDS):
+        raise ConfigError(f"{path}: unknown table(s) {sorted(unknown)}; allowed: {GROUP_KINDS}")
+    for kind, groups in data.items():
+        if not isinstance(groups, dict):
+            raise ConfigError(f"{path}: [{kind}] must hold tables of word groups")
+        for group, languages in groups.items():
+            where = f"{path}: [{kind}.{group}]"
+            if not isinstance(languages, dict):
+                raise ConfigError(f"{where}: must be a table of language = [words]")
+            for lang, words in languages.items():
+                if lang not in LEXICON_LANGS:
+                    raise ConfigError(f"{where}: {lang!r} is not one of {LEXICON_LANGS}")
+                if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                    raise ConfigError(f"{where}: {lang} must be a list of words")
+                match_lang = lang if lang in ("sv", "en") else "any"
+                for word in words:
+                    phrases.append(
+                        _phrase(
+                            f"{kind}:{group}", word, match_lang, 0.0, False, f"{where} {word!r}"
+                        )
+                    )
+    return phrases
+
+
+def _names(value: object, where: str) -> tuple[str, ...]:
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ConfigError(f"{where}: expected a group name or a list of group names")
+    return tuple(names)
+
+
+def _load_rules(path: Path, data: dict[str, object], groups: set[str]) -> list[Rule]:
+    """An intent's `[[rules]]`: action = [...], object = [...], weight, mood."""
+    table = data.get("rules", [])
+    if not isinstance(table, list):
+        raise ConfigError(f"{path}: rules must be written as [[rules]] tables")
+    rules: list[Rule] = []
+    for n, entry in enumerate(table, 1):
+        where = f"{path}: rule {n}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: must be a table")
+        if unknown := set(entry) - {
+            "action",
+            "object",
+            "weight",
+            "mood",
+            "needs",
+            "unless",
+            "near",
+        }:
+            raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}")
+        actions = _names(entry.get("action"), f"{where} action")
+        objects = _names(entry.get("object"), f"{where} object")
+        needs = _names(entry["needs"], f"{where} needs") if "needs" in entry else ()
+        unless = _names(entry["unless"], f"{where} unless") if "unless" in entry else ()
+        for kind, names in (
+            ("action", actions),
+            ("object", objects),
+            ("context", needs),
+            ("context", unless),
+        ):
+            for name in names:
+                if f"{kind}:{name}" not in groups:
+                    raise ConfigError(f"{where}: no [{kind}.{name}] in _lexicon.toml")
+        weight, _ = _weight(entry.get("weight", 1.0), f"{where} weight")
+        mood, near = entry.get("mood", True), entry.get("near", True)
+        if not isinstance(mood, bool) or not isinstance(near, bool):
+            raise ConfigError(f"{where}: mood and near must be true or false")
+        source = f"{'|'.join(actions)} + {'|'.join(objects)}"
+        rules.append(Rule(path.stem, actions, objects, weight, mood, source, needs, unless, near))
+    reports = data.get("reports", [])
+    for name in reports if isinstance(reports, list) else []:
+        if f"object:{name}" not in groups:
+            raise ConfigError(f"{path}: reports {name!r}: no [object.{name}] in _lexicon.toml")
+    return rules
 
 
 def _read(path: Path) -> dict[str, object]:
@@ -224,10 +338,14 @@ def load_intents(directory: Path) -> IntentSet:
     phrases: list[Phrase] = []
     patterns: list[Pattern] = []
     screening = ScreenRules()
+    rule_data: list[tuple[Path, dict[str, object]]] = []
     for path in sorted(directory.glob("*.toml")):
         data = _read(path)
         if path.name == "_kinds.toml":
             screening = ScreenRules.from_data(data, str(path))
+            continue
+        if path.name == "_lexicon.toml":
+            phrases.extend(_load_lexicon(path, data))
             continue
         if path.name.startswith("_"):
             continue
@@ -236,14 +354,21 @@ def load_intents(directory: Path) -> IntentSet:
                 f"{path}: {path.stem!r} is not an intent; expected one of {list(Intent.__members__)}"
             )
         definition, found, regexes = _load_intent(path, data)
+        rule_data.append((path, data))
         intents[definition.name] = definition
         phrases.extend(found)
         patterns.extend(regexes)
     if missing := set(Intent.__members__) - set(intents):
         raise ConfigError(f"{directory}: missing intent file(s): {sorted(missing)}")
-    result = IntentSet(intents, phrases, patterns, screening)
+    groups = {p.intent for p in phrases if p.group}
+    rules = [rule for path, data in rule_data for rule in _load_rules(path, data, groups)]
+    result = IntentSet(intents, phrases, patterns, screening, rules)
     result.build_index()
     log.info(
-        "loaded %d intents, %d phrases, %d patterns", len(intents), len(phrases), len(patterns)
+        "loaded %d intents, %d phrases, %d rules, %d patterns",
+        len(intents),
+        len(phrases),
+        len(rules),
+        len(patterns),
     )
     return result

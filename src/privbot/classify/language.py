@@ -1,257 +1,128 @@
-"""Guess the language of a message's own text: "sv", "en" or "other".
+"""Name the language of a message's own text: sv, en, no, da, fi, de, pl, fr, es, or "other".
 
-Counts common function words of Swedish, English and the neighbours most often confused
-with them (Norwegian, Danish, German, Finnish), on folded text so å/ä/ö-less Swedish counts.
-A message mixing Swedish and English in earnest is "other"; choosing a reply language for it
-is left to staff.
+Counts common function words of each language (and a few letters only one language uses) in
+the first few thousand characters. Words shared by neighbours (Norwegian and Danish "jeg",
+"ikke") count for both, words of one language alone decide between them ("meg"/"mig",
+"hva"/"hvad"). Swedish written without å/ä/ö still counts. A text that is Swedish and English
+in earnest, or too short to tell, is "other"; so is a language privbot does not read.
+No model to load: a few dictionary look-ups per word.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
-_WORD = re.compile(r"[a-zåäöæøüß]+")
-
-_MARKERS: dict[str, frozenset[str]] = {
-    "sv": frozenset(
-        [
-            "och",
-            "att",
-            "jag",
-            "det",
-            "inte",
-            "för",
-            "som",
-            "med",
-            "har",
-            "mina",
-            "mig",
-            "min",
-            "mitt",
-            "ni",
-            "er",
-            "era",
-            "ert",
-            "är",
-            "på",
-            "av",
-            "till",
-            "vill",
-            "skulle",
-            "kan",
-            "hej",
-            "tack",
-            "vänliga",
-            "hälsningar",
-            "mvh",
-            "om",
-            "från",
-            "också",
-            "eller",
-            "ska",
-            "alla",
-            "detta",
-            "den",
-            "vad",
-            "hur",
-            "varför",
-            "uppgifter",
-            "någon",
-            "sedan",
-            "även",
-            "mer",
-            "när",
-            "där",
-            "här",
-            "bara",
-            "får",
-            "något",
-            "har",
-            "blir",
-        ]
-    ),
-    "en": frozenset(
-        [
-            "the",
-            "and",
-            "to",
-            "of",
-            "my",
-            "me",
-            "you",
-            "your",
-            "is",
-            "are",
-            "be",
-            "for",
-            "with",
-            "have",
-            "has",
-            "this",
-            "that",
-            "please",
-            "would",
-            "could",
-            "will",
-            "can",
-            "not",
-            "any",
-            "all",
-            "from",
-            "about",
-            "data",
-            "what",
-            "how",
-            "why",
-            "which",
-            "do",
-            "does",
-            "i",
-            "it",
-            "we",
-            "us",
-            "thanks",
-            "thank",
-            "regards",
-            "dear",
-            "hello",
-            "hi",
-            "our",
-            "was",
-            "an",
-            "if",
-        ]
-    ),
-    "no": frozenset(
-        [
-            "jeg",
-            "ikke",
-            "meg",
-            "og",
-            "av",
-            "hva",
-            "hvordan",
-            "hvorfor",
-            "hilsen",
-            "takk",
-            "opplysninger",
-            "mine",
-            "deres",
-            "dere",
-            "innsyn",
-            "vennlig",
-            "også",
-            "eller",
-            "fra",
-            "kunne",
-        ]
-    ),
-    "da": frozenset(
-        [
-            "jeg",
-            "ikke",
-            "mig",
-            "og",
-            "af",
-            "hvad",
-            "hvordan",
-            "hvorfor",
-            "hilsen",
-            "tak",
-            "oplysninger",
-            "venlig",
-            "også",
-            "eller",
-            "fra",
-            "kunne",
-        ]
-    ),
-    "de": frozenset(
-        [
-            "ich",
-            "und",
-            "nicht",
-            "der",
-            "die",
-            "das",
-            "mit",
-            "ist",
-            "ein",
-            "eine",
-            "meine",
-            "mein",
-            "sie",
-            "bitte",
-            "ihre",
-            "danke",
-            "grüßen",
-            "freundlichen",
-            "daten",
-            "für",
-            "von",
-            "zu",
-            "auf",
-            "dem",
-            "den",
-            "wir",
-        ]
-    ),
-    "fi": frozenset(
-        [
-            "ja",
-            "on",
-            "en",
-            "että",
-            "minun",
-            "tietoja",
-            "tietoni",
-            "pyydän",
-            "kiitos",
-            "ystävällisin",
-            "terveisin",
-            "olen",
-            "ei",
-            "mitä",
-            "miten",
-            "henkilötietoja",
-            "te",
-            "teidän",
-            "tai",
-        ]
-    ),
+LANGUAGES = ("sv", "en", "no", "da", "fi", "de", "pl", "fr", "es")
+NAMES = {
+    "sv": "Swedish",
+    "en": "English",
+    "no": "Norwegian",
+    "da": "Danish",
+    "fi": "Finnish",
+    "de": "German",
+    "pl": "Polish",
+    "fr": "French",
+    "es": "Spanish",
+    "other": "other or unknown",
 }
-_SV_LETTERS = re.compile(r"[åäö]")
-_NO_LETTERS = re.compile(r"[æø]")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 MAX_CHARS = 5000
+
+_MARKERS: dict[str, str] = {
+    "sv": """och att jag det inte för som med har mina mig min mitt ni er era ert är på av till
+        vill skulle kan hej tack vänliga hälsningar mvh om från också eller ska alla detta den vad
+        hur varför uppgifter någon sedan även mer när där här bara får något blir ett en vi dem
+        jag inga ingen kunna någonting mycket redan eftersom personuppgifter hälsning kund
+        radera avregistrera sluta bort skicka snälla""",
+    "en": """the and to of my me you your is are be for with have has this that please would could
+        will can not any all from about data what how why which do does i it we us thanks thank
+        regards dear hello hi our was an if i'm i've don't should been were they their
+        unsubscribe delete remove stop""",
+    "no": """jeg ikke meg og av hva hvordan hvorfor hilsen takk opplysninger mine deres dere innsyn
+        vennlig også eller fra kunne noen nå ble etter gjøre sletting personopplysninger ønsker
+        vil har det som med på til er kan jeres mitt min bare hvis være""",
+    "da": """jeg ikke mig og af hvad hvordan hvorfor hilsen tak oplysninger venlig også eller fra
+        kunne nogen nu blev efter gøre sletning personoplysninger ønsker vil har det som med på
+        til er kan jeres mit min bare hvis være venligst""",
+    "fi": """ja on että minun tietoja tietoni pyydän kiitos ystävällisin terveisin olen ei mitä
+        miten henkilötietoja te teidän tai minulle minusta hei voitteko olisi kanssa myös se
+        tämä kun jos mutta vain ole haluan tietojeni""",
+    "de": """ich und nicht der die das mit ist ein eine meine mein sie bitte ihre danke grüßen
+        freundlichen daten für von zu auf dem den wir ihnen mich mir sehr geehrte damen herren
+        habe wurde auch oder über dass""",
+    "pl": """i nie się że jest na do w z mnie moje moich moich dane danych proszę dziękuję
+        pozdrawiam dzień dobry jak czy oraz jestem mój mojej o od przez są być który która
+        państwa wasz chcę""",
+    "fr": """je et le la les des de du mes mon ma vous votre vos est pas une un pour avec que qui
+        dans sur merci bonjour cordialement madame monsieur données personnelles ne suis
+        souhaite demande au aux""",
+    "es": """y el la los las de del mis mi sus su usted ustedes es no una un para con que por en
+        gracias hola saludos datos personales señores quiero solicito me ya fue está muy""",
+}
+_LETTERS: dict[str, re.Pattern[str]] = {
+    "sv": re.compile(r"[åäö]"),
+    "no": re.compile(r"[æø]"),
+    "da": re.compile(r"[æø]"),
+    "de": re.compile(r"[üß]"),
+    "fi": re.compile(r"[äö]"),
+    "pl": re.compile(r"[łąęśźżćń]"),
+    "fr": re.compile(r"[çèêàùœë]"),
+    "es": re.compile(r"[ñ¿¡á]"),
+}
+_OTHER_LETTERS = re.compile(r"[õşğıțșřěůčž]")  # Estonian, Turkish, Romanian, Czech …
 _LOOKUP: dict[str, tuple[str, ...]] = {}
 for _lang, _words in _MARKERS.items():
-    for _w in _words:
+    for _w in set(_words.split()):
         _LOOKUP[_w] = (*_LOOKUP.get(_w, ()), _lang)
-for _w in _MARKERS["sv"]:  # Swedish written without å/ä/ö
-    _plain = _w.translate(str.maketrans("åäö", "aao"))
+_PLAIN = str.maketrans("åäö", "aao")
+for _w in set(_MARKERS["sv"].split()):  # Swedish written without å/ä/ö
+    _plain = _w.translate(_PLAIN)
     if _plain not in _LOOKUP:
         _LOOKUP[_plain] = ("sv",)
 
 
 def detect_language(text: str) -> str:
-    """The language of `text`; "other" for other languages, real mixes and too little text."""
+    """The language code of `text`; "other" for other languages, real mixes and too little text.
+
+    A text written twice, paragraph by paragraph in two languages (a bilingual notice), is in
+    the language of its first paragraph; a mix within paragraphs stays "other"."""
+    found, mixed = _detect(text)
+    if not mixed or "\n\n" not in text:
+        return found
+    paragraphs = [_detect(p)[0] for p in text[:MAX_CHARS].split("\n\n") if len(p.split()) >= 6]
+    named = [lang for lang in paragraphs if lang != "other"]
+    if len(named) >= 2 and len(set(named)) >= 2 and len(named) == len(paragraphs):
+        return named[0]
+    return "other"
+
+
+def _detect(text: str) -> tuple[str, bool]:
+    """The language, and whether it is "other" because two languages mix."""
     sample = text[:MAX_CHARS].casefold()
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {}
+    words = 0
     for w in _WORD.findall(sample):
-        counts.update(_LOOKUP.get(w, ()))
-    if _NO_LETTERS.search(sample):
-        counts["no"] += 2
+        words += 1
+        found = _LOOKUP.get(w)
+        if found:
+            weight = 1.0 / len(found)  # a word of one language alone weighs more
+            for lang in found:
+                counts[lang] = counts.get(lang, 0.0) + 0.5 + weight
+    for lang, letters in _LETTERS.items():
+        hits = len(letters.findall(sample))
+        if hits:
+            counts[lang] = counts.get(lang, 0.0) + min(3.0, 0.5 * hits)
     if not counts:
-        return "sv" if _SV_LETTERS.search(sample) else "other"
-    ranked = counts.most_common()
+        return "other", False
+    if len(_OTHER_LETTERS.findall(sample)) >= 3:
+        return "other", False
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: sv, en first on ties
     best, top = ranked[0]
-    if best not in ("sv", "en"):
-        return "other"
-    second = ranked[1][1] if len(ranked) > 1 else 0
-    other = "en" if best == "sv" else "sv"
-    if counts[other] >= 6 and counts[other] >= 0.6 * top:
-        return "other"  # written in both
-    if second and ranked[1][0] not in ("sv", "en") and second >= 0.8 * top:
-        return "other"
-    return best
+    if top < (1.0 if words <= 4 else 1.5) or (words >= 12 and top < 0.12 * words):
+        return "other", False  # too little of any language privbot reads
+    if best in ("sv", "en"):
+        other = "en" if best == "sv" else "sv"
+        mixed = counts.get(other, 0.0)
+        if mixed >= 4 and mixed >= 0.5 * top:
+            return "other", True  # written in both
+    return best, False

@@ -8,22 +8,33 @@ cancels it unless the phrase is itself negative ("vill inte ha reklam"). Pure: n
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from privbot.classify.compose import NO_MOOD_FACTOR, GroupHit, RuleHit, pair
 from privbot.classify.intents import IntentSet, Phrase, Term
 from privbot.classify.language import detect_language
 from privbot.classify.normalise import NOT, Normalised, Token, normalise, stems
-from privbot.classify.result import Classification, Evidence, Intent, Kind
+from privbot.classify.result import Classification, Evidence, Intent
 from privbot.mail.parse import ParsedMail
 from privbot.mail.prepare import Prepared, prepare
-from privbot.mail.screen import screen
+from privbot.mail.screen import Kind, screen
+from privbot.text import SUBJECT_PREFIX
 
 log = logging.getLogger(__name__)
+
+_DIACRITICS = re.compile("[åäöÅÄÖ]")
+
+
+@functools.cache
+def _has_diacritics(source: str) -> bool:
+    return _DIACRITICS.search(source) is not None
+
 
 THRESHOLD = 1.0  # an intent is reported when its evidence adds up to this
 REVIEW_BELOW = 0.6  # confidence under which staff are asked to check
@@ -33,12 +44,14 @@ SUBJECT_FACTOR = 0.6
 REPLY_SUBJECT_FACTOR = (
     0.25  # "Re: Begäran om radering" says what the thread was about, not this mail
 )
+SHORT_BODY = 8  # a body of fewer words leaves the asking to the subject
 FUZZY_FACTOR = 0.85
+OTHER_BESIDE = 1.5  # "other" is reported beside a privacy intent only with this much evidence
+STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only many weak words
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
 MAX_WORD = 40  # longer "words" (base64, URLs) are neither split nor fuzzy-matched
-_REPLY_SUBJECT = re.compile(r"^\s*(?:(?:re|sv|aw|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _CONDITIONAL = frozenset({"om", "if", "ifall", "whether", "huruvida", "when", "nar"})
 _PRACTICE_EN = frozenset({"do", "does", "did", "are", "is", "was", "were", "have", "has"})
 _REQUEST_VERBS = frozenset(
@@ -65,10 +78,10 @@ _REQUEST_VERBS = frozenset(
 )
 
 Form = tuple[str, str, str, bool]  # folded word, Swedish stem, English stem, fuzzy
+_Candidates = tuple[tuple[tuple[Phrase, bool], ...], tuple[Phrase, ...]]
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):  # a tuple: made by the thousand per message
     phrase: Phrase
     start: int
     end: int
@@ -83,7 +96,7 @@ def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
     sv, en = stems(word)
     forms: list[Form] = [(word, sv, en, False)]
     known = intents.known
-    if MAX_WORD >= len(word) >= 8 and word.isalpha():
+    if MAX_WORD >= len(word) >= 8 and word.isalpha() and not ({word, sv, en} & known):
         for i in range(3, len(word) - 4):  # compound: the longest known tail, and its head
             tail = word[i:]
             if len(tail) >= 5 and (
@@ -113,8 +126,9 @@ def _forms(word: str, intents: IntentSet) -> tuple[Form, ...]:
     return result
 
 
-def _candidates(word: str, forms: tuple[Form, ...], intents: IntentSet) -> tuple[Phrase, ...]:
-    """Phrases whose first word can be this word (cached per word)."""
+def _candidates(word: str, forms: tuple[Form, ...], intents: IntentSet) -> _Candidates:
+    """Phrases whose first word can be this word (cached per word): one-word phrases already
+    checked against the word (a match depends on nothing else), longer ones to check in place."""
     cached = intents.candidate_cache.get(word)
     if cached is not None:
         return cached
@@ -124,16 +138,31 @@ def _candidates(word: str, forms: tuple[Form, ...], intents: IntentSet) -> tuple
             found.update((id(p), p) for p in intents.exact.get(key, ()))
         for key in (("prefix", w[:3]), ("suffix", w[-3:])):
             found.update((id(p), p) for p in intents.affix.get(key, ()))
+    single: list[tuple[Phrase, bool]] = []
+    longer: list[Phrase] = []
+    for phrase in found.values():
+        if len(phrase.terms) > 1:
+            longer.append(phrase)
+        elif (fuzzy := _term_matches(phrase.terms[0], phrase.lang, forms)) is not None:
+            single.append((phrase, fuzzy))
     if len(intents.candidate_cache) > 200_000:
         intents.candidate_cache.clear()
-    result = intents.candidate_cache[word] = tuple(found.values())
+    result = intents.candidate_cache[word] = (tuple(single), tuple(longer))
     return result
 
 
 def _term_matches(term: Term, lang: str, forms: tuple[Form, ...]) -> bool | None:
-    """None: no match; False: matched exactly; True: matched through a fuzzy correction."""
+    """None: no match; False: matched exactly; True: matched through a fuzzy correction.
+
+    Words of the other languages (`lang` "any") match as written (folded), never through a
+    Swedish or English stem or a fuzzy correction: "demande" is not "dem", "daten" not "dator"."""
+    foreign = lang == "any"
     for word, sv, en, fuzzy in forms:
-        if term.mode == "exact":
+        if foreign and fuzzy:
+            continue
+        if term.mode == "exact" and foreign:
+            ok = word == term.text
+        elif term.mode == "exact":
             ok = (lang != "en" and sv == term.sv) or (lang != "sv" and en == term.en)
         elif term.mode == "prefix":
             ok = word.startswith(term.text)
@@ -207,19 +236,41 @@ def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, f
     present_en = {f[2] for fs in forms for f in fs}
     possible: dict[int, bool] = {}
     found: list[tuple[_Hit, float]] = []
+    viable: dict[str, list[Phrase]] = {}  # per word: its longer phrases whose words all occur
     for i, token in enumerate(tokens):
-        candidates = _candidates(token.word, forms[i], intents)
+        single, longer = _candidates(token.word, forms[i], intents)
+        hits = [_Hit(phrase, i, i, fuzzy) for phrase, fuzzy in single]
+        candidates = viable.get(token.word)
+        if candidates is None:
+            candidates = viable[token.word] = []
+            for phrase in longer:
+                key = id(phrase)
+                ok = possible.get(key)
+                if ok is None:
+                    ok = possible[key] = (
+                        phrase.lang != "en" and phrase.needs_sv <= present_sv
+                    ) or (phrase.lang != "sv" and phrase.needs_en <= present_en)
+                if ok:
+                    candidates.append(phrase)
         for phrase in candidates:
-            key = id(phrase)
-            ok = possible.get(key)
-            if ok is None:
-                ok = possible[key] = (phrase.lang != "en" and phrase.needs_sv <= present_sv) or (
-                    phrase.lang != "sv" and phrase.needs_en <= present_en
+            start = i
+            if phrase.lead_not:  # found by its second word: start at the negation before it
+                start = next(
+                    (
+                        k
+                        for k in range(i - 1, max(-1, i - 2 - GAP), -1)
+                        if tokens[k].sv == NOT and tokens[k].sentence == token.sentence
+                    ),
+                    -1,
                 )
-            if not ok:
-                continue
-            hit = _match_at(phrase, i, tokens, forms)
-            if hit is None:
+                if start < 0 or _term_matches(phrase.terms[1], phrase.lang, forms[i]) is None:
+                    continue
+            if (hit := _match_at(phrase, start, tokens, forms)) is not None:
+                hits.append(hit)
+        for hit in hits:
+            phrase = hit.phrase
+            if phrase.group:
+                found.append((hit, 1.0))
                 continue
             if phrase.negatable and _negated(hit, tokens):
                 found.append((hit, -NEGATED_FACTOR))
@@ -240,53 +291,150 @@ def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, f
     return kept
 
 
-def _evidence(text: str, where: str, factor: float, intents: IntentSet) -> list[Evidence]:
-    seen: dict[tuple[str, str], Evidence] = {}
-    norm = normalise(text)
-    for hit, _, mult in find(norm, intents):
-        tokens = norm.tokens
-        a, b = tokens[hit.start].start, tokens[hit.end].end
-        source = text if len(text) == len(norm.text) else norm.text
-        label = hit.phrase.source if mult > 0 else f"{hit.phrase.source} (negated)"
-        e = Evidence(
-            hit.phrase.intent, label, source[a:b][:120], where, hit.phrase.weight * mult * factor
+def _span(text: str, norm: Normalised, start: int, end: int) -> str:
+    """The message's own words for tokens start..end (the folded text if lengths differ)."""
+    source = text if len(text) == len(norm.text) else norm.text
+    return source[norm.tokens[start].start : norm.tokens[end].end][:120]
+
+
+def _rule_evidence(
+    hit: RuleHit, text: str, norm: Normalised, where: str, factor: float, offset: int
+) -> Evidence:
+    rule = hit.rule
+    # "inga fler nyhetsbrev", "no more calls": a refusal is itself a request
+    asked = not rule.mood or hit.cue is not None or hit.imperative or hit.action.negative
+    if hit.negated:
+        score = -NEGATED_FACTOR * rule.weight
+    else:
+        span = _Hit(
+            Phrase(rule.intent, "", "any", (), 0.0, False, False), hit.start, hit.end, False
         )
+        score = rule.weight * (1.0 if asked else NO_MOOD_FACTOR)
+        score *= HYPOTHETICAL_FACTOR if _hypothetical(span, norm) else 1.0
+    action = hit.action.group.partition(":")[2]
+    obj = hit.obj.group.partition(":")[2]
+    if hit.cue is not None:
+        cue = f"{hit.cue.group.partition(':')[2]}: {_span(text, norm, hit.cue.start, hit.cue.end)}"
+    else:
+        cue = "imperative" if hit.imperative else ""
+        cue = cue or ("refusal" if hit.action.negative else "statement" if rule.mood else "")
+    label = f"{action} + {obj}" + (" (negated)" if hit.negated else "")
+    return Evidence(
+        rule.intent,
+        label,
+        _span(text, norm, hit.start, hit.end),
+        where,
+        score * factor,
+        action=f"{action}: {_span(text, norm, hit.action.start, hit.action.end)}",
+        obj=f"{obj}: {_span(text, norm, hit.obj.start, hit.obj.end)}",
+        cue=cue,
+        sentence=offset + norm.tokens[hit.start].sentence,
+    )
+
+
+def _evidence(
+    text: str, where: str, factor: float, intents: IntentSet, offset: int = 0
+) -> tuple[list[Evidence], set[str]]:
+    """Evidence for intents in `text`, and the object groups found in it; sentence numbers of
+    the evidence start at `offset`."""
+    norm = normalise(text)
+    groups: list[GroupHit] = []
+    scored: list[tuple[str, int, int, Evidence]] = []
+    # A writer who types å, ä, ö means "andra" (others) by "andra", not "ändra" (change)
+    diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
+    for hit, _, mult in find(norm, intents):
+        phrase = hit.phrase
+        if diacritics and phrase.lang == "sv" and _has_diacritics(phrase.source):
+            if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
+                continue
+        if phrase.group:
+            groups.append(GroupHit(phrase.intent, hit.start, hit.end, phrase.negative))
+            continue
+        label = phrase.source if mult > 0 else f"{phrase.source} (negated)"
+        e = Evidence(
+            phrase.intent,
+            label,
+            _span(text, norm, hit.start, hit.end),
+            where,
+            phrase.weight * mult * factor,
+            sentence=offset + norm.tokens[hit.start].sentence,
+        )
+        scored.append((phrase.intent, hit.start, hit.end, e))
+    if groups:
+        for rule_hit in pair(intents.rules, groups, norm):
+            e = _rule_evidence(rule_hit, text, norm, where, factor, offset)
+            scored.append((e.intent, rule_hit.start, rule_hit.end, e))
+    scored.sort(key=lambda item: (-abs(item[3].score), not item[3].action))  # rules name more
+    taken: dict[str, list[tuple[int, int]]] = {}
+    seen: dict[tuple[str, str], Evidence] = {}
+    for intent, a, b, e in scored:  # overlapping evidence for one intent counts once
+        spans = taken.setdefault(intent, [])
+        if any(x <= b and a <= y for x, y in spans):
+            continue
+        spans.append((a, b))
         key = (e.intent, e.phrase)
-        if key not in seen or abs(seen[key].score) < abs(e.score):
+        if key not in seen:
             seen[key] = e
     for pattern in intents.patterns:
         m = pattern.regex.search(norm.text)
         if m:
+            at = next((t.sentence for t in norm.tokens if t.end > m.start()), 0)
             seen[(pattern.intent, pattern.source)] = Evidence(
-                pattern.intent, pattern.source, m.group()[:120], where, pattern.weight * factor
+                pattern.intent,
+                pattern.source,
+                m.group()[:120],
+                where,
+                pattern.weight * factor,
+                sentence=offset + at,
             )
-    return list(seen.values())
+    objects = {g.group.partition(":")[2] for g in groups if g.group.startswith("object:")}
+    return list(seen.values()), objects
+
+
+def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
+    """The evidence for `name` in sentences where `other` has none: a request of its own
+    ("1) what do you keep about me? 2) my tickets as a file for the new firm")."""
+    theirs = {e.sentence for e in evidence if e.intent == other and e.score > 0}
+    return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
 
 
 def classify_text(
     subject: str, text: str, intents: IntentSet, language: str = ""
 ) -> Classification:
     """Intents of a human message from its subject and prepared text."""
-    bare = _REPLY_SUBJECT.sub("", subject)
+    bare = SUBJECT_PREFIX.sub("", subject)
     factor = REPLY_SUBJECT_FACTOR if bare != subject else SUBJECT_FACTOR
-    evidence = _evidence(text, "body", 1.0, intents) + (
-        _evidence(bare, "subject", factor, intents) if bare.strip() else []
-    )
+    if factor == SUBJECT_FACTOR and len(text.split()) < SHORT_BODY:
+        factor = 1.0  # "Begäran om registerutdrag" over "se bifogad blankett": the subject asks
+    evidence, objects = _evidence(text, "body", 1.0, intents)
+    if bare.strip():
+        after = max((e.sentence for e in evidence), default=0) + 1
+        more, subject_objects = _evidence(bare, "subject", factor, intents, after)
+        evidence += more
+        objects |= subject_objects
     scores: dict[str, float] = {}
     for e in evidence:
         scores[e.intent] = scores.get(e.intent, 0.0) + e.score
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], intents.intents[kv[0]].rank))
-    chosen = [name for name, score in ranked if score >= THRESHOLD]
+    strongest: dict[str, float] = {}
+    for e in evidence:
+        strongest[e.intent] = max(strongest.get(e.intent, 0.0), e.score)
+    chosen = [name for name, score in ranked if score >= THRESHOLD and strongest[name] >= STRONGEST]
     chosen = [
         name
         for name in chosen
         if not any(
-            other in chosen and other != name and scores[name] < need
+            other in chosen
+            and other != name
+            and scores[name] < need
+            # a request of its own in other sentences stands; "other" is context, never a request
+            and (name == Intent.other.value or _beside(name, other, evidence) < THRESHOLD)
             for other, need in intents.intents[name].yields_to.items()
         )
     ]
-    if len(chosen) > 1 and Intent.other.value in chosen and chosen[0] != Intent.other.value:
-        chosen.remove(Intent.other.value)  # "other" only leads, never trails a privacy intent
+    if len(chosen) > 1 and Intent.other.value in chosen:
+        if chosen[0] != Intent.other.value or scores[Intent.other.value] < OTHER_BESIDE:
+            chosen.remove(Intent.other.value)  # "other" leads a privacy intent only when strong
     if chosen:
         top = scores[chosen[0]]
         confidence = top / (top + 0.5)
@@ -301,6 +449,12 @@ def classify_text(
             -e.score,
         )
     )
+    named: dict[str, tuple[str, ...]] = {}
+    for name in chosen:
+        found = [e.obj.partition(":")[0] for e in evidence if e.intent == name and e.score > 0]
+        found += [o for o in intents.intents[name].reports if o in objects]
+        if found := [o for o in dict.fromkeys(found) if o]:
+            named[name] = tuple(found)
     return Classification(
         Kind.human,
         language or detect_language(text),
@@ -308,20 +462,29 @@ def classify_text(
         round(min(confidence, 0.99), 3),
         tuple(evidence),
         needs_review=confidence < REVIEW_BELOW,
+        objects=named,
     )
+
+
+def classify_message(mail: ParsedMail, prepared: Prepared, intents: IntentSet) -> Classification:
+    """Intents of a message screening found human, from its subject and its own new text."""
+    language = detect_language(prepared.new_text or mail.text)
+    if language == "other" and len(prepared.new_text.split()) < 8:  # "Radera mig." says little
+        language = detect_language(f"{mail.subject}\n{prepared.new_text}")
+    return classify_text(mail.subject, prepared.new_text, intents, language)
 
 
 def classify_prepared(
     mail: ParsedMail, prepared: Prepared, intents: IntentSet, own_addresses: Iterable[str] = ()
 ) -> Classification:
-    """`classify` for a message `prepare` has already read."""
+    """`classify` for a message `prepare` has already read: screening, then intents."""
     screening = screen(mail, own_addresses, intents.screening, prepared.new_text)
+    if screening.kind is Kind.human:
+        return classify_message(mail, prepared, intents)
     language = detect_language(prepared.new_text or mail.text)
-    if screening.kind is not Kind.human:
-        if language == "other" and not prepared.new_text.strip():
-            language = detect_language(mail.text)
-        return Classification(screening.kind, language, (), 1.0, reasons=screening.reasons)
-    return classify_text(mail.subject, prepared.new_text, intents, language)
+    if language == "other" and not prepared.new_text.strip():
+        language = detect_language(mail.text)
+    return Classification(screening.kind, language, (), 1.0, reasons=screening.reasons)
 
 
 def classify(

@@ -8,11 +8,13 @@ stemmed with the Snowball Swedish and English stemmers. Matching is left to `cla
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
+
+from privbot.text import fold
 
 MAX_CHARS = 60_000  # text beyond this is not read (the reply parser reads 50,000)
 NOT = "~not"  # the token every negation word becomes, in phrases and in text alike
@@ -37,7 +39,17 @@ NEGATIONS = frozenset(
         "nt",
         "nothing",
         "nicht",
+        "kein",
+        "keine",
+        "keinen",
         "ikke",
+        "aldri",
+        "nie",  # Polish
+        "ei",  # Finnish
+        "ala",  # Finnish "älä", folded
+        "pas",  # French "ne … pas"
+        "jamais",
+        "nunca",
     }
 )
 _CONTRACTIONS = re.compile(
@@ -105,19 +117,6 @@ CLAUSE_WORDS = frozenset(
         "forutom",
     }
 )
-_FOLD = str.maketrans(
-    {"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o", "ß": "ss", "’": "'", "`": "'", "´": "'"}
-)
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics; length and positions are kept where possible."""
-    text = text.casefold().translate(_FOLD)
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
-    return text
 
 
 def _expand(folded: str) -> str:
@@ -137,8 +136,7 @@ def stems(word: str) -> tuple[str, str]:
     return _SV.stemWord(_LEMMAS.get(word, word)), _EN.stemWord(word)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: made by the thousand per message
     word: str  # folded
     sv: str  # Swedish stem
     en: str  # English stem

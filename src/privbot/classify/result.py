@@ -1,5 +1,7 @@
 """The values the classifier hands to the rest of privbot: kind, language, intents with evidence.
 
+`Kind` is screening's (`mail/screen.py`); a `Classification` carries it for `classify --json`.
+
 `classify/match.py` produces a `Classification`; `pipeline.py`, the CLI's `classify --json` and
 the staff pages read it. Nothing here decides anything.
 """
@@ -9,12 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-
-class Kind(StrEnum):
-    human = "human"
-    auto_reply = "auto_reply"
-    bounce = "bounce"
-    spam = "spam"
+from privbot.classify.language import NAMES
+from privbot.mail.screen import Kind
 
 
 class Intent(StrEnum):
@@ -28,6 +26,7 @@ class Intent(StrEnum):
     consent_withdrawal = "consent_withdrawal"
     complaint = "complaint"
     question = "question"
+    breach = "breach"  # a data subject reports a personal data breach (art. 33)
     other = "other"
 
 
@@ -38,33 +37,48 @@ class Evidence:
     matched: str  # the text it matched, as written in the message
     where: str  # "subject" or "body"
     score: float
+    # A composed rule names what decided: "delete: radera", "my_data: uppgifterna", "request: vill"
+    action: str = ""
+    obj: str = ""
+    cue: str = ""
+    # where in the message: the sentence number (subject sentences after the body's); not shown
+    sentence: int = field(default=-1, compare=False)
 
     def as_json(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "intent": self.intent,
             "phrase": self.phrase,
             "matched": self.matched,
             "where": self.where,
             "score": round(self.score, 3),
         }
+        if self.action:
+            found.update(action=self.action, object=self.obj, cue=self.cue)
+        return found
 
 
 @dataclass(frozen=True)
 class Classification:
     kind: Kind
-    language: str  # "sv", "en" or "other"
+    language: str  # detected: "sv", "en", "no", "da", "fi", "de", "pl", "fr", "es" or "other"
     intents: tuple[str, ...]  # main intent first; empty for non-human kinds
     confidence: float  # 0..1
     evidence: tuple[Evidence, ...] = field(default=())
     needs_review: bool = False
     reasons: tuple[str, ...] = field(default=())  # why the kind was chosen, for screened mail
+    # per intent, the objects it was found about: consent_withdrawal -> ("newsletter", "calls")
+    objects: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         return {
             "kind": self.kind.value,
             "language": self.language,
+            "language_name": NAMES.get(self.language, self.language),
             "intents": list(self.intents),
             "confidence": round(self.confidence, 3),
             "needs_review": self.needs_review,
             "evidence": [e.as_json() for e in self.evidence],
+            "objects": {k: list(v) for k, v in self.objects.items()},
+            # what a withdrawn consent was for, read by the drafts (cases/store.py `consents`)
+            "consents": list(self.objects.get("consent_withdrawal", ())),
         }

@@ -4,8 +4,8 @@ privbot sends each message with `ENVID=<its Message-ID>` when the relay offers D
 so a delivery status notification (RFC 3464) names it in `Original-Envelope-Id`; the report's
 returned headers (`message/rfc822` or `text/rfc822-headers`) carry the Message-ID too. A report
 matched either way whose recipients failed marks that mail `bounced`; so does a permanent
-refusal by the relay itself. A reply that did not arrive puts its case back in staff's hands
-with a visible delivery problem: the requester has not been answered.
+refusal by the relay itself. What that means for a case (back in staff's hands with a visible
+delivery problem) is `cases/outbox.py`'s: this module knows no case.
 
 Only messages the screen already took for bounces are looked at (`pipeline.py`); telling
 auto-replies from bounces is the screen's job, not this module's.
@@ -22,16 +22,11 @@ from email.message import Message
 
 from sqlmodel import Session, col, select
 
-from privbot.cases import lifecycle
 from privbot.mail.headers import msg_ids
-from privbot.models import AuditEvent, Case, OutgoingMail, OutStatus, Status
+from privbot.models import OutgoingMail, OutStatus
 
 log = logging.getLogger(__name__)
 
-# An undelivered reply hands the case back to staff from these statuses.
-REOPENED_BY_BOUNCE = frozenset(
-    {Status.approved, Status.sent, Status.awaiting_requester, Status.closed}
-)
 _XTEXT_PLAIN = re.compile(r"[!-*,-<>-~]")  # RFC 3461 4: printable ASCII but '+' and '='
 
 
@@ -119,48 +114,10 @@ def match(session: Session, raw: bytes) -> tuple[OutgoingMail, Report] | None:
     return (found, report) if found is not None else None
 
 
-def mark_undelivered(session: Session, out: OutgoingMail, reason: str) -> Case | None:
-    """`out` did not arrive: it is `bounced`, and its case shows why and is back with staff."""
+def mark_bounced(session: Session, out: OutgoingMail, reason: str) -> str:
+    """`out` did not arrive: it is `bounced`; returns the reason as recorded."""
     reason = " ".join(reason.split())[:450] or "delivery failed"
     out.status = OutStatus.bounced
     out.last_error = reason[:500]
     session.add(out)
-    case = session.get(Case, out.case_id) if out.case_id else None
-    if case is None:
-        return None
-    kind = "notice" if out.automatic else "reply"
-    case.delivery_problem = (
-        "The %s of %s did not arrive: %s"
-        % (
-            kind,
-            (out.sent_at or out.created_at).strftime("%Y-%m-%d"),
-            reason,
-        )
-    )[:500]
-    session.add(case)
-    session.add(
-        AuditEvent(
-            case_id=case.id,
-            action="%s_bounced" % kind,
-            detail={"outgoing": out.id, "reason": reason},
-        )
-    )
-    if not out.automatic and case.status in REOPENED_BY_BOUNCE:
-        lifecycle.transition(session, case, Status.in_progress, reason="reply did not arrive")
-    log.warning("outgoing %s of case %s did not arrive", out.id, case.reference)
-    return case
-
-
-def handle_report(session: Session, raw: bytes) -> str:
-    """Match a bounce to privbot's outgoing mail and act on it; returns what was done, for the
-    spool entry's reason ("" when it is not about privbot's mail)."""
-    found = match(session, raw)
-    if found is None:
-        return ""
-    out, report = found
-    if not report.failed:
-        return "delivery report for outgoing %s (not a failure)" % out.id
-    if out.status == OutStatus.bounced:
-        return "bounce of outgoing %s (already recorded)" % out.id
-    case = mark_undelivered(session, out, report.detail)
-    return "bounce of outgoing %s%s" % (out.id, " (case %s)" % case.reference if case else "")
+    return reason

@@ -15,23 +15,13 @@ A refused mail is audited by the caller with the reason; staff can still send it
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
 from privbot.config import Config
 from privbot.models import OutgoingMail, utcnow
-
-_ROBOT = re.compile(
-    r"^(no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|auto-?reply|autoresponder|"
-    r"notifications?|daemon|listserv|majordomo)([+.-].*)?@|-(bounces?|request|owner)@",
-    re.IGNORECASE,
-)
-
-
-def is_robot_address(addr: str) -> bool:
-    return not addr or bool(_ROBOT.search(addr))
+from privbot.text import is_robot_address as is_robot_address  # the one check: privbot.text
 
 
 def _ascii_domain(domain: str) -> str:

@@ -21,6 +21,7 @@ from email.message import Message
 
 from privbot.errors import ParseError
 from privbot.mail.html import html_to_text
+from privbot.text import FORWARD_PREFIX
 
 MAX_HEADER_CHARS = 2000  # a longer header value is cut (m026: a 20,000-char subject)
 MAX_TEXT_CHARS = 200_000  # body text kept for classification and display
@@ -226,8 +227,10 @@ def _from_mail_system(msg: Message) -> bool:
     return msg.get_content_type() in ("multipart/report", "message/delivery-status")
 
 
-def _walk(msg: Message, depth: int = 0) -> list[Message]:
-    """Leaves of the MIME tree, iteratively bounded (m013: 60 levels of nesting)."""
+def _walk(msg: Message, forwards: bool = False) -> list[Message]:
+    """Leaves of the MIME tree, iteratively bounded (m013: 60 levels of nesting). With
+    `forwards`, an attached message is a leaf too, before its own parts: a person's forward
+    as attachment (a mail system's returned message is not)."""
     leaves: list[Message] = []
     stack = [msg]
     while stack and len(leaves) < MAX_PARTS:
@@ -236,10 +239,43 @@ def _walk(msg: Message, depth: int = 0) -> list[Message]:
         if part.get_content_type() in REPORT_PARTS:
             leaves.append(part)  # its field blocks are read whole by `_report_fields`
         elif part.is_multipart() and isinstance(payload, list):
+            if forwards and part.get_content_type() == "message/rfc822":
+                leaves.append(part)  # its headers go before its text, as a forward's do
             stack.extend(p for p in reversed(payload) if isinstance(p, Message))
         else:
             leaves.append(part)
     return leaves
+
+
+def _attached_headers(part: Message) -> str:
+    """A forwarded-as-attachment message's headers, written as a mail client's forward."""
+    inner = part.get_payload()
+    if not isinstance(inner, list) or not inner or not isinstance(inner[0], Message):
+        return ""
+    lines = [f"{k}: {_header(inner[0], k)}" for k in ("From", "Date", "Subject", "To")]
+    return "---------- Forwarded message ---------\n" + "\n".join(lines)
+
+
+def _states_something(subject: str) -> bool:
+    """Two words or more: a subject that can say what is asked (not a cut-off "Fr")."""
+    return len(re.findall(r"\w{2,}", subject)) >= 2
+
+
+# Content types buggy mailers write for plain text ("plain/text"); their bytes are read as text.
+_GARBLED_TEXT = frozenset({"plain/text", "text", "plain", "txt", "text/txt", "text/text"})
+
+
+def _looks_like_text(part: Message) -> bool:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes) or b"\x00" in payload[:4096]:
+        return False
+    sample = payload[:4096]
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # a character cut at the end is fine
+            return sum(b < 9 or 13 < b < 32 for b in sample) == 0 and b"\xff\xd8" not in sample
+    return True
 
 
 def _filename(part: Message) -> str:
@@ -378,13 +414,25 @@ def parse(raw: bytes) -> ParsedMail:
     html = ""
     attachments: list[Attachment] = []
     reports: list[str] = []
-    for part in _walk(msg):
+    # a person forwarding as attachment says so in the subject ("VB:", "Fwd:", "[Fwd: …]")
+    forwards = bool(FORWARD_PREFIX.match(_header(msg, "Subject").lstrip("[")))
+    for part in _walk(msg, forwards=forwards and not _from_mail_system(msg)):
         ctype = part.get_content_type()
         if ctype in REPORT_PARTS:
             reports.append(_report_fields(part))
             continue
         disposition = (part.get_content_disposition() or "").lower()
         filename = _filename(part)
+        if ctype == "message/rfc822":
+            texts.append(_attached_headers(part))
+            continue
+        if (
+            ctype in _GARBLED_TEXT
+            and disposition != "attachment"
+            and not filename
+            and _looks_like_text(part)
+        ):
+            ctype = "text/plain"
         if ctype.startswith("text/") and disposition != "attachment" and not filename:
             if ctype == "text/plain":
                 texts.append(_leaf_text(part))
@@ -407,6 +455,13 @@ def parse(raw: bytes) -> ParsedMail:
     text = _CONTROL.sub("", text)[:MAX_TEXT_CHARS]
     subject = _header(msg, "Subject")
     system = _from_mail_system(msg)  # screened as machine mail, so no sender or text is needed
+    if (
+        not text.strip()
+        and not system
+        and _states_something(subject)
+        and re.search(rb"\r?\n\r?\n", data)
+    ):
+        text = subject.strip()  # complete headers, no body: the subject states the request
     if not text.strip() and not system:
         raise ParseError("no readable body text")
     if not from_addr and not system:

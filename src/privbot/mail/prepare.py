@@ -1,15 +1,17 @@
 """Find the text a message's author actually wrote now, and who the requester is.
 
-mail-parser-reply (Swedish and English) splits the body into replies, quoted history and
-signatures; own rules add `>` lines, legal disclaimers, messages forwarded by staff (read as
-the forwarded person's message) and website contact-form relays (read as the person's own
-message). Classification of the prepared text is left to `classify/match.py`.
-
-Who the requester is decides where automatic mail goes, so Reply-To and a form's e-mail field
-count only for mail from a configured form sender (`[intake] form_senders`); for any other mail
-the requester is the From address, whatever the text looks like. Likewise a forward names the
-forwarded person only when staff (the company's own domain) forwarded it; the text is read the
-same way either way.
+In order:
+1. A website contact-form relay ("Label: value" lines, one of them the person's message, which
+   may run over many lines) is read as the person's own message.
+2. Header blocks inside the body ("Från:/Skickat:/Till:/Ämne:", "From:/Sent:/To:/Subject:",
+   Gmail's "---------- Forwarded message ---------", Apple Mail's "Begin forwarded message:",
+   Thunderbird's "-------- Forwarded Message --------", in the languages privbot reads) split it
+   into the author's note and what was forwarded or quoted. A forward by someone else (staff) of
+   an outside person's mail is read as that person's message; a reply's history is cut off.
+3. mail-parser-reply (Swedish and English) finds "On … wrote:" history; `>` lines are dropped
+   wherever they stand, so a bottom-posted answer is kept. Bullets ("- ", "* ") survive.
+4. Signatures and legal disclaimers are cut.
+Classification of the prepared text is left to `classify/match.py`.
 """
 
 from __future__ import annotations
@@ -22,25 +24,49 @@ from dataclasses import dataclass
 from mailparser_reply import EmailReplyParser
 
 from privbot.mail.parse import ParsedMail
+from privbot.text import is_forward_subject
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 50_000  # the reply parser reads at most this much of a body
 _PARSER = EmailReplyParser(languages=["sv", "en"])
 _ADDR = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
-_HEADER_FROM = re.compile(
-    r"^\s*\**(?:från|from|von|fra|lähettäjä)\s*:\**\s*(.{0,200})$", re.I | re.M
+# Header lines of a forwarded or quoted message, in the languages privbot reads.
+_FROM_WORDS = (
+    "från|from|fra|von|de|od|lähettäjä|van|afzender|avsändare|absender|expéditeur|remitente"
 )
-_FORWARD_SUBJECT = re.compile(r"^\s*(?:(?:re|sv|aw)\s*:\s*)*(?:vb|fw|fwd|wg|vs|tr)\s*:", re.I)
+_HEADER_WORDS = (
+    _FROM_WORDS + "|skickat|sent|sendt|gesendet|envoyé|enviado|wysłano|lähetetty|verzonden|"
+    "datum|date|dato|fecha|data|päivämäärä|päiväys|"
+    "till|to|til|an|à|para|do|vastaanottaja|aan|"
+    "kopia|cc|kopie|"
+    "ämne|subject|emne|betreff|objet|asunto|temat|aihe|onderwerp|"
+    "svara till|reply-to|antwort an"
+)
+_HEADER_LINE = re.compile(
+    rf"^[ \t]*\**[ \t]*({_HEADER_WORDS})[ \t]*\**[ \t]*:[ \t]*\**(.{{0,300}})$", re.I | re.M
+)
+_IS_FROM = re.compile(rf"^(?:{_FROM_WORDS})$", re.I)
 _FORWARD_MARK = re.compile(
-    r"vidarebefordrat meddelande|forwarded message|original message|ursprungligt meddelande|"
-    r"begin forwarded message|videresendt melding|weitergeleitete nachricht",
-    re.I,
+    r"^[ \t>]*[-_=*]*[ \t]*(?:början på |start of |anfang der |début du |inicio del )?"
+    r"(?:vidarebefordrat meddelande|forwarded message|original message|"
+    r"ursprungligt meddelande|begin forwarded message|videresendt (?:melding|meddelelse)|"
+    r"weitergeleitete nachricht|ursprüngliche nachricht|opprinnelig melding|"
+    r"oprindelig meddelelse|välitetty viesti|alkuperäinen viesti|przekazana wiadomość|"
+    r"wiadomość oryginalna|message transféré|message d'origine|mensaje reenviado|"
+    r"mensaje original|doorgestuurd bericht)[ \t:]*[-_=*]*[ \t]*$",
+    re.I | re.M,
 )
+_RULE_LINE = re.compile(r"^[ \t]*[_\-=]{8,}[ \t]*$", re.M)
 _QUOTED = re.compile(r"^[ \t]*>.*$\n?", re.M)
+# An unticked box of a request form ("[ ] Radering", "☐ Right of access"): not asked for.
+_UNTICKED = re.compile(r"^[ \t]*(?:\[[ \t]?\]|\([ \t]?\)|☐|□|❏)[^\n]*\n?", re.M)
+_BULLET = re.compile(r"^([ \t]*)[-*+–][ \t]+(?=\S)", re.M)
 _SIGNATURE = re.compile(
     r"^(?:-- ?|__+|skickat från min \w+.*|sent from my \w+.*|hämta outlook för \w+.*|"
-    r"get outlook for \w+.*|skickat från outlook.*|sent from outlook.*)$",
+    r"get outlook for \w+.*|skickat från outlook.*|sent from outlook.*|enviado desde mi \w+.*|"
+    r"envoyé de mon \w+.*|von meinem \w+ gesendet.*|gesendet von meinem \w+.*|"
+    r"lähetetty \w+-laitteesta.*|wysłane z (?:mojego )?\w+.*|sendt fra min \w+.*)$",
     re.I | re.M,
 )
 _DISCLAIMER = re.compile(
@@ -48,26 +74,45 @@ _DISCLAIMER = re.compile(
     r"konfidentiali|confidentiality|disclaimer|the information (?:contained|in this)|informationen i detta|"
     r"om du (?:inte är|har fått)|if you (?:are not|have received)|vi behandlar (?:dina )?personuppgifter|"
     r"we (?:process|handle) (?:your )?personal data|läs mer om hur vi|read (?:more )?about how we|"
-    r"information om (?:hur vi behandlar|vår behandling)|sekretess)",
+    r"information om (?:hur vi behandlar|vår behandling)|sekretess|"
+    r"diese (?:e-mail|nachricht) (?:enthält|kann)|ce (?:message|courriel) (?:est|peut)|"
+    r"este (?:mensaje|correo) (?:es|puede|contiene)|tämä viesti|denne (?:e-post|meldingen|e-mail))",
     re.I | re.M,
 )
-_FORM_LABEL = re.compile(
-    r"^[ \t]*(namn|name|fullständigt namn|full name|e-?post(?:adress)?|e-?mail(?:adress)?|epost|telefon|phone|"
-    r"ämne|subject|ärende|meddelande|message|fritext|beskrivning|din fråga|your message)\b[ \t]*:?[ \t]*",
+# A form's "Label: value" line: a short label of words, then its value (perhaps empty).
+_FIELD = re.compile(r"^[ \t]*([^\W\d_][\w]*(?:[ ./&()-]{1,2}[\w]+){0,3})[ \t]*:[ \t]*(.*)$", re.M)
+_FORM_MESSAGE = re.compile(
+    r"^(?:meddelande|message|ditt meddelande|your message|fritext|beskrivning|din fråga|fråga|"
+    r"question|your question|kommentar|kommentarer|comment|comments|ärendebeskrivning|"
+    r"beskriv ditt ärende|ditt ärende|text|nachricht|ihre nachricht|mitteilung|viesti|"
+    r"wiadomość|treść|mensaje|consulta|melding|besked|henvendelse|inquiry|enquiry|"
+    r"description|details|övrigt meddelande|message body)$",
+    re.I,
+)
+_FORM_NAME = re.compile(
+    r"^(?:namn|name|fullständigt namn|full name|ditt namn|your name|navn|nimi|imię i nazwisko|"
+    r"imię|nom|nombre|vor- und nachname|kontaktperson)$",
+    re.I,
+)
+_FORM_EMAIL = re.compile(
+    r"^(?:e-?post(?:adress)?|e-?mail(?:-?adress)?|email address|mail|mejl|epost|din e-post|"
+    r"your email|sähköposti|correo(?: electrónico)?|courriel|adres e-mail|e-mail-adresse)$",
+    re.I,
+)
+# Known labels without a colon, as an HTML form's table reads once converted ("Namn Signe Lund").
+_BARE_FIELD = re.compile(
+    r"^[ \t]*(namn|name|fullständigt namn|full name|e-?post(?:adress)?|e-?mail|telefon|phone|"
+    r"ärende|ämne|subject|företag|company|meddelande|message|ditt meddelande|your message|"
+    r"fritext|beskrivning|din fråga|fråga|question|kommentar|comment)\b[ \t]*:?[ \t]*(.*)$",
     re.I | re.M,
 )
-# Labels of the person's message, most specific first: "Ärende" is often a topic menu.
-_FORM_MESSAGE = (
-    "meddelande",
-    "message",
-    "your message",
-    "din fråga",
-    "fritext",
-    "beskrivning",
-    "ärende",
+_FORM_FOOTER = re.compile(
+    r"^[ \t]*(?:--|detta meddelande skickades|this (?:message|e-?mail) was sent|"
+    r"skickat (?:via|från) (?:formuläret|kontaktformuläret|webbplatsen)|sent (?:via|from) the "
+    r"(?:contact )?form|svara direkt på|reply directly)",
+    re.I | re.M,
 )
-_FORM_NAME = {"namn", "name", "fullständigt namn", "full name"}
-_NOTE_WORDS = 40  # a forwarding note shorter than this hands the message over to the forwarded text
+_NOTE_WORDS = 40  # forwarding note shorter than this: the forwarded text is the message
 
 
 @dataclass(frozen=True)
@@ -78,6 +123,15 @@ class Prepared:
     forwarded: bool = False  # forwarded by staff: new_text is the forwarded person's message
     relayed: bool = False  # a contact-form relay: new_text is the form's message field
     quoted_only: bool = False  # nothing new was written; new_text is the quoted history
+
+
+@dataclass(frozen=True)
+class _Block:
+    start: int  # where the header block (or the forward mark above it) starts
+    end: int  # where its headers end: the forwarded or quoted text follows
+    addr: str  # its From address, if any
+    name: str
+    marked: bool  # a forward mark ("Forwarded message") stands above it
 
 
 def _domain(addr: str) -> str:
@@ -94,42 +148,128 @@ def _clean(text: str) -> str:
     return text.strip()
 
 
-def _sender(headers: str) -> tuple[str, str]:
-    m = _HEADER_FROM.search(headers)
-    if not m:
-        return "", ""
-    value = m.group(1)
+def _sender(value: str) -> tuple[str, str]:
     addr = _ADDR.search(value)
     name = value[: addr.start()] if addr else value
-    name = name.strip(" \t\"'<[(").strip()
+    name = name.strip(" \t\"'<[(*").strip()
     return (addr.group().lower() if addr else ""), name
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Header blocks: two or more header lines in a row (blank lines between allowed), one of
+    them a From line, or a forward mark with header lines under it."""
+    found: list[_Block] = []
+    lines = list(_HEADER_LINE.finditer(text))
+    i = 0
+    while i < len(lines):
+        j = i
+        while j + 1 < len(lines) and not text[lines[j].end() : lines[j + 1].start()].strip():
+            j += 1
+        group = lines[i : j + 1]
+        i = j + 1
+        froms = [m for m in group if _IS_FROM.match(m.group(1).strip())]
+        before = text[: group[0].start()].rstrip()
+        mark = _FORWARD_MARK.search(before[-200:]) if before else None
+        marked = mark is not None and not before[-200:][mark.end() :].strip()
+        if len(group) < 2 or not (froms or marked):
+            continue
+        start = group[0].start()
+        if marked and mark is not None:
+            start = len(before[: max(0, len(before) - 200)]) + mark.start()
+        else:
+            rules = list(_RULE_LINE.finditer(before[-120:]))
+            rule = rules[-1] if rules else None
+            if rule is not None and not before[-120:][rule.end() :].strip():
+                start = len(before[: max(0, len(before) - 120)]) + rule.start()
+        addr, name = _sender(froms[0].group(2)) if froms else ("", "")
+        found.append(_Block(start, group[-1].end(), addr, name, marked))
+    return found
+
+
+def _field_value(text: str, fields: list[re.Match[str]], k: int) -> str:
+    end = fields[k + 1].start() if k + 1 < len(fields) else len(text)
+    value = text[fields[k].start(2) : end]
+    footer = _FORM_FOOTER.search(value)
+    if footer and value[: footer.start()].strip():
+        value = value[: footer.start()]
+    return value.strip()
 
 
 def _relay(mail: ParsedMail, text: str, trusted: bool) -> Prepared | None:
     """A contact-form relay: labelled fields, one of them the person's message."""
-    labels = list(_FORM_LABEL.finditer(text[:MAX_CHARS]))
-    kinds = {m.group(1).lower() for m in labels}
-    if (
-        len(labels) < 3
-        or not kinds & set(_FORM_MESSAGE)
-        or not any(k in kinds for k in _FORM_NAME | {"e-post", "epost", "email", "e-mail"})
-    ):
+    head = text[:MAX_CHARS]
+    fields = [
+        m
+        for m in _FIELD.finditer(head)
+        if not _HEADER_LINE.match(m.group()) or _FORM_EMAIL.match(m.group(1).strip())
+    ]
+    if len(fields) < 3:
+        fields = list(_BARE_FIELD.finditer(head))
+    labels = [m.group(1).strip() for m in fields]
+    if len(fields) < 3:
         return None
-    fields: dict[str, str] = {}
-    for i, m in enumerate(labels):
-        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-        fields.setdefault(m.group(1).lower(), text[m.end() : end].strip())
-    message = next((fields[k] for k in _FORM_MESSAGE if fields.get(k)), "")
-    message = re.split(r"\n\s*\n\s*\n", message, maxsplit=1)[0].strip()  # the form's footer follows
+    email_at = next((k for k, lab in enumerate(labels) if _FORM_EMAIL.match(lab)), None)
+    if email_at is None:
+        return None
+    message_at = next((k for k, lab in enumerate(labels) if _FORM_MESSAGE.match(lab)), None)
+    if message_at is None:  # no message label: the field that runs over several lines
+        multi = [k for k in range(len(fields)) if "\n" in _field_value(head, fields, k)]
+        if not multi:
+            return None
+        message_at = max(multi, key=lambda k: len(_field_value(head, fields, k)))
+    # the message runs to the end of the form: later "labels" are lines of the message
+    tail = head[fields[message_at].start(2) :]
+    footer = _FORM_FOOTER.search(tail)
+    if footer and tail[: footer.start()].strip():
+        tail = tail[: footer.start()]
+    message = re.split(r"\n\s*\n\s*\n", tail.strip(), maxsplit=1)[0].strip()
     if not message:
         return None
-    email_field = next((fields[k] for k in fields if k.startswith(("e-", "ep", "em"))), "")
-    addr = _ADDR.search(email_field)
-    name = next((fields[k].split("\n")[0] for k in fields if k in _FORM_NAME), "")
     if not trusted:  # relay-shaped text from anyone else: its message, but never its address
         return Prepared(_clean(message), mail.from_addr, mail.from_name, relayed=True)
+    addr = _ADDR.search(_field_value(head, fields, email_at))
+    name_at = next((k for k, lab in enumerate(labels) if _FORM_NAME.match(lab)), None)
+    name = _field_value(head, fields, name_at).split("\n")[0] if name_at is not None else ""
     requester = addr.group().lower() if addr else (mail.reply_to or mail.from_addr)
     return Prepared(_clean(message), requester, name.strip(), relayed=True)
+
+
+def _forward(
+    mail: ParsedMail,
+    text: str,
+    blocks: list[_Block],
+    requester: str,
+    name: str,
+    staff_domains: Collection[str],
+) -> Prepared | None:
+    """The first header block, read as a forward when the subject or a mark says so, or when
+    nothing stands above it."""
+    first = blocks[0]
+    note = _clean(text[: first.start])
+    nxt = next((b.start for b in blocks[1:] if b.start >= first.end), len(text))
+    body = _clean(text[first.end : nxt])
+    forwarded = first.marked or is_forward_subject(mail.subject)
+    if not forwarded:
+        if note:
+            return Prepared(note, requester, name)
+        return Prepared(body, requester, name, quoted_only=True) if body else None
+    if not body:
+        return Prepared(note, requester, name) if note else None
+    ours = {_domain(a) for a in mail.to} | {_domain(mail.from_addr)}
+    if first.addr and first.addr in (mail.from_addr, mail.reply_to):
+        return Prepared(f"{note}\n\n{body}".strip(), requester, name)  # their own earlier mail
+    if first.addr and _domain(first.addr) not in ours:
+        if _domain(mail.from_addr) not in staff_domains:  # the text, not the address
+            return Prepared(body, requester, name, forwarded=True)
+        return Prepared(body, first.addr, first.name, forwarded=True)
+    if first.addr and len(blocks) > 1:  # staff forwarded a colleague's forward: look deeper
+        rest = text[first.end :]
+        deeper = _forward(mail, rest, _blocks(rest), requester, name, staff_domains)
+        if deeper is not None and deeper.forwarded:
+            return deeper
+    if note and (len(note.split()) >= _NOTE_WORDS or first.addr):
+        return Prepared(note, requester, name)  # e.g. a customer forwarding our own mail
+    return Prepared(f"{note}\n\n{body}".strip(), requester, name)
 
 
 def prepare(
@@ -140,7 +280,7 @@ def prepare(
     `form_senders`: addresses of contact-form relays whose Reply-To and e-mail field name the
     requester; `staff_domains`: the company's domains, whose forwards name the forwarded person.
     For all other mail the requester is the sender."""
-    text = mail.text[:MAX_CHARS]
+    text = _UNTICKED.sub("", _BULLET.sub(r"\1• ", mail.text[:MAX_CHARS]))
     trusted = mail.from_addr in form_senders
     requester, name = mail.from_addr, mail.from_name
     if trusted and mail.reply_to and mail.reply_to != mail.from_addr:
@@ -148,29 +288,24 @@ def prepare(
     relay = _relay(mail, text, trusted)
     if relay is not None:
         return relay
+    mark = _FORWARD_MARK.search(text)
+    if mark and re.match(r"\s*>", text[mark.end() :]):  # Apple Mail quotes what it forwards
+        text = text[: mark.end()] + re.sub(r"^[ \t]*> ?", "", text[mark.end() :], flags=re.M)
+    blocks = _blocks(text)
+    if blocks:
+        found = _forward(mail, text, blocks, requester, name, staff_domains)
+        if found is not None:
+            return found
     replies = _PARSER.read(text).replies
     if not replies:
         return Prepared(_clean(text) or text.strip(), requester, name, quoted_only=True)
     first = _clean(replies[0].body)
-    forwarded = bool(
-        _FORWARD_SUBJECT.match(mail.subject) or _FORWARD_MARK.search(replies[0].content)
-    )
-    if forwarded and len(_FORWARD_MARK.sub("", first).split()) < _NOTE_WORDS:
-        ours = {_domain(a) for a in mail.to} | {_domain(mail.from_addr)}
-        for reply in replies[
-            1:3
-        ]:  # "-----Original Message-----" may stand alone before the headers
-            addr, fwd_name = _sender(reply.headers)
-            body = _clean(reply.body)
-            if addr and body:
-                if _domain(addr) not in ours:
-                    if _domain(mail.from_addr) not in staff_domains:  # the text, not the address
-                        return Prepared(body, requester, name, forwarded=True)
-                    return Prepared(body, addr, fwd_name, forwarded=True)
-                break
     if first:
         return Prepared(first, requester, name)
-    for reply in replies[1:]:  # only quoted history: keep it rather than lose the message
+    for reply in replies[1:]:  # below the history: a bottom-posted answer, or only history
+        own = _QUOTED.sub("", reply.body)
+        if own.strip() and _QUOTED.search(reply.body):
+            return Prepared(_clean(own), requester, name)
         body = _clean(reply.body)
         if body:
             return Prepared(body, requester, name, quoted_only=True)

@@ -25,12 +25,23 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from privbot.classify.result import Kind
 from privbot.errors import ConfigError
 from privbot.mail.parse import SYSTEM_SENDER, ParsedMail
+from privbot.text import is_forward_subject
 
 log = logging.getLogger(__name__)
+
+
+class Kind(StrEnum):
+    """Who wrote a message: a person, or a program privbot records and leaves alone."""
+
+    human = "human"
+    auto_reply = "auto_reply"
+    bounce = "bounce"
+    spam = "spam"
+
 
 TEXT_CHARS = 3000  # only the start of a message is read for tell-tale wording
 REPORT_CHARS = 20_000  # report fields (Action:, Disposition:) are looked for this far in
@@ -57,7 +68,6 @@ _LIST_HEADERS = (
     "X-ML-Server",
 )
 _REPLY_PREFIX = re.compile(r"^\s*((re|sv|aw|vs|fw|fwd|vb|wg|tr|rv|odp|vl)\s*:\s*)+", re.I)
-_FORWARD_PREFIX = re.compile(r"^\s*(fw|fwd|vb|wg|tr|rv|vl|vs)\s*:", re.I)
 _QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 _REPORT_TYPE = re.compile(r"report-type\s*=\s*\"?([a-z-]+)", re.I)
 # fields of machine-readable reports, at the start of an unquoted line
@@ -221,7 +231,7 @@ def _report_text(mail: ParsedMail) -> str:
     """Where report fields count: report parts, the text (a quoted field starts with ">" and
     so is no field), and all of a forward (a forwarded bounce)."""
     text = mail.text[:REPORT_CHARS]
-    if _FORWARD_PREFIX.match(mail.subject) and ">" in text:
+    if is_forward_subject(mail.subject) and ">" in text:
         text = _QUOTE_MARKS.sub("", text)
     return mail.report[:REPORT_CHARS] + "\n" + text
 

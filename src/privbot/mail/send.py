@@ -4,6 +4,9 @@ Only approved drafts and automatic notices (receipts) reach the outbox. With no 
 each message is written as an `.eml` file to `$PRIVBOT_HOME/outbox/` (write, fsync, rename);
 with a relay it goes by SMTP. A message is marked `sending` and committed before the attempt:
 one found `sending` after a crash becomes `uncertain` for staff, never resent blindly.
+
+This module knows no case: what a sent or undelivered message means for its case is the
+caller's `Outcomes` (`cases/outbox.py`, the one door callers use).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import smtplib
 import ssl
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -23,20 +28,36 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from privbot.cases import lifecycle
 from privbot.config import Config
 from privbot.datadir import open_private, private_dir
 from privbot.db import claimable, session_scope
 from privbot.errors import SendError
-from privbot.mail.bounces import envelope_id, mark_undelivered
+from privbot.mail.bounces import envelope_id, mark_bounced
 from privbot.mail.headers import OUTGOING, address, msg_ids, needs_smtputf8, one_line
 from privbot.mail.headers import references as thread_references
-from privbot.models import AuditEvent, Case, Draft, OutgoingMail, OutStatus, utcnow
+from privbot.models import OutgoingMail, OutStatus, utcnow
 
 log = logging.getLogger(__name__)
 LOOP_HEADER = "X-Privbot-Loop"
 MAX_ATTEMPTS = 8
 SENDING_LEASE = timedelta(minutes=10)  # longer than any SMTP conversation (60 s timeouts)
+
+
+def _nothing(session: Session, row: OutgoingMail) -> None:
+    return None
+
+
+def _bounced(session: Session, row: OutgoingMail, reason: str) -> None:
+    mark_bounced(session, row, reason)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What a sent message, and one that will not arrive, mean beyond the outbox row; each runs
+    in the transaction that records the outcome. `undelivered` marks the row (`mail.bounces`)."""
+
+    sent: Callable[[Session, OutgoingMail], None] = _nothing
+    undelivered: Callable[[Session, OutgoingMail, str], None] = _bounced
 
 
 def compose(
@@ -194,10 +215,14 @@ _unrecorded: dict[int, Exception | None] = {}  # outgoing id -> the failure, or 
 _unrecorded_lock = threading.Lock()
 
 
-def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
-    """Send what is due; returns the number sent. Failures back off and are recorded."""
-    _record_unrecorded(engine)
-    recover_stale(engine, config)
+def deliver_due(
+    engine: Engine, config: Config, limit: int = 50, outcomes: Outcomes = Outcomes()
+) -> int:
+    """Send what is due; returns the number sent. Failures back off and are recorded.
+
+    Callers go through `cases.outbox.deliver`, whose `outcomes` move the case on."""
+    _record_unrecorded(engine, outcomes)
+    recover_stale(engine, config, outcomes)
     sent = 0
     for _ in range(limit):
         with session_scope(engine) as session:
@@ -224,17 +249,19 @@ def deliver_due(engine: Engine, config: Config, limit: int = 50) -> int:
             log.warning(
                 "outgoing %s failed (%s), attempt %d", out.id, type(exc).__name__, out.attempts
             )
-            if not _record(engine, out.id, False, exc):
+            if not _record(engine, out.id, False, exc, outcomes):
                 break  # the database refuses writes: stop this round, the next one recovers
             continue
         log.debug("outgoing %s sent (case %s)", out.id, out.case_id)
         sent += 1
-        if not _record(engine, out.id, True, None):
+        if not _record(engine, out.id, True, None, outcomes):
             break
     return sent
 
 
-def _record(engine: Engine, out_id: int, sent: bool, exc: Exception | None) -> bool:
+def _record(
+    engine: Engine, out_id: int, sent: bool, exc: Exception | None, outcomes: Outcomes
+) -> bool:
     """Write the outcome of one send; if the database refuses, keep it for the next round
     (and return False)."""
     try:
@@ -242,10 +269,10 @@ def _record(engine: Engine, out_id: int, sent: bool, exc: Exception | None) -> b
             row = session.get(OutgoingMail, out_id)
             assert row is not None
             if sent:
-                _mark_sent(session, row)
+                _mark_sent(session, row, outcomes)
             else:
                 assert exc is not None
-                _mark_failed(session, row, exc)
+                _mark_failed(session, row, exc, outcomes)
     except Exception as failure:
         log.error(
             "outgoing %s: its outcome could not be recorded (%s); retried in this process",
@@ -258,7 +285,7 @@ def _record(engine: Engine, out_id: int, sent: bool, exc: Exception | None) -> b
     return True
 
 
-def _record_unrecorded(engine: Engine) -> None:
+def _record_unrecorded(engine: Engine, outcomes: Outcomes) -> None:
     with _unrecorded_lock:
         pending = dict(_unrecorded)
     for out_id, exc in pending.items():
@@ -267,9 +294,9 @@ def _record_unrecorded(engine: Engine) -> None:
                 row = session.get(OutgoingMail, out_id)
                 if row is not None and row.status == OutStatus.sending:
                     if exc is None:
-                        _mark_sent(session, row)
+                        _mark_sent(session, row, outcomes)
                     else:
-                        _mark_failed(session, row, exc)
+                        _mark_failed(session, row, exc, outcomes)
         except Exception as failure:
             log.warning("outgoing %s: still unrecorded (%s)", out_id, type(failure).__name__)
             continue
@@ -278,26 +305,19 @@ def _record_unrecorded(engine: Engine) -> None:
         log.info("outgoing %s: outcome recorded late (%s)", out_id, "failed" if exc else "sent")
 
 
-def _mark_sent(session: Session, row: OutgoingMail) -> None:
+def _mark_sent(session: Session, row: OutgoingMail, outcomes: Outcomes) -> None:
     row.status = OutStatus.sent
     row.sent_at = utcnow()
     session.add(row)
-    case = session.get(Case, row.case_id) if row.case_id else None
-    if case is not None:
-        if not row.automatic:
-            case.delivery_problem = ""  # a reply went out after an earlier one bounced
-            draft = session.get(Draft, row.draft_id) if row.draft_id else None
-            lifecycle.reply_sent(session, case, draft.template if draft else "reply")
-        action = "notice_sent" if row.automatic else "reply_sent"
-        session.add(AuditEvent(case_id=case.id, action=action, detail={"outgoing": row.id}))
+    outcomes.sent(session, row)
 
 
-def _mark_failed(session: Session, row: OutgoingMail, exc: Exception) -> None:
+def _mark_failed(session: Session, row: OutgoingMail, exc: Exception, outcomes: Outcomes) -> None:
     permanent = isinstance(exc, (SendError, UnicodeError)) or (
         isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
     )
     if permanent:  # the relay refused it for good: it will not arrive
-        mark_undelivered(session, row, _describe(exc))
+        outcomes.undelivered(session, row, _describe(exc))
         return
     row.status = OutStatus.uncertain if row.attempts >= MAX_ATTEMPTS else OutStatus.failed
     row.last_error = _describe(exc)
@@ -306,7 +326,7 @@ def _mark_failed(session: Session, row: OutgoingMail, exc: Exception) -> None:
     session.add(row)
 
 
-def recover_stale(engine: Engine, config: Config) -> int:
+def recover_stale(engine: Engine, config: Config, outcomes: Outcomes = Outcomes()) -> int:
     """Sends left `sending` past their lease (a process died, or its outcome was lost): a file
     that reached the outbox is sent, one that did not is retried; over SMTP nobody knows, so
     staff decide (`uncertain`). Stray `.tmp` files of the outbox are removed. Returns how many
@@ -332,7 +352,7 @@ def recover_stale(engine: Engine, config: Config) -> int:
                 )
                 session.add(row)
             elif (config.outbox_dir / ("%06d.eml" % (row.id or 0))).exists():
-                _mark_sent(session, row)
+                _mark_sent(session, row, outcomes)
             else:
                 row.status = OutStatus.failed
                 row.last_error = "interrupted before the outbox file was written; retried"

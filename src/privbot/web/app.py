@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from privbot.config import Config
-from privbot.replies import Replies
+from privbot.context import Context
 from privbot.web.auth import SESSION_COOKIE, secret_key
 from privbot.web.deps import STAFF, SignInRequired
 from privbot.web.pages import (
@@ -55,12 +55,18 @@ SECURITY_HEADERS = {
 
 
 def create_app(
-    config: Config, engine: Engine, secret: str | None = None, https_only: bool | None = None
+    config: Config,
+    engine: Engine,
+    secret: str | None = None,
+    https_only: bool | None = None,
+    ctx: Context | None = None,
 ) -> FastAPI:
+    """The app; `ctx` is the data `serve` loaded once at start-up (loaded here when absent)."""
+    ctx = ctx or Context.load(config)
     app = FastAPI(title="privbot", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.config = config
     app.state.engine = engine
-    app.state.replies = Replies.load(config.replies_dir)
+    app.state.replies = ctx.replies
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -107,7 +113,7 @@ def create_app(
     # Public: signing in, the requester's identity link, the data subjects' chat.
     app.include_router(login.router)
     app.include_router(verify.router)
-    chat_page.install(app, config, engine)  # /chat, /api/chat, /chat/confirm/{token}
+    chat_page.install(app, config, engine, ctx)  # /chat, /api/chat, /chat/confirm/{token}
     # Everything else is for staff: one dependency on each router, never per route only.
     staff_routers = (
         inbox.router,

@@ -74,14 +74,31 @@ def working_days_left(due: date, today: date | None = None, cal: Calendar = _CAL
     negative when the deadline has passed (working days since)."""
     start = today or date.today()
     if due >= start:
-        return sum(
-            cal.is_working_day(date.fromordinal(n))
-            for n in range(start.toordinal() + 1, due.toordinal() + 1)
-        )
-    return -sum(
-        cal.is_working_day(date.fromordinal(n))
-        for n in range(due.toordinal() + 1, start.toordinal() + 1)
-    )
+        return _working_days_between(start, due, cal)
+    return -_working_days_between(due, start, cal)
+
+
+def _working_days_between(first: date, last: date, cal: Calendar) -> int:
+    """Working days after `first` up to and including `last` (`first` <= `last`), from a
+    running count per year: the lists ask this for every row."""
+
+    def upto(day: date) -> int:
+        return _in_year(day.year, cal)[day.timetuple().tm_yday - 1]
+
+    if first.year == last.year:
+        return upto(last) - upto(first)
+    whole = sum(_in_year(year, cal)[-1] for year in range(first.year + 1, last.year))
+    return _in_year(first.year, cal)[-1] - upto(first) + whole + upto(last)
+
+
+@lru_cache(maxsize=256)
+def _in_year(year: int, cal: Calendar) -> tuple[int, ...]:
+    """Working days of `year` up to each of its days (inclusive), by day of the year."""
+    counts, n = [], 0
+    for ordinal in range(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1):
+        n += cal.is_working_day(date.fromordinal(ordinal))
+        counts.append(n)
+    return tuple(counts)
 
 
 def labeller(language: str) -> Callable[[str, object], str]:

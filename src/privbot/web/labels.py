@@ -40,6 +40,7 @@ INTENT: dict[str, str] = {
     Intent.consent_withdrawal: N_("Consent withdrawal"),
     Intent.complaint: N_("Complaint"),
     Intent.question: N_("Question"),
+    Intent.breach: N_("Personal data breach"),
     Intent.other: N_("Other"),
 }
 

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from privbot.cases.breach import OPEN_BREACH_FIRST
+from privbot.cases.breach import OPEN_BREACH
 from privbot.models import Case, Status
 from privbot.pnr import mask
 from privbot.web.i18n import working_days_left
@@ -83,11 +83,26 @@ def row(case: Case, today: date) -> Row:
 
 
 def paginate(session: Session, query: SelectOfScalar[Case], order: list[Any], number: int) -> Page:
-    """One page of `query` (already filtered) in `order`, with the total count of matches."""
+    """One page of `query` (already filtered) in `order`, open breaches first, with the total
+    count of matches.
+
+    The open breaches (few, found by ix_case_notify_by) and the other cases are read apart,
+    each in `order`: one ORDER BY that began with the breach key would sort every match before
+    the first page could be cut, where `order` alone can follow an index."""
     number = max(1, number)
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
-    cases = session.exec(
-        query.order_by(OPEN_BREACH_FIRST, *order).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
+    offset = (number - 1) * PAGE_SIZE
+    open_breaches = list(session.exec(select(Case.id).where(OPEN_BREACH)).all())
+    cases: list[Case] = []
+    rest = query
+    if open_breaches:
+        breaches = query.where(col(Case.id).in_(open_breaches)).order_by(*order)
+        matching = list(session.exec(breaches).all())
+        cases = matching[offset : offset + PAGE_SIZE]
+        offset = max(0, offset - len(matching))
+        rest = query.where(col(Case.id).not_in(open_breaches))
+    if len(cases) < PAGE_SIZE:
+        page = rest.order_by(*order).offset(offset).limit(PAGE_SIZE - len(cases))
+        cases += session.exec(page).all()
     today = date.today()
     return Page([row(c, today) for c in cases], number, int(total))

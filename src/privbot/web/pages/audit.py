@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
 
-from privbot.cases.store import audit as record
+from privbot.cases.audit import audit as record
 from privbot.models import AuditEvent, Case
 from privbot.pnr import mask
 from privbot.web.deps import CurrentSupervisor, SessionDep

@@ -22,9 +22,9 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
 
-from privbot.cases.store import audit
+from privbot.cases.audit import audit
 from privbot.classify.result import Intent
-from privbot.models import Case, Status, User
+from privbot.models import NOT_CLOSED, Case, Status, User
 from privbot.web.deps import CurrentStaff, SessionDep
 from privbot.web.i18n import labeller
 from privbot.web.labels import CHANNEL, LANGUAGE
@@ -41,7 +41,6 @@ SORTS: dict[str, Any] = {
     "assignee": col(Case.assignee),
 }
 FLAGS = ("needs_review", "third_party", "overdue")
-OPEN = [s for s in Status if s != Status.closed]
 MAX_PAGE = 100_000
 
 
@@ -147,8 +146,8 @@ def filtered(f: Filters, today: date) -> SelectOfScalar[Case]:
     if f.third_party:
         query = query.where(Case.third_party == True)  # noqa: E712
     if f.overdue:
-        # status IN (...) rather than != closed, so ix_case_status_effective_due serves it
-        query = query.where(col(Case.status).in_(OPEN), EFFECTIVE_DUE < today)
+        # open cases by deadline: ix_case_open_effective_due (partial, status != closed)
+        query = query.where(NOT_CLOSED, EFFECTIVE_DUE < today)
     return query
 
 

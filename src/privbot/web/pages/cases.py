@@ -19,12 +19,12 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
-from privbot.cases import actions, identity, refusal, store
+from privbot.cases import actions, identity, outbox, refusal, store
+from privbot.cases.audit import audit
 from privbot.cases.gate import awaits_verification
 from privbot.classify.result import Intent
 from privbot.errors import NotFound, PrivbotError
 from privbot.mail.attachments import attachment
-from privbot.mail.send import deliver_due
 from privbot.models import AuditEvent, Case, Message, Outcome, SpoolEntry, Status, User
 from privbot.web.deps import CSRF, ConfigDep, CurrentStaff, SessionDep
 from privbot.web.labels import N_
@@ -106,7 +106,7 @@ def show(request: Request, reference: Ref, session: SessionDep, user: CurrentSta
         (m.classification for m in reversed(messages) if m.direction == "in" and m.classification),
         {},
     )
-    store.audit(session, case, "case_viewed", actor=user.name)
+    audit(session, case, "case_viewed", actor=user.name)
     session.commit()
     history, history_note = requester_history(session, case)
     return page(
@@ -148,9 +148,7 @@ def download(
         found = attachment(entry.raw if entry else b"", index)
     except NotFound:
         raise HTTPException(status_code=404, detail="no such attachment") from None
-    store.audit(
-        session, case, "attachment_downloaded", actor=user.name, message=message.id, index=index
-    )
+    audit(session, case, "attachment_downloaded", actor=user.name, message=message.id, index=index)
     session.commit()
     return Response(
         found.data,
@@ -202,7 +200,7 @@ def approve(
         lambda: store.approve(session, config, case, user.name, body, subject or None),
         translate(request, "Approved; the reply is on its way to the outbox."),
     )
-    tasks.add_task(deliver_due, request.app.state.engine, config)
+    tasks.add_task(outbox.deliver, request.app.state.engine, config)
     return response
 
 
@@ -303,7 +301,7 @@ def send_code(
     def run() -> None:
         if identity.send_code(session, config, replies, case) is None:
             raise PrivbotError("no code sent: the address of record looks automated")
-        store.audit(session, case, "identity_code_requested", actor=user.name)
+        audit(session, case, "identity_code_requested", actor=user.name)
 
     response = _act(
         request,
@@ -312,7 +310,7 @@ def send_code(
         run,
         translate(request, "A one-time code is on its way to the address of record."),
     )
-    tasks.add_task(deliver_due, request.app.state.engine, config)
+    tasks.add_task(outbox.deliver, request.app.state.engine, config)
     return response
 
 

@@ -17,9 +17,10 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
+from privbot.cases import outbox
 from privbot.chat.bot import ChatBot
 from privbot.config import Config
-from privbot.mail.send import deliver_due
+from privbot.context import Context
 
 log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parents[1]
@@ -39,10 +40,9 @@ class ChatIn(BaseModel):
     message: Annotated[str, Field(max_length=20_000)]
 
 
-def install(app: FastAPI, config: Config, engine: Engine) -> None:
+def install(app: FastAPI, config: Config, engine: Engine, ctx: Context) -> None:
     """Load the chat (a bad data file stops start-up) and add its routes."""
-    app.state.chat = ChatBot.load(config, engine)
-    app.state.chat.process_now = False  # the worker opens the case; `serve` wires the wake-up
+    app.state.chat = ChatBot.load(config, engine, ctx)
     app.include_router(router)
 
 
@@ -86,7 +86,7 @@ def api_chat(body: ChatIn, request: Request, background: BackgroundTasks) -> JSO
     bot = _bot(request)
     reply = bot.handle(body.session_id, body.message, _client(request))
     if reply.mail_queued:
-        background.add_task(deliver_due, bot.engine, bot.config)
+        background.add_task(outbox.deliver, bot.engine, bot.config)
     return JSONResponse(
         reply.as_json(), status_code=reply.status, headers={"Cache-Control": "no-store"}
     )
@@ -123,7 +123,7 @@ def confirm(token: str, request: Request, background: BackgroundTasks) -> HTMLRe
             {"language": "sv", "ui": bot.texts.ui("sv"), "valid": False, "done": "", "token": ""},
             404,
         )
-    background.add_task(deliver_due, bot.engine, bot.config)
+    background.add_task(outbox.deliver, bot.engine, bot.config)
     return _page(
         request,
         "chat_confirm.html",

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
 from starlette.responses import Response
 
-from privbot.models import Case, Status
+from privbot.models import NOT_CLOSED, Case, Status
 from privbot.web.deps import CurrentStaff, SessionDep
 from privbot.web.listing import EFFECTIVE_DUE, paginate
 from privbot.web.render import page
@@ -29,7 +29,8 @@ def inbox(
     mine: bool = False,
     page_no: int = Query(1, alias="page", ge=1, le=100_000),
 ) -> Response:
-    query = select(Case).where(col(Case.status).in_(WAITING_FOR_STAFF))
+    # NOT_CLOSED adds nothing but lets ix_case_open_effective_due (partial) give the order
+    query = select(Case).where(col(Case.status).in_(WAITING_FOR_STAFF), NOT_CLOSED)
     if mine:
         query = query.where(Case.assignee == user.name)
     listing = paginate(session, query, [EFFECTIVE_DUE, col(Case.id)], page_no)

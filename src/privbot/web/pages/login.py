@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from privbot.cases.store import audit
+from privbot.cases.audit import audit
 from privbot.users import authenticate
 from privbot.web.auth import (
     admit_attempt,

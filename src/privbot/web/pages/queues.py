@@ -14,7 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
 
 from privbot.classify.result import Intent
-from privbot.models import Case, Status, User
+from privbot.models import NOT_CLOSED, Case, Status, User
 from privbot.web.deps import CurrentSupervisor, SessionDep
 from privbot.web.labels import N_
 from privbot.web.listing import EFFECTIVE_DUE, paginate
@@ -43,7 +43,7 @@ def filtered(
 ) -> SelectOfScalar[Case]:
     query = select(Case)
     if view != "all" and not status:
-        query = query.where(Case.status != Status.closed)
+        query = query.where(NOT_CLOSED)
     if view == "due7":
         query = query.where(today <= EFFECTIVE_DUE, today + timedelta(days=7) >= EFFECTIVE_DUE)
     elif view == "overdue":

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from privbot import users as accounts
-from privbot.cases.store import audit
+from privbot.cases.audit import audit
 from privbot.errors import NotFound, PrivbotError
 from privbot.models import Role, User
 from privbot.web.deps import CSRF, CurrentStaff, CurrentSupervisor, SessionDep

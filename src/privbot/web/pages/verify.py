@@ -10,9 +10,8 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse
 
-from privbot.cases import identity
+from privbot.cases import identity, outbox
 from privbot.db import session_scope
-from privbot.mail.send import deliver_due
 from privbot.web.pages.chat import _bot, _page
 
 router = APIRouter()
@@ -52,5 +51,5 @@ def verify(token: str, request: Request, background: BackgroundTasks) -> HTMLRes
         found = (case.language, case.reference) if case else None
     if found is None:
         return _page(request, "verify.html", _context(request, "sv", "invalid"), 404)
-    background.add_task(deliver_due, app.state.engine, app.state.config)
+    background.add_task(outbox.deliver, app.state.engine, app.state.config)
     return _page(request, "verify.html", _context(request, found[0], "done", reference=found[1]))

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from privbot.cases.thread import ThreadMatch, find_case
 from privbot.mail.parse import parse
-from privbot.mail.thread import ThreadMatch, base_subject, find_case
 from privbot.models import Case, Message, OutgoingMail
 
 
@@ -140,20 +140,6 @@ def test_mail_for_a_merged_case_goes_to_the_case_it_was_merged_into(session: Ses
     session.add(merged)
     session.flush()
     assert found(session, mail("SV: [DS-2026-0002] tack")) == target
-
-
-@pytest.mark.parametrize(
-    ("subject", "base"),
-    [
-        ("SV: Re[2]: VB: Radera mig", "Radera mig"),
-        ("AW: WG: Fwd: Auskunft", "Auskunft"),
-        ("RE: re: Re(3): Hej", "Hej"),
-        ("Svar om Re: inget", "Svar om Re: inget"),  # only leading prefixes go
-        ("Review: mina uppgifter", "Review: mina uppgifter"),
-    ],
-)
-def test_base_subject_drops_reply_and_forward_prefixes(subject: str, base: str) -> None:
-    assert base_subject(subject) == base
 
 
 def test_reference_pattern_follows_the_configured_prefix() -> None:

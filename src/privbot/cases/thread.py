@@ -10,13 +10,12 @@ hands its mail on to that one.
 References are sequential and Message-IDs leak, so a match alone proves nothing: the match is
 `trusted` only when the sender is the case's requester or an address staff added to the case.
 An untrusted match never joins the case (the pipeline opens a new case with a warning). Among
-several references the first one the sender may write to wins. Re-opening rules are the
-pipeline's.
+several references the first one the sender may write to wins. Which statuses a follow-up
+reopens is `cases/lifecycle.py`'s.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -25,17 +24,7 @@ from privbot.cases.reference import find_references
 from privbot.mail.parse import ParsedMail
 from privbot.models import Case, Message, OutgoingMail
 
-# Reply and forward prefixes, repeated and mixed: Re:, RE:, Re[2]:, SV:, VB:, AW:, WG:, Fwd:, Fw:, VS:, Antw:, TR:
-_PREFIX = re.compile(
-    r"^\s*(?:(?:re|sv|vb|aw|wg|fwd?|vs|vl|antw|tr|ynt|odp)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
-    re.IGNORECASE,
-)
 _MAX_IDS = 50
-
-
-def base_subject(subject: str) -> str:
-    """The subject without reply/forward prefixes: `SV: Re[2]: VB: Radera mig` → `Radera mig`."""
-    return _PREFIX.sub("", subject).strip()
 
 
 def _followed(session: Session, case: Case | None) -> Case | None:

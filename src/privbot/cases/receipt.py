@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from privbot.cases import identity
-from privbot.cases.store import audit, case_context
+from privbot.cases import identity, outbox
+from privbot.cases.audit import audit
+from privbot.cases.template_vars import case_context
 from privbot.config import Config
-from privbot.mail.limits import is_robot_address, refusal
-from privbot.mail.send import compose, enqueue
+from privbot.mail.limits import refusal
 from privbot.models import Case, OutgoingMail
 from privbot.replies import Replies
-
-__all__ = ["is_robot_address", "queue_receipt"]
 
 
 def queue_receipt(
@@ -43,7 +41,8 @@ def queue_receipt(
     rendered = replies.render(
         "receipt", case.language, case_context(case, config, subject=subject, **extra)
     )
-    msg = compose(
+    out = outbox.queue(
+        session,
         config,
         case.requester_email,
         case.requester_name,
@@ -51,10 +50,10 @@ def queue_receipt(
         rendered.body,
         message_id,
         (message_id,),
+        case_id=case.id,
         automatic=True,
         asks_reply=new is not None,  # the person replies with the code: no Precedence: bulk
     )
-    out = enqueue(session, msg, case.id, automatic=True)
     if new is not None:
         identity.attach(session, case, new, out)
     audit(session, case, "receipt_queued", outgoing=out.id, identity_code=new is not None)

@@ -1,0 +1,154 @@
+"""What a human message does to the cases: it continues one, or opens one with its first draft.
+
+The pipeline has already screened, threaded and classified the message. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from privbot.cases import breach, identity, lifecycle
+from privbot.cases.audit import audit
+from privbot.cases.receipt import queue_receipt
+from privbot.cases.store import add_message, make_draft, open_case
+from privbot.cases.third_party import ThirdPartyRules
+from privbot.classify.result import Classification
+from privbot.config import Config
+from privbot.mail.parse import ParsedMail
+from privbot.mail.prepare import Prepared
+from privbot.models import Case, Message, Status, utcnow
+from privbot.replies import Replies
+from privbot.text import base_subject
+
+log = logging.getLogger(__name__)
+
+
+def _asks_for_something(classification: Classification) -> bool:
+    """A follow-up that names a right or asks a question; a "thanks" names none."""
+    return any(intent != "other" for intent in classification.intents)
+
+
+def follow_up(
+    session: Session,
+    config: Config,
+    replies: Replies,
+    case: Case,
+    mail: ParsedMail,
+    spool_id: int | None,
+    classification: Classification,
+    received: datetime,
+    resend: bool = False,
+) -> None:
+    """The requester's message joins their case. A closed case reopens only when the message
+    asks for something; a resend of the same text is recorded as a duplicate and changes nothing
+    else (no second case, no second receipt). It may carry the identity code."""
+    add_message(session, case, mail, spool_id, classification, received)
+    if resend:
+        audit(session, case, "duplicate_resend", spool=spool_id, message_id=mail.message_id[:200])
+    else:
+        audit(session, case, "message_threaded", spool=spool_id)
+    asks, was_closed = _asks_for_something(classification), case.status == Status.closed
+    if was_closed and not asks:
+        audit(session, case, "message_on_closed_case", spool=spool_id)
+    elif was_closed or not resend:
+        if lifecycle.reopen_on_follow_up(session, case, asks) and was_closed:
+            audit(
+                session, case, "case_reopened", spool=spool_id, intents=list(classification.intents)
+            )
+    case.updated_at = utcnow()
+    session.add(case)
+    if identity.confirm_from_mail(
+        session, config, replies, case, mail.from_addr, mail.subject, mail.text
+    ):
+        log.info("identity for %s confirmed by a reply with the code", case.reference)
+    log.info("spool %s %s %s", spool_id, "resent to" if resend else "threaded into", case.reference)
+
+
+def _content_key(subject: str, text: str) -> str:
+    return "%s\n%s" % (" ".join(base_subject(subject).split()), " ".join(text.split()))
+
+
+def resent(session: Session, config: Config, mail: ParsedMail, received: datetime) -> Case | None:
+    """The case this sender already sent the same subject and text to, within the window."""
+    if config.resend_window_days <= 0 or not mail.from_addr or not mail.text.strip():
+        return None
+    since = received - timedelta(days=config.resend_window_days)
+    key = _content_key(mail.subject, mail.text)
+    earlier = session.exec(
+        select(Message)
+        .where(
+            Message.from_addr == mail.from_addr,
+            Message.direction == "in",
+            Message.at >= since,
+        )
+        .order_by(col(Message.id))
+        .limit(200)
+    ).all()
+    for message in earlier:
+        if _content_key(message.subject, message.text) == key:
+            case = session.get(Case, message.case_id)
+            if case is not None and case.purged_at is None:
+                return case
+    return None
+
+
+def _sender_differs(session: Session, case: Case, message: Message, claimed: Case) -> None:
+    """Warn staff on both cases: the new one came from someone who is not the requester."""
+    warning = "sender differs from the requester of %s" % claimed.reference
+    message.classification = {**message.classification, "warning": warning}
+    case.needs_review = True
+    session.add_all([message, case])
+    audit(session, case, "sender_differs", claimed=claimed.reference)
+    audit(session, claimed, "foreign_message", new_case=case.reference, spool=message.spool_id)
+    log.warning(
+        "spool %s names %s from another sender: opened %s",
+        message.spool_id,
+        claimed.reference,
+        case.reference,
+    )
+
+
+def open_from_mail(
+    session: Session,
+    config: Config,
+    mail: ParsedMail,
+    prepared: Prepared,
+    spool_id: int | None,
+    classification: Classification,
+    received: datetime,
+    third_party: ThirdPartyRules,
+    claimed: Case | None = None,
+) -> Case:
+    """A new case for the requester (a form or a staff forward names someone else than From).
+    `claimed`: a case whose reference or thread the message used though its sender is not that
+    case's requester; both cases get a warning for staff."""
+    # prepare() chose the requester: a form relay's name field, a forwarded sender, or From.
+    # A relay's own display name ("IT-team webbformulär") never stands in for a missing name.
+    requester = (
+        (prepared.requester_addr, prepared.requester_name)
+        if prepared.requester_addr
+        else (mail.from_addr, mail.from_name)
+    )
+    case = open_case(session, config, requester[0], requester[1], classification, received)
+    message = add_message(session, case, mail, spool_id, classification, received)
+    if claimed is not None:
+        _sender_differs(session, case, message, claimed)
+    if third_party.on_behalf(prepared.new_text):  # a parent, a representative, an employer
+        case.third_party = True
+        audit(session, case, "third_party_flagged")
+    identity.on_new_case(session, case)
+    return case
+
+
+def first_draft(
+    session: Session, config: Config, replies: Replies, case: Case, mail: ParsedMail
+) -> None:
+    """A breach's clock (72 hours from receipt; supervisors alerted at once), the first draft
+    for staff, and the receipt (carrying the identity code when one is due)."""
+    if breach.is_breach(case):
+        breach.start_clock(session, config, replies, case)
+    make_draft(session, case, config, replies, subject=mail.subject)
+    queue_receipt(session, config, replies, case, mail.subject, mail.message_id)

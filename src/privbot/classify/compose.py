@@ -1,0 +1,189 @@
+"""Composed intent rules: an action done to an object, asked for in a request mood.
+
+`intents/_lexicon.toml` names groups of words (actions such as `delete`, objects such as
+`my_data`, the mood `request`); an intent's `[[rules]]` say which action with which object
+counts for it. The group words are matched by `classify/match.py`'s phrase finder like any
+phrase; this module pairs them: an action and an object within a few words of each other in
+one sentence make a hit. Without a request cue in the sentence (and not opening it as an
+imperative) a hit counts `NO_MOOD_FACTOR`; a negation before the action (same clause) or
+between action and object turns it into evidence against; a hypothetical question counts
+`HYPOTHETICAL_FACTOR`, as for phrases. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from privbot.classify.normalise import NOT, Normalised
+
+NO_MOOD_FACTOR = 0.6  # "ni raderade mina uppgifter" states; "radera mina uppgifter" asks
+AFTER = 8  # words an object may follow its action by ("radera alla mina gamla uppgifter")
+BEFORE = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
+CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
+NEGATION_REACH = 4  # words before the action a negation still reaches (same clause)
+OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
+    {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
+    | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
+    | {"forst", "sedan", "dessutom", "och", "slutligen", "ocksa", "sen"}
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    intent: str
+    actions: tuple[str, ...]  # action group names
+    objects: tuple[str, ...]  # object group names
+    weight: float
+    mood: bool  # True: a request cue (or an imperative) is needed for the full weight
+    source: str  # "delete + my_data|account", shown to staff
+    needs: tuple[str, ...] = ()  # context groups, one of which must be in the sentence
+    unless: tuple[str, ...] = ()  # context groups that, in the sentence, cancel the rule
+    near: bool = True  # False: the object may stand anywhere before the action in the text
+
+
+class GroupHit(NamedTuple):  # a tuple: made by the thousand per message
+    group: str  # "action:delete", "object:my_data", "mood:request"
+    start: int  # token indices, inclusive
+    end: int
+    negative: bool = False  # the words themselves negate ("vill inte ha"): no negation check
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    rule: Rule
+    action: GroupHit
+    obj: GroupHit
+    cue: GroupHit | None  # the mood cue that decided, if any
+    imperative: bool
+    negated: bool
+
+    @property
+    def start(self) -> int:
+        return min(self.action.start, self.obj.start)
+
+    @property
+    def end(self) -> int:
+        return max(self.action.end, self.obj.end)
+
+
+def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
+    tokens = norm.tokens
+    if action.negative and action.start < obj.start < action.end:  # "keine X und keinen Y mehr"
+        return False
+    clause = tokens[action.start].clause
+    for k in range(max(0, action.start - NEGATION_REACH), action.start):
+        if tokens[k].sv == NOT and tokens[k].clause == clause:
+            return True
+    if not action.negative:  # "ta INTE bort"
+        if any(tokens[k].sv == NOT for k in range(action.start, action.end + 1)):
+            return True
+    if obj.start > action.end:  # "radera INTE mina uppgifter" (not "Until fixed, please don't …")
+        return any(
+            tokens[k].sv == NOT and tokens[k].clause == clause
+            for k in range(action.end + 1, obj.start)
+        )
+    return False
+
+
+def _imperative(action: GroupHit, norm: Normalised) -> bool:
+    """The action opens its sentence, perhaps after a greeting or "please"."""
+    tokens = norm.tokens
+    sentence = tokens[action.start].sentence
+    k = action.start - 1
+    while k >= 0 and tokens[k].sentence == sentence:
+        if tokens[k].word not in OPENERS:
+            return False
+        k -= 1
+    return True
+
+
+@functools.cache
+def _keys(rule: Rule) -> tuple[tuple[str, ...], ...]:
+    """The group names a rule looks up, as the phrase finder names them."""
+    return (
+        tuple("action:" + a for a in rule.actions),
+        tuple("object:" + o for o in rule.objects),
+        tuple("context:" + c for c in rule.needs),
+        tuple("context:" + c for c in rule.unless),
+    )
+
+
+_INDEX: dict[int, tuple[list[Rule], dict[str, tuple[int, ...]]]] = {}
+
+
+def _by_action(rules: list[Rule]) -> dict[str, tuple[int, ...]]:
+    """For each action group name, the positions of the rules that use it (made once per
+    loaded rule list)."""
+    cached = _INDEX.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        index: dict[str, list[int]] = {}
+        for n, rule in enumerate(rules):
+            for key in _keys(rule)[0]:
+                index.setdefault(key, []).append(n)
+        cached = _INDEX[id(rules)] = (rules, {k: tuple(v) for k, v in index.items()})
+    return cached[1]
+
+
+def pair(
+    rules: list[Rule], hits: list[GroupHit], norm: Normalised, wanted: set[str] | None = None
+) -> list[RuleHit]:
+    """Every rule whose action and object stand close together in one sentence."""
+    tokens = norm.tokens
+    by_group: dict[str, list[GroupHit]] = {}
+    for hit in hits:
+        by_group.setdefault(hit.group, []).append(hit)
+    cues = by_group.get("mood:request", [])
+    found: list[RuleHit] = []
+    index = _by_action(rules)
+    positions = sorted({n for key in by_group if key in index for n in index[key]})
+    for rule in (rules[n] for n in positions):  # only rules whose action is in the text
+        if wanted is not None and rule.intent not in wanted:
+            continue
+        action_keys, object_keys, needs_keys, unless_keys = _keys(rule)
+        actions = [h for key in action_keys for h in by_group.get(key, ())]
+        if not actions:
+            continue
+        objects = [h for key in object_keys for h in by_group.get(key, ())]
+        if not objects:
+            continue
+        needs = {tokens[h.start].sentence for key in needs_keys for h in by_group.get(key, ())}
+        unless = {tokens[h.start].sentence for key in unless_keys for h in by_group.get(key, ())}
+        for action in actions:
+            sentence = tokens[action.start].sentence
+            if (rule.needs and sentence not in needs) or sentence in unless:
+                continue
+            for obj in objects:
+                if not rule.near and obj.end < action.start:
+                    pass  # "Jag gav lov till det. Nu har jag ångrat mig."
+                elif tokens[obj.start].sentence != sentence:
+                    continue
+                if obj.start > action.end:
+                    if obj.start - action.end > AFTER:
+                        continue
+                elif obj.end < action.start:  # "mina uppgifter ska raderas"
+                    if rule.near and (
+                        action.start - obj.end > BEFORE
+                        or tokens[obj.start].clause != tokens[action.start].clause
+                    ):
+                        continue
+                elif not action.start < obj.start <= obj.end < action.end:
+                    continue  # the same words cannot be both action and object
+                # else the object stands inside the action's words: "keine Angebote mehr"
+                last = max(action.end, obj.end) + CUE_AFTER
+                cue = next(
+                    (c for c in cues if tokens[c.start].sentence == sentence and c.start <= last),
+                    None,
+                )
+                found.append(
+                    RuleHit(
+                        rule,
+                        action,
+                        obj,
+                        cue,
+                        _imperative(action, norm),
+                        _negated(action, obj, norm),
+                    )
+                )
+    return found

@@ -1,0 +1,46 @@
+"""What privbot reads once at start-up and hands to every stage: the config and its data files.
+
+`Context.load` validates every rule file and template (a bad one raises ConfigError naming the
+file, and the line for TOML), so a running service never meets a broken data file. `serve`,
+the CLI and the tests build one and pass it down instead of loose (config, intents, replies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from privbot.cases.third_party import ThirdPartyRules
+from privbot.classify.intents import IntentSet, load_intents
+from privbot.config import Config
+from privbot.replies import Replies
+
+
+@dataclass(frozen=True)
+class Context:
+    """The config, the intent and screening rules, the reply templates and the third-party
+    phrases."""
+
+    config: Config
+    intents: IntentSet
+    replies: Replies
+    third_party: ThirdPartyRules
+
+    @classmethod
+    def load(cls, config: Config) -> Context:
+        """Load and validate the data files; a bad one raises ConfigError naming it."""
+        return cls(
+            config,
+            load_intents(config.intents_dir),
+            Replies.load(config.replies_dir),
+            ThirdPartyRules.load(config.intents_dir),
+        )
+
+    @property
+    def own_addresses(self) -> tuple[str, ...]:
+        """privbot's own addresses: mail from them is never a request."""
+        return (*self.config.addresses, self.config.from_address)
+
+    @property
+    def staff_domains(self) -> frozenset[str]:
+        """The domains of privbot's own addresses: a forward from there names the requester."""
+        return frozenset(a.rpartition("@")[2] for a in self.own_addresses)

@@ -1,0 +1,89 @@
+"""Text primitives every stage shares: subject prefixes, folding and robot addresses.
+
+- Subject prefixes of replies and forwards in the languages privbot reads (sv, en, no, da,
+  fi, de, pl, fr, es, nl and the usual mailer variants, with counters such as "Re[2]:").
+- `fold`: lower case without diacritics, so "Radera på en gång" reads as "radera pa en gang".
+- Robot addresses: senders no reply may go to (no-reply, mailer-daemon, list owners …).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Reply prefixes: Re, Sv (sv/no/da "Svar"), Aw (de "Antwort"), Vs (fi "Vastaus"), Antw (nl),
+# Odp (pl), Ynt (tr).
+REPLY_WORDS = ("re", "sv", "aw", "vs", "antw", "odp", "ynt")
+# Forward prefixes: Fw/Fwd, Vb (sv "Vidarebefordrat"), Vs/Vl (no/fi), Wg (de "Weitergeleitet"),
+# Tr (fr "Transféré"), Rv (es "Reenviado"), Pd (pl "Przekaż dalej"), Doorst (nl), Enc (pt).
+FORWARD_WORDS = ("fw", "fwd", "vb", "vl", "wg", "tr", "rv", "pd", "doorst", "enc", "videresend")
+_COUNTER = r"(?:\s*(?:\[\d+\]|\(\d+\)))?"
+_ANY = "|".join(sorted(set(REPLY_WORDS + FORWARD_WORDS), key=len, reverse=True))
+SUBJECT_PREFIX = re.compile(rf"^\s*(?:(?:{_ANY}){_COUNTER}\s*[:：]\s*)+", re.I)
+FORWARD_PREFIX = re.compile(
+    rf"^\s*(?:(?:{_ANY}){_COUNTER}\s*[:：]\s*)*(?:{'|'.join(FORWARD_WORDS)}){_COUNTER}\s*[:：]",
+    re.I,
+)
+
+_FOLD = str.maketrans(
+    {
+        "å": "a",
+        "ä": "a",
+        "ö": "o",
+        "æ": "a",
+        "ø": "o",
+        "ß": "ss",
+        "ł": "l",  # Polish; NFKD leaves it whole
+        "œ": "oe",
+        "đ": "d",
+        "ı": "i",
+        "’": "'",
+        "`": "'",
+        "´": "'",
+    }
+)
+
+_ROBOT = re.compile(
+    r"^(no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|auto-?reply|"
+    r"autoresponder|notifications?|daemon|listserv|majordomo)([+.-].*)?@|-(bounces?|request|owner)@",
+    re.IGNORECASE,
+)
+_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.I)
+_FORM_SENDER = re.compile(r"^(no-?reply|noreply|donotreply|www|web|form)", re.I)
+
+
+def base_subject(subject: str) -> str:
+    """The subject without leading reply/forward prefixes: "SV: Re[2]: Fwd: Radering" → "Radering"."""
+    return SUBJECT_PREFIX.sub("", subject).strip()
+
+
+def is_reply_subject(subject: str) -> bool:
+    return bool(SUBJECT_PREFIX.match(subject))
+
+
+def is_forward_subject(subject: str) -> bool:
+    return bool(FORWARD_PREFIX.match(subject))
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics; length and positions are kept where possible."""
+    text = text.casefold().translate(_FOLD)
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    return text
+
+
+def is_robot_address(addr: str) -> bool:
+    """No reply may go to this address (empty, no-reply, mailer-daemon, list owner …)."""
+    return not addr or bool(_ROBOT.search(addr))
+
+
+def is_bounce_sender(addr: str) -> bool:
+    return bool(_BOUNCE_SENDER.match(addr))
+
+
+def is_form_sender(addr: str) -> bool:
+    """A website's sending address (noreply@, www@, form@): a relay, not the person."""
+    return bool(_FORM_SENDER.match(addr))

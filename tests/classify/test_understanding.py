@@ -1,0 +1,376 @@
+"""Intents that need more than one fixed phrase: breach reports, composed requests, languages.
+
+Every example is written for this file; none comes from a corpus.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from privbot.classify.intents import IntentSet, load_intents
+from privbot.classify.language import detect_language
+from privbot.classify.match import classify_text
+
+INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
+
+
+@pytest.fixture(scope="module")
+def intents() -> IntentSet:
+    return load_intents(INTENTS_DIR)
+
+
+BREACH = [
+    (
+        "Ert utskick",
+        "Hej! Ert senaste nyhetsbrev gick ut med alla mottagares adresser synliga för alla, "
+        "så nu kan vem som helst se min e-post. Det här måste vara en personuppgiftsincident.",
+    ),
+    (
+        "Your mailing",
+        "Hi, your invitation yesterday was sent with every recipient visible in the To field "
+        "(cc instead of bcc). My private address is now exposed to 300 strangers.",
+    ),
+    (
+        "Fel kund",
+        "När jag loggade in på mina sidor såg jag någon annans uppgifter, med namn och adress.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("subject", "body"), BREACH, ids=["sv-visible", "en-cc", "sv-other"])
+def test_breach_reports_are_breach(intents: IntentSet, subject: str, body: str) -> None:
+    result = classify_text(subject, body, intents)
+    assert result.intents[0] == "breach", result.evidence
+
+
+def test_delete_what_you_hold_is_not_access(intents: IntentSet) -> None:
+    body = "Please delete all personal data you hold about me, and confirm when it is done."
+    result = classify_text("Deletion", body, intents)
+    assert result.intents == ("erasure",), result.evidence
+
+
+# Plain requests without the legal words: an action, an object, a request mood.
+PLAIN = [
+    (
+        "sv",
+        "Min adress hamnade hos er av misstag. Jag vill att den tas bort ur alla system.",
+        "erasure",
+    ),
+    ("sv", "Jag vill inte bli uppringd av era säljare mer.", "marketing_optout"),
+    (
+        "en",
+        "I am switching firms. Please send my tickets and purchases as a CSV file so the new company can import them.",
+        "portability",
+    ),
+    (
+        "sv",
+        "För ett år sedan kryssade jag i att ni fick använda min bild. Det godkännandet tar jag tillbaka nu.",
+        "consent_withdrawal",
+    ),
+    (
+        "en",
+        "I was not offered the job. I would like my CV and the recruitment notes to be deleted.",
+        "erasure",
+    ),
+    ("sv", "Efternamnet är felstavat i mitt konto, det ska vara Lindqvist.", "rectification"),
+    ("en", "Please freeze the use of my data until the dispute is settled.", "restriction"),
+    ("en", "I object to you analysing my purchases for targeted offers.", "objection"),
+]
+
+
+@pytest.mark.parametrize(("lang", "body", "intent"), PLAIN, ids=[p[2] for p in PLAIN])
+def test_plain_requests(intents: IntentSet, lang: str, body: str, intent: str) -> None:
+    result = classify_text("", body, intents)
+    assert intent in result.intents, result.evidence
+    assert result.language == lang
+
+
+def test_evidence_names_action_object_and_cue(intents: IntentSet) -> None:
+    result = classify_text("", "Hej! Jag vill att ni raderar alla mina gamla uppgifter.", intents)
+    rule = next(e for e in result.evidence if e.action)
+    assert rule.intent == "erasure"
+    assert rule.action.startswith("delete: raderar")
+    assert rule.obj.startswith("my_data: uppgifter")
+    assert rule.cue.startswith("request:")
+    shown = rule.as_json()
+    assert {"action", "object", "cue"} <= set(shown)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag vill INTE att ni tar bort mina uppgifter.",
+        "Ta inte bort mitt konto, jag använder det.",
+        "Om jag skulle be er radera mina uppgifter, hur lång tid tar det?",
+    ],
+)
+def test_negated_and_hypothetical_requests_do_not_count(intents: IntentSet, body: str) -> None:
+    assert "erasure" not in classify_text("", body, intents).intents
+
+
+def test_objects_of_a_withdrawal_are_named(intents: IntentSet) -> None:
+    body = "Jag återkallar mitt samtycke till att ni spelar in mina samtal med kundtjänst."
+    result = classify_text("", body, intents)
+    assert result.intents[0] == "consent_withdrawal"
+    assert "recording" in result.objects["consent_withdrawal"]
+    body = "Please stop sending me the newsletter and the customer surveys."
+    result = classify_text("", body, intents)
+    assert set(result.objects["marketing_optout"]) >= {"newsletter", "surveys"}
+    assert result.as_json()["objects"] == {k: list(v) for k, v in result.objects.items()}
+
+
+# The core request of every intent in the other languages privbot reads (own examples).
+OTHER_LANGUAGES = [
+    (
+        "no",
+        "Hei, jeg ønsker at dere sletter alle mine personopplysninger. Vennlig hilsen Ola",
+        "erasure",
+    ),
+    (
+        "da",
+        "Hej, jeg vil gerne have en kopi af de oplysninger I har om mig. Venlig hilsen Mette",
+        "access",
+    ),
+    (
+        "fi",
+        "Hei, pyydän että poistatte kaikki tietoni rekisteristänne. Ystävällisin terveisin Aino",
+        "erasure",
+    ),
+    (
+        "de",
+        "Sehr geehrte Damen und Herren, bitte löschen Sie alle meine Daten. Mit freundlichen Grüßen",
+        "erasure",
+    ),
+    ("pl", "Dzień dobry, proszę o usunięcie moich danych osobowych. Pozdrawiam, Anna", "erasure"),
+    (
+        "fr",
+        "Bonjour, je souhaite que vous supprimiez mes données personnelles. Cordialement, Marie",
+        "erasure",
+    ),
+    ("es", "Hola, por favor eliminen todos mis datos personales. Saludos, Lucía", "erasure"),
+    (
+        "de",
+        "Hallo, ich möchte keine Werbung und keinen Newsletter mehr von Ihnen bekommen. Danke",
+        "marketing_optout",
+    ),
+    (
+        "fr",
+        "Bonjour, je retire mon consentement à l'enregistrement de mes appels. Merci",
+        "consent_withdrawal",
+    ),
+    (
+        "es",
+        "Hola, mi dirección es incorrecta, por favor corrijan mis datos. Gracias",
+        "rectification",
+    ),
+    ("pl", "Dzień dobry, proszę przesłać mi kopię moich danych. Dziękuję", "access"),
+    (
+        "fi",
+        "Hei, haluan siirtää tietoni uudelle palveluntarjoajalle CSV-tiedostona. Kiitos",
+        "portability",
+    ),
+    ("no", "Hei, jeg protesterer mot profilering av mine kjøp. Hilsen Kari", "objection"),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "intent"), OTHER_LANGUAGES, ids=[f"{o[0]}-{o[2]}" for o in OTHER_LANGUAGES]
+)
+def test_other_languages(intents: IntentSet, lang: str, body: str, intent: str) -> None:
+    result = classify_text("", body, intents)
+    assert intent in result.intents, result.evidence
+    assert result.language == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Hej, jag vill veta vilka uppgifter ni har om mig. Tack på förhand!", "sv"),
+        ("Hej, jag vill veta vilka uppgifter ni har om mig. Tack pa forhand!", "sv"),
+        ("Hello, could you please tell me what data you hold about me? Thanks", "en"),
+        ("Hei, kan dere fortelle meg hva slags opplysninger dere har om meg? Takk", "no"),
+        ("Hej, kan I fortælle mig hvad for oplysninger I har om mig? Tak", "da"),
+        ("Tere! Palun saatke mulle koopia minu isikuandmetest. Lugupidamisega", "other"),
+        (
+            "Hi / Hej, jag skriver på svenska and English because my Swedish is not so good, "
+            "men jag hoppas att ni förstår vad jag menar and what I want.",
+            "other",
+        ),
+        (  # the same notice twice, paragraph by paragraph: the first paragraph's language
+            "Hej! Jag är på semester hela veckan och svarar på mejl när jag är tillbaka.\n\n"
+            "Hi! I am on vacation all week and will answer your mail when I am back.",
+            "sv",
+        ),
+        (
+            "We could not deliver your message to the address you gave because it does not "
+            "exist.\n\nHej Kim, tack för ditt mejl om dina uppgifter, vi återkommer inom kort.",
+            "en",
+        ),
+    ],
+)
+def test_language_is_named(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Palun saatke mulle koopia vastavalt artiklile 15.", "access"),  # Estonian
+        ("Zgodnie z artykułem 17 RODO wnoszę o wszystko.", "erasure"),  # Polish
+        ("Conforme al artículo 20 del reglamento, gracias.", "portability"),  # Spanish
+    ],
+)
+def test_an_article_number_names_the_right_in_any_language(
+    intents: IntentSet, body: str, intent: str
+) -> None:
+    assert classify_text("", body, intents).intents[0] == intent
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Bitte senden Sie mir keine Werbung mehr.",
+        "Proszę nie wysyłać mi ofert.",
+        "Älkää lähettäkö minulle mainoksia.",
+        "Por favor, no me envíen más ofertas.",
+    ],
+)
+def test_a_refusal_around_its_object_is_an_optout(intents: IntentSet, body: str) -> None:
+    assert "marketing_optout" in classify_text("", body, intents).intents
+
+
+def test_a_request_in_a_sentence_of_its_own_stands_beside_the_one_it_yields_to(
+    intents: IntentSet,
+) -> None:
+    body = (
+        "Two things. First, tell me what information you keep about me.\n\n"
+        "Second, we are moving to a new supplier: please export my service tickets as a CSV "
+        "file their system can import."
+    )
+    assert set(classify_text("", body, intents).intents) == {"access", "portability"}
+    one = "Please send my service tickets as a CSV file that the new supplier can import."
+    assert classify_text("", one, intents).intents == ("portability",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "You lost my details and then mailed me again. I am really upset, how is that possible?",
+        "Jag är mycket kritisk till hur ni har hanterat min adress och vill veta varför.",
+    ],
+)
+def test_dissatisfaction_is_a_complaint(intents: IntentSet, body: str) -> None:
+    assert "complaint" in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("body", "wrong"),
+    [
+        (
+            "Ni får gärna spara mina uppgifter så länge jag är kund, det är helt okej.",
+            "restriction",
+        ),
+        ("Min nya dator fick en skada i frakten, kan ni byta den?", "access"),
+        ("Hälsningar från Anders på kontoret, vi hörs om offerten.", "rectification"),
+    ],
+)
+def test_words_of_other_languages_match_as_written_not_by_swedish_stems(
+    intents: IntentSet, body: str, wrong: str
+) -> None:
+    """Danish "spærre" folds to "sparre", German "Daten" is near "dator", "ändern" begins
+    "anders": none of them may be read into a Swedish sentence."""
+    assert wrong not in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "När jag handlade kryssade jag i rutan om utskick. Kan ni ta tillbaka det?",
+        "I said yes to your photo release at the fair. I have changed my mind.",
+    ],
+)
+def test_a_consent_given_in_an_earlier_sentence_is_withdrawn(intents: IntentSet, body: str) -> None:
+    assert "consent_withdrawal" in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej! Kan ni mejla mig en kopia på kvittot för skrivaren jag köpte i maj?",
+        "Could you send me a copy of the signed service agreement for our records?",
+    ],
+)
+def test_a_copy_of_a_business_document_is_not_access(intents: IntentSet, body: str) -> None:
+    assert "access" not in classify_text("", body, intents).intents
+
+
+def test_one_piece_of_contact_data_erased_and_data_made_to_disappear(intents: IntentSet) -> None:
+    assert (
+        "erasure" in classify_text("", "Stryk mitt mobilnummer ur kundregistret.", intents).intents
+    )
+    body = "I want every detail you have on me to disappear from your systems."
+    assert "erasure" in classify_text("", body, intents).intents
+
+
+def test_a_purchase_of_something_compliant_is_not_a_complaint(intents: IntentSet) -> None:
+    body = "Can you quote us a GDPR compliant backup service for our twelve laptops?"
+    assert "complaint" not in classify_text("", body, intents).intents
+
+
+def test_a_right_address_is_not_a_request_to_correct_it(intents: IntentSet) -> None:
+    """ "rätt" (right) shares its stem with "rätta" (correct): only "rätta…" is the action."""
+    body = "Det var rätt person som svarade och mitt namn stämde, tack."
+    result = classify_text("", body, intents)
+    assert not any(e.action.startswith("correct") for e in result.evidence), result.evidence
+    assert "rectification" not in result.intents
+
+
+def test_a_writer_who_types_diacritics_means_andra_by_andra(intents: IntentSet) -> None:
+    """Folded, "ändra" (change) is "andra" (others); only a writer without å, ä, ö means it."""
+    shared = "Vår förening delade min adress med andra medlemmar på årsmötet."
+    assert "rectification" not in classify_text("", shared, intents).intents
+    plain = "Kan ni andra min adress till Storgatan 1 i Solna?"
+    assert "rectification" in classify_text("", plain, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("body", "wrong"),
+    [
+        (
+            "My new surname applies from the end of the month, so please use it from then.",
+            "objection",
+        ),
+        ("Jag vill inte att min person nämns i er kundtidning.", "objection"),
+    ],
+)
+def test_words_the_english_stemmer_cuts_short_do_not_match(
+    intents: IntentSet, body: str, wrong: str
+) -> None:
+    """ "end" (the noun) is not "stop"; "person" is not "personalized" (stem "person")."""
+    assert wrong not in classify_text("", body, intents).intents
+
+
+def test_a_negation_in_the_next_clause_does_not_cancel_a_correction(intents: IntentSet) -> None:
+    body = (
+        "My surname is misspelt on my account, please correct my name. "
+        "Until it is fixed, please don't use the old spelling on the invoices."
+    )
+    result = classify_text("", body, intents)
+    assert "rectification" in result.intents, result.evidence
+
+
+def test_wrong_data_that_must_be_put_right_is_a_rectification(intents: IntentSet) -> None:
+    body = "Ni har mitt födelseår som 1961 men det stämmer inte. Det måste bli rätt."
+    assert "rectification" in classify_text("", body, intents).intents
+
+
+def test_an_until_is_not_negated_by_the_request_before_it(intents: IntentSet) -> None:
+    body = "Använd inte min adress till något alls förrän ni har rett ut vems den är."
+    assert classify_text("", body, intents).intents[0] == "restriction"
+
+
+def test_not_wanting_data_to_remain_is_erasure(intents: IntentSet) -> None:
+    body = "Jag vill inte att min ansökan och mina betyg finns kvar hos er efter rekryteringen."
+    assert "erasure" in classify_text("", body, intents).intents

@@ -1,0 +1,64 @@
+"""Case lists page through open breaches first, then the rest, each in the list's own order,
+on SQLite and PostgreSQL; working days left match a count day by day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from privbot.cases.deadline import Calendar
+from privbot.config import Config
+from privbot.models import Case, Status
+from privbot.web import listing
+from privbot.web.i18n import working_days_left
+from privbot.web.pages.inbox import WAITING_FOR_STAFF
+from tests.web.cases_data import make_case
+
+
+def test_open_breaches_come_first_on_every_page(
+    any_engine: tuple[Engine, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine, _config = any_engine
+    soon = datetime.now(UTC) + timedelta(hours=30)
+    breaches = {3, 9, 14}
+    for n in range(1, 16):
+        make_case(
+            engine,
+            n,
+            due=date.today() + timedelta(days=n),
+            notify_by=soon if n in breaches or n == 5 else None,
+            status=Status.closed if n == 5 else Status.in_progress,  # a closed breach: not first
+        )
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    with Session(engine) as session:
+        query = select(Case).where(col(Case.status).in_(WAITING_FOR_STAFF))
+        order = [listing.EFFECTIVE_DUE, col(Case.id)]
+        pages = [listing.paginate(session, query, order, n) for n in range(1, 9)]
+        by_due_desc = listing.paginate(session, query, [col(Case.due).desc()], 1)
+    shown = [int(r.reference.rsplit("-", 1)[1]) for p in pages for r in p.rows]
+    assert shown == [3, 9, 14] + [n for n in range(1, 16) if n not in breaches and n != 5]
+    assert [len(p.rows) for p in pages] == [2, 2, 2, 2, 2, 2, 2, 0]
+    assert {p.total for p in pages} == {14}
+    assert [r.reference for r in by_due_desc.rows] == ["DS-2026-0014", "DS-2026-0009"]
+
+
+def test_working_days_left_match_a_day_by_day_count() -> None:
+    cal = Calendar()
+
+    def counted(due: date, today: date) -> int:
+        days = range(min(due, today).toordinal() + 1, max(due, today).toordinal() + 1)
+        n = sum(cal.is_working_day(date.fromordinal(d)) for d in days)
+        return n if due >= today else -n
+
+    today = date(2026, 12, 2)
+    for offset in (-800, -400, -31, -1, 0, 1, 5, 30, 45, 400):
+        due = today + timedelta(days=offset)
+        assert working_days_left(due, today) == counted(due, today)
+    # across new year, Christmas and Easter
+    assert working_days_left(date(2027, 1, 8), date(2026, 12, 22)) == counted(
+        date(2027, 1, 8), date(2026, 12, 22)
+    )
+    assert working_days_left(date(2027, 1, 8), date(2026, 12, 22)) == 8
