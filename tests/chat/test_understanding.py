@@ -173,3 +173,11 @@ def test_a_phrase_may_have_one_word_inside_it() -> None:
     assert "~object" in synonyms.forms("hur säger jag nej")[1]
     assert "~withdraw" in synonyms.forms("hur drar jag tillbaka det")[1]
     assert "~withdraw" not in synonyms.forms("drar jag mig för att gå tillbaka")[0]
+
+
+def test_a_verb_before_its_subject_asks_rather_than_requests(bot: ChatBot) -> None:
+    answerer = bot.answerer
+    assert answerer.is_question("slänger ni gamla kunduppgifter någon gång")
+    assert answerer.is_question("sparar du mina köp")
+    assert not answerer.is_question("kan ni radera mina uppgifter")  # a request
+    assert not answerer.is_question("radera mina uppgifter")

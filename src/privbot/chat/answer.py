@@ -80,6 +80,8 @@ class Words:
     yes: dict[str, frozenset[str]]
     no: dict[str, frozenset[str]]
     cancel: dict[str, frozenset[str]]
+    subject: dict[str, frozenset[str]]  # "ni" in "Slänger ni …?": a verb first asks
+    modal: dict[str, frozenset[str]]  # "Kan ni …", "Vill ni …": a verb first that requests
 
 
 @dataclass(frozen=True)
@@ -92,11 +94,16 @@ class Answer:
     score: float = 0.0
 
 
+_OPTIONAL_WORDS = frozenset({"subject", "modal"})
+
+
 def _words(raw: dict[str, Any], key: str, path: Path) -> dict[str, frozenset[str]]:
     out = {}
     for lang in LANGUAGES:
         name = key if key == "stop" else "%s_%s" % (key, lang)
         values = raw.get(lang) if key == "stop" else raw.get(name)
+        if values is None and key in _OPTIONAL_WORDS:
+            values = []
         if not isinstance(values, list):
             raise ConfigError(
                 "%s: [words] needs a list %s" % (path, name if key != "stop" else lang)
@@ -109,7 +116,10 @@ def load_topics(path: Path, policy: Policy) -> tuple[list[Topic], Words]:
     data = read_toml(path)
     raw_words = data.get("words", {})
     words = Words(
-        *(_words(raw_words, k, path) for k in ("stop", "question", "yes", "no", "cancel"))
+        *(
+            _words(raw_words, k, path)
+            for k in ("stop", "question", "yes", "no", "cancel", "subject", "modal")
+        )
     )
     topics = []
     for index, raw in enumerate(data.get("topic", [])):
@@ -301,6 +311,11 @@ class Answerer:
         """Asking for information ("Hur länge…", "Do you…") rather than making a request."""
         words = tokens(message)
         starts = (" ".join(words[:1]), " ".join(words[:2]))
+        if len(words) >= 2 and any(
+            words[1] in self.words.subject[lang] and words[0] not in self.words.modal[lang]
+            for lang in LANGUAGES
+        ):
+            return True  # a verb before its subject: "Slänger ni …", "Sparar du …"
         return bool(words) and any(
             start in self.words.question[lang] for start in starts for lang in LANGUAGES
         )
