@@ -374,3 +374,25 @@ def test_an_until_is_not_negated_by_the_request_before_it(intents: IntentSet) ->
 def test_not_wanting_data_to_remain_is_erasure(intents: IntentSet) -> None:
     body = "Jag vill inte att min ansökan och mina betyg finns kvar hos er efter rekryteringen."
     assert "erasure" in classify_text("", body, intents).intents
+
+
+def test_an_object_in_the_clause_after_but_is_not_the_actions(intents: IntentSet) -> None:
+    """ "I don't want you to delete anything, but the data may not be used": the "don't want"
+    is about deleting, not about the use in the next clause."""
+    body = "Jag vill inte att ni raderar något, men uppgifterna får inte användas till något annat."
+    evidence = classify_text("", body, intents).evidence
+    assert not any(
+        e.action.startswith("not_want_that") and "användas" in e.obj for e in evidence
+    ), evidence
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag återkallar mitt samtycke till att ni spelar in mina samtal med kundtjänst.",
+        "I withdraw my consent to you recording my calls with your support desk.",
+    ],
+)
+def test_withdrawing_call_recording_is_not_withdrawing_calls(intents: IntentSet, body: str) -> None:
+    """The reply names what was withdrawn: the recording of calls, not being called."""
+    assert classify_text("", body, intents).objects == {"consent_withdrawal": ("recording",)}

@@ -160,7 +160,9 @@ def pair(
                 elif tokens[obj.start].sentence != sentence:
                     continue
                 if obj.start > action.end:
-                    if obj.start - action.end > AFTER:
+                    if obj.start - action.end > AFTER or (
+                        tokens[obj.start].clause != tokens[action.end].clause
+                    ):
                         continue
                 elif obj.end < action.start:  # "mina uppgifter ska raderas"
                     if rule.near and (

@@ -279,7 +279,7 @@ def find(norm: Normalised, intents: IntentSet) -> list[tuple[_Hit, Normalised, f
                 HYPOTHETICAL_FACTOR if _hypothetical(hit, norm) else 1.0
             )
             found.append((hit, factor))
-    found.sort(key=lambda hf: -hf[0].phrase.weight * abs(hf[1]))
+    found.sort(key=lambda hf: (-hf[0].phrase.weight * abs(hf[1]), hf[0].start - hf[0].end))
     taken: dict[str, list[tuple[int, int]]] = {}
     kept: list[tuple[_Hit, Normalised, float]] = []
     for hit, factor in found:
@@ -387,7 +387,15 @@ def _evidence(
                 pattern.weight * factor,
                 sentence=offset + at,
             )
-    objects = {g.group.partition(":")[2] for g in groups if g.group.startswith("object:")}
+    found = [g for g in groups if g.group.startswith("object:")]
+    objects = {  # a word inside a longer object phrase is that phrase's ("spela in mina samtal")
+        g.group.partition(":")[2]
+        for g in found
+        if not any(
+            o.start <= g.start and g.end <= o.end and o.end - o.start > g.end - g.start
+            for o in found
+        )
+    }
     return list(seen.values()), objects
 
 
@@ -452,7 +460,10 @@ def classify_text(
     named: dict[str, tuple[str, ...]] = {}
     for name in chosen:
         found = [e.obj.partition(":")[0] for e in evidence if e.intent == name and e.score > 0]
-        found += [o for o in intents.intents[name].reports if o in objects]
+        reports = intents.intents[name].reports
+        if not any(o in reports for o in found):  # what a rule paired is what was meant;
+            found += [o for o in reports if o in objects]  # else what the text names
+        # ("spelar in mina samtal": the recording, not the calls)
         if found := [o for o in dict.fromkeys(found) if o]:
             named[name] = tuple(found)
     return Classification(
