@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -49,36 +50,93 @@ def _config(home: Path, port: int = 0):  # type: ignore[no-untyped-def]
     )
 
 
+def _why_declined(bot: ChatBot, question: str) -> str:
+    """Which gate declined a question: an [outside] topic, the trade, no policy concept
+    named, or a weak match (score or coverage)."""
+    answerer = bot.answerer
+    vocabulary = answerer.vocabulary
+    if any("~outside" in forms for forms in vocabulary.outside.forms(question)):
+        return "outside_topic"
+    about = answerer.about_the_policy(question)
+    return "trade" if about is None else "weak_match" if about else "no_policy_concept"
+
+
 def labelled(path: Path, show_errors: bool) -> None:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    blind = {int(line) for line in BLIND.read_text().splitlines() if line.strip().isdigit()}
+    blind = set()
+    if path.name == "questions-dev.jsonl":
+        blind = {int(line) for line in BLIND.read_text().splitlines() if line.strip().isdigit()}
     config = _config(Path(tempfile.mkdtemp(prefix="privbot-bench-")))
+    started = time.perf_counter()
     bot = ChatBot.load(config, make_engine(config.database_url))
-    tally = {"tuning": [0, 0, 0, 0, 0], "blind": [0, 0, 0, 0, 0]}  # right, strict, n, out, out_ok
+    load_ms = (time.perf_counter() - started) * 1000
+    bot.handle(None, "hej", client="bench")  # first use: caches warm
+    tally = {"tuning": Counter[str](), "blind": Counter[str]()}
+    timings: list[float] = []
     for number, row in enumerate(rows, 1):
         part = "blind" if number in blind else "tuning"
+        started = time.perf_counter()
         reply = bot.handle(None, row["q"], client="bench")
+        timings.append(time.perf_counter() - started)
         gold, cited = set(row["sections"]), set(reply.citations)
         right = bool(cited & gold) if gold else not cited
-        strict = right and (cited <= gold if gold else True)
         counts = tally[part]
-        counts[0] += right
-        counts[1] += strict
-        counts[2] += 1
-        counts[3] += not gold
-        counts[4] += not gold and right
+        counts["n"] += 1
+        counts["right"] += right
+        counts["strict"] += right and (cited <= gold if gold else True)
+        counts["outside"] += not gold
+        counts["outside_declined"] += not gold and right
+        if not right:  # failure classes: counts only, so the blind part's text stays unseen
+            kind = "outside_cited" if not gold else "declined" if not cited else "wrong_section"
+            if kind == "declined":
+                kind += ":" + _why_declined(bot, row["q"])
+            counts["fail:" + kind] += 1
         if show_errors and part == "tuning" and not right:
             print(
                 "line %d [%s] wanted %s, cited %s: %s"
                 % (number, row["lang"], sorted(gold) or "none", sorted(cited) or "none", row["q"])
             )
-    for part, (right, strict, n, out, out_ok) in tally.items():
+    for part, c in tally.items():
+        if not c["n"]:
+            continue
         print(
             "%-6s %3d/%3d right (%.1f %%), %3d cite only right sections; outside the policy: "
-            "%d/%d declined" % (part, right, n, 100.0 * right / max(n, 1), strict, out_ok, out)
+            "%d/%d declined"
+            % (
+                part,
+                c["right"],
+                c["n"],
+                100.0 * c["right"] / c["n"],
+                c["strict"],
+                c["outside_declined"],
+                c["outside"],
+            )
         )
-    total = [a + b for a, b in zip(tally["tuning"], tally["blind"], strict=True)]
-    print("all    %3d/%3d right (%.1f %%)" % (total[0], total[2], 100.0 * total[0] / total[2]))
+        fails = {k[5:]: v for k, v in sorted(c.items()) if k.startswith("fail:")}
+        print("       misses: %s" % (", ".join("%s %d" % kv for kv in fails.items()) or "none"))
+    total = tally["tuning"] + tally["blind"]
+    print(
+        "all    %3d/%3d right (%.1f %%)"
+        % (total["right"], total["n"], 100.0 * total["right"] / total["n"])
+    )
+    if tally["tuning"]["n"] and tally["blind"]["n"]:
+        gap = (
+            tally["tuning"]["right"] / tally["tuning"]["n"]
+            - tally["blind"]["right"] / tally["blind"]["n"]
+        )
+        print("gap tuning - blind: %.3f" % gap)
+    timings.sort()
+    print(
+        "per question (ChatBot.handle, SQLite): n=%d  p50 %.1f ms  p99 %.1f ms  max %.1f ms; "
+        "loading the bot %.0f ms"
+        % (
+            len(timings),
+            statistics.median(timings) * 1000,
+            timings[int(0.99 * (len(timings) - 1))] * 1000,
+            timings[-1] * 1000,
+            load_ms,
+        )
+    )
 
 
 def table(rounds: int) -> None:

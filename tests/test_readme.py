@@ -78,3 +78,37 @@ def test_serve_options_and_imap_port_are_documented(tmp_path: Path) -> None:
     for option in ("--smtp-port", "--web-port"):
         assert option in done.stdout and option in README
     assert "`[imap] port`" in README and "privbot.processed" in README
+
+
+def test_two_mailbox_example_loads_with_each_company(tmp_path: Path) -> None:
+    block = _block_with("[[mailbox]]")
+    shipped = (Path(__file__).resolve().parents[1] / "company.toml").read_text(encoding="utf-8")
+    (tmp_path / "company.toml").write_text(shipped, encoding="utf-8")
+    (tmp_path / "nordvik" / "replies" / "sv").mkdir(parents=True)
+    (tmp_path / "nordvik" / "company.toml").write_text(
+        shipped.replace("IT-team Stockholm AB", "Nordvik Konsult AB"), encoding="utf-8"
+    )
+    secret = tmp_path / "nordvik-imap"
+    secret.write_text("s3cret\n", encoding="utf-8")
+    path = tmp_path / "privbot.toml"
+    path.write_text(block.replace("/run/secrets/nordvik-imap", str(secret)), encoding="utf-8")
+    cfg = load_config(env={"PRIVBOT_HOME": str(tmp_path), "PRIVBOT_CONFIG": str(path)})
+    default, nordvik = cfg.mailboxes
+    assert (default.key, default.reference_prefix) == ("default", "DS")
+    assert default.company["name"] == "IT-team Stockholm AB"
+    assert (nordvik.key, nordvik.reference_prefix) == ("nordvik", "NK")
+    assert nordvik.company["name"] == "Nordvik Konsult AB"
+    assert nordvik.replies_dir == tmp_path / "nordvik" / "replies"
+    assert nordvik.identity_close_days == 30 and nordvik.imap is not None
+    assert nordvik.imap.host == "imap.nordvik.example" and nordvik.imap.password == "s3cret"
+    assert "gdpr@nordvik.example" in cfg.addresses
+    # the options the section names exist
+    done = subprocess.run(
+        [sys.executable, "-m", "privbot", "poll", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PRIVBOT_HOME": str(tmp_path), "COLUMNS": "200"},
+        timeout=60,
+        check=True,
+    )
+    assert "--mailbox" in done.stdout and "privbot poll --mailbox nordvik" in README

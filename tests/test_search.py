@@ -100,3 +100,22 @@ def test_a_long_query_is_cut_to_its_first_terms() -> None:
     query = search.parse("a@example.se " + " ".join("ord%d" % n for n in range(30)))
     assert len(query.terms) == search.MAX_TERMS
     assert len(query.words) == search.MAX_TERMS - 1  # the address is the first term
+
+
+def test_search_keeps_to_the_mailboxes_asked_on_both_databases(
+    any_engine: tuple[Engine, Config],
+) -> None:
+    engine, _ = any_engine
+    make_case(engine, 1, ERASURE, "Radera mig", mailbox="default")
+    make_case(engine, 2, ERASURE, "Radera mig", mailbox="nordvik")
+    make_case(engine, 3, ERASURE, "Radera mig", mailbox="third")
+
+    def within(keys: tuple[str, ...] | None) -> tuple[list[str], int]:
+        with Session(engine) as session:
+            results = search.search(session, "radera", mailboxes=keys)
+        return sorted(h.reference for h in results.hits), results.total
+
+    assert within(None) == (["DS-2026-0001", "DS-2026-0002", "DS-2026-0003"], 3)
+    assert within(("nordvik",)) == (["DS-2026-0002"], 1)
+    assert within(("default", "third")) == (["DS-2026-0001", "DS-2026-0003"], 2)
+    assert within(()) == ([], 0)

@@ -399,6 +399,9 @@ def poll(
     retry_for: Annotated[
         float, typer.Option(help="with --once: seconds to keep retrying a lost connection")
     ] = 30.0,
+    mailbox: Annotated[
+        str, typer.Option(help="the [[mailbox]] whose IMAP account to poll (when several have one)")
+    ] = "",
     verbose: bool = False,
 ) -> None:
     """Take new mail from the IMAP folder into the spool (and the pipeline), then move or flag it."""
@@ -416,8 +419,21 @@ def poll(
     from privbot.mail.watch import Watcher, poll_once
 
     config = _config()
-    if not config.imap.host:
-        raise ConfigError("no IMAP server: set imap.host in the config file or PRIVBOT_IMAP_HOST")
+    polled = [b for b in config.mailboxes if b.imap is not None and mailbox in ("", b.key)]
+    if not polled:
+        raise ConfigError(
+            "no IMAP server: set imap.host in the config file or PRIVBOT_IMAP_HOST"
+            if not mailbox
+            else "mailbox %r has no IMAP account ([mailbox.imap] host)" % mailbox
+        )
+    if len(polled) > 1:
+        raise ConfigError(
+            "several mailboxes have an IMAP account: name one with --mailbox (%s)"
+            % ", ".join(b.key for b in polled)
+        )
+    box = polled[0]
+    assert box.imap is not None
+    imap = box.imap
     engine = make_engine(config.database_url)
     hook = None
     sent = [0]
@@ -429,7 +445,7 @@ def poll(
             sent[0] += outbox.deliver(engine, config, limit=10**9)  # receipts and identity notices
             return counts
 
-    poller = Poller(engine, config.imap, config.max_message_bytes, process=hook)
+    poller = Poller(engine, imap, config.max_message_bytes, process=hook, mailbox=box.key)
     if not once:
         stopping = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stopping.set())
@@ -450,13 +466,13 @@ def poll(
     summary_log.info(
         "imap %s: %d new, %d already known, %d oversized; %s; %d moved%s, %d quarantined, "
         "%d waiting; %d sent; %.2f s%s",
-        config.imap.folder,
+        imap.folder,
         report.new,
         report.known,
         report.oversized,
         summary,
         report.processed,
-        " (flagged)" if config.imap.after == "flag" else "",
+        " (flagged)" if imap.after == "flag" else "",
         report.quarantined,
         report.held,
         sent[0],
@@ -549,16 +565,50 @@ def users_add(
     password_file: Annotated[
         Path | None, typer.Option(help="read the password from this file (first line)")
     ] = None,
+    mailbox: Annotated[
+        list[str] | None,
+        typer.Option(help="limit the user to this [[mailbox]]'s cases (repeat for several)"),
+    ] = None,
 ) -> None:
     """Add a user (or reset an existing user's role and password); prompts for the password."""
-    from privbot.users import add_user
+    from privbot.users import add_user, set_mailboxes
 
     password = _read_password(password_file)
     config = _config()
     engine = make_engine(config.database_url)
     with session_scope(engine) as session:
         user = add_user(session, name, role, password)
-        typer.echo("user %s (%s) saved" % (user.name, user.role.value))
+        if mailbox or user.mailboxes:
+            known = [box.key for box in config.mailboxes]
+            set_mailboxes(session, user, list(mailbox or []), known, actor="cli")
+        typer.echo(
+            "user %s (%s) saved%s" % (user.name, user.role.value, _mailboxes_note(user.mailboxes))
+        )
+
+
+def _mailboxes_note(keys: list[str]) -> str:
+    return "; mailboxes: %s" % ", ".join(keys) if keys else ""
+
+
+@users_app.command("mailboxes")
+def users_mailboxes(
+    name: str,
+    mailbox: Annotated[
+        list[str] | None, typer.Argument(help="the mailboxes whose cases the user sees; none: all")
+    ] = None,
+) -> None:
+    """Limit a user to some mailboxes' cases, or (with none named) let them see every mailbox."""
+    from privbot.users import set_mailboxes
+
+    known = [box.key for box in _config().mailboxes]
+    _change_user(name, set_mailboxes, list(mailbox or []), known)
+    typer.echo(
+        "user %s sees %s"
+        % (
+            name.strip(),
+            "the mailboxes " + ", ".join(sorted(mailbox)) if mailbox else "every mailbox",
+        )
+    )
 
 
 def _read_password(password_file: Path | None) -> str:
@@ -633,15 +683,20 @@ def users_list() -> None:
     with session_scope(engine) as session:
         for user in session.exec(select(User).order_by(col(User.name))).all():
             typer.echo(
-                "%-20s %-10s %s"
-                % (user.name, user.role.value, "active" if user.active else "disabled")
+                "%-20s %-10s %-8s %s"
+                % (
+                    user.name,
+                    user.role.value,
+                    "active" if user.active else "disabled",
+                    ", ".join(user.mailboxes) or "all mailboxes",
+                )
             )
 
 
 def _replies(config: Config) -> Any:
-    from privbot.replies import Replies
+    from privbot.mailboxes import load_replies
 
-    return Replies.load(config.replies_dir)
+    return load_replies(config)
 
 
 @app.command()

@@ -2,14 +2,18 @@
 
 `load_config()` reads `PRIVBOT_HOME`, `PRIVBOT_CONFIG` and `PRIVBOT_DATABASE_URL`, then the
 config file's sections (`[privbot]`, `[intake]`, `[relay]`, `[receipt]`, `[deadline]`, `[web]`,
-`[imap]`, `[language]`), then the company facts file. The resulting `Config` is passed to whoever needs it;
-nothing else reads the environment.
+`[imap]`, `[language]`, `[[mailbox]]`), then each mailbox's company facts file. The resulting
+`Config` is passed to whoever needs it; nothing else reads the environment.
+
+A config without `[[mailbox]]` entries has one mailbox, `default`, made of `[privbot]`'s
+addresses, company file, replies and reference prefix and the `[imap]` section, as before.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +76,37 @@ class ImapConfig:
 REPLY_LANGUAGES = {"sv": "sv", "no": "sv", "da": "sv", "en": "en"}  # Scandinavians read Swedish
 TEMPLATE_LANGUAGES = ("sv", "en")  # the languages replies/ holds templates in
 
+MAILBOX_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+DEFAULT_MAILBOX = "default"
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """One `[[mailbox]]`: the addresses it answers for, the company it speaks for, its templates.
+
+    `replies_dir`, when set, overrides the shipped templates file by file (replies.py). Cases
+    remember their mailbox by `key`; `privbot/mailboxes.py` resolves messages and cases to one.
+    """
+
+    key: str
+    addresses: tuple[str, ...]  # lower-case; SMTP recipients and the addresses mail is sent to
+    from_address: str
+    company: dict[str, Any]
+    company_file: Path
+    reference_prefix: str = "DS"
+    replies_dir: Path | None = None
+    imap: ImapConfig | None = None  # its IMAP account and folders, polled by `privbot intake`
+    identity_reminder_hours: int = 24
+    identity_close_days: int = 14
+    # The company's privacy policy, which questions mailed in are answered from; None: they
+    # are left for staff (never answered from another company's policy).
+    policy_file: Path | None = None
+
+    @property
+    def name(self) -> str:
+        """The company's name, for lists and choosers."""
+        return str(self.company.get("name") or self.key)
+
 
 @dataclass(frozen=True)
 class Config:
@@ -122,6 +157,41 @@ class Config:
     def reply_language(self, detected: str) -> str:
         """The language privbot replies in to mail written in `detected` ("fi" -> "en")."""
         return self.reply_languages.get(detected, self.reply_language_default)
+
+    # The `[[mailbox]]` entries, the first being the default; none: one made of the fields above.
+    configured_mailboxes: tuple[Mailbox, ...] = ()
+
+    @property
+    def mailboxes(self) -> tuple[Mailbox, ...]:
+        return self.configured_mailboxes or (self.implicit_mailbox(),)
+
+    def implicit_mailbox(self) -> Mailbox:
+        return Mailbox(
+            key=DEFAULT_MAILBOX,
+            addresses=self.addresses,
+            from_address=self.from_address,
+            company=self.company,
+            company_file=Path(""),
+            reference_prefix=self.reference_prefix,
+            imap=self.imap if self.imap.host else None,
+            identity_reminder_hours=self.identity_reminder_hours,
+            identity_close_days=self.identity_close_days,
+            policy_file=self.policy_file,
+        )
+
+    @property
+    def default_mailbox(self) -> Mailbox:
+        return self.mailboxes[0]
+
+    def mailbox(self, key: str) -> Mailbox:
+        """The mailbox named `key`; a key the config no longer has is a ConfigError."""
+        for box in self.mailboxes:
+            if box.key == key:
+                return box
+        raise ConfigError(
+            "mailbox %r is not in the config (known: %s)"
+            % (key, ", ".join(b.key for b in self.mailboxes))
+        )
 
     @property
     def outbox_dir(self) -> Path:
@@ -276,6 +346,100 @@ def _positive(key: str, raw: Any) -> float:
     return value
 
 
+def _mailboxes(
+    entries: Any, base: Path, where: str, defaults: dict[str, Any]
+) -> tuple[Mailbox, ...]:
+    """The `[[mailbox]]` entries; names and addresses must not repeat. Prefixes may (numbers
+    come from one counter, so references stay unique)."""
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError("mailbox must be written as [[mailbox]] tables")
+    boxes: list[Mailbox] = []
+    for number, entry in enumerate(entries, 1):
+        key = str(entry.get("name", ""))
+        label = "mailbox %d (%s)" % (number, key or "no name")
+        if not MAILBOX_KEY.match(key):
+            raise ConfigError(
+                "%s: name must be 1-40 lower-case letters, digits, - or _ (it is stored on "
+                "every case)" % label
+            )
+        unknown = set(entry) - {
+            "name",
+            "addresses",
+            "from_address",
+            "company_file",
+            "replies_dir",
+            "reference_prefix",
+            "imap",
+            "identity",
+            "policy_file",
+        }
+        if unknown:
+            raise ConfigError("%s: unknown key(s) %s" % (label, ", ".join(sorted(unknown))))
+        company_file = (
+            (base / str(entry["company_file"])).resolve()
+            if entry.get("company_file")
+            else data_path("company.toml")
+        )
+        company = read_toml(company_file)
+        company_email = str(company.get("contact", {}).get("email") or company.get("email") or "")
+        raw_addresses = entry.get("addresses", [company_email])
+        if isinstance(raw_addresses, str):
+            raw_addresses = [raw_addresses]
+        addresses = tuple(str(a).strip().lower() for a in raw_addresses if str(a).strip())
+        if not addresses:
+            raise ConfigError("%s: no address (addresses, or the company file's email)" % label)
+        prefix = str(entry.get("reference_prefix", "DS")).upper()
+        if not re.fullmatch(r"[A-Z]{1,8}", prefix):
+            raise ConfigError("%s: reference_prefix must be 1-8 letters" % label)
+        identity = entry.get("identity", {})
+        imap_section = entry.get("imap")
+        try:
+            box = Mailbox(
+                key=key,
+                addresses=addresses,
+                from_address=str(entry.get("from_address", addresses[0])).lower(),
+                company=company,
+                company_file=company_file,
+                reference_prefix=prefix,
+                replies_dir=(base / str(entry["replies_dir"])).resolve()
+                if entry.get("replies_dir")
+                else None,
+                imap=_imap(imap_section, {}, "%s [mailbox %s]" % (where, key))
+                if isinstance(imap_section, dict) and imap_section.get("host")
+                else None,
+                identity_reminder_hours=int(
+                    identity.get("reminder_hours", defaults["identity_reminder_hours"])
+                ),
+                identity_close_days=int(
+                    identity.get("close_after_days", defaults["identity_close_days"])
+                ),
+                # the first mailbox is the install's own company: [privbot] policy_file
+                policy_file=(base / str(entry["policy_file"])).resolve()
+                if entry.get("policy_file")
+                else (defaults["policy_file"] if number == 1 else None),
+            )
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ConfigError("%s: %s" % (label, exc)) from exc
+        if box.replies_dir is not None and not box.replies_dir.is_dir():
+            raise ConfigError("%s: replies_dir %s is not a folder" % (label, box.replies_dir))
+        if box.policy_file is not None and not box.policy_file.is_file():
+            raise ConfigError("%s: policy_file %s is not a file" % (label, box.policy_file))
+        boxes.append(box)
+    seen: dict[tuple[str, str], str] = {}
+    for box in boxes:
+        for value, what in (
+            (box.key, "name"),
+            *((a, "address") for a in box.addresses),
+        ):
+            if (what, value) in seen:
+                raise ConfigError(
+                    "mailboxes %s and %s have the same %s %r"
+                    % (seen[(what, value)], box.key, what, value)
+                )
+            seen[(what, value)] = box.key
+    return tuple(boxes)
+
+
 def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
     env = dict(os.environ if env is None else env)
     home = Path(env.get("PRIVBOT_HOME", "privbot-data")).resolve()
@@ -320,6 +484,7 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         "identity",
         "retention",
         "reminders",
+        "mailbox",
         "language",
     }
     identity, retention, reminders = (
@@ -372,5 +537,22 @@ def load_config(env: dict[str, str] | None = None, **overrides: Any) -> Config:
         supervisors=tuple(str(a).lower() for a in reminders.get("supervisors", []) if a),
         digest_days_ahead=int(reminders.get("days_ahead", 7)),
     )
+    if "mailbox" in raw:
+        where = str(Path(cfg_path).resolve()) if cfg_path else "the config file"
+        boxes = _mailboxes(raw["mailbox"], base, where, values)
+        if not boxes:
+            raise ConfigError("mailbox: give at least one [[mailbox]] or none at all")
+        first = boxes[0]
+        values.update(
+            configured_mailboxes=boxes,
+            # what is not about one case speaks for the first mailbox (the chat, the digest)
+            company=first.company,
+            from_address=first.from_address,
+            reference_prefix=first.reference_prefix,
+            # every address privbot answers for or sends from, whichever mailbox
+            addresses=tuple(
+                dict.fromkeys(a for b in boxes for a in (*b.addresses, b.from_address))
+            ),
+        )
     values.update(overrides)
     return Config(**values)

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from privbot.cases.third_party import ThirdPartyRules
 from privbot.classify.intents import RuleSet, load_intents
 from privbot.config import Config
+from privbot.mailboxes import load_replies
 from privbot.replies import Replies
 
 
 @dataclass(frozen=True)
 class Context:
-    """The config, the intent and screening rules (`ruleset`), the reply templates and the
-    third-party phrases."""
+    """The config (with its mailboxes: each one's company facts, addresses and prefix), the
+    intent and screening rules (`ruleset`), the reply templates (each mailbox's laid over the
+    shipped ones) and the third-party phrases."""
 
     config: Config
     ruleset: RuleSet
@@ -31,7 +33,7 @@ class Context:
         return cls(
             config,
             load_intents(config.intents_dir),
-            Replies.load(config.replies_dir),
+            load_replies(config),  # with each mailbox's own templates laid over
             ThirdPartyRules.load(config.intents_dir),
         )
 

@@ -108,11 +108,16 @@ class SpoolEntry(SQLModel, table=True):
     reason: str = Field(default="", max_length=500)  # why screened or quarantined (no content)
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     processed_at: datetime | None = None
+    # The mailbox the message arrived at, when intake knew it (SMTP recipient, IMAP account);
+    # "" lets the pipeline find it from the headers (mailboxes.py).
+    mailbox: str = Field(default="", max_length=40)
 
 
 class Case(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, index=True, max_length=20)
+    # The `[[mailbox]]` it came to: its company facts, templates and sender (mailboxes.py).
+    mailbox: str = Field(default="default", index=True, max_length=40)
     status: Status = Field(default=Status.new, index=True)
     outcome: Outcome | None = None
     outcome_reason: str = Field(default="", max_length=200)
@@ -312,6 +317,10 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     language: str = Field(default="", max_length=8)  # the web app's language; "" = company default
+    # The mailboxes whose cases this user may see; empty: all of them.
+    mailboxes: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 # The staff inbox, the supervisor queues and the figures filter by status and sort by deadline.

@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from privbot import mailboxes
 from privbot.cases import from_mail, identity, outbox
 from privbot.cases.audit import audit
 from privbot.cases.receipt import queue_receipt
@@ -90,7 +91,16 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Disposition:
         return _finish(entry, Disposition.threaded, case_id=known.id)
     claimed = match.case if match is not None else None  # someone else's reference or thread
     case = from_mail.open_from_mail(
-        session, cfg, mail, prepared, entry.id, classification, received, ctx.third_party, claimed
+        session,
+        cfg,
+        mail,
+        prepared,
+        entry.id,
+        classification,
+        received,
+        ctx.third_party,
+        claimed,
+        mailbox=mailboxes.for_message(cfg, entry.mailbox, mail).key,
     )
     from_mail.first_draft(session, cfg, replies, case, mail)
     return _finish(entry, Disposition.opened, case_id=case.id)
@@ -114,7 +124,14 @@ def _chat_request(session: Session, entry: SpoolEntry, ctx: Context) -> Disposit
     result = Classification(Kind.human, language, request.intents, 1.0)  # the person confirmed them
     received = entry.received_at
     case = open_case(
-        session, ctx.config, request.email, request.name, result, received, channel=Channel.chat
+        session,
+        ctx.config,
+        request.email,
+        request.name,
+        result,
+        received,
+        channel=Channel.chat,
+        mailbox=mailboxes.for_message(ctx.config, entry.mailbox, None).key,
     )
     message = Message(
         case_id=case.id or 0,

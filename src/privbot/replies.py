@@ -77,9 +77,11 @@ def format_date(value: object, language: str) -> str:
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
-def _environment(directory: Path, language: str) -> jinja2.Environment:
+def _environment(directory: Path, language: str, over: Path | None = None) -> jinja2.Environment:
+    """Templates of one language; those in `over` (a mailbox's folder) win over `directory`'s."""
+    folders = [over, directory] if over is not None else [directory]
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(directory),
+        loader=jinja2.FileSystemLoader(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # text/plain mail
         keep_trailing_newline=True,
@@ -126,20 +128,30 @@ def _tidy_body(text: str) -> str:
 
 
 class Replies:
-    """The compiled templates of every language directory under the replies directory."""
+    """The compiled templates of every language directory under the replies directory, and of
+    each mailbox whose own folder overrides some of them (`render(..., mailbox=key)`)."""
 
-    def __init__(self, directory: Path, environments: Mapping[str, jinja2.Environment]) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        environments: Mapping[str, jinja2.Environment],
+        mailboxes: Mapping[str, Mapping[str, jinja2.Environment]] | None = None,
+    ) -> None:
         self.directory = directory
         self._environments = dict(environments)
+        self._mailboxes = {key: dict(envs) for key, envs in (mailboxes or {}).items()}
 
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(sorted(self._environments))
 
     @classmethod
-    def load(cls, directory: Path) -> Replies:
+    def load(cls, directory: Path, overrides: Mapping[str, Path] | None = None) -> Replies:
         """Compile every template; a syntax error, a missing template or a missing block, or an
-        include of a file that does not exist, is a `ConfigError` naming the file (and line)."""
+        include of a file that does not exist, is a `ConfigError` naming the file (and line).
+
+        `overrides` maps a mailbox to its own replies folder (`sv/`, `en/` as here): a template
+        found there replaces the shipped one of the same name for that mailbox's cases."""
         directory = Path(directory)
         languages = (
             sorted(p.name for p in directory.iterdir() if p.is_dir()) if directory.is_dir() else []
@@ -148,25 +160,36 @@ class Replies:
             raise ConfigError(
                 f"{directory / DEFAULT_LANGUAGE}: no reply templates for {DEFAULT_LANGUAGE!r}"
             )
-        environments = {}
-        for language in languages:
-            lang_dir = directory / language
-            env = _environment(lang_dir, language)
-            for path in sorted(lang_dir.rglob(f"*{SUFFIX}")):
-                cls._check(env, lang_dir, path)
-            for name in TEMPLATES:
-                path = lang_dir / f"{name}{SUFFIX}"
-                if not path.is_file():
-                    raise ConfigError(f"{path}: missing reply template {name!r}")
-                blocks = env.get_template(path.name).blocks
-                for block in ("subject", "body"):
-                    if block not in blocks:
-                        raise ConfigError(f"{path}: no {{% block {block} %}}")
-            environments[language] = env
-        return cls(directory, environments)
+        environments = {lang: cls._compile(directory, lang, None) for lang in languages}
+        mailboxes = {
+            key: {lang: cls._compile(directory, lang, Path(over) / lang) for lang in languages}
+            for key, over in (overrides or {}).items()
+        }
+        return cls(directory, environments, mailboxes)
+
+    @classmethod
+    def _compile(cls, directory: Path, language: str, over: Path | None) -> jinja2.Environment:
+        lang_dir = directory / language
+        env = _environment(lang_dir, language, over)
+        folders = ([over] if over is not None and over.is_dir() else []) + [lang_dir]
+        for folder in folders:
+            for path in sorted(folder.rglob(f"*{SUFFIX}")):
+                cls._check(env, folder, path, folders)
+        for name in TEMPLATES:
+            path = lang_dir / f"{name}{SUFFIX}"
+            if not path.is_file():
+                raise ConfigError(f"{path}: missing reply template {name!r}")
+            template = env.get_template(path.name)
+            blocks = template.blocks
+            for block in ("subject", "body"):
+                if block not in blocks:
+                    raise ConfigError(f"{template.filename}: no {{% block {block} %}}")
+        return env
 
     @staticmethod
-    def _check(env: jinja2.Environment, lang_dir: Path, path: Path) -> None:
+    def _check(
+        env: jinja2.Environment, lang_dir: Path, path: Path, folders: list[Path] | None = None
+    ) -> None:
         name = path.relative_to(lang_dir).as_posix()
         try:
             source = path.read_text(encoding="utf-8")
@@ -177,17 +200,21 @@ class Replies:
         except UnicodeDecodeError as exc:
             raise ConfigError(f"{path}: not UTF-8 ({exc.reason})") from exc
         for referenced in meta.find_referenced_templates(ast):
-            if referenced is not None and not (lang_dir / referenced).is_file():
+            if referenced is not None and not any(
+                (folder / referenced).is_file() for folder in folders or [lang_dir]
+            ):
                 raise ConfigError(f"{path}: includes {referenced!r}, which does not exist")
 
-    def render(self, name: str, language: str, context: Mapping[str, object]) -> Rendered:
+    def render(
+        self, name: str, language: str, context: Mapping[str, object], mailbox: str = ""
+    ) -> Rendered:
         """Render template `name` in `language` ("sv" or "en"; anything else falls back to
-        Swedish). The subject is one line and carries the case reference; the body ends with
-        one newline and has no runs of blank lines. Notes for staff are taken out of the body
-        into `notes` (staffnotes.py)."""
+        Swedish), with `mailbox`'s own templates where it has them. The subject is one line and
+        carries the case reference; the body ends with one newline and has no runs of blank
+        lines. Notes for staff are taken out of the body into `notes` (staffnotes.py)."""
         if language not in self._environments:
             language = DEFAULT_LANGUAGE
-        env = self._environments[language]
+        env = self._mailboxes.get(mailbox, self._environments)[language]
         if name not in TEMPLATES:
             raise ConfigError(f"{self.directory / language}: no reply template {name!r}")
         template = env.get_template(f"{name}{SUFFIX}")

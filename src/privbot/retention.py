@@ -166,7 +166,7 @@ def purge(
         case.requester_email = case.requester_name = case.verified_how = case.extension_reason = ""
         case.verified_pnr, case.allowed_senders = "", []
         if case.outcome_reason not in CODED_REASONS and not case.outcome_reason.startswith(
-            config.reference_prefix + "-"
+            tuple(box.reference_prefix + "-" for box in config.mailboxes)
         ):
             case.outcome_reason = ""
         case.purged_at = utcnow()

@@ -363,10 +363,27 @@ class Results:
         return max(1, -(-self.total // self.per_page))
 
 
+def _in_mailboxes(column: str, keys: Sequence[str] | None) -> tuple[str, dict[str, str]]:
+    """An SQL condition keeping the cases of those mailboxes (none: every case)."""
+    if keys is None:
+        return "", {}
+    names = {"mb%d" % n: key for n, key in enumerate(keys)}
+    inside = ", ".join(":" + name for name in names)
+    return ' AND %s IN (SELECT id FROM "case" WHERE mailbox IN (%s))' % (column, inside), names
+
+
 def _ranked_ids(
-    conn: Connection, query: Query, limit: int, offset: int, count_cap: int
+    conn: Connection,
+    query: Query,
+    limit: int,
+    offset: int,
+    count_cap: int,
+    mailboxes: Sequence[str] | None = None,
 ) -> tuple[list[int], int]:
+    if mailboxes is not None and not mailboxes:
+        return [], 0
     if conn.dialect.name == "sqlite":
+        only, names = _in_mailboxes("rowid", mailboxes)
         match = _fts_match(query)
         # Ranked among the newest RANKED matches: FTS5 walks matches in rowid order without
         # scoring them, so a word in every other mail costs no more than a rare one.
@@ -374,18 +391,18 @@ def _ranked_ids(
             conn.execute(
                 text(
                     "SELECT id FROM (SELECT rowid AS id, bm25(%s, 10.0, 1.0) AS score FROM %s "
-                    "WHERE %s MATCH :m ORDER BY rowid DESC LIMIT :ranked) "
-                    "ORDER BY score, id DESC LIMIT :n OFFSET :o" % (TABLE, TABLE, TABLE)
+                    "WHERE %s MATCH :m%s ORDER BY rowid DESC LIMIT :ranked) "
+                    "ORDER BY score, id DESC LIMIT :n OFFSET :o" % (TABLE, TABLE, TABLE, only)
                 ),
-                {"m": match, "n": limit, "o": offset, "ranked": RANKED},
+                {"m": match, "n": limit, "o": offset, "ranked": RANKED, **names},
             ).scalars()
         )
         total = conn.execute(
             text(
-                "SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s MATCH :m LIMIT :cap)"
-                % (TABLE, TABLE)
+                "SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s MATCH :m%s LIMIT :cap)"
+                % (TABLE, TABLE, only)
             ),
-            {"m": match, "cap": count_cap},
+            {"m": match, "cap": count_cap, **names},
         ).scalar_one()
         return ids, int(total)
     # PostgreSQL: each term as PostgreSQL's swedish and english configurations read it, or as
@@ -404,14 +421,16 @@ def _ranked_ids(
             ]
         parts.append("(%s)" % " || ".join(alternatives))
     tsquery = " && ".join(parts)
+    only, names = _in_mailboxes("case_id", mailboxes)
+    params.update(names)
     ids = list(
         conn.execute(
             text(
                 "SELECT case_id FROM (SELECT case_id, document, asked.q FROM %s, "
-                "(SELECT %s AS q) AS asked WHERE document @@ asked.q "
+                "(SELECT %s AS q) AS asked WHERE document @@ asked.q%s "
                 "ORDER BY case_id DESC LIMIT :ranked) AS newest "
                 "ORDER BY ts_rank(document, q) DESC, case_id DESC LIMIT :n OFFSET :o"
-                % (TABLE, tsquery)
+                % (TABLE, tsquery, only)
             ),
             {**params, "n": limit, "o": offset, "ranked": RANKED},
         ).scalars()
@@ -419,7 +438,7 @@ def _ranked_ids(
     total = conn.execute(
         text(
             "SELECT count(*) FROM (SELECT 1 FROM %s, (SELECT %s AS q) AS asked "
-            "WHERE document @@ asked.q LIMIT :cap) AS found" % (TABLE, tsquery)
+            "WHERE document @@ asked.q%s LIMIT :cap) AS found" % (TABLE, tsquery, only)
         ),
         {**params, "cap": count_cap},
     ).scalar_one()
@@ -462,8 +481,15 @@ def snippet(body: str, query: Query, words: int = SNIPPET_WORDS) -> str:
     return ("… " if start else "") + shown + (" …" if start + words < len(pieces) else "")
 
 
-def search(session: Session, q: str, number: int = 1, per_page: int = 20) -> Results:
-    """Cases matching every word of `q`, best first; `number` is the page."""
+def search(
+    session: Session,
+    q: str,
+    number: int = 1,
+    per_page: int = 20,
+    mailboxes: Sequence[str] | None = None,
+) -> Results:
+    """Cases matching every word of `q`, best first; `number` is the page. `mailboxes` limits
+    the search to those mailboxes' cases (None: all)."""
     query = parse(q)
     if query.empty:
         return Results([], 0, False, 1, per_page)
@@ -475,7 +501,7 @@ def search(session: Session, q: str, number: int = 1, per_page: int = 20) -> Res
     else:
         catch_up(session.connection())
     conn = session.connection()
-    ids, total = _ranked_ids(conn, query, per_page, (number - 1) * per_page, cap)
+    ids, total = _ranked_ids(conn, query, per_page, (number - 1) * per_page, cap, mailboxes)
     cases = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(ids)))}
     texts: dict[int, list[Message]] = {}
     for m in session.exec(

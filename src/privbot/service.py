@@ -70,13 +70,21 @@ class Service:
         self._pipeline_lock = (
             threading.Lock()
         )  # SQLite has no SKIP LOCKED: one pipeline run at a time
-        self.watcher: Watcher | None = None
-        if config.imap.host and "intake" in self.roles:
+        self.watchers: list[Watcher] = []  # one poller per mailbox with an IMAP account
+        if "intake" in self.roles:
             # Beside a worker, the pipeline runs before mail is moved, so quarantined mail goes
             # to the quarantine folder; an intake alone moves mail once it is spooled.
             process = self.process_pending if "worker" in self.roles else None
-            poller = Poller(self.engine, config.imap, config.max_message_bytes, process=process)
-            self.watcher = Watcher(poller, self.stopping)
+            for box in config.mailboxes:
+                if box.imap is not None:
+                    poller = Poller(
+                        self.engine,
+                        box.imap,
+                        config.max_message_bytes,
+                        process=process,
+                        mailbox=box.key,
+                    )
+                    self.watchers.append(Watcher(poller, self.stopping))
 
     def process_pending(self) -> dict[str, int]:
         """Run the pipeline over every pending spool entry (the worker's and the poller's way in)."""
@@ -157,9 +165,10 @@ class Service:
                 self.intake.port,
                 len(self.config.addresses),
             )
-        if self.watcher is not None:
-            log.info("imap poller for %s:%d", self.config.imap.host, self.config.imap.port)
-            threads.append(threading.Thread(target=self.watcher.run, daemon=True))
+        for watcher in self.watchers:
+            cfg = watcher.poller.cfg
+            log.info("imap poller for %s:%d (%s)", cfg.host, cfg.port, watcher.poller.mailbox)
+            threads.append(threading.Thread(target=watcher.run, daemon=True))
         for thread in threads:
             thread.start()
             self._threads.append(thread)

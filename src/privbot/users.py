@@ -157,6 +157,24 @@ def set_role(session: Session, user: User, role: Role | str, actor: str) -> User
     return user
 
 
+def set_mailboxes(
+    session: Session, user: User, keys: list[str], known: list[str], actor: str
+) -> User:
+    """Limit the user to these mailboxes' cases (none: every mailbox), from the next request.
+
+    `known` are the configured mailboxes; any other name is refused."""
+    wanted = sorted({k.strip() for k in keys if k.strip()})
+    unknown = [k for k in wanted if k not in known]
+    if unknown:
+        raise NotFound(
+            "no mailbox %s in the config (known: %s)" % (", ".join(unknown), ", ".join(known))
+        )
+    old, user.mailboxes = list(user.mailboxes), wanted
+    session.add(user)
+    audit(session, None, "mailboxes_changed", actor=actor, user=user.name, old=old, new=wanted)
+    return user
+
+
 def authenticate(session: Session, name: str, password: str) -> User | None:
     """The active user with this name and password, or None (in about the same time either way)."""
     user = session.exec(select(User).where(User.name == name.strip())).first()

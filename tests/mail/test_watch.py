@@ -181,7 +181,7 @@ def test_serve_starts_the_poller_when_imap_is_configured(dovecot: Dovecot, confi
     service = Service(config, smtp_port=free_port(), interval=0.2)
     service.start()
     try:
-        assert service.watcher is not None
+        assert len(service.watchers) == 1
         wait_until(lambda: dovecot.count("privbot/processed") == 1)
         with Session(service.engine) as session:
             assert len(session.exec(select(Case)).all()) == 1
@@ -193,7 +193,7 @@ def test_serve_without_imap_host_has_no_poller(config: Config) -> None:
     service = Service(replace(config, imap=replace(config.imap, host="")), smtp_port=free_port())
     service.start()
     try:
-        assert service.watcher is None
+        assert service.watchers == []
     finally:
         service.stop()
 

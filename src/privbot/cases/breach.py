@@ -17,6 +17,7 @@ from sqlalchemy import and_
 from sqlalchemy import case as when
 from sqlmodel import Session, col
 
+from privbot import mailboxes
 from privbot.cases import outbox
 from privbot.cases.audit import audit
 from privbot.config import Config
@@ -66,7 +67,7 @@ def alert_supervisors(session: Session, config: Config, replies: Replies, case: 
         return 0
     assert case.notify_by is not None
     context = {
-        "company": config.company,
+        "company": mailboxes.of_case(config, case).company,
         "case": {"reference": case.reference},
         "received": local_time(case.received_at),
         "notify_by": local_time(case.notify_by),
@@ -74,9 +75,18 @@ def alert_supervisors(session: Session, config: Config, replies: Replies, case: 
         if config.public_url
         else "",
     }
-    rendered = replies.render("breach_alert", "sv", context)
+    rendered = replies.render("breach_alert", "sv", context, mailbox=case.mailbox)
     for address in config.supervisors:
-        outbox.queue(session, config, address, "", rendered.subject, rendered.body, automatic=True)
+        outbox.queue(
+            session,
+            config,
+            address,
+            "",
+            rendered.subject,
+            rendered.body,
+            automatic=True,
+            mailbox=case.mailbox,
+        )
     audit(session, case, "breach_alert_queued", recipients=len(config.supervisors))
     log.info("breach %s: alert queued to %d supervisor(s)", case.reference, len(config.supervisors))
     return len(config.supervisors)

@@ -121,10 +121,12 @@ def open_from_mail(
     received: datetime,
     third_party: ThirdPartyRules,
     claimed: Case | None = None,
+    mailbox: str = "",
 ) -> Case:
-    """A new case for the requester (a form or a staff forward names someone else than From).
-    `claimed`: a case whose reference or thread the message used though its sender is not that
-    case's requester; both cases get a warning for staff."""
+    """A new case for the requester (a form or a staff forward names someone else than From),
+    in `mailbox` (mailboxes.py decides which). `claimed`: a case whose reference or thread the
+    message used though its sender is not that case's requester; both cases get a warning for
+    staff."""
     # prepare() chose the requester: a form relay's name field, a forwarded sender, or From.
     # A relay's own display name ("IT-team webbformulär") never stands in for a missing name.
     requester = (
@@ -132,7 +134,9 @@ def open_from_mail(
         if prepared.requester_addr
         else (mail.from_addr, mail.from_name)
     )
-    case = open_case(session, config, requester[0], requester[1], classification, received)
+    case = open_case(
+        session, config, requester[0], requester[1], classification, received, mailbox=mailbox
+    )
     message = add_message(session, case, mail, spool_id, classification, received)
     if claimed is not None:
         _sender_differs(session, case, message, claimed)

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from privbot import mailboxes
 from privbot.cases import actions, outbox
 from privbot.cases.audit import audit
 from privbot.cases.gate import awaits_verification
@@ -113,7 +114,7 @@ def new_code_for(
         code_hash=_hash(salt, normalise_code(code)),
         link_hash=_link_hash(link) if url else "",
         created_at=now,
-        expires_at=now + timedelta(days=config.identity_close_days),
+        expires_at=now + timedelta(days=mailboxes.of_case(config, case).identity_close_days),
         kind=kind,
     )
     session.add(token)
@@ -158,6 +159,7 @@ def send_code(
         template,
         case.language,
         case_context(case, config, verification_code=new.code, verification_url=new.url),
+        mailbox=case.mailbox,
     )
     first = _first_inbound(session, case)
     parent = first.message_id if first else ""
@@ -173,6 +175,7 @@ def send_code(
         case_id=case.id,
         automatic=True,
         asks_reply=True,  # the person replies with the code: no Precedence: bulk
+        mailbox=case.mailbox,
     )
     attach(session, case, new, out)
     return new.token
@@ -371,11 +374,11 @@ def sweep(
         )
         if not tokens:
             continue  # no code sent yet: staff have not asked, nothing to chase
-        first = tokens[0]
-        if now - first.created_at >= timedelta(days=config.identity_close_days):
+        first, box = tokens[0], mailboxes.of_case(config, case)
+        if now - first.created_at >= timedelta(days=box.identity_close_days):
             close_unverified(session, config, replies, case)
             counts["closed"] += 1
-        elif now - first.created_at >= timedelta(hours=config.identity_reminder_hours) and not any(
+        elif now - first.created_at >= timedelta(hours=box.identity_reminder_hours) and not any(
             t.kind == "reminder" for t in tokens
         ):
             if send_code(session, config, replies, case, kind="reminder", now=now) is not None:

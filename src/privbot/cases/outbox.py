@@ -60,11 +60,13 @@ def queue(
     draft_id: int | None = None,
     automatic: bool = False,
     asks_reply: bool = False,
+    mailbox: str = "",
 ) -> OutgoingMail:
     """Compose and enqueue one message; the caller commits and then calls `deliver`.
 
     `asks_reply`: an automatic mail the person should answer (a code) goes without
-    `Precedence: bulk`."""
+    `Precedence: bulk`. `mailbox`: whose address and company name it is sent from (a case's
+    mailbox; the default one when empty)."""
     msg = compose(
         config,
         to,
@@ -75,6 +77,7 @@ def queue(
         references,
         automatic=automatic,
         asks_reply=asks_reply,
+        mailbox=mailbox,
     )
     return enqueue(session, msg, case_id, draft_id, automatic=automatic)
 
@@ -100,7 +103,9 @@ def notice(
     if reason:
         audit(session, case, "%s_skipped" % what, reason=reason)
         return None
-    rendered = replies.render(template, case.language, case_context(case, config, **extra))
+    rendered = replies.render(
+        template, case.language, case_context(case, config, **extra), mailbox=case.mailbox
+    )
     return queue(
         session,
         config,
@@ -113,6 +118,7 @@ def notice(
         case_id=case.id,
         automatic=True,
         asks_reply=asks_reply,
+        mailbox=case.mailbox,
     )
 
 
@@ -136,6 +142,7 @@ def reply(
         references,
         case_id=case.id,
         draft_id=draft.id,
+        mailbox=case.mailbox,
     )
 
 

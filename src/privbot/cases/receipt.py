@@ -39,7 +39,10 @@ def queue_receipt(
         "verification_url": new.url if new else "",
     }
     rendered = replies.render(
-        "receipt", case.language, case_context(case, config, subject=subject, **extra)
+        "receipt",
+        case.language,
+        case_context(case, config, subject=subject, **extra),
+        mailbox=case.mailbox,
     )
     out = outbox.queue(
         session,
@@ -53,6 +56,7 @@ def queue_receipt(
         case_id=case.id,
         automatic=True,
         asks_reply=new is not None,  # the person replies with the code: no Precedence: bulk
+        mailbox=case.mailbox,
     )
     if new is not None:
         identity.attach(session, case, new, out)

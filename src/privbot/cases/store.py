@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from privbot import mailboxes
 from privbot.cases import lifecycle, outbox
 from privbot.cases.audit import audit
 from privbot.cases.deadline import Calendar, due_date
@@ -55,10 +56,14 @@ def open_case(
     result: Classification,
     received_at: datetime,
     channel: Channel = Channel.email,
+    mailbox: str = "",
 ) -> Case:
+    """A new case in `mailbox` (the default one when empty), numbered with its prefix."""
     calendar = Calendar(eves_are_holidays=config.eves_are_holidays)
+    box = config.mailbox(mailbox) if mailbox else config.default_mailbox
     case = Case(
-        reference=next_reference(session, received_at.year, config.reference_prefix),
+        reference=next_reference(session, received_at.year, box.reference_prefix),
+        mailbox=box.key,
         status=Status.new,
         intents=list(result.intents),
         language=config.reply_language(result.language),
@@ -159,12 +164,20 @@ def make_draft(
         # answered from the policy as the chat does, citing the section; none: staff write it
         extra.setdefault(
             "answers",
-            [a.as_context() for a in answer_questions(first.text, case.language, config)],
+            [
+                a.as_context()
+                for a in answer_questions(
+                    first.text, case.language, config, mailboxes.of_case(config, case)
+                )
+            ],
         )
     if template == "reply" and "access" in case.intents and "own_records" not in extra:
         extra["own_records"] = own_records(session, case)  # art. 15 covers privbot's own register
     rendered = replies.render(
-        template, case.language, case_context(case, config, subject=subject, **extra)
+        template,
+        case.language,
+        case_context(case, config, subject=subject, **extra),
+        mailbox=case.mailbox,
     )
     draft = Draft(
         case_id=case.id or 0,
@@ -229,7 +242,7 @@ def approve(
             direction="out",
             message_id=out.message_id,
             subject=draft.subject,
-            from_addr=config.from_address,
+            from_addr=mailboxes.of_case(config, case).from_address,
             to_addr=case.requester_email,
             text=draft.body,
         )

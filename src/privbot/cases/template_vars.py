@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from privbot import mailboxes
 from privbot.cases.third_party import whole_domain
 from privbot.config import Config
 from privbot.models import Case
@@ -19,11 +20,12 @@ def consents(classification: dict[str, Any]) -> list[str]:
 
 
 def case_context(case: Case, config: Config, **extra: Any) -> dict[str, Any]:
-    """What reply templates see: the company facts, the case, and template-specific extras."""
+    """What reply templates see: the company facts (of the case's mailbox), the case, and
+    template-specific extras."""
     first_subject = extra.pop("subject", "")
     first = extra.pop("first_message", None)
     return {
-        "company": config.company,
+        "company": mailboxes.of_case(config, case).company,
         "case": {
             "reference": case.reference,
             "received": case.received_at,

@@ -239,7 +239,9 @@ class ChatBot:
         answer = self.answerer.answer(text, chat.language)
         asking = self.answerer.is_question(text) or "?" in text
         if requested and not (answer and (asking or answer.answer_first)):
-            return self._start_request(chat, requested, message=text)
+            if not self.answerer.leaves_out(text, asking):
+                return self._start_request(chat, requested, message=text)
+            requested = []
         if chat.state != ChatState.await_code:
             self._reset(chat)
         if answer is None:

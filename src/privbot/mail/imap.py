@@ -65,9 +65,11 @@ class Poller:
         cfg: ImapConfig,
         max_bytes: int,
         process: Callable[[], dict[str, int]] | None = None,
+        mailbox: str = "",
     ) -> None:
         self.engine = engine
         self.cfg = cfg
+        self.mailbox = mailbox  # the `[[mailbox]]` this account serves, recorded on its mail
         self.max_bytes = max_bytes
         self.process = process
         self.account = "%s@%s:%d" % (cfg.user, cfg.host, cfg.port)
@@ -289,7 +291,10 @@ class Poller:
         with session_scope(self.engine) as session:
             ordered = sorted(bodies)
             stored = spool_many(
-                session, [(bodies[uid], self._ref(state, uid)) for uid in ordered], "imap"
+                session,
+                [(bodies[uid], self._ref(state, uid)) for uid in ordered],
+                "imap",
+                mailbox=self.mailbox,
             )
             for uid, (spool_id, created) in zip(ordered, stored, strict=True):
                 report.new += created

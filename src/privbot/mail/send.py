@@ -22,7 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -70,11 +72,13 @@ def compose(
     references: tuple[str, ...] = (),
     automatic: bool = False,
     asks_reply: bool = False,
+    mailbox: str = "",
 ) -> EmailMessage:
-    """A message from privbot to one person; names and subject are sanitised (mail/headers.py)."""
+    """A message from privbot to one person, sent from `mailbox` (a case's; the default one
+    when empty) in its company's name; names and subject are sanitised (mail/headers.py)."""
     msg = EmailMessage(policy=OUTGOING)
-    company = config.company.get("name", "")
-    sender = address(config.from_address, str(company))
+    box = config.mailbox(mailbox) if mailbox else config.default_mailbox
+    sender = address(box.from_address, str(box.company.get("name", "")))
     msg["From"] = sender
     msg["To"] = address(to_addr, to_name)
     msg["Subject"] = one_line(subject)
@@ -175,7 +179,7 @@ def _transmit(config: Config, out: OutgoingMail) -> None:
         if relay.user:
             smtp.login(relay.user, relay.password)
         recipient = out.to_addr
-        sender = config.from_address
+        sender = _envelope_sender(out.raw) or config.from_address
         options: list[str] = []
         if not (out.raw.isascii() and recipient.isascii() and sender.isascii()):
             # Only a non-ASCII address makes privbot write UTF-8 headers (mail/headers.py).
@@ -192,6 +196,13 @@ def _transmit(config: Config, out: OutgoingMail) -> None:
         if smtp.has_extn("dsn"):  # a delivery report will name this message (mail/bounces.py)
             options += ["ENVID=%s" % envelope_id(out.message_id), "RET=HDRS"]
         smtp.sendmail(sender, [recipient], wire, mail_options=options)
+
+
+def _envelope_sender(raw: bytes) -> str:
+    """The address a message says it is from: each mailbox sends as itself (compose)."""
+    head = BytesHeaderParser(policy=compat32).parsebytes(raw)
+    found = getaddresses([str(v) for v in head.get_all("From", [])])
+    return found[0][1] if found else ""
 
 
 def _describe(exc: Exception) -> str:

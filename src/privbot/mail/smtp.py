@@ -22,6 +22,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy.engine import Engine
 
+from privbot import mailboxes
 from privbot.config import Config
 from privbot.db import lock_wait, session_scope
 from privbot.mail.spool import spool
@@ -34,6 +35,7 @@ class IntakeHandler:
         self, engine: Engine, config: Config, on_spooled: Callable[[], None] = lambda: None
     ) -> None:
         self.engine = engine
+        self.config = config
         self.addresses = {a.lower() for a in config.addresses}
         self.max_bytes = config.max_message_bytes
         self.on_spooled = on_spooled
@@ -63,7 +65,13 @@ class IntakeHandler:
         loop = asyncio.get_running_loop()
         try:
             entry_id, created = await asyncio.wait_for(
-                loop.run_in_executor(self.executor, self._store, raw, peer),
+                loop.run_in_executor(
+                    self.executor,
+                    self._store,
+                    raw,
+                    peer,
+                    mailboxes.for_recipients(self.config, envelope.rcpt_tos).key,
+                ),
                 timeout=self.store_timeout + 5.0,  # the lock wait is bounded; this bounds the rest
             )
         except Exception as exc:  # a locked or failing database: the sender retries later
@@ -73,11 +81,11 @@ class IntakeHandler:
         self.on_spooled()
         return "250 2.0.0 Message accepted"
 
-    def _store(self, raw: bytes, peer: str) -> tuple[int | None, bool]:
+    def _store(self, raw: bytes, peer: str, mailbox: str) -> tuple[int | None, bool]:
         """On a pool thread: spool and commit, waiting for a lock at most `store_timeout`."""
         with session_scope(self.engine) as db:
             lock_wait(db, self.store_timeout)
-            entry, created = spool(db, raw, "smtp", "peer=%s" % peer)
+            entry, created = spool(db, raw, "smtp", "peer=%s" % peer, mailbox=mailbox)
             return entry.id, created
 
 

@@ -28,6 +28,7 @@ def spool(
     source: str,
     source_ref: str = "",
     key: tuple[str, str] | None = None,
+    mailbox: str = "",
 ) -> tuple[SpoolEntry, bool]:
     """Store raw bytes; returns (entry, created). The caller commits.
 
@@ -53,6 +54,7 @@ def spool(
         raw=raw,
         size=len(raw),
         received_at=utcnow(),
+        mailbox=mailbox,
     )
     try:
         with session.begin_nested():
@@ -70,7 +72,7 @@ def spool(
 
 
 def spool_many(
-    session: Session, items: Sequence[tuple[bytes, str]], source: str
+    session: Session, items: Sequence[tuple[bytes, str]], source: str, mailbox: str = ""
 ) -> list[tuple[int, bool]]:
     """Store a batch of (raw, source_ref); returns (entry id, created) per item, in order.
 
@@ -97,6 +99,7 @@ def spool_many(
                 "state": SpoolState.pending,
                 "stage": "",
                 "reason": "",
+                "mailbox": mailbox,
             }
     created: dict[tuple[str, str], int] = {}
     known: dict[tuple[str, str], int] = {}

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ def phrase_tokens(phrase: str) -> tuple[str, ...]:
     return tuple(tokens(phrase, _PHRASE_TOKEN))
 
 
+@lru_cache(maxsize=200_000)
 def token_matches(pattern: str, word: str) -> bool:
     """`spar*` matches any word starting with "spar"; a long word also matches with a typo."""
     if pattern.endswith("*"):
@@ -78,6 +80,8 @@ class Words:
     yes: dict[str, frozenset[str]]
     no: dict[str, frozenset[str]]
     cancel: dict[str, frozenset[str]]
+    subject: dict[str, frozenset[str]]  # "ni" in "Slänger ni …?": a verb first asks
+    modal: dict[str, frozenset[str]]  # "Kan ni …", "Vill ni …": a verb first that requests
 
 
 @dataclass(frozen=True)
@@ -90,11 +94,16 @@ class Answer:
     score: float = 0.0
 
 
+_OPTIONAL_WORDS = frozenset({"subject", "modal"})
+
+
 def _words(raw: dict[str, Any], key: str, path: Path) -> dict[str, frozenset[str]]:
     out = {}
     for lang in LANGUAGES:
         name = key if key == "stop" else "%s_%s" % (key, lang)
         values = raw.get(lang) if key == "stop" else raw.get(name)
+        if values is None and key in _OPTIONAL_WORDS:
+            values = []
         if not isinstance(values, list):
             raise ConfigError(
                 "%s: [words] needs a list %s" % (path, name if key != "stop" else lang)
@@ -107,7 +116,10 @@ def load_topics(path: Path, policy: Policy) -> tuple[list[Topic], Words]:
     data = read_toml(path)
     raw_words = data.get("words", {})
     words = Words(
-        *(_words(raw_words, k, path) for k in ("stop", "question", "yes", "no", "cancel"))
+        *(
+            _words(raw_words, k, path)
+            for k in ("stop", "question", "yes", "no", "cancel", "subject", "modal")
+        )
     )
     topics = []
     for index, raw in enumerate(data.get("topic", [])):
@@ -149,11 +161,26 @@ class Vocabulary:
     outside: Synonyms = Synonyms({}, ())  # topics the policy does not cover, as group "~outside"
     min_score: float = 4.0
     min_coverage: float = 0.5
+    sure_score: float = 10.0  # a section scoring this answers whatever the coverage
+    vague_coverage: float = 0.5  # the least coverage of a question that names no `about` group
+    about: frozenset[str] = frozenset()  # synonym groups that make a question the policy's
+    trade: Synonyms = Synonyms({}, ())  # the company's own trade (computers, repairs), "~trade"
+    personal: frozenset[str] = frozenset()  # groups that keep a question on the trade the policy's
+    phrases: Synonyms = Synonyms({}, ())  # [about]: phrases that make a question the policy's
 
 
 def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
     data = read_toml(path)
-    if unknown := set(data) - {"answer", "synonyms", "section", "stop", "outside"}:
+    if unknown := set(data) - {
+        "answer",
+        "synonyms",
+        "section",
+        "stop",
+        "outside",
+        "about",
+        "trade",
+        "lemmas",
+    }:
         raise ConfigError("%s: unknown table(s) %s" % (path, sorted(unknown)))
     groups = data.get("synonyms", {})
     if not isinstance(groups, dict) or not all(
@@ -171,26 +198,49 @@ def load_vocabulary(path: Path, policy: Policy) -> Vocabulary:
         keywords[number] = " . ".join(str(w) for lang in LANGUAGES for w in raw.get(lang, []))
     stop = data.get("stop", {})
     outside = data.get("outside", {})
-    for name, table in (("stop", stop), ("outside", outside)):
-        if not isinstance(table, dict) or not all(
-            isinstance(table.get(lang, []), list) for lang in LANGUAGES
-        ):
-            raise ConfigError("%s: [%s] takes sv and en lists" % (path, name))
+    trade = data.get("trade", {})
+    about = data.get("about", {})
+    for name, table in (("stop", stop), ("outside", outside), ("trade", trade), ("about", about)):
+        if not isinstance(table, dict) or not all(isinstance(v, list) for v in table.values()):
+            raise ConfigError("%s: [%s] takes lists of words per language" % (path, name))
+    literal = data.get("lemmas", {}).get("literal", [])
+    if not isinstance(literal, list):
+        raise ConfigError("%s: [lemmas] literal takes a list of words" % path)
+    literal = [str(w).lower() for w in literal]
     answer = data.get("answer", {})
+    named = {}
+    for key in ("about", "personal"):
+        value = answer.get(key, [])
+        if not isinstance(value, list) or (unknown := {str(g) for g in value} - set(groups)):
+            raise ConfigError(
+                "%s: [answer] %s names synonym groups; unknown: %s"
+                % (path, key, sorted(unknown) if isinstance(value, list) else value)
+            )
+        named[key] = frozenset("~" + str(g) for g in value)
     try:
         min_score = float(answer.get("min_score", 4.0))
         min_coverage = float(answer.get("min_coverage", 0.5))
+        sure_score = float(answer.get("sure_score", 10.0))
+        vague_coverage = float(answer.get("vague_coverage", 0.5))
     except (TypeError, ValueError):
-        raise ConfigError("%s: [answer] min_score and min_coverage are numbers" % path) from None
+        raise ConfigError(
+            "%s: [answer] min_score, min_coverage, sure_score and vague_coverage are numbers" % path
+        ) from None
     return Vocabulary(
-        Synonyms.build((str(k), v) for k, v in groups.items()),
+        Synonyms.build([(str(k), v) for k, v in groups.items()], literal),
         keywords,
-        frozenset(str(w).lower() for lang in LANGUAGES for w in stop.get(lang, [])),
+        frozenset(str(w).lower() for words in stop.values() for w in words),
         Synonyms.build(
-            [("outside", [str(w) for lang in LANGUAGES for w in outside.get(lang, [])])]
+            [("outside", [str(w) for words in outside.values() for w in words])], literal
         ),
         min_score,
         min_coverage,
+        sure_score,
+        vague_coverage,
+        named["about"],
+        Synonyms.build([("trade", [str(w) for words in trade.values() for w in words])], literal),
+        named["personal"],
+        Synonyms.build([("about", [str(w) for words in about.values() for w in words])], literal),
     )
 
 
@@ -261,6 +311,11 @@ class Answerer:
         """Asking for information ("Hur länge…", "Do you…") rather than making a request."""
         words = tokens(message)
         starts = (" ".join(words[:1]), " ".join(words[:2]))
+        if len(words) >= 2 and any(
+            words[1] in self.words.subject[lang] and words[0] not in self.words.modal[lang]
+            for lang in LANGUAGES
+        ):
+            return True  # a verb before its subject: "Slänger ni …", "Sparar du …"
         return bool(words) and any(
             start in self.words.question[lang] for start in starts for lang in LANGUAGES
         )
@@ -296,14 +351,46 @@ class Answerer:
         well enough."""
         if any("~outside" in forms for forms in self.vocabulary.outside.forms(message)):
             return []
+        about = self.about_the_policy(message)
+        if about is None:
+            return []
+        least = self.vocabulary.min_coverage if about else self.vocabulary.vague_coverage
         ranked = self.scored(message)
         if len(ranked) >= 2 and ranked[1].score >= SIBLING_SHARE * ranked[0].score:
             ranked[0] = self._parent_of_siblings(ranked[0], ranked[1])
         return [
             r
             for r in ranked[:1]
-            if r.score >= self.vocabulary.min_score and r.coverage >= self.vocabulary.min_coverage
+            if (about and r.score >= self.vocabulary.sure_score)
+            or (r.score >= self.vocabulary.min_score and r.coverage >= least)
         ]
+
+    def leaves_out(self, message: str, asking: bool) -> bool:
+        """A message the policy leaves out, so not a request about personal data either: a
+        question on a topic of [outside] ("have you had a data breach?"), or anything on the
+        company's own trade that names no personal data ("can you remove the virus from my
+        computer?")."""
+        if asking and any("~outside" in f for f in self.vocabulary.outside.forms(message)):
+            return True
+        return self.about_the_policy(message) is None
+
+    def about_the_policy(self, message: str) -> bool | None:
+        """True when the question names something the policy is about (personal data, a right,
+        a use or a recipient of data, the company's identity: the [answer] `about` groups and
+        the [about] phrases); False when it names none of them, so that it must match its
+        section closely (`vague_coverage`): "what does a repair cost?" shares words with the
+        policy ("cost", "support") but asks nothing it answers. None when it is on the
+        company's own trade ("do you sell used computers?") and names no personal data (the
+        `personal` groups): the policy does not answer it."""
+        vocabulary = self.vocabulary
+        query = self.index.query(message)
+        about_me = any("~about" in forms for forms in vocabulary.phrases.forms(message))
+        if any("~trade" in forms for forms in vocabulary.trade.forms(message)):
+            if not about_me and not any(forms & vocabulary.personal for _, forms in query):
+                return None
+        return (
+            not vocabulary.about or about_me or any(forms & vocabulary.about for _, forms in query)
+        )
 
     def scored(self, message: str) -> list[Ranked]:
         """Every section with a score for `message`, best first.

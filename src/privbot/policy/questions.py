@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from privbot.config import Config
+from privbot.config import Config, Mailbox
 from privbot.policy.answer import Answerer
 from privbot.policy.document import load_policy
 from privbot.policy.texts import Texts, data_dir
@@ -42,10 +42,12 @@ def _answerer(policy_file: Path, data_dir: Path, company_json: str) -> Answerer:
     return Answerer.load(data_dir, load_policy(policy_file), texts)
 
 
-def answerer_for(config: Config) -> Answerer:
-    """The chat's answerer over this configuration's policy, topics and company facts."""
-    company = json.dumps(config.company, sort_keys=True, default=str)
-    return _answerer(config.policy_file, data_dir(config), company)
+def answerer_for(config: Config, mailbox: Mailbox | None = None) -> Answerer:
+    """The chat's answerer over a mailbox's policy and company facts (the default mailbox's
+    unless named) and this configuration's topics."""
+    box = mailbox or config.default_mailbox
+    company = json.dumps(box.company, sort_keys=True, default=str)
+    return _answerer(box.policy_file or config.policy_file, data_dir(config), company)
 
 
 def _questions(text: str, answerer: Answerer) -> list[str]:
@@ -55,9 +57,14 @@ def _questions(text: str, answerer: Answerer) -> list[str]:
     return asked or [" ".join(text.split())]
 
 
-def answer_questions(text: str, language: str, config: Config) -> list[PolicyAnswer]:
-    """Up to three policy answers for the questions in `text`, each citing its section."""
-    answerer = answerer_for(config)
+def answer_questions(
+    text: str, language: str, config: Config, mailbox: Mailbox | None = None
+) -> list[PolicyAnswer]:
+    """Up to three policy answers for the questions in `text`, each citing its section, from
+    `mailbox`'s policy; none when that mailbox has no policy file."""
+    if mailbox is not None and mailbox.policy_file is None:
+        return []
+    answerer = answerer_for(config, mailbox)
     language = language if language in ("sv", "en") else "sv"
     found: list[PolicyAnswer] = []
     for question in _questions(text, answerer):

@@ -14,9 +14,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+import simplemma
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
@@ -41,13 +42,28 @@ def words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=50_000)
-def stems(word: str) -> tuple[str, ...]:
-    """Swedish and English stems; one of under four letters is too likely another word's
-    ("dator" and "data" both stem to "dat" in English), so the word itself stands instead."""
-    found = [
-        s if len(s) >= 4 or s == word else word for s in (_SV.stemWord(word), _EN.stemWord(word))
-    ]
-    return tuple(dict.fromkeys(found))
+def stems(word: str, lemmatise: bool = True) -> tuple[str, ...]:
+    """The word's Swedish and English forms: the stem of its lemma in each language ("säger" →
+    "säga", "bought" → "buy"), then the stems of the word itself. The first form is the
+    Swedish one, the last the English one. A stem of under four letters is too likely another
+    word's ("dator" and "data" both stem to "dat" in English), so the word stands instead."""
+    sv = _stem(_SV, _lemma(word, "sv") if lemmatise else word)
+    en = _stem(_EN, _lemma(word, "en") if lemmatise else word)
+    return tuple(dict.fromkeys((sv, _stem(_SV, word), _stem(_EN, word), en)))
+
+
+def _stem(stemmer: snowballstemmer.stemmer, word: str) -> str:
+    stem: str = stemmer.stemWord(word)
+    return stem if len(stem) >= 4 or stem == word else word
+
+
+def _lemma(word: str, language: str) -> str:
+    """The dictionary form (simplemma's data: "säger" → "säga", "kept" → "keep"); a word the
+    dictionary does not know stands for itself."""
+    if not word.isalpha() or len(word) > 40:
+        return word
+    lemma: str = simplemma.lemmatize(word, lang=language)
+    return lemma.lower()
 
 
 @dataclass(frozen=True)
@@ -56,23 +72,39 @@ class Synonyms:
 
     single: dict[str, frozenset[str]]  # a stem -> the groups it belongs to
     multi: tuple[tuple[tuple[str, ...], str], ...]  # (stems of a phrase, its group)
+    literal: frozenset[str] = frozenset()  # words the dictionary gives a wrong lemma ("dator")
+    starts: dict[str, list[tuple[tuple[str, ...], str]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # `multi` by the phrase's first stem
+
+    def __post_init__(self) -> None:
+        for phrase, group in self.multi:
+            self.starts.setdefault(phrase[0], []).append((phrase, group))
+
+    def stems(self, word: str) -> tuple[str, ...]:
+        return stems(word, word not in self.literal)
 
     @classmethod
-    def build(cls, groups: Iterable[tuple[str, Sequence[str]]]) -> Synonyms:
+    def build(
+        cls, groups: Iterable[tuple[str, Sequence[str]]], literal: Iterable[str] = ()
+    ) -> Synonyms:
+        self = cls({}, (), frozenset(literal))
         single: dict[str, set[str]] = {}
         multi: list[tuple[tuple[str, ...], str]] = []
         for name, members in groups:
-            for member in members:
-                parts = words(member)
+            for member in dict.fromkeys(m for raw in members for m in (raw, fold(raw))):
+                parts = words(member)  # also as typed without å, ä, ö ("gäller" → "galler")
                 if len(parts) == 1:
-                    for stem in stems(parts[0]):
+                    for stem in self.stems(parts[0]):
                         single.setdefault(stem, set()).add("~" + name)
                 elif parts:
-                    for i in range(2):
-                        multi.append(
-                            (tuple(stems(p)[min(i, len(stems(p)) - 1)] for p in parts), "~" + name)
-                        )
-        return cls({k: frozenset(v) for k, v in single.items()}, tuple(dict.fromkeys(multi)))
+                    for i in (0, -1):  # the Swedish forms, and the English forms
+                        multi.append((tuple(self.stems(p)[i] for p in parts), "~" + name))
+        return cls(
+            {k: frozenset(v) for k, v in single.items()},
+            tuple(dict.fromkeys(multi)),
+            self.literal,
+        )
 
     def forms(self, text: str) -> list[set[str]]:
         """Per word of `text`: its stems and the groups it stands for (a phrase's group goes to
@@ -80,19 +112,33 @@ class Synonyms:
         found = words(text)
         out = []
         for word in found:
-            own = set(stems(word))
+            own = set(self.stems(word))
             for stem in list(own):
                 own |= self.single.get(stem, frozenset())
             out.append(own)
-        if self.multi:
-            sv = [stems(w)[0] for w in found]
-            en = [stems(w)[-1] for w in found]
-            for phrase, group in self.multi:
-                size = len(phrase)
-                for i in range(len(found) - size + 1):
-                    if tuple(sv[i : i + size]) == phrase or tuple(en[i : i + size]) == phrase:
-                        out[i].add(group)
+        if self.starts:
+            sv = [self.stems(w)[0] for w in found]
+            en = [self.stems(w)[-1] for w in found]
+            for i in range(len(found)):
+                for first in {sv[i], en[i]}:
+                    for phrase, group in self.starts.get(first, ()):
+                        if _follows(phrase, i, sv) or _follows(phrase, i, en):
+                            out[i].add(group)
         return out
+
+
+def _follows(phrase: tuple[str, ...], start: int, forms: list[str]) -> bool:
+    """The phrase's words from `start` on, with at most one other word between two of them
+    (Swedish puts the subject there: "hur drar jag tillbaka", "säger jag nej")."""
+    at = start
+    for part in phrase[1:]:
+        if at + 1 < len(forms) and forms[at + 1] == part:
+            at += 1
+        elif at + 2 < len(forms) and forms[at + 2] == part:
+            at += 2
+        else:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -185,6 +231,11 @@ class SectionIndex:
 
     def content_words(self, question: str) -> list[str]:
         return [word for word, _ in self._query(question)]
+
+    def query(self, question: str) -> list[tuple[str, set[str]]]:
+        """The question's content words, each with every form it counts as (stems, synonym
+        groups, and for an unknown word its folded, compound or misspelt known form)."""
+        return self._query(question)
 
     def rarity(self, forms: set[str]) -> float:
         return max((self.idf[f] for f in forms if f in self.idf), default=self.unknown_idf)

@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
+from privbot import mailboxes
 from privbot.config import Config
 from privbot.models import Role, User
 from privbot.web.auth import check_csrf, session_user
@@ -59,5 +60,22 @@ def current_supervisor(user: Annotated[User, Depends(current_staff)]) -> User:
 
 CurrentStaff = Annotated[User, Depends(current_staff)]
 CurrentSupervisor = Annotated[User, Depends(current_supervisor)]
+Scope = tuple[str, ...] | None
+
+
+def mailbox_scope(request: Request, user: CurrentStaff, config: ConfigDep) -> Scope:
+    """The mailboxes a list or export shows: the signed-in user's, narrowed by `?mailbox=`.
+
+    None means every mailbox. A mailbox the config does not have is a 400; one the user is
+    not allowed to see is a 403."""
+    wanted = request.query_params.get("mailbox", "").strip()
+    if wanted and wanted not in {box.key for box in config.mailboxes}:
+        raise HTTPException(status_code=400, detail="unknown mailbox: %s" % wanted[:40])
+    if wanted and not mailboxes.can_see_mailbox(user, wanted):
+        raise HTTPException(status_code=403, detail="this mailbox is not yours")
+    return mailboxes.scope(user, wanted)
+
+
+MailboxScope = Annotated[Scope, Depends(mailbox_scope)]
 STAFF = Depends(current_staff)  # on every staff router: `include_router(r, dependencies=[STAFF])`
 CSRF = Depends(check_csrf)  # use as `dependencies=[CSRF]` on every POST route

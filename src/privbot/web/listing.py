@@ -41,6 +41,7 @@ class Row:
     third_party: bool = False
     delivery_problem: bool = False  # the last reply did not arrive
     notify_by: datetime | None = None  # an open breach: report to the authority by then
+    mailbox: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def row(case: Case, today: date) -> Row:
         third_party=case.third_party,
         delivery_problem=bool(case.delivery_problem),
         notify_by=case.notify_by if case.status != Status.closed else None,
+        mailbox=case.mailbox,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import HTMLResponse, Response
 
+from privbot import mailboxes
 from privbot.web.auth import csrf_token
 from privbot.web.i18n import LANGUAGES, days_left, effective_due, environment, translations
 
@@ -40,9 +41,20 @@ def flash(request: Request, message: str, kind: str = "ok") -> None:
     request.session["flash"] = [kind, message[:300]]
 
 
+def mailbox_names(request: Request) -> dict[str, str]:
+    """The mailboxes the signed-in user may see, key -> company name; empty with one mailbox
+    (the pages then show no mailbox at all)."""
+    boxes = request.app.state.config.mailboxes
+    if len(boxes) < 2:
+        return {}
+    user = getattr(request.state, "user", None)
+    return {b.key: b.name for b in boxes if mailboxes.can_see_mailbox(user, b.key)}
+
+
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
     shown = request.session.pop("flash", None)
     context.setdefault("user", getattr(request.state, "user", None))
+    context.setdefault("mailbox_names", mailbox_names(request))
     template = environment(language_of(request)).get_template(name)
     html = template.render(request=request, csrf=csrf_token(request), flash=shown, **context)
     return HTMLResponse(html, status_code=status_code)

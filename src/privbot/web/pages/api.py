@@ -9,18 +9,21 @@ from typing import Any
 from fastapi import APIRouter
 from sqlmodel import col, select
 
+from privbot.mailboxes import visible
 from privbot.models import Case
-from privbot.web.deps import SessionDep
+from privbot.web.deps import MailboxScope, SessionDep
 
 router = APIRouter(prefix="/api")
 
 
 @router.get("/cases")
-def api_cases(session: SessionDep) -> list[dict[str, Any]]:
-    rows = session.exec(select(Case).order_by(col(Case.due)).limit(1000)).all()
+def api_cases(session: SessionDep, scope: MailboxScope) -> list[dict[str, Any]]:
+    """Cases by deadline (`?mailbox=` narrows to one mailbox; a limited user sees only theirs)."""
+    rows = session.exec(visible(select(Case), scope).order_by(col(Case.due)).limit(1000)).all()
     return [
         {
             "reference": c.reference,
+            "mailbox": c.mailbox,
             "status": c.status.value,
             "intents": c.intents,
             "due": c.due.isoformat(),

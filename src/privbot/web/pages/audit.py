@@ -20,9 +20,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
 
 from privbot.cases.audit import audit as record
+from privbot.mailboxes import visible
 from privbot.models import AuditEvent, Case
 from privbot.pnr import mask
-from privbot.web.deps import CurrentSupervisor, SessionDep
+from privbot.web.deps import CurrentSupervisor, MailboxScope, Scope, SessionDep
 from privbot.web.listing import PAGE_SIZE
 from privbot.web.render import page
 
@@ -77,14 +78,14 @@ def _download(name: str, body: Iterator[str]) -> Response:
     )
 
 
-def _register_rows(engine: Engine) -> Iterator[list[object]]:
+def _register_rows(engine: Engine, scope: Scope = None) -> Iterator[list[object]]:
     with Session(engine) as session:
         targets = select(Case.duplicate_of).where(Case.duplicate_of != None)  # noqa: E711
         refs = dict(
             session.exec(select(Case.id, Case.reference).where(col(Case.id).in_(targets))).all()
         )
         for c in session.exec(
-            select(Case)
+            visible(select(Case), scope)
             .order_by(col(Case.received_at), col(Case.id))
             .execution_options(yield_per=1000)
         ):
@@ -112,19 +113,30 @@ def _register_rows(engine: Engine) -> Iterator[list[object]]:
 
 
 @router.get("/export/register.csv")
-def register_csv(request: Request, session: SessionDep, user: CurrentSupervisor) -> Response:
-    record(session, None, "register_exported", actor=user.name)
+def register_csv(
+    request: Request, session: SessionDep, user: CurrentSupervisor, scope: MailboxScope
+) -> Response:
+    record(session, None, "register_exported", actor=user.name, mailboxes=list(scope or ()))
     session.commit()
     return _download(
         "register-%s.csv" % date.today().isoformat(),
-        _csv(REGISTER_COLUMNS, _register_rows(request.app.state.engine)),
+        _csv(REGISTER_COLUMNS, _register_rows(request.app.state.engine, scope)),
     )
 
 
 def _audit_query(
-    actor: str, action: str, case: str, since: date | None, until: date | None
+    actor: str,
+    action: str,
+    case: str,
+    since: date | None,
+    until: date | None,
+    scope: Scope = None,
 ) -> SelectOfScalar[AuditEvent]:
+    """Events matching the filters; with a `scope`, only events about its mailboxes' cases
+    (install-wide events, such as sign-ins, are for supervisors of every mailbox)."""
     query = select(AuditEvent)
+    if scope is not None:
+        query = query.where(col(AuditEvent.case_id).in_(visible(select(Case.id), scope)))
     if actor:
         query = query.where(AuditEvent.actor == actor)
     if action:
@@ -151,6 +163,7 @@ def audit_log(
     request: Request,
     session: SessionDep,
     user: CurrentSupervisor,
+    scope: MailboxScope,
     actor: Filter = "",
     action: Filter = "",
     case: Filter = "",
@@ -158,7 +171,7 @@ def audit_log(
     until: date | None = None,
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
-    query = _audit_query(actor, action, case, since, until)
+    query = _audit_query(actor, action, case, since, until, scope)
     events = session.exec(
         query.order_by(col(AuditEvent.id).desc())
         .offset((page_no - 1) * PAGE_SIZE)
@@ -188,6 +201,7 @@ def audit_log(
         "case": case,
         "since": since.isoformat() if since else "",
         "until": until.isoformat() if until else "",
+        "mailbox": request.query_params.get("mailbox", ""),
     }
     return page(
         request,
@@ -206,13 +220,14 @@ def audit_csv(
     request: Request,
     session: SessionDep,
     user: CurrentSupervisor,
+    scope: MailboxScope,
     actor: Filter = "",
     action: Filter = "",
     case: Filter = "",
     since: date | None = None,
     until: date | None = None,
 ) -> Response:
-    query = _audit_query(actor, action, case, since, until).order_by(col(AuditEvent.id))
+    query = _audit_query(actor, action, case, since, until, scope).order_by(col(AuditEvent.id))
     record(session, None, "audit_exported", actor=user.name)
     session.commit()
     engine = request.app.state.engine

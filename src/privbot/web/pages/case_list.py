@@ -24,8 +24,9 @@ from starlette.responses import Response
 
 from privbot.cases.audit import audit
 from privbot.classify.result import Intent
+from privbot.mailboxes import visible
 from privbot.models import NOT_CLOSED, Case, Status, User
-from privbot.web.deps import CurrentStaff, SessionDep
+from privbot.web.deps import CurrentStaff, MailboxScope, Scope, SessionDep
 from privbot.web.i18n import labeller
 from privbot.web.labels import CHANNEL, LANGUAGE
 from privbot.web.listing import EFFECTIVE_DUE, paginate, row
@@ -58,6 +59,7 @@ class Filters:
     needs_review: bool = False
     third_party: bool = False
     overdue: bool = False
+    mailbox: str = ""  # checked against the config and the user by `mailbox_scope`
     sort: str = "received"
     order: str = "desc"
 
@@ -107,6 +109,7 @@ def parse(request: Request) -> Filters:
         needs_review=_one(p, "needs_review", {"1", "true", "on"}) != "",
         third_party=_one(p, "third_party", {"1", "true", "on"}) != "",
         overdue=_one(p, "overdue", {"1", "true", "on"}) != "",
+        mailbox=_one(p, "mailbox", limit=40),
         sort=_one(p, "sort", set(SORTS)) or "received",
         order=_one(p, "order", {"asc", "desc"}) or "desc",
     )
@@ -119,8 +122,9 @@ def _start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def filtered(f: Filters, today: date) -> SelectOfScalar[Case]:
-    query = select(Case)
+def filtered(f: Filters, today: date, scope: Scope = None) -> SelectOfScalar[Case]:
+    """The matching cases among those of the mailboxes in `scope` (None: every mailbox)."""
+    query: SelectOfScalar[Case] = visible(select(Case), scope)
     if f.status:
         query = query.where(Case.status == f.status)
     if f.intent:
@@ -166,9 +170,13 @@ def _page_number(request: Request) -> int:
 
 
 @router.get("/cases")
-def all_cases(request: Request, session: SessionDep, user: CurrentStaff) -> Response:
+def all_cases(
+    request: Request, session: SessionDep, user: CurrentStaff, scope: MailboxScope
+) -> Response:
     f = parse(request)
-    listing = paginate(session, filtered(f, date.today()), order_by(f), _page_number(request))
+    listing = paginate(
+        session, filtered(f, date.today(), scope), order_by(f), _page_number(request)
+    )
     users = [u.name for u in session.exec(select(User).order_by(col(User.name))).all()]
     return page(
         request,
@@ -207,7 +215,9 @@ CSV_COLUMNS = (
 
 
 @router.get("/cases/export.csv")
-def export_csv(request: Request, session: SessionDep, user: CurrentStaff) -> Response:
+def export_csv(
+    request: Request, session: SessionDep, user: CurrentStaff, scope: MailboxScope
+) -> Response:
     """The list as shown (same filters, order, columns and language), every matching case."""
     f = parse(request)
     language = language_of(request)
@@ -221,7 +231,9 @@ def export_csv(request: Request, session: SessionDep, user: CurrentStaff) -> Res
 
     def rows() -> Iterator[list[object]]:
         with Session(engine) as s:
-            query = filtered(f, today).order_by(*order_by(f)).execution_options(yield_per=1000)
+            query = (
+                filtered(f, today, scope).order_by(*order_by(f)).execution_options(yield_per=1000)
+            )
             for case in s.exec(query):
                 r = row(case, today)
                 yield [

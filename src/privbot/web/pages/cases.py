@@ -19,6 +19,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
+from privbot import mailboxes
 from privbot.cases import actions, identity, refusal, store
 from privbot.cases.audit import audit
 from privbot.cases.gate import awaits_verification
@@ -44,9 +45,18 @@ VERIFY_METHODS = (
 )
 
 
-def _case(session: Session, reference: str) -> Case:
+def _visible_case(session: Session, reference: str, user: User) -> Case:
+    """The case, if `user` may see its mailbox; NotFound alike when it is not there or not
+    theirs, so a reference of another mailbox tells them nothing."""
+    case = store.get_case(session, reference)
+    if not mailboxes.can_see(user, case):
+        raise NotFound("no case %s" % reference)
+    return case
+
+
+def _case(session: Session, reference: str, user: User) -> Case:
     try:
-        return store.get_case(session, reference)
+        return _visible_case(session, reference, user)
     except NotFound:
         raise HTTPException(status_code=404, detail="no such case") from None
 
@@ -74,7 +84,9 @@ def _act(
 HISTORY_LIMIT = 50
 
 
-def requester_history(session: Session, case: Case) -> tuple[list[Case], str]:
+def requester_history(
+    session: Session, case: Case, scope: tuple[str, ...] | None = None
+) -> tuple[list[Case], str]:
     """The requester's other cases, newest first, found by the address of record only.
 
     A personnummer written in a message is never used: anyone can type someone else's number,
@@ -82,7 +94,7 @@ def requester_history(session: Session, case: Case) -> tuple[list[Case], str]:
     if not case.requester_email:
         return [], N_("No address of record, so no other cases are looked up.")
     others = session.exec(
-        select(Case)
+        mailboxes.visible(select(Case), scope)
         .where(Case.requester_email == case.requester_email, Case.id != case.id)
         .order_by(col(Case.received_at).desc(), col(Case.id).desc())
         .limit(HISTORY_LIMIT)
@@ -92,7 +104,7 @@ def requester_history(session: Session, case: Case) -> tuple[list[Case], str]:
 
 @router.get("/{reference}")
 def show(request: Request, reference: Ref, session: SessionDep, user: CurrentStaff) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     messages = store.thread_messages(session, case)
     events = session.exec(
         select(AuditEvent)
@@ -108,7 +120,7 @@ def show(request: Request, reference: Ref, session: SessionDep, user: CurrentSta
     )
     audit(session, case, "case_viewed", actor=user.name)
     session.commit()
-    history, history_note = requester_history(session, case)
+    history, history_note = requester_history(session, case, mailboxes.allowed(user))
     return page(
         request,
         "case.html",
@@ -139,7 +151,7 @@ def download(
     reference: Ref, message_id: int, index: int, session: SessionDep, user: CurrentStaff
 ) -> Response:
     """The attachment as a download: never rendered inline, never sniffed."""
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     message = session.get(Message, message_id)
     if message is None or message.case_id != case.id or message.spool_id is None:
         raise HTTPException(status_code=404, detail="no such attachment")
@@ -171,7 +183,7 @@ def save_draft(
     subject: Short,
     body: Text,
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     return _act(
         request,
         session,
@@ -192,7 +204,7 @@ def approve(
     subject: Short = "",
     body: Annotated[str | None, Form(max_length=20_000)] = None,
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     response = _act(
         request,
         session,
@@ -208,7 +220,7 @@ def approve(
 def reject(
     request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, reason: Short
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
 
     def run() -> None:
         if not reason.strip():
@@ -227,7 +239,7 @@ def reclassify(
     user: CurrentStaff,
     intents: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     replies = request.app.state.replies
     return _act(
         request,
@@ -247,7 +259,7 @@ def clarify(
     user: CurrentStaff,
     question: Text,
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     replies = request.app.state.replies
 
     def run() -> None:
@@ -274,7 +286,7 @@ def verify(
     how: Short,
     detail: Short = "",
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     text = "%s: %s" % (how, detail.strip()) if detail.strip() else how
     replies = request.app.state.replies
     return _act(
@@ -295,7 +307,7 @@ def send_code(
     user: CurrentStaff,
     tasks: BackgroundTasks,
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     replies = request.app.state.replies
 
     def run() -> None:
@@ -323,7 +335,7 @@ def refuse(
     user: CurrentStaff,
     reason: Short,
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     replies = request.app.state.replies
     return _act(
         request,
@@ -344,7 +356,7 @@ def extend(
     reason: Text,
     months: Annotated[int, Form(ge=1, le=2)] = 2,
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     replies = request.app.state.replies
     return _act(
         request,
@@ -366,7 +378,7 @@ def close(
     outcome: Short,
     reason: Short = "",
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
 
     def run() -> None:
         if outcome not in (Outcome.fulfilled, Outcome.denied, Outcome.withdrawn):
@@ -382,9 +394,9 @@ def close(
 def merge(
     request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, target: Short
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     try:
-        into = store.get_case(session, target)
+        into = _visible_case(session, target, user)
         actions.merge(session, case, into, user.name)
         session.commit()
     except PrivbotError as exc:
@@ -403,7 +415,7 @@ def merge(
 def note(
     request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, text: Text
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
     return _act(
         request,
         session,
@@ -417,7 +429,7 @@ def note(
 def assign(
     request: Request, reference: Ref, session: SessionDep, user: CurrentStaff, assignee: Short = ""
 ) -> Response:
-    case = _case(session, reference)
+    case = _case(session, reference, user)
 
     def run() -> None:
         if (

@@ -14,14 +14,14 @@ from datetime import UTC, date, datetime
 from statistics import median, quantiles
 
 from fastapi import APIRouter, Request
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from privbot.classify.result import Intent
 from privbot.models import Case, Outcome, OutgoingMail, OutStatus, Status, utcnow
-from privbot.web.deps import CurrentSupervisor, SessionDep
+from privbot.web.deps import CurrentSupervisor, MailboxScope, Scope, SessionDep
 from privbot.web.render import page
 
 router = APIRouter()
@@ -57,18 +57,20 @@ def _month_list(today: date) -> list[str]:
     return out[::-1]
 
 
-def compute(session: Session, today: date) -> Figures:
+def compute(session: Session, today: date, scope: Scope = None) -> Figures:
+    """The figures of the mailboxes in `scope` (None: all of them)."""
     months = _month_list(today)
+    mine = true() if scope is None else col(Case.mailbox).in_(list(scope))
     since = datetime(int(months[0][:4]), int(months[0][5:]), 1, tzinfo=UTC)
     per_month: dict[str, Counter[str]] = {m: Counter() for m in months}
     breaches = breaches_open = 0
     for status in session.exec(
-        select(Case.status).where(Case.received_at >= since, col(Case.notify_by).is_not(None))
+        select(Case.status).where(Case.received_at >= since, col(Case.notify_by).is_not(None), mine)
     ).all():
         breaches += 1
         breaches_open += status != Status.closed
     for received, intents in session.exec(
-        select(Case.received_at, Case.intents).where(Case.received_at >= since)
+        select(Case.received_at, Case.intents).where(Case.received_at >= since, mine)
     ).all():
         per_month.setdefault(received.strftime("%Y-%m"), Counter())[
             intents[0] if intents else "other"
@@ -91,6 +93,7 @@ def compute(session: Session, today: date) -> Figures:
         .outerjoin(first_reply, first_reply.c.case_id == Case.id)
         .where(or_(col(Case.outcome).is_(None), col(Case.outcome) != Outcome.duplicate))
         .where(or_(first_reply.c.sent.is_not(None), col(Case.closed_at).is_not(None)))
+        .where(mine)
     ).all()
     days: list[float] = []
     on_time = 0
@@ -100,7 +103,7 @@ def compute(session: Session, today: date) -> Figures:
         on_time += answered_at.date() <= (extended or due)
     load = session.exec(
         select(Case.assignee, func.count())
-        .where(Case.status != Status.closed)
+        .where(Case.status != Status.closed, mine)
         .group_by(col(Case.assignee))
         .order_by(func.count().desc())
     ).all()
@@ -120,8 +123,10 @@ def compute(session: Session, today: date) -> Figures:
 
 
 @router.get("/figures")
-def figures(request: Request, session: SessionDep, user: CurrentSupervisor) -> Response:
-    figs = compute(session, utcnow().date())
+def figures(
+    request: Request, session: SessionDep, user: CurrentSupervisor, scope: MailboxScope
+) -> Response:
+    figs = compute(session, utcnow().date(), scope)
     shown = [i.value for i in Intent if any(c[i.value] for c in figs.per_month.values())]
     return page(request, "figures.html", user=user, figs=figs, intents=shown, palette=PALETTE)
 

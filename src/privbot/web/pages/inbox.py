@@ -7,8 +7,9 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
 from starlette.responses import Response
 
+from privbot.mailboxes import visible
 from privbot.models import NOT_CLOSED, Case, Status
-from privbot.web.deps import CurrentStaff, SessionDep
+from privbot.web.deps import CurrentStaff, MailboxScope, SessionDep
 from privbot.web.listing import EFFECTIVE_DUE, paginate
 from privbot.web.render import page
 
@@ -26,12 +27,14 @@ def inbox(
     request: Request,
     session: SessionDep,
     user: CurrentStaff,
+    scope: MailboxScope,
     mine: bool = False,
     page_no: int = Query(1, alias="page", ge=1, le=100_000),
 ) -> Response:
     # NOT_CLOSED adds nothing but lets ix_case_open_effective_due (partial) give the order
-    query = select(Case).where(col(Case.status).in_(WAITING_FOR_STAFF), NOT_CLOSED)
+    query = visible(select(Case).where(col(Case.status).in_(WAITING_FOR_STAFF), NOT_CLOSED), scope)
     if mine:
         query = query.where(Case.assignee == user.name)
     listing = paginate(session, query, [EFFECTIVE_DUE, col(Case.id)], page_no)
-    return page(request, "inbox.html", listing=listing, mine=mine, user=user)
+    params = {"mailbox": request.query_params.get("mailbox", "")}  # checked by MailboxScope
+    return page(request, "inbox.html", listing=listing, mine=mine, user=user, params=params)

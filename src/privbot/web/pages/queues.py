@@ -14,8 +14,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
 
 from privbot.classify.result import Intent
+from privbot.mailboxes import visible
 from privbot.models import NOT_CLOSED, Case, Status, User
-from privbot.web.deps import CurrentSupervisor, SessionDep
+from privbot.web.deps import CurrentSupervisor, MailboxScope, Scope, SessionDep
 from privbot.web.labels import N_
 from privbot.web.listing import EFFECTIVE_DUE, paginate
 from privbot.web.render import page
@@ -39,9 +40,9 @@ SORTS: dict[str, Any] = {
 
 
 def filtered(
-    view: str, status: str, intent: str, assignee: str, today: date
+    view: str, status: str, intent: str, assignee: str, today: date, scope: Scope = None
 ) -> SelectOfScalar[Case]:
-    query = select(Case)
+    query: SelectOfScalar[Case] = visible(select(Case), scope)
     if view != "all" and not status:
         query = query.where(NOT_CLOSED)
     if view == "due7":
@@ -66,6 +67,7 @@ def queues(
     request: Request,
     session: SessionDep,
     user: CurrentSupervisor,
+    scope: MailboxScope,
     view: View = "open",
     status: Annotated[Status | Literal[""], Query()] = "",
     intent: Annotated[Intent | Literal[""], Query()] = "",
@@ -80,13 +82,16 @@ def queues(
         key.desc() if order == "desc" else key,
         col(Case.id).desc() if order == "desc" else col(Case.id),
     ]
-    listing = paginate(session, filtered(view, status, intent, assignee, today), order_by, page_no)
+    listing = paginate(
+        session, filtered(view, status, intent, assignee, today, scope), order_by, page_no
+    )
     users = [u.name for u in session.exec(select(User).order_by(col(User.name))).all()]
     params = {
         "view": view,
         "status": status,
         "intent": intent,
         "assignee": assignee,
+        "mailbox": request.query_params.get("mailbox", ""),
         "sort": sort,
         "order": order,
     }

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from privbot.search import search
-from privbot.web.deps import CurrentStaff, SessionDep
+from privbot.web.deps import CurrentStaff, MailboxScope, SessionDep
 from privbot.web.render import page
 
 router = APIRouter()
@@ -25,8 +25,9 @@ def search_page(
     request: Request,
     session: SessionDep,
     user: CurrentStaff,
+    scope: MailboxScope,
     q: Annotated[str, Query(max_length=200)] = "",
     page_no: Annotated[int, Query(alias="page", ge=1, le=50)] = 1,
 ) -> Response:
-    results = search(session, q, page_no, PER_PAGE) if q.strip() else None
+    results = search(session, q, page_no, PER_PAGE, scope) if q.strip() else None
     return page(request, "search.html", user=user, q=q, results=results)

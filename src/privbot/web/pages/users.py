@@ -18,11 +18,12 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
+from privbot import mailboxes
 from privbot import users as accounts
 from privbot.cases.audit import audit
 from privbot.errors import NotFound, PrivbotError
 from privbot.models import Role, User
-from privbot.web.deps import CSRF, CurrentStaff, CurrentSupervisor, SessionDep
+from privbot.web.deps import CSRF, ConfigDep, CurrentStaff, CurrentSupervisor, SessionDep
 from privbot.web.i18n import LANGUAGES
 from privbot.web.pages.login import _safe_next
 from privbot.web.render import flash, page, translate
@@ -38,7 +39,12 @@ def generated_password() -> str:
 
 
 def _listing(request: Request, session: Session, user: User, **extra: Any) -> Response:
-    people = session.exec(select(User).order_by(col(User.name))).all()
+    """The users; a supervisor limited to some mailboxes sees only those users of theirs."""
+    people = [
+        p
+        for p in session.exec(select(User).order_by(col(User.name))).all()
+        if p.id == user.id or mailboxes.within(user, p)
+    ]
     return page(
         request,
         "users.html",
@@ -62,6 +68,8 @@ def _target(session: Session, actor: User, name: str, self_ok: bool = False) -> 
         raise HTTPException(status_code=403, detail="you cannot do that to your own account")
     if target.role == Role.admin and actor.role != Role.admin:
         raise HTTPException(status_code=403, detail="only an administrator may change one")
+    if not mailboxes.within(actor, target):
+        raise HTTPException(status_code=403, detail="this user works in mailboxes not yours")
     return target
 
 
@@ -75,9 +83,11 @@ def add(
     request: Request,
     session: SessionDep,
     user: CurrentSupervisor,
+    config: ConfigDep,
     name: Annotated[str, Form(max_length=100)],
     role: Annotated[str, Form(max_length=20)] = "staff",
 ) -> Response:
+    """A new user, limited to the adding supervisor's mailboxes when they are limited."""
     if role not in _grantable(user):
         raise HTTPException(status_code=403, detail="only an administrator may make one")
     if session.exec(select(User).where(User.name == name.strip())).first() is not None:
@@ -90,6 +100,9 @@ def add(
     password = generated_password()
     try:
         added = accounts.add_user(session, name, role, password, actor=user.name)
+        if user.mailboxes:
+            known = [box.key for box in config.mailboxes]
+            accounts.set_mailboxes(session, added, list(user.mailboxes), known, user.name)
     except PrivbotError as exc:
         session.rollback()
         flash(request, str(exc), "error")
