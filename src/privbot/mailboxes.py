@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from email.utils import getaddresses
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlmodel import col
 from sqlmodel.sql.expression import SelectOfScalar
 
 from privbot.config import Config, Mailbox
-from privbot.mail.parse import ParsedMail
 from privbot.models import Case, User
 from privbot.replies import Replies
 
@@ -28,6 +27,15 @@ Q = TypeVar("Q", bound=SelectOfScalar[Any])
 
 # Headers naming where a message was delivered, most reliable first.
 _DELIVERY_HEADERS = ("delivered-to", "x-original-to")
+
+
+class Addressed(Protocol):
+    """What `for_message` reads of a message (a `mail.parse.ParsedMail`): its headers and To."""
+
+    @property
+    def to(self) -> Sequence[str]: ...
+
+    def header(self, name: str) -> str: ...
 
 
 def by_address(config: Config, addresses: Iterable[str]) -> Mailbox | None:
@@ -45,7 +53,7 @@ def for_recipients(config: Config, recipients: Iterable[str]) -> Mailbox:
     return by_address(config, recipients) or config.default_mailbox
 
 
-def for_message(config: Config, recorded: str, mail: ParsedMail | None) -> Mailbox:
+def for_message(config: Config, recorded: str, mail: Addressed | None) -> Mailbox:
     """The mailbox of a spooled message: as intake recorded it, else as its headers say."""
     if recorded:
         for box in config.mailboxes:
