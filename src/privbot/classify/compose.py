@@ -110,6 +110,22 @@ def _keys(rule: Rule) -> tuple[tuple[str, ...], ...]:
     )
 
 
+_INDEX: dict[int, tuple[list[Rule], dict[str, tuple[int, ...]]]] = {}
+
+
+def _by_action(rules: list[Rule]) -> dict[str, tuple[int, ...]]:
+    """For each action group name, the positions of the rules that use it (made once per
+    loaded rule list)."""
+    cached = _INDEX.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        index: dict[str, list[int]] = {}
+        for n, rule in enumerate(rules):
+            for key in _keys(rule)[0]:
+                index.setdefault(key, []).append(n)
+        cached = _INDEX[id(rules)] = (rules, {k: tuple(v) for k, v in index.items()})
+    return cached[1]
+
+
 def pair(
     rules: list[Rule], hits: list[GroupHit], norm: Normalised, wanted: set[str] | None = None
 ) -> list[RuleHit]:
@@ -120,7 +136,9 @@ def pair(
         by_group.setdefault(hit.group, []).append(hit)
     cues = by_group.get("mood:request", [])
     found: list[RuleHit] = []
-    for rule in rules:
+    index = _by_action(rules)
+    positions = sorted({n for key in by_group if key in index for n in index[key]})
+    for rule in (rules[n] for n in positions):  # only rules whose action is in the text
         if wanted is not None and rule.intent not in wanted:
             continue
         action_keys, object_keys, needs_keys, unless_keys = _keys(rule)

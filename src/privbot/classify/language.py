@@ -86,17 +86,18 @@ def detect_language(text: str) -> str:
 
     A text written twice, paragraph by paragraph in two languages (a bilingual notice), is in
     the language of its first paragraph; a mix within paragraphs stays "other"."""
-    found = _detect(text)
-    if found != "other" or "\n\n" not in text:
+    found, mixed = _detect(text)
+    if not mixed or "\n\n" not in text:
         return found
-    paragraphs = [_detect(p) for p in text[:MAX_CHARS].split("\n\n") if len(p.split()) >= 6]
+    paragraphs = [_detect(p)[0] for p in text[:MAX_CHARS].split("\n\n") if len(p.split()) >= 6]
     named = [lang for lang in paragraphs if lang != "other"]
     if len(named) >= 2 and len(set(named)) >= 2 and len(named) == len(paragraphs):
         return named[0]
     return "other"
 
 
-def _detect(text: str) -> str:
+def _detect(text: str) -> tuple[str, bool]:
+    """The language, and whether it is "other" because two languages mix."""
     sample = text[:MAX_CHARS].casefold()
     counts: dict[str, float] = {}
     words = 0
@@ -112,16 +113,16 @@ def _detect(text: str) -> str:
         if hits:
             counts[lang] = counts.get(lang, 0.0) + min(3.0, 0.5 * hits)
     if not counts:
-        return "other"
+        return "other", False
     if len(_OTHER_LETTERS.findall(sample)) >= 3:
-        return "other"
+        return "other", False
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: sv, en first on ties
     best, top = ranked[0]
     if top < (1.0 if words <= 4 else 1.5) or (words >= 12 and top < 0.12 * words):
-        return "other"  # too little of any language privbot reads
+        return "other", False  # too little of any language privbot reads
     if best in ("sv", "en"):
         other = "en" if best == "sv" else "sv"
         mixed = counts.get(other, 0.0)
         if mixed >= 4 and mixed >= 0.5 * top:
-            return "other"  # written in both
-    return best
+            return "other", True  # written in both
+    return best, False
