@@ -14,7 +14,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from privbot.cases.breach import OPEN_BREACH
 from privbot.models import Case, Status
 from privbot.pnr import mask
 from privbot.web.i18n import working_days_left
@@ -92,7 +91,9 @@ def paginate(session: Session, query: SelectOfScalar[Case], order: list[Any], nu
     number = max(1, number)
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
     offset = (number - 1) * PAGE_SIZE
-    open_breaches = list(session.exec(select(Case.id).where(OPEN_BREACH)).all())
+    # by ix_case_notify_by alone: given "not closed" too, SQLite may walk the open cases instead
+    reported = session.exec(select(Case.id, Case.status).where(col(Case.notify_by).is_not(None)))
+    open_breaches = [case_id for case_id, status in reported if status != Status.closed]
     cases: list[Case] = []
     rest = query
     if open_breaches:
