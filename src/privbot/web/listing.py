@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from privbot.models import Case, Status
+from privbot.models import NOT_CLOSED, Case, Status
 from privbot.pnr import mask
 from privbot.web.i18n import working_days_left
 
@@ -91,9 +91,14 @@ def paginate(session: Session, query: SelectOfScalar[Case], order: list[Any], nu
     number = max(1, number)
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
     offset = (number - 1) * PAGE_SIZE
-    # by ix_case_notify_by alone: given "not closed" too, SQLite may walk the open cases instead
-    reported = session.exec(select(Case.id, Case.status).where(col(Case.notify_by).is_not(None)))
-    open_breaches = [case_id for case_id, status in reported if status != Status.closed]
+    # Ids only, so that SQLite reads them from ix_case_notify_by (asked for more, or for "not
+    # closed" too, its planner may scan the table or the open cases instead).
+    reported = list(session.exec(select(Case.id).where(col(Case.notify_by).is_not(None))).all())
+    open_breaches = (
+        list(session.exec(select(Case.id).where(col(Case.id).in_(reported), NOT_CLOSED)).all())
+        if reported
+        else []
+    )
     cases: list[Case] = []
     rest = query
     if open_breaches:
