@@ -277,6 +277,8 @@ def catch_up(conn: Connection) -> int:
             {"c": case_mark, "c2": max_case, "t": since},
         ).scalars()
     )
+    if not ids and (max_message, max_case) == (message_mark, case_mark):
+        return 0  # nothing to write: a search need not wait for the write lock or a commit
     done = reindex(conn, ids) if ids else 0
     _save_marks(conn, max_message, max_case, now)
     return done

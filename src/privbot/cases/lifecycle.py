@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from privbot.cases.audit import audit
 from privbot.errors import StateError
-from privbot.models import AuditEvent, Case, Status, utcnow
+from privbot.models import Case, Status, utcnow
 
 _DRAFTED = frozenset({Status.awaiting_identity, Status.draft_ready})
 _MOVES = {
@@ -65,13 +66,12 @@ def transition(
     case.status = to
     case.updated_at = utcnow()
     session.add(case)
-    session.add(
-        AuditEvent(
-            case_id=case.id,
-            actor=actor,
-            action="status_changed",
-            detail={"from": current.value, "to": to.value, "reason": reason},
-        )
+    audit(
+        session,
+        case,
+        "status_changed",
+        actor=actor,
+        **{"from": current.value, "to": to.value, "reason": reason},
     )
     return True
 

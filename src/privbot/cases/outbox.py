@@ -30,7 +30,7 @@ from privbot.config import Config
 from privbot.mail import bounces
 from privbot.mail.limits import is_robot_address, refusal
 from privbot.mail.send import Outcomes, compose, deliver_due, enqueue
-from privbot.models import AuditEvent, Case, Draft, OutgoingMail, OutStatus, Status
+from privbot.models import Case, Draft, OutgoingMail, OutStatus, Status
 from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _sent(session: Session, out: OutgoingMail) -> None:
         draft = session.get(Draft, out.draft_id) if out.draft_id else None
         lifecycle.reply_sent(session, case, draft.template if draft else "reply")
     action = "notice_sent" if out.automatic else "reply_sent"
-    session.add(AuditEvent(case_id=case.id, action=action, detail={"outgoing": out.id}))
+    audit(session, case, action, outgoing=out.id)
 
 
 def undelivered(session: Session, out: OutgoingMail, reason: str) -> Case | None:

@@ -14,8 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from privbot.cases.breach import OPEN_BREACH
-from privbot.models import Case, Status
+from privbot.models import NOT_CLOSED, Case, Status
 from privbot.pnr import mask
 from privbot.web.i18n import working_days_left
 
@@ -94,7 +93,14 @@ def paginate(session: Session, query: SelectOfScalar[Case], order: list[Any], nu
     number = max(1, number)
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
     offset = (number - 1) * PAGE_SIZE
-    open_breaches = list(session.exec(select(Case.id).where(OPEN_BREACH)).all())
+    # Ids only, so that SQLite reads them from ix_case_notify_by (asked for more, or for "not
+    # closed" too, its planner may scan the table or the open cases instead).
+    reported = list(session.exec(select(Case.id).where(col(Case.notify_by).is_not(None))).all())
+    open_breaches = (
+        list(session.exec(select(Case.id).where(col(Case.id).in_(reported), NOT_CLOSED)).all())
+        if reported
+        else []
+    )
     cases: list[Case] = []
     rest = query
     if open_breaches:
