@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -65,13 +66,25 @@ def is_forward_subject(subject: str) -> bool:
     return bool(FORWARD_PREFIX.match(subject))
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _fold_char(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+
+
+def _fold_match(m: re.Match[str]) -> str:
+    return _fold_char(m.group())
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics; length and positions are kept where possible."""
     text = text.casefold().translate(_FOLD)
     if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
+        # NFKD decomposes each character on its own and only reorders combining marks, which
+        # are all dropped: character by character gives the same text (only non-ASCII changes)
+        text = _NON_ASCII.sub(_fold_match, text)
     return text
 
 

@@ -110,20 +110,27 @@ def _keys(rule: Rule) -> tuple[tuple[str, ...], ...]:
     )
 
 
-_INDEX: dict[int, tuple[list[Rule], dict[str, tuple[int, ...]]]] = {}
+_Keys = tuple[tuple[str, ...], ...]
+_INDEX: dict[int, tuple[list[Rule], dict[str, tuple[int, ...]], list[_Keys]]] = {}
 
 
-def _by_action(rules: list[Rule]) -> dict[str, tuple[int, ...]]:
-    """For each action group name, the positions of the rules that use it (made once per
-    loaded rule list)."""
+def _index(rules: list[Rule]) -> tuple[dict[str, tuple[int, ...]], list[_Keys]]:
+    """For each action group name, the positions of the rules that use it, and each rule's
+    `_keys` by position (made once per loaded rule list: a rule hashes all its fields)."""
     cached = _INDEX.get(id(rules))
-    if cached is None or cached[0] is not rules:
+    if cached is None or cached[0] is not rules or len(cached[2]) != len(rules):
         index: dict[str, list[int]] = {}
         for n, rule in enumerate(rules):
             for key in _keys(rule)[0]:
                 index.setdefault(key, []).append(n)
-        cached = _INDEX[id(rules)] = (rules, {k: tuple(v) for k, v in index.items()})
-    return cached[1]
+        keys = [_keys(rule) for rule in rules]
+        cached = _INDEX[id(rules)] = (rules, {k: tuple(v) for k, v in index.items()}, keys)
+    return cached[1], cached[2]
+
+
+def _by_action(rules: list[Rule]) -> dict[str, tuple[int, ...]]:
+    """For each action group name, the positions of the rules that use it."""
+    return _index(rules)[0]
 
 
 def pair(
@@ -136,12 +143,13 @@ def pair(
         by_group.setdefault(hit.group, []).append(hit)
     cues = by_group.get("mood:request", [])
     found: list[RuleHit] = []
-    index = _by_action(rules)
+    index, all_keys = _index(rules)
     positions = sorted({n for key in by_group if key in index for n in index[key]})
-    for rule in (rules[n] for n in positions):  # only rules whose action is in the text
+    for n in positions:  # only rules whose action is in the text
+        rule = rules[n]
         if wanted is not None and rule.intent not in wanted:
             continue
-        action_keys, object_keys, needs_keys, unless_keys = _keys(rule)
+        action_keys, object_keys, needs_keys, unless_keys = all_keys[n]
         actions = [h for key in action_keys for h in by_group.get(key, ())]
         if not actions:
             continue

@@ -16,6 +16,7 @@ import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from privbot.classify.compose import Rule
 from privbot.classify.normalise import NOT, phrase_words, stems
@@ -97,6 +98,8 @@ class RuleSet:
     candidate_cache: dict[str, tuple[tuple[tuple[Phrase, bool], ...], tuple[Phrase, ...]]] = field(
         default_factory=dict
     )
+    # word -> everything `classify/match.py` keeps about it (its `_Word`)
+    word_cache: dict[str, Any] = field(default_factory=dict)
 
     def build_index(self) -> None:
         exact: dict[tuple[str, str], list[Phrase]] = defaultdict(list)

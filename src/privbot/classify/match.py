@@ -88,6 +88,65 @@ class _Hit(NamedTuple):  # a tuple: made by the thousand per message
     fuzzy: bool
 
 
+_new = tuple.__new__  # a NamedTuple made without its Python-level __new__
+_MATCH = {None: 0, False: 1, True: 2}  # `_term_matches` as remembered: no match, exact, fuzzy
+
+
+_NEVER: frozenset[str] = frozenset({"\x00"})  # needs no text has: a language a phrase is not in
+
+
+class _Word(NamedTuple):
+    """What matching needs of one word, kept per word (`RuleSet.word_cache`)."""
+
+    forms: tuple[Form, ...]
+    sv: frozenset[str]  # the Swedish stems of its forms
+    en: frozenset[str]
+    groups: tuple[tuple[Phrase, bool], ...]  # lexicon words it is, the first per group
+    single: tuple[tuple[Phrase, bool], ...]  # one-word intent phrases it matches
+    # longer phrases it may start, with the stems the text needs for each (`_NEVER`: the
+    # phrase is not in that language)
+    longer: tuple[tuple[Phrase, frozenset[str], frozenset[str]], ...]
+    terms: dict[int, int]  # id(term) -> `_MATCH` of `_term_matches`, filled as asked
+
+
+def _word(word: str, ruleset: RuleSet) -> _Word:
+    forms = _forms(word, ruleset)
+    single, longer = _candidates(word, forms, ruleset)
+    groups: dict[str, tuple[Phrase, bool]] = {}
+    for phrase, fuzzy in single:
+        # a later word of the same group on the same token always overlaps the first
+        if phrase.group and phrase.intent not in groups:
+            groups[phrase.intent] = (phrase, fuzzy)
+    found = _Word(
+        forms,
+        frozenset(f[1] for f in forms),
+        frozenset(f[2] for f in forms),
+        tuple(groups.values()),
+        tuple(pf for pf in single if not pf[0].group),
+        tuple(
+            (
+                p,
+                p.needs_sv if p.lang != "en" else _NEVER,
+                p.needs_en if p.lang != "sv" else _NEVER,
+            )
+            for p in longer
+        ),
+        {},
+    )
+    if len(ruleset.word_cache) > 200_000:
+        ruleset.word_cache.clear()
+    ruleset.word_cache[word] = found
+    return found
+
+
+def _term_at(term: Term, lang: str, word: _Word) -> int:
+    """`_term_matches` for a word's forms as a `_MATCH` code, remembered per word."""
+    got = word.terms.get(id(term), -1)
+    if got < 0:
+        got = word.terms[id(term)] = _MATCH[_term_matches(term, lang, word.forms)]
+    return got
+
+
 def _forms(word: str, ruleset: RuleSet) -> tuple[Form, ...]:
     """The word itself, plus a fuzzy correction or compound parts for words the phrases lack."""
     cached = ruleset.fuzz_cache.get(word)
@@ -175,24 +234,30 @@ def _term_matches(term: Term, lang: str, forms: tuple[Form, ...]) -> bool | None
     return None
 
 
-def _match_at(
-    phrase: Phrase, i: int, tokens: tuple[Token, ...], forms: list[tuple[Form, ...]]
-) -> _Hit | None:
-    first = _term_matches(phrase.terms[0], phrase.lang, forms[i])
-    if first is None:
+def _match_at(phrase: Phrase, i: int, tokens: tuple[Token, ...], words: list[_Word]) -> _Hit | None:
+    lang = phrase.lang
+    terms = phrase.terms
+    first = _term_at(terms[0], lang, words[i])
+    if not first:
         return None
-    fuzzy, pos = first, i
-    for term in phrase.terms[1:]:
-        for j in range(pos + 1, min(pos + 2 + GAP, len(tokens))):
-            if tokens[j].sentence != tokens[i].sentence:
+    fuzzy, pos = first == 2, i
+    sentence = tokens[i].sentence
+    stop = len(tokens)
+    for term in terms[1:]:
+        key = id(term)
+        for j in range(pos + 1, min(pos + 2 + GAP, stop)):
+            if tokens[j].sentence != sentence:
                 return None
-            got = _term_matches(term, phrase.lang, forms[j])
-            if got is not None:
-                fuzzy, pos = fuzzy or got, j
+            known = words[j].terms
+            got = known.get(key, -1)
+            if got < 0:
+                got = known[key] = _MATCH[_term_matches(term, lang, words[j].forms)]
+            if got:
+                fuzzy, pos = fuzzy or got == 2, j
                 break
         else:
             return None
-    return _Hit(phrase, i, pos, fuzzy)
+    return _new(_Hit, (phrase, i, pos, fuzzy))
 
 
 def _negated(hit: _Hit, tokens: tuple[Token, ...]) -> bool:
@@ -206,17 +271,23 @@ def _negated(hit: _Hit, tokens: tuple[Token, ...]) -> bool:
 def _hypothetical(hit: _Hit, norm: Normalised) -> bool:
     """A question about a right rather than its use: "om jag avregistrerar mig, ...?",
     "Raderar ni uppgifter automatiskt?", "Do you delete data after ...?"."""
+    return _hypothetical_span(hit.start, hit.end, norm)
+
+
+def _hypothetical_span(start: int, hit_end: int, norm: Normalised) -> bool:
+    if "?" not in norm.text:
+        return False
     tokens = norm.tokens
-    sentence = tokens[hit.start].sentence
-    k = hit.start
-    while k > 0 and tokens[k - 1].sentence == sentence:
-        k -= 1
-    end = hit.end
+    sentence = tokens[start].sentence
+    end = hit_end
     while end + 1 < len(tokens) and tokens[end + 1].sentence == sentence:
         end += 1
     if "?" not in norm.text[tokens[end].end : tokens[end].end + 3]:
         return False
-    if any(t.word in _CONDITIONAL for t in tokens[k : hit.start + 1]):
+    k = start
+    while k > 0 and tokens[k - 1].sentence == sentence:
+        k -= 1
+    if any(t.word in _CONDITIONAL for t in tokens[k : start + 1]):
         return True
     first, second = tokens[k].word, (tokens[k + 1].word if k + 1 < len(tokens) else "")
     if first in _PRACTICE_EN and second in ("you", "ni", "my", "the", "data", "it", "this"):
@@ -224,71 +295,94 @@ def _hypothetical(hit: _Hit, norm: Normalised) -> bool:
     return second in ("ni", "du") and first not in _REQUEST_VERBS
 
 
+def _keep(hits: list[tuple[_Hit, float]], norm: Normalised) -> list[tuple[_Hit, Normalised, float]]:
+    """Per intent, hits that overlap none kept before them, in the order given."""
+    taken: dict[str, set[int]] = {}
+    kept: list[tuple[_Hit, Normalised, float]] = []
+    for hf in hits:
+        hit = hf[0]
+        start, end = hit.start, hit.end
+        covered = taken.get(hit.phrase.intent)
+        if covered is None:
+            covered = taken[hit.phrase.intent] = set()
+        elif start == end:
+            if start in covered:
+                continue
+        elif not covered.isdisjoint(range(start, end + 1)):
+            continue
+        if start == end:
+            covered.add(start)
+        else:
+            covered.update(range(start, end + 1))
+        kept.append((hit, norm, hf[1]))
+    return kept
+
+
 def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, float]]:
     """Phrase matches in `text` with their weight multiplier (negative: explicitly negated).
 
     For each intent, overlapping matches count once (the heaviest), so "rätta" inside
-    "rätta adressen" adds nothing more.
+    "rätta adressen" adds nothing more. Lexicon words (`phrase.group`) come first, then the
+    intents' phrases.
     """
     tokens = norm.tokens[:MAX_TOKENS]
-    forms = [_forms(t.word, ruleset) for t in tokens]
-    present_sv = {f[1] for fs in forms for f in fs}
-    present_en = {f[2] for fs in forms for f in fs}
-    possible: dict[int, bool] = {}
+    cache = ruleset.word_cache
+    words: list[_Word] = [cache.get(t.word) or _word(t.word, ruleset) for t in tokens]
+    distinct = {t.word: w for t, w in zip(tokens, words, strict=True)}
+    present_sv: set[str] = set().union(*[w.sv for w in distinct.values()])
+    present_en: set[str] = set().union(*[w.en for w in distinct.values()])
+    negation = NOT in present_sv  # else no token is a negation
+    question = "?" in norm.text  # else nothing is hypothetical
+    groups: list[tuple[_Hit, float]] = []
+    longer_groups = False  # a lexicon phrase of several words matched
     found: list[tuple[_Hit, float]] = []
     viable: dict[str, list[Phrase]] = {}  # per word: its longer phrases whose words all occur
-    for i, token in enumerate(tokens):
-        single, longer = _candidates(token.word, forms[i], ruleset)
-        hits = [_Hit(phrase, i, i, fuzzy) for phrase, fuzzy in single]
-        candidates = viable.get(token.word)
-        if candidates is None:
-            candidates = viable[token.word] = []
-            for phrase in longer:
-                key = id(phrase)
-                ok = possible.get(key)
-                if ok is None:
-                    ok = possible[key] = (
-                        phrase.lang != "en" and phrase.needs_sv <= present_sv
-                    ) or (phrase.lang != "sv" and phrase.needs_en <= present_en)
-                if ok:
-                    candidates.append(phrase)
-        for phrase in candidates:
-            start = i
-            if phrase.lead_not:  # found by its second word: start at the negation before it
-                start = next(
-                    (
-                        k
-                        for k in range(i - 1, max(-1, i - 2 - GAP), -1)
-                        if tokens[k].sv == NOT and tokens[k].sentence == token.sentence
-                    ),
-                    -1,
-                )
-                if start < 0 or _term_matches(phrase.terms[1], phrase.lang, forms[i]) is None:
-                    continue
-            if (hit := _match_at(phrase, start, tokens, forms)) is not None:
-                hits.append(hit)
+    for i, word in enumerate(words):
+        if word.groups:
+            groups += [(_new(_Hit, (phrase, i, i, fuzzy)), 1.0) for phrase, fuzzy in word.groups]
+        hits = [_new(_Hit, (phrase, i, i, fuzzy)) for phrase, fuzzy in word.single]
+        if word.longer:
+            token = tokens[i]
+            candidates = viable.get(token.word)
+            if candidates is None:
+                candidates = viable[token.word] = [
+                    phrase for phrase, sv, en in word.longer if sv <= present_sv or en <= present_en
+                ]
+            for phrase in candidates:
+                start = i
+                if phrase.lead_not:  # found by its second word: start at the negation before it
+                    start = next(
+                        (
+                            k
+                            for k in range(i - 1, max(-1, i - 2 - GAP), -1)
+                            if tokens[k].sv == NOT and tokens[k].sentence == token.sentence
+                        ),
+                        -1,
+                    )
+                    if start < 0 or not _term_at(phrase.terms[1], phrase.lang, word):
+                        continue
+                if (hit := _match_at(phrase, start, tokens, words)) is not None:
+                    if phrase.group:
+                        groups.append((hit, 1.0))
+                        longer_groups = True
+                    else:
+                        hits.append(hit)
         for hit in hits:
             phrase = hit.phrase
-            if phrase.group:
-                found.append((hit, 1.0))
-                continue
-            if phrase.negatable and _negated(hit, tokens):
+            if phrase.negatable and negation and _negated(hit, tokens):
                 found.append((hit, -NEGATED_FACTOR))
                 continue
             factor = (FUZZY_FACTOR if hit.fuzzy else 1.0) * (
-                HYPOTHETICAL_FACTOR if _hypothetical(hit, norm) else 1.0
+                HYPOTHETICAL_FACTOR if question and _hypothetical(hit, norm) else 1.0
             )
             found.append((hit, factor))
+    if longer_groups:  # lexicon words all weigh 0: the longer first, then overlaps drop
+        groups.sort(key=lambda hf: hf[0].start - hf[0].end)
+        kept = _keep(groups, norm)
+    else:  # one word each, the first per group and word: none overlaps another
+        kept = [(hit, norm, factor) for hit, factor in groups]
     found.sort(key=lambda hf: (-hf[0].phrase.weight * abs(hf[1]), hf[0].start - hf[0].end))
-    taken: dict[str, list[tuple[int, int]]] = {}
-    kept: list[tuple[_Hit, Normalised, float]] = []
-    for hit, factor in found:
-        spans = taken.setdefault(hit.phrase.intent, [])
-        if any(a <= hit.end and hit.start <= b for a, b in spans):
-            continue
-        spans.append((hit.start, hit.end))
-        kept.append((hit, norm, factor))
-    return kept
+    return kept + _keep(found, norm)
 
 
 def _span(text: str, norm: Normalised, start: int, end: int) -> str:
@@ -306,11 +400,8 @@ def _rule_evidence(
     if hit.negated:
         score = -NEGATED_FACTOR * rule.weight
     else:
-        span = _Hit(
-            Phrase(rule.intent, "", "any", (), 0.0, False, False), hit.start, hit.end, False
-        )
         score = rule.weight * (1.0 if asked else NO_MOOD_FACTOR)
-        score *= HYPOTHETICAL_FACTOR if _hypothetical(span, norm) else 1.0
+        score *= HYPOTHETICAL_FACTOR if _hypothetical_span(hit.start, hit.end, norm) else 1.0
     action = hit.action.group.partition(":")[2]
     obj = hit.obj.group.partition(":")[2]
     if hit.cue is not None:
@@ -348,7 +439,7 @@ def _evidence(
             if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
                 continue
         if phrase.group:
-            groups.append(GroupHit(phrase.intent, hit.start, hit.end, phrase.negative))
+            groups.append(_new(GroupHit, (phrase.intent, hit.start, hit.end, phrase.negative)))
             continue
         label = phrase.source if mult > 0 else f"{phrase.source} (negated)"
         e = Evidence(
@@ -388,6 +479,8 @@ def _evidence(
                 sentence=offset + at,
             )
     found = [g for g in groups if g.group.startswith("object:")]
+    if all(g.start == g.end for g in found):  # one word each: none inside a longer one
+        return list(seen.values()), {g.group.partition(":")[2] for g in found}
     objects = {  # a word inside a longer object phrase is that phrase's ("spela in mina samtal")
         g.group.partition(":")[2]
         for g in found

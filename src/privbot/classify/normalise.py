@@ -152,24 +152,59 @@ class Normalised:
     tokens: tuple[Token, ...]
 
 
+_SPLIT = re.compile(f"({_WORD.pattern})").split  # gap, word, gap, word, …, gap
+_new_token = tuple.__new__  # Token(...) without NamedTuple's Python-level __new__
+# per word as matched: (folded word, Swedish stem, English stem, whether it opens a clause)
+_WORDS: dict[str, tuple[str, str, str, bool]] = {}
+_GAPS: dict[str, tuple[int, int]] = {}  # text between words -> (new clause, new sentence)
+
+
+def _word(raw: str) -> tuple[str, str, str, bool]:
+    word = raw.replace("'", "")
+    found = (word, *stems(word), word in CLAUSE_WORDS)
+    if len(_WORDS) > 200_000:
+        _WORDS.clear()
+    _WORDS[raw] = found
+    return found
+
+
+def _gap(gap: str) -> tuple[int, int]:
+    if not _CLAUSE_BREAK.search(gap):
+        found = (0, 0)
+    else:
+        found = (1, 1 if _SENTENCE_BREAK.search(gap) else 0)
+    if len(gap) <= 12:  # the common ones (", ", ".\n\n") recur; long ones are not kept
+        if len(_GAPS) > 10_000:
+            _GAPS.clear()
+        _GAPS[gap] = found
+    return found
+
+
 def normalise(text: str) -> Normalised:
     """Fold, expand contractions and negations, tokenise, and mark clauses and sentences."""
     folded = _expand(fold(text[:MAX_CHARS]))
+    parts = _SPLIT(folded)
     tokens: list[Token] = []
+    append = tokens.append
+    words, gaps = _WORDS, _GAPS
     clause = sentence = 0
     pos = 0
-    for m in _WORD.finditer(folded):
-        gap = folded[pos : m.start()]
-        if gap and gap != " " and _CLAUSE_BREAK.search(gap):
+    for k in range(1, len(parts), 2):
+        gap = parts[k - 1]
+        if gap:
+            if gap != " ":
+                more = gaps.get(gap) or _gap(gap)
+                if more[0]:
+                    clause += 1
+                    sentence += more[1]
+            pos += len(gap)
+        raw = parts[k]
+        end = pos + len(raw)
+        word, sv, en, opens = words.get(raw) or _word(raw)
+        if opens:
             clause += 1
-            if _SENTENCE_BREAK.search(gap):
-                sentence += 1
-        word = m.group().replace("'", "")
-        if word in CLAUSE_WORDS:
-            clause += 1
-        sv, en = stems(word)
-        tokens.append(Token(word, sv, en, m.start(), m.end(), clause, sentence))
-        pos = m.end()
+        append(_new_token(Token, (word, sv, en, pos, end, clause, sentence)))
+        pos = end
     return Normalised(folded, tuple(tokens))
 
 
