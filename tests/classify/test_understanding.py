@@ -12,6 +12,7 @@ import pytest
 from privbot.classify.intents import RuleSet, load_intents
 from privbot.classify.language import detect_language
 from privbot.classify.match import classify_text
+from privbot.classify.normalise import normalise
 
 INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
 
@@ -396,3 +397,26 @@ def test_an_object_in_the_clause_after_but_is_not_the_actions(intents: RuleSet) 
 def test_withdrawing_call_recording_is_not_withdrawing_calls(intents: RuleSet, body: str) -> None:
     """The reply names what was withdrawn: the recording of calls, not being called."""
     assert classify_text("", body, intents).objects == {"consent_withdrawal": ("recording",)}
+
+
+def test_an_address_or_link_is_not_read_as_words() -> None:
+    # "data@…" would otherwise be "my data", and the dots in it would end sentences
+    norm = normalise(
+        "Skicka fakturan till data@ekdalens-bygg.example eller se www.ekdalen.example/info tack"
+    )
+    assert [t.word for t in norm.tokens] == ["skicka", "fakturan", "till", "eller", "se", "tack"]
+    assert {t.sentence for t in norm.tokens} == {0}
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Går det att ni raderar mitt konto och allt ni sparat om mig?", "erasure"),
+        ("Is it possible to get a copy of the personal data you hold about me?", "access"),
+        ("Er det mulig at dere sletter kontoen min?", "erasure"),
+    ],
+    ids=["sv-gar-det", "en-is-it-possible", "no-er-det-mulig"],
+)
+def test_a_polite_question_is_a_request(intents: RuleSet, body: str, intent: str) -> None:
+    result = classify_text("", body, intents)
+    assert result.intents[:1] == (intent,), result.evidence

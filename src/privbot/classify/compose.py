@@ -87,12 +87,11 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     return False
 
 
-def _imperative(action: GroupHit, norm: Normalised) -> bool:
-    """The action opens its sentence, perhaps after a greeting or "please"."""
+def opens_sentence(start: int, norm: Normalised) -> bool:
+    """Token `start` opens its sentence, perhaps after a greeting or "please"."""
     tokens = norm.tokens
-    sentence = tokens[action.start].sentence
-    k = action.start - 1
-    while k >= 0 and tokens[k].sentence == sentence:
+    k = start - 1
+    while k >= 0 and tokens[k].sentence == tokens[start].sentence:
         if tokens[k].word not in OPENERS:
             return False
         k -= 1
@@ -184,7 +183,7 @@ def pair(
                         action,
                         obj,
                         cue,
-                        _imperative(action, norm),
+                        opens_sentence(action.start, norm),
                         _negated(action, obj, norm),
                     )
                 )

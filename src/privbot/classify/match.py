@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from privbot.classify.compose import NO_MOOD_FACTOR, GroupHit, RuleHit, pair
+from privbot.classify.compose import NO_MOOD_FACTOR, GroupHit, RuleHit, opens_sentence, pair
 from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
 from privbot.classify.normalise import NOT, Normalised, Token, normalise, stems
@@ -310,7 +310,9 @@ def _rule_evidence(
             Phrase(rule.intent, "", "any", (), 0.0, False, False), hit.start, hit.end, False
         )
         score = rule.weight * (1.0 if asked else NO_MOOD_FACTOR)
-        score *= HYPOTHETICAL_FACTOR if _hypothetical(span, norm) else 1.0
+        # "Is it possible to get …?", "Går det att ni raderar …?": a question that asks
+        opened = hit.cue is not None and opens_sentence(hit.cue.start, norm)
+        score *= HYPOTHETICAL_FACTOR if not opened and _hypothetical(span, norm) else 1.0
     action = hit.action.group.partition(":")[2]
     obj = hit.obj.group.partition(":")[2]
     if hit.cue is not None:

@@ -58,6 +58,8 @@ _CONTRACTIONS = re.compile(
 _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
 _CANNOT = re.compile(r"\bcannot\b")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# An address or a link names no request: "info@firma.se" is not "info", and its dots end no sentence
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?://|www\.)\S+")
 # A sentence or clause ends at . ! ? ; : a line break, or a contrasting conjunction.
 _CLAUSE_BREAK = re.compile(r"[.!?;:,]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
 _SENTENCE_BREAK = re.compile(r"[.!?;]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
@@ -154,7 +156,7 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """Fold, expand contractions and negations, tokenise, and mark clauses and sentences."""
-    folded = _expand(fold(text[:MAX_CHARS]))
+    folded = _ADDRESS.sub(lambda m: "_" * len(m.group()), _expand(fold(text[:MAX_CHARS])))
     tokens: list[Token] = []
     clause = sentence = 0
     pos = 0
