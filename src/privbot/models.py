@@ -352,6 +352,25 @@ Index(
     postgresql_where=NOT_CLOSED,
 )
 
+# A handler's open cases by deadline (the queues' order) and newest first (the all-cases
+# list's), filtered by assignee and "overdue", "due within 7 days" or a date range: seek the
+# handler and walk the order, where ix_case_assignee_status would have them all sorted.
+Index(
+    "ix_case_open_assignee_due",
+    col(Case.assignee),
+    func.coalesce(Case.extended_due, Case.due),
+    col(Case.id),
+    sqlite_where=NOT_CLOSED,
+    postgresql_where=NOT_CLOSED,
+)
+Index(
+    "ix_case_open_assignee_received",
+    col(Case.assignee),
+    col(Case.received_at),
+    sqlite_where=NOT_CLOSED,
+    postgresql_where=NOT_CLOSED,
+)
+
 
 class ImapFolderState(SQLModel, table=True):
     """Where the IMAP poller stands in one server folder.
