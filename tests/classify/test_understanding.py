@@ -470,3 +470,23 @@ def test_an_object_in_the_question_after_a_comma(intents: RuleSet) -> None:
 def test_remove_all_about_me_is_not_unsubscribing(intents: RuleSet) -> None:
     body = "Jag har sagt upp mitt avtal. Ta bort allt ni har om mig."
     assert classify_text("Uppsägning", body, intents).intents == ("erasure",)
+
+
+def test_two_full_requests_in_one_sentence_both_stand(intents: RuleSet) -> None:
+    body = "Stop sending me your promotions and erase my details from your customer database."
+    result = classify_text("Enough", body, intents)
+    assert set(result.intents) == {"marketing_optout", "erasure"}, result.evidence
+
+
+def test_someone_elses_account_is_not_my_data(intents: RuleSet) -> None:
+    # an administrator about a colleague who left: "his account" is not the writer's own
+    body = "Vår kollega Nils har slutat. Kan ni flytta hans filer till den gemensamma disken?"
+    result = classify_text("Slutat", body, intents)
+    assert "portability" not in result.intents, result.evidence
+
+
+def test_who_is_your_dpo_is_a_question(intents: RuleSet) -> None:
+    result = classify_text(
+        "DPO", "Who is your data protection officer and how do I reach them?", intents
+    )
+    assert result.intents == ("question",), result.evidence

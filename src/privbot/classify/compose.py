@@ -28,6 +28,11 @@ WH_WORDS = frozenset(
     "vilka vilken vilket vad what which mita mitka welche welcher welches was quelles quels "
     "quelle quoi jakie jaki jakich co que cuales hvilke hvilken hvad hva".split()
 )
+# Possessives that make an object someone else's (folded)
+THIRD_PERSON = frozenset(
+    "his her their hans hennes deras sein seine seiner seinen hendes deres hanen heidan "
+    "jego jej leur leurs".split()  # not "sa", "ses", "ich", "ihre": words of other languages
+)
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
     | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
@@ -89,6 +94,16 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
             tokens[k].sv == NOT and tokens[k].clause == clause
             for k in range(action.end + 1, obj.start)
         )
+    return False
+
+
+def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """The object is another person's: "his account", "hennes uppgifter", "ihre Daten"."""
+    for k in range(obj.start - 1, max(-1, obj.start - 3), -1):
+        if tokens[k].clause != tokens[obj.start].clause:
+            return False
+        if tokens[k].word in THIRD_PERSON:
+            return True
     return False
 
 
@@ -171,6 +186,8 @@ def pair(
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
             for obj in objects:
+                if _someone_elses(obj, tokens):
+                    continue
                 if not rule.near and obj.end < action.start:
                     pass  # "Jag gav lov till det. Nu har jag ångrat mig."
                 elif tokens[obj.start].sentence != sentence:

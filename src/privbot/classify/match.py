@@ -449,6 +449,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     for e in evidence:
         strongest[e.intent] = max(strongest.get(e.intent, 0.0), e.score)
     chosen = [name for name, score in ranked if score >= THRESHOLD and strongest[name] >= STRONGEST]
+    requested = {e.intent for e in evidence if e.action and e.score >= THRESHOLD}
     chosen = [
         name
         for name in chosen
@@ -456,6 +457,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
             other in chosen
             and other != name
             and scores[name] < need
+            and name not in requested  # an action asked for in full stands on its own
             # a request of its own in other sentences stands; "other" is context, never a request
             and (name == Intent.other.value or _beside(name, other, evidence) < THRESHOLD)
             for other, need in ruleset.intents[name].yields_to.items()
