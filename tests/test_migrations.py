@@ -82,3 +82,5 @@ def test_the_expression_index_of_the_queues_is_created(empty_engine: Engine) -> 
         names = set(conn.execute(sqlalchemy.text(query)).scalars())
     assert "ix_case_status_effective_due" in names
     assert "ix_case_open_effective_due" in names
+    assert "ix_case_open_assignee_received" in names
+    assert "ix_case_open_assignee_due" in names

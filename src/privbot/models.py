@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     UniqueConstraint,
+    and_,
     func,
     literal_column,
 )
@@ -334,12 +335,38 @@ Index("ix_case_assignee_status", Case.assignee, Case.status)
 # Not closed, with 'closed' written into the SQL: a query that says it in these words is
 # served by the partial index below without reading the rows (a bound value would need them).
 NOT_CLOSED = col(Case.status) != literal_column("'closed'")
+OPEN_STATUSES = tuple(s for s in Status if s != Status.closed)
+# Open, as the list of open statuses as well: SQLite can then seek an index that begins with
+# (or follows an equality with) the status, such as ix_case_assignee_status, where "!= closed"
+# alone is no range it can seek; NOT_CLOSED keeps the partial indexes below usable.
+IS_OPEN = and_(
+    col(Case.status).in_([literal_column("'%s'" % s) for s in OPEN_STATUSES]), NOT_CLOSED
+)
 # Open cases by deadline (the inbox and the queues page through it without sorting): only the
 # open ones, so a deadline order need not step over the closed cases of past years.
 Index(
     "ix_case_open_effective_due",
     func.coalesce(Case.extended_due, Case.due),
     col(Case.id),
+    sqlite_where=NOT_CLOSED,
+    postgresql_where=NOT_CLOSED,
+)
+
+# A handler's open cases by deadline (the queues' order) and newest first (the all-cases
+# list's), filtered by assignee and "overdue", "due within 7 days" or a date range: seek the
+# handler and walk the order, where ix_case_assignee_status would have them all sorted.
+Index(
+    "ix_case_open_assignee_due",
+    col(Case.assignee),
+    func.coalesce(Case.extended_due, Case.due),
+    col(Case.id),
+    sqlite_where=NOT_CLOSED,
+    postgresql_where=NOT_CLOSED,
+)
+Index(
+    "ix_case_open_assignee_received",
+    col(Case.assignee),
+    col(Case.received_at),
     sqlite_where=NOT_CLOSED,
     postgresql_where=NOT_CLOSED,
 )

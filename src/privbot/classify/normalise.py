@@ -55,9 +55,13 @@ NEGATIONS = frozenset(
 _CONTRACTIONS = re.compile(
     r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|wo|ca|must|need)n'?t\b"
 )
+# French and Italian elision: "d'effacer" is "de effacer", "l'accès" "le accès"
+_ELISION = re.compile(r"\b((?:[cdjlmnst]|qu))'(?=[a-z])")
 _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
 _CANNOT = re.compile(r"\bcannot\b")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# An address or a link names no request: "info@firma.se" is not "info", and its dots end no sentence
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?://|www\.)\S+")
 # A sentence or clause ends at . ! ? ; : a line break, or a contrasting conjunction.
 _CLAUSE_BREAK = re.compile(r"[.!?;:,]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
 _SENTENCE_BREAK = re.compile(r"[.!?;]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
@@ -120,6 +124,7 @@ CLAUSE_WORDS = frozenset(
 
 
 def _expand(folded: str) -> str:
+    folded = _ELISION.sub(r"\1 ", folded)
     folded = _CONTRACTIONS.sub(r"\1 not", folded)
     folded = _NO_MORE.sub("not ", folded)
     return _CANNOT.sub("can not", folded)
@@ -180,9 +185,15 @@ def _gap(gap: str) -> tuple[int, int]:
     return found
 
 
+def _blank(m: re.Match[str]) -> str:
+    return "_" * len(m.group())
+
+
 def normalise(text: str) -> Normalised:
     """Fold, expand contractions and negations, tokenise, and mark clauses and sentences."""
     folded = _expand(fold(text[:MAX_CHARS]))
+    if "@" in folded or "http" in folded or "www." in folded:  # else it has no address or link
+        folded = _ADDRESS.sub(_blank, folded)
     parts = _SPLIT(folded)
     tokens: list[Token] = []
     append = tokens.append
