@@ -66,6 +66,7 @@ def is_forward_subject(subject: str) -> bool:
     return bool(FORWARD_PREFIX.match(subject))
 
 
+_FOLD_ASCII = [chr(c) for c in _FOLD if c < 128]  # what `_FOLD` changes in ASCII text ("`")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -80,7 +81,9 @@ def _fold_match(m: re.Match[str]) -> str:
 
 def fold(text: str) -> str:
     """Lower case without diacritics; length and positions are kept where possible."""
-    text = text.casefold().translate(_FOLD)
+    text = text.casefold()
+    if not text.isascii() or any(c in text for c in _FOLD_ASCII):
+        text = text.translate(_FOLD)
     if not text.isascii():
         # NFKD decomposes each character on its own and only reorders combining marks, which
         # are all dropped: character by character gives the same text (only non-ASCII changes)

@@ -10,6 +10,7 @@ message against the index is `classify/match.py`'s job.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import tomllib
@@ -63,6 +64,26 @@ class Pattern:
     source: str
     regex: re.Pattern[str]
     weight: float
+    literal: str = ""  # text every match starts with: where it is absent, no search is needed
+
+
+def _literal(regex: re.Pattern[str]) -> str:
+    """The literal text every match of `regex` starts with (after \\b, ^ and the like), or ""."""
+    if regex.flags & re.IGNORECASE:
+        return ""
+    try:
+        parser = importlib.import_module("re._parser")  # what `re` compiles with (3.11+)
+        constants = importlib.import_module("re._constants")
+        chars: list[str] = []
+        for op, arg in parser.parse(regex.pattern, regex.flags):
+            if op is constants.AT and not chars:  # zero-width: \b, ^, \A
+                continue
+            if op is not constants.LITERAL:
+                break
+            chars.append(chr(arg))
+        return "".join(chars)
+    except Exception:  # another Python's parser: search every text
+        return ""
 
 
 @dataclass(frozen=True)
@@ -213,7 +234,7 @@ def _load_intent(
             regex = re.compile(source)
         except re.error as exc:
             raise ConfigError(f"{where}: bad regular expression: {exc}") from None
-        patterns.append(Pattern(name, source, regex, weight))
+        patterns.append(Pattern(name, source, regex, weight, _literal(regex)))
     reports = data.get("reports", [])
     if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
         raise ConfigError(f"{path}: reports must be a list of object group names")

@@ -70,6 +70,9 @@ _LETTERS: dict[str, re.Pattern[str]] = {
     "es": re.compile(r"[ñ¿¡á]"),
 }
 _OTHER_LETTERS = re.compile(r"[õşğıțșřěůčž]")  # Estonian, Turkish, Romanian, Czech …
+_ASCII = "".join(map(chr, range(128)))
+# The letters above are classes of letters outside ASCII: an ASCII text has none of them.
+_ASCII_BLIND = not any(r.search(_ASCII) for r in (*_LETTERS.values(), _OTHER_LETTERS))
 _LOOKUP: dict[str, tuple[str, ...]] = {}
 for _lang, _words in _MARKERS.items():
     for _w in set(_words.split()):
@@ -100,21 +103,27 @@ def _detect(text: str) -> tuple[str, bool]:
     """The language, and whether it is "other" because two languages mix."""
     sample = text[:MAX_CHARS].casefold()
     counts: dict[str, float] = {}
-    words = 0
-    for w in _WORD.findall(sample):
-        words += 1
-        found = _LOOKUP.get(w)
+    found_words = _WORD.findall(sample)
+    words = len(found_words)
+    lookup = _LOOKUP.get
+    for w in found_words:
+        found = lookup(w)
         if found:
             weight = 1.0 / len(found)  # a word of one language alone weighs more
             for lang in found:
                 counts[lang] = counts.get(lang, 0.0) + 0.5 + weight
-    for lang, letters in _LETTERS.items():
-        hits = len(letters.findall(sample))
-        if hits:
-            counts[lang] = counts.get(lang, 0.0) + min(3.0, 0.5 * hits)
+    ascii_only = _ASCII_BLIND and sample.isascii()
+    if not ascii_only:
+        seen: dict[str, int] = {}  # per regex: Norwegian and Danish share theirs
+        for lang, letters in _LETTERS.items():
+            hits = seen.get(letters.pattern)
+            if hits is None:
+                hits = seen[letters.pattern] = len(letters.findall(sample))
+            if hits:
+                counts[lang] = counts.get(lang, 0.0) + min(3.0, 0.5 * hits)
     if not counts:
         return "other", False
-    if len(_OTHER_LETTERS.findall(sample)) >= 3:
+    if not ascii_only and len(_OTHER_LETTERS.findall(sample)) >= 3:
         return "other", False
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: sv, en first on ties
     best, top = ranked[0]

@@ -491,6 +491,8 @@ def _evidence(
         if key not in seen:
             seen[key] = e
     for pattern in ruleset.patterns:
+        if pattern.literal not in norm.text:
+            continue
         m = pattern.regex.search(norm.text)
         if m:
             at = next((t.sentence for t in norm.tokens if t.end > m.start()), 0)

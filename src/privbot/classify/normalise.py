@@ -123,11 +123,17 @@ CLAUSE_WORDS = frozenset(
 )
 
 
+_CONTRACTION_END = re.compile(r"n'?t\b")  # how every contraction ends: quicker to look for
+
+
 def _expand(folded: str) -> str:
-    folded = _ELISION.sub(r"\1 ", folded)
-    folded = _CONTRACTIONS.sub(r"\1 not", folded)
-    folded = _NO_MORE.sub("not ", folded)
-    return _CANNOT.sub("can not", folded)
+    if "'" in folded:  # every elision has its apostrophe
+        folded = _ELISION.sub(r"\1 ", folded)
+    if _CONTRACTION_END.search(folded):
+        folded = _CONTRACTIONS.sub(r"\1 not", folded)
+    if "more" in folded or "longer" in folded or "further" in folded or "way" in folded:
+        folded = _NO_MORE.sub("not ", folded)
+    return _CANNOT.sub("can not", folded) if "cannot" in folded else folded
 
 
 @lru_cache(maxsize=200_000)
