@@ -33,7 +33,7 @@ class Intent(StrEnum):
     other = "other"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Evidence:
     intent: str
     phrase: str  # the definition phrase or rule that matched
@@ -46,6 +46,32 @@ class Evidence:
     cue: str = ""
     # where in the message: the sentence number (subject sentences after the body's); not shown
     sentence: int = field(default=-1, compare=False)
+
+    def __init__(
+        self,
+        intent: str,
+        phrase: str,
+        matched: str,
+        where: str,
+        score: float,
+        action: str = "",
+        obj: str = "",
+        cue: str = "",
+        sentence: int = -1,
+    ) -> None:
+        # The dataclass's own __init__, in one step: a frozen one sets each field through
+        # object.__setattr__, and the classifier makes evidence by the dozen per message.
+        self.__dict__.update(
+            intent=intent,
+            phrase=phrase,
+            matched=matched,
+            where=where,
+            score=score,
+            action=action,
+            obj=obj,
+            cue=cue,
+            sentence=sentence,
+        )
 
     def as_json(self) -> dict[str, object]:
         found: dict[str, object] = {
@@ -60,7 +86,7 @@ class Evidence:
         return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Classification:
     kind: Kind
     language: str  # detected: "sv", "en", "no", "da", "fi", "de", "pl", "fr", "es" or "other"
@@ -71,6 +97,29 @@ class Classification:
     reasons: tuple[str, ...] = field(default=())  # why the kind was chosen, for screened mail
     # per intent, the objects it was found about: consent_withdrawal -> ("newsletter", "calls")
     objects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        kind: Kind,
+        language: str,
+        intents: tuple[IntentName, ...],
+        confidence: float,
+        evidence: tuple[Evidence, ...] = (),
+        needs_review: bool = False,
+        reasons: tuple[str, ...] = (),
+        objects: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        # The dataclass's own __init__ in one step (see `Evidence`); no objects: a new {}
+        self.__dict__.update(
+            kind=kind,
+            language=language,
+            intents=intents,
+            confidence=confidence,
+            evidence=evidence,
+            needs_review=needs_review,
+            reasons=reasons,
+            objects={} if objects is None else objects,
+        )
 
     def as_json(self) -> dict[str, object]:
         return {
