@@ -420,3 +420,73 @@ def test_an_address_or_link_is_not_read_as_words() -> None:
 def test_a_polite_question_is_a_request(intents: RuleSet, body: str, intent: str) -> None:
     result = classify_text("", body, intents)
     assert result.intents[:1] == (intent,), result.evidence
+
+
+# Restriction without its legal name: keep but do not use, while something is settled.
+RESTRICTION = [
+    (
+        "Radera inte",
+        "Radera inte mina uppgifter ännu, jag behöver dem i en tvist med min hyresvärd. "
+        "Men använd dem inte till något annat.",
+    ),
+    (
+        "Keep it",
+        "Do not delete my account data, I need it as evidence in court next spring.",
+    ),
+    (
+        "Hold",
+        "Could you block my details from any further use while the complaint I sent is "
+        "being looked into?",
+    ),
+    (
+        "Sperre",
+        "Bitte schränken Sie die Verarbeitung meiner Daten ein, bis der Fehler geklärt ist.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"), RESTRICTION, ids=["sv-keep", "en-court", "en-while", "de"]
+)
+def test_keep_but_do_not_use_is_restriction(intents: RuleSet, subject: str, body: str) -> None:
+    # what a while- or until-clause names (a complaint, an objection) is its condition
+    result = classify_text(subject, body, intents)
+    assert result.intents == ("restriction",), result.evidence
+
+
+def test_french_elision_is_read_as_two_words(intents: RuleSet) -> None:
+    result = classify_text(
+        "Données", "Je vous demande d'effacer l'ensemble de mes données.", intents
+    )
+    assert result.intents == ("erasure",), result.evidence
+
+
+def test_an_object_in_the_question_after_a_comma(intents: RuleSet) -> None:
+    # Finnish and German set the question that completes "know" apart with a comma
+    body = "Haluan tietää, mitä henkilötietoja teillä on minusta tallennettuna."
+    assert classify_text("", body, intents).intents == ("access",)
+
+
+def test_remove_all_about_me_is_not_unsubscribing(intents: RuleSet) -> None:
+    body = "Jag har sagt upp mitt avtal. Ta bort allt ni har om mig."
+    assert classify_text("Uppsägning", body, intents).intents == ("erasure",)
+
+
+def test_two_full_requests_in_one_sentence_both_stand(intents: RuleSet) -> None:
+    body = "Stop sending me your promotions and erase my details from your customer database."
+    result = classify_text("Enough", body, intents)
+    assert set(result.intents) == {"marketing_optout", "erasure"}, result.evidence
+
+
+def test_someone_elses_account_is_not_my_data(intents: RuleSet) -> None:
+    # an administrator about a colleague who left: "his account" is not the writer's own
+    body = "Vår kollega Nils har slutat. Kan ni flytta hans filer till den gemensamma disken?"
+    result = classify_text("Slutat", body, intents)
+    assert "portability" not in result.intents, result.evidence
+
+
+def test_who_is_your_dpo_is_a_question(intents: RuleSet) -> None:
+    result = classify_text(
+        "DPO", "Who is your data protection officer and how do I reach them?", intents
+    )
+    assert result.intents == ("question",), result.evidence

@@ -16,13 +16,23 @@ import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from privbot.classify.normalise import NOT, Normalised
+from privbot.classify.normalise import NOT, Normalised, Token
 
 NO_MOOD_FACTOR = 0.6  # "ni raderade mina uppgifter" states; "radera mina uppgifter" asks
 AFTER = 8  # words an object may follow its action by ("radera alla mina gamla uppgifter")
 BEFORE = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
 CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
 NEGATION_REACH = 4  # words before the action a negation still reaches (same clause)
+# Words that open a question completing a verb ("vill veta vilka uppgifter", "know what data")
+WH_WORDS = frozenset(
+    "vilka vilken vilket vad what which mita mitka welche welcher welches was quelles quels "
+    "quelle quoi jakie jaki jakich co que cuales hvilke hvilken hvad hva".split()
+)
+# Possessives that make an object someone else's (folded)
+THIRD_PERSON = frozenset(
+    "his her their hans hennes deras sein seine seiner seinen hendes deres hanen heidan "
+    "jego jej leur leurs".split()  # not "sa", "ses", "ich", "ihre": words of other languages
+)
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
     | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
@@ -85,6 +95,28 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
             for k in range(action.end + 1, obj.start)
         )
     return False
+
+
+def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """The object is another person's: "his account", "hennes uppgifter", "ihre Daten"."""
+    for k in range(obj.start - 1, max(-1, obj.start - 3), -1):
+        if tokens[k].clause != tokens[obj.start].clause:
+            return False
+        if tokens[k].word in THIRD_PERSON:
+            return True
+    return False
+
+
+def _same_clause(action: GroupHit, obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """The object stands in the action's clause, or in the question that completes it:
+    "Haluan tietää, mitä tietoja …", "ich möchte wissen, welche Daten …"."""
+    clause = tokens[action.end].clause
+    if tokens[obj.start].clause == clause:
+        return True
+    first = next(k for k in range(action.end + 1, obj.start + 1) if tokens[k].clause != clause)
+    return tokens[first].clause == tokens[obj.start].clause == clause + 1 and (
+        tokens[first].word in WH_WORDS
+    )
 
 
 def opens_sentence(start: int, norm: Normalised) -> bool:
@@ -154,14 +186,14 @@ def pair(
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
             for obj in objects:
+                if _someone_elses(obj, tokens):
+                    continue
                 if not rule.near and obj.end < action.start:
                     pass  # "Jag gav lov till det. Nu har jag ångrat mig."
                 elif tokens[obj.start].sentence != sentence:
                     continue
                 if obj.start > action.end:
-                    if obj.start - action.end > AFTER or (
-                        tokens[obj.start].clause != tokens[action.end].clause
-                    ):
+                    if obj.start - action.end > AFTER or not _same_clause(action, obj, tokens):
                         continue
                 elif obj.end < action.start:  # "mina uppgifter ska raderas"
                     if rule.near and (

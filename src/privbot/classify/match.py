@@ -342,9 +342,27 @@ def _evidence(
     norm = normalise(text)
     groups: list[GroupHit] = []
     scored: list[tuple[str, int, int, Evidence]] = []
+    found_hits = find(norm, ruleset)
+    # "limit it until my complaint is handled": what an until-clause names is the condition
+    # of the request, not a request of its own (restriction's own words excepted)
+    # ("While you're at it, take me off the list" asks: the clause that opens is not a condition)
+    untils = [
+        (norm.tokens[h.start].clause, h.start)
+        for h, _, _ in found_hits
+        if h.phrase.group
+        and h.phrase.intent == "context:while"
+        and not opens_sentence(h.start, norm)
+    ]
+
+    def condition(intent: str, at: int) -> float:
+        clause = norm.tokens[at].clause
+        if intent != "restriction" and any(c == clause and k < at for c, k in untils):
+            return HYPOTHETICAL_FACTOR
+        return 1.0
+
     # A writer who types å, ä, ö means "andra" (others) by "andra", not "ändra" (change)
     diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
-    for hit, _, mult in find(norm, ruleset):
+    for hit, _, mult in found_hits:
         phrase = hit.phrase
         if diacritics and phrase.lang == "sv" and _has_diacritics(phrase.source):
             if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
@@ -358,13 +376,16 @@ def _evidence(
             label,
             _span(text, norm, hit.start, hit.end),
             where,
-            phrase.weight * mult * factor,
+            phrase.weight * mult * factor * condition(phrase.intent, hit.start),
             sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
     if groups:
         for rule_hit in pair(ruleset.rules, groups, norm):
-            e = _rule_evidence(rule_hit, text, norm, where, factor, offset)
+            at = rule_hit.action.start
+            e = _rule_evidence(
+                rule_hit, text, norm, where, factor * condition(rule_hit.rule.intent, at), offset
+            )
             scored.append((e.intent, rule_hit.start, rule_hit.end, e))
     scored.sort(key=lambda item: (-abs(item[3].score), not item[3].action))  # rules name more
     taken: dict[str, list[tuple[int, int]]] = {}
@@ -428,6 +449,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     for e in evidence:
         strongest[e.intent] = max(strongest.get(e.intent, 0.0), e.score)
     chosen = [name for name, score in ranked if score >= THRESHOLD and strongest[name] >= STRONGEST]
+    requested = {e.intent for e in evidence if e.action and e.score >= THRESHOLD}
     chosen = [
         name
         for name in chosen
@@ -435,6 +457,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
             other in chosen
             and other != name
             and scores[name] < need
+            and name not in requested  # an action asked for in full stands on its own
             # a request of its own in other sentences stands; "other" is context, never a request
             and (name == Intent.other.value or _beside(name, other, evidence) < THRESHOLD)
             for other, need in ruleset.intents[name].yields_to.items()

@@ -55,6 +55,8 @@ NEGATIONS = frozenset(
 _CONTRACTIONS = re.compile(
     r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|wo|ca|must|need)n'?t\b"
 )
+# French and Italian elision: "d'effacer" is "de effacer", "l'accès" "le accès"
+_ELISION = re.compile(r"\b((?:[cdjlmnst]|qu))'(?=[a-z])")
 _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
 _CANNOT = re.compile(r"\bcannot\b")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -122,6 +124,7 @@ CLAUSE_WORDS = frozenset(
 
 
 def _expand(folded: str) -> str:
+    folded = _ELISION.sub(r"\1 ", folded)
     folded = _CONTRACTIONS.sub(r"\1 not", folded)
     folded = _NO_MORE.sub("not ", folded)
     return _CANNOT.sub("can not", folded)
