@@ -396,6 +396,18 @@ Index(
     sqlite_where=NOT_CLOSED,
     postgresql_where=NOT_CLOSED,
 )
+# Open cases newest first (the all-cases list's default order with "overdue", the queues by
+# receipt), with the deadline in the index: "overdue" newest first steps over the open cases
+# not yet due without reading their rows.
+Index(
+    "ix_case_open_received",
+    col(Case.received_at),
+    col(Case.id),
+    col(Case.extended_due),
+    col(Case.due),
+    sqlite_where=NOT_CLOSED,
+    postgresql_where=NOT_CLOSED,
+)
 # The intent filter is a pattern on the JSON list as text; PostgreSQL estimates how many cases
 # it keeps from statistics on that expression (without them it guesses a handful, and sorts
 # all open or closed cases where walking a list's order would find a page at once).
