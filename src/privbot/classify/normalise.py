@@ -55,6 +55,7 @@ NEGATIONS = frozenset(
 _CONTRACTIONS = re.compile(
     r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|wo|ca|must|need)n'?t\b"
 )
+_ITEM_NUMBER = re.compile(r"(?:^|[^\n]*\n)\s*\d+[.)]")
 # French and Italian elision: "d'effacer" is "de effacer", "l'accès" "le accès"
 _ELISION = re.compile(r"\b((?:[cdjlmnst]|qu))'(?=[a-z])")
 _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
@@ -170,6 +171,8 @@ def normalise(text: str) -> Normalised:
             if _SENTENCE_BREAK.search(gap):
                 sentence += 1
         word = m.group().replace("'", "")
+        if word.isdigit() and _ITEM_NUMBER.match(folded, pos, m.end() + 1):
+            continue  # "\n2. " numbers a list item: it is a break, not a word
         if word in CLAUSE_WORDS:
             clause += 1
         sv, en = stems(word)
