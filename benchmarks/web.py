@@ -183,7 +183,7 @@ def populate(url: str, count: int, seed: int = 7) -> None:
         add_user(session, "sara", "supervisor", PASSWORD)
         for name in STAFF:
             add_user(session, name, "staff", PASSWORD)
-    with engine.connect() as conn:
+    with engine.begin() as conn:  # committed: PostgreSQL's ANALYZE is undone by a rollback
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
 
@@ -229,7 +229,7 @@ def sign_in(client: httpx.Client) -> None:
 
 def run(url: str, home: str, opts: argparse.Namespace) -> None:
     marker = Path(opts.keep, "populated") if opts.keep else None
-    if marker is not None and marker.exists() and marker.read_text() == str(opts.cases):
+    if marker is not None and marker.exists() and marker.read_text().strip() == str(opts.cases):
         print("reusing %d cases in %s" % (opts.cases, opts.keep))
     else:
         started = time.perf_counter()

@@ -11,8 +11,9 @@ import pytest
 
 from privbot.classify.intents import RuleSet, load_intents
 from privbot.classify.language import detect_language
-from privbot.classify.match import classify_text
+from privbot.classify.match import classify, classify_text
 from privbot.classify.normalise import normalise
+from privbot.mail.parse import parse
 
 INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
 
@@ -490,3 +491,66 @@ def test_who_is_your_dpo_is_a_question(intents: RuleSet) -> None:
         "DPO", "Who is your data protection officer and how do I reach them?", intents
     )
     assert result.intents == ("question",), result.evidence
+
+
+def _reply(body: str, quoted: str) -> bytes:
+    lines = "\n".join(f"> {line}".rstrip() for line in quoted.splitlines())
+    return (
+        "From: Ebba Lund <ebba@example.net>\nTo: dataskydd@example.se\n"
+        "Subject: Re: Ditt ärende [DS-2026-0042]\nMessage-ID: <r1@example.net>\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        f"{body}\n\nDen 3 dec. 2026 skrev Dataskydd <dataskydd@example.se>:\n{lines}\n"
+    ).encode()
+
+
+def test_a_short_yes_takes_its_request_from_the_quoted_question(intents: RuleSet) -> None:
+    quoted = (
+        "Hej Ebba,\n\nVi har tagit bort dig från vårt nyhetsbrev.\n\n"
+        "Vill du att vi även raderar ditt kundkonto och uppgifterna som hör till det?\n"
+        "Svara på det här mejlet.\n"
+    )
+    result = classify(parse(_reply("Ja, gör det.", quoted)), intents)
+    assert result.intents == ("erasure",), result.evidence
+    assert result.needs_review
+    assert {e.where for e in result.evidence} == {"quoted"}
+    # a short thanks agrees to nothing: it stays "other"
+    assert classify(parse(_reply("Tack så mycket!", quoted)), intents).intents == ("other",)
+
+
+def test_a_list_lead_asks_for_each_item(intents: RuleSet) -> None:
+    body = (
+        "Hej,\n\nJag vill ha följande:\n1. en kopia av uppgifterna ni har om mig\n"
+        "2. min köphistorik som Excel-fil till min nya leverantör\n\nMvh Ida"
+    )
+    result = classify_text("Två önskemål", body, intents)
+    assert set(result.intents) == {"access", "portability"}, result.evidence
+
+
+def test_a_list_item_that_asks_its_own_question_is_not_the_leads_object(
+    intents: RuleSet,
+) -> None:
+    body = (
+        "Inför revisionen behöver vi veta:\n1. Har ni ett biträdesavtal med oss?\n"
+        "2. Var lagras våra uppgifter?"
+    )
+    assert "access" not in classify_text("Revision", body, intents).intents
+
+
+def test_item_numbers_are_breaks_not_words() -> None:
+    norm = normalise("Jag vill:\n1. radera\n2) skicka\nJag betalade 200. Tack")
+    assert [t.word for t in norm.tokens] == [
+        "jag",
+        "vill",
+        "radera",
+        "skicka",
+        "jag",
+        "betalade",
+        "200",
+        "tack",
+    ]
+    assert [t.sentence for t in norm.tokens][:4] == [0, 0, 1, 2]
+
+
+def test_a_word_in_a_company_name_is_not_an_object(intents: RuleSet) -> None:
+    body = "Vi vill meddela att Holm Data AB flyttar till nya lokaler i Solna den 1 maj."
+    assert "portability" not in classify_text("Flytt", body, intents).intents

@@ -13,6 +13,7 @@ between action and object turns it into evidence against; a hypothetical questio
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -21,6 +22,7 @@ from privbot.classify.normalise import NOT, Normalised, Token
 NO_MOOD_FACTOR = 0.6  # "ni raderade mina uppgifter" states; "radera mina uppgifter" asks
 AFTER = 8  # words an object may follow its action by ("radera alla mina gamla uppgifter")
 BEFORE = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
+ITEM_OPENS = 6  # a list item's object stands within its first words ("- en kopia av …")
 CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
 NEGATION_REACH = 4  # words before the action a negation still reaches (same clause)
 # Words that open a question completing a verb ("vill veta vilka uppgifter", "know what data")
@@ -33,6 +35,8 @@ THIRD_PERSON = frozenset(
     "his her their hans hennes deras sein seine seiner seinen hendes deres hanen heidan "
     "jego jej leur leurs".split()  # not "sa", "ses", "ich", "ihre": words of other languages
 )
+# Company forms after a name (folded); not "as", "sa": words in English and Swedish
+COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv sarl srl".split())
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
     | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
@@ -111,6 +115,43 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     return False
 
 
+_ITEM = re.compile(r"\s*\n\s*(?:[-*•·]|\d+[.)])")
+_FIRST_ITEM = re.compile(r"\s*:\s*\n\s*(?:[-*•·]|\d+[.)])")
+
+
+def list_leads(norm: Normalised) -> dict[int, int]:
+    """For each sentence that is an item of a list, the sentence that introduces the list
+    with a colon ("Jag begär följande:\n- en kopia …\n- …")."""
+    leads: dict[int, int] = {}
+    tokens = norm.tokens
+    for i in range(1, len(tokens)):
+        before, token = tokens[i - 1], tokens[i]
+        if token.sentence == before.sentence:
+            continue
+        gap = norm.text[before.end : token.start]
+        if _FIRST_ITEM.match(gap):
+            leads[token.sentence] = before.sentence
+        elif before.sentence in leads and _ITEM.match(gap.lstrip(".;,!")):
+            leads[token.sentence] = leads[before.sentence]
+    return leads
+
+
+def _item_object(obj: GroupHit, sentence: int, leads: dict[int, int], norm: Normalised) -> bool:
+    """The object opens a list item under `sentence`'s lead: "Jag begär:\n- en kopia av …"
+    (not "2. Har vi ett avtal …?", an item that asks a question of its own)."""
+    tokens, text = norm.tokens, norm.text
+    item = tokens[obj.start].sentence
+    if leads.get(item) != sentence:
+        return False
+    k = end = obj.start
+    while k > 0 and tokens[k - 1].sentence == item:
+        k -= 1
+    while end + 1 < len(tokens) and tokens[end + 1].sentence == item:
+        end += 1
+    asks = "?" in text[tokens[end].end : tokens[end].end + 3]
+    return obj.start - k < ITEM_OPENS and not asks
+
+
 def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
     """The object is another person's: "his account", "hennes uppgifter", "ihre Daten"."""
     for k in range(obj.start - 1, max(-1, obj.start - 3), -1):
@@ -119,6 +160,11 @@ def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
         if tokens[k].word in THIRD_PERSON:
             return True
     return False
+
+
+def _company_name(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """The object is part of a firm's name: "Lindbergs El & Data AB flyttar"."""
+    return obj.end + 1 < len(tokens) and tokens[obj.end + 1].word in COMPANY_FORMS
 
 
 def _same_clause(action: GroupHit, obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
@@ -187,6 +233,7 @@ def pair(
     for hit in hits:
         by_group.setdefault(hit.group, []).append(hit)
     cues = by_group.get("mood:request", [])
+    leads = list_leads(norm)
     found: list[RuleHit] = []
     index, all_keys = _index(rules)
     positions = sorted({n for key in by_group if key in index for n in index[key]})
@@ -208,14 +255,18 @@ def pair(
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
             for obj in objects:
-                if _someone_elses(obj, tokens):
+                if _someone_elses(obj, tokens) or _company_name(obj, tokens):
                     continue
-                if not rule.near and obj.end < action.start:
+                # "I would like:\n1. a copy of my data": the lead asks for each item
+                item = _item_object(obj, sentence, leads, norm)
+                if item or (not rule.near and obj.end < action.start):
                     pass  # "Jag gav lov till det. Nu har jag ångrat mig."
                 elif tokens[obj.start].sentence != sentence:
                     continue
                 if obj.start > action.end:
-                    if obj.start - action.end > AFTER or not _same_clause(action, obj, tokens):
+                    if not item and (
+                        obj.start - action.end > AFTER or not _same_clause(action, obj, tokens)
+                    ):
                         continue
                 elif obj.end < action.start:  # "mina uppgifter ska raderas"
                     if rule.near and (
@@ -227,8 +278,14 @@ def pair(
                     continue  # the same words cannot be both action and object
                 # else the object stands inside the action's words: "keine Angebote mehr"
                 last = max(action.end, obj.end) + CUE_AFTER
+                lead = leads.get(tokens[obj.start].sentence, -1)
                 cue = next(
-                    (c for c in cues if tokens[c.start].sentence == sentence and c.start <= last),
+                    (
+                        c
+                        for c in cues
+                        if (tokens[c.start].sentence == sentence and c.start <= last)
+                        or tokens[c.start].sentence == lead
+                    ),
                     None,
                 )
                 found.append(

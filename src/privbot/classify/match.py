@@ -12,6 +12,7 @@ import functools
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -422,7 +423,7 @@ def _rule_evidence(
         action=f"{action}: {_span(text, norm, hit.action.start, hit.action.end)}",
         obj=f"{obj}: {_span(text, norm, hit.obj.start, hit.obj.end)}",
         cue=cue,
-        sentence=offset + norm.tokens[hit.start].sentence,
+        sentence=offset + norm.tokens[hit.obj.start].sentence,  # of a list item, the item
     )
 
 
@@ -596,12 +597,39 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     )
 
 
+_QUOTED_QUESTION = re.compile(r"[^.!?\n]*(?:\n[^.!?\n]+)*\?")
+
+
+def _quoted_questions(text: str) -> str:
+    """The questions in the quoted lines of a reply ("> Would you like us to delete …?")."""
+    quoted = "\n".join(
+        line.lstrip("> ").strip() for line in text.splitlines() if line.startswith(">")
+    )
+    return " ".join(m.group().strip() for m in _QUOTED_QUESTION.finditer(quoted))
+
+
+def _assents(text: str, ruleset: RuleSet) -> bool:
+    """A short answer that agrees: "Ja, gör det.", "Yes, please go ahead"."""
+    if len(text.split()) >= SHORT_BODY:
+        return False
+    hits = find(normalise(text), ruleset)
+    return any(h.phrase.group and h.phrase.intent == "context:assent" for h, _, _ in hits)
+
+
 def classify_message(mail: ParsedMail, prepared: Prepared, ruleset: RuleSet) -> Classification:
-    """Intents of a message screening found human, from its subject and its own new text."""
+    """Intents of a message screening found human, from its subject and its own new text; a
+    short "yes, please" takes its request from the question it answers."""
     language = detect_language(prepared.new_text or mail.text)
     if language == "other" and len(prepared.new_text.split()) < 8:  # "Radera mig." says little
         language = detect_language(f"{mail.subject}\n{prepared.new_text}")
-    return classify_text(mail.subject, prepared.new_text, ruleset, language)
+    result = classify_text(mail.subject, prepared.new_text, ruleset, language)
+    if result.intents == (Intent.other.value,) and _assents(prepared.new_text, ruleset):
+        if asked := _quoted_questions(mail.text):
+            answered = classify_text("", asked, ruleset, language)
+            if answered.intents != (Intent.other.value,):
+                quoted = tuple(replace(e, where="quoted") for e in answered.evidence)
+                return replace(answered, evidence=quoted, needs_review=True)
+    return result
 
 
 def classify_prepared(

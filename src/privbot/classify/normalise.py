@@ -55,6 +55,7 @@ NEGATIONS = frozenset(
 _CONTRACTIONS = re.compile(
     r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|wo|ca|must|need)n'?t\b"
 )
+_ITEM_NUMBER = re.compile(r"(?:^|[^\n]*\n)\s*\d+[.)]")
 # French and Italian elision: "d'effacer" is "de effacer", "l'accès" "le accès"
 _ELISION = re.compile(r"\b((?:[cdjlmnst]|qu))'(?=[a-z])")
 _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
@@ -165,14 +166,15 @@ class Normalised:
 
 _SPLIT = re.compile(f"({_WORD.pattern})").split  # gap, word, gap, word, …, gap
 _new_token = tuple.__new__  # Token(...) without NamedTuple's Python-level __new__
-# per word as matched: (folded word, Swedish stem, English stem, whether it opens a clause)
-_WORDS: dict[str, tuple[str, str, str, bool]] = {}
+# per word as matched: (folded word, Swedish stem, English stem, whether it opens a clause,
+# whether it is a number)
+_WORDS: dict[str, tuple[str, str, str, bool, bool]] = {}
 _GAPS: dict[str, tuple[int, int]] = {}  # text between words -> (new clause, new sentence)
 
 
-def _word(raw: str) -> tuple[str, str, str, bool]:
+def _word(raw: str) -> tuple[str, str, str, bool, bool]:
     word = raw.replace("'", "")
-    found = (word, *stems(word), word in CLAUSE_WORDS)
+    found = (word, *stems(word), word in CLAUSE_WORDS, word.isdigit())
     if len(_WORDS) > 200_000:
         _WORDS.clear()
     _WORDS[raw] = found
@@ -205,22 +207,26 @@ def normalise(text: str) -> Normalised:
     append = tokens.append
     words, gaps = _WORDS, _GAPS
     clause = sentence = 0
-    pos = 0
+    pos = 0  # where the text between the last word kept and the next one starts
+    at = 0  # where parts[k - 1] starts
     for k in range(1, len(parts), 2):
         gap = parts[k - 1]
-        if gap:
-            if gap != " ":
-                more = gaps.get(gap) or _gap(gap)
-                if more[0]:
-                    clause += 1
-                    sentence += more[1]
-            pos += len(gap)
+        start = at + len(gap)
         raw = parts[k]
-        end = pos + len(raw)
-        word, sv, en, opens = words.get(raw) or _word(raw)
+        end = at = start + len(raw)
+        if pos != start - len(gap):  # a list number was left out: the gap runs over it
+            gap = folded[pos:start]
+        if gap and gap != " ":
+            more = gaps.get(gap) or _gap(gap)
+            if more[0]:
+                clause += 1
+                sentence += more[1]
+        word, sv, en, opens, number = words.get(raw) or _word(raw)
+        if number and _ITEM_NUMBER.match(folded, pos, end + 1):
+            continue  # "\n2. " numbers a list item: it is a break, not a word
         if opens:
             clause += 1
-        append(_new_token(Token, (word, sv, en, pos, end, clause, sentence)))
+        append(_new_token(Token, (word, sv, en, start, end, clause, sentence)))
         pos = end
     return Normalised(folded, tuple(tokens))
 
