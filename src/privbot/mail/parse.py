@@ -71,6 +71,8 @@ class ParsedMail:
 
 def clean_header(value: str) -> str:
     """One line, no control characters, bounded length: safe for logs, subjects and HTML."""
+    if value.isprintable():  # no line break, control character or surrogate: nothing to clean
+        return value.strip()[:MAX_HEADER_CHARS]
     if _has_surrogates(value):
         value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     value = _LINEBREAKS.sub(" ", _FOLD.sub("", value))
@@ -89,8 +91,9 @@ def normalise_line_endings(raw: bytes) -> bytes:
 
 def _raw_header(msg: Message, name: str) -> str:
     """The first `name` header, RFC 2047 words and raw 8-bit bytes decoded, never raising."""
+    name = name.lower()
     for key, value in msg.raw_items():  # raw: compat32's get() turns 8-bit bytes into U+FFFD
-        if key.lower() == name.lower():
+        if key.lower() == name:
             return _decode_words(str(value))
     return ""
 
@@ -156,7 +159,8 @@ def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
 
     Addresses are split before encoded words are decoded, so a decoded comma cannot split one.
     """
-    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), "")
+    name = name.lower()
+    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name), "")
     if not raw:
         return []
     if _has_surrogates(raw):
@@ -414,9 +418,11 @@ def parse(raw: bytes) -> ParsedMail:
     html = ""
     attachments: list[Attachment] = []
     reports: list[str] = []
+    subject = _header(msg, "Subject")
+    system = _from_mail_system(msg)  # screened as machine mail, so no sender or text is needed
     # a person forwarding as attachment says so in the subject ("VB:", "Fwd:", "[Fwd: …]")
-    forwards = bool(FORWARD_PREFIX.match(_header(msg, "Subject").lstrip("[")))
-    for part in _walk(msg, forwards=forwards and not _from_mail_system(msg)):
+    forwards = bool(FORWARD_PREFIX.match(subject.lstrip("[")))
+    for part in _walk(msg, forwards=forwards and not system):
         ctype = part.get_content_type()
         if ctype in REPORT_PARTS:
             reports.append(_report_fields(part))
@@ -453,8 +459,6 @@ def parse(raw: bytes) -> ParsedMail:
         text = html_to_text(html)
     text = text.replace("\r\n", "\n").replace("\u2028", "\n").replace("\x00", "")
     text = _CONTROL.sub("", text)[:MAX_TEXT_CHARS]
-    subject = _header(msg, "Subject")
-    system = _from_mail_system(msg)  # screened as machine mail, so no sender or text is needed
     if (
         not text.strip()
         and not system
@@ -469,12 +473,19 @@ def parse(raw: bytes) -> ParsedMail:
             "no sender address (From, Reply-To, Return-Path and Sender all missing or empty)"
         )
 
-    message_ids = _message_ids(_raw_header(msg, "Message-ID"))
     headers: dict[str, str] = {}
+    decoded: dict[str, str] = {}  # the first value of each of those headers, decoded
     for key, value in list(msg.raw_items())[:200]:
         lk = key.lower()
         if lk not in headers:
-            headers[lk] = clean_header(_decode_words(str(value)))
+            decoded[lk] = _decode_words(str(value))
+            headers[lk] = clean_header(decoded[lk])
+
+    def raw_header(name: str) -> str:  # `_raw_header` from what the loop above decoded
+        found = decoded.get(name)
+        return found if found is not None else _raw_header(msg, name)
+
+    message_ids = _message_ids(raw_header("message-id"))
     return ParsedMail(
         message_id=message_ids[0] if message_ids else synthetic_message_id(raw),
         subject=subject,
@@ -483,8 +494,8 @@ def parse(raw: bytes) -> ParsedMail:
         reply_to=reply_to[0][1] if reply_to else "",
         to=tuple(a for _, a in _addresses(msg, "To")),
         date=_date(msg),
-        in_reply_to=next(iter(_message_ids(_raw_header(msg, "In-Reply-To"))), ""),
-        references=tuple(_message_ids(_raw_header(msg, "References")))[-50:],
+        in_reply_to=next(iter(_message_ids(raw_header("in-reply-to"))), ""),
+        references=tuple(_message_ids(raw_header("references")))[-50:],
         headers=headers,
         text=text,
         html=html,
