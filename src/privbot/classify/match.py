@@ -506,14 +506,15 @@ def _evidence(
                 sentence=offset + at,
             )
     found = [g for g in groups if g.group.startswith("object:")]
-    if all(g.start == g.end for g in found):  # one word each: none inside a longer one
+    longer = [o for o in found if o.end > o.start]  # only these can hold another
+    if not longer:  # one word each: none inside a longer one
         return list(seen.values()), {g.group.partition(":")[2] for g in found}
     objects = {  # a word inside a longer object phrase is that phrase's ("spela in mina samtal")
         g.group.partition(":")[2]
         for g in found
         if not any(
             o.start <= g.start and g.end <= o.end and o.end - o.start > g.end - g.start
-            for o in found
+            for o in longer
         )
     }
     return list(seen.values()), objects
