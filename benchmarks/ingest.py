@@ -215,6 +215,7 @@ def bench(args: argparse.Namespace) -> None:
         config = load_config(env=env)
         engine = make_engine(config.database_url)
         ctx = Context.load(config)
+        ctx.warm()  # as `privbot worker` does at start-up, before its first message
         profiler = cProfile.Profile() if args.profile else None
         started = time.perf_counter()
         if profiler:
