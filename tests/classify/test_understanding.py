@@ -554,3 +554,42 @@ def test_item_numbers_are_breaks_not_words() -> None:
 def test_a_word_in_a_company_name_is_not_an_object(intents: RuleSet) -> None:
     body = "Vi vill meddela att Holm Data AB flyttar till nya lokaler i Solna den 1 maj."
     assert "portability" not in classify_text("Flytt", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Jag har kvar gamla kunduppgifter hos er sedan 2015. Släng dem, tack.", "erasure"),
+        ("You still have my old order history. Please get rid of it.", "erasure"),
+        ("Ni har min gamla adress i registret. Kan ni rätta den?", "rectification"),
+    ],
+    ids=["sv-dem", "en-it", "sv-den"],
+)
+def test_a_pronoun_stands_for_the_object_named_before(
+    intents: RuleSet, body: str, intent: str
+) -> None:
+    assert intent in classify_text("", body, intents).intents
+
+
+def test_a_pronoun_in_a_statement_is_not_an_object(intents: RuleSet) -> None:
+    body = "Jag fick en faktura i går. Det var fel belopp på den, men det är redan löst."
+    assert "rectification" not in classify_text("Faktura", body, intents).intents
+
+
+def test_do_not_delete_them_is_not_erasure(intents: RuleSet) -> None:
+    body = (
+        "Ni har mina uppgifter från reklamationen. Radera dem inte, jag kan behöva dem i en tvist."
+    )
+    assert "erasure" not in classify_text("Reklamation", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag vill inte längre finnas i era register.",
+        "I do not want to exist in your systems any more.",
+    ],
+    ids=["sv", "en"],
+)
+def test_not_to_be_in_your_records_is_erasure(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("erasure",)

@@ -37,6 +37,8 @@ THIRD_PERSON = frozenset(
 )
 # Company forms after a name (folded); not "as", "sa": words in English and Swedish
 COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv sarl srl".split())
+# Words that may follow a pronoun object in its clause ("släng dem inte", "radera det också")
+ENDS_OBJECT = frozenset("ocksa too also helt tack please nu now snarast direkt asap".split())
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
     | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
@@ -82,6 +84,13 @@ class RuleHit:
         return max(self.action.end, self.obj.end)
 
 
+def _negated_after(obj: GroupHit, norm: Normalised) -> bool:
+    """A negation right after a pronoun object: "radera dem inte", "ta bort det inte än"."""
+    k = obj.end + 1
+    tokens = norm.tokens
+    return k < len(tokens) and tokens[k].sv == NOT and tokens[k].clause == tokens[obj.end].clause
+
+
 def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     tokens = norm.tokens
     if action.negative and action.start < obj.start < action.end:  # "keine X und keinen Y mehr"
@@ -120,6 +129,41 @@ def list_leads(norm: Normalised) -> dict[int, int]:
         elif before.sentence in leads and _ITEM.match(gap.lstrip(".;,!")):
             leads[token.sentence] = leads[before.sentence]
     return leads
+
+
+def _antecedents(
+    pronouns: list[GroupHit], hits: list[GroupHit], tokens: tuple[Token, ...]
+) -> list[GroupHit]:
+    """Each pronoun as the object it stands for: the nearest one named before it, in its
+    sentence or the one before ("Jag har gamla uppgifter hos er. Släng dem." → my_data)."""
+    named = sorted(
+        (
+            h
+            for h in hits
+            if h.group.startswith("object:")
+            and h.group != "object:pronoun"
+            and not (_someone_elses(h, tokens) or _company_name(h, tokens))
+        ),
+        key=lambda h: h.end,
+    )
+    resolved = []
+    for pronoun in pronouns:
+        after = tokens[pronoun.end + 1] if pronoun.end + 1 < len(tokens) else None
+        if (
+            after
+            and after.clause == tokens[pronoun.end].clause
+            and after.sv != NOT
+            and after.word not in ENDS_OBJECT
+        ):
+            continue  # a determiner, not a pronoun: "den 1 maj", "det nya numret"
+        before = [h for h in named if h.end < pronoun.start]
+        if before and tokens[before[-1].start].sentence >= tokens[pronoun.start].sentence - 1:
+            resolved += [  # every group the words named: "adressen" is contact and my_data
+                GroupHit(h.group, pronoun.start, pronoun.end)
+                for h in before
+                if h.end == before[-1].end
+            ]
+    return resolved
 
 
 def _item_object(obj: GroupHit, sentence: int, leads: dict[int, int], norm: Normalised) -> bool:
@@ -211,6 +255,10 @@ def pair(
     by_group: dict[str, list[GroupHit]] = {}
     for hit in hits:
         by_group.setdefault(hit.group, []).append(hit)
+    pronouns = _antecedents(by_group.pop("object:pronoun", []), hits, tokens)
+    for hit in pronouns:
+        by_group.setdefault(hit.group, []).append(hit)
+    said = {(h.start, h.end) for h in pronouns}
     cues = by_group.get("mood:request", [])
     leads = list_leads(norm)
     found: list[RuleHit] = []
@@ -235,6 +283,8 @@ def pair(
             for obj in objects:
                 if _someone_elses(obj, tokens) or _company_name(obj, tokens):
                     continue
+                if (obj.start, obj.end) in said and not (rule.mood and obj.start > action.end):
+                    continue  # a pronoun is the object of a request: "släng dem" ("det var fel")
                 # "I would like:\n1. a copy of my data": the lead asks for each item
                 item = _item_object(obj, sentence, leads, norm)
                 if item or (not rule.near and obj.end < action.start):
@@ -273,7 +323,8 @@ def pair(
                         obj,
                         cue,
                         opens_sentence(action.start, norm),
-                        _negated(action, obj, norm),
+                        _negated(action, obj, norm)
+                        or ((obj.start, obj.end) in said and _negated_after(obj, norm)),
                     )
                 )
     return found
