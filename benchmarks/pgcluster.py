@@ -24,22 +24,30 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def postgres_cluster(shared_buffers: str = "512MB") -> Iterator[str]:
-    """A cluster on a loopback port; yields the URL of its `postgres` database."""
+def postgres_cluster(shared_buffers: str = "512MB", keep: Path | None = None) -> Iterator[str]:
+    """A cluster on a loopback port; yields the URL of its `postgres` database.
+
+    With `keep`, the cluster lives in that directory and stays after the block (stopped), and
+    a cluster already there is started again instead of made afresh."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not found:
         sys.exit("PostgreSQL server binaries not found")
     bindir = Path(found[-1]).parent
-    root = Path(tempfile.mkdtemp(prefix="privbot-bench-pg-"))
+    if keep is not None:
+        root = keep.resolve()
+        root.mkdir(parents=True, exist_ok=True)
+    else:
+        root = Path(tempfile.mkdtemp(prefix="privbot-bench-pg-"))
     os.chmod(root, 0o777)
     port = free_port()
     as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run(
-        [*as_pg, str(bindir / "initdb"), "-D", str(root / "data"), "-A", "trust"]
-        + ["-U", "postgres", "--no-sync"],
-        check=True,
-        capture_output=True,
-    )
+    if not (root / "data" / "PG_VERSION").exists():
+        subprocess.run(
+            [*as_pg, str(bindir / "initdb"), "-D", str(root / "data"), "-A", "trust"]
+            + ["-U", "postgres", "--no-sync"],
+            check=True,
+            capture_output=True,
+        )
     options = "-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off" % (port, root)
     options += " -c shared_buffers=%s -c work_mem=32MB -c max_wal_size=4GB" % shared_buffers
     subprocess.run(
@@ -52,10 +60,12 @@ def postgres_cluster(shared_buffers: str = "512MB") -> Iterator[str]:
         yield "postgresql+psycopg://postgres@127.0.0.1:%d/postgres" % port
     finally:
         subprocess.run(
-            [*as_pg, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "stop"],
+            [*as_pg, str(bindir / "pg_ctl"), "-D", str(root / "data")]
+            + ["-m", "fast" if keep is not None else "immediate", "stop"],
             capture_output=True,
         )
-        shutil.rmtree(root, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 @contextlib.contextmanager

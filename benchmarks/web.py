@@ -1,11 +1,16 @@
 """Latency of the staff and supervisor pages with 100,000 cases, over HTTP on loopback.
 
-Usage: python benchmarks/web.py [--cases N] [--requests N] [--postgres]
+Usage: python benchmarks/web.py [--cases N] [--requests N] [--postgres] [--keep DIR] [--only RE]
 Bulk-inserts cases (with a message and a draft each, and audit events) into a fresh SQLite
 database in a temporary data directory (or, with --postgres, a throwaway PostgreSQL cluster
 started with the server binaries in /usr/lib/postgresql), builds the search index, serves the
 app with uvicorn in a separate process, signs in as a supervisor and prints p50/p95 per page:
 the inbox, supervisor queues, a case page, search and the all-cases list.
+
+With `--keep DIR` the data (SQLite file or PostgreSQL cluster) lives in DIR and stays there; a
+later run with the same DIR and --cases reuses it instead of inserting again (the app upgrades
+its schema on start, as a deployment would). `--only RE` measures only the pages whose label
+matches RE.
 """
 
 from __future__ import annotations
@@ -178,7 +183,7 @@ def populate(url: str, count: int, seed: int = 7) -> None:
         add_user(session, "sara", "supervisor", PASSWORD)
         for name in STAFF:
             add_user(session, name, "staff", PASSWORD)
-    with engine.connect() as conn:
+    with engine.begin() as conn:  # committed: PostgreSQL's ANALYZE is undone by a rollback
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
 
@@ -189,7 +194,12 @@ def serve(home: str, port: int, url: str) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
+ONLY: re.Pattern[str] | None = None
+
+
 def measure(client: httpx.Client, label: str, paths: list[str]) -> None:
+    if ONLY is not None and not ONLY.search(label):
+        return
     times = []
     for path in paths:
         started = time.perf_counter()
@@ -218,9 +228,15 @@ def sign_in(client: httpx.Client) -> None:
 
 
 def run(url: str, home: str, opts: argparse.Namespace) -> None:
-    started = time.perf_counter()
-    populate(url, opts.cases)
-    print("inserted %d cases in %.1f s" % (opts.cases, time.perf_counter() - started))
+    marker = Path(opts.keep, "populated") if opts.keep else None
+    if marker is not None and marker.exists() and marker.read_text().strip() == str(opts.cases):
+        print("reusing %d cases in %s" % (opts.cases, opts.keep))
+    else:
+        started = time.perf_counter()
+        populate(url, opts.cases)
+        print("inserted %d cases in %.1f s" % (opts.cases, time.perf_counter() - started))
+        if marker is not None:
+            marker.write_text(str(opts.cases))
     if url.startswith("sqlite"):
         size = Path(url.removeprefix("sqlite:///")).stat().st_size
         print("database %.0f MB" % (size / 1e6))
@@ -325,14 +341,21 @@ def main(argv: list[str]) -> None:
     args.add_argument("--port", type=int, default=8765)
     args.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
     args.add_argument("--only-new", action="store_true", help="only search and the all-cases list")
+    args.add_argument("--keep", metavar="DIR", help="keep the data in DIR; reuse it if there")
+    args.add_argument("--only", metavar="RE", help="measure only pages whose label matches RE")
     opts = args.parse_args(argv)
+    global ONLY
+    ONLY = re.compile(opts.only) if opts.only else None
     home = tempfile.mkdtemp(prefix="privbot-bench-")
     try:
         if opts.postgres:
-            with postgres_cluster() as url:
+            with postgres_cluster(keep=Path(opts.keep) if opts.keep else None) as url:
                 run(url, home, opts)
         else:
-            run(load_config(env={"PRIVBOT_HOME": home}).database_url, home, opts)
+            data = opts.keep or home
+            if opts.keep:
+                Path(data).mkdir(parents=True, exist_ok=True)
+            run(load_config(env={"PRIVBOT_HOME": data}).database_url, home, opts)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 

@@ -82,3 +82,41 @@ def test_the_expression_index_of_the_queues_is_created(empty_engine: Engine) -> 
         names = set(conn.execute(sqlalchemy.text(query)).scalars())
     assert "ix_case_status_effective_due" in names
     assert "ix_case_open_effective_due" in names
+    assert "ix_case_open_assignee_received" in names
+    assert "ix_case_open_assignee_due" in names
+    assert "ix_case_open_received" in names
+
+
+def test_postgresql_planner_statistics_are_there_however_the_schema_was_made(
+    postgres_url: str,
+) -> None:
+    """The intents-as-text statistics and the search column's larger sample: by the migrations
+    and on a fresh database alike (the planner's estimates, and so the list and search plans,
+    depend on them)."""
+    for made_by in ("migrations", "make_engine"):
+        with postgres_database(postgres_url) as url:
+            if made_by == "migrations":
+                engine = sqlalchemy.create_engine(url)
+                upgrade_from_nothing(engine)
+            else:
+                engine = make_engine(url)
+            with engine.connect() as conn:
+                stats = conn.execute(
+                    sqlalchemy.text("SELECT stxname FROM pg_statistic_ext")
+                ).scalars()
+                target = conn.execute(
+                    sqlalchemy.text(
+                        "SELECT attstattarget FROM pg_attribute "
+                        "WHERE attrelid = 'case_search'::regclass AND attname = 'document'"
+                    )
+                ).scalar()
+                include = conn.execute(
+                    sqlalchemy.text(
+                        "SELECT indexdef FROM pg_indexes "
+                        "WHERE indexname = 'ix_case_open_assignee_received'"
+                    )
+                ).scalar()
+            engine.dispose()
+            assert "case_intents_text" in set(stats), made_by
+            assert target == 1000, made_by
+            assert "INCLUDE (extended_due, due)" in str(include), made_by

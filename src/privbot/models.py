@@ -17,9 +17,14 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     UniqueConstraint,
+    and_,
+    event,
     func,
     literal_column,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.types import NullType
 from sqlmodel import Field, SQLModel, col
 
 
@@ -342,6 +347,32 @@ Index("ix_case_assignee_status", Case.assignee, Case.status)
 # Not closed, with 'closed' written into the SQL: a query that says it in these words is
 # served by the partial index below without reading the rows (a bound value would need them).
 NOT_CLOSED = col(Case.status) != literal_column("'closed'")
+OPEN_STATUSES = tuple(s for s in Status if s != Status.closed)
+
+
+class _Open(ColumnElement[Any]):
+    """Open: on SQLite also as the list of open statuses, so that its planner can seek an index
+    that begins with (or follows an equality with) the status, such as ix_case_assignee_status,
+    where "!= closed" alone is no range it can seek. PostgreSQL gets NOT_CLOSED alone: the
+    list would only have it AND a bitmap of every open case from ix_case_status into a scan
+    that the partial indexes below already limit to open cases. NOT_CLOSED keeps those usable."""
+
+    type = NullType()  # not Boolean: SQLite would get "= 1" after it
+    inherit_cache = True
+
+
+@compiles(_Open)
+def _open_listed(element: _Open, compiler: Any, **kw: Any) -> str:
+    listed = col(Case.status).in_([literal_column("'%s'" % s) for s in OPEN_STATUSES])
+    return "(%s)" % compiler.process(and_(listed, NOT_CLOSED), **kw)
+
+
+@compiles(_Open, "postgresql")
+def _open_not_closed(element: _Open, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(NOT_CLOSED, **kw))
+
+
+IS_OPEN = _Open()
 # Open cases by deadline (the inbox and the queues page through it without sorting): only the
 # open ones, so a deadline order need not step over the closed cases of past years.
 Index(
@@ -351,6 +382,52 @@ Index(
     sqlite_where=NOT_CLOSED,
     postgresql_where=NOT_CLOSED,
 )
+
+# A handler's open cases by deadline (the queues' order) and newest first (the all-cases
+# list's), filtered by assignee and "overdue", "due within 7 days" or a date range: seek the
+# handler and walk the order, where ix_case_assignee_status would have them all sorted.
+Index(
+    "ix_case_open_assignee_due",
+    col(Case.assignee),
+    func.coalesce(Case.extended_due, Case.due),
+    col(Case.id),
+    sqlite_where=NOT_CLOSED,
+    postgresql_where=NOT_CLOSED,
+)
+Index(
+    "ix_case_open_assignee_received",
+    col(Case.assignee),
+    col(Case.received_at),
+    col(Case.id),
+    # PostgreSQL checks the deadline ("overdue") in the index: no table row for a case skipped
+    postgresql_include=["extended_due", "due"],
+    sqlite_where=NOT_CLOSED,
+    postgresql_where=NOT_CLOSED,
+)
+# Open cases newest first (the all-cases list's default order with "overdue", the queues by
+# receipt), with the deadline in the index: "overdue" newest first steps over the open cases
+# not yet due without reading their rows.
+Index(
+    "ix_case_open_received",
+    col(Case.received_at),
+    col(Case.id),
+    col(Case.extended_due),
+    col(Case.due),
+    sqlite_where=NOT_CLOSED,
+    postgresql_where=NOT_CLOSED,
+)
+# The intent filter is a pattern on the JSON list as text; PostgreSQL estimates how many cases
+# it keeps from statistics on that expression (without them it guesses a handful, and sorts
+# all open or closed cases where walking a list's order would find a page at once).
+INTENTS_STATISTICS = (
+    'CREATE STATISTICS IF NOT EXISTS case_intents_text ON ((intents)::varchar) FROM "case"'
+)
+
+
+@event.listens_for(Case.__table__, "after_create")  # type: ignore[attr-defined]
+def _intents_statistics(_table: Any, connection: Any, **_kw: Any) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(INTENTS_STATISTICS)
 
 
 class ImapFolderState(SQLModel, table=True):

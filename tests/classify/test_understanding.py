@@ -11,7 +11,9 @@ import pytest
 
 from privbot.classify.intents import RuleSet, load_intents
 from privbot.classify.language import detect_language
-from privbot.classify.match import classify_text
+from privbot.classify.match import classify, classify_text
+from privbot.classify.normalise import normalise
+from privbot.mail.parse import parse
 
 INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
 
@@ -396,3 +398,198 @@ def test_an_object_in_the_clause_after_but_is_not_the_actions(intents: RuleSet) 
 def test_withdrawing_call_recording_is_not_withdrawing_calls(intents: RuleSet, body: str) -> None:
     """The reply names what was withdrawn: the recording of calls, not being called."""
     assert classify_text("", body, intents).objects == {"consent_withdrawal": ("recording",)}
+
+
+def test_an_address_or_link_is_not_read_as_words() -> None:
+    # "data@…" would otherwise be "my data", and the dots in it would end sentences
+    norm = normalise(
+        "Skicka fakturan till data@ekdalens-bygg.example eller se www.ekdalen.example/info tack"
+    )
+    assert [t.word for t in norm.tokens] == ["skicka", "fakturan", "till", "eller", "se", "tack"]
+    assert {t.sentence for t in norm.tokens} == {0}
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Går det att ni raderar mitt konto och allt ni sparat om mig?", "erasure"),
+        ("Is it possible to get a copy of the personal data you hold about me?", "access"),
+        ("Er det mulig at dere sletter kontoen min?", "erasure"),
+    ],
+    ids=["sv-gar-det", "en-is-it-possible", "no-er-det-mulig"],
+)
+def test_a_polite_question_is_a_request(intents: RuleSet, body: str, intent: str) -> None:
+    result = classify_text("", body, intents)
+    assert result.intents[:1] == (intent,), result.evidence
+
+
+# Restriction without its legal name: keep but do not use, while something is settled.
+RESTRICTION = [
+    (
+        "Radera inte",
+        "Radera inte mina uppgifter ännu, jag behöver dem i en tvist med min hyresvärd. "
+        "Men använd dem inte till något annat.",
+    ),
+    (
+        "Keep it",
+        "Do not delete my account data, I need it as evidence in court next spring.",
+    ),
+    (
+        "Hold",
+        "Could you block my details from any further use while the complaint I sent is "
+        "being looked into?",
+    ),
+    (
+        "Sperre",
+        "Bitte schränken Sie die Verarbeitung meiner Daten ein, bis der Fehler geklärt ist.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"), RESTRICTION, ids=["sv-keep", "en-court", "en-while", "de"]
+)
+def test_keep_but_do_not_use_is_restriction(intents: RuleSet, subject: str, body: str) -> None:
+    # what a while- or until-clause names (a complaint, an objection) is its condition
+    result = classify_text(subject, body, intents)
+    assert result.intents == ("restriction",), result.evidence
+
+
+def test_french_elision_is_read_as_two_words(intents: RuleSet) -> None:
+    result = classify_text(
+        "Données", "Je vous demande d'effacer l'ensemble de mes données.", intents
+    )
+    assert result.intents == ("erasure",), result.evidence
+
+
+def test_an_object_in_the_question_after_a_comma(intents: RuleSet) -> None:
+    # Finnish and German set the question that completes "know" apart with a comma
+    body = "Haluan tietää, mitä henkilötietoja teillä on minusta tallennettuna."
+    assert classify_text("", body, intents).intents == ("access",)
+
+
+def test_remove_all_about_me_is_not_unsubscribing(intents: RuleSet) -> None:
+    body = "Jag har sagt upp mitt avtal. Ta bort allt ni har om mig."
+    assert classify_text("Uppsägning", body, intents).intents == ("erasure",)
+
+
+def test_two_full_requests_in_one_sentence_both_stand(intents: RuleSet) -> None:
+    body = "Stop sending me your promotions and erase my details from your customer database."
+    result = classify_text("Enough", body, intents)
+    assert set(result.intents) == {"marketing_optout", "erasure"}, result.evidence
+
+
+def test_someone_elses_account_is_not_my_data(intents: RuleSet) -> None:
+    # an administrator about a colleague who left: "his account" is not the writer's own
+    body = "Vår kollega Nils har slutat. Kan ni flytta hans filer till den gemensamma disken?"
+    result = classify_text("Slutat", body, intents)
+    assert "portability" not in result.intents, result.evidence
+
+
+def test_who_is_your_dpo_is_a_question(intents: RuleSet) -> None:
+    result = classify_text(
+        "DPO", "Who is your data protection officer and how do I reach them?", intents
+    )
+    assert result.intents == ("question",), result.evidence
+
+
+def _reply(body: str, quoted: str) -> bytes:
+    lines = "\n".join(f"> {line}".rstrip() for line in quoted.splitlines())
+    return (
+        "From: Ebba Lund <ebba@example.net>\nTo: dataskydd@example.se\n"
+        "Subject: Re: Ditt ärende [DS-2026-0042]\nMessage-ID: <r1@example.net>\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        f"{body}\n\nDen 3 dec. 2026 skrev Dataskydd <dataskydd@example.se>:\n{lines}\n"
+    ).encode()
+
+
+def test_a_short_yes_takes_its_request_from_the_quoted_question(intents: RuleSet) -> None:
+    quoted = (
+        "Hej Ebba,\n\nVi har tagit bort dig från vårt nyhetsbrev.\n\n"
+        "Vill du att vi även raderar ditt kundkonto och uppgifterna som hör till det?\n"
+        "Svara på det här mejlet.\n"
+    )
+    result = classify(parse(_reply("Ja, gör det.", quoted)), intents)
+    assert result.intents == ("erasure",), result.evidence
+    assert result.needs_review
+    assert {e.where for e in result.evidence} == {"quoted"}
+    # a short thanks agrees to nothing: it stays "other"
+    assert classify(parse(_reply("Tack så mycket!", quoted)), intents).intents == ("other",)
+
+
+def test_a_list_lead_asks_for_each_item(intents: RuleSet) -> None:
+    body = (
+        "Hej,\n\nJag vill ha följande:\n1. en kopia av uppgifterna ni har om mig\n"
+        "2. min köphistorik som Excel-fil till min nya leverantör\n\nMvh Ida"
+    )
+    result = classify_text("Två önskemål", body, intents)
+    assert set(result.intents) == {"access", "portability"}, result.evidence
+
+
+def test_a_list_item_that_asks_its_own_question_is_not_the_leads_object(
+    intents: RuleSet,
+) -> None:
+    body = (
+        "Inför revisionen behöver vi veta:\n1. Har ni ett biträdesavtal med oss?\n"
+        "2. Var lagras våra uppgifter?"
+    )
+    assert "access" not in classify_text("Revision", body, intents).intents
+
+
+def test_item_numbers_are_breaks_not_words() -> None:
+    norm = normalise("Jag vill:\n1. radera\n2) skicka\nJag betalade 200. Tack")
+    assert [t.word for t in norm.tokens] == [
+        "jag",
+        "vill",
+        "radera",
+        "skicka",
+        "jag",
+        "betalade",
+        "200",
+        "tack",
+    ]
+    assert [t.sentence for t in norm.tokens][:4] == [0, 0, 1, 2]
+
+
+def test_a_word_in_a_company_name_is_not_an_object(intents: RuleSet) -> None:
+    body = "Vi vill meddela att Holm Data AB flyttar till nya lokaler i Solna den 1 maj."
+    assert "portability" not in classify_text("Flytt", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Jag har kvar gamla kunduppgifter hos er sedan 2015. Släng dem, tack.", "erasure"),
+        ("You still have my old order history. Please get rid of it.", "erasure"),
+        ("Ni har min gamla adress i registret. Kan ni rätta den?", "rectification"),
+    ],
+    ids=["sv-dem", "en-it", "sv-den"],
+)
+def test_a_pronoun_stands_for_the_object_named_before(
+    intents: RuleSet, body: str, intent: str
+) -> None:
+    assert intent in classify_text("", body, intents).intents
+
+
+def test_a_pronoun_in_a_statement_is_not_an_object(intents: RuleSet) -> None:
+    body = "Jag fick en faktura i går. Det var fel belopp på den, men det är redan löst."
+    assert "rectification" not in classify_text("Faktura", body, intents).intents
+
+
+def test_do_not_delete_them_is_not_erasure(intents: RuleSet) -> None:
+    body = (
+        "Ni har mina uppgifter från reklamationen. Radera dem inte, jag kan behöva dem i en tvist."
+    )
+    assert "erasure" not in classify_text("Reklamation", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag vill inte längre finnas i era register.",
+        "I do not want to exist in your systems any more.",
+    ],
+    ids=["sv", "en"],
+)
+def test_not_to_be_in_your_records_is_erasure(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("erasure",)

@@ -9,10 +9,12 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from privbot.models import AuditEvent, Outcome, Status
+from privbot.web import listing
 from tests.web.cases_data import make_case
 from tests.web.helpers import Browser
 
@@ -80,6 +82,21 @@ def test_all_cases_sort_and_page_keep_the_filters_in_links(client: Client, engin
     # a column heading sorts by that column and keeps the filters
     filtered = anna.get("/cases?intent=erasure").text
     assert 'href="?intent=erasure&amp;sort=due&amp;order=asc"' in filtered
+
+
+def test_a_long_list_says_more_than_what_it_counted(
+    client: Client, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(1, 56):
+        make_case(engine, n)
+    monkeypatch.setattr(listing, "COUNT_AHEAD", 50)  # counts 50 beyond a page's start
+    anna = client("anna")
+    first = anna.get("/cases?sort=reference&order=asc").text
+    assert "more than 50 cases · page 1<" in first and "page 1 of" not in first
+    assert 'href="?sort=reference&amp;order=asc&amp;page=2"' in first
+    second = anna.get("/cases?sort=reference&order=asc&page=2").text
+    assert "55 cases · page 2 of 2<" in second and "page=3" not in second
+    assert refs(second) == ["DS-2026-%04d" % n for n in range(51, 56)]
 
 
 def test_unknown_filters_are_a_clear_error(client: Client) -> None:

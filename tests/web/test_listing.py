@@ -45,6 +45,28 @@ def test_open_breaches_come_first_on_every_page(
     assert [r.reference for r in by_due_desc.rows] == ["DS-2026-0014", "DS-2026-0009"]
 
 
+def test_counting_stops_a_little_beyond_the_page_and_says_more_than(
+    any_engine: tuple[Engine, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine, _config = any_engine
+    for n in range(1, 15):
+        make_case(engine, n, due=date.today() + timedelta(days=n))
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    monkeypatch.setattr(listing, "COUNT_AHEAD", 5)
+    with Session(engine) as session:
+        query = select(Case).where(col(Case.status).in_(WAITING_FOR_STAFF))
+        order = [listing.EFFECTIVE_DUE, col(Case.id)]
+        pages = {n: listing.paginate(session, query, order, n) for n in (1, 4, 6, 7, 8)}
+    # page 1 counts 5 of the 14 and knows there are more; page 4 (from the 7th) counts to 12
+    assert (pages[1].total, pages[1].capped, pages[1].has_next) == (5, True, True)
+    assert (pages[4].total, pages[4].capped) == (11, True)
+    # from page 6 (the 11th case) the count reaches the end: exact, and the last page is known
+    assert (pages[6].total, pages[6].capped, pages[6].pages) == (14, False, 7)
+    assert pages[7].has_next is False and len(pages[7].rows) == 2
+    assert [r.reference for r in pages[4].rows] == ["DS-2026-0007", "DS-2026-0008"]
+    assert pages[8].rows == [] and not pages[8].has_next
+
+
 def test_working_days_left_match_a_day_by_day_count() -> None:
     cal = Calendar()
 

@@ -13,16 +13,32 @@ between action and object turns it into evidence against; a hypothetical questio
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from privbot.classify.normalise import NOT, Normalised
+from privbot.classify.normalise import NOT, Normalised, Token
 
 NO_MOOD_FACTOR = 0.6  # "ni raderade mina uppgifter" states; "radera mina uppgifter" asks
 AFTER = 8  # words an object may follow its action by ("radera alla mina gamla uppgifter")
 BEFORE = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
+ITEM_OPENS = 6  # a list item's object stands within its first words ("- en kopia av …")
 CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
 NEGATION_REACH = 4  # words before the action a negation still reaches (same clause)
+# Words that open a question completing a verb ("vill veta vilka uppgifter", "know what data")
+WH_WORDS = frozenset(
+    "vilka vilken vilket vad what which mita mitka welche welcher welches was quelles quels "
+    "quelle quoi jakie jaki jakich co que cuales hvilke hvilken hvad hva".split()
+)
+# Possessives that make an object someone else's (folded)
+THIRD_PERSON = frozenset(
+    "his her their hans hennes deras sein seine seiner seinen hendes deres hanen heidan "
+    "jego jej leur leurs".split()  # not "sa", "ses", "ich", "ihre": words of other languages
+)
+# Company forms after a name (folded); not "as", "sa": words in English and Swedish
+COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv sarl srl".split())
+# Words that may follow a pronoun object in its clause ("släng dem inte", "radera det också")
+ENDS_OBJECT = frozenset("ocksa too also helt tack please nu now snarast direkt asap".split())
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
     | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
@@ -68,6 +84,13 @@ class RuleHit:
         return max(self.action.end, self.obj.end)
 
 
+def _negated_after(obj: GroupHit, norm: Normalised) -> bool:
+    """A negation right after a pronoun object: "radera dem inte", "ta bort det inte än"."""
+    k = obj.end + 1
+    tokens = norm.tokens
+    return k < len(tokens) and tokens[k].sv == NOT and tokens[k].clause == tokens[obj.end].clause
+
+
 def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     tokens = norm.tokens
     if action.negative and action.start < obj.start < action.end:  # "keine X und keinen Y mehr"
@@ -87,12 +110,110 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     return False
 
 
-def _imperative(action: GroupHit, norm: Normalised) -> bool:
-    """The action opens its sentence, perhaps after a greeting or "please"."""
+_ITEM = re.compile(r"\s*\n\s*(?:[-*•·]|\d+[.)])")
+_FIRST_ITEM = re.compile(r"\s*:\s*\n\s*(?:[-*•·]|\d+[.)])")
+
+
+def list_leads(norm: Normalised) -> dict[int, int]:
+    """For each sentence that is an item of a list, the sentence that introduces the list
+    with a colon ("Jag begär följande:\n- en kopia …\n- …")."""
+    leads: dict[int, int] = {}
     tokens = norm.tokens
-    sentence = tokens[action.start].sentence
-    k = action.start - 1
-    while k >= 0 and tokens[k].sentence == sentence:
+    for i in range(1, len(tokens)):
+        before, token = tokens[i - 1], tokens[i]
+        if token.sentence == before.sentence:
+            continue
+        gap = norm.text[before.end : token.start]
+        if _FIRST_ITEM.match(gap):
+            leads[token.sentence] = before.sentence
+        elif before.sentence in leads and _ITEM.match(gap.lstrip(".;,!")):
+            leads[token.sentence] = leads[before.sentence]
+    return leads
+
+
+def _antecedents(
+    pronouns: list[GroupHit], hits: list[GroupHit], tokens: tuple[Token, ...]
+) -> list[GroupHit]:
+    """Each pronoun as the object it stands for: the nearest one named before it, in its
+    sentence or the one before ("Jag har gamla uppgifter hos er. Släng dem." → my_data)."""
+    named = sorted(
+        (
+            h
+            for h in hits
+            if h.group.startswith("object:")
+            and h.group != "object:pronoun"
+            and not (_someone_elses(h, tokens) or _company_name(h, tokens))
+        ),
+        key=lambda h: h.end,
+    )
+    resolved = []
+    for pronoun in pronouns:
+        after = tokens[pronoun.end + 1] if pronoun.end + 1 < len(tokens) else None
+        if (
+            after
+            and after.clause == tokens[pronoun.end].clause
+            and after.sv != NOT
+            and after.word not in ENDS_OBJECT
+        ):
+            continue  # a determiner, not a pronoun: "den 1 maj", "det nya numret"
+        before = [h for h in named if h.end < pronoun.start]
+        if before and tokens[before[-1].start].sentence >= tokens[pronoun.start].sentence - 1:
+            resolved += [  # every group the words named: "adressen" is contact and my_data
+                GroupHit(h.group, pronoun.start, pronoun.end)
+                for h in before
+                if h.end == before[-1].end
+            ]
+    return resolved
+
+
+def _item_object(obj: GroupHit, sentence: int, leads: dict[int, int], norm: Normalised) -> bool:
+    """The object opens a list item under `sentence`'s lead: "Jag begär:\n- en kopia av …"
+    (not "2. Har vi ett avtal …?", an item that asks a question of its own)."""
+    tokens, text = norm.tokens, norm.text
+    item = tokens[obj.start].sentence
+    if leads.get(item) != sentence:
+        return False
+    k = end = obj.start
+    while k > 0 and tokens[k - 1].sentence == item:
+        k -= 1
+    while end + 1 < len(tokens) and tokens[end + 1].sentence == item:
+        end += 1
+    asks = "?" in text[tokens[end].end : tokens[end].end + 3]
+    return obj.start - k < ITEM_OPENS and not asks
+
+
+def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """The object is another person's: "his account", "hennes uppgifter", "ihre Daten"."""
+    for k in range(obj.start - 1, max(-1, obj.start - 3), -1):
+        if tokens[k].clause != tokens[obj.start].clause:
+            return False
+        if tokens[k].word in THIRD_PERSON:
+            return True
+    return False
+
+
+def _company_name(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """The object is part of a firm's name: "Lindbergs El & Data AB flyttar"."""
+    return obj.end + 1 < len(tokens) and tokens[obj.end + 1].word in COMPANY_FORMS
+
+
+def _same_clause(action: GroupHit, obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """The object stands in the action's clause, or in the question that completes it:
+    "Haluan tietää, mitä tietoja …", "ich möchte wissen, welche Daten …"."""
+    clause = tokens[action.end].clause
+    if tokens[obj.start].clause == clause:
+        return True
+    first = next(k for k in range(action.end + 1, obj.start + 1) if tokens[k].clause != clause)
+    return tokens[first].clause == tokens[obj.start].clause == clause + 1 and (
+        tokens[first].word in WH_WORDS
+    )
+
+
+def opens_sentence(start: int, norm: Normalised) -> bool:
+    """Token `start` opens its sentence, perhaps after a greeting or "please"."""
+    tokens = norm.tokens
+    k = start - 1
+    while k >= 0 and tokens[k].sentence == tokens[start].sentence:
         if tokens[k].word not in OPENERS:
             return False
         k -= 1
@@ -134,7 +255,12 @@ def pair(
     by_group: dict[str, list[GroupHit]] = {}
     for hit in hits:
         by_group.setdefault(hit.group, []).append(hit)
+    pronouns = _antecedents(by_group.pop("object:pronoun", []), hits, tokens)
+    for hit in pronouns:
+        by_group.setdefault(hit.group, []).append(hit)
+    said = {(h.start, h.end) for h in pronouns}
     cues = by_group.get("mood:request", [])
+    leads = list_leads(norm)
     found: list[RuleHit] = []
     index = _by_action(rules)
     positions = sorted({n for key in by_group if key in index for n in index[key]})
@@ -155,13 +281,19 @@ def pair(
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
             for obj in objects:
-                if not rule.near and obj.end < action.start:
+                if _someone_elses(obj, tokens) or _company_name(obj, tokens):
+                    continue
+                if (obj.start, obj.end) in said and not (rule.mood and obj.start > action.end):
+                    continue  # a pronoun is the object of a request: "släng dem" ("det var fel")
+                # "I would like:\n1. a copy of my data": the lead asks for each item
+                item = _item_object(obj, sentence, leads, norm)
+                if item or (not rule.near and obj.end < action.start):
                     pass  # "Jag gav lov till det. Nu har jag ångrat mig."
                 elif tokens[obj.start].sentence != sentence:
                     continue
                 if obj.start > action.end:
-                    if obj.start - action.end > AFTER or (
-                        tokens[obj.start].clause != tokens[action.end].clause
+                    if not item and (
+                        obj.start - action.end > AFTER or not _same_clause(action, obj, tokens)
                     ):
                         continue
                 elif obj.end < action.start:  # "mina uppgifter ska raderas"
@@ -174,8 +306,14 @@ def pair(
                     continue  # the same words cannot be both action and object
                 # else the object stands inside the action's words: "keine Angebote mehr"
                 last = max(action.end, obj.end) + CUE_AFTER
+                lead = leads.get(tokens[obj.start].sentence, -1)
                 cue = next(
-                    (c for c in cues if tokens[c.start].sentence == sentence and c.start <= last),
+                    (
+                        c
+                        for c in cues
+                        if (tokens[c.start].sentence == sentence and c.start <= last)
+                        or tokens[c.start].sentence == lead
+                    ),
                     None,
                 )
                 found.append(
@@ -184,8 +322,9 @@ def pair(
                         action,
                         obj,
                         cue,
-                        _imperative(action, norm),
-                        _negated(action, obj, norm),
+                        opens_sentence(action.start, norm),
+                        _negated(action, obj, norm)
+                        or ((obj.start, obj.end) in said and _negated_after(obj, norm)),
                     )
                 )
     return found

@@ -12,11 +12,12 @@ import functools
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from privbot.classify.compose import NO_MOOD_FACTOR, GroupHit, RuleHit, pair
+from privbot.classify.compose import NO_MOOD_FACTOR, GroupHit, RuleHit, opens_sentence, pair
 from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
 from privbot.classify.normalise import NOT, Normalised, Token, normalise, stems
@@ -310,7 +311,9 @@ def _rule_evidence(
             Phrase(rule.intent, "", "any", (), 0.0, False, False), hit.start, hit.end, False
         )
         score = rule.weight * (1.0 if asked else NO_MOOD_FACTOR)
-        score *= HYPOTHETICAL_FACTOR if _hypothetical(span, norm) else 1.0
+        # "Is it possible to get …?", "Går det att ni raderar …?": a question that asks
+        opened = hit.cue is not None and opens_sentence(hit.cue.start, norm)
+        score *= HYPOTHETICAL_FACTOR if not opened and _hypothetical(span, norm) else 1.0
     action = hit.action.group.partition(":")[2]
     obj = hit.obj.group.partition(":")[2]
     if hit.cue is not None:
@@ -328,7 +331,7 @@ def _rule_evidence(
         action=f"{action}: {_span(text, norm, hit.action.start, hit.action.end)}",
         obj=f"{obj}: {_span(text, norm, hit.obj.start, hit.obj.end)}",
         cue=cue,
-        sentence=offset + norm.tokens[hit.start].sentence,
+        sentence=offset + norm.tokens[hit.obj.start].sentence,  # of a list item, the item
     )
 
 
@@ -340,9 +343,27 @@ def _evidence(
     norm = normalise(text)
     groups: list[GroupHit] = []
     scored: list[tuple[str, int, int, Evidence]] = []
+    found_hits = find(norm, ruleset)
+    # "limit it until my complaint is handled": what an until-clause names is the condition
+    # of the request, not a request of its own (restriction's own words excepted)
+    # ("While you're at it, take me off the list" asks: the clause that opens is not a condition)
+    untils = [
+        (norm.tokens[h.start].clause, h.start)
+        for h, _, _ in found_hits
+        if h.phrase.group
+        and h.phrase.intent == "context:while"
+        and not opens_sentence(h.start, norm)
+    ]
+
+    def condition(intent: str, at: int) -> float:
+        clause = norm.tokens[at].clause
+        if intent != "restriction" and any(c == clause and k < at for c, k in untils):
+            return HYPOTHETICAL_FACTOR
+        return 1.0
+
     # A writer who types å, ä, ö means "andra" (others) by "andra", not "ändra" (change)
     diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
-    for hit, _, mult in find(norm, ruleset):
+    for hit, _, mult in found_hits:
         phrase = hit.phrase
         if diacritics and phrase.lang == "sv" and _has_diacritics(phrase.source):
             if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
@@ -356,13 +377,16 @@ def _evidence(
             label,
             _span(text, norm, hit.start, hit.end),
             where,
-            phrase.weight * mult * factor,
+            phrase.weight * mult * factor * condition(phrase.intent, hit.start),
             sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
     if groups:
         for rule_hit in pair(ruleset.rules, groups, norm):
-            e = _rule_evidence(rule_hit, text, norm, where, factor, offset)
+            at = rule_hit.action.start
+            e = _rule_evidence(
+                rule_hit, text, norm, where, factor * condition(rule_hit.rule.intent, at), offset
+            )
             scored.append((e.intent, rule_hit.start, rule_hit.end, e))
     scored.sort(key=lambda item: (-abs(item[3].score), not item[3].action))  # rules name more
     taken: dict[str, list[tuple[int, int]]] = {}
@@ -426,6 +450,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     for e in evidence:
         strongest[e.intent] = max(strongest.get(e.intent, 0.0), e.score)
     chosen = [name for name, score in ranked if score >= THRESHOLD and strongest[name] >= STRONGEST]
+    requested = {e.intent for e in evidence if e.action and e.score >= THRESHOLD}
     chosen = [
         name
         for name in chosen
@@ -433,6 +458,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
             other in chosen
             and other != name
             and scores[name] < need
+            and name not in requested  # an action asked for in full stands on its own
             # a request of its own in other sentences stands; "other" is context, never a request
             and (name == Intent.other.value or _beside(name, other, evidence) < THRESHOLD)
             for other, need in ruleset.intents[name].yields_to.items()
@@ -475,12 +501,39 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     )
 
 
+_QUOTED_QUESTION = re.compile(r"[^.!?\n]*(?:\n[^.!?\n]+)*\?")
+
+
+def _quoted_questions(text: str) -> str:
+    """The questions in the quoted lines of a reply ("> Would you like us to delete …?")."""
+    quoted = "\n".join(
+        line.lstrip("> ").strip() for line in text.splitlines() if line.startswith(">")
+    )
+    return " ".join(m.group().strip() for m in _QUOTED_QUESTION.finditer(quoted))
+
+
+def _assents(text: str, ruleset: RuleSet) -> bool:
+    """A short answer that agrees: "Ja, gör det.", "Yes, please go ahead"."""
+    if len(text.split()) >= SHORT_BODY:
+        return False
+    hits = find(normalise(text), ruleset)
+    return any(h.phrase.group and h.phrase.intent == "context:assent" for h, _, _ in hits)
+
+
 def classify_message(mail: ParsedMail, prepared: Prepared, ruleset: RuleSet) -> Classification:
-    """Intents of a message screening found human, from its subject and its own new text."""
+    """Intents of a message screening found human, from its subject and its own new text; a
+    short "yes, please" takes its request from the question it answers."""
     language = detect_language(prepared.new_text or mail.text)
     if language == "other" and len(prepared.new_text.split()) < 8:  # "Radera mig." says little
         language = detect_language(f"{mail.subject}\n{prepared.new_text}")
-    return classify_text(mail.subject, prepared.new_text, ruleset, language)
+    result = classify_text(mail.subject, prepared.new_text, ruleset, language)
+    if result.intents == (Intent.other.value,) and _assents(prepared.new_text, ruleset):
+        if asked := _quoted_questions(mail.text):
+            answered = classify_text("", asked, ruleset, language)
+            if answered.intents != (Intent.other.value,):
+                quoted = tuple(replace(e, where="quoted") for e in answered.evidence)
+                return replace(answered, evidence=quoted, needs_review=True)
+    return result
 
 
 def classify_prepared(

@@ -55,9 +55,14 @@ NEGATIONS = frozenset(
 _CONTRACTIONS = re.compile(
     r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|wo|ca|must|need)n'?t\b"
 )
+_ITEM_NUMBER = re.compile(r"(?:^|[^\n]*\n)\s*\d+[.)]")
+# French and Italian elision: "d'effacer" is "de effacer", "l'accès" "le accès"
+_ELISION = re.compile(r"\b((?:[cdjlmnst]|qu))'(?=[a-z])")
 _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
 _CANNOT = re.compile(r"\bcannot\b")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# An address or a link names no request: "info@firma.se" is not "info", and its dots end no sentence
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?://|www\.)\S+")
 # A sentence or clause ends at . ! ? ; : a line break, or a contrasting conjunction.
 _CLAUSE_BREAK = re.compile(r"[.!?;:,]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
 _SENTENCE_BREAK = re.compile(r"[.!?;]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
@@ -120,6 +125,7 @@ CLAUSE_WORDS = frozenset(
 
 
 def _expand(folded: str) -> str:
+    folded = _ELISION.sub(r"\1 ", folded)
     folded = _CONTRACTIONS.sub(r"\1 not", folded)
     folded = _NO_MORE.sub("not ", folded)
     return _CANNOT.sub("can not", folded)
@@ -154,7 +160,7 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """Fold, expand contractions and negations, tokenise, and mark clauses and sentences."""
-    folded = _expand(fold(text[:MAX_CHARS]))
+    folded = _ADDRESS.sub(lambda m: "_" * len(m.group()), _expand(fold(text[:MAX_CHARS])))
     tokens: list[Token] = []
     clause = sentence = 0
     pos = 0
@@ -165,6 +171,8 @@ def normalise(text: str) -> Normalised:
             if _SENTENCE_BREAK.search(gap):
                 sentence += 1
         word = m.group().replace("'", "")
+        if word.isdigit() and _ITEM_NUMBER.match(folded, pos, m.end() + 1):
+            continue  # "\n2. " numbers a list item: it is a break, not a word
         if word in CLAUSE_WORDS:
             clause += 1
         sv, en = stems(word)

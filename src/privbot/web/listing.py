@@ -19,6 +19,9 @@ from privbot.pnr import mask
 from privbot.web.i18n import working_days_left
 
 PAGE_SIZE = 50
+# Matches counted beyond a page's start: a list of a million cases says "more than" rather
+# than counting them all for every page it shows.
+COUNT_AHEAD = 1000
 EFFECTIVE_DUE = func.coalesce(col(Case.extended_due), col(Case.due))
 
 
@@ -47,11 +50,17 @@ class Row:
 class Page:
     rows: list[Row]
     number: int
-    total: int
+    total: int  # the matches, or with `capped` the number counted (there are more)
+    capped: bool = False
 
     @property
     def pages(self) -> int:
+        """The pages known to exist (with `capped`, more follow)."""
         return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.capped or self.number < self.pages
 
 
 def requester_label(case: Case) -> str:
@@ -84,15 +93,21 @@ def row(case: Case, today: date) -> Row:
 
 
 def paginate(session: Session, query: SelectOfScalar[Case], order: list[Any], number: int) -> Page:
-    """One page of `query` (already filtered) in `order`, open breaches first, with the total
-    count of matches.
+    """One page of `query` (already filtered) in `order`, open breaches first, with the count
+    of matches up to `COUNT_AHEAD` beyond the page's start (more are shown as "more than").
 
     The open breaches (few, found by ix_case_notify_by) and the other cases are read apart,
     each in `order`: one ORDER BY that began with the breach key would sort every match before
-    the first page could be cut, where `order` alone can follow an index."""
+    the first page could be cut, where `order` alone can follow an index. The page's ids are
+    found first and its rows read by id, so the rows skipped before the page (OFFSET) are
+    index entries, never table rows."""
     number = max(1, number)
-    total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
     offset = (number - 1) * PAGE_SIZE
+    cap = offset + COUNT_AHEAD
+    ids = query.order_by(None).with_only_columns(col(Case.id))
+    counted = int(
+        session.scalar(select(func.count()).select_from(ids.limit(cap + 1).subquery())) or 0
+    )
     # Ids only, so that SQLite reads them from ix_case_notify_by (asked for more, or for "not
     # closed" too, its planner may scan the table or the open cases instead).
     reported = list(session.exec(select(Case.id).where(col(Case.notify_by).is_not(None))).all())
@@ -110,7 +125,15 @@ def paginate(session: Session, query: SelectOfScalar[Case], order: list[Any], nu
         offset = max(0, offset - len(matching))
         rest = query.where(col(Case.id).not_in(open_breaches))
     if len(cases) < PAGE_SIZE:
-        page = rest.order_by(*order).offset(offset).limit(PAGE_SIZE - len(cases))
-        cases += session.exec(page).all()
+        wanted = list(
+            session.scalars(
+                rest.with_only_columns(col(Case.id))
+                .order_by(*order)
+                .offset(offset)
+                .limit(PAGE_SIZE - len(cases))
+            ).all()
+        )
+        found = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(wanted)))}
+        cases += [found[i] for i in wanted if i in found]
     today = date.today()
-    return Page([row(c, today) for c in cases], number, int(total))
+    return Page([row(c, today) for c in cases], number, min(counted, cap), counted > cap)

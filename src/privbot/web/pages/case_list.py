@@ -25,7 +25,7 @@ from starlette.responses import Response
 from privbot.cases.audit import audit
 from privbot.classify.result import Intent
 from privbot.mailboxes import visible
-from privbot.models import NOT_CLOSED, Case, Status, User
+from privbot.models import IS_OPEN, Case, Status, User
 from privbot.web.deps import CurrentStaff, MailboxScope, Scope, SessionDep
 from privbot.web.i18n import labeller
 from privbot.web.labels import CHANNEL, LANGUAGE
@@ -150,8 +150,7 @@ def filtered(f: Filters, today: date, scope: Scope = None) -> SelectOfScalar[Cas
     if f.third_party:
         query = query.where(Case.third_party == True)  # noqa: E712
     if f.overdue:
-        # open cases by deadline: ix_case_open_effective_due (partial, status != closed)
-        query = query.where(NOT_CLOSED, EFFECTIVE_DUE < today)
+        query = query.where(IS_OPEN, EFFECTIVE_DUE < today)
     return query
 
 

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from privbot.classify.result import Intent
 from privbot.mailboxes import visible
-from privbot.models import NOT_CLOSED, Case, Status, User
+from privbot.models import IS_OPEN, Case, Status, User
 from privbot.web.deps import CurrentSupervisor, MailboxScope, Scope, SessionDep
 from privbot.web.labels import N_
 from privbot.web.listing import EFFECTIVE_DUE, paginate
@@ -44,7 +44,7 @@ def filtered(
 ) -> SelectOfScalar[Case]:
     query: SelectOfScalar[Case] = visible(select(Case), scope)
     if view != "all" and not status:
-        query = query.where(NOT_CLOSED)
+        query = query.where(IS_OPEN)
     if view == "due7":
         query = query.where(today <= EFFECTIVE_DUE, today + timedelta(days=7) >= EFFECTIVE_DUE)
     elif view == "overdue":
