@@ -352,7 +352,7 @@ def test_two_workers_on_one_sqlite_database_never_process_a_message_twice(
 
 
 def test_a_resend_finds_a_message_stored_before_content_keys(engine: Engine, ctx: Context) -> None:
-    """Messages written before migration 0012 have no content key: a resend of one is still
+    """Messages written before migration 0015 have no content key: a resend of one is still
     found by reading its subject and text, and a different text still opens a case."""
     from sqlalchemy import update
 
