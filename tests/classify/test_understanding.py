@@ -593,3 +593,31 @@ def test_do_not_delete_them_is_not_erasure(intents: RuleSet) -> None:
 )
 def test_not_to_be_in_your_records_is_erasure(intents: RuleSet, body: str) -> None:
     assert classify_text("", body, intents).intents == ("erasure",)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "not_intent"),
+    [
+        (
+            "Backup",
+            "We need to restore a removed folder from the backup of our file server.",
+            "erasure",
+        ),
+        (
+            "Full inkorg",
+            "Min inkorg är full och jag kan inte ta emot mejl. Kan ni arkivera gamla?",
+            "marketing_optout",
+        ),
+        (
+            "Mailbox",
+            "My mailbox is full and I can't receive emails from customers.",
+            "marketing_optout",
+        ),
+        ("Fakturan", "Fakturan har fel organisationsnummer, kan ni skicka en ny?", "rectification"),
+    ],
+    ids=["participle", "sv-cannot", "en-cannot", "business-number"],
+)
+def test_it_and_business_mail_is_not_a_right(
+    intents: RuleSet, subject: str, body: str, not_intent: str
+) -> None:
+    assert not_intent not in classify_text(subject, body, intents).intents

@@ -39,6 +39,7 @@ THIRD_PERSON = frozenset(
 COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv sarl srl".split())
 # Words that may follow a pronoun object in its clause ("släng dem inte", "radera det också")
 ENDS_OBJECT = frozenset("ocksa too also helt tack please nu now snarast direkt asap".split())
+ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
     | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
@@ -197,6 +198,21 @@ def _company_name(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
     return obj.end + 1 < len(tokens) and tokens[obj.end + 1].word in COMPANY_FORMS
 
 
+def _describes(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """A participle before a noun describes, it does not ask: "a deleted folder", "raderade
+    filer" (one-word actions only; "I want it deleted" has its object before)."""
+    if action.start != action.end or action.end + 1 >= len(tokens):
+        return False
+    word, after = tokens[action.start].word, tokens[action.end + 1]
+    return after.clause == tokens[action.end].clause and word.endswith(("ed", "ade", "ad"))
+
+
+def _unable(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """A refusal after "can": "I can't receive emails" is not being able to, not refusing."""
+    k = action.start - 1
+    return action.negative and k >= 0 and tokens[k].word in ABLE
+
+
 def _same_clause(action: GroupHit, obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
     """The object stands in the action's clause, or in the question that completes it:
     "Haluan tietää, mitä tietoja …", "ich möchte wissen, welche Daten …"."""
@@ -280,8 +296,13 @@ def pair(
             sentence = tokens[action.start].sentence
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
+            if _unable(action, tokens):
+                continue
+            describes = _describes(action, tokens)
             for obj in objects:
                 if _someone_elses(obj, tokens) or _company_name(obj, tokens):
+                    continue
+                if describes and obj.start > action.end:
                     continue
                 if (obj.start, obj.end) in said and not (rule.mood and obj.start > action.end):
                     continue  # a pronoun is the object of a request: "släng dem" ("det var fel")
