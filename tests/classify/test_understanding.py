@@ -12,7 +12,7 @@ import pytest
 from privbot.classify.intents import RuleSet, load_intents
 from privbot.classify.language import detect_language
 from privbot.classify.match import classify, classify_text
-from privbot.classify.normalise import normalise
+from privbot.classify.normalise import NOT, normalise
 from privbot.mail.parse import parse
 
 INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
@@ -621,3 +621,26 @@ def test_it_and_business_mail_is_not_a_right(
     intents: RuleSet, subject: str, body: str, not_intent: str
 ) -> None:
     assert not_intent not in classify_text(subject, body, intents).intents
+
+
+def test_an_ignored_request_is_a_complaint(intents: RuleSet) -> None:
+    body = (
+        "Jag bad er sluta ringa mig redan i maj, men ni ringde igen i går. Det är "
+        "oacceptabelt och jag är inte alls nöjd med hur ni har hanterat det."
+    )
+    assert "complaint" in classify_text("Samtal", body, intents).intents
+
+
+def test_correct_it_to(intents: RuleSet) -> None:
+    body = "Ni har mitt gamla efternamn. Kan ni ändra det till Lindgren?"
+    assert classify_text("Namnbyte", body, intents).intents == ("rectification",)
+
+
+def test_inga_is_none_but_inga_with_a_ring_is_not_a_negation() -> None:
+    assert normalise("inga fler mejl").tokens[0].sv == NOT
+    assert normalise("mina uppgifter ska ingå i statistiken").tokens[3].sv != NOT
+
+
+def test_objecting_to_being_part_of_statistics(intents: RuleSet) -> None:
+    body = "Ni gör statistik på kundernas köp. Jag vill inte att mina uppgifter ska ingå i den."
+    assert classify_text("Statistik", body, intents).intents == ("objection",)

@@ -38,7 +38,9 @@ THIRD_PERSON = frozenset(
 # Company forms after a name (folded); not "as", "sa": words in English and Swedish
 COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv sarl srl".split())
 # Words that may follow a pronoun object in its clause ("släng dem inte", "radera det också")
-ENDS_OBJECT = frozenset("ocksa too also helt tack please nu now snarast direkt asap".split())
+ENDS_OBJECT = frozenset(
+    "ocksa too also helt tack please nu now snarast direkt asap to till".split()
+)
 ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
@@ -135,14 +137,15 @@ def list_leads(norm: Normalised) -> dict[int, int]:
 def _antecedents(
     pronouns: list[GroupHit], hits: list[GroupHit], tokens: tuple[Token, ...]
 ) -> list[GroupHit]:
-    """Each pronoun as the object it stands for: the nearest one named before it, in its
-    sentence or the one before ("Jag har gamla uppgifter hos er. Släng dem." → my_data)."""
+    """Each pronoun as each object it may stand for: those named before it, in its sentence
+    or the one before ("Jag har gamla uppgifter hos er. Släng dem." → my_data); the rule
+    that pairs it decides which."""
     named = sorted(
         (
             h
             for h in hits
             if h.group.startswith("object:")
-            and h.group != "object:pronoun"
+            and h.group not in ("object:pronoun", "object:held")  # "you hold": no noun
             and not (_someone_elses(h, tokens) or _company_name(h, tokens))
         ),
         key=lambda h: h.end,
@@ -157,13 +160,11 @@ def _antecedents(
             and after.word not in ENDS_OBJECT
         ):
             continue  # a determiner, not a pronoun: "den 1 maj", "det nya numret"
-        before = [h for h in named if h.end < pronoun.start]
-        if before and tokens[before[-1].start].sentence >= tokens[pronoun.start].sentence - 1:
-            resolved += [  # every group the words named: "adressen" is contact and my_data
-                GroupHit(h.group, pronoun.start, pronoun.end)
-                for h in before
-                if h.end == before[-1].end
-            ]
+        near = tokens[pronoun.start].sentence - 1
+        groups = {
+            h.group for h in named if h.end < pronoun.start and tokens[h.start].sentence >= near
+        }
+        resolved += [GroupHit(group, pronoun.start, pronoun.end) for group in sorted(groups)]
     return resolved
 
 
