@@ -178,6 +178,14 @@ class Message(SQLModel, table=True):
     classification: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
+    # A hash of the subject (without reply prefixes) and text with whitespace folded, for an
+    # incoming message: the same text sent again finds its first case by it (cases/from_mail.py).
+    # None on rows written before it existed (and on outgoing mail).
+    content_key: str | None = Field(default=None, max_length=64)
+
+
+# A resend is looked up by sender and content key.
+Index("ix_message_from_addr_content_key", col(Message.from_addr), col(Message.content_key))
 
 
 class Draft(SQLModel, table=True):

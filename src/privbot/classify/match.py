@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from privbot.classify.compose import NO_MOOD_FACTOR, GroupHit, RuleHit, opens_sentence, pair
+from privbot.classify.compose import ABLE, NO_MOOD_FACTOR, GroupHit, RuleHit, opens_sentence, pair
 from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
 from privbot.classify.normalise import NOT, Normalised, Token, normalise, stems
@@ -371,6 +371,8 @@ def _evidence(
         if phrase.group:
             groups.append(GroupHit(phrase.intent, hit.start, hit.end, phrase.negative))
             continue
+        if phrase.lead_not and hit.start > 0 and norm.tokens[hit.start - 1].word in ABLE:
+            continue  # "jag kan inte ta emot mejl": not able to, not a refusal
         label = phrase.source if mult > 0 else f"{phrase.source} (negated)"
         e = Evidence(
             phrase.intent,
