@@ -3,8 +3,8 @@
 Filled from the cases there are; the statistics on the intents as text (0013) go, the lists
 no longer filter on that expression.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Created: 2026-12-02 12:20:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 from privbot.models import INTENT_TRIGGERS
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
