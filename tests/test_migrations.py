@@ -72,6 +72,24 @@ def test_an_existing_database_is_upgraded_not_recreated(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_sqlite_intent_triggers_come_back_after_the_table_was_made_anew(tmp_path: Path) -> None:
+    """A batch migration of `case` on SQLite drops its triggers; starting the app puts them back."""
+    url = "sqlite:///%s" % (tmp_path / "t.db")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text("DROP TRIGGER case_intents_insert"))
+    engine.dispose()
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        names = set(
+            conn.execute(
+                sqlalchemy.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            ).scalars()
+        )
+    engine.dispose()
+    assert {"case_intents_insert", "case_intents_update"} <= names
+
+
 def test_the_expression_index_of_the_queues_is_created(empty_engine: Engine) -> None:
     upgrade_from_nothing(empty_engine)
     query = {
