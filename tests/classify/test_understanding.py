@@ -644,3 +644,16 @@ def test_inga_is_none_but_inga_with_a_ring_is_not_a_negation() -> None:
 def test_objecting_to_being_part_of_statistics(intents: RuleSet) -> None:
     body = "Ni gör statistik på kundernas köp. Jag vill inte att mina uppgifter ska ingå i den."
     assert classify_text("Statistik", body, intents).intents == ("objection",)
+
+
+def test_an_object_that_opens_the_sentence_may_stand_far_from_its_verb(
+    intents: RuleSet,
+) -> None:
+    body = "Hej. Mitt gamla mobilnummer vill jag faktiskt att ni stryker helt ur systemet."
+    assert "erasure" in classify_text("Nummer", body, intents).intents
+
+
+def test_one_request_read_two_ways_is_reported_once(intents: RuleSet) -> None:
+    # "skicka över" is both "send me" and "move": the transfer is what is asked
+    body = "Går det att ni skickar över det jag har registrerat hos er till Datahuset i Kista?"
+    assert classify_text("Byte", body, intents).intents == ("portability",)

@@ -319,8 +319,12 @@ def pair(
                     ):
                         continue
                 elif obj.end < action.start:  # "mina uppgifter ska raderas"
+                    # an object among the first words of the sentence may stand further
+                    # off: "Mitt gamla mobilnummer vill jag dessutom att ni stryker"
+                    topic = obj.start < 3 or tokens[obj.start - 3].sentence != sentence
+                    reach = AFTER if topic else BEFORE
                     if rule.near and (
-                        action.start - obj.end > BEFORE
+                        action.start - obj.end > reach
                         or tokens[obj.start].clause != tokens[action.start].clause
                     ):
                         continue
