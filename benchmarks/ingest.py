@@ -1,6 +1,7 @@
 """IMAP ingest throughput: the fetch floor, the poller into the spool, the pipeline to cases.
 
 Usage: python benchmarks/ingest.py [CORPUS_DIR] [--messages N] [--batch-size B] [--profile]
+       [--postgres | --database-url URL]
 
 Loads N messages (default 5,000, cycled from the corpus, each with its own Message-ID so none
 is a duplicate) into a fresh Dovecot (tests/dovecot.py; needs root and dovecot-imapd), then
@@ -9,7 +10,9 @@ measures in one run:
   (b) privbot's poller taking every message into the durable spool (fetch, commit, move),
       in a process of its own whose peak RSS is reported;
   (c) the pipeline from spool to cases with drafts.
-Prints messages per second for each, the ratios of time per message (b)/(a) and (c)/(a) (the
+On a fresh SQLite file by default; `--postgres` starts a throwaway PostgreSQL cluster
+(benchmarks/pgcluster.py) and runs (b) and (c) on a fresh database in it. Prints messages per
+second for each, the ratios of time per message (b)/(a) and (c)/(a) (the
 machine-independent figures), and the load average. Aims on a 2-core machine: (b)/(a) ≤ 2,
 (c) ≥ 500 msg/s and (c)/(a) ≤ 15, poller peak RSS < 200 MB. `--profile` profiles (c).
 """
@@ -30,8 +33,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/dovecot.py
+sys.path.insert(0, str(HERE))  # pgcluster.py
 
 from imapclient import IMAPClient
+from pgcluster import database, postgres_cluster  # noqa: E402
 
 from privbot.config import ImapConfig, load_config
 from privbot.db import make_engine
@@ -117,6 +122,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--database-url", default="", help="PostgreSQL instead of a fresh SQLite file"
     )
+    parser.add_argument(
+        "--postgres", action="store_true", help="a throwaway PostgreSQL cluster (pgcluster.py)"
+    )
     parser.add_argument("--profile", action="store_true", help="profile the pipeline stage (c)")
     parser.add_argument("--poller-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--home", help=argparse.SUPPRESS)
@@ -126,7 +134,19 @@ def main(argv: list[str]) -> None:
     if args.poller_child:
         poller_child(args)
         return
+    if args.postgres and not args.database_url:
+        with postgres_cluster() as base, database(base, "bench_ingest") as url:
+            args.database_url = url
+            bench(args)
+    else:
+        bench(args)
 
+
+def bench(args: argparse.Namespace) -> None:
+    print(
+        "%s; load average %.2f %.2f %.2f"
+        % ("PostgreSQL" if args.database_url else "SQLite", *os.getloadavg())
+    )
     messages = corpus_messages(Path(args.corpus), args.messages)
     home = Path(tempfile.mkdtemp(prefix="privbot-bench-"))
     server = Dovecot()
@@ -195,6 +215,7 @@ def main(argv: list[str]) -> None:
         config = load_config(env=env)
         engine = make_engine(config.database_url)
         ctx = Context.load(config)
+        ctx.warm()  # as `privbot worker` does at start-up, before its first message
         profiler = cProfile.Profile() if args.profile else None
         started = time.perf_counter()
         if profiler:

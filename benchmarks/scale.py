@@ -126,6 +126,7 @@ def worker(url: str, home: str, ready: Any, go: Any, results: Any) -> None:
     config = load_config(env=env_for(url, home))
     engine = make_engine(config.database_url)
     ctx = Context.load(config)
+    ctx.warm()  # as `privbot worker` does at start-up
     ready.release()
     go.wait()
     cpu = time.process_time()

@@ -349,3 +349,33 @@ def test_two_workers_on_one_sqlite_database_never_process_a_message_twice(
         )
     for e in engines:
         e.dispose()
+
+
+def test_a_resend_finds_a_message_stored_before_content_keys(engine: Engine, ctx: Context) -> None:
+    """Messages written before migration 0015 have no content key: a resend of one is still
+    found by reading its subject and text, and a different text still opens a case."""
+    from sqlalchemy import update
+
+    from privbot.models import AuditEvent, Message
+
+    first = mail("Lena <lena@example.se>", "Radera", ERASURE_SV, "<k1@example.se>")
+    with session_scope(engine) as session:
+        spool(session, first.as_bytes(), "file")
+    run(engine, ctx)
+    with session_scope(engine) as session:
+        session.exec(update(Message).values(content_key=None))  # type: ignore[call-overload]
+    again = mail("Lena <lena@example.se>", "SV: Radera", "  " + ERASURE_SV, "<k2@example.se>")
+    other = mail("Lena <lena@example.se>", "Radera", "Vad har ni om mig?", "<k3@example.se>")
+    with session_scope(engine) as session:
+        spool(session, again.as_bytes(), "file")
+        spool(session, other.as_bytes(), "file")
+    assert run(engine, ctx) == {"threaded": 1, "opened": 1}
+    with Session(engine) as session:
+        entries = session.exec(select(SpoolEntry).order_by(SpoolEntry.id)).all()
+        assert entries[1].case_id == entries[0].case_id != entries[2].case_id
+        resends = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "duplicate_resend")
+        ).all()
+        assert [e.case_id for e in resends] == [entries[0].case_id]
+        keys = session.exec(select(Message.content_key).order_by(Message.id)).all()
+        assert keys[0] is None and all(keys[1:])

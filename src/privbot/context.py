@@ -7,13 +7,17 @@ the CLI and the tests build one and pass it down instead of loose (config, inten
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from privbot.cases.third_party import ThirdPartyRules
 from privbot.classify.intents import RuleSet, load_intents
 from privbot.config import Config
 from privbot.mailboxes import load_replies
+from privbot.policy.questions import answerer_for
 from privbot.replies import Replies
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,17 @@ class Context:
             load_replies(config),  # with each mailbox's own templates laid over
             ThirdPartyRules.load(config.intents_dir),
         )
+
+    def warm(self) -> None:
+        """Load now what the pipeline would load at its first question: each mailbox's policy
+        answerer (a few seconds: the lemma dictionaries). The worker calls this at start-up."""
+        for box in self.config.mailboxes:
+            if box.policy_file is None:
+                continue
+            try:
+                answerer_for(self.config, box)
+            except Exception as exc:  # the pipeline meets it again, per message, and says so
+                log.error("policy of mailbox %s not loaded (%s)", box.key, type(exc).__name__)
 
     @property
     def own_addresses(self) -> tuple[str, ...]:

@@ -18,8 +18,8 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import event, inspect, make_url, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session, SQLModel, create_engine
-from sqlmodel.sql.expression import SelectOfScalar
 
 from privbot import (
     models,  # noqa: F401  (registers the tables)
@@ -27,7 +27,7 @@ from privbot import (
 )
 from privbot.datadir import secure_sqlite
 
-T = TypeVar("T")
+Q = TypeVar("Q", bound=GenerativeSelect)  # a select to claim rows with
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the lock, unless `lock_wait` says
 
 
@@ -78,6 +78,11 @@ def migrate(engine: Engine) -> None:
             command.stamp(cfg, "head")
         else:
             command.upgrade(cfg, "head")
+        if conn.dialect.name == "sqlite":
+            # SQLite drops a table's triggers with it, and a migration that alters `case` in
+            # batch mode makes it anew: the intent triggers are put back (no-ops when there).
+            for statement in models.INTENT_TRIGGERS["sqlite"]:
+                conn.exec_driver_sql(statement)
 
 
 @contextmanager
@@ -102,7 +107,7 @@ def lock_wait(session: Session, seconds: float) -> None:
         session.execute(text("PRAGMA busy_timeout = %d" % millis))
 
 
-def claimable(session: Session, query: SelectOfScalar[T]) -> SelectOfScalar[T]:
+def claimable(session: Session, query: Q) -> Q:
     """Claim rows for this worker: PostgreSQL locks them so other workers skip them; SQLite
     takes its write lock first (call this before the session's first query)."""
     if session.get_bind().dialect.name == "postgresql":

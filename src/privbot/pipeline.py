@@ -1,23 +1,30 @@
 """Every stage, in order: spool → parse → screen → thread → classify → case → draft.
 
-`process` takes one spooled message through the stages inside the caller's transaction; `run`
-claims pending spool entries and processes each in its own transaction, quarantining an entry
-whose processing raises (with the stage and the exception class) and going on with the rest.
+`process` takes one spooled message through the stages inside the caller's transaction and says
+what became of it; `run` claims pending spool entries a batch per transaction and processes each
+in a savepoint of its own, quarantining an entry whose processing raises (with the stage and the
+exception class) and going on with the rest. The entries' new states are written together, in
+one statement per batch, in the transaction that holds their work.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from privbot import mailboxes
 from privbot.cases import from_mail, identity, outbox
 from privbot.cases.audit import audit
 from privbot.cases.receipt import queue_receipt
-from privbot.cases.store import make_draft, open_case
+from privbot.cases.store import content_key, make_draft, open_case
 from privbot.cases.thread import find_case
 from privbot.chat import requests
 from privbot.classify.match import classify_message
@@ -52,22 +59,38 @@ _SPOOL_STATE = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A claimed spool entry: what processing reads of it."""
+
+    id: int
+    source: str
+    raw: bytes
+    received_at: datetime
+    mailbox: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one entry, written to its spool row by `run`."""
+
+    disposition: Disposition
+    stage: str = ""
+    reason: str = ""
+    case_id: int | None = None
+
+
 def _finish(
-    entry: SpoolEntry,
+    entry: Entry,
     disposition: Disposition,
     stage: str = "",
     reason: str = "",
     case_id: int | None = None,
-) -> Disposition:
-    entry.state = _SPOOL_STATE[disposition]
-    entry.stage = stage
-    entry.reason = reason[:500]
-    entry.case_id = case_id
-    entry.processed_at = utcnow()
-    return disposition
+) -> Outcome:
+    return Outcome(disposition, stage, reason[:500], case_id)
 
 
-def process(session: Session, entry: SpoolEntry, ctx: Context) -> Disposition:
+def process(session: Session, entry: Entry, ctx: Context) -> Outcome:
     if entry.source == "chat":  # a request confirmed in the chat: structured, never read as mail
         return _chat_request(session, entry, ctx)
     try:
@@ -106,7 +129,7 @@ def process(session: Session, entry: SpoolEntry, ctx: Context) -> Disposition:
     return _finish(entry, Disposition.opened, case_id=case.id)
 
 
-def _screened(session: Session, entry: SpoolEntry, screening: Screening) -> str:
+def _screened(session: Session, entry: Entry, screening: Screening) -> str:
     """Why a message is not a person's; a report about privbot's own mail acts on it."""
     reason = "%s: %s" % (screening.kind.value, "; ".join(screening.reasons))
     if screening.kind is Kind.bounce:
@@ -114,7 +137,7 @@ def _screened(session: Session, entry: SpoolEntry, screening: Screening) -> str:
     return reason
 
 
-def _chat_request(session: Session, entry: SpoolEntry, ctx: Context) -> Disposition:
+def _chat_request(session: Session, entry: Entry, ctx: Context) -> Outcome:
     """A request confirmed in the chat: a case for the confirmed address, without mail parsing."""
     try:
         request = requests.read_entry(entry.raw)
@@ -144,6 +167,7 @@ def _chat_request(session: Session, entry: SpoolEntry, ctx: Context) -> Disposit
         at=received,
         text=request.text,
         classification=result.as_json(),
+        content_key=content_key(request.subject, request.text),
     )
     session.add(message)
     if ctx.third_party.on_behalf(request.text):
@@ -154,6 +178,30 @@ def _chat_request(session: Session, entry: SpoolEntry, ctx: Context) -> Disposit
     queue_receipt(session, ctx.config, ctx.replies, case, request.subject, request.message_id)
     requests.link_case(session, request.request_id, case)
     return _finish(entry, Disposition.opened, case_id=case.id)
+
+
+_TABLE: Any = SpoolEntry.__table__  # type: ignore[attr-defined]
+_CLAIM = (
+    core_select(_TABLE.c.id, _TABLE.c.source, _TABLE.c.raw, _TABLE.c.received_at, _TABLE.c.mailbox)
+    .where(_TABLE.c.state == SpoolState.pending)
+    .order_by(_TABLE.c.id)
+)
+_FINISH = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("entry", type_=_TABLE.c.id.type))
+    .values(
+        {
+            column: bindparam(name, type_=_TABLE.c[column].type)
+            for column, name in (
+                ("state", "state"),
+                ("stage", "stage"),
+                ("reason", "reason"),
+                ("case_id", "case"),
+                ("processed_at", "at"),
+            )
+        }
+    )
+)
 
 
 def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> dict[str, int]:
@@ -167,28 +215,37 @@ def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> d
     done = 0
     while done < limit:
         with session_scope(engine) as session:
-            query = (
-                select(SpoolEntry)
-                .where(SpoolEntry.state == SpoolState.pending)
-                .order_by(col(SpoolEntry.id))
-            )
-            entries = session.exec(claimable(session, query.limit(min(batch, limit - done)))).all()
+            query = claimable(session, _CLAIM.limit(min(batch, limit - done)))
+            entries = [Entry(*row) for row in session.execute(query).all()]
             if not entries:
                 break
+            finished: list[dict[str, Any]] = []
             for entry in entries:
                 try:
                     with session.begin_nested():
-                        disposition = process(session, entry, ctx)
+                        outcome = process(session, entry, ctx)
                 except Exception as exc:  # quarantine the entry, keep the loop going
                     log.error("spool %s failed in processing (%s)", entry.id, type(exc).__name__)
                     log.debug("processing failure of spool %s", entry.id, exc_info=True)
-                    disposition = _finish(
+                    outcome = _finish(
                         entry,
                         Disposition.quarantined,
                         "process",
                         "internal error: %s" % type(exc).__name__,
                     )
-                session.add(entry)
-                counts[disposition.value] = counts.get(disposition.value, 0) + 1
+                finished.append(
+                    {
+                        "entry": entry.id,
+                        "state": _SPOOL_STATE[outcome.disposition],
+                        "stage": outcome.stage,
+                        "reason": outcome.reason,
+                        "case": outcome.case_id,
+                        "at": utcnow(),
+                    }
+                )
+                key = outcome.disposition.value
+                counts[key] = counts.get(key, 0) + 1
+            session.flush()
+            session.connection().execute(_FINISH, finished)
         done += len(entries)
     return counts

@@ -126,6 +126,7 @@ class Service:
             purge(session, self.config)
 
     def _worker(self) -> None:
+        self.ctx.warm()
         more = False
         while not self.stopping.is_set():
             if not more:

@@ -229,3 +229,34 @@ def test_uncertain_reading_sends_no_code_until_staff_do(engine: Engine, config: 
         assert case.verified_how == "in person, passport"
         with pytest.raises(StateError):
             identity.send_code(session, config, replies, case)
+
+
+def test_codes_in_replies_count_three_a_message_and_run_out(engine: Engine, config: Config) -> None:
+    """A reply with no code-shaped string costs nothing; one with four counts three wrong tries;
+    the next two run the codes out, and then the right code in a reply verifies nothing."""
+    ingest(engine, config, ACCESS)
+    with Session(engine) as session:
+        case = only_case(session)
+        code, subject = code_in(session, case), "Re: [%s] Mina uppgifter" % case.reference
+
+    def reply(mid: str, body: str) -> bytes:
+        return raw("Anna Berg <anna@example.se>", subject, body, mid)
+
+    def failed(session: Session) -> list[int]:
+        return [t.failed_attempts for t in session.exec(select(IdentityToken)).all()]
+
+    ingest(engine, config, reply("r1@example.se", "Tack, jag väntar på svaret."))
+    with Session(engine) as session:
+        assert failed(session) == [0]
+    ingest(engine, config, reply("r2@example.se", "Koder: AAAA-2222 BBBB-3333 CCCC-4444 DDDD-5555"))
+    with Session(engine) as session:
+        assert failed(session) == [3]
+    ingest(engine, config, reply("r3@example.se", "EEEE-6666 FFFF-7777"))
+    with Session(engine) as session:
+        assert failed(session) == [5]
+        actions = [e.action for e in session.exec(select(AuditEvent)).all()]
+        assert actions.count("identity_code_failed") == 2 and "identity_code_void" in actions
+    ingest(engine, config, reply("r4@example.se", "Här är koden: %s" % code))
+    with Session(engine) as session:
+        case = only_case(session)
+        assert not case.identity_verified and case.needs_review

@@ -12,7 +12,7 @@ import pytest
 from privbot.classify.intents import RuleSet, load_intents
 from privbot.classify.language import detect_language
 from privbot.classify.match import classify, classify_text
-from privbot.classify.normalise import normalise
+from privbot.classify.normalise import NOT, normalise
 from privbot.mail.parse import parse
 
 INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
@@ -554,3 +554,106 @@ def test_item_numbers_are_breaks_not_words() -> None:
 def test_a_word_in_a_company_name_is_not_an_object(intents: RuleSet) -> None:
     body = "Vi vill meddela att Holm Data AB flyttar till nya lokaler i Solna den 1 maj."
     assert "portability" not in classify_text("Flytt", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Jag har kvar gamla kunduppgifter hos er sedan 2015. Släng dem, tack.", "erasure"),
+        ("You still have my old order history. Please get rid of it.", "erasure"),
+        ("Ni har min gamla adress i registret. Kan ni rätta den?", "rectification"),
+    ],
+    ids=["sv-dem", "en-it", "sv-den"],
+)
+def test_a_pronoun_stands_for_the_object_named_before(
+    intents: RuleSet, body: str, intent: str
+) -> None:
+    assert intent in classify_text("", body, intents).intents
+
+
+def test_a_pronoun_in_a_statement_is_not_an_object(intents: RuleSet) -> None:
+    body = "Jag fick en faktura i går. Det var fel belopp på den, men det är redan löst."
+    assert "rectification" not in classify_text("Faktura", body, intents).intents
+
+
+def test_do_not_delete_them_is_not_erasure(intents: RuleSet) -> None:
+    body = (
+        "Ni har mina uppgifter från reklamationen. Radera dem inte, jag kan behöva dem i en tvist."
+    )
+    assert "erasure" not in classify_text("Reklamation", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag vill inte längre finnas i era register.",
+        "I do not want to exist in your systems any more.",
+    ],
+    ids=["sv", "en"],
+)
+def test_not_to_be_in_your_records_is_erasure(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("erasure",)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "not_intent"),
+    [
+        (
+            "Backup",
+            "We need to restore a removed folder from the backup of our file server.",
+            "erasure",
+        ),
+        (
+            "Full inkorg",
+            "Min inkorg är full och jag kan inte ta emot mejl. Kan ni arkivera gamla?",
+            "marketing_optout",
+        ),
+        (
+            "Mailbox",
+            "My mailbox is full and I can't receive emails from customers.",
+            "marketing_optout",
+        ),
+        ("Fakturan", "Fakturan har fel organisationsnummer, kan ni skicka en ny?", "rectification"),
+    ],
+    ids=["participle", "sv-cannot", "en-cannot", "business-number"],
+)
+def test_it_and_business_mail_is_not_a_right(
+    intents: RuleSet, subject: str, body: str, not_intent: str
+) -> None:
+    assert not_intent not in classify_text(subject, body, intents).intents
+
+
+def test_an_ignored_request_is_a_complaint(intents: RuleSet) -> None:
+    body = (
+        "Jag bad er sluta ringa mig redan i maj, men ni ringde igen i går. Det är "
+        "oacceptabelt och jag är inte alls nöjd med hur ni har hanterat det."
+    )
+    assert "complaint" in classify_text("Samtal", body, intents).intents
+
+
+def test_correct_it_to(intents: RuleSet) -> None:
+    body = "Ni har mitt gamla efternamn. Kan ni ändra det till Lindgren?"
+    assert classify_text("Namnbyte", body, intents).intents == ("rectification",)
+
+
+def test_inga_is_none_but_inga_with_a_ring_is_not_a_negation() -> None:
+    assert normalise("inga fler mejl").tokens[0].sv == NOT
+    assert normalise("mina uppgifter ska ingå i statistiken").tokens[3].sv != NOT
+
+
+def test_objecting_to_being_part_of_statistics(intents: RuleSet) -> None:
+    body = "Ni gör statistik på kundernas köp. Jag vill inte att mina uppgifter ska ingå i den."
+    assert classify_text("Statistik", body, intents).intents == ("objection",)
+
+
+def test_an_object_that_opens_the_sentence_may_stand_far_from_its_verb(
+    intents: RuleSet,
+) -> None:
+    body = "Hej. Mitt gamla mobilnummer vill jag faktiskt att ni stryker helt ur systemet."
+    assert "erasure" in classify_text("Nummer", body, intents).intents
+
+
+def test_one_request_read_two_ways_is_reported_once(intents: RuleSet) -> None:
+    # "skicka över" is both "send me" and "move": the transfer is what is asked
+    body = "Går det att ni skickar över det jag har registrerat hos er till Datahuset i Kista?"
+    assert classify_text("Byte", body, intents).intents == ("portability",)

@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
 from privbot.cases import breach, identity, lifecycle
 from privbot.cases.audit import audit
 from privbot.cases.receipt import queue_receipt
-from privbot.cases.store import add_message, make_draft, open_case
+from privbot.cases.store import add_message, content_key, make_draft, open_case
 from privbot.cases.third_party import ThirdPartyRules
 from privbot.classify.result import Classification
 from privbot.config import Config
@@ -21,7 +22,6 @@ from privbot.mail.parse import ParsedMail
 from privbot.mail.prepare import Prepared
 from privbot.models import Case, Message, Status, utcnow
 from privbot.replies import Replies
-from privbot.text import base_subject
 
 log = logging.getLogger(__name__)
 
@@ -67,48 +67,55 @@ def follow_up(
     log.info("spool %s %s %s", spool_id, "resent to" if resend else "threaded into", case.reference)
 
 
-def _content_key(subject: str, text: str) -> str:
-    return "%s\n%s" % (" ".join(base_subject(subject).split()), " ".join(text.split()))
+# The earlier messages of a sender in the window that may be the same text, oldest first, with
+# their cases (never a purged one): by content key, or any without a key (stored before keys).
+_EARLIER = (
+    select(Case, Message.id, Message.content_key)
+    .join(Message, col(Message.case_id) == col(Case.id))
+    .where(
+        Message.from_addr == bindparam("sender"),
+        or_(col(Message.content_key) == bindparam("key"), col(Message.content_key).is_(None)),
+        Message.direction == "in",
+        Message.at >= bindparam("since", type_=Message.__table__.c.at.type),  # type: ignore[attr-defined]
+        col(Case.purged_at).is_(None),
+    )
+    .order_by(col(Message.id))
+    .limit(200)
+)
+_TEXT = select(Message.subject, Message.text).where(Message.id == bindparam("message"))
 
 
 def resent(session: Session, config: Config, mail: ParsedMail, received: datetime) -> Case | None:
     """The case this sender already sent the same subject and text to, within the window."""
     if config.resend_window_days <= 0 or not mail.from_addr or not mail.text.strip():
         return None
+    key = content_key(mail.subject, mail.text)
     since = received - timedelta(days=config.resend_window_days)
-    key = _content_key(mail.subject, mail.text)
-    earlier = session.exec(
-        select(Message)
-        .where(
-            Message.from_addr == mail.from_addr,
-            Message.direction == "in",
-            Message.at >= since,
-        )
-        .order_by(col(Message.id))
-        .limit(200)
-    ).all()
-    for message in earlier:
-        if _content_key(message.subject, message.text) == key:
-            case = session.get(Case, message.case_id)
-            if case is not None and case.purged_at is None:
-                return case
+    for case, message_id, stored in session.execute(
+        _EARLIER, {"sender": mail.from_addr, "key": key, "since": since}
+    ):
+        if stored is None:  # written before keys were stored: compare the text itself
+            subject, text = session.execute(_TEXT, {"message": message_id}).one()
+            if content_key(subject, text) != key:
+                continue
+        return case  # type: ignore[no-any-return]
     return None
 
 
-def _sender_differs(session: Session, case: Case, message: Message, claimed: Case) -> None:
-    """Warn staff on both cases: the new one came from someone who is not the requester."""
-    warning = "sender differs from the requester of %s" % claimed.reference
-    message.classification = {**message.classification, "warning": warning}
+def _sender_differs(session: Session, case: Case, claimed: Case, spool_id: int | None) -> str:
+    """Warn staff on both cases: the new one came from someone who is not the requester.
+    Returns the warning shown with the new case's message."""
     case.needs_review = True
-    session.add_all([message, case])
+    session.add(case)
     audit(session, case, "sender_differs", claimed=claimed.reference)
-    audit(session, claimed, "foreign_message", new_case=case.reference, spool=message.spool_id)
+    audit(session, claimed, "foreign_message", new_case=case.reference, spool=spool_id)
     log.warning(
         "spool %s names %s from another sender: opened %s",
-        message.spool_id,
+        spool_id,
         claimed.reference,
         case.reference,
     )
+    return "sender differs from the requester of %s" % claimed.reference
 
 
 def open_from_mail(
@@ -137,9 +144,8 @@ def open_from_mail(
     case = open_case(
         session, config, requester[0], requester[1], classification, received, mailbox=mailbox
     )
-    message = add_message(session, case, mail, spool_id, classification, received)
-    if claimed is not None:
-        _sender_differs(session, case, message, claimed)
+    warning = _sender_differs(session, case, claimed, spool_id) if claimed is not None else ""
+    add_message(session, case, mail, spool_id, classification, received, warning)
     if third_party.on_behalf(prepared.new_text):  # a parent, a representative, an employer
         case.third_party = True
         audit(session, case, "third_party_flagged")

@@ -6,10 +6,12 @@ transaction, so a case and its audit events are written together or not at all.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from privbot import mailboxes
@@ -37,6 +39,7 @@ from privbot.models import (
 from privbot.policy.questions import answer_questions
 from privbot.replies import Replies
 from privbot.staffnotes import check_sendable
+from privbot.text import base_subject
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,16 @@ def open_case(
     return case
 
 
+def content_key(subject: str, text: str) -> str:
+    """What makes two incoming messages the same text sent again: the subject without reply
+    prefixes and the text, whitespace folded; hashed, as `Message.content_key` stores it."""
+    key = "%s\n%s" % (" ".join(base_subject(subject).split()), " ".join(text.split()))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_INSERT_MESSAGE = insert(Message.__table__)  # type: ignore[attr-defined]
+
+
 def add_message(
     session: Session,
     case: Case,
@@ -96,27 +109,36 @@ def add_message(
     spool_id: int | None,
     result: Classification | None,
     received_at: datetime,
-) -> Message:
-    message = Message(
-        case_id=case.id or 0,
-        spool_id=spool_id,
-        direction="in",
-        message_id=mail.message_id,
-        subject=mail.subject,
-        from_addr=mail.from_addr,
-        from_name=mail.from_name,
-        at=received_at,
-        text=mail.text,
-        html=mail.html,
-        attachments=[
-            {"filename": a.filename, "content_type": a.content_type, "size": a.size}
-            for a in mail.attachments
-        ],
-        classification=result.as_json() if result else {},
+    warning: str = "",
+) -> None:
+    """The incoming message joins `case` (`warning`: for staff, shown with the message).
+
+    A Core insert: nothing reads the row back as an object in the transaction that writes it."""
+    classification = result.as_json() if result else {}
+    if warning:
+        classification["warning"] = warning
+    session.execute(
+        _INSERT_MESSAGE,
+        {
+            "case_id": case.id or 0,
+            "spool_id": spool_id,
+            "direction": "in",
+            "message_id": mail.message_id,
+            "subject": mail.subject,
+            "from_addr": mail.from_addr,
+            "from_name": mail.from_name,
+            "to_addr": "",
+            "at": received_at,
+            "text": mail.text,
+            "html": mail.html,
+            "attachments": [
+                {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+                for a in mail.attachments
+            ],
+            "classification": classification,
+            "content_key": content_key(mail.subject, mail.text),
+        },
     )
-    session.add(message)
-    session.flush()
-    return message
 
 
 def thread_messages(session: Session, case: Case) -> list[Message]:

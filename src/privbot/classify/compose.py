@@ -37,6 +37,11 @@ THIRD_PERSON = frozenset(
 )
 # Company forms after a name (folded); not "as", "sa": words in English and Swedish
 COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv sarl srl".split())
+# Words that may follow a pronoun object in its clause ("släng dem inte", "radera det också")
+ENDS_OBJECT = frozenset(
+    "ocksa too also helt tack please nu now snarast direkt asap to till".split()
+)
+ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
     | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
@@ -96,6 +101,13 @@ class RuleHit:
         return max(self.action.end, self.obj.end)
 
 
+def _negated_after(obj: GroupHit, norm: Normalised) -> bool:
+    """A negation right after a pronoun object: "radera dem inte", "ta bort det inte än"."""
+    k = obj.end + 1
+    tokens = norm.tokens
+    return k < len(tokens) and tokens[k].sv == NOT and tokens[k].clause == tokens[obj.end].clause
+
+
 def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     tokens = norm.tokens
     if action.negative and action.start < obj.start < action.end:  # "keine X und keinen Y mehr"
@@ -136,6 +148,40 @@ def list_leads(norm: Normalised) -> dict[int, int]:
     return leads
 
 
+def _antecedents(
+    pronouns: list[GroupHit], hits: list[GroupHit], tokens: tuple[Token, ...]
+) -> list[GroupHit]:
+    """Each pronoun as each object it may stand for: those named before it, in its sentence
+    or the one before ("Jag har gamla uppgifter hos er. Släng dem." → my_data); the rule
+    that pairs it decides which."""
+    named = sorted(
+        (
+            h
+            for h in hits
+            if h.group.startswith("object:")
+            and h.group not in ("object:pronoun", "object:held")  # "you hold": no noun
+            and not (_someone_elses(h, tokens) or _company_name(h, tokens))
+        ),
+        key=lambda h: h.end,
+    )
+    resolved = []
+    for pronoun in pronouns:
+        after = tokens[pronoun.end + 1] if pronoun.end + 1 < len(tokens) else None
+        if (
+            after
+            and after.clause == tokens[pronoun.end].clause
+            and after.sv != NOT
+            and after.word not in ENDS_OBJECT
+        ):
+            continue  # a determiner, not a pronoun: "den 1 maj", "det nya numret"
+        near = tokens[pronoun.start].sentence - 1
+        groups = {
+            h.group for h in named if h.end < pronoun.start and tokens[h.start].sentence >= near
+        }
+        resolved += [GroupHit(group, pronoun.start, pronoun.end) for group in sorted(groups)]
+    return resolved
+
+
 def _item_object(obj: GroupHit, sentence: int, leads: dict[int, int], norm: Normalised) -> bool:
     """The object opens a list item under `sentence`'s lead: "Jag begär:\n- en kopia av …"
     (not "2. Har vi ett avtal …?", an item that asks a question of its own)."""
@@ -165,6 +211,21 @@ def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
 def _company_name(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
     """The object is part of a firm's name: "Lindbergs El & Data AB flyttar"."""
     return obj.end + 1 < len(tokens) and tokens[obj.end + 1].word in COMPANY_FORMS
+
+
+def _describes(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """A participle before a noun describes, it does not ask: "a deleted folder", "raderade
+    filer" (one-word actions only; "I want it deleted" has its object before)."""
+    if action.start != action.end or action.end + 1 >= len(tokens):
+        return False
+    word, after = tokens[action.start].word, tokens[action.end + 1]
+    return after.clause == tokens[action.end].clause and word.endswith(("ed", "ade", "ad"))
+
+
+def _unable(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """A refusal after "can": "I can't receive emails" is not being able to, not refusing."""
+    k = action.start - 1
+    return action.negative and k >= 0 and tokens[k].word in ABLE
 
 
 def _same_clause(action: GroupHit, obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
@@ -232,6 +293,10 @@ def pair(
     by_group: dict[str, list[GroupHit]] = {}
     for hit in hits:
         by_group.setdefault(hit.group, []).append(hit)
+    pronouns = _antecedents(by_group.pop("object:pronoun", []), hits, tokens)
+    for hit in pronouns:
+        by_group.setdefault(hit.group, []).append(hit)
+    said = {(h.start, h.end) for h in pronouns}
     cues = by_group.get("mood:request", [])
     leads = list_leads(norm)
     found: list[RuleHit] = []
@@ -254,9 +319,16 @@ def pair(
             sentence = tokens[action.start].sentence
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
+            if _unable(action, tokens):
+                continue
+            describes = _describes(action, tokens)
             for obj in objects:
                 if _someone_elses(obj, tokens) or _company_name(obj, tokens):
                     continue
+                if describes and obj.start > action.end:
+                    continue
+                if (obj.start, obj.end) in said and not (rule.mood and obj.start > action.end):
+                    continue  # a pronoun is the object of a request: "släng dem" ("det var fel")
                 # "I would like:\n1. a copy of my data": the lead asks for each item
                 item = _item_object(obj, sentence, leads, norm)
                 if item or (not rule.near and obj.end < action.start):
@@ -269,8 +341,12 @@ def pair(
                     ):
                         continue
                 elif obj.end < action.start:  # "mina uppgifter ska raderas"
+                    # an object among the first words of the sentence may stand further
+                    # off: "Mitt gamla mobilnummer vill jag dessutom att ni stryker"
+                    topic = obj.start < 3 or tokens[obj.start - 3].sentence != sentence
+                    reach = AFTER if topic else BEFORE
                     if rule.near and (
-                        action.start - obj.end > BEFORE
+                        action.start - obj.end > reach
                         or tokens[obj.start].clause != tokens[action.start].clause
                     ):
                         continue
@@ -295,7 +371,8 @@ def pair(
                         obj,
                         cue,
                         opens_sentence(action.start, norm),
-                        _negated(action, obj, norm),
+                        _negated(action, obj, norm)
+                        or ((obj.start, obj.end) in said and _negated_after(obj, norm)),
                     )
                 )
     return found

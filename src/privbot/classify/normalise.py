@@ -56,6 +56,9 @@ _CONTRACTIONS = re.compile(
     r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|wo|ca|must|need)n'?t\b"
 )
 _ITEM_NUMBER = re.compile(r"(?:^|[^\n]*\n)\s*\d+[.)]")
+# "ingå" (be part of) folds to "inga" (none), a negation: keep it apart, at the same length
+_INGA = re.compile(r"\bing[åÅ]", re.IGNORECASE)
+_INGA_LETTER = re.compile(r"[åÅ]", re.IGNORECASE)  # what every match of _INGA has
 # French and Italian elision: "d'effacer" is "de effacer", "l'accès" "le accès"
 _ELISION = re.compile(r"\b((?:[cdjlmnst]|qu))'(?=[a-z])")
 _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
@@ -193,13 +196,20 @@ def _gap(gap: str) -> tuple[int, int]:
     return found
 
 
+def _ingo(m: re.Match[str]) -> str:
+    return m.group()[:3] + "o"
+
+
 def _blank(m: re.Match[str]) -> str:
     return "_" * len(m.group())
 
 
 def normalise(text: str) -> Normalised:
     """Fold, expand contractions and negations, tokenise, and mark clauses and sentences."""
-    folded = _expand(fold(text[:MAX_CHARS]))
+    text = text[:MAX_CHARS]
+    if _INGA_LETTER.search(text):  # else "ingå" cannot be there
+        text = _INGA.sub(_ingo, text)
+    folded = _expand(fold(text))
     if "@" in folded or "http" in folded or "www." in folded:  # else it has no address or link
         folded = _ADDRESS.sub(_blank, folded)
     parts = _SPLIT(folded)
