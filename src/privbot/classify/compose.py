@@ -135,6 +135,8 @@ def list_leads(norm: Normalised) -> dict[int, int]:
     """For each sentence that is an item of a list, the sentence that introduces the list
     with a colon ("Jag begär följande:\n- en kopia …\n- …")."""
     leads: dict[int, int] = {}
+    if ":" not in norm.text:  # no list is introduced (`_FIRST_ITEM` needs the colon)
+        return leads
     tokens = norm.tokens
     for i in range(1, len(tokens)):
         before, token = tokens[i - 1], tokens[i]
@@ -300,6 +302,7 @@ def pair(
     cues = by_group.get("mood:request", [])
     leads = list_leads(norm)
     found: list[RuleHit] = []
+    others: dict[GroupHit, bool] = {}  # per object: someone else's, or a company's name
     index, all_keys = _index(rules)
     positions = sorted({n for key in by_group if key in index for n in index[key]})
     for n in positions:  # only rules whose action is in the text
@@ -323,7 +326,10 @@ def pair(
                 continue
             describes = _describes(action, tokens)
             for obj in objects:
-                if _someone_elses(obj, tokens) or _company_name(obj, tokens):
+                other = others.get(obj)
+                if other is None:
+                    other = others[obj] = _someone_elses(obj, tokens) or _company_name(obj, tokens)
+                if other:
                     continue
                 if describes and obj.start > action.end:
                     continue

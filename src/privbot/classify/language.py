@@ -105,13 +105,10 @@ def _detect(text: str) -> tuple[str, bool]:
     counts: dict[str, float] = {}
     found_words = _WORD.findall(sample)
     words = len(found_words)
-    lookup = _LOOKUP.get
-    for w in found_words:
-        found = lookup(w)
-        if found:
-            weight = 1.0 / len(found)  # a word of one language alone weighs more
-            for lang in found:
-                counts[lang] = counts.get(lang, 0.0) + 0.5 + weight
+    for found in filter(None, map(_LOOKUP.get, found_words)):  # marker words, in order
+        weight = 1.0 / len(found)  # a word of one language alone weighs more
+        for lang in found:
+            counts[lang] = counts.get(lang, 0.0) + 0.5 + weight
     ascii_only = _ASCII_BLIND and sample.isascii()
     if not ascii_only:
         seen: dict[str, int] = {}  # per regex: Norwegian and Danish share theirs

@@ -296,12 +296,12 @@ def _hypothetical_span(start: int, hit_end: int, norm: Normalised) -> bool:
     return second in ("ni", "du") and first not in _REQUEST_VERBS
 
 
-def _keep(hits: list[tuple[_Hit, float]], norm: Normalised) -> list[tuple[_Hit, Normalised, float]]:
+def _keep(hits: list[tuple[_Hit, Normalised, float]]) -> list[tuple[_Hit, Normalised, float]]:
     """Per intent, hits that overlap none kept before them, in the order given."""
     taken: dict[str, set[int]] = {}
     kept: list[tuple[_Hit, Normalised, float]] = []
-    for hf in hits:
-        hit = hf[0]
+    for item in hits:
+        hit = item[0]
         start, end = hit.start, hit.end
         covered = taken.get(hit.phrase.intent)
         if covered is None:
@@ -315,7 +315,7 @@ def _keep(hits: list[tuple[_Hit, float]], norm: Normalised) -> list[tuple[_Hit, 
             covered.add(start)
         else:
             covered.update(range(start, end + 1))
-        kept.append((hit, norm, hf[1]))
+        kept.append(item)
     return kept
 
 
@@ -334,13 +334,15 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
     present_en: set[str] = set().union(*[w.en for w in distinct.values()])
     negation = NOT in present_sv  # else no token is a negation
     question = "?" in norm.text  # else nothing is hypothetical
-    groups: list[tuple[_Hit, float]] = []
+    groups: list[tuple[_Hit, Normalised, float]] = []
     longer_groups = False  # a lexicon phrase of several words matched
-    found: list[tuple[_Hit, float]] = []
+    found: list[tuple[_Hit, Normalised, float]] = []
     viable: dict[str, list[Phrase]] = {}  # per word: its longer phrases whose words all occur
     for i, word in enumerate(words):
         if word.groups:
-            groups += [(_new(_Hit, (phrase, i, i, fuzzy)), 1.0) for phrase, fuzzy in word.groups]
+            groups += [
+                (_new(_Hit, (phrase, i, i, fuzzy)), norm, 1.0) for phrase, fuzzy in word.groups
+            ]
         hits = [_new(_Hit, (phrase, i, i, fuzzy)) for phrase, fuzzy in word.single]
         if word.longer:
             token = tokens[i]
@@ -364,26 +366,25 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
                         continue
                 if (hit := _match_at(phrase, start, tokens, words)) is not None:
                     if phrase.group:
-                        groups.append((hit, 1.0))
+                        groups.append((hit, norm, 1.0))
                         longer_groups = True
                     else:
                         hits.append(hit)
         for hit in hits:
             phrase = hit.phrase
             if phrase.negatable and negation and _negated(hit, tokens):
-                found.append((hit, -NEGATED_FACTOR))
+                found.append((hit, norm, -NEGATED_FACTOR))
                 continue
             factor = (FUZZY_FACTOR if hit.fuzzy else 1.0) * (
                 HYPOTHETICAL_FACTOR if question and _hypothetical(hit, norm) else 1.0
             )
-            found.append((hit, factor))
+            found.append((hit, norm, factor))
     if longer_groups:  # lexicon words all weigh 0: the longer first, then overlaps drop
         groups.sort(key=lambda hf: hf[0].start - hf[0].end)
-        kept = _keep(groups, norm)
-    else:  # one word each, the first per group and word: none overlaps another
-        kept = [(hit, norm, factor) for hit, factor in groups]
-    found.sort(key=lambda hf: (-hf[0].phrase.weight * abs(hf[1]), hf[0].start - hf[0].end))
-    return kept + _keep(found, norm)
+        groups = _keep(groups)
+    # else one word each, the first per group and word: none overlaps another
+    found.sort(key=lambda hf: (-hf[0].phrase.weight * abs(hf[2]), hf[0].start - hf[0].end))
+    return groups + _keep(found)
 
 
 def _span(text: str, norm: Normalised, start: int, end: int) -> str:
@@ -542,11 +543,16 @@ def _asked_apart(name: str, other: str, evidence: list[Evidence]) -> bool:
     return False
 
 
+def _fewer_words(text: str, n: int) -> bool:
+    """len(text.split()) < n, without splitting all of a long text."""
+    return len(text.split(maxsplit=n)) < n
+
+
 def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "") -> Classification:
     """Intents of a human message from its subject and prepared text."""
     bare = SUBJECT_PREFIX.sub("", subject)
     factor = REPLY_SUBJECT_FACTOR if bare != subject else SUBJECT_FACTOR
-    if factor == SUBJECT_FACTOR and len(text.split()) < SHORT_BODY:
+    if factor == SUBJECT_FACTOR and _fewer_words(text, SHORT_BODY):
         factor = 1.0  # "Begäran om registerutdrag" over "se bifogad blankett": the subject asks
     evidence, objects = _evidence(text, "body", 1.0, ruleset)
     if bare.strip():
@@ -625,7 +631,7 @@ def _quoted_questions(text: str) -> str:
 
 def _assents(text: str, ruleset: RuleSet) -> bool:
     """A short answer that agrees: "Ja, gör det.", "Yes, please go ahead"."""
-    if len(text.split()) >= SHORT_BODY:
+    if not _fewer_words(text, SHORT_BODY):
         return False
     hits = find(normalise(text), ruleset)
     return any(h.phrase.group and h.phrase.intent == "context:assent" for h, _, _ in hits)
@@ -635,7 +641,7 @@ def classify_message(mail: ParsedMail, prepared: Prepared, ruleset: RuleSet) -> 
     """Intents of a message screening found human, from its subject and its own new text; a
     short "yes, please" takes its request from the question it answers."""
     language = detect_language(prepared.new_text or mail.text)
-    if language == "other" and len(prepared.new_text.split()) < 8:  # "Radera mig." says little
+    if language == "other" and _fewer_words(prepared.new_text, 8):  # "Radera mig." says little
         language = detect_language(f"{mail.subject}\n{prepared.new_text}")
     result = classify_text(mail.subject, prepared.new_text, ruleset, language)
     if result.intents == (Intent.other.value,) and _assents(prepared.new_text, ruleset):
