@@ -657,3 +657,30 @@ def test_one_request_read_two_ways_is_reported_once(intents: RuleSet) -> None:
     # "skicka över" is both "send me" and "move": the transfer is what is asked
     body = "Går det att ni skickar över det jag har registrerat hos er till Datahuset i Kista?"
     assert classify_text("Byte", body, intents).intents == ("portability",)
+
+
+def test_a_use_ruled_out_is_an_objection(intents: RuleSet) -> None:
+    body = (
+        "Ni får gärna använda min historik för att felsöka min dator, "
+        "men inte för analyser av hur jag använder era tjänster."
+    )
+    assert "objection" in classify_text("Min historik", body, intents).intents
+
+
+def test_where_did_you_get_my_number_is_access(intents: RuleSet) -> None:
+    body = "Sluta ringa mig med erbjudanden. Och varifrån har ni mitt nummer? Jag har aldrig lämnat det."
+    assert set(classify_text("Samtal", body, intents).intents) == {"marketing_optout", "access"}
+
+
+def test_thanks_for_the_extract_then_erasure(intents: RuleSet) -> None:
+    body = "Tack för utdraget. Nu vill jag att ni raderar mitt konto och allt ni har om mig."
+    assert classify_text("Re: Registerutdrag", body, intents).intents == ("erasure",)
+
+
+def test_stop_while_you_consider_my_objection_is_restriction_too(intents: RuleSet) -> None:
+    body = (
+        "Jag invänder mot att ni analyserar mina köp. Medan ni prövar min invändning "
+        "vill jag att ni slutar behandla mina uppgifter."
+    )
+    result = classify_text("Invändning", body, intents)
+    assert set(result.intents) == {"objection", "restriction"}, result.evidence
