@@ -72,6 +72,24 @@ def test_an_existing_database_is_upgraded_not_recreated(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_sqlite_intent_triggers_come_back_after_the_table_was_made_anew(tmp_path: Path) -> None:
+    """A batch migration of `case` on SQLite drops its triggers; starting the app puts them back."""
+    url = "sqlite:///%s" % (tmp_path / "t.db")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text("DROP TRIGGER case_intents_insert"))
+    engine.dispose()
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        names = set(
+            conn.execute(
+                sqlalchemy.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            ).scalars()
+        )
+    engine.dispose()
+    assert {"case_intents_insert", "case_intents_update"} <= names
+
+
 def test_the_expression_index_of_the_queues_is_created(empty_engine: Engine) -> None:
     upgrade_from_nothing(empty_engine)
     query = {
@@ -90,9 +108,8 @@ def test_the_expression_index_of_the_queues_is_created(empty_engine: Engine) -> 
 def test_postgresql_planner_statistics_are_there_however_the_schema_was_made(
     postgres_url: str,
 ) -> None:
-    """The intents-as-text statistics and the search column's larger sample: by the migrations
-    and on a fresh database alike (the planner's estimates, and so the list and search plans,
-    depend on them)."""
+    """The search column's larger sample and the intent triggers: by the migrations and on a
+    fresh database alike (the planner's estimates, and so the search plans, depend on it)."""
     for made_by in ("migrations", "make_engine"):
         with postgres_database(postgres_url) as url:
             if made_by == "migrations":
@@ -101,9 +118,11 @@ def test_postgresql_planner_statistics_are_there_however_the_schema_was_made(
             else:
                 engine = make_engine(url)
             with engine.connect() as conn:
-                stats = conn.execute(
-                    sqlalchemy.text("SELECT stxname FROM pg_statistic_ext")
-                ).scalars()
+                triggers = set(
+                    conn.execute(
+                        sqlalchemy.text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+                    ).scalars()
+                )
                 target = conn.execute(
                     sqlalchemy.text(
                         "SELECT attstattarget FROM pg_attribute "
@@ -117,6 +136,6 @@ def test_postgresql_planner_statistics_are_there_however_the_schema_was_made(
                     )
                 ).scalar()
             engine.dispose()
-            assert "case_intents_text" in set(stats), made_by
+            assert {"case_intents_insert", "case_intents_update"} <= triggers, made_by
             assert target == 1000, made_by
             assert "INCLUDE (extended_due, due)" in str(include), made_by

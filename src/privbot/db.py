@@ -78,6 +78,11 @@ def migrate(engine: Engine) -> None:
             command.stamp(cfg, "head")
         else:
             command.upgrade(cfg, "head")
+        if conn.dialect.name == "sqlite":
+            # SQLite drops a table's triggers with it, and a migration that alters `case` in
+            # batch mode makes it anew: the intent triggers are put back (no-ops when there).
+            for statement in models.INTENT_TRIGGERS["sqlite"]:
+                conn.exec_driver_sql(statement)
 
 
 @contextmanager

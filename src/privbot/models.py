@@ -416,18 +416,53 @@ Index(
     sqlite_where=NOT_CLOSED,
     postgresql_where=NOT_CLOSED,
 )
-# The intent filter is a pattern on the JSON list as text; PostgreSQL estimates how many cases
-# it keeps from statistics on that expression (without them it guesses a handful, and sorts
-# all open or closed cases where walking a list's order would find a page at once).
-INTENTS_STATISTICS = (
-    'CREATE STATISTICS IF NOT EXISTS case_intents_text ON ((intents)::varchar) FROM "case"'
+
+
+# The intents of every case one a row, for the lists' intent filter (below).
+class CaseIntent(SQLModel, table=True):
+    """An intent of a case. Kept from `Case.intents` by triggers in the database
+    (`INTENT_TRIGGERS`), so that every way a case is written keeps it, the app's sessions and
+    bulk inserts alike; the app only reads it. The lists find a rare intent's cases here
+    without reading every case, and PostgreSQL knows from its statistics how common each is."""
+
+    intent: str = Field(primary_key=True, max_length=40)
+    case_id: int = Field(primary_key=True, foreign_key="case.id", ondelete="CASCADE")
+
+
+_SQLITE_INTENTS = (
+    "INSERT OR IGNORE INTO caseintent (intent, case_id) SELECT DISTINCT substr(j.value, 1, 40), "
+    "NEW.id FROM json_each(CASE WHEN json_valid(NEW.intents) THEN NEW.intents ELSE '[]' END) "
+    "AS j WHERE j.type = 'text';"
 )
+INTENT_TRIGGERS: dict[str, list[str]] = {
+    "sqlite": [
+        'CREATE TRIGGER IF NOT EXISTS case_intents_insert AFTER INSERT ON "case" '
+        "BEGIN %s END" % _SQLITE_INTENTS,
+        'CREATE TRIGGER IF NOT EXISTS case_intents_update AFTER UPDATE OF intents ON "case" '
+        "BEGIN DELETE FROM caseintent WHERE case_id = NEW.id; %s END" % _SQLITE_INTENTS,
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION case_intents_sync() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN "
+        "IF TG_OP = 'UPDATE' THEN DELETE FROM caseintent WHERE case_id = NEW.id; END IF; "
+        "INSERT INTO caseintent (intent, case_id) SELECT DISTINCT left(v, 40), NEW.id "
+        "FROM json_array_elements_text(CASE WHEN json_typeof(NEW.intents) = 'array' "
+        "THEN NEW.intents ELSE '[]'::json END) AS v ON CONFLICT DO NOTHING; "
+        "RETURN NULL; END $$",
+        'DROP TRIGGER IF EXISTS case_intents_insert ON "case"',
+        'CREATE TRIGGER case_intents_insert AFTER INSERT ON "case" '
+        "FOR EACH ROW EXECUTE FUNCTION case_intents_sync()",
+        'DROP TRIGGER IF EXISTS case_intents_update ON "case"',
+        'CREATE TRIGGER case_intents_update AFTER UPDATE OF intents ON "case" '
+        "FOR EACH ROW EXECUTE FUNCTION case_intents_sync()",
+    ],
+}
 
 
-@event.listens_for(Case.__table__, "after_create")  # type: ignore[attr-defined]
-def _intents_statistics(_table: Any, connection: Any, **_kw: Any) -> None:
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(INTENTS_STATISTICS)
+@event.listens_for(CaseIntent.__table__, "after_create")  # type: ignore[attr-defined]
+def _intent_triggers(_table: Any, connection: Any, **_kw: Any) -> None:
+    for statement in INTENT_TRIGGERS.get(connection.dialect.name, []):
+        connection.exec_driver_sql(statement)
 
 
 class ImapFolderState(SQLModel, table=True):

@@ -12,7 +12,7 @@ import pytest
 from privbot.classify.intents import RuleSet, load_intents
 from privbot.classify.language import detect_language
 from privbot.classify.match import classify, classify_text
-from privbot.classify.normalise import normalise
+from privbot.classify.normalise import NOT, normalise
 from privbot.mail.parse import parse
 
 INTENTS_DIR = Path(__file__).resolve().parents[2] / "intents"
@@ -593,3 +593,94 @@ def test_do_not_delete_them_is_not_erasure(intents: RuleSet) -> None:
 )
 def test_not_to_be_in_your_records_is_erasure(intents: RuleSet, body: str) -> None:
     assert classify_text("", body, intents).intents == ("erasure",)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "not_intent"),
+    [
+        (
+            "Backup",
+            "We need to restore a removed folder from the backup of our file server.",
+            "erasure",
+        ),
+        (
+            "Full inkorg",
+            "Min inkorg är full och jag kan inte ta emot mejl. Kan ni arkivera gamla?",
+            "marketing_optout",
+        ),
+        (
+            "Mailbox",
+            "My mailbox is full and I can't receive emails from customers.",
+            "marketing_optout",
+        ),
+        ("Fakturan", "Fakturan har fel organisationsnummer, kan ni skicka en ny?", "rectification"),
+    ],
+    ids=["participle", "sv-cannot", "en-cannot", "business-number"],
+)
+def test_it_and_business_mail_is_not_a_right(
+    intents: RuleSet, subject: str, body: str, not_intent: str
+) -> None:
+    assert not_intent not in classify_text(subject, body, intents).intents
+
+
+def test_an_ignored_request_is_a_complaint(intents: RuleSet) -> None:
+    body = (
+        "Jag bad er sluta ringa mig redan i maj, men ni ringde igen i går. Det är "
+        "oacceptabelt och jag är inte alls nöjd med hur ni har hanterat det."
+    )
+    assert "complaint" in classify_text("Samtal", body, intents).intents
+
+
+def test_correct_it_to(intents: RuleSet) -> None:
+    body = "Ni har mitt gamla efternamn. Kan ni ändra det till Lindgren?"
+    assert classify_text("Namnbyte", body, intents).intents == ("rectification",)
+
+
+def test_inga_is_none_but_inga_with_a_ring_is_not_a_negation() -> None:
+    assert normalise("inga fler mejl").tokens[0].sv == NOT
+    assert normalise("mina uppgifter ska ingå i statistiken").tokens[3].sv != NOT
+
+
+def test_objecting_to_being_part_of_statistics(intents: RuleSet) -> None:
+    body = "Ni gör statistik på kundernas köp. Jag vill inte att mina uppgifter ska ingå i den."
+    assert classify_text("Statistik", body, intents).intents == ("objection",)
+
+
+def test_an_object_that_opens_the_sentence_may_stand_far_from_its_verb(
+    intents: RuleSet,
+) -> None:
+    body = "Hej. Mitt gamla mobilnummer vill jag faktiskt att ni stryker helt ur systemet."
+    assert "erasure" in classify_text("Nummer", body, intents).intents
+
+
+def test_one_request_read_two_ways_is_reported_once(intents: RuleSet) -> None:
+    # "skicka över" is both "send me" and "move": the transfer is what is asked
+    body = "Går det att ni skickar över det jag har registrerat hos er till Datahuset i Kista?"
+    assert classify_text("Byte", body, intents).intents == ("portability",)
+
+
+def test_a_use_ruled_out_is_an_objection(intents: RuleSet) -> None:
+    body = (
+        "Ni får gärna använda min historik för att felsöka min dator, "
+        "men inte för analyser av hur jag använder era tjänster."
+    )
+    assert "objection" in classify_text("Min historik", body, intents).intents
+
+
+def test_where_did_you_get_my_number_is_access(intents: RuleSet) -> None:
+    body = "Sluta ringa mig med erbjudanden. Och varifrån har ni mitt nummer? Jag har aldrig lämnat det."
+    assert set(classify_text("Samtal", body, intents).intents) == {"marketing_optout", "access"}
+
+
+def test_thanks_for_the_extract_then_erasure(intents: RuleSet) -> None:
+    body = "Tack för utdraget. Nu vill jag att ni raderar mitt konto och allt ni har om mig."
+    assert classify_text("Re: Registerutdrag", body, intents).intents == ("erasure",)
+
+
+def test_stop_while_you_consider_my_objection_is_restriction_too(intents: RuleSet) -> None:
+    body = (
+        "Jag invänder mot att ni analyserar mina köp. Medan ni prövar min invändning "
+        "vill jag att ni slutar behandla mina uppgifter."
+    )
+    result = classify_text("Invändning", body, intents)
+    assert set(result.intents) == {"objection", "restriction"}, result.evidence

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -65,6 +66,45 @@ def test_counting_stops_a_little_beyond_the_page_and_says_more_than(
     assert pages[7].has_next is False and len(pages[7].rows) == 2
     assert [r.reference for r in pages[4].rows] == ["DS-2026-0007", "DS-2026-0008"]
     assert pages[8].rows == [] and not pages[8].has_next
+
+
+def test_the_intent_filter_follows_every_write_of_the_intents(
+    any_engine: tuple[Engine, Config],
+) -> None:
+    """`caseintent` is kept by the database: cases made by the app and by a bulk insert, and
+    intents corrected later, are found by the intent filter; nothing else is."""
+    engine, _config = any_engine
+    make_case(engine, 1, intents=["erasure", "access"])
+    make_case(engine, 2, intents=["breach"])
+    with engine.begin() as conn:  # a bulk insert, as an import or the benchmark writes them
+        conn.execute(
+            insert(Case),
+            [
+                dict(
+                    reference="DS-2026-0003",
+                    intents=["erasure", "erasure"],
+                    requester_email="p3@example.se",
+                    received_at=datetime(2026, 10, 4, tzinfo=UTC),
+                    due=date.today(),
+                    updated_at=datetime(2026, 10, 4, tzinfo=UTC),
+                )
+            ],
+        )
+
+    def having(intent: str) -> list[str]:
+        with Session(engine) as session:
+            query = select(Case.reference).where(listing.has_intent(intent))
+            return sorted(session.exec(query).all())
+
+    assert having("erasure") == ["DS-2026-0001", "DS-2026-0003"]
+    assert having("breach") == ["DS-2026-0002"] and having("objection") == []
+    with Session(engine) as session:  # staff correct the intents of case 1
+        case = session.exec(select(Case).where(Case.reference == "DS-2026-0001")).one()
+        case.intents = ["objection"]
+        session.add(case)
+        session.commit()
+    assert having("erasure") == ["DS-2026-0003"] and having("access") == []
+    assert having("objection") == ["DS-2026-0001"]
 
 
 def test_working_days_left_match_a_day_by_day_count() -> None:

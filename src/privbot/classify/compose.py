@@ -38,7 +38,10 @@ THIRD_PERSON = frozenset(
 # Company forms after a name (folded); not "as", "sa": words in English and Swedish
 COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv sarl srl".split())
 # Words that may follow a pronoun object in its clause ("släng dem inte", "radera det också")
-ENDS_OBJECT = frozenset("ocksa too also helt tack please nu now snarast direkt asap".split())
+ENDS_OBJECT = frozenset(
+    "ocksa too also helt tack please nu now snarast direkt asap to till".split()
+)
+ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
     | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
@@ -134,14 +137,15 @@ def list_leads(norm: Normalised) -> dict[int, int]:
 def _antecedents(
     pronouns: list[GroupHit], hits: list[GroupHit], tokens: tuple[Token, ...]
 ) -> list[GroupHit]:
-    """Each pronoun as the object it stands for: the nearest one named before it, in its
-    sentence or the one before ("Jag har gamla uppgifter hos er. Släng dem." → my_data)."""
+    """Each pronoun as each object it may stand for: those named before it, in its sentence
+    or the one before ("Jag har gamla uppgifter hos er. Släng dem." → my_data); the rule
+    that pairs it decides which."""
     named = sorted(
         (
             h
             for h in hits
             if h.group.startswith("object:")
-            and h.group != "object:pronoun"
+            and h.group not in ("object:pronoun", "object:held")  # "you hold": no noun
             and not (_someone_elses(h, tokens) or _company_name(h, tokens))
         ),
         key=lambda h: h.end,
@@ -156,13 +160,11 @@ def _antecedents(
             and after.word not in ENDS_OBJECT
         ):
             continue  # a determiner, not a pronoun: "den 1 maj", "det nya numret"
-        before = [h for h in named if h.end < pronoun.start]
-        if before and tokens[before[-1].start].sentence >= tokens[pronoun.start].sentence - 1:
-            resolved += [  # every group the words named: "adressen" is contact and my_data
-                GroupHit(h.group, pronoun.start, pronoun.end)
-                for h in before
-                if h.end == before[-1].end
-            ]
+        near = tokens[pronoun.start].sentence - 1
+        groups = {
+            h.group for h in named if h.end < pronoun.start and tokens[h.start].sentence >= near
+        }
+        resolved += [GroupHit(group, pronoun.start, pronoun.end) for group in sorted(groups)]
     return resolved
 
 
@@ -195,6 +197,21 @@ def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
 def _company_name(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
     """The object is part of a firm's name: "Lindbergs El & Data AB flyttar"."""
     return obj.end + 1 < len(tokens) and tokens[obj.end + 1].word in COMPANY_FORMS
+
+
+def _describes(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """A participle before a noun describes, it does not ask: "a deleted folder", "raderade
+    filer" (one-word actions only; "I want it deleted" has its object before)."""
+    if action.start != action.end or action.end + 1 >= len(tokens):
+        return False
+    word, after = tokens[action.start].word, tokens[action.end + 1]
+    return after.clause == tokens[action.end].clause and word.endswith(("ed", "ade", "ad"))
+
+
+def _unable(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """A refusal after "can": "I can't receive emails" is not being able to, not refusing."""
+    k = action.start - 1
+    return action.negative and k >= 0 and tokens[k].word in ABLE
 
 
 def _same_clause(action: GroupHit, obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
@@ -280,8 +297,13 @@ def pair(
             sentence = tokens[action.start].sentence
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
+            if _unable(action, tokens):
+                continue
+            describes = _describes(action, tokens)
             for obj in objects:
                 if _someone_elses(obj, tokens) or _company_name(obj, tokens):
+                    continue
+                if describes and obj.start > action.end:
                     continue
                 if (obj.start, obj.end) in said and not (rule.mood and obj.start > action.end):
                     continue  # a pronoun is the object of a request: "släng dem" ("det var fel")
@@ -297,8 +319,12 @@ def pair(
                     ):
                         continue
                 elif obj.end < action.start:  # "mina uppgifter ska raderas"
+                    # an object among the first words of the sentence may stand further
+                    # off: "Mitt gamla mobilnummer vill jag dessutom att ni stryker"
+                    topic = obj.start < 3 or tokens[obj.start - 3].sentence != sentence
+                    reach = AFTER if topic else BEFORE
                     if rule.near and (
-                        action.start - obj.end > BEFORE
+                        action.start - obj.end > reach
                         or tokens[obj.start].clause != tokens[action.start].clause
                     ):
                         continue

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from privbot.classify.compose import NO_MOOD_FACTOR, GroupHit, RuleHit, opens_sentence, pair
+from privbot.classify.compose import ABLE, NO_MOOD_FACTOR, GroupHit, RuleHit, opens_sentence, pair
 from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
 from privbot.classify.normalise import NOT, Normalised, Token, normalise, stems
@@ -371,6 +371,8 @@ def _evidence(
         if phrase.group:
             groups.append(GroupHit(phrase.intent, hit.start, hit.end, phrase.negative))
             continue
+        if phrase.lead_not and hit.start > 0 and norm.tokens[hit.start - 1].word in ABLE:
+            continue  # "jag kan inte ta emot mejl": not able to, not a refusal
         label = phrase.source if mult > 0 else f"{phrase.source} (negated)"
         e = Evidence(
             phrase.intent,
@@ -430,6 +432,19 @@ def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
     return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
 
 
+def _asked_apart(name: str, other: str, evidence: list[Evidence]) -> bool:
+    """`name` is asked for in full with words of its own, not the words `other` was read
+    from: "Stop mailing me offers and delete my details" (not "skicka över det ni har …",
+    read both as a copy and as a transfer)."""
+    theirs = [e.action.partition(": ")[2] for e in evidence if e.intent == other and e.action]
+    for e in evidence:
+        if e.intent == name and e.action and e.score >= THRESHOLD:
+            words = e.action.partition(": ")[2]
+            if not any(words in t or t in words for t in theirs):
+                return True
+    return False
+
+
 def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "") -> Classification:
     """Intents of a human message from its subject and prepared text."""
     bare = SUBJECT_PREFIX.sub("", subject)
@@ -450,7 +465,6 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     for e in evidence:
         strongest[e.intent] = max(strongest.get(e.intent, 0.0), e.score)
     chosen = [name for name, score in ranked if score >= THRESHOLD and strongest[name] >= STRONGEST]
-    requested = {e.intent for e in evidence if e.action and e.score >= THRESHOLD}
     chosen = [
         name
         for name in chosen
@@ -458,7 +472,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
             other in chosen
             and other != name
             and scores[name] < need
-            and name not in requested  # an action asked for in full stands on its own
+            and not _asked_apart(name, other, evidence)
             # a request of its own in other sentences stands; "other" is context, never a request
             and (name == Intent.other.value or _beside(name, other, evidence) < THRESHOLD)
             for other, need in ruleset.intents[name].yields_to.items()

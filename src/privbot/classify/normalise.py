@@ -56,6 +56,8 @@ _CONTRACTIONS = re.compile(
     r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|wo|ca|must|need)n'?t\b"
 )
 _ITEM_NUMBER = re.compile(r"(?:^|[^\n]*\n)\s*\d+[.)]")
+# "ingå" (be part of) folds to "inga" (none), a negation: keep it apart, at the same length
+_INGA = re.compile(r"\bing[åÅ]", re.IGNORECASE)
 # French and Italian elision: "d'effacer" is "de effacer", "l'accès" "le accès"
 _ELISION = re.compile(r"\b((?:[cdjlmnst]|qu))'(?=[a-z])")
 _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
@@ -160,7 +162,8 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """Fold, expand contractions and negations, tokenise, and mark clauses and sentences."""
-    folded = _ADDRESS.sub(lambda m: "_" * len(m.group()), _expand(fold(text[:MAX_CHARS])))
+    text = _INGA.sub(lambda m: m.group()[:3] + "o", text[:MAX_CHARS])
+    folded = _ADDRESS.sub(lambda m: "_" * len(m.group()), _expand(fold(text)))
     tokens: list[Token] = []
     clause = sentence = 0
     pos = 0

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from privbot.models import NOT_CLOSED, Case, Status
+from privbot.models import NOT_CLOSED, Case, CaseIntent, Status
 from privbot.pnr import mask
 from privbot.web.i18n import working_days_left
 
@@ -61,6 +61,12 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.capped or self.number < self.pages
+
+
+def has_intent(intent: str) -> Any:
+    """Cases with this intent, found through `caseintent` (a rare intent is a few index
+    entries there, where a pattern on the JSON list would read every case)."""
+    return col(Case.id).in_(select(CaseIntent.case_id).where(CaseIntent.intent == intent))
 
 
 def requester_label(case: Case) -> str:

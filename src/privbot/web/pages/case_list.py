@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
-from sqlalchemy import String, cast
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
@@ -29,7 +28,7 @@ from privbot.models import IS_OPEN, Case, Status, User
 from privbot.web.deps import CurrentStaff, MailboxScope, Scope, SessionDep
 from privbot.web.i18n import labeller
 from privbot.web.labels import CHANNEL, LANGUAGE
-from privbot.web.listing import EFFECTIVE_DUE, paginate, row
+from privbot.web.listing import EFFECTIVE_DUE, has_intent, paginate, row
 from privbot.web.pages.audit import _csv, _download
 from privbot.web.render import language_of, page, translate
 
@@ -128,7 +127,7 @@ def filtered(f: Filters, today: date, scope: Scope = None) -> SelectOfScalar[Cas
     if f.status:
         query = query.where(Case.status == f.status)
     if f.intent:
-        query = query.where(cast(Case.intents, String).like('%%"%s"%%' % f.intent))
+        query = query.where(has_intent(f.intent))
     if f.channel:
         query = query.where(Case.channel == f.channel)
     if f.assignee == "-":

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import String, cast
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
@@ -18,7 +17,7 @@ from privbot.mailboxes import visible
 from privbot.models import IS_OPEN, Case, Status, User
 from privbot.web.deps import CurrentSupervisor, MailboxScope, Scope, SessionDep
 from privbot.web.labels import N_
-from privbot.web.listing import EFFECTIVE_DUE, paginate
+from privbot.web.listing import EFFECTIVE_DUE, has_intent, paginate
 from privbot.web.render import page
 
 router = APIRouter()
@@ -54,7 +53,7 @@ def filtered(
     if status:
         query = query.where(Case.status == status)
     if intent:
-        query = query.where(cast(Case.intents, String).like('%%"%s"%%' % intent))
+        query = query.where(has_intent(intent))
     if assignee == "-":
         query = query.where(Case.assignee == "")
     elif assignee:
