@@ -404,6 +404,9 @@ Index(
     sqlite_where=NOT_CLOSED,
     postgresql_where=NOT_CLOSED,
 )
+# Every case by deadline: the all-cases list sorted by due date without a status (with a
+# language, a channel or a due date range), which ix_case_status_effective_due cannot give.
+Index("ix_case_effective_due", func.coalesce(Case.extended_due, Case.due), col(Case.id))
 # Open cases newest first (the all-cases list's default order with "overdue", the queues by
 # receipt), with the deadline in the index: "overdue" newest first steps over the open cases
 # not yet due without reading their rows.
