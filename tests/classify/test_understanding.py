@@ -689,3 +689,8 @@ def test_store_but_do_not_use_it_until_told_is_restriction(intents: RuleSet) -> 
 def test_do_you_keep_my_history_is_a_question(intents: RuleSet) -> None:
     body = "On what legal basis do you keep my order history after the warranty has expired?"
     assert classify_text("Legal basis", body, intents).intents == ("question",)
+
+
+def test_a_consent_denied_after_the_fact_is_withdrawn(intents: RuleSet) -> None:
+    body = "I ticked the box for your partner offers last year. I've changed my mind and no longer agree to that."
+    assert classify_text("Partners", body, intents).intents[:1] == ("consent_withdrawal",)

@@ -106,9 +106,10 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
         if any(tokens[k].sv == NOT for k in range(action.start, action.end + 1)):
             return True
     if obj.start > action.end:  # "radera INTE mina uppgifter" (not "Until fixed, please don't …")
+        # a consent denied is one withdrawn: "I've changed my mind and no longer agree"
+        last = obj.start - 2 if obj.group == "object:consent" else obj.start
         return any(
-            tokens[k].sv == NOT and tokens[k].clause == clause
-            for k in range(action.end + 1, obj.start)
+            tokens[k].sv == NOT and tokens[k].clause == clause for k in range(action.end + 1, last)
         )
     return False
 
