@@ -103,6 +103,7 @@ def test_the_expression_index_of_the_queues_is_created(empty_engine: Engine) -> 
     assert "ix_case_open_assignee_received" in names
     assert "ix_case_open_assignee_due" in names
     assert "ix_case_open_received" in names
+    assert "ix_case_effective_due" in names
 
 
 def test_postgresql_planner_statistics_are_there_however_the_schema_was_made(

@@ -131,7 +131,7 @@ class Case(SQLModel, table=True):
     channel: str = Field(default=Channel.email, max_length=16)  # a Channel
     requester_email: str = Field(default="", index=True, max_length=320)
     requester_name: str = Field(default="", max_length=200)
-    received_at: datetime = Field(default_factory=utcnow, index=True)
+    received_at: datetime = Field(default_factory=utcnow)  # ix_case_received_at, below
     due: date = Field(index=True)
     extended_due: date | None = None
     extension_reason: str = ""
@@ -404,6 +404,12 @@ Index(
     sqlite_where=NOT_CLOSED,
     postgresql_where=NOT_CLOSED,
 )
+# Every case newest first, to the id that breaks ties: PostgreSQL pages through it without
+# reading a table row for each case it skips (SQLite's indexes end in the rowid anyway).
+Index("ix_case_received_at", col(Case.received_at), col(Case.id))
+# Every case by deadline: the all-cases list sorted by due date without a status (with a
+# language, a channel or a due date range), which ix_case_status_effective_due cannot give.
+Index("ix_case_effective_due", func.coalesce(Case.extended_due, Case.due), col(Case.id))
 # Open cases newest first (the all-cases list's default order with "overdue", the queues by
 # receipt), with the deadline in the index: "overdue" newest first steps over the open cases
 # not yet due without reading their rows.

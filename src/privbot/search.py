@@ -28,13 +28,13 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import snowballstemmer
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from privbot import pnr
 from privbot.models import Case, Message
+from privbot.text import stemmer
 
 TABLE = "case_search"
 MAX_TERMS = 12
@@ -42,8 +42,6 @@ RANKED = 2000  # matches ranked per search: the newest this many (a page shows 2
 COUNTED = 1000  # matches counted; beyond, "more than 1000"
 SNIPPET_WORDS = 28
 _WORD = re.compile(r"[^\W_]+")
-_SV = snowballstemmer.stemmer("swedish")
-_EN = snowballstemmer.stemmer("english")
 PNR_PREFIX = "pnr"
 ADDRESS_PREFIX = "addr"
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -58,8 +56,8 @@ def forms(word: str) -> frozenset[str]:
     w = word.lower()
     if not w.isalpha():
         return frozenset((w,))
-    sv = _SV.stemWord(w)
-    out = {w, sv, _EN.stemWord(w)}
+    sv = stemmer("swedish").stemWord(w)
+    out = {w, sv, stemmer("english").stemWord(w)}
     if sv.endswith("ing") and len(sv) > 6:  # radering -> rader (radera), behandling -> behandl
         out.add(sv[:-3])
     return frozenset(out)

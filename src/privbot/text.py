@@ -4,13 +4,17 @@
   fi, de, pl, fr, es, nl and the usual mailer variants, with counters such as "Re[2]:").
 - `fold`: lower case without diacritics, so "Radera på en gång" reads as "radera pa en gang".
 - Robot addresses: senders no reply may go to (no-reply, mailer-daemon, list owners …).
+- `stemmer`: this thread's Snowball stemmer for a language.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
+
+import snowballstemmer
 
 # Reply prefixes: Re, Sv (sv/no/da "Svar"), Aw (de "Antwort"), Vs (fi "Vastaus"), Antw (nl),
 # Odp (pl), Ynt (tr).
@@ -103,3 +107,17 @@ def is_bounce_sender(addr: str) -> bool:
 def is_form_sender(addr: str) -> bool:
     """A website's sending address (noreply@, www@, form@): a relay, not the person."""
     return bool(_FORM_SENDER.match(addr))
+
+
+_STEMMERS = threading.local()
+
+
+def stemmer(language: str) -> snowballstemmer.stemmer:
+    """This thread's Snowball stemmer for `language` ("swedish", "english"). A stemmer keeps
+    the word it works on in itself, so threads (the worker, the web app's request threads)
+    must not share one: they garble each other's words or fail with an IndexError."""
+    found: snowballstemmer.stemmer | None = getattr(_STEMMERS, language, None)
+    if found is None:
+        found = snowballstemmer.stemmer(language)
+        setattr(_STEMMERS, language, found)
+    return found

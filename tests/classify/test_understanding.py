@@ -672,11 +672,6 @@ def test_where_did_you_get_my_number_is_access(intents: RuleSet) -> None:
     assert set(classify_text("Samtal", body, intents).intents) == {"marketing_optout", "access"}
 
 
-def test_thanks_for_the_extract_then_erasure(intents: RuleSet) -> None:
-    body = "Tack för utdraget. Nu vill jag att ni raderar mitt konto och allt ni har om mig."
-    assert classify_text("Re: Registerutdrag", body, intents).intents == ("erasure",)
-
-
 def test_stop_while_you_consider_my_objection_is_restriction_too(intents: RuleSet) -> None:
     body = (
         "Jag invänder mot att ni analyserar mina köp. Medan ni prövar min invändning "
@@ -684,3 +679,18 @@ def test_stop_while_you_consider_my_objection_is_restriction_too(intents: RuleSe
     )
     result = classify_text("Invändning", body, intents)
     assert set(result.intents) == {"objection", "restriction"}, result.evidence
+
+
+def test_store_but_do_not_use_it_until_told_is_restriction(intents: RuleSet) -> None:
+    body = "You may store my details, but please do not use them for anything until I say so."
+    assert classify_text("Hold", body, intents).intents == ("restriction",)
+
+
+def test_do_you_keep_my_history_is_a_question(intents: RuleSet) -> None:
+    body = "On what legal basis do you keep my order history after the warranty has expired?"
+    assert classify_text("Legal basis", body, intents).intents == ("question",)
+
+
+def test_a_consent_denied_after_the_fact_is_withdrawn(intents: RuleSet) -> None:
+    body = "I ticked the box for your partner offers last year. I've changed my mind and no longer agree to that."
+    assert classify_text("Partners", body, intents).intents[:1] == ("consent_withdrawal",)

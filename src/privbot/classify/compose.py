@@ -39,7 +39,7 @@ THIRD_PERSON = frozenset(
 COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv sarl srl".split())
 # Words that may follow a pronoun object in its clause ("släng dem inte", "radera det också")
 ENDS_OBJECT = frozenset(
-    "ocksa too also helt tack please nu now snarast direkt asap to till".split()
+    "ocksa too also helt tack please nu now snarast direkt asap to till for".split()
 )
 ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
@@ -120,9 +120,10 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
         if any(tokens[k].sv == NOT for k in range(action.start, action.end + 1)):
             return True
     if obj.start > action.end:  # "radera INTE mina uppgifter" (not "Until fixed, please don't …")
+        # a consent denied is one withdrawn: "I've changed my mind and no longer agree"
+        last = obj.start - 2 if obj.group == "object:consent" else obj.start
         return any(
-            tokens[k].sv == NOT and tokens[k].clause == clause
-            for k in range(action.end + 1, obj.start)
+            tokens[k].sv == NOT and tokens[k].clause == clause for k in range(action.end + 1, last)
         )
     return False
 
@@ -299,6 +300,10 @@ def pair(
     for hit in pronouns:
         by_group.setdefault(hit.group, []).append(hit)
     said = {(h.start, h.end) for h in pronouns}
+    # "slipp utskicken medan ni hanterar det": a pronoun after "while" is that clause's
+    conditions = [
+        h.start for key in ("context:while", "context:until") for h in by_group.get(key, ())
+    ]
     cues = by_group.get("mood:request", [])
     leads = list_leads(norm)
     found: list[RuleHit] = []
@@ -333,8 +338,12 @@ def pair(
                     continue
                 if describes and obj.start > action.end:
                     continue
-                if (obj.start, obj.end) in said and not (rule.mood and obj.start > action.end):
-                    continue  # a pronoun is the object of a request: "släng dem" ("det var fel")
+                if (obj.start, obj.end) in said and not (
+                    (rule.mood or rule.needs)
+                    and obj.start > action.end
+                    and not any(action.end < c < obj.start for c in conditions)
+                ):
+                    continue  # a pronoun is the object of a request: "släng dem" (not "det var fel")
                 # "I would like:\n1. a copy of my data": the lead asks for each item
                 item = _item_object(obj, sentence, leads, norm)
                 if item or (not rule.near and obj.end < action.start):

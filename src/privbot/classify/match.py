@@ -534,6 +534,7 @@ def _asked_apart(name: str, other: str, evidence: list[Evidence]) -> bool:
     """`name` is asked for in full with words of its own, not the words `other` was read
     from: "Stop mailing me offers and delete my details" (not "skicka över det ni har …",
     read both as a copy and as a transfer)."""
+
     theirs = [e.action.partition(": ")[2] for e in evidence if e.intent == other and e.action]
     for e in evidence:
         if e.intent == name and e.action and e.score >= THRESHOLD:

@@ -12,15 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-import snowballstemmer
-
-from privbot.text import fold
+from privbot.text import fold, stemmer
 
 MAX_CHARS = 60_000  # text beyond this is not read (the reply parser reads 50,000)
 NOT = "~not"  # the token every negation word becomes, in phrases and in text alike
 
-_SV = snowballstemmer.stemmer("swedish")
-_EN = snowballstemmer.stemmer("english")
 
 # Negation cues. "no" only counts before a quantity word ("no more", "no longer").
 NEGATIONS = frozenset(
@@ -148,7 +144,7 @@ def stems(word: str) -> tuple[str, str]:
     if word in NEGATIONS:
         return NOT, NOT
     word = word.replace("'", "")
-    return _SV.stemWord(_LEMMAS.get(word, word)), _EN.stemWord(word)
+    return stemmer("swedish").stemWord(_LEMMAS.get(word, word)), stemmer("english").stemWord(word)
 
 
 class Token(NamedTuple):  # a tuple: made by the thousand per message

@@ -12,7 +12,9 @@ processing is the pipeline's, reached through the `process` callback.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
@@ -26,7 +28,7 @@ from privbot.db import session_scope
 from privbot.errors import MailboxError
 from privbot.mail.imap_connect import close, connect, network
 from privbot.mail.imap_move import Job, Mover, chunks
-from privbot.mail.parse import message_id_of
+from privbot.mail.parse import message_id_of, spool_key
 from privbot.mail.spool import record_oversized, spool_many
 from privbot.models import ImapFolderState, SpoolEntry, SpoolState, utcnow
 
@@ -238,8 +240,9 @@ class Poller:
             sizes.update(found)
             for uid in set(asked) - set(found):  # expunged by another client since the search
                 del sizes[uid]
-        # Groups in UID order, bounded by count and by body bytes; each is one fetch and one
-        # transaction, so the last UID committed never passes a message not yet stored.
+        # Groups in UID order, bounded by count and by body bytes; each is one fetch and is
+        # stored with the folder's last UID in the same transaction, so the last UID committed
+        # never passes a message not yet stored.
         groups: list[list[int]] = [[]]
         held = 0
         for uid in uids:
@@ -253,25 +256,44 @@ class Poller:
                 held = 0
             groups[-1].append(uid)
             held += size
-        for index, group in enumerate(groups):
-            last = uids[-1] if index == len(groups) - 1 else group[-1]
-            self._take_group(client, state, group, sizes, last, report)
-            if len(state.pending) - len(self._in_flight) >= self.cfg.move_batch:
-                self._settle(state, report, wait=False)
+        # Bodies are fetched a group ahead, in a thread of this cycle, while the previous group
+        # is stored: the server's and the database's waits overlap. Groups are committed
+        # together up to `move_batch` messages (one fsync for them), and only committed mail
+        # is handed to the mover.
+        fetched = _Prefetch(self, client, groups, sizes)
+        session: Session | None = None
+        uncommitted = 0
+        try:
+            for index, (group, bodies, heads) in enumerate(fetched):
+                if session is None:
+                    session = Session(self.engine, expire_on_commit=False)
+                last = uids[-1] if index == len(fetched.groups) - 1 else group[-1]
+                self._spool_group(session, state, bodies, heads, sizes, last, report)
+                uncommitted += len(group)
+                if uncommitted >= self.cfg.move_batch or index == len(fetched.groups) - 1:
+                    self._save(session, state, state.pending, state.last_uid)
+                    session.commit()
+                    session.close()
+                    session, uncommitted = None, 0
+                    if len(state.pending) - len(self._in_flight) >= self.cfg.move_batch:
+                        self._settle(state, report, wait=False)
+        finally:
+            fetched.stop()
+            if session is not None:
+                session.rollback()
+                session.close()
 
-    def _take_group(
-        self,
-        client: IMAPClient,
-        state: ImapFolderState,
-        group: list[int],
-        sizes: dict[int, int],
-        last: int,
-        report: CycleReport,
-    ) -> None:
+    def _fetch_group(
+        self, client: IMAPClient, group: list[int], sizes: dict[int, int]
+    ) -> tuple[dict[int, tuple[bytes, tuple[str, str]]], dict[int, bytes]]:
+        """The bodies of a group's messages with their spool keys, and only the Message-ID of
+        those too large."""
+        if not group:  # every message of the span was expunged since the search
+            return {}, {}
         small = [uid for uid in group if sizes[uid] <= self.max_bytes]
         big = [uid for uid in group if sizes[uid] > self.max_bytes]
         with network("fetch", self.cfg):
-            bodies = (
+            raws = (
                 {
                     uid: data.get(b"BODY[]") or b""
                     for uid, data in client.fetch(small, ["BODY.PEEK[]"]).items()
@@ -287,30 +309,44 @@ class Poller:
                 if big
                 else {}
             )
+        return {uid: (raw, spool_key(raw)) for uid, raw in raws.items()}, heads
+
+    def _spool_group(
+        self,
+        session: Session,
+        state: ImapFolderState,
+        bodies: dict[int, tuple[bytes, tuple[str, str]]],
+        heads: dict[int, bytes],
+        sizes: dict[int, int],
+        last: int,
+        report: CycleReport,
+    ) -> None:
+        """Store a fetched group in the caller's transaction; the folder's new last UID and
+        pending moves are the caller's to save in it before the commit."""
         pending = self._confirmed(state, report)
-        with session_scope(self.engine) as session:
-            ordered = sorted(bodies)
-            stored = spool_many(
+        ordered = sorted(bodies)
+        stored = spool_many(
+            session,
+            [(bodies[uid][0], self._ref(state, uid)) for uid in ordered],
+            "imap",
+            mailbox=self.mailbox,
+            keys=[bodies[uid][1] for uid in ordered],
+        )
+        for uid, (spool_id, created) in zip(ordered, stored, strict=True):
+            report.new += created
+            report.known += not created
+            pending.append([uid, spool_id])
+        for uid in sorted(heads):
+            entry = record_oversized(
                 session,
-                [(bodies[uid], self._ref(state, uid)) for uid in ordered],
+                message_id_of(heads[uid] + b"\r\n\r\n")[:998],
+                sizes[uid],
                 "imap",
-                mailbox=self.mailbox,
+                self._ref(state, uid),
             )
-            for uid, (spool_id, created) in zip(ordered, stored, strict=True):
-                report.new += created
-                report.known += not created
-                pending.append([uid, spool_id])
-            for uid in sorted(heads):
-                entry = record_oversized(
-                    session,
-                    message_id_of(heads[uid] + b"\r\n\r\n")[:998],
-                    sizes[uid],
-                    "imap",
-                    self._ref(state, uid),
-                )
-                report.oversized += 1
-                pending.append([uid, entry.id or 0])
-            self._save(session, state, pending, max(last, state.last_uid))
+            report.oversized += 1
+            pending.append([uid, entry.id or 0])
+        state.last_uid, state.pending = max(last, state.last_uid), pending  # saved at commit
         log.info(
             "imap spooled %d message(s) up to uid %d", len(bodies) + len(heads), state.last_uid
         )
@@ -383,6 +419,56 @@ class Poller:
                 ).all()
                 found.update({int(i): SpoolState(s) for i, s in rows if i is not None})
         return found
+
+
+_Fetched = tuple[list[int], dict[int, tuple[bytes, tuple[str, str]]], dict[int, bytes]]
+
+
+class _Prefetch:
+    """Fetches a poller's groups in order, one ahead of the consumer, in a thread of its own.
+
+    Iterating yields (group, bodies, heads); an error in the thread is raised in the consumer
+    at the group it stopped at. `stop()` ends the thread (after the fetch under way)."""
+
+    def __init__(
+        self, poller: Poller, client: IMAPClient, groups: list[list[int]], sizes: dict[int, int]
+    ) -> None:
+        self.groups = groups
+        self._queue: queue.Queue[_Fetched | BaseException] = queue.Queue(maxsize=1)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(poller, client, sizes), name="imap-fetch", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, poller: Poller, client: IMAPClient, sizes: dict[int, int]) -> None:
+        for group in self.groups:
+            try:
+                item: _Fetched | BaseException = (
+                    group,
+                    *poller._fetch_group(client, group, sizes),
+                )
+            except BaseException as exc:  # handed to the consumer, which raises it
+                item = exc
+            while not self._stopping.is_set():
+                try:
+                    self._queue.put(item, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if isinstance(item, BaseException) or self._stopping.is_set():
+                return
+
+    def __iter__(self) -> Iterator[_Fetched]:
+        for _ in self.groups:
+            item = self._queue.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join()
 
 
 def _ensure_folder(client: IMAPClient, name: str) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.message import Message
+from functools import lru_cache
 
 from privbot.errors import ParseError
 from privbot.mail.html import html_to_text
@@ -163,10 +164,23 @@ def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name), "")
     if not raw:
         return []
+    return list(_cached_addresses(raw) if len(raw) <= 1000 else _parsed_addresses(raw))
+
+
+@lru_cache(maxsize=1024)
+def _cached_addresses(raw: str) -> tuple[tuple[str, str], ...]:
+    """The same To (the privacy address) and the same senders come back, and the stdlib's
+    strict address parser is slow: short header values are parsed once."""
+    return _parsed_addresses(raw)
+
+
+def _parsed_addresses(raw: str) -> tuple[tuple[str, str], ...]:
     if _has_surrogates(raw):
         raw = decode_bytes(raw.encode("utf-8", "surrogateescape"), None)
     pairs = email.utils.getaddresses([raw])
-    return [(clean_header(_decode_words(n)), clean_header(a).lower()) for n, a in pairs if "@" in a]
+    return tuple(
+        (clean_header(_decode_words(n)), clean_header(a).lower()) for n, a in pairs if "@" in a
+    )
 
 
 def _message_ids(value: str) -> list[str]:

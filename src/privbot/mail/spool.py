@@ -72,17 +72,23 @@ def spool(
 
 
 def spool_many(
-    session: Session, items: Sequence[tuple[bytes, str]], source: str, mailbox: str = ""
+    session: Session,
+    items: Sequence[tuple[bytes, str]],
+    source: str,
+    mailbox: str = "",
+    keys: Sequence[tuple[str, str]] | None = None,
 ) -> list[tuple[int, bool]]:
     """Store a batch of (raw, source_ref); returns (entry id, created) per item, in order.
 
     The same idempotence as `spool`, at batch cost: one multi-row `INSERT … ON CONFLICT DO
     NOTHING RETURNING` stores what is new, and only when something was already there (an
     earlier delivery, a concurrent writer) does a query find its entry. A message twice in the
-    batch is stored once. The caller commits.
+    batch is stored once. The caller commits. `keys`: the items' `spool_key`s, when the caller
+    has them already (the IMAP poller works them out while it waits for the server).
     """
     keys = [
-        (message_id[:998], digest) for message_id, digest in (spool_key(raw) for raw, _ in items)
+        (message_id[:998], digest)
+        for message_id, digest in (keys or [spool_key(raw) for raw, _ in items])
     ]
     fresh: dict[tuple[str, str], dict[str, object]] = {}
     now = utcnow()

@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import simplemma
-import snowballstemmer
 from rapidfuzz import fuzz, process
 
+from privbot.text import stemmer
+
 _WORD = re.compile(r"\w+(?:[-']\w+)*")
-_SV = snowballstemmer.stemmer("swedish")
-_EN = snowballstemmer.stemmer("english")
 K1 = 1.2
 B = 0.75
 KEYWORD_WEIGHT = 2  # a heading or key word counts as this many words of text
@@ -47,13 +46,13 @@ def stems(word: str, lemmatise: bool = True) -> tuple[str, ...]:
     "säga", "bought" → "buy"), then the stems of the word itself. The first form is the
     Swedish one, the last the English one. A stem of under four letters is too likely another
     word's ("dator" and "data" both stem to "dat" in English), so the word stands instead."""
-    sv = _stem(_SV, _lemma(word, "sv") if lemmatise else word)
-    en = _stem(_EN, _lemma(word, "en") if lemmatise else word)
-    return tuple(dict.fromkeys((sv, _stem(_SV, word), _stem(_EN, word), en)))
+    sv = _stem("swedish", _lemma(word, "sv") if lemmatise else word)
+    en = _stem("english", _lemma(word, "en") if lemmatise else word)
+    return tuple(dict.fromkeys((sv, _stem("swedish", word), _stem("english", word), en)))
 
 
-def _stem(stemmer: snowballstemmer.stemmer, word: str) -> str:
-    stem: str = stemmer.stemWord(word)
+def _stem(language: str, word: str) -> str:
+    stem: str = stemmer(language).stemWord(word)
     return stem if len(stem) >= 4 or stem == word else word
 
 
