@@ -451,3 +451,28 @@ def test_no_real_machine_mail_opens_a_case(engine: Engine, ctx: Context) -> None
     assert {kinds[f] for f in kinds if f.startswith("rfc3834-")} == {"auto_reply"}
     assert {kinds[f] for f in kinds if f.startswith("arf-")} == {"auto_reply"}
     assert "human" not in kinds.values()
+
+
+def test_the_reasons_shown_do_not_depend_on_the_hash_seed() -> None:
+    # staff see the phrases found, in this order; a set's order changes with PYTHONHASHSEED
+    import subprocess
+    import sys
+
+    code = (
+        "from privbot.mail.screen import TextRule;"
+        "r = TextRule(phrases=(('out of office', 0.6), ('on vacation', 0.6), ('back on', 0.5),"
+        " ('away from', 0.4), ('limited access', 0.3)));"
+        "print(r.phrase_hits('out of office, on vacation, away from my desk with limited access,"
+        " back on monday'))"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": str(seed), "PATH": ""},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(seen) == 1, seen
