@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from privbot.config import Config
 from privbot.db import make_engine, session_scope
 from privbot.mail.spool import spool
-from privbot.models import Case, utcnow
+from privbot.models import AuditEvent, Case, utcnow
 from privbot.pipeline import Context, run
 from privbot.users import add_user, find_user, set_mailboxes
 from privbot.web.app import create_app
@@ -218,3 +218,43 @@ def test_a_supervisor_of_one_mailbox_manages_only_that_mailboxs_users(site: Site
     with signed_in(site, "groupsuper") as group:
         listed = group.get("/users").text
         assert "itstaff" in listed and "nvnew" in listed
+
+
+def test_a_supervisor_sets_a_users_mailboxes_on_the_users_page(site: Site) -> None:
+    with signed_in(site, "groupsuper") as group:
+        page = group.get("/users").text
+        assert 'action="/users/itstaff/mailboxes"' in page
+        answer = group.post(
+            "/users/itstaff/mailboxes",
+            data={"csrf": group.csrf, "mailbox": ["itteam", "nordvik"]},
+        )
+        assert answer.status_code == 303
+    with Session(site.engine) as session:
+        assert sorted(find_user(session, "itstaff").mailboxes) == ["itteam", "nordvik"]
+        changes = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "mailboxes_changed")
+        ).all()
+        assert any(e.actor == "groupsuper" for e in changes)
+    with signed_in(site, "itstaff") as staff:  # from the next request on
+        assert staff.get("/cases/%s" % site.nordvik).status_code == 200
+    with session_scope(site.engine) as session:
+        add_user(session, "nvstaff", "staff", PASSWORD)
+        set_mailboxes(
+            session, find_user(session, "nvstaff"), ["nordvik"], ["itteam", "nordvik"], "test"
+        )
+    with signed_in(site, "nvsuper") as limited:
+        # a supervisor of one mailbox grants only that one, and never every mailbox
+        for boxes in (["itteam", "nordvik"], []):
+            answer = limited.post(
+                "/users/nvstaff/mailboxes", data={"csrf": limited.csrf, "mailbox": boxes}
+            )
+            assert answer.status_code == 403, boxes
+        assert (
+            limited.post(  # nor touches a user of another mailbox
+                "/users/itstaff/mailboxes", data={"csrf": limited.csrf, "mailbox": ["nordvik"]}
+            ).status_code
+            == 403
+        )
+        assert 'value="itteam"' not in limited.get("/users").text
+    with Session(site.engine) as session:
+        assert find_user(session, "nvstaff").mailboxes == ["nordvik"]

@@ -1,7 +1,7 @@
 """Each user's own settings (the language of the staff app) and the supervisors' user admin.
 
 `/users` lists the staff; supervisors add users, disable and re-enable them, give them a new
-password and change their role, through the same functions as the `privbot users` command
+password, change their role and the mailboxes they work in, through the same functions as the `privbot users` command
 (`privbot/users.py`), which audit every change. A new or reset password is generated here and
 shown once, in the response to the POST (never put in the session or a redirect). A supervisor
 cannot disable or demote themselves, and only an administrator may make or change an
@@ -26,7 +26,7 @@ from privbot.models import Role, User
 from privbot.web.deps import CSRF, ConfigDep, CurrentStaff, CurrentSupervisor, SessionDep
 from privbot.web.i18n import LANGUAGES
 from privbot.web.pages.login import _safe_next
-from privbot.web.render import flash, page, translate
+from privbot.web.render import flash, mailbox_names, page, translate
 
 router = APIRouter()
 Name = Annotated[str, Path(pattern=r"^[^\s/]{1,100}$")]
@@ -51,6 +51,7 @@ def _listing(request: Request, session: Session, user: User, **extra: Any) -> Re
         user=user,
         people=people,
         roles=_grantable(user),
+        grantable_mailboxes=list(mailbox_names(request)),  # a limited supervisor: theirs
         **extra,
     )
 
@@ -155,6 +156,34 @@ def change_role(
         accounts.set_role(session, target, role, user.name)
         session.commit()
     flash(request, translate(request, "%(name)s's role is saved.", name=target.name))
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/{name}/mailboxes", dependencies=[CSRF])
+def change_mailboxes(
+    request: Request,
+    name: Name,
+    session: SessionDep,
+    user: CurrentSupervisor,
+    config: ConfigDep,
+    mailbox: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Limit a user to some mailboxes (none ticked: every mailbox). A supervisor limited to
+    some mailboxes grants only those, and cannot grant every mailbox."""
+    target = _target(session, user, name)
+    wanted = sorted(set(mailbox or ()))
+    if user.mailboxes and (not wanted or not set(wanted) <= set(user.mailboxes)):
+        raise HTTPException(status_code=403, detail="you can grant only your own mailboxes")
+    try:
+        accounts.set_mailboxes(
+            session, target, wanted, [box.key for box in config.mailboxes], user.name
+        )
+    except PrivbotError as exc:
+        session.rollback()
+        flash(request, str(exc), "error")
+        return RedirectResponse("/users", status_code=303)
+    session.commit()
+    flash(request, translate(request, "%(name)s's mailboxes are saved.", name=target.name))
     return RedirectResponse("/users", status_code=303)
 
 
