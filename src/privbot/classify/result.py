@@ -86,7 +86,7 @@ class Evidence:
         return found
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Classification:
     kind: Kind
     language: str  # detected: "sv", "en", "no", "da", "fi", "de", "pl", "fr", "es" or "other"
@@ -97,29 +97,6 @@ class Classification:
     reasons: tuple[str, ...] = field(default=())  # why the kind was chosen, for screened mail
     # per intent, the objects it was found about: consent_withdrawal -> ("newsletter", "calls")
     objects: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def __init__(
-        self,
-        kind: Kind,
-        language: str,
-        intents: tuple[IntentName, ...],
-        confidence: float,
-        evidence: tuple[Evidence, ...] = (),
-        needs_review: bool = False,
-        reasons: tuple[str, ...] = (),
-        objects: dict[str, tuple[str, ...]] | None = None,
-    ) -> None:
-        # The dataclass's own __init__ in one step (see `Evidence`); no objects: a new {}
-        self.__dict__.update(
-            kind=kind,
-            language=language,
-            intents=intents,
-            confidence=confidence,
-            evidence=evidence,
-            needs_review=needs_review,
-            reasons=reasons,
-            objects={} if objects is None else objects,
-        )
 
     def as_json(self) -> dict[str, object]:
         return {
