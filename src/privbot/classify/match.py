@@ -17,7 +17,14 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from privbot.classify.compose import ABLE, NO_MOOD_FACTOR, GroupHit, RuleHit, opens_sentence, pair
+from privbot.classify.compose import (
+    ABLE,
+    NO_MOOD_FACTOR,
+    GroupHit,
+    RuleHit,
+    opens_sentence,
+    pair,
+)
 from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
 from privbot.classify.normalise import NOT, Normalised, Token, normalise, stems
@@ -588,7 +595,11 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     if chosen:
         top = scores[chosen[0]]
         confidence = top / (top + 0.5)
-    elif ranked and ranked[0][1] >= THRESHOLD / 2:
+    elif (
+        ranked
+        and ranked[0][1] >= THRESHOLD / 2
+        and (strongest[ranked[0][0]] >= STRONGEST or ranked[0][0] == Intent.question.value)
+    ):
         chosen, confidence = [ranked[0][0]], ranked[0][1] / (ranked[0][1] + 1.0)
     else:
         chosen, confidence = [Intent.other.value], 0.3
