@@ -733,3 +733,18 @@ def test_a_finnish_withdrawal_is_not_also_an_objection(intents: RuleSet) -> None
 def test_a_french_misspelt_name_is_to_be_corrected(intents: RuleSet) -> None:
     body = "Bonjour, mon prénom est mal orthographié sur vos factures. Cordialement, Hélène"
     assert classify_text("Erreur", body, intents).intents == ("rectification",)
+
+
+def test_what_a_thank_you_names_was_done_not_asked(intents: RuleSet) -> None:
+    body = "Hej! Tack för utdraget, jag har läst igenom det. Allt verkar rätt."
+    assert classify_text("Re: Ditt registerutdrag", body, intents).intents == ("other",)
+    body = "Thanks for sending my data so quickly, it all looks correct."
+    assert classify_text("Re: Your access request", body, intents).intents == ("other",)
+    # a request after the thank-you stands
+    body = "Tack för utdraget! Nu vill jag att ni raderar mitt konto och allt om mig."
+    assert classify_text("Re: Ditt registerutdrag", body, intents).intents == ("erasure",)
+
+
+def test_thanks_in_advance_asks(intents: RuleSet) -> None:
+    body = "Hej, tack på förhand för ett registerutdrag med allt ni har om mig."
+    assert classify_text("Utdrag", body, intents).intents == ("access",)

@@ -455,9 +455,19 @@ def _evidence(
         and not opens_sentence(h.start, norm)
     ]
 
+    # "Tack för utdraget!": what a thank-you names has been done ("thanks in advance for" asks)
+    advance = [h.start for h, _, _ in found_hits if h.phrase.intent == "context:advance"]
+    thanks = [
+        (norm.tokens[h.start].clause, h.start)
+        for h, _, _ in found_hits
+        if h.phrase.intent == "context:thanks" and not any(h.start <= a <= h.end for a in advance)
+    ]
+
     def condition(intent: str, at: int) -> float:
         clause = norm.tokens[at].clause
         if intent != "restriction" and any(c == clause and k < at for c, k in untils):
+            return HYPOTHETICAL_FACTOR
+        if any(c == clause and k <= at for c, k in thanks):
             return HYPOTHETICAL_FACTOR
         return 1.0
 
