@@ -748,3 +748,22 @@ def test_what_a_thank_you_names_was_done_not_asked(intents: RuleSet) -> None:
 def test_thanks_in_advance_asks(intents: RuleSet) -> None:
     body = "Hej, tack på förhand för ett registerutdrag med allt ni har om mig."
     assert classify_text("Utdrag", body, intents).intents == ("access",)
+
+
+def test_a_refusal_after_another_negation_stands(intents: RuleSet) -> None:
+    body = "Ni ringer mig varje månad. Jag är inte intresserad och vill inte bli uppringd igen."
+    assert classify_text("Samtal", body, intents).intents == ("marketing_optout",)
+
+
+def test_inform_is_not_information(intents: RuleSet) -> None:
+    body = (
+        "For a course paper: could you tell me how you inform customers about automated decisions?"
+    )
+    assert classify_text("Course paper", body, intents).intents == ("question",)
+
+
+def test_leaving_me_out_of_analytics_is_an_objection(intents: RuleSet) -> None:
+    body = "Please exclude me from your segmentation and usage analytics, but keep my account."
+    assert classify_text("Analytics", body, intents).intents == ("objection",)
+    body = "Ta bort mig ur era kundanalyser, men låt kontot vara kvar."
+    assert classify_text("Analyser", body, intents).intents == ("objection",)

@@ -119,9 +119,13 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     if action.negative and action.start < obj.start < action.end:  # "keine X und keinen Y mehr"
         return False
     clause = tokens[action.start].clause
-    for k in range(max(0, action.start - NEGATION_REACH), action.start):
-        if tokens[k].sv == NOT and tokens[k].clause == clause:
-            return True
+    # a refusal holds its own negation; one before it is another verb's: "Jag är inte
+    # intresserad och vill inte bli uppringd"
+    if not action.negative and any(
+        tokens[k].sv == NOT and tokens[k].clause == clause
+        for k in range(max(0, action.start - NEGATION_REACH), action.start)
+    ):
+        return True
     if not action.negative:  # "ta INTE bort"
         if any(tokens[k].sv == NOT for k in range(action.start, action.end + 1)):
             return True
