@@ -767,3 +767,8 @@ def test_leaving_me_out_of_analytics_is_an_objection(intents: RuleSet) -> None:
     assert classify_text("Analytics", body, intents).intents == ("objection",)
     body = "Ta bort mig ur era kundanalyser, men låt kontot vara kvar."
     assert classify_text("Analyser", body, intents).intents == ("objection",)
+
+
+def test_danish_and_norwegian_andre_is_other_not_change(intents: RuleSet) -> None:
+    body = "Hei, jeg vil at dere sletter kontoen min og alle andre opplysninger om meg. Hilsen Tor"
+    assert classify_text("Sletting", body, intents).intents == ("erasure",)
