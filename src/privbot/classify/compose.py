@@ -21,6 +21,12 @@ from privbot.classify.normalise import NOT, Normalised, Token
 
 NO_MOOD_FACTOR = 0.6  # "ni raderade mina uppgifter" states; "radera mina uppgifter" asks
 AFTER = 8  # words an object may follow its action by ("radera alla mina gamla uppgifter")
+# "export my devices, licences and ticket history to a spreadsheet": the words between an
+# action and its object name a list (commas, then "and"); the list is read as one clause
+_ENUMERATION = re.compile(
+    r"^[^.!?;:\n]*,[^.!?;:\n]*\b(?:and|och|samt|or|eller|og|und|oder|et|ou|y|ja|oraz)\b"
+)
+LIST_AFTER = 2 * AFTER  # words an object may follow its action by across such a list
 BEFORE = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
 ITEM_OPENS = 6  # a list item's object stands within its first words ("- en kopia av …")
 CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
@@ -113,9 +119,13 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     if action.negative and action.start < obj.start < action.end:  # "keine X und keinen Y mehr"
         return False
     clause = tokens[action.start].clause
-    for k in range(max(0, action.start - NEGATION_REACH), action.start):
-        if tokens[k].sv == NOT and tokens[k].clause == clause:
-            return True
+    # a refusal holds its own negation; one before it is another verb's: "Jag är inte
+    # intresserad och vill inte bli uppringd"
+    if not action.negative and any(
+        tokens[k].sv == NOT and tokens[k].clause == clause
+        for k in range(max(0, action.start - NEGATION_REACH), action.start)
+    ):
+        return True
     if not action.negative:  # "ta INTE bort"
         if any(tokens[k].sv == NOT for k in range(action.start, action.end + 1)):
             return True
@@ -231,11 +241,30 @@ def _unable(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
     return action.negative and k >= 0 and tokens[k].word in ABLE
 
 
-def _same_clause(action: GroupHit, obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
-    """The object stands in the action's clause, or in the question that completes it:
-    "Haluan tietää, mitä tietoja …", "ich möchte wissen, welche Daten …"."""
+def _continues(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """ "keep" before an -ing verb goes on, it does not retain: "I don't want you to keep
+    using my data" objects to a use, it does not ask for an erasure."""
+    after = action.end + 1
+    return (
+        tokens[action.end].word in ("keep", "keeps")
+        and after < len(tokens)
+        and tokens[after].word.endswith("ing")
+    )
+
+
+def _enumerates(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
+    """The words between the action and its object are a list: "export my devices, licences
+    and ticket history to a spreadsheet"."""
+    between = norm.text[norm.tokens[action.end].end : norm.tokens[obj.start].start]
+    return _ENUMERATION.match(between) is not None
+
+
+def _same_clause(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
+    """The object stands in the action's clause, in the question that completes it
+    ("Haluan tietää, mitä tietoja …", "ich möchte wissen, welche Daten …") or after a list."""
+    tokens = norm.tokens
     clause = tokens[action.end].clause
-    if tokens[obj.start].clause == clause:
+    if tokens[obj.start].clause == clause or _enumerates(action, obj, norm):
         return True
     first = next(k for k in range(action.end + 1, obj.start + 1) if tokens[k].clause != clause)
     return tokens[first].clause == tokens[obj.start].clause == clause + 1 and (
@@ -327,7 +356,7 @@ def pair(
             sentence = tokens[action.start].sentence
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
-            if _unable(action, tokens):
+            if _unable(action, tokens) or _continues(action, tokens):
                 continue
             describes = _describes(action, tokens)
             for obj in objects:
@@ -351,8 +380,11 @@ def pair(
                 elif tokens[obj.start].sentence != sentence:
                     continue
                 if obj.start > action.end:
+                    far = obj.start - action.end > AFTER
                     if not item and (
-                        obj.start - action.end > AFTER or not _same_clause(action, obj, tokens)
+                        (far and not _enumerates(action, obj, norm))
+                        or obj.start - action.end > LIST_AFTER
+                        or not _same_clause(action, obj, norm)
                     ):
                         continue
                 elif obj.end < action.start:  # "mina uppgifter ska raderas"
