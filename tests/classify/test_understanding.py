@@ -810,3 +810,8 @@ def test_what_we_did_is_told_not_asked(intents: RuleSet) -> None:
 def test_what_the_writer_has_changed_their_mind_about_is_withdrawn(intents: RuleSet) -> None:
     body = "Jag kryssade i att ni fick använda min mejl för enkäter. Det har jag ångrat nu."
     assert classify_text("Enkäter", body, intents).intents == ("consent_withdrawal",)
+
+
+def test_is_my_data_asks_a_question(intents: RuleSet) -> None:
+    body = "Hi, is my data stored with a cloud provider in the US or only in Sweden?"
+    assert classify_text("Storage", body, intents).intents == ("question",)
