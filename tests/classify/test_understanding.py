@@ -772,3 +772,22 @@ def test_leaving_me_out_of_analytics_is_an_objection(intents: RuleSet) -> None:
 def test_danish_and_norwegian_andre_is_other_not_change(intents: RuleSet) -> None:
     body = "Hei, jeg vil at dere sletter kontoen min og alle andre opplysninger om meg. Hilsen Tor"
     assert classify_text("Sletting", body, intents).intents == ("erasure",)
+
+
+def test_one_piece_of_contact_data_deleted_is_an_erasure_off_a_list_an_opt_out(
+    intents: RuleSet,
+) -> None:
+    body = "Jag vill inte att ni lämnar ut min adress till andra företag. Stryk också mitt mobilnummer."
+    assert set(classify_text("Adress", body, intents).intents) == {"objection", "erasure"}
+    body = "Ta bort mitt mobilnummer från era ringlistor, jag vill inte bli uppringd."
+    assert classify_text("Samtal", body, intents).intents == ("marketing_optout",)
+
+
+def test_the_writer_as_what_is_deleted(intents: RuleSet) -> None:
+    body = "hej jag vill bli raderad ur ert kundregister mvh Per"
+    assert classify_text("", body, intents).intents == ("erasure",)
+
+
+def test_texting_shorthand_asks(intents: RuleSet) -> None:
+    body = "hi can u send me whatever data u have on me thx"
+    assert classify_text("data", body, intents).intents == ("access",)
