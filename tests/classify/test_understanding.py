@@ -791,3 +791,27 @@ def test_the_writer_as_what_is_deleted(intents: RuleSet) -> None:
 def test_texting_shorthand_asks(intents: RuleSet) -> None:
     body = "hi can u send me whatever data u have on me thx"
     assert classify_text("data", body, intents).intents == ("access",)
+
+
+def test_a_verb_before_its_subject_in_a_question_asks_whether(intents: RuleSet) -> None:
+    body = "Hej, raderar ni mitt konto automatiskt när jag säger upp abonnemanget, eller måste jag be om det?"
+    assert classify_text("Uppsägning", body, intents).intents == ("question",)
+
+
+def test_what_we_did_is_told_not_asked(intents: RuleSet) -> None:
+    body = "Ni raderade mitt konto av misstag i förra veckan och nu är alla mina dokument borta. Det är oacceptabelt."
+    assert classify_text("Mitt konto", body, intents).intents == ("complaint",)
+    body = (
+        "You have removed my address from the delivery form by mistake, so my parcel was returned."
+    )
+    assert "erasure" not in classify_text("Parcel", body, intents).intents
+
+
+def test_what_the_writer_has_changed_their_mind_about_is_withdrawn(intents: RuleSet) -> None:
+    body = "Jag kryssade i att ni fick använda min mejl för enkäter. Det har jag ångrat nu."
+    assert classify_text("Enkäter", body, intents).intents == ("consent_withdrawal",)
+
+
+def test_is_my_data_asks_a_question(intents: RuleSet) -> None:
+    body = "Hi, is my data stored with a cloud provider in the US or only in Sweden?"
+    assert classify_text("Storage", body, intents).intents == ("question",)
