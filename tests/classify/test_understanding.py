@@ -791,3 +791,45 @@ def test_the_writer_as_what_is_deleted(intents: RuleSet) -> None:
 def test_texting_shorthand_asks(intents: RuleSet) -> None:
     body = "hi can u send me whatever data u have on me thx"
     assert classify_text("data", body, intents).intents == ("access",)
+
+
+def test_a_verb_before_its_subject_in_a_question_asks_whether(intents: RuleSet) -> None:
+    body = "Hej, raderar ni mitt konto automatiskt när jag säger upp abonnemanget, eller måste jag be om det?"
+    assert classify_text("Uppsägning", body, intents).intents == ("question",)
+
+
+def test_what_we_did_is_told_not_asked(intents: RuleSet) -> None:
+    body = "Ni raderade mitt konto av misstag i förra veckan och nu är alla mina dokument borta. Det är oacceptabelt."
+    assert classify_text("Mitt konto", body, intents).intents == ("complaint",)
+    body = (
+        "You have removed my address from the delivery form by mistake, so my parcel was returned."
+    )
+    assert "erasure" not in classify_text("Parcel", body, intents).intents
+
+
+def test_what_the_writer_has_changed_their_mind_about_is_withdrawn(intents: RuleSet) -> None:
+    body = "Jag kryssade i att ni fick använda min mejl för enkäter. Det har jag ångrat nu."
+    assert classify_text("Enkäter", body, intents).intents == ("consent_withdrawal",)
+
+
+def test_is_my_data_asks_a_question(intents: RuleSet) -> None:
+    body = "Hi, is my data stored with a cloud provider in the US or only in Sweden?"
+    assert classify_text("Storage", body, intents).intents == ("question",)
+
+
+def test_a_new_value_told_is_a_correction(intents: RuleSet) -> None:
+    body = "Hej! Mitt mobilnummer har ändrats till 070-000 11 22, använd det framöver."
+    assert classify_text("Nummer", body, intents).intents == ("rectification",)
+    body = "Hi, I've moved house. New address: 3 Elm Row, York. Please use it from now on."
+    assert classify_text("Moving", body, intents).intents == ("rectification",)
+    body = (
+        "Hej, kan ni lägga in min nya e-postadress, per.berg@exempel.se, i stället för den gamla?"
+    )
+    assert classify_text("E-post", body, intents).intents == ("rectification",)
+
+
+def test_my_profile_is_not_profiling(intents: RuleSet) -> None:
+    body = (
+        "My phone number in my profile is wrong, the last digits should be 42. Please correct it."
+    )
+    assert classify_text("Profile", body, intents).intents == ("rectification",)

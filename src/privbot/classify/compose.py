@@ -47,6 +47,15 @@ COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv
 ENDS_OBJECT = frozenset(
     "ocksa too also helt tack please nu now snarast direkt asap to till for".split()
 )
+# "Raderar ni mina uppgifter när …?", "ni raderade mitt konto": a verb with its subject says
+# or asks what we do or did; it does not ask us to do it
+YOU_AFTER = frozenset("ni du you dere i".split())
+SUBJECTS = frozenset(
+    "ni vi de han hon you we they he she dere".split()
+)  # not the writer: "det har jag ångrat" withdraws
+AUXILIARIES = frozenset("har hade have has had".split())
+_PAST = ("ade", "ades", "at", "ats", "ed")
+_PAST_WORDS = frozenset("tog tagit togs strok strukit took".split())
 ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
@@ -257,6 +266,29 @@ def _enumerates(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     and ticket history to a spreadsheet"."""
     between = norm.text[norm.tokens[action.end].end : norm.tokens[obj.start].start]
     return _ENUMERATION.match(between) is not None
+
+
+def said_not_asked(at: int, norm: Normalised) -> bool:
+    """The verb at `at` states or asks what we do or did: "Raderar ni mina uppgifter när jag
+    säger upp mig?", "ni raderade mitt konto av misstag", "you have removed my address"."""
+    tokens = norm.tokens
+    token = tokens[at]
+    if at + 1 < len(tokens) and tokens[at + 1].word in YOU_AFTER and opens_sentence(at, norm):
+        last = at + 1  # a verb before its subject: a yes/no question if the sentence asks
+        while last + 1 < len(tokens) and tokens[last + 1].sentence == token.sentence:
+            last += 1
+        return "?" in norm.text[tokens[last].end : tokens[last].end + 3]
+    if not (token.word.endswith(_PAST) or token.word in _PAST_WORDS):
+        return False
+    before = [t.word for t in tokens[max(0, at - 3) : at] if t.sentence == token.sentence]
+    if before[-1:] and before[-1] in SUBJECTS:  # "ni raderade"
+        return True
+    # "ni har raderat", "har ni raderat"
+    return (
+        len(before) >= 2
+        and {before[-1], before[-2]} & AUXILIARIES != set()
+        and ({before[-1], before[-2]} & SUBJECTS != set())
+    )
 
 
 def _same_clause(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:

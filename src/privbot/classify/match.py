@@ -24,6 +24,7 @@ from privbot.classify.compose import (
     RuleHit,
     opens_sentence,
     pair,
+    said_not_asked,
 )
 from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
@@ -56,6 +57,8 @@ SHORT_BODY = 8  # a body of fewer words leaves the asking to the subject
 FUZZY_FACTOR = 0.85
 OTHER_BESIDE = 1.5  # "other" is reported beside a privacy intent only with this much evidence
 STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only many weak words
+# what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
+NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
@@ -468,6 +471,8 @@ def _evidence(
         if intent != "restriction" and any(c == clause and k < at for c, k in untils):
             return HYPOTHETICAL_FACTOR
         if any(c == clause and k <= at for c, k in thanks):
+            return HYPOTHETICAL_FACTOR
+        if intent not in NOT_ASKED and said_not_asked(at, norm):
             return HYPOTHETICAL_FACTOR
         return 1.0
 
