@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -23,6 +24,7 @@ from privbot import mailboxes
 from privbot.cases import breach, outbox
 from privbot.cases.digest import send_digest
 from privbot.cases.store import approve, current_draft, get_case
+from privbot.chat.settings import ChatSettings
 from privbot.config import Config, data_path, load_config
 from privbot.db import make_engine, session_scope
 from privbot.errors import ConfigError
@@ -32,7 +34,10 @@ from privbot.mail.spool import spool
 from privbot.models import Case, SpoolEntry
 from privbot.pipeline import Context, run
 from privbot.service import Service
+from privbot.web.app import create_app
+from tests.chat.helpers import confirmation_code, mail_text
 from tests.conftest import Catcher, free_port
+from tests.helpers import serving
 from tests.mail.test_watch import wait_until
 
 if TYPE_CHECKING:
@@ -337,6 +342,49 @@ def test_each_supervisor_is_told_only_about_their_mailboxes(
         assert "1 försenade" in digests[address]["Subject"]
         assert ("Personuppgiftsincidenter" in body) is (own is theirs)  # the breach is Nordvik's
     engine.dispose()
+
+
+def test_the_chat_serves_the_mailbox_its_setting_names(
+    tmp_path: Path, relay: tuple[Catcher, int]
+) -> None:
+    """`[chat] mailbox`: Nordvik's chat speaks for Nordvik, sends from its address, and the
+    request it confirms opens a Nordvik case; through the real web app and relay."""
+    catcher, port = relay
+    web_port = free_port()
+    chat = '\n[chat]\nmailbox = "nordvik"\nbase_url = "http://127.0.0.1:%d/"\n' % web_port
+    path = two_mailboxes(tmp_path, port, extra=chat)
+    with pytest.raises(ConfigError, match="nordvik has no policy_file"):
+        ChatSettings.from_config(load(tmp_path, path))  # it answers questions from it
+    shipped_policy = load(tmp_path, path).policy_file
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'prefix = "NK"\n', 'prefix = "NK"\npolicy_file = "%s"\n' % shipped_policy
+        ),
+        encoding="utf-8",
+    )
+    config = load(tmp_path, path)
+    engine = make_engine(config.database_url)
+    with serving(create_app(config, engine), web_port) as web:
+        session_id = None
+        for said in ("Jag vill att ni raderar mina uppgifter.", "Karin Holm", "karin@example.se"):
+            data = httpx.post(
+                web + "/api/chat", json={"session_id": session_id, "message": said}
+            ).json()
+            session_id = data["session_id"]
+        [mail] = catcher.wait(1)
+        assert mail["From"].addresses[0].addr_spec == "integritet@nordvik.example"
+        assert "Nordvik Konsult AB" in mail_text(mail) and "IT-team" not in mail_text(mail)
+        done = httpx.post(
+            web + "/api/chat",
+            json={"session_id": session_id, "message": confirmation_code(mail)},
+        )
+        assert done.status_code == 200
+    run(engine, Context.load(config))
+    with Session(engine) as session:
+        [case] = session.exec(select(Case)).all()
+    engine.dispose()
+    assert (case.channel, case.mailbox) == ("chat", "nordvik")
+    assert case.reference.startswith("NK-")
 
 
 # --- IMAP: one poller per mailbox ---------------------------------------------------------------
