@@ -887,3 +887,8 @@ def test_not_wanting_to_be_part_of_analyses_is_an_objection(intents: RuleSet) ->
 def test_a_new_operator_is_no_new_number(intents: RuleSet) -> None:
     body = "Jag har bytt mobiloperatör och vill ta med mig min samtalshistorik i en fil."
     assert "rectification" not in classify_text("Byte", body, intents).intents
+
+
+def test_a_question_under_an_if_is_asked_in_full(intents: RuleSet) -> None:
+    body = "Hej, om jag säger upp mitt avtal, hur länge ligger mina uppgifter kvar hos er?"
+    assert classify_text("Uppsägning", body, intents).intents == ("question",)
