@@ -157,16 +157,7 @@ def _antecedents(
     """Each pronoun as each object it may stand for: those named before it, in its sentence
     or the one before ("Jag har gamla uppgifter hos er. Släng dem." → my_data); the rule
     that pairs it decides which."""
-    named = sorted(
-        (
-            h
-            for h in hits
-            if h.group.startswith("object:")
-            and h.group not in ("object:pronoun", "object:held")  # "you hold": no noun
-            and not (_someone_elses(h, tokens) or _company_name(h, tokens))
-        ),
-        key=lambda h: h.end,
-    )
+    named: list[GroupHit] | None = None  # the objects a pronoun may stand for, when one does
     resolved = []
     for pronoun in pronouns:
         after = tokens[pronoun.end + 1] if pronoun.end + 1 < len(tokens) else None
@@ -177,6 +168,17 @@ def _antecedents(
             and after.word not in ENDS_OBJECT
         ):
             continue  # a determiner, not a pronoun: "den 1 maj", "det nya numret"
+        if named is None:
+            named = sorted(
+                (
+                    h
+                    for h in hits
+                    if h.group.startswith("object:")
+                    and h.group not in ("object:pronoun", "object:held")  # "you hold": no noun
+                    and not (_someone_elses(h, tokens) or _company_name(h, tokens))
+                ),
+                key=lambda h: h.end,
+            )
         near = tokens[pronoun.start].sentence - 1
         groups = {
             h.group for h in named if h.end < pronoun.start and tokens[h.start].sentence >= near
