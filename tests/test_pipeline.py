@@ -379,3 +379,50 @@ def test_a_resend_finds_a_message_stored_before_content_keys(engine: Engine, ctx
         assert [e.case_id for e in resends] == [entries[0].case_id]
         keys = session.exec(select(Message.content_key).order_by(Message.id)).all()
         assert keys[0] is None and all(keys[1:])
+
+
+def test_an_entry_that_raises_is_quarantined_and_its_batch_still_done(
+    any_engine: tuple[Engine, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch runs without savepoints; when an entry raises after writing (its case opened,
+    its draft not yet made), the batch is done again with one savepoint per entry: that entry
+    is quarantined with nothing of its work kept, and the others open their cases once."""
+    from privbot.cases import from_mail
+    from privbot.models import AuditEvent, Draft, Message
+
+    engine, config = any_engine
+    ctx = Context.load(config)
+    first_draft = from_mail.first_draft
+
+    def failing(session, cfg, replies, case, mail):  # type: ignore[no-untyped-def]
+        if "Kalle" in mail.from_name:
+            raise RuntimeError("draft failed")
+        first_draft(session, cfg, replies, case, mail)
+
+    monkeypatch.setattr(from_mail, "first_draft", failing)
+    senders = ["Lena <lena@example.se>", "Kalle <kalle@example.se>", "Olle <olle@example.se>"]
+    with session_scope(engine) as session:
+        for i, sender in enumerate(senders):
+            spool(
+                session,
+                mail(sender, "Radera", ERASURE_SV, "<f%d@example.se>" % i).as_bytes(),
+                "file",
+            )
+    assert run(engine, ctx) == {"opened": 2, "quarantined": 1}
+    with Session(engine) as session:
+        entries = session.exec(select(SpoolEntry).order_by(SpoolEntry.id)).all()
+        assert [e.state for e in entries] == [
+            SpoolState.done,
+            SpoolState.quarantined,
+            SpoolState.done,
+        ]
+        assert (entries[1].stage, entries[1].reason) == ("process", "internal error: RuntimeError")
+        opened = session.exec(select(Case).order_by(Case.id)).all()
+        assert [c.requester_email for c in opened] == ["lena@example.se", "olle@example.se"]
+        assert [entries[0].case_id, entries[2].case_id] == [c.id for c in opened]
+        assert session.exec(select(func.count()).select_from(Message)).one() == 2
+        assert session.exec(select(func.count()).select_from(Draft)).one() == 2
+        events = session.exec(select(AuditEvent.case_id, AuditEvent.action)).all()
+        assert {case_id for case_id, _ in events} == {c.id for c in opened}
+        assert sum(action == "case_opened" for _, action in events) == 2
+    assert run(engine, ctx) == {}  # nothing left pending

@@ -1,9 +1,9 @@
 """Every stage, in order: spool → parse → screen → thread → classify → case → draft.
 
 `process` takes one spooled message through the stages inside the caller's transaction and says
-what became of it; `run` claims pending spool entries a batch per transaction and processes each
-in a savepoint of its own, quarantining an entry whose processing raises (with the stage and the
-exception class) and going on with the rest. The entries' new states are written together, in
+what became of it; `run` claims pending spool entries a batch per transaction and processes them,
+quarantining an entry whose processing raises (with the stage and the exception class) and going
+on with the rest. The entries' new states are written together, in
 one statement per batch, in the transaction that holds their work.
 """
 
@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from privbot import mailboxes
 from privbot.cases import from_mail, identity, outbox
-from privbot.cases.audit import audit
+from privbot.cases.audit import AuditBatch, audit, batched
 from privbot.cases.receipt import queue_receipt
 from privbot.cases.store import content_key, make_draft, open_case
 from privbot.cases.thread import find_case
@@ -102,10 +102,14 @@ def process(session: Session, entry: Entry, ctx: Context) -> Outcome:
     screening = screen(mail, ctx.own_addresses, ctx.ruleset.screening, prepared.new_text)
     if screening.kind is not Kind.human:
         return _finish(entry, Disposition.screened, "screen", _screened(session, entry, screening))
-    match = find_case(session, mail)  # trusted only from the requester or an allowed address
     classification = classify_message(mail, prepared, ctx.ruleset)
     cfg, replies, received = ctx.config, ctx.replies, entry.received_at
-    resent_to = from_mail.resent(session, cfg, mail, received) if match is None else None
+    # These lookups read Message-IDs, references, senders, content keys and whether a case is
+    # purged or merged, which nothing in the pipeline changes after writing: the changes earlier
+    # messages of the batch made to their cases need not be flushed first (they go together).
+    with session.no_autoflush:
+        match = find_case(session, mail)  # trusted only from the requester or an allowed address
+        resent_to = from_mail.resent(session, cfg, mail, received) if match is None else None
     known = match.case if match is not None and match.trusted else resent_to
     if known is not None:
         from_mail.follow_up(
@@ -204,48 +208,94 @@ _FINISH = (
 )
 
 
+class _EntryFailed(Exception):
+    """An entry raised in a batch processed without savepoints: the batch is done again."""
+
+
 def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> dict[str, int]:
     """Process pending spool entries, `batch` per transaction; returns counts per disposition.
 
-    Each entry runs in a savepoint: one that raises is quarantined with its stage and exception
-    class and the batch goes on. If the commit itself fails, the batch stays pending and is
-    retried; processing is idempotent because an entry leaves `pending` in the same commit.
+    An entry that raises is quarantined with its stage and exception class and the batch goes
+    on. A savepoint per entry would cost two statements per message (two round trips on
+    PostgreSQL) for what is rare, so a batch runs without them; when an entry raises, the batch
+    is rolled back and done again with a savepoint per entry. If the commit itself fails, the
+    batch stays pending and is retried; processing is idempotent because an entry leaves
+    `pending` in the same commit.
     """
     counts: dict[str, int] = {}
     done = 0
+    careful = False  # savepoints per entry: the batch before had an entry that raised
     while done < limit:
-        with session_scope(engine) as session:
-            query = claimable(session, _CLAIM.limit(min(batch, limit - done)))
-            entries = [Entry(*row) for row in session.execute(query).all()]
-            if not entries:
-                break
-            finished: list[dict[str, Any]] = []
-            for entry in entries:
-                try:
-                    with session.begin_nested():
-                        outcome = process(session, entry, ctx)
-                except Exception as exc:  # quarantine the entry, keep the loop going
-                    log.error("spool %s failed in processing (%s)", entry.id, type(exc).__name__)
-                    log.debug("processing failure of spool %s", entry.id, exc_info=True)
-                    outcome = _finish(
-                        entry,
-                        Disposition.quarantined,
-                        "process",
-                        "internal error: %s" % type(exc).__name__,
-                    )
-                finished.append(
+        try:
+            outcomes = _run_batch(engine, ctx, min(batch, limit - done), careful)
+        except _EntryFailed:
+            careful = True
+            continue
+        if not outcomes:
+            break
+        for outcome in outcomes:
+            key = outcome.disposition.value
+            counts[key] = counts.get(key, 0) + 1
+        done += len(outcomes)
+        careful = False
+    return counts
+
+
+def _run_batch(engine: Engine, ctx: Context, size: int, careful: bool) -> list[Outcome]:
+    """Claim up to `size` pending entries and process them in one transaction."""
+    with session_scope(engine) as session, batched(session) as events:
+        query = claimable(session, _CLAIM.limit(size))
+        entries = [Entry(*row) for row in session.execute(query).all()]
+        if careful:
+            finished = [_in_savepoint(session, entry, ctx, events) for entry in entries]
+        else:
+            finished = _without_savepoints(session, entries, ctx)
+        events.write()
+        if entries:
+            session.connection().execute(
+                _FINISH,
+                [
                     {
                         "entry": entry.id,
                         "state": _SPOOL_STATE[outcome.disposition],
                         "stage": outcome.stage,
                         "reason": outcome.reason,
                         "case": outcome.case_id,
-                        "at": utcnow(),
+                        "at": at,
                     }
-                )
-                key = outcome.disposition.value
-                counts[key] = counts.get(key, 0) + 1
-            session.flush()
-            session.connection().execute(_FINISH, finished)
-        done += len(entries)
-    return counts
+                    for entry, (outcome, at) in zip(entries, finished, strict=True)
+                ],
+            )
+    return [outcome for outcome, _ in finished]
+
+
+def _without_savepoints(
+    session: Session, entries: list[Entry], ctx: Context
+) -> list[tuple[Outcome, datetime]]:
+    """Each entry's outcome and when it was reached; `_EntryFailed` when one raises, in its own
+    processing or in the flush of its changes (which may come with the next entry's query)."""
+    try:
+        finished = [(process(session, entry, ctx), utcnow()) for entry in entries]
+        session.flush()
+    except Exception as exc:  # the whole batch again, carefully
+        log.debug("an entry raised in a batch without savepoints", exc_info=True)
+        raise _EntryFailed from exc
+    return finished
+
+
+def _in_savepoint(
+    session: Session, entry: Entry, ctx: Context, events: AuditBatch
+) -> tuple[Outcome, datetime]:
+    """Process `entry` in a savepoint of its own; one that raises is quarantined."""
+    mark = events.mark()
+    try:
+        with session.begin_nested():
+            outcome = process(session, entry, ctx)
+    except Exception as exc:  # quarantine the entry, keep the loop going
+        events.drop_since(mark)
+        log.error("spool %s failed in processing (%s)", entry.id, type(exc).__name__)
+        log.debug("processing failure of spool %s", entry.id, exc_info=True)
+        outcome = _finish(
+            entry, Disposition.quarantined, "process", "internal error: %s" % type(exc).__name__
+        )
+    return outcome, utcnow()

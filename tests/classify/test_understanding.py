@@ -694,3 +694,124 @@ def test_do_you_keep_my_history_is_a_question(intents: RuleSet) -> None:
 def test_a_consent_denied_after_the_fact_is_withdrawn(intents: RuleSet) -> None:
     body = "I ticked the box for your partner offers last year. I've changed my mind and no longer agree to that."
     assert classify_text("Partners", body, intents).intents[:1] == ("consent_withdrawal",)
+
+
+def test_keep_before_an_ing_verb_goes_on_it_does_not_retain(intents: RuleSet) -> None:
+    body = (
+        "I don't want you to keep analysing my data for your product statistics. Please stop that."
+    )
+    result = classify_text("Statistics", body, intents)
+    assert "erasure" not in result.intents, result.evidence
+    assert "objection" in result.intents
+
+
+def test_an_object_after_a_list_still_belongs_to_its_verb(intents: RuleSet) -> None:
+    body = (
+        "Could you export my devices, licences, warranty dates and ticket history into a "
+        "spreadsheet? We are moving to a new IT firm."
+    )
+    assert classify_text("Export", body, intents).intents == ("portability",)
+
+
+def test_a_sentence_break_still_ends_a_list(intents: RuleSet) -> None:
+    # the verb and the format are in different sentences: no transfer is asked
+    body = "Please send my invoices, receipts and contracts. Our accountant prefers Excel."
+    assert "portability" not in classify_text("Papers", body, intents).intents
+
+
+def test_weak_words_alone_do_not_make_a_request(intents: RuleSet) -> None:
+    # "raderar" (0.4) and a subject word add up to more than half, but none is strong
+    body = "Hur raderar man gamla filer från OneDrive så att det blir plats? Lagringen är full."
+    assert classify_text("Radera filer", body, intents).intents == ("other",)
+
+
+def test_a_finnish_withdrawal_is_not_also_an_objection(intents: RuleSet) -> None:
+    body = "Hei, peruutan suostumukseni tietojeni käsittelyyn. Terveisin Aino"
+    assert classify_text("Suostumus", body, intents).intents == ("consent_withdrawal",)
+
+
+def test_a_french_misspelt_name_is_to_be_corrected(intents: RuleSet) -> None:
+    body = "Bonjour, mon prénom est mal orthographié sur vos factures. Cordialement, Hélène"
+    assert classify_text("Erreur", body, intents).intents == ("rectification",)
+
+
+def test_what_a_thank_you_names_was_done_not_asked(intents: RuleSet) -> None:
+    body = "Hej! Tack för utdraget, jag har läst igenom det. Allt verkar rätt."
+    assert classify_text("Re: Ditt registerutdrag", body, intents).intents == ("other",)
+    body = "Thanks for sending my data so quickly, it all looks correct."
+    assert classify_text("Re: Your access request", body, intents).intents == ("other",)
+    # a request after the thank-you stands
+    body = "Tack för utdraget! Nu vill jag att ni raderar mitt konto och allt om mig."
+    assert classify_text("Re: Ditt registerutdrag", body, intents).intents == ("erasure",)
+
+
+def test_thanks_in_advance_asks(intents: RuleSet) -> None:
+    body = "Hej, tack på förhand för ett registerutdrag med allt ni har om mig."
+    assert classify_text("Utdrag", body, intents).intents == ("access",)
+
+
+def test_a_refusal_after_another_negation_stands(intents: RuleSet) -> None:
+    body = "Ni ringer mig varje månad. Jag är inte intresserad och vill inte bli uppringd igen."
+    assert classify_text("Samtal", body, intents).intents == ("marketing_optout",)
+
+
+def test_inform_is_not_information(intents: RuleSet) -> None:
+    body = (
+        "For a course paper: could you tell me how you inform customers about automated decisions?"
+    )
+    assert classify_text("Course paper", body, intents).intents == ("question",)
+
+
+def test_leaving_me_out_of_analytics_is_an_objection(intents: RuleSet) -> None:
+    body = "Please exclude me from your segmentation and usage analytics, but keep my account."
+    assert classify_text("Analytics", body, intents).intents == ("objection",)
+    body = "Ta bort mig ur era kundanalyser, men låt kontot vara kvar."
+    assert classify_text("Analyser", body, intents).intents == ("objection",)
+
+
+def test_danish_and_norwegian_andre_is_other_not_change(intents: RuleSet) -> None:
+    body = "Hei, jeg vil at dere sletter kontoen min og alle andre opplysninger om meg. Hilsen Tor"
+    assert classify_text("Sletting", body, intents).intents == ("erasure",)
+
+
+def test_one_piece_of_contact_data_deleted_is_an_erasure_off_a_list_an_opt_out(
+    intents: RuleSet,
+) -> None:
+    body = "Jag vill inte att ni lämnar ut min adress till andra företag. Stryk också mitt mobilnummer."
+    assert set(classify_text("Adress", body, intents).intents) == {"objection", "erasure"}
+    body = "Ta bort mitt mobilnummer från era ringlistor, jag vill inte bli uppringd."
+    assert classify_text("Samtal", body, intents).intents == ("marketing_optout",)
+
+
+def test_the_writer_as_what_is_deleted(intents: RuleSet) -> None:
+    body = "hej jag vill bli raderad ur ert kundregister mvh Per"
+    assert classify_text("", body, intents).intents == ("erasure",)
+
+
+def test_texting_shorthand_asks(intents: RuleSet) -> None:
+    body = "hi can u send me whatever data u have on me thx"
+    assert classify_text("data", body, intents).intents == ("access",)
+
+
+def test_a_verb_before_its_subject_in_a_question_asks_whether(intents: RuleSet) -> None:
+    body = "Hej, raderar ni mitt konto automatiskt när jag säger upp abonnemanget, eller måste jag be om det?"
+    assert classify_text("Uppsägning", body, intents).intents == ("question",)
+
+
+def test_what_we_did_is_told_not_asked(intents: RuleSet) -> None:
+    body = "Ni raderade mitt konto av misstag i förra veckan och nu är alla mina dokument borta. Det är oacceptabelt."
+    assert classify_text("Mitt konto", body, intents).intents == ("complaint",)
+    body = (
+        "You have removed my address from the delivery form by mistake, so my parcel was returned."
+    )
+    assert "erasure" not in classify_text("Parcel", body, intents).intents
+
+
+def test_what_the_writer_has_changed_their_mind_about_is_withdrawn(intents: RuleSet) -> None:
+    body = "Jag kryssade i att ni fick använda min mejl för enkäter. Det har jag ångrat nu."
+    assert classify_text("Enkäter", body, intents).intents == ("consent_withdrawal",)
+
+
+def test_is_my_data_asks_a_question(intents: RuleSet) -> None:
+    body = "Hi, is my data stored with a cloud provider in the US or only in Sweden?"
+    assert classify_text("Storage", body, intents).intents == ("question",)

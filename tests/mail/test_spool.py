@@ -6,7 +6,6 @@ import email
 from email import policy
 from pathlib import Path
 
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
@@ -22,7 +21,7 @@ from privbot.mail.parse import (
     synthetic_message_id,
 )
 from privbot.mail.spool import spool, spool_many
-from privbot.models import SpoolEntry
+from privbot.models import SpoolEntry, SpoolState
 from tests.helpers import DATA
 
 
@@ -74,10 +73,37 @@ def test_spool_many_agrees_with_spool_and_stores_a_repeat_once(
 
 def test_spool_many_uses_one_insert_statement(engine: Engine) -> None:
     statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     with session_scope(engine) as session:
+        driver = session.connection().connection.dbapi_connection
+        driver.set_trace_callback(statements.append)  # type: ignore[union-attr]
         spool_many(session, [(raw(i), "") for i in range(100)], "imap")
+        driver.set_trace_callback(None)  # type: ignore[union-attr]
     assert sum(s.lstrip().upper().startswith("INSERT") for s in statements) == 1
+
+
+def test_spool_many_stores_what_spool_stores(any_engine: tuple[Engine, Config]) -> None:
+    """The batch path writes through the driver: its rows read back as the ORM's do."""
+    engine, _ = any_engine
+    with session_scope(engine) as session:
+        one, _ = spool(session, raw(1), "imap", "ref-1", mailbox="kundtjanst")
+        [(other_id, _)] = spool_many(session, [(raw(2), "ref-2")], "imap", mailbox="kundtjanst")
+    columns = "received_at, state, stage, reason, mailbox, source, source_ref, size, raw"
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT %s FROM spoolentry WHERE id IN (%d, %d) ORDER BY id"
+            % (columns, one.id, other_id)
+        ).all()
+    (by_orm, by_batch) = [dict(zip(columns.split(", "), row, strict=True)) for row in rows]
+    assert type(by_batch["received_at"]) is type(by_orm["received_at"])
+    if isinstance(by_orm["received_at"], str):  # SQLite: the same text format
+        assert len(by_batch["received_at"]) == len(by_orm["received_at"])
+    assert {k: v for k, v in by_batch.items() if k not in ("received_at", "source_ref", "raw")} == {
+        k: v for k, v in by_orm.items() if k not in ("received_at", "source_ref", "raw")
+    }
+    assert (by_batch["source_ref"], bytes(by_batch["raw"])) == ("ref-2", raw(2))
+    with Session(engine) as session:
+        entry = session.get(SpoolEntry, other_id)
+        assert entry is not None and entry.state == SpoolState.pending
 
 
 def _compat32_message_id(data: bytes) -> str:

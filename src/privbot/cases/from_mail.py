@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, or_
+from sqlalchemy import bindparam, func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from privbot.cases import breach, identity, lifecycle
@@ -67,17 +69,33 @@ def follow_up(
     log.info("spool %s %s %s", spool_id, "resent to" if resend else "threaded into", case.reference)
 
 
-# The earlier messages of a sender in the window that may be the same text, oldest first, with
-# their cases (never a purged one): by content key, or any without a key (stored before keys).
+def _same_sender(message: Any, case: Any) -> tuple[Any, ...]:
+    """Incoming messages of the sender in the window, in cases not purged."""
+    return (
+        message.from_addr == bindparam("sender"),
+        message.direction == "in",
+        message.at >= bindparam("since", type_=Message.__table__.c.at.type),  # type: ignore[attr-defined]
+        case.purged_at.is_(None),
+    )
+
+
+_KEYED, _KEYED_CASE = aliased(Message), aliased(Case)  # the subquery's own rows, not correlated
+_FIRST_WITH_KEY = (
+    select(func.min(_KEYED.id))
+    .join(_KEYED_CASE, col(_KEYED.case_id) == col(_KEYED_CASE.id))
+    .where(*_same_sender(_KEYED, _KEYED_CASE), _KEYED.content_key == bindparam("key"))
+    .scalar_subquery()
+)
+# The earlier messages of a sender that may be the same text, oldest first, with their cases:
+# any without a key (stored before keys; their text is compared) and the first one with the key.
+# The later ones with the key are left in the database: the first wins, and loading a case
+# object for each of a sender's resends cost more than the rest of handling a resend.
 _EARLIER = (
     select(Case, Message.id, Message.content_key)
     .join(Message, col(Message.case_id) == col(Case.id))
     .where(
-        Message.from_addr == bindparam("sender"),
-        or_(col(Message.content_key) == bindparam("key"), col(Message.content_key).is_(None)),
-        Message.direction == "in",
-        Message.at >= bindparam("since", type_=Message.__table__.c.at.type),  # type: ignore[attr-defined]
-        col(Case.purged_at).is_(None),
+        *_same_sender(Message, Case),
+        or_(col(Message.id) == _FIRST_WITH_KEY, col(Message.content_key).is_(None)),
     )
     .order_by(col(Message.id))
     .limit(200)

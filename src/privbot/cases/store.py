@@ -113,11 +113,13 @@ def add_message(
 ) -> None:
     """The incoming message joins `case` (`warning`: for staff, shown with the message).
 
-    A Core insert: nothing reads the row back as an object in the transaction that writes it."""
+    A Core insert: nothing reads the row back as an object in the transaction that writes it.
+    On the session's connection, so the changes waiting in the session are not flushed first
+    (the case is in the database already): the pipeline flushes a batch's together."""
     classification = result.as_json() if result else {}
     if warning:
         classification["warning"] = warning
-    session.execute(
+    session.connection().execute(
         _INSERT_MESSAGE,
         {
             "case_id": case.id or 0,

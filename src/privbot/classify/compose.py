@@ -21,6 +21,12 @@ from privbot.classify.normalise import NOT, Normalised, Token
 
 NO_MOOD_FACTOR = 0.6  # "ni raderade mina uppgifter" states; "radera mina uppgifter" asks
 AFTER = 8  # words an object may follow its action by ("radera alla mina gamla uppgifter")
+# "export my devices, licences and ticket history to a spreadsheet": the words between an
+# action and its object name a list (commas, then "and"); the list is read as one clause
+_ENUMERATION = re.compile(
+    r"^[^.!?;:\n]*,[^.!?;:\n]*\b(?:and|och|samt|or|eller|og|und|oder|et|ou|y|ja|oraz)\b"
+)
+LIST_AFTER = 2 * AFTER  # words an object may follow its action by across such a list
 BEFORE = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
 ITEM_OPENS = 6  # a list item's object stands within its first words ("- en kopia av …")
 CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
@@ -41,6 +47,15 @@ COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv
 ENDS_OBJECT = frozenset(
     "ocksa too also helt tack please nu now snarast direkt asap to till for".split()
 )
+# "Raderar ni mina uppgifter när …?", "ni raderade mitt konto": a verb with its subject says
+# or asks what we do or did; it does not ask us to do it
+YOU_AFTER = frozenset("ni du you dere i".split())
+SUBJECTS = frozenset(
+    "ni vi de han hon you we they he she dere".split()
+)  # not the writer: "det har jag ångrat" withdraws
+AUXILIARIES = frozenset("har hade have has had".split())
+_PAST = ("ade", "ades", "at", "ats", "ed")
+_PAST_WORDS = frozenset("tog tagit togs strok strukit took".split())
 ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
@@ -113,9 +128,13 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     if action.negative and action.start < obj.start < action.end:  # "keine X und keinen Y mehr"
         return False
     clause = tokens[action.start].clause
-    for k in range(max(0, action.start - NEGATION_REACH), action.start):
-        if tokens[k].sv == NOT and tokens[k].clause == clause:
-            return True
+    # a refusal holds its own negation; one before it is another verb's: "Jag är inte
+    # intresserad och vill inte bli uppringd"
+    if not action.negative and any(
+        tokens[k].sv == NOT and tokens[k].clause == clause
+        for k in range(max(0, action.start - NEGATION_REACH), action.start)
+    ):
+        return True
     if not action.negative:  # "ta INTE bort"
         if any(tokens[k].sv == NOT for k in range(action.start, action.end + 1)):
             return True
@@ -233,11 +252,53 @@ def _unable(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
     return action.negative and k >= 0 and tokens[k].word in ABLE
 
 
-def _same_clause(action: GroupHit, obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
-    """The object stands in the action's clause, or in the question that completes it:
-    "Haluan tietää, mitä tietoja …", "ich möchte wissen, welche Daten …"."""
+def _continues(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """ "keep" before an -ing verb goes on, it does not retain: "I don't want you to keep
+    using my data" objects to a use, it does not ask for an erasure."""
+    after = action.end + 1
+    return (
+        tokens[action.end].word in ("keep", "keeps")
+        and after < len(tokens)
+        and tokens[after].word.endswith("ing")
+    )
+
+
+def _enumerates(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
+    """The words between the action and its object are a list: "export my devices, licences
+    and ticket history to a spreadsheet"."""
+    between = norm.text[norm.tokens[action.end].end : norm.tokens[obj.start].start]
+    return _ENUMERATION.match(between) is not None
+
+
+def said_not_asked(at: int, norm: Normalised) -> bool:
+    """The verb at `at` states or asks what we do or did: "Raderar ni mina uppgifter när jag
+    säger upp mig?", "ni raderade mitt konto av misstag", "you have removed my address"."""
+    tokens = norm.tokens
+    token = tokens[at]
+    if at + 1 < len(tokens) and tokens[at + 1].word in YOU_AFTER and opens_sentence(at, norm):
+        last = at + 1  # a verb before its subject: a yes/no question if the sentence asks
+        while last + 1 < len(tokens) and tokens[last + 1].sentence == token.sentence:
+            last += 1
+        return "?" in norm.text[tokens[last].end : tokens[last].end + 3]
+    if not (token.word.endswith(_PAST) or token.word in _PAST_WORDS):
+        return False
+    before = [t.word for t in tokens[max(0, at - 3) : at] if t.sentence == token.sentence]
+    if before[-1:] and before[-1] in SUBJECTS:  # "ni raderade"
+        return True
+    # "ni har raderat", "har ni raderat"
+    return (
+        len(before) >= 2
+        and {before[-1], before[-2]} & AUXILIARIES != set()
+        and ({before[-1], before[-2]} & SUBJECTS != set())
+    )
+
+
+def _same_clause(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
+    """The object stands in the action's clause, in the question that completes it
+    ("Haluan tietää, mitä tietoja …", "ich möchte wissen, welche Daten …") or after a list."""
+    tokens = norm.tokens
     clause = tokens[action.end].clause
-    if tokens[obj.start].clause == clause:
+    if tokens[obj.start].clause == clause or _enumerates(action, obj, norm):
         return True
     first = next(k for k in range(action.end + 1, obj.start + 1) if tokens[k].clause != clause)
     return tokens[first].clause == tokens[obj.start].clause == clause + 1 and (
@@ -329,7 +390,7 @@ def pair(
             sentence = tokens[action.start].sentence
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
-            if _unable(action, tokens):
+            if _unable(action, tokens) or _continues(action, tokens):
                 continue
             describes = _describes(action, tokens)
             for obj in objects:
@@ -353,8 +414,11 @@ def pair(
                 elif tokens[obj.start].sentence != sentence:
                     continue
                 if obj.start > action.end:
+                    far = obj.start - action.end > AFTER
                     if not item and (
-                        obj.start - action.end > AFTER or not _same_clause(action, obj, tokens)
+                        (far and not _enumerates(action, obj, norm))
+                        or obj.start - action.end > LIST_AFTER
+                        or not _same_clause(action, obj, norm)
                     ):
                         continue
                 elif obj.end < action.start:  # "mina uppgifter ska raderas"

@@ -17,7 +17,15 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from privbot.classify.compose import ABLE, NO_MOOD_FACTOR, GroupHit, RuleHit, opens_sentence, pair
+from privbot.classify.compose import (
+    ABLE,
+    NO_MOOD_FACTOR,
+    GroupHit,
+    RuleHit,
+    opens_sentence,
+    pair,
+    said_not_asked,
+)
 from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
 from privbot.classify.normalise import NOT, Normalised, Token, normalise, stems
@@ -49,6 +57,8 @@ SHORT_BODY = 8  # a body of fewer words leaves the asking to the subject
 FUZZY_FACTOR = 0.85
 OTHER_BESIDE = 1.5  # "other" is reported beside a privacy intent only with this much evidence
 STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only many weak words
+# what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
+NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
@@ -452,9 +462,21 @@ def _evidence(
         and not opens_sentence(h.start, norm)
     ]
 
+    # "Tack för utdraget!": what a thank-you names has been done ("thanks in advance for" asks)
+    advance = [h.start for h, _, _ in found_hits if h.phrase.intent == "context:advance"]
+    thanks = [
+        (norm.tokens[h.start].clause, h.start)
+        for h, _, _ in found_hits
+        if h.phrase.intent == "context:thanks" and not any(h.start <= a <= h.end for a in advance)
+    ]
+
     def condition(intent: str, at: int) -> float:
         clause = norm.tokens[at].clause
         if intent != "restriction" and any(c == clause and k < at for c, k in untils):
+            return HYPOTHETICAL_FACTOR
+        if any(c == clause and k <= at for c, k in thanks):
+            return HYPOTHETICAL_FACTOR
+        if intent not in NOT_ASKED and said_not_asked(at, norm):
             return HYPOTHETICAL_FACTOR
         return 1.0
 
@@ -599,7 +621,11 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     if chosen:
         top = scores[chosen[0]]
         confidence = top / (top + 0.5)
-    elif ranked and ranked[0][1] >= THRESHOLD / 2:
+    elif (
+        ranked
+        and ranked[0][1] >= THRESHOLD / 2
+        and (strongest[ranked[0][0]] >= STRONGEST or ranked[0][0] == Intent.question.value)
+    ):
         chosen, confidence = [ranked[0][0]], ranked[0][1] / (ranked[0][1] + 1.0)
     else:
         chosen, confidence = [Intent.other.value], 0.3

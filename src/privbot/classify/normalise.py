@@ -101,6 +101,7 @@ _LEMMAS = {
     "star": "sta",
     "sa": "saga",
     "sade": "saga",
+    "andre": "annan",  # "den andre", Norwegian/Danish "andre opplysninger": other, not "ändra"
 }
 CLAUSE_WORDS = frozenset(
     {

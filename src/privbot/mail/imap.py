@@ -81,6 +81,9 @@ class Poller:
         self.folder = self.processed = self.quarantine = ""
         self.can_move = self.can_uidplus = self.can_idle = False
         self._in_flight: set[int] = set()  # UIDs handed to the mover, not yet confirmed
+        # Spool-only intake: the state of what this poller has just stored, known without
+        # asking the database (pending, or quarantined when oversized), until it is moved.
+        self._stored: dict[int, SpoolState] = {}
 
     # --- connection ---
 
@@ -138,6 +141,7 @@ class Poller:
             self.mover.close()
             self.mover = None
         self._in_flight.clear()
+        self._stored.clear()
         if self.client is not None:
             client, self.client = self.client, None
             close(client)
@@ -336,6 +340,8 @@ class Poller:
             report.new += created
             report.known += not created
             pending.append([uid, spool_id])
+            if created and self.process is None:
+                self._stored[spool_id] = SpoolState.pending
         for uid in sorted(heads):
             entry = record_oversized(
                 session,
@@ -346,6 +352,8 @@ class Poller:
             )
             report.oversized += 1
             pending.append([uid, entry.id or 0])
+            if self.process is None:
+                self._stored[entry.id or 0] = entry.state
         state.last_uid, state.pending = max(last, state.last_uid), pending  # saved at commit
         log.info(
             "imap spooled %d message(s) up to uid %d", len(bodies) + len(heads), state.last_uid
@@ -383,11 +391,15 @@ class Poller:
         todo = [item for item in state.pending if item[0] not in self._in_flight]
         if todo:
             ids = [spool_id for _, spool_id in todo]
-            states = self._states(ids)
-            if self.process is not None and SpoolState.pending in states.values():
-                for result, count in self.process().items():
-                    report.pipeline[result] = report.pipeline.get(result, 0) + count
+            if self.process is None:  # only what an earlier cycle or another path stored is read
+                states = {i: self._stored.pop(i) for i in ids if i in self._stored}
+                states.update(self._states([i for i in ids if i not in states]))
+            else:
                 states = self._states(ids)
+                if SpoolState.pending in states.values():
+                    for result, count in self.process().items():
+                        report.pipeline[result] = report.pipeline.get(result, 0) + count
+                    states = self._states(ids)
             job = Job(items=[])
             for uid, spool_id in todo:
                 outcome = states.get(spool_id)
