@@ -815,3 +815,21 @@ def test_what_the_writer_has_changed_their_mind_about_is_withdrawn(intents: Rule
 def test_is_my_data_asks_a_question(intents: RuleSet) -> None:
     body = "Hi, is my data stored with a cloud provider in the US or only in Sweden?"
     assert classify_text("Storage", body, intents).intents == ("question",)
+
+
+def test_a_new_value_told_is_a_correction(intents: RuleSet) -> None:
+    body = "Hej! Mitt mobilnummer har ändrats till 070-000 11 22, använd det framöver."
+    assert classify_text("Nummer", body, intents).intents == ("rectification",)
+    body = "Hi, I've moved house. New address: 3 Elm Row, York. Please use it from now on."
+    assert classify_text("Moving", body, intents).intents == ("rectification",)
+    body = (
+        "Hej, kan ni lägga in min nya e-postadress, per.berg@exempel.se, i stället för den gamla?"
+    )
+    assert classify_text("E-post", body, intents).intents == ("rectification",)
+
+
+def test_my_profile_is_not_profiling(intents: RuleSet) -> None:
+    body = (
+        "My phone number in my profile is wrong, the last digits should be 42. Please correct it."
+    )
+    assert classify_text("Profile", body, intents).intents == ("rectification",)

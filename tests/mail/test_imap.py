@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from privbot.config import Config, load_config
 from privbot.errors import ConfigError
-from privbot.mail.imap import CycleReport, Poller
+from privbot.mail.imap import CycleReport, Poller, fetch_bodies
 from privbot.models import AuditEvent, Case, ImapFolderState, Message, SpoolEntry, SpoolState
 from tests.dovecot import Dovecot
 from tests.helpers import DATA, imap_env
@@ -416,3 +416,36 @@ def test_new_uids_are_searched_a_range_at_a_time(
     assert (report.new, report.processed) == (6, 6)
     with Session(engine) as session:
         assert session.exec(select(ImapFolderState)).one().last_uid == 10
+
+
+@pytest.mark.parametrize("qresync", [True, False])
+def test_bodies_are_read_whatever_else_the_server_says_meanwhile(
+    dovecot: Dovecot, qresync: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The usual answer is read directly; one with another client's flag change in it (an
+    unsolicited FETCH) goes through imapclient's parser, with the same bodies."""
+    import privbot.mail.imap
+
+    parsed: list[object] = []
+    general = privbot.mail.imap.parse_fetch_response
+    monkeypatch.setattr(
+        privbot.mail.imap,
+        "parse_fetch_response",
+        lambda data, *args: parsed.append(data) or general(data, *args),
+    )
+    sent = [request(i) for i in range(6)]
+    dovecot.append(sent)
+    with dovecot.client() as ours, dovecot.client() as theirs:
+        if qresync:
+            assert ours.enable("QRESYNC")  # unsolicited FETCHes then carry UID and MODSEQ
+        ours.select_folder("INBOX")
+        theirs.select_folder("INBOX")
+        assert fetch_bodies(ours, [1, 2]) == {1: sent[0], 2: sent[1]}
+        assert parsed == []
+        theirs.add_flags([1, 5], [b"\\Flagged"])
+        assert fetch_bodies(ours, [3, 4, 6]) == {3: sent[2], 4: sent[3], 6: sent[5]}
+        assert len(parsed) == 1  # the flag change came with it
+        assert fetch_bodies(ours, [9]) == {}
+        theirs.delete_messages([2])
+        theirs.expunge()
+        assert fetch_bodies(ours, [1, 2, 3]) == {1: sent[0], 3: sent[2]}

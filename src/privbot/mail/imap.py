@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
+from imapclient.response_parser import parse_fetch_response
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -27,7 +29,7 @@ from privbot.config import ImapConfig
 from privbot.db import session_scope
 from privbot.errors import MailboxError
 from privbot.mail.imap_connect import close, connect, network
-from privbot.mail.imap_move import Job, Mover, chunks
+from privbot.mail.imap_move import Job, Mover, chunks, uid_set
 from privbot.mail.parse import message_id_of, spool_key
 from privbot.mail.spool import record_oversized, spool_many
 from privbot.models import ImapFolderState, SpoolEntry, SpoolState, utcnow
@@ -297,14 +299,7 @@ class Poller:
         small = [uid for uid in group if sizes[uid] <= self.max_bytes]
         big = [uid for uid in group if sizes[uid] > self.max_bytes]
         with network("fetch", self.cfg):
-            raws = (
-                {
-                    uid: data.get(b"BODY[]") or b""
-                    for uid, data in client.fetch(small, ["BODY.PEEK[]"]).items()
-                }
-                if small
-                else {}
-            )
+            raws = fetch_bodies(client, small) if small else {}
             heads = (
                 {
                     uid: data.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]") or b""
@@ -431,6 +426,41 @@ class Poller:
                 ).all()
                 found.update({int(i): SpoolState(s) for i, s in rows if i is not None})
         return found
+
+
+_BODY = re.compile(rb"\d+ \(UID (\d+) BODY\[\] \{\d+\}")
+
+
+def fetch_bodies(client: IMAPClient, uids: list[int]) -> dict[int, bytes]:
+    """UID -> raw bytes (`BODY.PEEK[]`) of those of the messages still in the selected folder.
+
+    imapclient's general parser costs more per message than storing it, so answers of the
+    usual form, `* n FETCH (UID u BODY[] {size}` + the bytes + `)`, are taken from imaplib's
+    data as they are; any other (items in another order, a body as a quoted string, an
+    unsolicited flag change in between) goes through imapclient's parser whole.
+    """
+    imap = client._imap  # imapclient's own imaplib connection, as its `fetch` uses it
+    typ, data = imap.uid("FETCH", uid_set(uids), "(BODY.PEEK[])")
+    if typ != "OK":
+        raise IMAPClientError("FETCH failed: %r" % data[:1])
+    found: dict[int, bytes] = {}
+    items = iter(data)
+    for item in items:
+        if not (
+            isinstance(item, tuple)
+            and (match := _BODY.fullmatch(item[0]))
+            and next(items, None) == b")"
+        ):
+            break
+        found[int(match[1])] = item[1]
+    else:
+        return found
+    wanted = set(uids)
+    return {  # `BODY[] NIL`: expunged by another client since the search (Dovecot's answer)
+        uid: body
+        for uid, fields in parse_fetch_response(data, client.normalise_times, True).items()
+        if uid in wanted and isinstance(body := fields.get(b"BODY[]"), bytes)
+    }
 
 
 _Fetched = tuple[list[int], dict[int, tuple[bytes, tuple[str, str]]], dict[int, bytes]]

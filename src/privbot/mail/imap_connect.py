@@ -80,6 +80,10 @@ def connect(cfg: ImapConfig) -> IMAPClient:
                     cfg.credentials_from or "credentials from PRIVBOT_IMAP_USER/PASSWORD",
                 )
             ) from None
+        if client.has_capability("QRESYNC"):
+            # Expunges (the mover's, seen again on the poller's connection) are then reported
+            # as one VANISHED range per command instead of an EXPUNGE line per message.
+            client.enable("QRESYNC")
     return client
 
 
