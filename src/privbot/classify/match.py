@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
+from operator import attrgetter
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -100,6 +102,9 @@ class _Hit(NamedTuple):  # a tuple: made by the thousand per message
 
 
 _new = tuple.__new__  # a NamedTuple made without its Python-level __new__
+# fields read in C (map) rather than word by word
+_WORD_OF, _SENTENCE_OF = attrgetter("word"), attrgetter("sentence")
+_SV_OF, _EN_OF = attrgetter("sv"), attrgetter("en")
 _MATCH = {None: 0, False: 1, True: 2}  # `_term_matches` as remembered: no match, exact, fuzzy
 
 
@@ -291,20 +296,18 @@ def _term_matches(term: Term, lang: str, forms: tuple[Form, ...]) -> bool | None
     return None
 
 
-def _match_at(phrase: Phrase, i: int, tokens: tuple[Token, ...], words: list[_Word]) -> _Hit | None:
+def _match_at(phrase: Phrase, i: int, sentences: list[int], words: list[_Word]) -> _Hit | None:
+    """`phrase` starting at token `i`; `sentences`: each token's sentence number."""
     lang = phrase.lang
     terms = phrase.terms
     first = _term_at(terms[0], lang, words[i])
     if not first:
         return None
     fuzzy, pos = first == 2, i
-    sentence = tokens[i].sentence
-    stop = len(tokens)
+    stop = bisect_right(sentences, sentences[i], i)  # where i's sentence ends
     for term in terms[1:]:
         key = id(term)
         for j in range(pos + 1, min(pos + 2 + GAP, stop)):
-            if tokens[j].sentence != sentence:
-                return None
             known = words[j].terms
             got = known.get(key, -1)
             if got < 0:
@@ -384,10 +387,15 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
     """
     tokens = norm.tokens[:MAX_TOKENS]
     cache = ruleset.word_cache
-    words: list[_Word] = [cache.get(t.word) or _word(t.word, ruleset) for t in tokens]
-    distinct = {t.word: w for t, w in zip(tokens, words, strict=True)}
-    present_sv: set[str] = set().union(*[w.sv for w in distinct.values()])
-    present_en: set[str] = set().union(*[w.en for w in distinct.values()])
+    keys = list(map(_WORD_OF, tokens))
+    try:
+        words: list[_Word] = list(map(cache.__getitem__, keys))
+    except KeyError:  # a word not seen before
+        words = [cache.get(k) or _word(k, ruleset) for k in keys]
+    sentences = list(map(_SENTENCE_OF, tokens))
+    distinct = dict(zip(keys, words, strict=True)).values()
+    present_sv: set[str] = set().union(*map(_SV_OF, distinct))
+    present_en: set[str] = set().union(*map(_EN_OF, distinct))
     present = present_sv | present_en
     negation = NOT in present_sv  # else no token is a negation
     question = "?" in norm.text  # else nothing is hypothetical
@@ -423,7 +431,7 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
                     )
                     if start < 0 or not _term_at(phrase.terms[1], phrase.lang, word):
                         continue
-                if (hit := _match_at(phrase, start, tokens, words)) is not None:
+                if (hit := _match_at(phrase, start, sentences, words)) is not None:
                     if phrase.group:
                         groups.append((hit, norm, 1.0))
                         longer_groups = True
