@@ -10,17 +10,21 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from privbot import mailboxes
-from privbot.cases import outbox
+from privbot.cases import breach, outbox
+from privbot.cases.digest import send_digest
 from privbot.cases.store import approve, current_draft, get_case
+from privbot.chat.settings import ChatSettings
 from privbot.config import Config, data_path, load_config
 from privbot.db import make_engine, session_scope
 from privbot.errors import ConfigError
@@ -30,7 +34,10 @@ from privbot.mail.spool import spool
 from privbot.models import Case, SpoolEntry
 from privbot.pipeline import Context, run
 from privbot.service import Service
+from privbot.web.app import create_app
+from tests.chat.helpers import confirmation_code, mail_text
 from tests.conftest import Catcher, free_port
+from tests.helpers import serving
 from tests.mail.test_watch import wait_until
 
 if TYPE_CHECKING:
@@ -276,6 +283,108 @@ def test_replies_carry_each_companys_name_address_and_authority(install: Install
     assert "IT-team Stockholm AB" in anna_mail[0].get_content()
     assert "Nordvik Konsult AB" in bo_mail[0].get_content()
     assert "IT-team" not in bo_mail[0].get_content()
+
+
+def test_each_supervisor_is_told_only_about_their_mailboxes(
+    tmp_path: Path, relay: tuple[Catcher, int]
+) -> None:
+    """The digest and a breach alert: `[reminders] supervisors` hear of every mailbox, a
+    mailbox's own supervisors of that mailbox only, through the real outbox and relay."""
+    catcher, port = relay
+    path = two_mailboxes(tmp_path, port, extra='\n[reminders]\nsupervisors = ["dpo@it-team.se"]\n')
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        .replace('prefix = "DS"\n', 'prefix = "DS"\nsupervisors = ["chef@it-team.se"]\n')
+        .replace('prefix = "NK"\n', 'prefix = "NK"\nsupervisors = ["Chef@Nordvik.example"]\n'),
+        encoding="utf-8",
+    )
+    config = load(tmp_path, path)
+    assert config.supervisor_scopes() == {
+        "dpo@it-team.se": None,
+        "chef@it-team.se": frozenset({"itteam"}),
+        "chef@nordvik.example": frozenset({"nordvik"}),
+    }
+    engine = make_engine(config.database_url)
+    with session_scope(engine) as session:
+        spool(session, complaint(1, "dataskydd@it-team.se", "anna@example.se"), "file")
+        spool(session, complaint(2, "integritet@nordvik.example", "bo@example.se"), "file")
+    ctx = Context.load(config)
+    assert run(engine, ctx) == {"opened": 2}
+    today = date.today()
+    with session_scope(engine) as session:
+        ours, theirs = session.exec(select(Case).order_by(col(Case.id))).all()
+        assert (ours.mailbox, theirs.mailbox) == ("itteam", "nordvik")
+        ours.due = theirs.due = today - timedelta(days=1)
+        breach.start_clock(session, config, ctx.replies, theirs)  # alerts at once
+    outbox.deliver(engine, config)
+    with session_scope(engine) as session:
+        digest = send_digest(session, config, ctx.replies, today)
+        assert digest is not None and len(digest.overdue) == 2
+        assert send_digest(session, config, ctx.replies, today) is None  # once a day
+    outbox.deliver(engine, config)
+    catcher.wait(2 + 2 + 3)  # receipts, breach alerts, digests
+    supervisors = set(config.supervisor_scopes())
+    told = [m for m in catcher.messages if m["To"].addresses[0].addr_spec in supervisors]
+    alerted = {m["To"].addresses[0].addr_spec for m in told if theirs.reference in m["Subject"]}
+    assert alerted == {"dpo@it-team.se", "chef@nordvik.example"}
+    digests = {m["To"].addresses[0].addr_spec: m for m in told if "Ärendebevakning" in m["Subject"]}
+    assert set(digests) == supervisors
+    everything = digests["dpo@it-team.se"].get_content()
+    assert ours.reference in everything and theirs.reference in everything
+    assert "(Nordvik Konsult AB)" in everything  # which mailbox, where there are several
+    assert "2 försenade" in digests["dpo@it-team.se"]["Subject"]
+    for address, own, other in (
+        ("chef@it-team.se", ours, theirs),
+        ("chef@nordvik.example", theirs, ours),
+    ):
+        body = digests[address].get_content()
+        assert own.reference in body and other.reference not in body, address
+        assert "1 försenade" in digests[address]["Subject"]
+        assert ("Personuppgiftsincidenter" in body) is (own is theirs)  # the breach is Nordvik's
+    engine.dispose()
+
+
+def test_the_chat_serves_the_mailbox_its_setting_names(
+    tmp_path: Path, relay: tuple[Catcher, int]
+) -> None:
+    """`[chat] mailbox`: Nordvik's chat speaks for Nordvik, sends from its address, and the
+    request it confirms opens a Nordvik case; through the real web app and relay."""
+    catcher, port = relay
+    web_port = free_port()
+    chat = '\n[chat]\nmailbox = "nordvik"\nbase_url = "http://127.0.0.1:%d/"\n' % web_port
+    path = two_mailboxes(tmp_path, port, extra=chat)
+    with pytest.raises(ConfigError, match="nordvik has no policy_file"):
+        ChatSettings.from_config(load(tmp_path, path))  # it answers questions from it
+    shipped_policy = load(tmp_path, path).policy_file
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'prefix = "NK"\n', 'prefix = "NK"\npolicy_file = "%s"\n' % shipped_policy
+        ),
+        encoding="utf-8",
+    )
+    config = load(tmp_path, path)
+    engine = make_engine(config.database_url)
+    with serving(create_app(config, engine), web_port) as web:
+        session_id = None
+        for said in ("Jag vill att ni raderar mina uppgifter.", "Karin Holm", "karin@example.se"):
+            data = httpx.post(
+                web + "/api/chat", json={"session_id": session_id, "message": said}
+            ).json()
+            session_id = data["session_id"]
+        [mail] = catcher.wait(1)
+        assert mail["From"].addresses[0].addr_spec == "integritet@nordvik.example"
+        assert "Nordvik Konsult AB" in mail_text(mail) and "IT-team" not in mail_text(mail)
+        done = httpx.post(
+            web + "/api/chat",
+            json={"session_id": session_id, "message": confirmation_code(mail)},
+        )
+        assert done.status_code == 200
+    run(engine, Context.load(config))
+    with Session(engine) as session:
+        [case] = session.exec(select(Case)).all()
+    engine.dispose()
+    assert (case.channel, case.mailbox) == ("chat", "nordvik")
+    assert case.reference.startswith("NK-")
 
 
 # --- IMAP: one poller per mailbox ---------------------------------------------------------------

@@ -426,3 +426,36 @@ def test_an_entry_that_raises_is_quarantined_and_its_batch_still_done(
         assert {case_id for case_id, _ in events} == {c.id for c in opened}
         assert sum(action == "case_opened" for _, action in events) == 2
     assert run(engine, ctx) == {}  # nothing left pending
+
+
+def test_messages_kept_back_in_a_batch_are_found_by_the_next_ones(
+    any_engine: tuple[Engine, Config],
+) -> None:
+    """A batch writes its thread messages together at its end; a message later in the same
+    batch still finds the earlier ones: a resend of a follow-up and a reply to it."""
+    from privbot.models import AuditEvent, Message
+
+    engine, config = any_engine
+    ctx = Context.load(config)
+    lena = "Lena <lena@example.se>"
+    with session_scope(engine) as session:
+        spool(session, mail(lena, "Radera", ERASURE_SV, "<k1@example.se>").as_bytes(), "file")
+    assert run(engine, ctx) == {"opened": 1}
+    follow_up = "Har ni hunnit radera mina uppgifter? Jag väntar fortfarande på svar."
+    batch = [
+        mail(lena, "Re: Radera", follow_up, "<k2@example.se>", In_Reply_To="<k1@example.se>"),
+        mail(lena, "Re: Radera", follow_up, "<k3@example.se>"),  # the same text again
+        mail(lena, "Tack", "Tack för svaret.", "<k4@example.se>", In_Reply_To="<k3@example.se>"),
+    ]
+    with session_scope(engine) as session:
+        for msg in batch:
+            spool(session, msg.as_bytes(), "file")
+    assert run(engine, ctx) == {"threaded": 3}
+    with Session(engine) as session:
+        (case,) = cases(session)
+        rows = session.exec(select(Message.case_id, Message.message_id).order_by(Message.id))
+        assert list(rows) == [(case.id, "<k%d@example.se>" % n) for n in range(1, 5)]
+        actions = session.exec(
+            select(AuditEvent.action).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
+        ).all()
+        assert actions[-3:] == ["message_threaded", "duplicate_resend", "message_threaded"]

@@ -809,7 +809,7 @@ def remind(
         summary = "digest: %d overdue, %d due soon, to %d supervisor(s)" % (
             len(digest.overdue),
             len(digest.due_soon),
-            len(config.supervisors),
+            len(config.supervisor_scopes()),
         )
     typer.echo(
         "identity: %d reminded, %d closed; %s; %d message(s) sent"

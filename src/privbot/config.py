@@ -101,6 +101,9 @@ class Mailbox:
     # The company's privacy policy, which questions mailed in are answered from; None: they
     # are left for staff (never answered from another company's policy).
     policy_file: Path | None = None
+    # Told about this mailbox's cases only (digest, breach alerts); `[reminders] supervisors`
+    # are told about every mailbox's.
+    supervisors: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -182,6 +185,25 @@ class Config:
     @property
     def default_mailbox(self) -> Mailbox:
         return self.mailboxes[0]
+
+    def supervisor_scopes(self) -> dict[str, frozenset[str] | None]:
+        """Every supervisor's address, with the mailboxes whose cases they are told about:
+        None for every mailbox (`[reminders] supervisors`), else those that list them."""
+        scopes: dict[str, frozenset[str] | None] = dict.fromkeys(self.supervisors)
+        for box in self.mailboxes:
+            for address in box.supervisors:
+                if address in scopes and scopes[address] is None:
+                    continue  # told about every mailbox already
+                scopes[address] = (scopes.get(address) or frozenset()) | {box.key}
+        return scopes
+
+    def supervisors_of(self, mailbox: str) -> tuple[str, ...]:
+        """Who is told about a case of this mailbox (a breach)."""
+        return tuple(
+            address
+            for address, boxes in self.supervisor_scopes().items()
+            if boxes is None or mailbox in boxes
+        )
 
     def mailbox(self, key: str) -> Mailbox:
         """The mailbox named `key`; a key the config no longer has is a ConfigError."""
@@ -346,6 +368,15 @@ def _positive(key: str, raw: Any) -> float:
     return value
 
 
+def _addresses(value: Any) -> tuple[str, ...]:
+    """A list of addresses (or one), lower-case, blanks left out."""
+    return tuple(
+        str(a).strip().lower()
+        for a in ([value] if isinstance(value, str) else value)
+        if str(a).strip()
+    )
+
+
 def _mailboxes(
     entries: Any, base: Path, where: str, defaults: dict[str, Any]
 ) -> tuple[Mailbox, ...]:
@@ -372,6 +403,7 @@ def _mailboxes(
             "imap",
             "identity",
             "policy_file",
+            "supervisors",
         }
         if unknown:
             raise ConfigError("%s: unknown key(s) %s" % (label, ", ".join(sorted(unknown))))
@@ -417,6 +449,7 @@ def _mailboxes(
                 policy_file=(base / str(entry["policy_file"])).resolve()
                 if entry.get("policy_file")
                 else (defaults["policy_file"] if number == 1 else None),
+                supervisors=_addresses(entry.get("supervisors", [])),
             )
         except (TypeError, ValueError, AttributeError) as exc:
             raise ConfigError("%s: %s" % (label, exc)) from exc

@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from privbot.cases import deadline
 from privbot.cases.third_party import ThirdPartyRules
 from privbot.classify.intents import RuleSet, load_intents
 from privbot.config import Config
 from privbot.mailboxes import load_replies
+from privbot.models import utcnow
 from privbot.policy.questions import answerer_for
 from privbot.replies import Replies
 
@@ -43,7 +45,9 @@ class Context:
 
     def warm(self) -> None:
         """Load now what the pipeline would load at its first question: each mailbox's policy
-        answerer (a few seconds: the lemma dictionaries). The worker calls this at start-up."""
+        answerer (a few seconds: the lemma dictionaries) and the holidays deadlines are counted
+        with. The worker calls this at start-up."""
+        deadline.warm(utcnow().date(), self.config.eves_are_holidays)
         for box in self.config.mailboxes:
             if box.policy_file is None:
                 continue

@@ -22,7 +22,8 @@ from sqlmodel import Session
 
 from privbot import mailboxes
 from privbot.cases import from_mail, identity, outbox
-from privbot.cases.audit import AuditBatch, audit, batched
+from privbot.cases.audit import audit
+from privbot.cases.kept_back import KeptBack, kept_back
 from privbot.cases.receipt import queue_receipt
 from privbot.cases.store import content_key, make_draft, open_case
 from privbot.cases.thread import find_case
@@ -243,14 +244,13 @@ def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> d
 
 def _run_batch(engine: Engine, ctx: Context, size: int, careful: bool) -> list[Outcome]:
     """Claim up to `size` pending entries and process them in one transaction."""
-    with session_scope(engine) as session, batched(session) as events:
+    with session_scope(engine) as session, kept_back(session) as kept:
         query = claimable(session, _CLAIM.limit(size))
         entries = [Entry(*row) for row in session.execute(query).all()]
         if careful:
-            finished = [_in_savepoint(session, entry, ctx, events) for entry in entries]
+            finished = [_in_savepoint(session, entry, ctx, kept) for entry in entries]
         else:
-            finished = _without_savepoints(session, entries, ctx)
-        events.write()
+            finished = _without_savepoints(session, entries, ctx, kept)
         if entries:
             session.connection().execute(
                 _FINISH,
@@ -270,13 +270,14 @@ def _run_batch(engine: Engine, ctx: Context, size: int, careful: bool) -> list[O
 
 
 def _without_savepoints(
-    session: Session, entries: list[Entry], ctx: Context
+    session: Session, entries: list[Entry], ctx: Context, kept: KeptBack
 ) -> list[tuple[Outcome, datetime]]:
     """Each entry's outcome and when it was reached; `_EntryFailed` when one raises, in its own
-    processing or in the flush of its changes (which may come with the next entry's query)."""
+    processing or in writing its changes (which may come with a later entry's query)."""
     try:
         finished = [(process(session, entry, ctx), utcnow()) for entry in entries]
         session.flush()
+        kept.write()  # the batch's audit events and thread messages, a statement per table
     except Exception as exc:  # the whole batch again, carefully
         log.debug("an entry raised in a batch without savepoints", exc_info=True)
         raise _EntryFailed from exc
@@ -284,15 +285,15 @@ def _without_savepoints(
 
 
 def _in_savepoint(
-    session: Session, entry: Entry, ctx: Context, events: AuditBatch
+    session: Session, entry: Entry, ctx: Context, kept: KeptBack
 ) -> tuple[Outcome, datetime]:
     """Process `entry` in a savepoint of its own; one that raises is quarantined."""
-    mark = events.mark()
     try:
         with session.begin_nested():
             outcome = process(session, entry, ctx)
+            kept.write()  # in its savepoint: a row that cannot be written fails its entry
     except Exception as exc:  # quarantine the entry, keep the loop going
-        events.drop_since(mark)
+        kept.clear()
         log.error("spool %s failed in processing (%s)", entry.id, type(exc).__name__)
         log.debug("processing failure of spool %s", entry.id, exc_info=True)
         outcome = _finish(

@@ -833,3 +833,25 @@ def test_my_profile_is_not_profiling(intents: RuleSet) -> None:
         "My phone number in my profile is wrong, the last digits should be 42. Please correct it."
     )
     assert classify_text("Profile", body, intents).intents == ("rectification",)
+
+
+def test_a_pronoun_inside_a_refusal_is_its_object(intents: RuleSet) -> None:
+    body = "Mina gamla fakturor har fel belopp och jag har reklamerat dem. Använd dem inte under tiden."
+    assert "restriction" in classify_text("Reklamation", body, intents).intents
+
+
+def test_no_longer_wanting_what_one_allowed_withdraws_it(intents: RuleSet) -> None:
+    body = "Last spring I gave you permission to show my picture in your brochure. I no longer want that."
+    assert classify_text("Brochure", body, intents).intents == ("consent_withdrawal",)
+
+
+def test_a_wait_longer_than_the_law_allows_is_a_complaint(intents: RuleSet) -> None:
+    body = "Hej, jag har väntat i över en månad på svar om mina uppgifter. Det är längre än lagen tillåter."
+    assert classify_text("Väntan", body, intents).intents[:1] == ("complaint",)
+
+
+def test_the_law_is_not_a_repair(intents: RuleSet) -> None:
+    # "lagen" and "laga" (repair) share a stem; only the law is meant
+    body = "Spara fakturorna så länge bokföringslagen kräver, men konto, ärenden, anteckningar och kontaktuppgifter ska bort."
+    evidence = classify_text("Radering", body, intents).evidence
+    assert not [e for e in evidence if e.intent == "rectification" and e.score > 0], evidence

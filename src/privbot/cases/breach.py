@@ -60,8 +60,10 @@ def start_clock(session: Session, config: Config, replies: Replies, case: Case) 
 
 
 def alert_supervisors(session: Session, config: Config, replies: Replies, case: Case) -> int:
-    """Queue the breach alert to every supervisor at once; returns how many were queued."""
-    if not config.supervisors:
+    """Queue the breach alert at once to every supervisor told about the case's mailbox;
+    returns how many were queued."""
+    supervisors = config.supervisors_of(case.mailbox)
+    if not supervisors:
         log.warning("breach %s: no supervisors configured to alert", case.reference)
         audit(session, case, "breach_alert_skipped", reason="no supervisors configured")
         return 0
@@ -76,7 +78,7 @@ def alert_supervisors(session: Session, config: Config, replies: Replies, case: 
         else "",
     }
     rendered = replies.render("breach_alert", "sv", context, mailbox=case.mailbox)
-    for address in config.supervisors:
+    for address in supervisors:
         outbox.queue(
             session,
             config,
@@ -87,6 +89,6 @@ def alert_supervisors(session: Session, config: Config, replies: Replies, case: 
             automatic=True,
             mailbox=case.mailbox,
         )
-    audit(session, case, "breach_alert_queued", recipients=len(config.supervisors))
-    log.info("breach %s: alert queued to %d supervisor(s)", case.reference, len(config.supervisors))
-    return len(config.supervisors)
+    audit(session, case, "breach_alert_queued", recipients=len(supervisors))
+    log.info("breach %s: alert queued to %d supervisor(s)", case.reference, len(supervisors))
+    return len(supervisors)

@@ -29,6 +29,13 @@ class Calendar:
         return day.weekday() < 5 and day not in _holidays(day.year, self.eves_are_holidays)
 
 
+def warm(today: date, eves_are_holidays: bool) -> None:
+    """Work out this year's and next year's holidays now (a third of a second each, the first
+    time): the worker's first new case need not wait for them."""
+    for year in (today.year, today.year + 1):
+        _holidays(year, eves_are_holidays)
+
+
 @lru_cache(maxsize=64)
 def _holidays(year: int, eves: bool) -> frozenset[date]:
     categories = (PUBLIC, EVES) if eves else (PUBLIC,)

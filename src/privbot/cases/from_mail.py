@@ -13,10 +13,10 @@ from sqlalchemy import bindparam, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from privbot.cases import breach, identity, lifecycle
+from privbot.cases import breach, identity, kept_back, lifecycle
 from privbot.cases.audit import audit
 from privbot.cases.receipt import queue_receipt
-from privbot.cases.store import add_message, content_key, make_draft, open_case
+from privbot.cases.store import MESSAGES, add_message, content_key, make_draft, open_case
 from privbot.cases.third_party import ThirdPartyRules
 from privbot.classify.result import Classification
 from privbot.config import Config
@@ -99,6 +99,7 @@ _EARLIER = (
     )
     .order_by(col(Message.id))
     .limit(200)
+    .execution_options(**{kept_back.CHECKED: True})  # `resent` writes a kept-back row it needs
 )
 _TEXT = select(Message.subject, Message.text).where(Message.id == bindparam("message"))
 
@@ -109,6 +110,9 @@ def resent(session: Session, config: Config, mail: ParsedMail, received: datetim
         return None
     key = content_key(mail.subject, mail.text)
     since = received - timedelta(days=config.resend_window_days)
+    kept = kept_back.of(session)
+    if kept is not None:  # the sender's message earlier in this batch, not yet written
+        kept.write_if(MESSAGES, lambda row: row["from_addr"] == mail.from_addr)
     for case, message_id, stored in session.execute(
         _EARLIER, {"sender": mail.from_addr, "key": key, "since": since}
     ):

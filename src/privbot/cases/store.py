@@ -11,7 +11,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from privbot import mailboxes
@@ -19,6 +18,7 @@ from privbot.cases import lifecycle, outbox
 from privbot.cases.audit import audit
 from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.gate import CLOSING_TEMPLATES, awaits_verification, check_approvable
+from privbot.cases.kept_back import add_or_insert
 from privbot.cases.own_records import own_records
 from privbot.cases.reference import next_reference
 from privbot.cases.template_vars import case_context
@@ -99,7 +99,7 @@ def content_key(subject: str, text: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_INSERT_MESSAGE = insert(Message.__table__)  # type: ignore[attr-defined]
+MESSAGES = Message.__table__  # type: ignore[attr-defined]
 
 
 def add_message(
@@ -113,14 +113,14 @@ def add_message(
 ) -> None:
     """The incoming message joins `case` (`warning`: for staff, shown with the message).
 
-    A Core insert: nothing reads the row back as an object in the transaction that writes it.
-    On the session's connection, so the changes waiting in the session are not flushed first
-    (the case is in the database already): the pipeline flushes a batch's together."""
+    A Core row, not an object in the session. The pipeline keeps a batch's rows back and writes
+    them together, or before a query reads messages (`kept_back.py`)."""
     classification = result.as_json() if result else {}
     if warning:
         classification["warning"] = warning
-    session.connection().execute(
-        _INSERT_MESSAGE,
+    add_or_insert(
+        session,
+        MESSAGES,
         {
             "case_id": case.id or 0,
             "spool_id": spool_id,

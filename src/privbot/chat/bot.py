@@ -135,8 +135,10 @@ class ChatBot:
         """Load and check the chat's data files and the policy; the intents and reply templates
         are `ctx`'s when the caller has loaded them already."""
         settings = ChatSettings.from_config(config)
-        texts = Texts(settings.data_dir / "messages.toml", config.company)
-        answerer = Answerer.load(settings.data_dir, load_policy(config.policy_file), texts)
+        box = config.mailbox(settings.mailbox)
+        assert box.policy_file is not None  # ChatSettings refuses a mailbox without one
+        texts = Texts(settings.data_dir / "messages.toml", box.company)
+        answerer = Answerer.load(settings.data_dir, load_policy(box.policy_file), texts)
         return cls(config, engine, ctx or Context.load(config), settings, texts, answerer)
 
     def welcome(self, language: str = "sv") -> str:
@@ -378,7 +380,10 @@ class ChatBot:
             return _Turn(
                 [self._say(chat, "wrong_code")], intents=list(request.intents), next=["code"]
             )
-        if requests.confirm(session, self.config, self.texts, request) is None:
+        if (
+            requests.confirm(session, self.config, self.texts, request, self.settings.mailbox)
+            is None
+        ):
             return _Turn([self._say(chat, "already_confirmed")])
         self._reset(chat)
         return _Turn(intents=list(request.intents), confirmed=request.id)
@@ -423,7 +428,10 @@ class ChatBot:
             request = requests.by_token(session, token)
             if (
                 request is None
-                or requests.confirm(session, self.config, self.texts, request) is None
+                or requests.confirm(
+                    session, self.config, self.texts, request, self.settings.mailbox
+                )
+                is None
             ):
                 return None
             request_id, chat_id = request.id, request.session_id

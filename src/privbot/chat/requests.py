@@ -72,6 +72,7 @@ def issue(
     email: str,
 ) -> ChatRequest:
     """Store a pending request and queue the confirmation email (link and six-digit code)."""
+    box = config.mailbox(settings.mailbox)
     token = secrets.token_urlsafe(32)
     code = "%06d" % secrets.randbelow(1_000_000)
     now = utcnow()
@@ -82,7 +83,7 @@ def issue(
         language=chat.language,
         name=name,
         email=email,
-        message_id=make_msgid(domain=config.from_address.rpartition("@")[2] or "privbot.invalid"),
+        message_id=make_msgid(domain=box.from_address.rpartition("@")[2] or "privbot.invalid"),
         transcript=list(chat.transcript),
         token_hash=token_hash,
         code_hash=_code_hash(token_hash, code),
@@ -105,12 +106,12 @@ def issue(
         "subject": "",
     }
     context = {
-        "company": config.company,
+        "company": box.company,
         "case": case,
         "verification_url": settings.base_url + "chat/confirm/" + token,
         "verification_code": code,
     }
-    rendered = replies.render("chat_verification", chat.language, context)
+    rendered = replies.render("chat_verification", chat.language, context, mailbox=box.key)
     outbox.queue(
         session,
         config,
@@ -120,6 +121,7 @@ def issue(
         rendered.body,
         automatic=True,
         asks_reply=True,
+        mailbox=box.key,
     )
     log.info("chat request %s issued, intents=%s", request.id, ",".join(request.intents))
     return request
@@ -224,11 +226,12 @@ def read_entry(raw: bytes) -> RequestEntry:
 
 
 def confirm(
-    session: Session, config: Config, texts: Texts, request: ChatRequest
+    session: Session, config: Config, texts: Texts, request: ChatRequest, mailbox: str = ""
 ) -> SpoolEntry | None:
     """Claim a pending request and spool its conversation; None if it was already claimed or expired.
 
-    The caller commits; the worker's pipeline opens the case (channel "chat").
+    The caller commits; the worker's pipeline opens the case (channel "chat") in `mailbox`, the
+    chat's (the default mailbox when empty).
     """
     now = utcnow()
     claimed = session.exec(  # one winner when the link and the code arrive together
@@ -250,6 +253,7 @@ def confirm(
         "chat",
         "chat-request/%s" % request.id,
         key=(request.message_id, hashlib.sha256(raw).hexdigest()),
+        mailbox=mailbox,
     )
     entry.received_at = aware(
         request.created_at

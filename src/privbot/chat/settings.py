@@ -30,6 +30,9 @@ class ChatSettings:
     mails_per_client_per_hour: int = 5
     max_code_attempts: int = 5
     max_transcript: int = 200  # lines kept per conversation
+    # The `[[mailbox]]` the chat serves: its company speaks, its policy answers, its address
+    # sends the confirmation, and the requests' cases are its. Default: the first mailbox.
+    mailbox: str = ""
 
     @classmethod
     def from_config(cls, config: Config) -> ChatSettings:
@@ -40,8 +43,22 @@ class ChatSettings:
             raise ConfigError("[chat]: unknown setting(s) %s" % ", ".join(sorted(unknown)))
         section.pop("data_dir", None)
         base_url = str(section.pop("base_url", "") or config.base_url)
+        mailbox = str(section.pop("mailbox", "") or config.default_mailbox.key)
+        try:
+            box = config.mailbox(mailbox)
+        except ConfigError as exc:
+            raise ConfigError("[chat] mailbox: %s" % exc) from None
+        if box.policy_file is None:
+            raise ConfigError(
+                "[chat] mailbox %s has no policy_file: the chat answers questions from it" % mailbox
+            )
         try:
             values = {k: type(getattr(cls, k))(v) for k, v in section.items()}
         except (TypeError, ValueError) as exc:
             raise ConfigError("[chat]: %s" % exc) from exc
-        return cls(data_dir=data_dir(config), base_url=base_url.rstrip("/") + "/", **values)
+        return cls(
+            data_dir=data_dir(config),
+            base_url=base_url.rstrip("/") + "/",
+            mailbox=box.key,
+            **values,
+        )

@@ -403,7 +403,7 @@ def pair(
                     continue
                 if (obj.start, obj.end) in said and not (
                     (rule.mood or rule.needs)
-                    and obj.start > action.end
+                    and obj.start > action.start  # "släng dem", "använd dem inte"
                     and not any(action.end < c < obj.start for c in conditions)
                 ):
                     continue  # a pronoun is the object of a request: "släng dem" (not "det var fel")
@@ -453,7 +453,11 @@ def pair(
                         cue,
                         opens_sentence(action.start, norm),
                         _negated(action, obj, norm)
-                        or ((obj.start, obj.end) in said and _negated_after(obj, norm)),
+                        or (
+                            (obj.start, obj.end) in said
+                            and not action.negative  # "använd dem inte" holds its negation
+                            and _negated_after(obj, norm)
+                        ),
                     )
                 )
     return found

@@ -1,0 +1,99 @@
+"""Rows the pipeline keeps back and writes together, one executemany per table and batch.
+
+A batch of spooled messages writes an audit event or two and a thread message for nearly every
+message. Written one by one, each is a statement of its own (a round trip on PostgreSQL); kept
+back, a batch's rows of a table go in one executemany before the batch commits, in the order
+they were added (so their ids keep that order).
+
+Nothing reads audit events in the transaction that writes them. Messages are read back (threading,
+a resend's first case, the first message a draft quotes), so an ORM statement that reads the
+`message` table writes the kept-back messages first. A lookup that has checked the kept-back rows
+itself runs with the execution option `CHECKED` and lets them wait.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Insert, Table, event, insert
+from sqlalchemy.orm import ORMExecuteState
+from sqlmodel import Session
+
+CHECKED = "privbot_kept_back_checked"  # execution option: this lookup looked at the kept rows
+_KEY = "privbot.kept_back"  # session.info key of the session's KeptBack
+
+Row = dict[str, Any]
+
+
+@cache
+def _insert(table: Table) -> Insert:
+    return insert(table)
+
+
+class KeptBack:
+    """The rows kept back in one session, per table, in the order they were added."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.rows: dict[Table, list[Row]] = {}
+
+    def add(self, table: Table, row: Row) -> None:
+        self.rows.setdefault(table, []).append(row)
+
+    def pending(self, table: Table) -> list[Row]:
+        return self.rows.get(table, [])
+
+    def write(self, table: Table | None = None) -> None:
+        """Write the kept rows of `table` (of every table when None) and forget them."""
+        for kept_table in [table] if table is not None else list(self.rows):
+            rows = self.rows.pop(kept_table, [])
+            if rows:
+                self.session.connection().execute(_insert(kept_table), rows)
+
+    def write_if(self, table: Table, matches: Callable[[Row], bool]) -> None:
+        """Write the kept rows of `table` when one of them `matches` what a lookup looks for."""
+        if any(matches(row) for row in self.pending(table)):
+            self.write(table)
+
+    def clear(self) -> None:
+        self.rows.clear()
+
+    def _before_orm_statement(self, state: ORMExecuteState) -> None:
+        if not self.rows or state.execution_options.get(CHECKED):
+            return
+        for mapper in state.all_mappers:
+            table = mapper.local_table
+            if isinstance(table, Table) and self.rows.get(table):
+                self.write(table)
+
+
+def of(session: Session) -> KeptBack | None:
+    """The session's kept-back rows, when a `kept_back` block is running."""
+    return session.info.get(_KEY)
+
+
+def add_or_insert(session: Session, table: Table, row: Row) -> None:
+    """Keep `row` back when the session keeps rows back, else insert it now (on the session's
+    connection: a Core insert needs no flush of the session's other changes)."""
+    kept = of(session)
+    if kept is not None:
+        kept.add(table, row)
+    else:
+        session.connection().execute(_insert(table), row)
+
+
+@contextmanager
+def kept_back(session: Session) -> Iterator[KeptBack]:
+    """Keep rows back inside the block; the caller calls `write` before it commits (rows not
+    written when the block ends are dropped, as a rollback would drop them)."""
+    kept = KeptBack(session)
+    session.info[_KEY] = kept
+    event.listen(session, "do_orm_execute", kept._before_orm_statement)
+    try:
+        yield kept
+    finally:
+        event.remove(session, "do_orm_execute", kept._before_orm_statement)
+        session.info.pop(_KEY, None)
