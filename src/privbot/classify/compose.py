@@ -373,11 +373,14 @@ def pair(
     others: dict[GroupHit, bool] = {}  # per object: someone else's, or a company's name
     index, all_keys = _index(rules)
     positions = sorted({n for key in by_group if key in index for n in index[key]})
+    present = by_group.keys()
     for n in positions:  # only rules whose action is in the text
         rule = rules[n]
         if wanted is not None and rule.intent not in wanted:
             continue
         action_keys, object_keys, needs_keys, unless_keys = all_keys[n]
+        if present.isdisjoint(object_keys):  # none of its objects is in the text
+            continue
         actions = [h for key in action_keys for h in by_group.get(key, ())]
         if not actions:
             continue

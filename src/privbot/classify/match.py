@@ -300,7 +300,9 @@ def _match_at(phrase: Phrase, i: int, sentences: list[int], words: list[_Word]) 
     """`phrase` starting at token `i`; `sentences`: each token's sentence number."""
     lang = phrase.lang
     terms = phrase.terms
-    first = _term_at(terms[0], lang, words[i])
+    first = words[i].terms.get(id(terms[0]), -1)
+    if first < 0:
+        first = _term_at(terms[0], lang, words[i])
     if not first:
         return None
     fuzzy, pos = first == 2, i
