@@ -855,3 +855,35 @@ def test_the_law_is_not_a_repair(intents: RuleSet) -> None:
     body = "Spara fakturorna så länge bokföringslagen kräver, men konto, ärenden, anteckningar och kontaktuppgifter ska bort."
     evidence = classify_text("Radering", body, intents).evidence
     assert not [e for e in evidence if e.intent == "rectification" and e.score > 0], evidence
+
+
+def test_english_it_after_its_verb_is_a_pronoun_object(intents: RuleSet) -> None:
+    body = "Hello, the mobile number you have for me is my old work phone. Please replace it with 07700 900456."
+    assert classify_text("Number", body, intents).intents == ("rectification",)
+    body = (
+        "Hi, I'm curious what you've stored about me since 2015, could you pull it together for me?"
+    )
+    assert classify_text("My data", body, intents).intents == ("access",)
+
+
+def test_it_in_a_compound_is_no_pronoun(intents: RuleSet) -> None:
+    body = (
+        "Jag vill ha de uppgifter jag lämnat till er i en fil som kan läsas in i ett annat "
+        "system, så att jag kan ta med mig dem när jag byter IT-leverantör."
+    )
+    assert classify_text("Fil", body, intents).intents == ("portability",)
+
+
+def test_a_provider_provides_nothing(intents: RuleSet) -> None:
+    body = "Our new provider needs my ticket history from your helpdesk. Could you hand it over to them directly?"
+    assert classify_text("Tickets", body, intents).intents == ("portability",)
+
+
+def test_not_wanting_to_be_part_of_analyses_is_an_objection(intents: RuleSet) -> None:
+    body = "Hej, jag vill inte vara med i era kundanalyser längre. Använd mina uppgifter bara för supporten."
+    assert classify_text("Analyser", body, intents).intents == ("objection",)
+
+
+def test_a_new_operator_is_no_new_number(intents: RuleSet) -> None:
+    body = "Jag har bytt mobiloperatör och vill ta med mig min samtalshistorik i en fil."
+    assert "rectification" not in classify_text("Byte", body, intents).intents

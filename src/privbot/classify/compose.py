@@ -171,17 +171,21 @@ def list_leads(norm: Normalised) -> dict[int, int]:
 
 
 def _antecedents(
-    pronouns: list[GroupHit], hits: list[GroupHit], tokens: tuple[Token, ...]
+    pronouns: list[GroupHit], hits: list[GroupHit], norm: Normalised
 ) -> list[GroupHit]:
     """Each pronoun as each object it may stand for: those named before it, in its sentence
     or the one before ("Jag har gamla uppgifter hos er. Släng dem." → my_data); the rule
     that pairs it decides which."""
+    tokens = norm.tokens
     named: list[GroupHit] | None = None  # the objects a pronoun may stand for, when one does
     resolved = []
     for pronoun in pronouns:
         after = tokens[pronoun.end + 1] if pronoun.end + 1 < len(tokens) else None
+        pronoun_end = tokens[pronoun.end].end
         if (
             after
+            # English "it", "them" are never determiners ("pull it together"); "IT-partner" is no "it"
+            and (tokens[pronoun.start].word not in ("it", "them") or norm.text[pronoun_end] == "-")
             and after.clause == tokens[pronoun.end].clause
             and after.sv != NOT
             and after.word not in ENDS_OBJECT
@@ -359,7 +363,7 @@ def pair(
     by_group: dict[str, list[GroupHit]] = {}
     for hit in hits:
         by_group.setdefault(hit.group, []).append(hit)
-    pronouns = _antecedents(by_group.pop("object:pronoun", []), hits, tokens)
+    pronouns = _antecedents(by_group.pop("object:pronoun", []), hits, norm)
     for hit in pronouns:
         by_group.setdefault(hit.group, []).append(hit)
     said = {(h.start, h.end) for h in pronouns}

@@ -60,6 +60,9 @@ _INGA_LETTER = re.compile(r"[åÅ]", re.IGNORECASE)  # what every match of _INGA
 # French and Italian elision: "d'effacer" is "de effacer", "l'accès" "le accès"
 _ELISION = re.compile(r"\b((?:[cdjlmnst]|qu))'(?=[a-z])")
 _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
+# "you've stored", "I'm curious": the pronoun and its verb as two words
+_PRONOUN_VERB = re.compile(r"\b(i|you|we|they)'(ve|re|m|ll)\b")
+_VERBS = {"ve": "have", "re": "are", "m": "am", "ll": "will"}
 _CANNOT = re.compile(r"\bcannot\b")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # An address or a link names no request: "info@firma.se" is not "info", and its dots end no sentence
@@ -129,9 +132,14 @@ CLAUSE_WORDS = frozenset(
 _CONTRACTION_END = re.compile(r"n'?t\b")  # how every contraction ends: quicker to look for
 
 
+def _pronoun_verb(m: re.Match[str]) -> str:
+    return f"{m.group(1)} {_VERBS[m.group(2)]}"
+
+
 def _expand(folded: str) -> str:
     if "'" in folded:  # every elision has its apostrophe
         folded = _ELISION.sub(r"\1 ", folded)
+        folded = _PRONOUN_VERB.sub(_pronoun_verb, folded)
     if _CONTRACTION_END.search(folded):
         folded = _CONTRACTIONS.sub(r"\1 not", folded)
     if "more" in folded or "longer" in folded or "further" in folded or "way" in folded:
