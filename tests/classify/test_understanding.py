@@ -887,3 +887,23 @@ def test_not_wanting_to_be_part_of_analyses_is_an_objection(intents: RuleSet) ->
 def test_a_new_operator_is_no_new_number(intents: RuleSet) -> None:
     body = "Jag har bytt mobiloperatör och vill ta med mig min samtalshistorik i en fil."
     assert "rectification" not in classify_text("Byte", body, intents).intents
+
+
+def test_a_question_under_an_if_is_asked_in_full(intents: RuleSet) -> None:
+    body = "Hej, om jag säger upp mitt avtal, hur länge ligger mina uppgifter kvar hos er?"
+    assert classify_text("Uppsägning", body, intents).intents == ("question",)
+
+
+def test_dissatisfaction_is_a_complaint_in_every_language(intents: RuleSet) -> None:
+    for body in (
+        "Jag är missnöjd med er hantering av min begäran om radering.",
+        "I am dissatisfied with the service I got from your data protection team.",
+        "Jeg er utilfreds med jeres behandling af min anmodning.",
+        "Ich bin unzufrieden mit der Bearbeitung meiner Anfrage.",
+    ):
+        assert "complaint" in classify_text("Ärende", body, intents).intents, body
+
+
+def test_german_senden_sends(intents: RuleSet) -> None:
+    body = "Hallo, welche Daten haben Sie über mich? Bitte senden Sie mir eine Kopie davon."
+    assert classify_text("Daten", body, intents).intents == ("access",)

@@ -445,7 +445,9 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
                 found.append((hit, norm, -NEGATED_FACTOR))
                 continue
             factor = (FUZZY_FACTOR if hit.fuzzy else 1.0) * (
-                HYPOTHETICAL_FACTOR if question and _hypothetical(hit, norm) else 1.0
+                HYPOTHETICAL_FACTOR
+                if question and phrase.intent != "question" and _hypothetical(hit, norm)
+                else 1.0  # "om jag avslutar kontot, hur länge …?" asks its question in full
             )
             found.append((hit, norm, factor))
     if longer_groups:  # lexicon words all weigh 0: the longer first, then overlaps drop
