@@ -11,10 +11,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
-from operator import attrgetter
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -102,16 +100,10 @@ class _Hit(NamedTuple):  # a tuple: made by the thousand per message
 
 
 _new = tuple.__new__  # a NamedTuple made without its Python-level __new__
-# fields read in C (map) rather than word by word
-_WORD_OF, _SENTENCE_OF = attrgetter("word"), attrgetter("sentence")
-_SV_OF, _EN_OF = attrgetter("sv"), attrgetter("en")
 _MATCH = {None: 0, False: 1, True: 2}  # `_term_matches` as remembered: no match, exact, fuzzy
 
 
 _NEVER: frozenset[str] = frozenset({"\x00"})  # needs no text has: a language a phrase is not in
-
-
-_Probed = tuple[tuple[int, Phrase, frozenset[str], frozenset[str]], ...]
 
 
 class _Word(NamedTuple):
@@ -122,28 +114,10 @@ class _Word(NamedTuple):
     en: frozenset[str]
     groups: tuple[tuple[Phrase, bool], ...]  # lexicon words it is, the first per group
     single: tuple[tuple[Phrase, bool], ...]  # one-word intent phrases it matches
-    # Longer phrases it may start, numbered in the order they are tried. A phrase can match
-    # only where the text has every stem it needs, in Swedish or in English (a text has few
-    # of them: "ta" starts some 40 phrases); so each is filed under a stem it needs besides
-    # this word's own (Swedish, English or both), and only those filed under a stem the text
-    # has are checked in full, with the stems they need (`_NEVER`: not in that language).
-    probed: dict[str, _Probed]
-    always: dict[int, Phrase]  # those needing no stem besides the word's own
-    longer: bool  # it may start a longer phrase
+    # longer phrases it may start, with the stems the text needs for each (`_NEVER`: the
+    # phrase is not in that language)
+    longer: tuple[tuple[Phrase, frozenset[str], frozenset[str]], ...]
     terms: dict[int, int]  # id(term) -> `_MATCH` of `_term_matches`, filled as asked
-
-
-def _probe(phrase: Phrase, needs: frozenset[str], own: frozenset[str], english: bool) -> str | None:
-    """A stem `phrase` needs besides `own` (its last such word's), "" when it needs none,
-    None when it is not in that language."""
-    if needs is _NEVER:
-        return None
-    found = ""
-    for term in phrase.terms:
-        stem = term.en if english else term.sv
-        if term.mode == "exact" and stem in needs and stem not in own:
-            found = stem
-    return found
 
 
 def _word(word: str, ruleset: RuleSet) -> _Word:
@@ -154,51 +128,26 @@ def _word(word: str, ruleset: RuleSet) -> _Word:
         # a later word of the same group on the same token always overlaps the first
         if phrase.group and phrase.intent not in groups:
             groups[phrase.intent] = (phrase, fuzzy)
-    own_sv = frozenset(f[1] for f in forms)
-    own_en = frozenset(f[2] for f in forms)
-    probed: dict[str, list[tuple[int, Phrase, frozenset[str], frozenset[str]]]] = {}
-    always: list[tuple[int, Phrase]] = []
-    for n, p in enumerate(longer):
-        sv = p.needs_sv if p.lang != "en" else _NEVER
-        en = p.needs_en if p.lang != "sv" else _NEVER
-        probes = [_probe(p, sv, own_sv, False), _probe(p, en, own_en, True)]
-        if "" in probes:  # the word alone has what it needs
-            always.append((n, p))
-            continue
-        for probe in dict.fromkeys(probes):
-            if probe is not None:
-                probed.setdefault(probe, []).append((n, p, sv, en))
     found = _Word(
         forms,
-        own_sv,
-        own_en,
+        frozenset(f[1] for f in forms),
+        frozenset(f[2] for f in forms),
         tuple(groups.values()),
         tuple(pf for pf in single if not pf[0].group),
-        {k: tuple(v) for k, v in probed.items()},
-        dict(always),
-        bool(longer),
+        tuple(
+            (
+                p,
+                p.needs_sv if p.lang != "en" else _NEVER,
+                p.needs_en if p.lang != "sv" else _NEVER,
+            )
+            for p in longer
+        ),
         {},
     )
     if len(ruleset.word_cache) > 200_000:
         ruleset.word_cache.clear()
     ruleset.word_cache[word] = found
     return found
-
-
-def _viable(
-    word: _Word, present: set[str], present_sv: set[str], present_en: set[str]
-) -> list[Phrase]:
-    """The longer phrases `word` may start whose stems the text has (`present`: its Swedish
-    and English stems), in the order they are tried."""
-    probes = word.probed.keys() & present
-    if not probes:
-        return list(word.always.values())
-    found = dict(word.always)
-    for probe in probes:
-        for n, phrase, sv, en in word.probed[probe]:
-            if sv <= present_sv or en <= present_en:
-                found[n] = phrase
-    return [found[n] for n in sorted(found)]
 
 
 def _term_at(term: Term, lang: str, word: _Word) -> int:
@@ -296,20 +245,20 @@ def _term_matches(term: Term, lang: str, forms: tuple[Form, ...]) -> bool | None
     return None
 
 
-def _match_at(phrase: Phrase, i: int, sentences: list[int], words: list[_Word]) -> _Hit | None:
-    """`phrase` starting at token `i`; `sentences`: each token's sentence number."""
+def _match_at(phrase: Phrase, i: int, tokens: tuple[Token, ...], words: list[_Word]) -> _Hit | None:
     lang = phrase.lang
     terms = phrase.terms
-    first = words[i].terms.get(id(terms[0]), -1)
-    if first < 0:
-        first = _term_at(terms[0], lang, words[i])
+    first = _term_at(terms[0], lang, words[i])
     if not first:
         return None
     fuzzy, pos = first == 2, i
-    stop = bisect_right(sentences, sentences[i], i)  # where i's sentence ends
+    sentence = tokens[i].sentence
+    stop = len(tokens)
     for term in terms[1:]:
         key = id(term)
         for j in range(pos + 1, min(pos + 2 + GAP, stop)):
+            if tokens[j].sentence != sentence:
+                return None
             known = words[j].terms
             got = known.get(key, -1)
             if got < 0:
@@ -389,16 +338,10 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
     """
     tokens = norm.tokens[:MAX_TOKENS]
     cache = ruleset.word_cache
-    keys = list(map(_WORD_OF, tokens))
-    try:
-        words: list[_Word] = list(map(cache.__getitem__, keys))
-    except KeyError:  # a word not seen before
-        words = [cache.get(k) or _word(k, ruleset) for k in keys]
-    sentences = list(map(_SENTENCE_OF, tokens))
-    distinct = dict(zip(keys, words, strict=True)).values()
-    present_sv: set[str] = set().union(*map(_SV_OF, distinct))
-    present_en: set[str] = set().union(*map(_EN_OF, distinct))
-    present = present_sv | present_en
+    words: list[_Word] = [cache.get(t.word) or _word(t.word, ruleset) for t in tokens]
+    distinct = {t.word: w for t, w in zip(tokens, words, strict=True)}
+    present_sv: set[str] = set().union(*[w.sv for w in distinct.values()])
+    present_en: set[str] = set().union(*[w.en for w in distinct.values()])
     negation = NOT in present_sv  # else no token is a negation
     question = "?" in norm.text  # else nothing is hypothetical
     groups: list[tuple[_Hit, Normalised, float]] = []
@@ -419,7 +362,9 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
             token = tokens[i]
             candidates = viable.get(token.word)
             if candidates is None:
-                candidates = viable[token.word] = _viable(word, present, present_sv, present_en)
+                candidates = viable[token.word] = [
+                    phrase for phrase, sv, en in word.longer if sv <= present_sv or en <= present_en
+                ]
             for phrase in candidates:
                 start = i
                 if phrase.lead_not:  # found by its second word: start at the negation before it
@@ -433,7 +378,7 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
                     )
                     if start < 0 or not _term_at(phrase.terms[1], phrase.lang, word):
                         continue
-                if (hit := _match_at(phrase, start, sentences, words)) is not None:
+                if (hit := _match_at(phrase, start, tokens, words)) is not None:
                     if phrase.group:
                         groups.append((hit, norm, 1.0))
                         longer_groups = True

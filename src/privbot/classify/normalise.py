@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
-from operator import add
 from typing import NamedTuple
 
 from privbot.text import fold, stemmer
@@ -219,45 +217,7 @@ def normalise(text: str) -> Normalised:
     folded = _expand(fold(text))
     if "@" in folded or "http" in folded or "www." in folded:  # else it has no address or link
         folded = _ADDRESS.sub(_blank, folded)
-    return Normalised(folded, _tokens(folded, _SPLIT(folded)))
-
-
-def _tokens(folded: str, parts: list[str]) -> tuple[Token, ...]:
-    """The tokens of `folded`, split into gap, word, gap, word, …, gap.
-
-    Made in C (map, zip, accumulate), not word by word: a clause or sentence number is the
-    count of breaks up to its word. Only a text with a list number left out ("\n2. ") is
-    read word by word (`_tokens_stepwise`)."""
-    raws = parts[1::2]
-    if not raws:
-        return ()
-    found = list(map(_WORDS.get, raws))
-    if None in found:
-        found = [f or _word(raw) for f, raw in zip(found, raws, strict=True)]
-    at = list(accumulate(map(len, parts), initial=0))  # where each part starts
-    if any(map(str.isdigit, raws)):  # a number may be a list's: then it is left out
-        for k in compress(range(len(raws)), map(str.isdigit, raws)):
-            if _ITEM_NUMBER.match(folded, at[2 * k], at[2 * k + 2] + 1):
-                return _tokens_stepwise(folded, parts)
-    words, svs, ens, opens, _ = zip(*found, strict=True)
-    gaps = parts[:-1:2]  # the gap before each word
-    breaks = list(map(_GAPS.get, gaps))  # (new clause, new sentence) per gap
-    if None in breaks:
-        breaks = [b or _gap(gap) for b, gap in zip(breaks, gaps, strict=True)]
-    new_clause, new_sentence = zip(*breaks, strict=True)
-    clauses = accumulate(map(add, new_clause, opens))
-    sentences = accumulate(new_sentence)
-    return tuple(
-        map(
-            _new_token,
-            repeat(Token),
-            zip(words, svs, ens, at[1::2], at[2::2], clauses, sentences, strict=False),
-        )
-    )
-
-
-def _tokens_stepwise(folded: str, parts: list[str]) -> tuple[Token, ...]:
-    """`_tokens` word by word, leaving out list numbers."""
+    parts = _SPLIT(folded)
     tokens: list[Token] = []
     append = tokens.append
     words, gaps = _WORDS, _GAPS
@@ -282,7 +242,7 @@ def _tokens_stepwise(folded: str, parts: list[str]) -> tuple[Token, ...]:
             clause += 1
         append(_new_token(Token, (word, sv, en, start, end, clause, sentence)))
         pos = end
-    return tuple(tokens)
+    return Normalised(folded, tuple(tokens))
 
 
 def phrase_words(phrase: str) -> list[str]:
