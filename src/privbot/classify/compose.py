@@ -170,6 +170,18 @@ def list_leads(norm: Normalised) -> dict[int, int]:
     return leads
 
 
+def _inside(hit: GroupHit, longer: list[GroupHit]) -> bool:
+    """`hit` is part of a longer action that opens with it ("get" in "get rid of") or that
+    negates it ("borren" in "no borren"); not "få se" inside a gapped "kan … se"."""
+    return any(
+        o.start <= hit.start
+        and hit.end <= o.end
+        and o.end - o.start > hit.end - hit.start
+        and (o.start == hit.start or o.group.startswith("action:not_"))
+        for o in longer
+    )
+
+
 def _antecedents(
     pronouns: list[GroupHit], hits: list[GroupHit], norm: Normalised
 ) -> list[GroupHit]:
@@ -361,7 +373,11 @@ def pair(
     """Every rule whose action and object stand close together in one sentence."""
     tokens = norm.tokens
     by_group: dict[str, list[GroupHit]] = {}
+    # the same words are one action: "get rid of" is no "get"
+    longer = [h for h in hits if h.end > h.start and h.group.startswith("action:")]
     for hit in hits:
+        if longer and hit.group.startswith("action:") and _inside(hit, longer):
+            continue
         by_group.setdefault(hit.group, []).append(hit)
     pronouns = _antecedents(by_group.pop("object:pronoun", []), hits, norm)
     for hit in pronouns:
