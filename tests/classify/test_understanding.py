@@ -941,3 +941,8 @@ def test_a_gapped_action_holds_no_other(intents: RuleSet) -> None:
     assert classify_text("Processing", body, intents).intents == ("objection",)
     body = "Hej, kan jag få se vad era tekniker har skrivit om mig i ärendesystemet?"
     assert classify_text("Anteckningar", body, intents).intents == ("access",)
+
+
+def test_an_until_clause_after_a_refusal_is_not_negated(intents: RuleSet) -> None:
+    body = "Mitt efternamn är felstavat hos er. Rätta det, och använd inte mina uppgifter tills det är gjort."
+    assert set(classify_text("Namn", body, intents).intents) == {"rectification", "restriction"}
