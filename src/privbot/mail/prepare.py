@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from mailparser_reply.parser import EmailMessage, EmailReply
+from mailparser_reply import EmailMessage, EmailReply
 
 from privbot.mail.parse import ParsedMail
 from privbot.text import is_forward_subject
@@ -55,7 +55,10 @@ _REPLY_REGEXES = _reply_regexes()
 
 def _replies(text: str) -> list[EmailReply]:
     """`EmailReplyParser(languages=["sv", "en"]).read(text).replies`, without its slow paths."""
-    return EmailMessage(text=text, languages=list(_LANGUAGES), **_REPLY_REGEXES).read().replies
+    replies: list[EmailReply] = (
+        EmailMessage(text=text, languages=list(_LANGUAGES), **_REPLY_REGEXES).read().replies
+    )
+    return replies
 
 
 _ADDR = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
