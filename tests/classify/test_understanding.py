@@ -907,3 +907,29 @@ def test_dissatisfaction_is_a_complaint_in_every_language(intents: RuleSet) -> N
 def test_german_senden_sends(intents: RuleSet) -> None:
     body = "Hallo, welche Daten haben Sie über mich? Bitte senden Sie mir eine Kopie davon."
     assert classify_text("Daten", body, intents).intents == ("access",)
+
+
+def test_a_longer_action_holds_the_words_it_opens_with(intents: RuleSet) -> None:
+    body = "Please get rid of everything you have on me, I'm no longer a customer."
+    assert classify_text("Data", body, intents).intents == ("erasure",)
+
+
+def test_a_negated_action_holds_its_verb(intents: RuleSet) -> None:
+    body = "Les pido que no borren mis datos todavía y que limiten su tratamiento hasta resolver la disputa."
+    assert classify_text("Limitación", body, intents).intents == ("restriction",)
+
+
+def test_forget_me_with_nothing_left_is_an_erasure(intents: RuleSet) -> None:
+    body = "Forget me, please. I want nothing left in your systems."
+    assert classify_text("Me", body, intents).intents == ("erasure",)
+
+
+def test_what_do_you_know_about_me_is_access(intents: RuleSet) -> None:
+    assert classify_text("Fråga", "Hej, vad vet ni om mig egentligen?", intents).intents == (
+        "access",
+    )
+
+
+def test_taking_back_ones_yes_withdraws_consent(intents: RuleSet) -> None:
+    body = "Hej, jag tar tillbaka mitt ja till era kundundersökningar."
+    assert classify_text("Enkäter", body, intents).intents == ("consent_withdrawal",)

@@ -353,7 +353,11 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
             groups += [
                 (_new(_Hit, (phrase, i, i, fuzzy)), norm, 1.0) for phrase, fuzzy in word.groups
             ]
-        hits = [_new(_Hit, (phrase, i, i, fuzzy)) for phrase, fuzzy in word.single]
+        hits = (
+            [_new(_Hit, (phrase, i, i, fuzzy)) for phrase, fuzzy in word.single]
+            if word.single
+            else []
+        )
         if word.longer:
             token = tokens[i]
             candidates = viable.get(token.word)
@@ -518,9 +522,16 @@ def _evidence(
         key = (e.intent, e.phrase)
         if key not in seen:
             seen[key] = e
+    joined: dict[str, bool] = {}  # per literal: whether the patterns sharing it match at all
     for pattern in ruleset.patterns:
         if pattern.literal not in norm.text:
             continue
+        if pattern.together is not None:
+            some = joined.get(pattern.literal)
+            if some is None:
+                some = joined[pattern.literal] = pattern.together.search(norm.text) is not None
+            if not some:
+                continue
         m = pattern.regex.search(norm.text)
         if m:
             at = next((t.sentence for t in norm.tokens if t.end > m.start()), 0)
