@@ -933,3 +933,11 @@ def test_what_do_you_know_about_me_is_access(intents: RuleSet) -> None:
 def test_taking_back_ones_yes_withdraws_consent(intents: RuleSet) -> None:
     body = "Hej, jag tar tillbaka mitt ja till era kundundersökningar."
     assert classify_text("Enkäter", body, intents).intents == ("consent_withdrawal",)
+
+
+def test_a_gapped_action_holds_no_other(intents: RuleSet) -> None:
+    # "not … processing" spans "not agree to": the words between are another action's
+    body = "Hi, I don't agree to you processing my data for your legitimate interests. Please stop."
+    assert classify_text("Processing", body, intents).intents == ("objection",)
+    body = "Hej, kan jag få se vad era tekniker har skrivit om mig i ärendesystemet?"
+    assert classify_text("Anteckningar", body, intents).intents == ("access",)

@@ -82,6 +82,7 @@ class GroupHit(NamedTuple):  # a tuple: made by the thousand per message
     start: int  # token indices, inclusive
     end: int
     negative: bool = False  # the words themselves negate ("vill inte ha"): no negation check
+    gapped: bool = False  # other words stand between its own ("not … process")
 
 
 @dataclass(frozen=True, init=False)
@@ -177,6 +178,7 @@ def _inside(hit: GroupHit, longer: list[GroupHit]) -> bool:
         o.start <= hit.start
         and hit.end <= o.end
         and o.end - o.start > hit.end - hit.start
+        and not o.gapped  # "not [agree to you] processing" holds no "not agree to"
         and (o.start == hit.start or o.group.startswith("action:not_"))
         for o in longer
     )

@@ -490,7 +490,10 @@ def _evidence(
             if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
                 continue
         if phrase.group:
-            groups.append(_new(GroupHit, (phrase.intent, hit.start, hit.end, phrase.negative)))
+            gapped = hit.end - hit.start + 1 != len(phrase.terms)
+            groups.append(
+                _new(GroupHit, (phrase.intent, hit.start, hit.end, phrase.negative, gapped))
+            )
             continue
         if phrase.lead_not and hit.start > 0 and norm.tokens[hit.start - 1].word in ABLE:
             continue  # "jag kan inte ta emot mejl": not able to, not a refusal
