@@ -946,3 +946,18 @@ def test_a_gapped_action_holds_no_other(intents: RuleSet) -> None:
 def test_an_until_clause_after_a_refusal_is_not_negated(intents: RuleSet) -> None:
     body = "Mitt efternamn är felstavat hos er. Rätta det, och använd inte mina uppgifter tills det är gjort."
     assert set(classify_text("Namn", body, intents).intents) == {"rectification", "restriction"}
+
+
+def test_a_question_about_nothing_personal_is_not_a_privacy_question(intents: RuleSet) -> None:
+    for body in (
+        "Hej, hur länge dröjer det innan teknikern kommer? Vi har väntat sedan lunch.",
+        "Hi, how long does it take to set up a new laptop for a new hire?",
+        "Hej, varför fungerar inte vår VPN sedan i går?",
+    ):
+        assert classify_text("Fråga", body, intents).intents == ("other",), body
+    for body in (
+        "Hi, how long do you keep my support tickets after I leave?",
+        "Hello, do you delete CVs of applicants you did not hire, and after how long?",
+        "Hej, vem är ert personuppgiftsombud?",
+    ):
+        assert classify_text("Fråga", body, intents).intents == ("question",), body

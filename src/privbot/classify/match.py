@@ -57,6 +57,8 @@ SHORT_BODY = 8  # a body of fewer words leaves the asking to the subject
 FUZZY_FACTOR = 0.85
 OTHER_BESIDE = 1.5  # "other" is reported beside a privacy intent only with this much evidence
 STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only many weak words
+# object groups that name no personal data: a question about only these is not a privacy question
+NOT_TOPICS = frozenset({"pronoun", "stored", "business"})
 # what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
 NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
@@ -620,6 +622,10 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
             for other, need in ruleset.intents[name].yields_to.items()
         )
     ]
+    # "Hur länge dröjer teknikern?": a question about nothing personal is not ours
+    ours = bool(objects - NOT_TOPICS)
+    if Intent.question.value in chosen and not ours:
+        chosen.remove(Intent.question.value)
     if len(chosen) > 1 and Intent.other.value in chosen:
         if chosen[0] != Intent.other.value or scores[Intent.other.value] < OTHER_BESIDE:
             chosen.remove(Intent.other.value)  # "other" leads a privacy intent only when strong
@@ -630,6 +636,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         ranked
         and ranked[0][1] >= THRESHOLD / 2
         and (strongest[ranked[0][0]] >= STRONGEST or ranked[0][0] == Intent.question.value)
+        and (ranked[0][0] != Intent.question.value or ours)
     ):
         chosen, confidence = [ranked[0][0]], ranked[0][1] / (ranked[0][1] + 1.0)
     else:
