@@ -961,3 +961,17 @@ def test_a_question_about_nothing_personal_is_not_a_privacy_question(intents: Ru
         "Hej, vem är ert personuppgiftsombud?",
     ):
         assert classify_text("Fråga", body, intents).intents == ("question",), body
+
+
+def test_a_person_who_mentions_their_holiday_still_asks(intents: RuleSet) -> None:
+    raw = (
+        "From: Kim Berg <kim.berg@example.net>\r\nTo: dataskydd@example.se\r\n"
+        "Subject: Re: Ditt registerutdrag\r\nMessage-ID: <holiday-request@example.net>\r\n"
+        "Date: Mon, 30 Nov 2026 10:00:00 +0100\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        "Tack för svaret. Jag är på semester nästa vecka, men vill ändå att ni raderar "
+        "mitt konto så snart som möjligt.\r\n"
+    ).encode()
+    result = classify(parse(raw), intents)
+    assert result.kind.value == "human" and result.intents == ("erasure",), result
+    assert result.needs_review  # the wording also read as an out-of-office: staff check

@@ -222,6 +222,12 @@ NOTICES = [
         Kind.auto_reply,
     ),
     (
+        "en office closed for the holidays",
+        "Re: Request",
+        "Thank you for your email. Our office is closed for the holidays until January 4th. We will respond to your message when we return.",
+        Kind.auto_reply,
+    ),
+    (
         "de address out of use",
         "AW: Ihre Anfrage",
         "Diese Adresse ist nicht mehr in Gebrauch und wird nicht mehr gelesen.",

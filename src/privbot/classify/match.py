@@ -710,6 +710,13 @@ def classify_prepared(
     screening = screen(mail, own_addresses, ruleset.screening, prepared.new_text)
     if screening.kind is Kind.human:
         return classify_message(mail, prepared, ruleset)
+    if screening.kind is Kind.auto_reply and screening.by_wording:
+        # "Jag är på semester nästa vecka men vill att ni raderar mitt konto": no header says
+        # it is automatic, and a person asks for something: a request is never screened out
+        result = classify_message(mail, prepared, ruleset)
+        asks = set(result.intents) - {Intent.other.value, Intent.question.value}
+        if asks and not result.needs_review:  # a request read with confidence
+            return replace(result, needs_review=True)
     language = detect_language(prepared.new_text or mail.text)
     if language == "other" and not prepared.new_text.strip():
         language = detect_language(mail.text)

@@ -193,6 +193,7 @@ class ScreenRules:
 class Screening:
     kind: Kind
     reasons: tuple[str, ...] = ()
+    by_wording: bool = False  # only the subject's or the text's words said so, no header
 
 
 class _Wording:
@@ -362,5 +363,5 @@ def screen(
         return Screening(Kind.human)
     found = words.strongest((Kind.bounce, Kind.auto_reply, Kind.spam))
     if found:
-        return Screening(found[0], tuple(found[1].split("; ")))
+        return Screening(found[0], tuple(found[1].split("; ")), by_wording=True)
     return Screening(Kind.human)
