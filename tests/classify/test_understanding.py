@@ -907,3 +907,57 @@ def test_dissatisfaction_is_a_complaint_in_every_language(intents: RuleSet) -> N
 def test_german_senden_sends(intents: RuleSet) -> None:
     body = "Hallo, welche Daten haben Sie über mich? Bitte senden Sie mir eine Kopie davon."
     assert classify_text("Daten", body, intents).intents == ("access",)
+
+
+def test_a_longer_action_holds_the_words_it_opens_with(intents: RuleSet) -> None:
+    body = "Please get rid of everything you have on me, I'm no longer a customer."
+    assert classify_text("Data", body, intents).intents == ("erasure",)
+
+
+def test_a_negated_action_holds_its_verb(intents: RuleSet) -> None:
+    body = "Les pido que no borren mis datos todavía y que limiten su tratamiento hasta resolver la disputa."
+    assert classify_text("Limitación", body, intents).intents == ("restriction",)
+
+
+def test_forget_me_with_nothing_left_is_an_erasure(intents: RuleSet) -> None:
+    body = "Forget me, please. I want nothing left in your systems."
+    assert classify_text("Me", body, intents).intents == ("erasure",)
+
+
+def test_what_do_you_know_about_me_is_access(intents: RuleSet) -> None:
+    assert classify_text("Fråga", "Hej, vad vet ni om mig egentligen?", intents).intents == (
+        "access",
+    )
+
+
+def test_taking_back_ones_yes_withdraws_consent(intents: RuleSet) -> None:
+    body = "Hej, jag tar tillbaka mitt ja till era kundundersökningar."
+    assert classify_text("Enkäter", body, intents).intents == ("consent_withdrawal",)
+
+
+def test_a_gapped_action_holds_no_other(intents: RuleSet) -> None:
+    # "not … processing" spans "not agree to": the words between are another action's
+    body = "Hi, I don't agree to you processing my data for your legitimate interests. Please stop."
+    assert classify_text("Processing", body, intents).intents == ("objection",)
+    body = "Hej, kan jag få se vad era tekniker har skrivit om mig i ärendesystemet?"
+    assert classify_text("Anteckningar", body, intents).intents == ("access",)
+
+
+def test_an_until_clause_after_a_refusal_is_not_negated(intents: RuleSet) -> None:
+    body = "Mitt efternamn är felstavat hos er. Rätta det, och använd inte mina uppgifter tills det är gjort."
+    assert set(classify_text("Namn", body, intents).intents) == {"rectification", "restriction"}
+
+
+def test_a_question_about_nothing_personal_is_not_a_privacy_question(intents: RuleSet) -> None:
+    for body in (
+        "Hej, hur länge dröjer det innan teknikern kommer? Vi har väntat sedan lunch.",
+        "Hi, how long does it take to set up a new laptop for a new hire?",
+        "Hej, varför fungerar inte vår VPN sedan i går?",
+    ):
+        assert classify_text("Fråga", body, intents).intents == ("other",), body
+    for body in (
+        "Hi, how long do you keep my support tickets after I leave?",
+        "Hello, do you delete CVs of applicants you did not hire, and after how long?",
+        "Hej, vem är ert personuppgiftsombud?",
+    ):
+        assert classify_text("Fråga", body, intents).intents == ("question",), body

@@ -7,6 +7,7 @@ import json
 import re
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -186,6 +187,41 @@ def test_long_bodies_are_prepared(body: str) -> None:
     # Speed is measured in benchmarks/classify.py; here: no crash, no catastrophic regex, text kept.
     prepared = prepare(mail(body))
     assert prepared.new_text.strip() or prepared.quoted_only
+
+
+_SIGNED = [
+    "Radera mina uppgifter.\n\n\n\n-- \nKim Berg\nKund AB",
+    "Delete my data.\n\n\n" + "_" * 40 + "\nFrom: Kim\nSent: today\nTo: us\nSubject: x\n\nold",
+    "Hej!\n\n\n\nMvh\nKim\n\n\nMed vänliga hälsningar\nKim",
+    "Please stop.\n\n\n\n\nSent from my iPhone\n\n",
+    "Tack.\n\n\n\n- Kim\n\n- Berg",
+    "Svar.\n\nOn Mon, 3 Mar 2025 at 10:12, Kim <kim@kund.example> wrote:\n\n\n\n> fråga\n>\n> Best regards\n",
+    "\n\n\n\n\nBest regards\n\n\n/Kim",
+    "Hej" + "\n" * 2000 + "Thanks,\nKim" + "\n" * 50,
+    "Jag vill ha ut mina uppgifter. /Kim" + "\n" * 3000,
+]
+
+
+@pytest.mark.parametrize("text", _SIGNED)
+def test_reply_splitting_is_mail_parser_replys_own(text: str) -> None:
+    # prepare reads replies through its own faster regexes: the fragments must be the library's.
+    from mailparser_reply import EmailReplyParser
+
+    from privbot.mail.prepare import _replies
+
+    def fragments(replies: list[Any]) -> list[tuple[str, str, str, list[str], str]]:
+        return [(r.content, r.headers, r.signatures, r.disclaimers, r.body) for r in replies]
+
+    expected = EmailReplyParser(languages=["sv", "en"]).read(text).replies
+    assert fragments(_replies(text)) == fragments(expected)
+
+
+def test_the_reply_splitting_cases_find_signatures() -> None:
+    from mailparser_reply import EmailReplyParser
+
+    parser = EmailReplyParser(languages=["sv", "en"])
+    signed = [t for t in _SIGNED if any(r.signatures for r in parser.read(t).replies)]
+    assert len(signed) >= 6
 
 
 # --- issue 13: preparation keeps the request ------------------------------------------------

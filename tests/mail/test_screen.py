@@ -210,6 +210,18 @@ NOTICES = [
         Kind.auto_reply,
     ),
     (
+        "sv address out of use, not forwarded",
+        "Re: Ditt registerutdrag",
+        "Denna adress används inte längre. Ditt meddelande har inte vidarebefordrats. Skriv till kontakt@nyfirma.example.",
+        Kind.auto_reply,
+    ),
+    (
+        "en address out of use, not forwarded",
+        "Re: Your request",
+        "This address is no longer in use and your message has not been forwarded. Write to hello@newco.example.",
+        Kind.auto_reply,
+    ),
+    (
         "de address out of use",
         "AW: Ihre Anfrage",
         "Diese Adresse ist nicht mehr in Gebrauch und wird nicht mehr gelesen.",

@@ -82,6 +82,7 @@ class GroupHit(NamedTuple):  # a tuple: made by the thousand per message
     start: int  # token indices, inclusive
     end: int
     negative: bool = False  # the words themselves negate ("vill inte ha"): no negation check
+    gapped: bool = False  # other words stand between its own ("not … process")
 
 
 @dataclass(frozen=True, init=False)
@@ -170,6 +171,19 @@ def list_leads(norm: Normalised) -> dict[int, int]:
     return leads
 
 
+def _inside(hit: GroupHit, longer: list[GroupHit]) -> bool:
+    """`hit` is part of a longer action that opens with it ("get" in "get rid of") or that
+    negates it ("borren" in "no borren"); not "få se" inside a gapped "kan … se"."""
+    return any(
+        o.start <= hit.start
+        and hit.end <= o.end
+        and o.end - o.start > hit.end - hit.start
+        and not o.gapped  # "not [agree to you] processing" holds no "not agree to"
+        and (o.start == hit.start or o.group.startswith("action:not_"))
+        for o in longer
+    )
+
+
 def _antecedents(
     pronouns: list[GroupHit], hits: list[GroupHit], norm: Normalised
 ) -> list[GroupHit]:
@@ -177,16 +191,7 @@ def _antecedents(
     or the one before ("Jag har gamla uppgifter hos er. Släng dem." → my_data); the rule
     that pairs it decides which."""
     tokens = norm.tokens
-    named = sorted(
-        (
-            h
-            for h in hits
-            if h.group.startswith("object:")
-            and h.group not in ("object:pronoun", "object:held")  # "you hold": no noun
-            and not (_someone_elses(h, tokens) or _company_name(h, tokens))
-        ),
-        key=lambda h: h.end,
-    )
+    named: list[GroupHit] | None = None  # the objects a pronoun may stand for, when one does
     resolved = []
     for pronoun in pronouns:
         after = tokens[pronoun.end + 1] if pronoun.end + 1 < len(tokens) else None
@@ -200,6 +205,17 @@ def _antecedents(
             and after.word not in ENDS_OBJECT
         ):
             continue  # a determiner, not a pronoun: "den 1 maj", "det nya numret"
+        if named is None:
+            named = sorted(
+                (
+                    h
+                    for h in hits
+                    if h.group.startswith("object:")
+                    and h.group not in ("object:pronoun", "object:held")  # "you hold": no noun
+                    and not (_someone_elses(h, tokens) or _company_name(h, tokens))
+                ),
+                key=lambda h: h.end,
+            )
         near = tokens[pronoun.start].sentence - 1
         groups = {
             h.group for h in named if h.end < pronoun.start and tokens[h.start].sentence >= near
@@ -359,7 +375,11 @@ def pair(
     """Every rule whose action and object stand close together in one sentence."""
     tokens = norm.tokens
     by_group: dict[str, list[GroupHit]] = {}
+    # the same words are one action: "get rid of" is no "get"
+    longer = [h for h in hits if h.end > h.start and h.group.startswith("action:")]
     for hit in hits:
+        if longer and hit.group.startswith("action:") and _inside(hit, longer):
+            continue
         by_group.setdefault(hit.group, []).append(hit)
     pronouns = _antecedents(by_group.pop("object:pronoun", []), hits, norm)
     for hit in pronouns:
@@ -375,11 +395,14 @@ def pair(
     others: dict[GroupHit, bool] = {}  # per object: someone else's, or a company's name
     index, all_keys = _index(rules)
     positions = sorted({n for key in by_group if key in index for n in index[key]})
+    present = by_group.keys()
     for n in positions:  # only rules whose action is in the text
         rule = rules[n]
         if wanted is not None and rule.intent not in wanted:
             continue
         action_keys, object_keys, needs_keys, unless_keys = all_keys[n]
+        if present.isdisjoint(object_keys):  # none of its objects is in the text
+            continue
         actions = [h for key in action_keys for h in by_group.get(key, ())]
         if not actions:
             continue

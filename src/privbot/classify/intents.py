@@ -15,7 +15,7 @@ import logging
 import re
 import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,9 @@ class Pattern:
     regex: re.Pattern[str]
     weight: float
     literal: str = ""  # text every match starts with: where it is absent, no search is needed
+    # the patterns sharing this literal as one regex ("art. 15", "art. 17", …): where it finds
+    # nothing, none of them is searched (set by `RuleSet.build_index`)
+    together: re.Pattern[str] | None = None
 
 
 def _literal(regex: re.Pattern[str]) -> str:
@@ -146,6 +149,26 @@ class RuleSet:
         self.exact = dict(exact)
         self.affix = dict(affix)
         self.vocabulary = {k: sorted(v) for k, v in vocab.items()}
+        self.patterns = _together(self.patterns)
+
+
+def _together(patterns: list[Pattern]) -> list[Pattern]:
+    """`patterns`, each with the patterns of its literal joined in one regex when several
+    share it. Only patterns without groups are joined (a backreference would change meaning):
+    then the alternation matches somewhere exactly when one of them does."""
+    by_literal: dict[str, list[Pattern]] = defaultdict(list)
+    for pattern in patterns:
+        by_literal[pattern.literal].append(pattern)
+    joined: dict[str, re.Pattern[str]] = {}
+    for literal, shared in by_literal.items():
+        if len(shared) > 1 and all(
+            p.regex.groups == 0 and not p.regex.flags & ~re.UNICODE for p in shared
+        ):
+            try:
+                joined[literal] = re.compile("|".join(f"(?:{p.source})" for p in shared))
+            except re.error:  # a pattern's inline flags hold only at its start
+                continue
+    return [replace(p, together=joined.get(p.literal)) for p in patterns]
 
 
 def _stem(word: str, lang: str) -> str:

@@ -57,6 +57,8 @@ SHORT_BODY = 8  # a body of fewer words leaves the asking to the subject
 FUZZY_FACTOR = 0.85
 OTHER_BESIDE = 1.5  # "other" is reported beside a privacy intent only with this much evidence
 STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only many weak words
+# object groups that name no personal data: a question about only these is not a privacy question
+NOT_TOPICS = frozenset({"pronoun", "stored", "business"})
 # what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
 NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
@@ -353,7 +355,11 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
             groups += [
                 (_new(_Hit, (phrase, i, i, fuzzy)), norm, 1.0) for phrase, fuzzy in word.groups
             ]
-        hits = [_new(_Hit, (phrase, i, i, fuzzy)) for phrase, fuzzy in word.single]
+        hits = (
+            [_new(_Hit, (phrase, i, i, fuzzy)) for phrase, fuzzy in word.single]
+            if word.single
+            else []
+        )
         if word.longer:
             token = tokens[i]
             candidates = viable.get(token.word)
@@ -486,7 +492,10 @@ def _evidence(
             if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
                 continue
         if phrase.group:
-            groups.append(_new(GroupHit, (phrase.intent, hit.start, hit.end, phrase.negative)))
+            gapped = hit.end - hit.start + 1 != len(phrase.terms)
+            groups.append(
+                _new(GroupHit, (phrase.intent, hit.start, hit.end, phrase.negative, gapped))
+            )
             continue
         if phrase.lead_not and hit.start > 0 and norm.tokens[hit.start - 1].word in ABLE:
             continue  # "jag kan inte ta emot mejl": not able to, not a refusal
@@ -518,9 +527,16 @@ def _evidence(
         key = (e.intent, e.phrase)
         if key not in seen:
             seen[key] = e
+    joined: dict[str, bool] = {}  # per literal: whether the patterns sharing it match at all
     for pattern in ruleset.patterns:
         if pattern.literal not in norm.text:
             continue
+        if pattern.together is not None:
+            some = joined.get(pattern.literal)
+            if some is None:
+                some = joined[pattern.literal] = pattern.together.search(norm.text) is not None
+            if not some:
+                continue
         m = pattern.regex.search(norm.text)
         if m:
             at = next((t.sentence for t in norm.tokens if t.end > m.start()), 0)
@@ -606,6 +622,10 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
             for other, need in ruleset.intents[name].yields_to.items()
         )
     ]
+    # "Hur länge dröjer teknikern?": a question about nothing personal is not ours
+    ours = bool(objects - NOT_TOPICS)
+    if Intent.question.value in chosen and not ours:
+        chosen.remove(Intent.question.value)
     if len(chosen) > 1 and Intent.other.value in chosen:
         if chosen[0] != Intent.other.value or scores[Intent.other.value] < OTHER_BESIDE:
             chosen.remove(Intent.other.value)  # "other" leads a privacy intent only when strong
@@ -616,6 +636,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         ranked
         and ranked[0][1] >= THRESHOLD / 2
         and (strongest[ranked[0][0]] >= STRONGEST or ranked[0][0] == Intent.question.value)
+        and (ranked[0][0] != Intent.question.value or ours)
     ):
         chosen, confidence = [ranked[0][0]], ranked[0][1] / (ranked[0][1] + 1.0)
     else:

@@ -223,15 +223,14 @@ def normalise(text: str) -> Normalised:
     words, gaps = _WORDS, _GAPS
     clause = sentence = 0
     pos = 0  # where the text between the last word kept and the next one starts
-    at = 0  # where parts[k - 1] starts
-    for k in range(1, len(parts), 2):
-        gap = parts[k - 1]
+    at = 0  # where `gap` starts
+    for gap, raw in zip(parts[::2], parts[1::2], strict=False):  # the last gap has no word
         start = at + len(gap)
-        raw = parts[k]
-        end = at = start + len(raw)
-        if pos != start - len(gap):  # a list number was left out: the gap runs over it
+        end = start + len(raw)
+        if pos != at:  # a list number was left out: the gap runs over it
             gap = folded[pos:start]
-        if gap and gap != " ":
+        at = end
+        if gap != " " and gap:
             more = gaps.get(gap) or _gap(gap)
             if more[0]:
                 clause += 1

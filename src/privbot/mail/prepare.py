@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from mailparser_reply import EmailReplyParser
+from mailparser_reply import EmailMessage, EmailReply
 
 from privbot.mail.parse import ParsedMail
 from privbot.text import is_forward_subject
@@ -29,7 +29,38 @@ from privbot.text import is_forward_subject
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 50_000  # the reply parser reads at most this much of a body
-_PARSER = EmailReplyParser(languages=["sv", "en"])
+_LANGUAGES = ["sv", "en"]
+
+
+def _reply_regexes() -> dict[str, re.Pattern[str]]:
+    """mail-parser-reply's regexes, built once instead of for every message it reads.
+
+    Its signature regex starts most alternatives with `\\s*^` and ends in `(.|\\s)*`: tried at
+    every position of a long run of blank lines it takes quadratic time (seconds for a message
+    padded with thousands of empty lines). A match starting inside a run of newlines also
+    matches at the run's first newline (`\\s*` and `\\n{2,}` take the extra newlines; the other
+    alternatives start with a quote mark or a word), so the leftmost match, the only one read,
+    never starts inside one: those starts are refused at once, and the result is the same."""
+    probe = EmailMessage(text="", languages=list(_LANGUAGES))
+    signature = probe.SIGNATURE_REGEX
+    return {
+        "_header_regex": probe.HEADER_REGEX,
+        "_disclaimers_regex": probe.DISCLAIMERS_REGEX,
+        "_signature_regex": re.compile(r"(?!(?<=\n)\n)" + signature.pattern, signature.flags),
+    }
+
+
+_REPLY_REGEXES = _reply_regexes()
+
+
+def _replies(text: str) -> list[EmailReply]:
+    """`EmailReplyParser(languages=["sv", "en"]).read(text).replies`, without its slow paths."""
+    replies: list[EmailReply] = (
+        EmailMessage(text=text, languages=list(_LANGUAGES), **_REPLY_REGEXES).read().replies
+    )
+    return replies
+
+
 _ADDR = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 # Header lines of a forwarded or quoted message, in the languages privbot reads.
 _FROM_WORDS = (
@@ -296,7 +327,7 @@ def prepare(
         found = _forward(mail, text, blocks, requester, name, staff_domains)
         if found is not None:
             return found
-    replies = _PARSER.read(text).replies
+    replies = _replies(text)
     if not replies:
         return Prepared(_clean(text) or text.strip(), requester, name, quoted_only=True)
     first = _clean(replies[0].body)

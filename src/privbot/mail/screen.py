@@ -79,13 +79,27 @@ _SERVICE_JSON = re.compile(r'\\?"notificationType\\?"\s*:\s*\\?"(Bounce|Complain
 _SMTP_REPLY = re.compile(r"(?<![\d.])[45]\d\d[ -]#?[45]\.\d{1,3}\.\d{1,3}\b")
 
 
-_FOLDS = str.maketrans(
-    {"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o", "ł": "l", "\u2019": "'", "\u2018": "'"}
+_FOLDS = tuple(  # (character, what it folds to); none of the results is folded again
+    {
+        "å": "a",
+        "ä": "a",
+        "ö": "o",
+        "æ": "a",
+        "ø": "o",
+        "ł": "l",
+        "\u2019": "'",
+        "\u2018": "'",
+    }.items()
 )
 
 
 def _fold(text: str) -> str:
-    text = text.casefold().translate(_FOLDS)
+    text = text.casefold()
+    if text.isascii():
+        return text
+    for char, plain in _FOLDS:  # str.translate would look up every character
+        if char in text:
+            text = text.replace(char, plain)
     if not text.isascii():  # accents go; letters outside Latin script go too (nothing to match)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return text
