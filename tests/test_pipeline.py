@@ -459,3 +459,71 @@ def test_messages_kept_back_in_a_batch_are_found_by_the_next_ones(
             select(AuditEvent.action).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
         ).all()
         assert actions[-3:] == ["message_threaded", "duplicate_resend", "message_threaded"]
+
+
+def test_a_batch_looks_up_its_resends_at_once_as_one_message_at_a_time_would(
+    any_engine: tuple[Engine, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's resends are looked up in one query before it starts; the answers are those a
+    lookup per message gives: a case stored before, one opened earlier in the batch, never a
+    purged case, nor a message outside the window (by when each message was received)."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from privbot.cases import resends
+    from privbot.models import Message, utcnow
+
+    engine, config = any_engine
+    ctx = Context.load(config)
+    lookups: list[int] = []
+    look_up = resends.look_up
+
+    def counted(session, wants):  # type: ignore[no-untyped-def]
+        wants = list(wants)
+        lookups.append(len(wants))
+        return look_up(session, wants)
+
+    monkeypatch.setattr(resends, "look_up", counted)
+    lena, olle, kalle = (
+        "Lena <lena@example.se>",
+        "Olle <olle@example.se>",
+        "Kalle <kalle@example.se>",
+    )
+    question = "Vilka uppgifter har ni om mig? Jag vill ha en kopia av allt."
+    with session_scope(engine) as session:
+        spool(session, mail(lena, "Radera", ERASURE_SV, "<s1@example.se>").as_bytes(), "file")
+        spool(session, mail(olle, "Radera", ERASURE_SV, "<s2@example.se>").as_bytes(), "file")
+    assert run(engine, ctx) == {"opened": 2}
+    with session_scope(engine) as session:
+        lena_case, olle_case = session.exec(select(Case).order_by(Case.id)).all()
+        olle_case.purged_at = utcnow()  # a purged case's messages are no one's first
+        session.add(olle_case)
+    lookups.clear()
+    batch = [
+        (lena, "Radera", ERASURE_SV, 0),  # resent to the case stored before
+        (olle, "Radera", ERASURE_SV, 0),  # a new case: the first one is purged
+        (olle, "SV: Radera", ERASURE_SV, 0),  # resent to the case just opened in the batch
+        (kalle, "Kopia", question, 10),  # received 10 days ago: a new case
+        (kalle, "Kopia", question, 0),  # outside the 7-day window of the one above
+        (kalle, "Kopia", question, 0),  # resent to the one just above
+    ]
+    with session_scope(engine) as session:
+        for n, (sender, subject, text, days_ago) in enumerate(batch):
+            raw = mail(sender, subject, text, "<b%d@example.se>" % n).as_bytes()
+            entry, _ = spool(session, raw, "file")
+            session.exec(  # type: ignore[call-overload]
+                update(SpoolEntry)
+                .where(SpoolEntry.id == entry.id)
+                .values(received_at=utcnow() - timedelta(days=days_ago))
+            )
+    assert run(engine, ctx) == {"threaded": 3, "opened": 3}
+    assert [n for n in lookups if n] == [len(batch)]  # one query for the batch (none when empty)
+    with Session(engine) as session:
+        entries = session.exec(select(SpoolEntry).order_by(SpoolEntry.id)).all()[2:]
+        cases_of = [e.case_id for e in entries]
+        assert cases_of[0] == lena_case.id
+        assert cases_of[1] not in (lena_case.id, olle_case.id) and cases_of[2] == cases_of[1]
+        assert len({cases_of[1], cases_of[3], cases_of[4]}) == 3 and cases_of[5] == cases_of[4]
+        messages = session.exec(select(func.count()).select_from(Message)).one()
+        assert messages == 2 + len(batch)

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from privbot import mailboxes
-from privbot.cases import from_mail, identity, outbox
+from privbot.cases import from_mail, identity, outbox, resends
 from privbot.cases.audit import audit
 from privbot.cases.kept_back import KeptBack, kept_back
 from privbot.cases.receipt import queue_receipt
@@ -33,7 +33,7 @@ from privbot.classify.result import Classification
 from privbot.context import Context
 from privbot.db import claimable, session_scope
 from privbot.errors import ParseError
-from privbot.mail.parse import parse
+from privbot.mail.parse import ParsedMail, parse
 from privbot.mail.prepare import prepare
 from privbot.mail.screen import Kind, Screening, screen
 from privbot.models import Channel, Message, SpoolEntry, SpoolState, utcnow
@@ -91,11 +91,14 @@ def _finish(
     return Outcome(disposition, stage, reason[:500], case_id)
 
 
-def process(session: Session, entry: Entry, ctx: Context) -> Outcome:
+def process(
+    session: Session, entry: Entry, ctx: Context, parsed: ParsedMail | None = None
+) -> Outcome:
+    """`parsed`: the entry's mail when the caller has parsed it already."""
     if entry.source == "chat":  # a request confirmed in the chat: structured, never read as mail
         return _chat_request(session, entry, ctx)
     try:
-        mail = parse(entry.raw)
+        mail = parsed if parsed is not None else parse(entry.raw)
     except ParseError as exc:
         return _finish(entry, Disposition.quarantined, "parse", str(exc))
     # New text apart from quotes; a configured form relay or a staff forward names the requester.
@@ -110,7 +113,7 @@ def process(session: Session, entry: Entry, ctx: Context) -> Outcome:
     # messages of the batch made to their cases need not be flushed first (they go together).
     with session.no_autoflush:
         match = find_case(session, mail)  # trusted only from the requester or an allowed address
-        resent_to = from_mail.resent(session, cfg, mail, received) if match is None else None
+        resent_to = resends.resent(session, cfg, mail, received) if match is None else None
     known = match.case if match is not None and match.trusted else resent_to
     if known is not None:
         from_mail.follow_up(
@@ -175,6 +178,7 @@ def _chat_request(session: Session, entry: Entry, ctx: Context) -> Outcome:
         content_key=content_key(request.subject, request.text),
     )
     session.add(message)
+    resends.joined(session, case, request.email, message.content_key or "", received)
     if ctx.third_party.on_behalf(request.text):
         case.third_party = True
         audit(session, case, "third_party_flagged")
@@ -275,13 +279,35 @@ def _without_savepoints(
     """Each entry's outcome and when it was reached; `_EntryFailed` when one raises, in its own
     processing or in writing its changes (which may come with a later entry's query)."""
     try:
-        finished = [(process(session, entry, ctx), utcnow()) for entry in entries]
+        mails = [_parsed(entry) for entry in entries]
+        wants = [
+            resends.wanted(ctx.config, mail, entry.received_at)
+            for entry, mail in zip(entries, mails, strict=True)
+            if mail is not None
+        ]
+        # the batch's resends in one query, not one per message (a round trip each)
+        with resends.for_batch(session, [want for want in wants if want is not None]):
+            finished = [
+                (process(session, entry, ctx, mail), utcnow())
+                for entry, mail in zip(entries, mails, strict=True)
+            ]
         session.flush()
         kept.write()  # the batch's audit events and thread messages, a statement per table
     except Exception as exc:  # the whole batch again, carefully
         log.debug("an entry raised in a batch without savepoints", exc_info=True)
         raise _EntryFailed from exc
     return finished
+
+
+def _parsed(entry: Entry) -> ParsedMail | None:
+    """The entry's mail, parsed ahead for the batch's resend lookup; None for a chat request
+    or a mail that does not parse (`process` quarantines it)."""
+    if entry.source == "chat":
+        return None
+    try:
+        return parse(entry.raw)
+    except ParseError:
+        return None
 
 
 def _in_savepoint(

@@ -6,23 +6,20 @@ The pipeline has already screened, threaded and classified the message. Nothing 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import bindparam, func, or_
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from privbot.cases import breach, identity, kept_back, lifecycle
+from privbot.cases import breach, identity, lifecycle, resends
 from privbot.cases.audit import audit
 from privbot.cases.receipt import queue_receipt
-from privbot.cases.store import MESSAGES, add_message, content_key, make_draft, open_case
+from privbot.cases.store import add_message, content_key, make_draft, open_case
 from privbot.cases.third_party import ThirdPartyRules
 from privbot.classify.result import Classification
 from privbot.config import Config
 from privbot.mail.parse import ParsedMail
 from privbot.mail.prepare import Prepared
-from privbot.models import Case, Message, Status, utcnow
+from privbot.models import Case, Status, utcnow
 from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
@@ -31,6 +28,20 @@ log = logging.getLogger(__name__)
 def _asks_for_something(classification: Classification) -> bool:
     """A follow-up that names a right or asks a question; a "thanks" names none."""
     return any(intent != "other" for intent in classification.intents)
+
+
+def _add_message(
+    session: Session,
+    case: Case,
+    mail: ParsedMail,
+    spool_id: int | None,
+    classification: Classification,
+    received: datetime,
+    warning: str = "",
+) -> None:
+    """The message joins `case`; a resend of it later in the batch finds it there."""
+    add_message(session, case, mail, spool_id, classification, received, warning)
+    resends.joined(session, case, mail.from_addr, content_key(mail.subject, mail.text), received)
 
 
 def follow_up(
@@ -47,7 +58,7 @@ def follow_up(
     """The requester's message joins their case. A closed case reopens only when the message
     asks for something; a resend of the same text is recorded as a duplicate and changes nothing
     else (no second case, no second receipt). It may carry the identity code."""
-    add_message(session, case, mail, spool_id, classification, received)
+    _add_message(session, case, mail, spool_id, classification, received)
     if resend:
         audit(session, case, "duplicate_resend", spool=spool_id, message_id=mail.message_id[:200])
     else:
@@ -67,61 +78,6 @@ def follow_up(
     ):
         log.info("identity for %s confirmed by a reply with the code", case.reference)
     log.info("spool %s %s %s", spool_id, "resent to" if resend else "threaded into", case.reference)
-
-
-def _same_sender(message: Any, case: Any) -> tuple[Any, ...]:
-    """Incoming messages of the sender in the window, in cases not purged."""
-    return (
-        message.from_addr == bindparam("sender"),
-        message.direction == "in",
-        message.at >= bindparam("since", type_=Message.__table__.c.at.type),  # type: ignore[attr-defined]
-        case.purged_at.is_(None),
-    )
-
-
-_KEYED, _KEYED_CASE = aliased(Message), aliased(Case)  # the subquery's own rows, not correlated
-_FIRST_WITH_KEY = (
-    select(func.min(_KEYED.id))
-    .join(_KEYED_CASE, col(_KEYED.case_id) == col(_KEYED_CASE.id))
-    .where(*_same_sender(_KEYED, _KEYED_CASE), _KEYED.content_key == bindparam("key"))
-    .scalar_subquery()
-)
-# The earlier messages of a sender that may be the same text, oldest first, with their cases:
-# any without a key (stored before keys; their text is compared) and the first one with the key.
-# The later ones with the key are left in the database: the first wins, and loading a case
-# object for each of a sender's resends cost more than the rest of handling a resend.
-_EARLIER = (
-    select(Case, Message.id, Message.content_key)
-    .join(Message, col(Message.case_id) == col(Case.id))
-    .where(
-        *_same_sender(Message, Case),
-        or_(col(Message.id) == _FIRST_WITH_KEY, col(Message.content_key).is_(None)),
-    )
-    .order_by(col(Message.id))
-    .limit(200)
-    .execution_options(**{kept_back.CHECKED: True})  # `resent` writes a kept-back row it needs
-)
-_TEXT = select(Message.subject, Message.text).where(Message.id == bindparam("message"))
-
-
-def resent(session: Session, config: Config, mail: ParsedMail, received: datetime) -> Case | None:
-    """The case this sender already sent the same subject and text to, within the window."""
-    if config.resend_window_days <= 0 or not mail.from_addr or not mail.text.strip():
-        return None
-    key = content_key(mail.subject, mail.text)
-    since = received - timedelta(days=config.resend_window_days)
-    kept = kept_back.of(session)
-    if kept is not None:  # the sender's message earlier in this batch, not yet written
-        kept.write_if(MESSAGES, lambda row: row["from_addr"] == mail.from_addr)
-    for case, message_id, stored in session.execute(
-        _EARLIER, {"sender": mail.from_addr, "key": key, "since": since}
-    ):
-        if stored is None:  # written before keys were stored: compare the text itself
-            subject, text = session.execute(_TEXT, {"message": message_id}).one()
-            if content_key(subject, text) != key:
-                continue
-        return case  # type: ignore[no-any-return]
-    return None
 
 
 def _sender_differs(session: Session, case: Case, claimed: Case, spool_id: int | None) -> str:
@@ -167,7 +123,7 @@ def open_from_mail(
         session, config, requester[0], requester[1], classification, received, mailbox=mailbox
     )
     warning = _sender_differs(session, case, claimed, spool_id) if claimed is not None else ""
-    add_message(session, case, mail, spool_id, classification, received, warning)
+    _add_message(session, case, mail, spool_id, classification, received, warning)
     if third_party.on_behalf(prepared.new_text):  # a parent, a representative, an employer
         case.third_party = True
         audit(session, case, "third_party_flagged")
