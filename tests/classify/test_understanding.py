@@ -975,3 +975,8 @@ def test_a_person_who_mentions_their_holiday_still_asks(intents: RuleSet) -> Non
     result = classify(parse(raw), intents)
     assert result.kind.value == "human" and result.intents == ("erasure",), result
     assert result.needs_review  # the wording also read as an out-of-office: staff check
+
+
+def test_upphor_stops(intents: RuleSet) -> None:
+    body = "Jag yrkar härmed att ni upphör med all direktmarknadsföring till mig."
+    assert classify_text("Marknadsföring", body, intents).intents == ("marketing_optout",)
