@@ -980,3 +980,11 @@ def test_a_person_who_mentions_their_holiday_still_asks(intents: RuleSet) -> Non
 def test_upphor_stops(intents: RuleSet) -> None:
     body = "Jag yrkar härmed att ni upphör med all direktmarknadsföring till mig."
     assert classify_text("Marknadsföring", body, intents).intents == ("marketing_optout",)
+
+
+def test_present_forms_of_strong_verbs(intents: RuleSet) -> None:
+    assert classify_text("", "Jag begär ut alla uppgifter ni har om mig.", intents).intents == (
+        "access",
+    )
+    body = "Förstör alla kopior av mitt pass som ni har sparat."
+    assert classify_text("Pass", body, intents).intents == ("erasure",)
