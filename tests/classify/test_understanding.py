@@ -988,3 +988,8 @@ def test_present_forms_of_strong_verbs(intents: RuleSet) -> None:
     )
     body = "Förstör alla kopior av mitt pass som ni har sparat."
     assert classify_text("Pass", body, intents).intents == ("erasure",)
+
+
+def test_machine_readable_in_every_language(intents: RuleSet) -> None:
+    body = "Hallo, ich möchte alle meine Daten in einem maschinenlesbaren Format bekommen."
+    assert "portability" in classify_text("Daten", body, intents).intents
