@@ -993,3 +993,10 @@ def test_present_forms_of_strong_verbs(intents: RuleSet) -> None:
 def test_machine_readable_in_every_language(intents: RuleSet) -> None:
     body = "Hallo, ich möchte alle meine Daten in einem maschinenlesbaren Format bekommen."
     assert "portability" in classify_text("Daten", body, intents).intents
+
+
+def test_moving_house_is_no_transfer_and_a_changed_policy_no_correction(intents: RuleSet) -> None:
+    body = "Jag har flyttat någon annanstans, min nya adress är Storgatan 4 i Uppsala."
+    assert "portability" not in classify_text("Flytt", body, intents).intents
+    body = "I saw your privacy policy has changed. What information do you now share with partners?"
+    assert "rectification" not in classify_text("Policy", body, intents).intents
