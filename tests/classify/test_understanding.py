@@ -748,6 +748,11 @@ def test_what_a_thank_you_names_was_done_not_asked(intents: RuleSet) -> None:
 def test_thanks_in_advance_asks(intents: RuleSet) -> None:
     body = "Hej, tack på förhand för ett registerutdrag med allt ni har om mig."
     assert classify_text("Utdrag", body, intents).intents == ("access",)
+    # an att-clause says its own tense: present asks, past tells
+    body = "Tack för att ni raderar mina uppgifter."
+    assert classify_text("Radering", body, intents).intents == ("erasure",)
+    body = "Tack för att ni raderade mina uppgifter så snabbt."
+    assert classify_text("Re: Radering", body, intents).intents == ("other",)
 
 
 def test_a_refusal_after_another_negation_stands(intents: RuleSet) -> None:

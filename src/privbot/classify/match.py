@@ -468,10 +468,13 @@ def _evidence(
 
     # "Tack för utdraget!": what a thank-you names has been done ("thanks in advance for" asks)
     advance = [h.start for h, _, _ in found_hits if h.phrase.intent == "context:advance"]
+    # ("tack för att ni raderar …": an att-clause says its own tense, see `said_not_asked`)
     thanks = [
         (norm.tokens[h.start].clause, h.start)
         for h, _, _ in found_hits
-        if h.phrase.intent == "context:thanks" and not any(h.start <= a <= h.end for a in advance)
+        if h.phrase.intent == "context:thanks"
+        and not any(h.start <= a <= h.end for a in advance)
+        and not (h.end + 1 < len(norm.tokens) and norm.tokens[h.end + 1].word == "att")
     ]
 
     def condition(intent: str, at: int) -> float:
