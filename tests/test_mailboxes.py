@@ -35,7 +35,7 @@ from privbot.models import Case, SpoolEntry
 from privbot.pipeline import Context, run
 from privbot.service import Service
 from privbot.web.app import create_app
-from tests.chat.helpers import confirmation_code, mail_text
+from tests.chat.helpers import confirmation_code, mail_text, say
 from tests.conftest import Catcher, free_port
 from tests.helpers import serving
 from tests.mail.test_watch import wait_until
@@ -365,12 +365,9 @@ def test_the_chat_serves_the_mailbox_its_setting_names(
     config = load(tmp_path, path)
     engine = make_engine(config.database_url)
     with serving(create_app(config, engine), web_port) as web:
-        session_id = None
-        for said in ("Jag vill att ni raderar mina uppgifter.", "Karin Holm", "karin@example.se"):
-            data = httpx.post(
-                web + "/api/chat", json={"session_id": session_id, "message": said}
-            ).json()
-            session_id = data["session_id"]
+        session_id, _ = say(
+            web, "Jag vill att ni raderar mina uppgifter.", "Karin Holm", "karin@example.se"
+        )
         [mail] = catcher.wait(1)
         assert mail["From"].addresses[0].addr_spec == "integritet@nordvik.example"
         assert "Nordvik Konsult AB" in mail_text(mail) and "IT-team" not in mail_text(mail)

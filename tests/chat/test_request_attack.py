@@ -14,7 +14,7 @@ from privbot.cases import outbox
 from privbot.config import Config
 from privbot.models import Case, Message, SpoolEntry
 from privbot.pipeline import Context, run
-from tests.chat.helpers import confirmation_link
+from tests.chat.helpers import confirmation_link, say
 from tests.helpers import Catcher
 
 FORGED = (
@@ -29,12 +29,7 @@ def test_a_chat_request_is_a_case_for_the_confirmed_address_only(
     web: str, chat_engine: Engine, chat_config: Config, relay: tuple[Catcher, int]
 ) -> None:
     catcher, _ = relay
-    session_id = None
-    for text in (FORGED, "Mallory Mask", "mallory@evil.example"):
-        data = httpx.post(
-            web + "/api/chat", json={"session_id": session_id, "message": text}
-        ).json()
-        session_id = data["session_id"]
+    say(web, FORGED, "Mallory Mask", "mallory@evil.example")
     [mail] = catcher.wait(1)
     assert mail["To"].addresses[0].addr_spec == "mallory@evil.example"
     done = httpx.post(confirmation_link(mail))

@@ -11,7 +11,7 @@ from privbot.cases import outbox
 from privbot.config import Config
 from privbot.models import Case, ChatRequest
 from privbot.pipeline import Context, run
-from tests.chat.helpers import confirmation_link
+from tests.chat.helpers import confirmation_link, say
 from tests.helpers import Catcher
 
 
@@ -64,12 +64,9 @@ def test_request_confirmed_through_the_mailed_link_becomes_a_case(
     web: str, chat_engine: Engine, chat_config: Config, relay: tuple[Catcher, int]
 ) -> None:
     catcher, _ = relay
-    session_id = None
-    for text in ("Jag vill att ni raderar mina uppgifter.", "Karin Holm", "karin.holm@example.se"):
-        data = httpx.post(
-            web + "/api/chat", json={"session_id": session_id, "message": text}
-        ).json()
-        session_id = data["session_id"]
+    session_id, data = say(
+        web, "Jag vill att ni raderar mina uppgifter.", "Karin Holm", "karin.holm@example.se"
+    )
     assert data["next"] == ["code"]
     [mail] = catcher.wait(1)  # the API delivered it after answering
     link = confirmation_link(mail)
@@ -109,11 +106,7 @@ def test_markup_in_a_message_is_never_echoed(web: str, chat_engine: Engine) -> N
 def test_outbox_is_delivered_by_the_api(
     chat_engine: Engine, web: str, relay: tuple[Catcher, int], chat_config: Config
 ) -> None:
-    session_id = None
-    for text in ("Please erase my data.", "John Smith", "john@example.com"):
-        session_id = httpx.post(
-            web + "/api/chat", json={"session_id": session_id, "message": text}
-        ).json()["session_id"]
+    say(web, "Please erase my data.", "John Smith", "john@example.com")
     catcher, _ = relay
     [mail] = catcher.wait(1)
     assert "Please confirm" in str(mail["Subject"])
