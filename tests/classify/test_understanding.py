@@ -1005,3 +1005,19 @@ def test_moving_house_is_no_transfer_and_a_changed_policy_no_correction(intents:
     assert "portability" not in classify_text("Flytt", body, intents).intents
     body = "I saw your privacy policy has changed. What information do you now share with partners?"
     assert "rectification" not in classify_text("Policy", body, intents).intents
+
+
+def test_which_data_you_hold_about_me_asks_for_access_in_every_language(intents: RuleSet) -> None:
+    for body in (
+        "Hei, hva slags opplysninger lagrer dere om meg etter at jeg sa opp avtalen?",
+        "Hej, hvilke personoplysninger har I registreret om mig?",
+        "Hei, mitä henkilötietoja teillä on minusta?",
+        "Guten Tag, welche Angaben haben Sie zu meiner Person gespeichert?",
+        "Dzień dobry, jakie informacje przechowujecie o mnie?",
+        "Bonjour, quels renseignements détenez-vous me concernant ?",
+        "Hola, ¿qué información tienen acerca de mí?",
+    ):
+        assert classify_text("", body, intents).intents == ("access",), body
+    # data asked *from* the writer is no request for a copy
+    body = "Guten Tag, welche Daten brauchen Sie von mir für die Bestellung?"
+    assert "access" not in classify_text("Bestellung", body, intents).intents
