@@ -54,6 +54,7 @@ SUBJECTS = frozenset(
     "ni vi de han hon you we they he she dere".split()
 )  # not the writer: "det har jag ångrat" withdraws
 AUXILIARIES = frozenset("har hade have has had".split())
+STATE = frozenset("ar var blev is was are were been".split())  # "mitt konto är raderat": done
 _PAST = ("ade", "ades", "at", "ats", "ed")
 _PAST_WORDS = frozenset("tog tagit togs strok strukit took".split())
 ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
@@ -309,6 +310,16 @@ def said_not_asked(at: int, norm: Normalised) -> bool:
         and {before[-1], before[-2]} & AUXILIARIES != set()
         and ({before[-1], before[-2]} & SUBJECTS != set())
     )
+
+
+def done_state(at: int, norm: Normalised) -> bool:
+    """The participle at `at` tells a state, what was done: "mitt konto är raderat", "my data
+    was deleted" (unless a request cue asks for that state: "make sure my data is deleted")."""
+    tokens = norm.tokens
+    word = tokens[at].word
+    if not (word.endswith(_PAST) or word in _PAST_WORDS) or at == 0:
+        return False
+    return tokens[at - 1].word in STATE and tokens[at - 1].sentence == tokens[at].sentence
 
 
 def _same_clause(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:

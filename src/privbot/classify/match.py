@@ -22,6 +22,7 @@ from privbot.classify.compose import (
     NO_MOOD_FACTOR,
     GroupHit,
     RuleHit,
+    done_state,
     opens_sentence,
     pair,
     said_not_asked,
@@ -477,13 +478,24 @@ def _evidence(
         and not (h.end + 1 < len(norm.tokens) and norm.tokens[h.end + 1].word == "att")
     ]
 
-    def condition(intent: str, at: int) -> float:
+    # "se till att allt är raderat" asks for the state that "allt är raderat" tells
+    cues = [h.start for h, _, _ in found_hits if h.phrase.intent == "mood:request"]
+
+    def told_done(at: int, end: int) -> bool:
+        sentence = norm.tokens[at].sentence
+        if any(norm.tokens[k].sentence == sentence and k < at for k in cues):
+            return False
+        return done_state(at, norm) or done_state(end, norm)
+
+    def condition(intent: str, at: int, end: int | None = None) -> float:
         clause = norm.tokens[at].clause
         if intent != "restriction" and any(c == clause and k < at for c, k in untils):
             return HYPOTHETICAL_FACTOR
         if any(c == clause and k <= at for c, k in thanks):
             return HYPOTHETICAL_FACTOR
         if intent not in NOT_ASKED and said_not_asked(at, norm):
+            return HYPOTHETICAL_FACTOR
+        if intent not in NOT_ASKED and told_done(at, at if end is None else end):
             return HYPOTHETICAL_FACTOR
         return 1.0
 
@@ -508,7 +520,7 @@ def _evidence(
             label,
             _span(text, norm, hit.start, hit.end),
             where,
-            phrase.weight * mult * factor * condition(phrase.intent, hit.start),
+            phrase.weight * mult * factor * condition(phrase.intent, hit.start, hit.end),
             sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
