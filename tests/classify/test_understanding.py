@@ -1021,3 +1021,36 @@ def test_which_data_you_hold_about_me_asks_for_access_in_every_language(intents:
     # data asked *from* the writer is no request for a copy
     body = "Guten Tag, welche Daten brauchen Sie von mir für die Bestellung?"
     assert "access" not in classify_text("Bestellung", body, intents).intents
+
+
+def test_a_state_told_is_done_unless_a_cue_asks_for_it(intents: RuleSet) -> None:
+    body = "Hej, jag ser nu att mitt kundkonto är raderat. Tack för hjälpen!"
+    assert "erasure" not in classify_text("Kontot", body, intents).intents
+    body = "Hi, thanks, I can see my profile was removed yesterday. All good."
+    assert "erasure" not in classify_text("Profile", body, intents).intents
+    body = "Se till att allt ni har om mig är raderat innan månadsskiftet."
+    assert classify_text("Radering", body, intents).intents == ("erasure",)
+
+
+def test_counted_accounts_are_other_peoples(intents: RuleSet) -> None:
+    body = (
+        "Hej, kan ni ta bort sju gamla användarkonton i vårt Azure AD? De tillhörde praktikanter."
+    )
+    assert "erasure" not in classify_text("Konton", body, intents).intents
+    body = "Please delete my two old accounts, I only use the new one now."
+    assert classify_text("Accounts", body, intents).intents == ("erasure",)
+
+
+def test_a_job_named_beside_a_request_is_no_errand(intents: RuleSet) -> None:
+    body = (
+        "Hej, jag har tagit ett annat jobb och vill att ni raderar min ansökan och mitt CV "
+        "till tjänsten som nätverkstekniker."
+    )
+    assert classify_text("Ansökan", body, intents).intents == ("erasure",)
+
+
+def test_everyday_words_are_not_misspelt_request_words(intents: RuleSet) -> None:
+    body = "Jag vill först veta hur länge ni sparar mitt CV."
+    assert "erasure" not in classify_text("CV", body, intents).intents
+    body = "Hej, jag har bytt efternamn till Lind. Kan ni ändra det i kundportalen?"
+    assert classify_text("Namnbyte", body, intents).intents == ("rectification",)

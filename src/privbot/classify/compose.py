@@ -53,6 +53,11 @@ YOU_AFTER = frozenset("ni du you dere i".split())
 SUBJECTS = frozenset(
     "ni vi de han hon you we they he she dere".split()
 )  # not the writer: "det har jag ångrat" withdraws
+MY = frozenset("my mina mitt min vara our".split())  # folded
+SEVERAL = frozenset(  # counted objects are several people's: "two users", "fem konton"
+    "two three four five six seven eight nine ten twelve several "
+    "tva tre fyra fem sex sju atta nio tio tolv flera".split()
+)
 AUXILIARIES = frozenset("har hade have has had".split())
 STATE = frozenset("ar var blev is was are were been".split())  # "mitt konto är raderat": done
 _PAST = ("ade", "ades", "at", "ats", "ed")
@@ -242,12 +247,16 @@ def _item_object(obj: GroupHit, sentence: int, leads: dict[int, int], norm: Norm
 
 
 def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
-    """The object is another person's: "his account", "hennes uppgifter", "ihre Daten"."""
+    """The object is another person's, or several people's: "his account", "hennes
+    uppgifter", "three users", "fem gamla användarkonton" (a person has one)."""
     for k in range(obj.start - 1, max(-1, obj.start - 3), -1):
         if tokens[k].clause != tokens[obj.start].clause:
             return False
-        if tokens[k].word in THIRD_PERSON:
+        word = tokens[k].word
+        if word in THIRD_PERSON:
             return True
+        if word in SEVERAL or (word.isdigit() and int(word) > 1):  # not "mina två konton"
+            return k == 0 or tokens[k - 1].word not in MY
     return False
 
 

@@ -495,7 +495,10 @@ def _evidence(
             return HYPOTHETICAL_FACTOR
         if intent not in NOT_ASKED and said_not_asked(at, norm):
             return HYPOTHETICAL_FACTOR
-        if intent not in NOT_ASKED and told_done(at, at if end is None else end):
+        # (a state is how a correction is asked for: "mitt namn är felstavat")
+        if intent not in NOT_ASKED | {"rectification"} and told_done(
+            at, at if end is None else end
+        ):
             return HYPOTHETICAL_FACTOR
         return 1.0
 
@@ -585,6 +588,18 @@ def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
     return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
 
 
+def _beside_all(chosen: list[str], evidence: list[Evidence]) -> float:
+    """The evidence for "other" in sentences where no chosen privacy intent has any."""
+    theirs = {
+        e.sentence
+        for e in evidence
+        if e.intent in chosen and e.intent != Intent.other.value and e.score >= STRONGEST
+    }
+    return sum(
+        e.score for e in evidence if e.intent == Intent.other.value and e.sentence not in theirs
+    )
+
+
 def _asked_apart(name: str, other: str, evidence: list[Evidence]) -> bool:
     """`name` is asked for in full with words of its own, not the words `other` was read
     from: "Stop mailing me offers and delete my details" (not "skicka över det ni har …",
@@ -642,8 +657,10 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     if Intent.question.value in chosen and not ours:
         chosen.remove(Intent.question.value)
     if len(chosen) > 1 and Intent.other.value in chosen:
-        if chosen[0] != Intent.other.value or scores[Intent.other.value] < OTHER_BESIDE:
-            chosen.remove(Intent.other.value)  # "other" leads a privacy intent only when strong
+        # "other" leads a privacy intent only when strong in sentences of its own: "radera mitt
+        # CV från ansökan till teknikertjänsten" names a job, it asks no errand of it
+        if chosen[0] != Intent.other.value or _beside_all(chosen, evidence) < OTHER_BESIDE:
+            chosen.remove(Intent.other.value)
     if chosen:
         top = scores[chosen[0]]
         confidence = top / (top + 0.5)
