@@ -1054,3 +1054,16 @@ def test_everyday_words_are_not_misspelt_request_words(intents: RuleSet) -> None
     assert "erasure" not in classify_text("CV", body, intents).intents
     body = "Hej, jag har bytt efternamn till Lind. Kan ni ändra det i kundportalen?"
     assert classify_text("Namnbyte", body, intents).intents == ("rectification",)
+
+
+def test_another_firms_or_a_previous_users_data_is_a_breach(intents: RuleSet) -> None:
+    body = (
+        "Hej, när jag loggade in i kundportalen kunde jag se ärenden från ett annat företags "
+        "anställda, med namn och telefonnummer."
+    )
+    assert classify_text("Portalen", body, intents).intents == ("breach",)
+    body = (
+        "Hi, the replacement laptop you sent still had a previous user's documents on it, "
+        "including scanned passports."
+    )
+    assert classify_text("Laptop", body, intents).intents == ("breach",)
