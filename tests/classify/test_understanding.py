@@ -1067,3 +1067,20 @@ def test_another_firms_or_a_previous_users_data_is_a_breach(intents: RuleSet) ->
         "including scanned passports."
     )
     assert classify_text("Laptop", body, intents).intents == ("breach",)
+
+
+def test_a_named_data_format_is_portability(intents: RuleSet) -> None:
+    body = "Hej, kan jag få alla mina serviceärenden som en CSV-fil? Jag ska byta leverantör."
+    assert classify_text("Ärenden", body, intents).intents[0] == "portability"
+    body = "Could I get my course history as an Excel sheet, please?"
+    assert classify_text("Courses", body, intents).intents == ("portability",)
+
+
+def test_someone_elses_thing_is_no_request_of_mine(intents: RuleSet) -> None:
+    body = "Please remove the old project mailbox and export its contents to a PST file."
+    assert classify_text("Mailbox", body, intents).intents == ("other",)
+
+
+def test_never_in_contact_is_no_refusal_of_contact(intents: RuleSet) -> None:
+    body = "Jag har aldrig haft någon kontakt med er. Radera mig ur era system."
+    assert classify_text("Radera", body, intents).intents == ("erasure",)

@@ -38,7 +38,7 @@ WH_WORDS = frozenset(
 )
 # Possessives that make an object someone else's (folded)
 THIRD_PERSON = frozenset(
-    "his her their hans hennes deras sein seine seiner seinen hendes deres hanen heidan "
+    "his her their its hans hennes deras dess sein seine seiner seinen hendes deres hanen heidan "
     "jego jej leur leurs".split()  # not "sa", "ses", "ich", "ihre": words of other languages
 )
 # Company forms after a name (folded); not "as", "sa": words in English and Swedish
@@ -53,6 +53,7 @@ YOU_AFTER = frozenset("ni du you dere i".split())
 SUBJECTS = frozenset(
     "ni vi de han hon you we they he she dere".split()
 )  # not the writer: "det har jag ångrat" withdraws
+ITS = frozenset({"its", "dess"})
 MY = frozenset("my mina mitt min vara our".split())  # folded
 SEVERAL = frozenset(  # counted objects are several people's: "two users", "fem konton"
     "two three four five six seven eight nine ten twelve several "
@@ -246,6 +247,17 @@ def _item_object(obj: GroupHit, sentence: int, leads: dict[int, int], norm: Norm
     return obj.start - k < ITEM_OPENS and not asks
 
 
+def _theirs(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """What the verb acts on is a thing's: "export its contents" (not "ändra hennes namn": an
+    employer may ask for a colleague's data to be corrected)."""
+    after = action.end + 1
+    return (
+        after < len(tokens)
+        and tokens[after].clause == tokens[action.end].clause
+        and tokens[after].word in ITS
+    )
+
+
 def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
     """The object is another person's, or several people's: "his account", "hennes
     uppgifter", "three users", "fem gamla användarkonton" (a person has one)."""
@@ -435,7 +447,7 @@ def pair(
             sentence = tokens[action.start].sentence
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
-            if _unable(action, tokens) or _continues(action, tokens):
+            if _unable(action, tokens) or _continues(action, tokens) or _theirs(action, tokens):
                 continue
             describes = _describes(action, tokens)
             for obj in objects:
