@@ -1084,3 +1084,21 @@ def test_someone_elses_thing_is_no_request_of_mine(intents: RuleSet) -> None:
 def test_never_in_contact_is_no_refusal_of_contact(intents: RuleSet) -> None:
     body = "Jag har aldrig haft någon kontakt med er. Radera mig ur era system."
     assert classify_text("Radera", body, intents).intents == ("erasure",)
+
+
+def test_objecting_in_the_first_person_is_the_request(intents: RuleSet) -> None:
+    body = "Sehr geehrte Damen und Herren, ich widerspreche der Nutzung meiner Daten für Profiling."
+    assert classify_text("Widerspruch", body, intents).intents == ("objection",)
+
+
+def test_an_application_deleted_in_other_languages(intents: RuleSet) -> None:
+    body = "Hei, jeg fikk ikke stillingen. Jeg vil at søknaden min og CV-en slettes nå."
+    assert classify_text("Søknad", body, intents).intents == ("erasure",)
+
+
+def test_asking_why_a_request_was_handled_so_is_a_complaint(intents: RuleSet) -> None:
+    body = (
+        "Hej, jag bad om ett registerutdrag i augusti och har fortfarande inte fått något svar. "
+        "Jag vill ha en förklaring till varför det dröjer."
+    )
+    assert "complaint" in classify_text("Utdrag", body, intents).intents
