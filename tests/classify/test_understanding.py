@@ -1102,3 +1102,12 @@ def test_asking_why_a_request_was_handled_so_is_a_complaint(intents: RuleSet) ->
         "Jag vill ha en förklaring till varför det dröjer."
     )
     assert "complaint" in classify_text("Utdrag", body, intents).intents
+
+
+def test_it_work_on_a_firms_systems_is_no_request(intents: RuleSet) -> None:
+    body = "Hej, kan ni radera de gamla AD-kontona för sommarpraktikanterna i vår Azure AD?"
+    assert "erasure" not in classify_text("AD", body, intents).intents
+    body = "Please export the old sales mailbox to a PST file before you remove it from the tenant."
+    assert not {"erasure", "portability"} & set(classify_text("Mailbox", body, intents).intents)
+    body = "Please delete my account and all data you hold about me, including backups."
+    assert classify_text("Delete", body, intents).intents == ("erasure",)
