@@ -527,3 +527,75 @@ def test_a_batch_looks_up_its_resends_at_once_as_one_message_at_a_time_would(
         assert len({cases_of[1], cases_of[3], cases_of[4]}) == 3 and cases_of[5] == cases_of[4]
         messages = session.exec(select(func.count()).select_from(Message)).one()
         assert messages == 2 + len(batch)
+
+
+def test_a_batch_looks_up_its_threads_at_once_as_one_message_at_a_time_would(
+    any_engine: tuple[Engine, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Message-IDs a batch's messages answer are looked up in one query before it starts;
+    each message still joins the case a query of its own would find: by a message stored
+    before, by privbot's own mail, by a message earlier in the batch, the nearest one first."""
+    from privbot.cases import thread
+
+    engine, config = any_engine
+    ctx = Context.load(config)
+    queries: list[int] = []
+    stored = thread._stored
+
+    def counted(session, ids):  # type: ignore[no-untyped-def]
+        ids = list(ids)
+        queries.append(len(ids))
+        return stored(session, ids)
+
+    monkeypatch.setattr(thread, "_stored", counted)
+    lena, olle, kalle = (
+        "Lena <lena@example.se>",
+        "Olle <olle@example.se>",
+        "Kalle <kalle@example.se>",
+    )
+    question = "Vilka uppgifter har ni om mig? Jag vill ha en kopia av allt."
+    with session_scope(engine) as session:
+        spool(session, mail(lena, "Radera", ERASURE_SV, "<t1@example.se>").as_bytes(), "file")
+        spool(session, mail(olle, "Kopia", question, "<t2@example.se>").as_bytes(), "file")
+    assert run(engine, ctx) == {"opened": 2}
+    with session_scope(engine) as session:
+        lena_case, olle_case = session.exec(select(Case).order_by(Case.id)).all()
+        session.add(  # privbot's own mail to Olle (a receipt has no message row)
+            OutgoingMail(
+                case_id=olle_case.id,
+                message_id="<out-1@it-team.se>",
+                to_addr="olle@example.se",
+                raw=b"x",
+            )
+        )
+    queries.clear()
+    batch = [
+        (lena, "Har ni hunnit?", "<b1@example.se>", {"In_Reply_To": "<t1@example.se>"}),
+        (olle, "Tack", "<b2@example.se>", {"In_Reply_To": "<out-1@it-team.se>"}),
+        (kalle, "Radera", "<b3@example.se>", {}),  # a new case
+        (kalle, "Och en sak till", "<b4@example.se>", {"In_Reply_To": "<b3@example.se>"}),
+        (  # the nearest ancestor wins: the message earlier in the batch, not Lena's
+            kalle,
+            "Ännu en sak",
+            "<b5@example.se>",
+            {"In_Reply_To": "<b4@example.se>", "References": "<t1@example.se> <b4@example.se>"},
+        ),
+    ]
+    texts = [
+        "Har ni hunnit radera mina uppgifter? Jag väntar på svar.",
+        "Tack för kvittot.",
+        ERASURE_SV,
+        "Jag glömde att nämna min gamla adress också.",
+        "Och mitt gamla telefonnummer, tack.",
+    ]
+    with session_scope(engine) as session:
+        for (sender, subject, message_id, headers), text in zip(batch, texts, strict=True):
+            spool(session, mail(sender, subject, text, message_id, **headers).as_bytes(), "file")
+    assert run(engine, ctx) == {"threaded": 4, "opened": 1}
+    assert [n for n in queries if n] == [4]  # one query for the batch (none when it has none)
+    with Session(engine) as session:
+        entries = session.exec(select(SpoolEntry).order_by(SpoolEntry.id)).all()[2:]
+        cases_of = [e.case_id for e in entries]
+        assert cases_of[:2] == [lena_case.id, olle_case.id]
+        assert cases_of[2] not in (lena_case.id, olle_case.id)
+        assert cases_of[3] == cases_of[4] == cases_of[2]

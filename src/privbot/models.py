@@ -118,6 +118,20 @@ class SpoolEntry(SQLModel, table=True):
     mailbox: str = Field(default="", max_length=40)
 
 
+# Pending, with 'pending' written into the SQL (a partial index serves only a query that says
+# it in these words). The pipeline claims the oldest pending entries: ix_spoolentry_pending
+# holds only those, in spool order, so a claim reads its batch off the index; through
+# ix_spoolentry_state it read and sorted every pending row (their raw bytes too) for each
+# batch, and on a fresh database without statistics PostgreSQL chose that.
+SPOOL_PENDING = col(SpoolEntry.state) == literal_column("'pending'")
+Index(
+    "ix_spoolentry_pending",
+    col(SpoolEntry.id),
+    sqlite_where=SPOOL_PENDING,
+    postgresql_where=SPOOL_PENDING,
+)
+
+
 class Case(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, index=True, max_length=20)

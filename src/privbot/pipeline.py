@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from privbot import mailboxes
-from privbot.cases import from_mail, identity, outbox, resends
+from privbot.cases import from_mail, identity, outbox, resends, thread
 from privbot.cases.audit import audit
 from privbot.cases.kept_back import KeptBack, kept_back
 from privbot.cases.receipt import queue_receipt
@@ -36,7 +36,7 @@ from privbot.errors import ParseError
 from privbot.mail.parse import ParsedMail, parse
 from privbot.mail.prepare import prepare
 from privbot.mail.screen import Kind, Screening, screen
-from privbot.models import Channel, Message, SpoolEntry, SpoolState, utcnow
+from privbot.models import SPOOL_PENDING, Channel, Message, SpoolEntry, SpoolState, utcnow
 
 __all__ = ["Context", "Disposition", "process", "run"]
 
@@ -179,6 +179,7 @@ def _chat_request(session: Session, entry: Entry, ctx: Context) -> Outcome:
     )
     session.add(message)
     resends.joined(session, case, request.email, message.content_key or "", received)
+    thread.joined(session, request.message_id, case.id)
     if ctx.third_party.on_behalf(request.text):
         case.third_party = True
         audit(session, case, "third_party_flagged")
@@ -192,7 +193,7 @@ def _chat_request(session: Session, entry: Entry, ctx: Context) -> Outcome:
 _TABLE: Any = SpoolEntry.__table__  # type: ignore[attr-defined]
 _CLAIM = (
     core_select(_TABLE.c.id, _TABLE.c.source, _TABLE.c.raw, _TABLE.c.received_at, _TABLE.c.mailbox)
-    .where(_TABLE.c.state == SpoolState.pending)
+    .where(SPOOL_PENDING)  # read off ix_spoolentry_pending
     .order_by(_TABLE.c.id)
 )
 _FINISH = (
@@ -285,8 +286,12 @@ def _without_savepoints(
             for entry, mail in zip(entries, mails, strict=True)
             if mail is not None
         ]
-        # the batch's resends in one query, not one per message (a round trip each)
-        with resends.for_batch(session, [want for want in wants if want is not None]):
+        # the batch's resends and the Message-IDs its messages answer in a query each, not in
+        # one per message (a round trip each)
+        with (
+            resends.for_batch(session, [want for want in wants if want is not None]),
+            thread.for_batch(session, [mail for mail in mails if mail is not None]),
+        ):
             finished = [
                 (process(session, entry, ctx, mail), utcnow())
                 for entry, mail in zip(entries, mails, strict=True)

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from privbot.cases import breach, identity, lifecycle, resends
+from privbot.cases import breach, identity, lifecycle, resends, thread
 from privbot.cases.audit import audit
 from privbot.cases.receipt import queue_receipt
 from privbot.cases.store import add_message, content_key, make_draft, open_case
@@ -39,9 +39,11 @@ def _add_message(
     received: datetime,
     warning: str = "",
 ) -> None:
-    """The message joins `case`; a resend of it later in the batch finds it there."""
+    """The message joins `case`; a resend of it or a reply to it later in the batch finds it
+    there."""
     add_message(session, case, mail, spool_id, classification, received, warning)
     resends.joined(session, case, mail.from_addr, content_key(mail.subject, mail.text), received)
+    thread.joined(session, mail.message_id, case.id)
 
 
 def follow_up(

@@ -15,13 +15,16 @@ is the same as a query per message would give.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, column, func, union_all, values
+from sqlalchemy import Dialect, Integer, String, and_, bindparam, column, func, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -103,22 +106,71 @@ class Resends:
         return []
 
 
-def _looked_up(wants: list[Wanted]) -> Any:
-    """The lookups as a table of their own: n (their position), sender, key, since."""
-    return (
-        values(
-            column("n", Integer),
-            column("sender", String),
-            column("key", String),
-            column("since", MESSAGES.c.at.type),
-            name="wanted",
+def _looked_up(dialect: str) -> Any:
+    """The lookups as a table of their own (n, their position; sender; key; since), from bound
+    parameters: arrays on PostgreSQL (`unnest`), a JSON array on SQLite (`json_each`). The
+    statement is then the same for every batch, so SQLAlchemy compiles it once and PostgreSQL
+    may keep its plan (a VALUES list is a new statement for each number of lookups)."""
+    if dialect == "postgresql":
+        return (
+            func.unnest(
+                bindparam("ns", type_=ARRAY(Integer)),
+                bindparam("senders", type_=ARRAY(String)),
+                bindparam("keys", type_=ARRAY(String)),
+                bindparam("sinces", type_=ARRAY(MESSAGES.c.at.type)),
+            )
+            .table_valued(
+                column("n", Integer),
+                column("sender", String),
+                column("key", String),
+                column("since", MESSAGES.c.at.type),
+                name="wanted",
+            )
+            .render_derived()
         )
-        .data([(n, w.sender, w.key, w.since) for n, w in enumerate(wants)])
-        .cte()
-    )
+    rows = func.json_each(bindparam("wanted", type_=String)).table_valued("value")
+    return select(
+        *(
+            func.json_extract(rows.c.value, "$[%d]" % i).label(name)
+            for i, name in enumerate(("n", "sender", "key", "since"))
+        )
+    ).subquery("wanted")
 
 
-def _earlier_query(wants: list[Wanted]) -> Any:
+def _bound(dialect: Dialect, wants: list[Wanted]) -> dict[str, Any]:
+    """The parameters `_looked_up` reads, for `wants`."""
+    if dialect.name == "postgresql":
+        return {
+            "ns": list(range(len(wants))),
+            "senders": [want.sender for want in wants],
+            "keys": [want.key for want in wants],
+            "sinces": [want.since for want in wants],
+        }
+    since = MESSAGES.c.at.type.dialect_impl(dialect).bind_processor(dialect)  # as stored
+    return {
+        "wanted": json.dumps(
+            [
+                [n, want.sender, want.key, since(want.since) if since else want.since]
+                for n, want in enumerate(wants)
+            ]
+        )
+    }
+
+
+def _not_purged(message: Any) -> Any:
+    """`message`'s case is not purged, read by the case's id for each message the lookup finds.
+
+    Not a join with the case table, nor NOT EXISTS (an anti-join): without statistics, on a
+    fresh database, PostgreSQL took `purged_at IS NULL` for one row and started from the cases,
+    reading every case's messages for each lookup, or scanned the case table for each message.
+    A correlated scalar subquery is run as it is written, by the primary key."""
+    case = aliased(Case)
+    purged_at = select(case.purged_at).where(col(case.id) == col(message.case_id))
+    return purged_at.scalar_subquery().is_(None)
+
+
+@cache
+def _earlier_query(dialect: str) -> Any:
     """One query for every lookup: each one's earlier messages (those without a key and the
     first with the key), numbered by the lookup they answer, oldest first.
 
@@ -126,17 +178,16 @@ def _earlier_query(wants: list[Wanted]) -> Any:
     as a condition on each of the sender's messages, PostgreSQL ran it for every one of them.
     The later ones with the key stay in the database: the first wins, and loading a case object
     for each of a sender's resends cost more than the rest of handling a resend."""
-    looked_up = _looked_up(wants)
-    keyed, keyed_case = aliased(Message), aliased(Case)
+    looked_up = _looked_up(dialect)
+    keyed = aliased(Message)
     first_with_key = (
         select(func.min(keyed.id))
-        .join(keyed_case, col(keyed.case_id) == col(keyed_case.id))
         .where(
             col(keyed.from_addr) == looked_up.c.sender,
             col(keyed.direction) == "in",
             col(keyed.at) >= looked_up.c.since,
-            col(keyed_case.purged_at).is_(None),
             col(keyed.content_key) == looked_up.c.key,
+            _not_purged(keyed),
         )
         .scalar_subquery()  # correlated with the lookup's row
     )
@@ -151,6 +202,7 @@ def _earlier_query(wants: list[Wanted]) -> Any:
                 col(unkeyed.content_key).is_(None),
                 col(unkeyed.direction) == "in",
                 col(unkeyed.at) >= looked_up.c.since,
+                _not_purged(unkeyed),
             ),
         ),
     ).subquery()
@@ -159,7 +211,6 @@ def _earlier_query(wants: list[Wanted]) -> Any:
         .select_from(candidates)
         .join(Message, col(Message.id) == candidates.c.message)
         .join(Case, col(Message.case_id) == col(Case.id))
-        .where(col(Case.purged_at).is_(None))
         .order_by(candidates.c.n, col(Message.id))
         # the batch has written nothing yet; a single lookup has written what it needs
         .execution_options(**{kept_back.CHECKED: True})
@@ -171,8 +222,10 @@ def look_up(session: Session, wants: Iterable[Wanted]) -> Resends:
     distinct = list(dict.fromkeys(wants))  # a spool batch often shares a received time
     stored: dict[Wanted, list[Earlier]] = {want: [] for want in distinct}
     if distinct:
-        for n, case, message_id, key in session.execute(_earlier_query(distinct)):
-            stored[distinct[n]].append((case, message_id, key))
+        dialect = session.get_bind().dialect
+        found = session.execute(_earlier_query(dialect.name), _bound(dialect, distinct))
+        for n, case, message_id, key in found:
+            stored[distinct[int(n)]].append((case, message_id, key))
     return Resends(stored)
 
 

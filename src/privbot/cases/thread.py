@@ -16,7 +16,9 @@ reopens is `cases/lifecycle.py`'s.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
@@ -25,6 +27,7 @@ from privbot.mail.parse import ParsedMail
 from privbot.models import Case, Message, OutgoingMail
 
 _MAX_IDS = 50
+_CHUNK = 1000  # Message-IDs per query (a batch answers up to 50 each)
 
 
 def _followed(session: Session, case: Case | None) -> Case | None:
@@ -62,24 +65,97 @@ def _by_references(session: Session, text: str, requester: str = "") -> list[Cas
     return found
 
 
-def _by_message_ids(session: Session, mail: ParsedMail) -> Case | None:
-    ids = list(dict.fromkeys(i for i in (mail.in_reply_to, *reversed(mail.references)) if i))[
+def _ids(mail: ParsedMail) -> list[str]:
+    """The Message-IDs `mail` answers, nearest first: In-Reply-To, then References newest first."""
+    return list(dict.fromkeys(i for i in (mail.in_reply_to, *reversed(mail.references)) if i))[
         :_MAX_IDS
     ]
+
+
+_KEY = "privbot.threads"  # session.info key of the batch's Threads
+
+
+@dataclass
+class Threads:
+    """The cases of the Message-IDs a batch's messages answer, as stored when the batch began
+    (case messages apart from privbot's own mail), and the messages the batch has added since.
+
+    Looked up one message at a time, threading is a query per message that answers one (a
+    round trip each on PostgreSQL, and the batch's kept-back messages written first). The
+    pipeline looks up a whole batch's Message-IDs in one query before the batch starts
+    (`for_batch`) and tells this which messages the batch adds to which case (`joined`), so a
+    reply to a message earlier in the batch finds it as a query would. The mail privbot queues
+    in the batch has Message-IDs no spooled message can know yet."""
+
+    looked_up: frozenset[str]
+    messages: dict[str, int]
+    outgoing: dict[str, int]
+    added: dict[str, int] = field(default_factory=dict)
+
+    def known(self, ids: list[str]) -> dict[str, int]:
+        """The case of each of `ids` that has one: a case message's before privbot's mail."""
+        found: dict[str, int] = {}
+        for source in (self.messages, self.added, self.outgoing):
+            for message_id in ids:
+                if message_id in source:
+                    found.setdefault(message_id, source[message_id])
+        return found
+
+
+def _stored(session: Session, ids: Iterable[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """The case of each of `ids` stored as a case message, and as privbot's own mail; the
+    earliest stored wins."""
+    wanted = sorted(set(ids))
+    messages: dict[str, int] = {}
+    outgoing: dict[str, int] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for message_id, case_id in session.exec(
+            select(Message.message_id, Message.case_id)
+            .where(col(Message.message_id).in_(chunk))
+            .order_by(col(Message.id))
+        ):
+            messages.setdefault(message_id, case_id)
+        for message_id, out_case in session.exec(
+            select(OutgoingMail.message_id, OutgoingMail.case_id)
+            .where(col(OutgoingMail.message_id).in_(chunk), col(OutgoingMail.case_id).is_not(None))
+            .order_by(col(OutgoingMail.id))
+        ):
+            if out_case is not None:
+                outgoing.setdefault(message_id, out_case)
+    return messages, outgoing
+
+
+@contextmanager
+def for_batch(session: Session, mails: Iterable[ParsedMail]) -> Iterator[Threads]:
+    """Look up the Message-IDs a batch's messages answer at once; inside the block
+    `find_case` answers from it. Every message the batch adds to a case must be told to the
+    result (`joined`)."""
+    ids = frozenset(message_id for mail in mails for message_id in _ids(mail))
+    threads = Threads(ids, *_stored(session, ids))
+    session.info[_KEY] = threads
+    try:
+        yield threads
+    finally:
+        session.info.pop(_KEY, None)
+
+
+def joined(session: Session, message_id: str, case_id: int | None) -> None:
+    """An incoming message joined a case in the running batch (nothing to do outside one)."""
+    threads: Threads | None = session.info.get(_KEY)
+    if threads is not None and message_id and case_id is not None:
+        threads.added.setdefault(message_id, case_id)
+
+
+def _by_message_ids(session: Session, mail: ParsedMail) -> Case | None:
+    ids = _ids(mail)
     if not ids:
         return None
-    known: dict[str, int] = {}
-    for message_id, case_id in session.exec(
-        select(Message.message_id, Message.case_id).where(col(Message.message_id).in_(ids))
-    ):
-        known.setdefault(message_id, case_id)
-    for message_id, out_case in session.exec(
-        select(OutgoingMail.message_id, OutgoingMail.case_id).where(
-            col(OutgoingMail.message_id).in_(ids), col(OutgoingMail.case_id).is_not(None)
-        )
-    ):
-        if out_case is not None:
-            known.setdefault(message_id, out_case)
+    threads: Threads | None = session.info.get(_KEY)
+    if threads is not None and threads.looked_up.issuperset(ids):
+        known = threads.known(ids)
+    else:  # alone, not in a batch (or not looked up with it): ask the database now
+        known = Threads(frozenset(ids), *_stored(session, ids)).known(ids)
     for message_id in ids:  # the nearest ancestor wins
         if message_id in known:
             return session.get(Case, known[message_id])

@@ -24,6 +24,7 @@ from privbot.classify.compose import (
     NO_MOOD_FACTOR,
     GroupHit,
     RuleHit,
+    done_state,
     opens_sentence,
     pair,
     said_not_asked,
@@ -528,13 +529,27 @@ def _evidence(
         and not (h.end + 1 < len(norm.tokens) and norm.tokens[h.end + 1].word == "att")
     ]
 
-    def condition(intent: str, at: int) -> float:
+    # "se till att allt är raderat" asks for the state that "allt är raderat" tells
+    cues = [h.start for h, _, _ in found_hits if h.phrase.intent == "mood:request"]
+
+    def told_done(at: int, end: int) -> bool:
+        sentence = norm.tokens[at].sentence
+        if any(norm.tokens[k].sentence == sentence and k < at for k in cues):
+            return False
+        return done_state(at, norm) or done_state(end, norm)
+
+    def condition(intent: str, at: int, end: int | None = None) -> float:
         clause = norm.tokens[at].clause
         if intent != "restriction" and any(c == clause and k < at for c, k in untils):
             return HYPOTHETICAL_FACTOR
         if any(c == clause and k <= at for c, k in thanks):
             return HYPOTHETICAL_FACTOR
         if intent not in NOT_ASKED and said_not_asked(at, norm):
+            return HYPOTHETICAL_FACTOR
+        # (a state is how a correction is asked for: "mitt namn är felstavat")
+        if intent not in NOT_ASKED | {"rectification"} and told_done(
+            at, at if end is None else end
+        ):
             return HYPOTHETICAL_FACTOR
         return 1.0
 
@@ -559,7 +574,7 @@ def _evidence(
             label,
             _span(text, norm, hit.start, hit.end),
             where,
-            phrase.weight * mult * factor * condition(phrase.intent, hit.start),
+            phrase.weight * mult * factor * condition(phrase.intent, hit.start, hit.end),
             sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
@@ -624,6 +639,18 @@ def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
     return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
 
 
+def _beside_all(chosen: list[str], evidence: list[Evidence]) -> float:
+    """The evidence for "other" in sentences where no chosen privacy intent has any."""
+    theirs = {
+        e.sentence
+        for e in evidence
+        if e.intent in chosen and e.intent != Intent.other.value and e.score >= STRONGEST
+    }
+    return sum(
+        e.score for e in evidence if e.intent == Intent.other.value and e.sentence not in theirs
+    )
+
+
 def _asked_apart(name: str, other: str, evidence: list[Evidence]) -> bool:
     """`name` is asked for in full with words of its own, not the words `other` was read
     from: "Stop mailing me offers and delete my details" (not "skicka över det ni har …",
@@ -681,8 +708,10 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     if Intent.question.value in chosen and not ours:
         chosen.remove(Intent.question.value)
     if len(chosen) > 1 and Intent.other.value in chosen:
-        if chosen[0] != Intent.other.value or scores[Intent.other.value] < OTHER_BESIDE:
-            chosen.remove(Intent.other.value)  # "other" leads a privacy intent only when strong
+        # "other" leads a privacy intent only when strong in sentences of its own: "radera mitt
+        # CV från ansökan till teknikertjänsten" names a job, it asks no errand of it
+        if chosen[0] != Intent.other.value or _beside_all(chosen, evidence) < OTHER_BESIDE:
+            chosen.remove(Intent.other.value)
     if chosen:
         top = scores[chosen[0]]
         confidence = top / (top + 0.5)
