@@ -1111,3 +1111,17 @@ def test_it_work_on_a_firms_systems_is_no_request(intents: RuleSet) -> None:
     assert not {"erasure", "portability"} & set(classify_text("Mailbox", body, intents).intents)
     body = "Please delete my account and all data you hold about me, including backups."
     assert classify_text("Delete", body, intents).intents == ("erasure",)
+
+
+def test_other_applicants_data_is_a_breach_a_stolen_own_computer_is_not(intents: RuleSet) -> None:
+    body = (
+        "Hej, min privata dator blev stulen i helgen. Kan ni skicka en kopia på fakturan till mig?"
+    )
+    assert "breach" not in classify_text("Stöld", body, intents).intents
+    body = "Hi, your interview invitation went out with all applicants visible in the To field."
+    assert classify_text("Interview", body, intents).intents == ("breach",)
+
+
+def test_reporting_data_to_you_is_no_report_to_the_authority(intents: RuleSet) -> None:
+    body = "Hi, the agent on my work laptop reports data to you. What is your legal basis for that?"
+    assert "complaint" not in classify_text("Agent", body, intents).intents
