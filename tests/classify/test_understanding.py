@@ -1125,3 +1125,10 @@ def test_other_applicants_data_is_a_breach_a_stolen_own_computer_is_not(intents:
 def test_reporting_data_to_you_is_no_report_to_the_authority(intents: RuleSet) -> None:
     body = "Hi, the agent on my work laptop reports data to you. What is your legal basis for that?"
     assert "complaint" not in classify_text("Agent", body, intents).intents
+
+
+def test_a_firm_asking_for_work_on_its_systems_is_weaker_than_a_person(intents: RuleSet) -> None:
+    body = "Hej, vi behöver att ni tar bort kontona för två konsulter som slutat hos oss."
+    assert "erasure" not in classify_text("Konton", body, intents).intents
+    body = "Hej, vi har pratat hemma och jag vill att ni raderar mitt konto."
+    assert classify_text("Konto", body, intents).intents == ("erasure",)

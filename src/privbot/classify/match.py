@@ -64,6 +64,10 @@ STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only m
 NOT_TOPICS = frozenset({"pronoun", "stored", "business"})
 # what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
 NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
+WE = frozenset("vi oss we our ours us".split())
+SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich mein meine".split())
+FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
+FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
@@ -581,8 +585,16 @@ def _evidence(
     if groups:
         for rule_hit in pair(ruleset.rules, groups, norm):
             at = rule_hit.action.start
+            voice = (
+                FIRM_FACTOR if rule_hit.rule.intent in FIRM_WORK and _firm_voice(at, norm) else 1.0
+            )
             e = _rule_evidence(
-                rule_hit, text, norm, where, factor * condition(rule_hit.rule.intent, at), offset
+                rule_hit,
+                text,
+                norm,
+                where,
+                factor * voice * condition(rule_hit.rule.intent, at),
+                offset,
             )
             scored.append((e.intent, rule_hit.start, rule_hit.end, e))
     scored.sort(key=lambda item: (-abs(item[3].score), not item[3].action))  # rules name more
@@ -637,6 +649,14 @@ def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
     ("1) what do you keep about me? 2) my tickets as a file for the new firm")."""
     theirs = {e.sentence for e in evidence if e.intent == other and e.score > 0}
     return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
+
+
+def _firm_voice(at: int, norm: Normalised) -> bool:
+    """The sentence speaks for a firm, not for a person: "vi behöver att ni raderar kontona",
+    "please export our mailboxes" (we/our and no I/me/my)."""
+    sentence = norm.tokens[at].sentence
+    words = {t.word for t in norm.tokens if t.sentence == sentence}
+    return bool(words & WE) and not words & SINGULAR
 
 
 def _beside_all(chosen: list[str], evidence: list[Evidence]) -> float:
