@@ -1132,3 +1132,8 @@ def test_a_firm_asking_for_work_on_its_systems_is_weaker_than_a_person(intents: 
     assert "erasure" not in classify_text("Konton", body, intents).intents
     body = "Hej, vi har pratat hemma och jag vill att ni raderar mitt konto."
     assert classify_text("Konto", body, intents).intents == ("erasure",)
+
+
+def test_wiping_returned_disks_is_it_work(intents: RuleSet) -> None:
+    body = "Hej, vi skickar tillbaka sex leasade datorer. Se till att hårddiskarna raderas och skicka ett intyg."
+    assert "erasure" not in classify_text("Retur", body, intents).intents

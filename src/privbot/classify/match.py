@@ -542,6 +542,20 @@ def _evidence(
             return False
         return done_state(at, norm) or done_state(end, norm)
 
+    # "radera AD-kontona", "vi behöver exportera …": a firm's IT work rather than a right
+    it_work = {
+        norm.tokens[h.start].sentence
+        for h, _, _ in found_hits
+        if h.phrase.intent == "context:it_ops"
+    }
+
+    def firm_work(intent: str, at: int) -> float:
+        if intent not in FIRM_WORK:
+            return 1.0
+        if norm.tokens[at].sentence in it_work or _firm_voice(at, norm):
+            return FIRM_FACTOR
+        return 1.0
+
     def condition(intent: str, at: int, end: int | None = None) -> float:
         clause = norm.tokens[at].clause
         if intent != "restriction" and any(c == clause and k < at for c, k in untils):
@@ -578,16 +592,18 @@ def _evidence(
             label,
             _span(text, norm, hit.start, hit.end),
             where,
-            phrase.weight * mult * factor * condition(phrase.intent, hit.start, hit.end),
+            phrase.weight
+            * mult
+            * factor
+            * condition(phrase.intent, hit.start, hit.end)
+            * firm_work(phrase.intent, hit.start),
             sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
     if groups:
         for rule_hit in pair(ruleset.rules, groups, norm):
             at = rule_hit.action.start
-            voice = (
-                FIRM_FACTOR if rule_hit.rule.intent in FIRM_WORK and _firm_voice(at, norm) else 1.0
-            )
+            voice = firm_work(rule_hit.rule.intent, at)
             e = _rule_evidence(
                 rule_hit,
                 text,
