@@ -1137,3 +1137,15 @@ def test_a_firm_asking_for_work_on_its_systems_is_weaker_than_a_person(intents: 
 def test_wiping_returned_disks_is_it_work(intents: RuleSet) -> None:
     body = "Hej, vi skickar tillbaka sex leasade datorer. Se till att hårddiskarna raderas och skicka ett intyg."
     assert "erasure" not in classify_text("Retur", body, intents).intents
+
+
+def test_dissatisfaction_with_the_handling_is_a_complaint(intents: RuleSet) -> None:
+    body = "Hej, jag är mycket missnöjd med att ni skickade mitt registerutdrag okrypterat. Varför?"
+    assert "complaint" in classify_text("Utdraget", body, intents).intents
+    body = "Hallo, ich bin sehr unzufrieden, wie Sie mit meinen Daten umgehen."
+    assert "complaint" in classify_text("Daten", body, intents).intents
+
+
+def test_what_we_sent_is_told_not_asked(intents: RuleSet) -> None:
+    body = "Ni skickade mitt registerutdrag till fel adress i förra veckan, och det är jag mycket missnöjd med."
+    assert "access" not in classify_text("Utdraget", body, intents).intents

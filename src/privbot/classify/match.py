@@ -22,12 +22,14 @@ from rapidfuzz import fuzz, process
 from privbot.classify.compose import (
     ABLE,
     NO_MOOD_FACTOR,
+    YOU_AFTER,
     GroupHit,
     RuleHit,
     done_state,
     opens_sentence,
     pair,
     said_not_asked,
+    told_past,
 )
 from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
@@ -68,6 +70,7 @@ WE = frozenset("vi oss we our ours us".split())
 SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich mein meine".split())
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
 FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
+TOLD_BEFORE = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
@@ -556,6 +559,20 @@ def _evidence(
             return FIRM_FACTOR
         return 1.0
 
+    def told_before(intent: str, at: int) -> bool:
+        """A phrase after a told verb in its clause: "ni skickade mitt registerutdrag"."""
+        if intent in NOT_ASKED:
+            return False
+        clause, k = norm.tokens[at].clause, at - 1
+        while k >= max(0, at - TOLD_BEFORE) and norm.tokens[k].clause == clause:
+            # what we did ("ni skickade …"), not what others said ("they mentioned CSV")
+            if told_past(k, norm) and any(
+                t.word in YOU_AFTER for t in norm.tokens[max(0, k - 3) : k]
+            ):
+                return True
+            k -= 1
+        return False
+
     def condition(intent: str, at: int, end: int | None = None) -> float:
         clause = norm.tokens[at].clause
         if intent != "restriction" and any(c == clause and k < at for c, k in untils):
@@ -596,6 +613,7 @@ def _evidence(
             * mult
             * factor
             * condition(phrase.intent, hit.start, hit.end)
+            * (HYPOTHETICAL_FACTOR if told_before(phrase.intent, hit.start) else 1.0)
             * firm_work(phrase.intent, hit.start),
             sentence=offset + norm.tokens[hit.start].sentence,
         )
