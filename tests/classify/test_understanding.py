@@ -1149,3 +1149,11 @@ def test_dissatisfaction_with_the_handling_is_a_complaint(intents: RuleSet) -> N
 def test_what_we_sent_is_told_not_asked(intents: RuleSet) -> None:
     body = "Ni skickade mitt registerutdrag till fel adress i förra veckan, och det är jag mycket missnöjd med."
     assert "access" not in classify_text("Utdraget", body, intents).intents
+
+
+def test_what_we_said_is_reported_not_asked(intents: RuleSet) -> None:
+    body = (
+        "Hej, ni skrev att mitt konto ska raderas nästa vecka. Gör inte det: jag behöver "
+        "uppgifterna i en tvist, så spara dem men använd dem inte."
+    )
+    assert classify_text("Kontot", body, intents).intents == ("restriction",)

@@ -531,7 +531,7 @@ def _evidence(
     thanks = [
         (norm.tokens[h.start].clause, h.start)
         for h, _, _ in found_hits
-        if h.phrase.intent == "context:thanks"
+        if h.phrase.intent in ("context:thanks", "context:reported")
         and not any(h.start <= a <= h.end for a in advance)
         and not (h.end + 1 < len(norm.tokens) and norm.tokens[h.end + 1].word == "att")
     ]
