@@ -552,12 +552,16 @@ def _evidence(
         if h.phrase.intent == "context:it_ops"
     }
 
+    firm: set[int] | None = None  # sentences in a firm's voice, found at the first need
+
     def firm_work(intent: str, at: int) -> float:
+        nonlocal firm
         if intent not in FIRM_WORK:
             return 1.0
-        if norm.tokens[at].sentence in it_work or _firm_voice(at, norm):
-            return FIRM_FACTOR
-        return 1.0
+        if firm is None:
+            firm = _firm_voice(norm)
+        sentence = norm.tokens[at].sentence
+        return FIRM_FACTOR if sentence in it_work or sentence in firm else 1.0
 
     def told_before(intent: str, at: int) -> bool:
         """A phrase after a told verb in its clause: "ni skickade mitt registerutdrag"."""
@@ -685,12 +689,16 @@ def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
     return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
 
 
-def _firm_voice(at: int, norm: Normalised) -> bool:
-    """The sentence speaks for a firm, not for a person: "vi behöver att ni raderar kontona",
-    "please export our mailboxes" (we/our and no I/me/my)."""
-    sentence = norm.tokens[at].sentence
-    words = {t.word for t in norm.tokens if t.sentence == sentence}
-    return bool(words & WE) and not words & SINGULAR
+def _firm_voice(norm: Normalised) -> set[int]:
+    """The sentences that speak for a firm, not for a person: "vi behöver att ni raderar
+    kontona", "please export our mailboxes" (we/our and no I/me/my)."""
+    we, singular = set(), set()
+    for t in norm.tokens:
+        if t.word in WE:
+            we.add(t.sentence)
+        elif t.word in SINGULAR:
+            singular.add(t.sentence)
+    return we - singular
 
 
 def _beside_all(chosen: list[str], evidence: list[Evidence]) -> float:
