@@ -1005,3 +1005,109 @@ def test_moving_house_is_no_transfer_and_a_changed_policy_no_correction(intents:
     assert "portability" not in classify_text("Flytt", body, intents).intents
     body = "I saw your privacy policy has changed. What information do you now share with partners?"
     assert "rectification" not in classify_text("Policy", body, intents).intents
+
+
+def test_which_data_you_hold_about_me_asks_for_access_in_every_language(intents: RuleSet) -> None:
+    for body in (
+        "Hei, hva slags opplysninger lagrer dere om meg etter at jeg sa opp avtalen?",
+        "Hej, hvilke personoplysninger har I registreret om mig?",
+        "Hei, mitä henkilötietoja teillä on minusta?",
+        "Guten Tag, welche Angaben haben Sie zu meiner Person gespeichert?",
+        "Dzień dobry, jakie informacje przechowujecie o mnie?",
+        "Bonjour, quels renseignements détenez-vous me concernant ?",
+        "Hola, ¿qué información tienen acerca de mí?",
+    ):
+        assert classify_text("", body, intents).intents == ("access",), body
+    # data asked *from* the writer is no request for a copy
+    body = "Guten Tag, welche Daten brauchen Sie von mir für die Bestellung?"
+    assert "access" not in classify_text("Bestellung", body, intents).intents
+
+
+def test_a_state_told_is_done_unless_a_cue_asks_for_it(intents: RuleSet) -> None:
+    body = "Hej, jag ser nu att mitt kundkonto är raderat. Tack för hjälpen!"
+    assert "erasure" not in classify_text("Kontot", body, intents).intents
+    body = "Hi, thanks, I can see my profile was removed yesterday. All good."
+    assert "erasure" not in classify_text("Profile", body, intents).intents
+    body = "Se till att allt ni har om mig är raderat innan månadsskiftet."
+    assert classify_text("Radering", body, intents).intents == ("erasure",)
+
+
+def test_counted_accounts_are_other_peoples(intents: RuleSet) -> None:
+    body = (
+        "Hej, kan ni ta bort sju gamla användarkonton i vårt Azure AD? De tillhörde praktikanter."
+    )
+    assert "erasure" not in classify_text("Konton", body, intents).intents
+    body = "Please delete my two old accounts, I only use the new one now."
+    assert classify_text("Accounts", body, intents).intents == ("erasure",)
+
+
+def test_a_job_named_beside_a_request_is_no_errand(intents: RuleSet) -> None:
+    body = (
+        "Hej, jag har tagit ett annat jobb och vill att ni raderar min ansökan och mitt CV "
+        "till tjänsten som nätverkstekniker."
+    )
+    assert classify_text("Ansökan", body, intents).intents == ("erasure",)
+
+
+def test_everyday_words_are_not_misspelt_request_words(intents: RuleSet) -> None:
+    body = "Jag vill först veta hur länge ni sparar mitt CV."
+    assert "erasure" not in classify_text("CV", body, intents).intents
+    body = "Hej, jag har bytt efternamn till Lind. Kan ni ändra det i kundportalen?"
+    assert classify_text("Namnbyte", body, intents).intents == ("rectification",)
+
+
+def test_another_firms_or_a_previous_users_data_is_a_breach(intents: RuleSet) -> None:
+    body = (
+        "Hej, när jag loggade in i kundportalen kunde jag se ärenden från ett annat företags "
+        "anställda, med namn och telefonnummer."
+    )
+    assert classify_text("Portalen", body, intents).intents == ("breach",)
+    body = (
+        "Hi, the replacement laptop you sent still had a previous user's documents on it, "
+        "including scanned passports."
+    )
+    assert classify_text("Laptop", body, intents).intents == ("breach",)
+
+
+def test_a_named_data_format_is_portability(intents: RuleSet) -> None:
+    body = "Hej, kan jag få alla mina serviceärenden som en CSV-fil? Jag ska byta leverantör."
+    assert classify_text("Ärenden", body, intents).intents[0] == "portability"
+    body = "Could I get my course history as an Excel sheet, please?"
+    assert classify_text("Courses", body, intents).intents == ("portability",)
+
+
+def test_someone_elses_thing_is_no_request_of_mine(intents: RuleSet) -> None:
+    body = "Please remove the old project mailbox and export its contents to a PST file."
+    assert classify_text("Mailbox", body, intents).intents == ("other",)
+
+
+def test_never_in_contact_is_no_refusal_of_contact(intents: RuleSet) -> None:
+    body = "Jag har aldrig haft någon kontakt med er. Radera mig ur era system."
+    assert classify_text("Radera", body, intents).intents == ("erasure",)
+
+
+def test_objecting_in_the_first_person_is_the_request(intents: RuleSet) -> None:
+    body = "Sehr geehrte Damen und Herren, ich widerspreche der Nutzung meiner Daten für Profiling."
+    assert classify_text("Widerspruch", body, intents).intents == ("objection",)
+
+
+def test_an_application_deleted_in_other_languages(intents: RuleSet) -> None:
+    body = "Hei, jeg fikk ikke stillingen. Jeg vil at søknaden min og CV-en slettes nå."
+    assert classify_text("Søknad", body, intents).intents == ("erasure",)
+
+
+def test_asking_why_a_request_was_handled_so_is_a_complaint(intents: RuleSet) -> None:
+    body = (
+        "Hej, jag bad om ett registerutdrag i augusti och har fortfarande inte fått något svar. "
+        "Jag vill ha en förklaring till varför det dröjer."
+    )
+    assert "complaint" in classify_text("Utdrag", body, intents).intents
+
+
+def test_it_work_on_a_firms_systems_is_no_request(intents: RuleSet) -> None:
+    body = "Hej, kan ni radera de gamla AD-kontona för sommarpraktikanterna i vår Azure AD?"
+    assert "erasure" not in classify_text("AD", body, intents).intents
+    body = "Please export the old sales mailbox to a PST file before you remove it from the tenant."
+    assert not {"erasure", "portability"} & set(classify_text("Mailbox", body, intents).intents)
+    body = "Please delete my account and all data you hold about me, including backups."
+    assert classify_text("Delete", body, intents).intents == ("erasure",)

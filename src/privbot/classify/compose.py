@@ -38,7 +38,7 @@ WH_WORDS = frozenset(
 )
 # Possessives that make an object someone else's (folded)
 THIRD_PERSON = frozenset(
-    "his her their hans hennes deras sein seine seiner seinen hendes deres hanen heidan "
+    "his her their its hans hennes deras dess sein seine seiner seinen hendes deres hanen heidan "
     "jego jej leur leurs".split()  # not "sa", "ses", "ich", "ihre": words of other languages
 )
 # Company forms after a name (folded); not "as", "sa": words in English and Swedish
@@ -53,7 +53,14 @@ YOU_AFTER = frozenset("ni du you dere i".split())
 SUBJECTS = frozenset(
     "ni vi de han hon you we they he she dere".split()
 )  # not the writer: "det har jag ångrat" withdraws
+ITS = frozenset({"its", "dess"})
+MY = frozenset("my mina mitt min vara our".split())  # folded
+SEVERAL = frozenset(  # counted objects are several people's: "two users", "fem konton"
+    "two three four five six seven eight nine ten twelve several "
+    "tva tre fyra fem sex sju atta nio tio tolv flera".split()
+)
 AUXILIARIES = frozenset("har hade have has had".split())
+STATE = frozenset("ar var blev is was are were been".split())  # "mitt konto är raderat": done
 _PAST = ("ade", "ades", "at", "ats", "ed")
 _PAST_WORDS = frozenset("tog tagit togs strok strukit took".split())
 ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
@@ -240,13 +247,28 @@ def _item_object(obj: GroupHit, sentence: int, leads: dict[int, int], norm: Norm
     return obj.start - k < ITEM_OPENS and not asks
 
 
+def _theirs(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """What the verb acts on is a thing's: "export its contents" (not "ändra hennes namn": an
+    employer may ask for a colleague's data to be corrected)."""
+    after = action.end + 1
+    return (
+        after < len(tokens)
+        and tokens[after].clause == tokens[action.end].clause
+        and tokens[after].word in ITS
+    )
+
+
 def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
-    """The object is another person's: "his account", "hennes uppgifter", "ihre Daten"."""
+    """The object is another person's, or several people's: "his account", "hennes
+    uppgifter", "three users", "fem gamla användarkonton" (a person has one)."""
     for k in range(obj.start - 1, max(-1, obj.start - 3), -1):
         if tokens[k].clause != tokens[obj.start].clause:
             return False
-        if tokens[k].word in THIRD_PERSON:
+        word = tokens[k].word
+        if word in THIRD_PERSON:
             return True
+        if word in SEVERAL or (word.isdigit() and int(word) > 1):  # not "mina två konton"
+            return k == 0 or tokens[k - 1].word not in MY
     return False
 
 
@@ -309,6 +331,16 @@ def said_not_asked(at: int, norm: Normalised) -> bool:
         and {before[-1], before[-2]} & AUXILIARIES != set()
         and ({before[-1], before[-2]} & SUBJECTS != set())
     )
+
+
+def done_state(at: int, norm: Normalised) -> bool:
+    """The participle at `at` tells a state, what was done: "mitt konto är raderat", "my data
+    was deleted" (unless a request cue asks for that state: "make sure my data is deleted")."""
+    tokens = norm.tokens
+    word = tokens[at].word
+    if not (word.endswith(_PAST) or word in _PAST_WORDS) or at == 0:
+        return False
+    return tokens[at - 1].word in STATE and tokens[at - 1].sentence == tokens[at].sentence
 
 
 def _same_clause(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
@@ -415,7 +447,7 @@ def pair(
             sentence = tokens[action.start].sentence
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
-            if _unable(action, tokens) or _continues(action, tokens):
+            if _unable(action, tokens) or _continues(action, tokens) or _theirs(action, tokens):
                 continue
             describes = _describes(action, tokens)
             for obj in objects:

@@ -11,6 +11,8 @@ No model to load: a few dictionary look-ups per word.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from itertools import repeat
 
 LANGUAGES = ("sv", "en", "no", "da", "fi", "de", "pl", "fr", "es")
 NAMES = {
@@ -59,20 +61,21 @@ _MARKERS: dict[str, str] = {
     "es": """y el la los las de del mis mi sus su usted ustedes es no una un para con que por en
         gracias hola saludos datos personales señores quiero solicito me ya fue está muy""",
 }
-_LETTERS: dict[str, re.Pattern[str]] = {
-    "sv": re.compile(r"[åäö]"),
-    "no": re.compile(r"[æø]"),
-    "da": re.compile(r"[æø]"),
-    "de": re.compile(r"[üß]"),
-    "fi": re.compile(r"[äö]"),
-    "pl": re.compile(r"[łąęśźżćń]"),
-    "fr": re.compile(r"[çèêàùœë]"),
-    "es": re.compile(r"[ñ¿¡á]"),
+_LETTERS: dict[str, str] = {  # letters that count for a language (casefolded)
+    "sv": "åäö",
+    "no": "æø",
+    "da": "æø",
+    "de": "üß",
+    "fi": "äö",
+    "pl": "łąęśźżćń",
+    "fr": "çèêàùœë",
+    "es": "ñ¿¡á",
 }
-_OTHER_LETTERS = re.compile(r"[õşğıțșřěůčž]")  # Estonian, Turkish, Romanian, Czech …
-_ASCII = "".join(map(chr, range(128)))
-# The letters above are classes of letters outside ASCII: an ASCII text has none of them.
-_ASCII_BLIND = not any(r.search(_ASCII) for r in (*_LETTERS.values(), _OTHER_LETTERS))
+_OTHER_LETTERS = "õşğıțșřěůčž"  # Estonian, Turkish, Romanian, Czech …
+# Every letter above, found in one pass over the sample and then tallied per language
+_ANY_LETTER = re.compile(f"[{re.escape(''.join(_LETTERS.values()) + _OTHER_LETTERS)}]")
+# The letters above are all outside ASCII: an ASCII text has none of them.
+_ASCII_BLIND = not any(c.isascii() for c in "".join(_LETTERS.values()) + _OTHER_LETTERS)
 _LOOKUP: dict[str, tuple[str, ...]] = {}
 for _lang, _words in _MARKERS.items():
     for _w in set(_words.split()):
@@ -99,6 +102,11 @@ def detect_language(text: str) -> str:
     return "other"
 
 
+def _count(letters: str, tally: Counter[str]) -> int:
+    """How many of the sample's letters are among `letters`."""
+    return sum(map(tally.get, letters, repeat(0)))
+
+
 def _detect(text: str) -> tuple[str, bool]:
     """The language, and whether it is "other" because two languages mix."""
     sample = text[:MAX_CHARS].casefold()
@@ -110,17 +118,14 @@ def _detect(text: str) -> tuple[str, bool]:
         for lang in found:
             counts[lang] = counts.get(lang, 0.0) + 0.5 + weight
     ascii_only = _ASCII_BLIND and sample.isascii()
-    if not ascii_only:
-        seen: dict[str, int] = {}  # per regex: Norwegian and Danish share theirs
+    tally: Counter[str] = Counter(_ANY_LETTER.findall(sample)) if not ascii_only else Counter()
+    if tally:
         for lang, letters in _LETTERS.items():
-            hits = seen.get(letters.pattern)
-            if hits is None:
-                hits = seen[letters.pattern] = len(letters.findall(sample))
-            if hits:
+            if hits := _count(letters, tally):
                 counts[lang] = counts.get(lang, 0.0) + min(3.0, 0.5 * hits)
     if not counts:
         return "other", False
-    if not ascii_only and len(_OTHER_LETTERS.findall(sample)) >= 3:
+    if tally and _count(_OTHER_LETTERS, tally) >= 3:
         return "other", False
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: sv, en first on ties
     best, top = ranked[0]

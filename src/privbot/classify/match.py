@@ -13,6 +13,8 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from itertools import compress
+from operator import attrgetter
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -22,6 +24,7 @@ from privbot.classify.compose import (
     NO_MOOD_FACTOR,
     GroupHit,
     RuleHit,
+    done_state,
     opens_sentence,
     pair,
     said_not_asked,
@@ -116,10 +119,18 @@ class _Word(NamedTuple):
     en: frozenset[str]
     groups: tuple[tuple[Phrase, bool], ...]  # lexicon words it is, the first per group
     single: tuple[tuple[Phrase, bool], ...]  # one-word intent phrases it matches
-    # longer phrases it may start, with the stems the text needs for each (`_NEVER`: the
-    # phrase is not in that language)
+    # longer phrases it may start, with the stems the text needs for each besides the word's
+    # own (`_NEVER`: the phrase is not in that language)
     longer: tuple[tuple[Phrase, frozenset[str], frozenset[str]], ...]
     terms: dict[int, int]  # id(term) -> `_MATCH` of `_term_matches`, filled as asked
+    # one stem of each phrase's needs, per language: a text with none of them makes none of
+    # `longer` viable (None: a phrase needs nothing more, so some always is)
+    keys: tuple[frozenset[str], frozenset[str]] | None
+
+
+_TEXT = attrgetter("word")  # a token's folded word
+_SV = attrgetter("sv")
+_EN = attrgetter("en")
 
 
 def _word(word: str, ruleset: RuleSet) -> _Word:
@@ -130,26 +141,50 @@ def _word(word: str, ruleset: RuleSet) -> _Word:
         # a later word of the same group on the same token always overlaps the first
         if phrase.group and phrase.intent not in groups:
             groups[phrase.intent] = (phrase, fuzzy)
+    sv = frozenset(f[1] for f in forms)
+    en = frozenset(f[2] for f in forms)
+    # the word is in every text it is looked up for: its own stems need no test
+    needs = tuple(
+        (
+            p,
+            p.needs_sv - sv if p.lang != "en" else _NEVER,
+            p.needs_en - en if p.lang != "sv" else _NEVER,
+        )
+        for p in longer
+    )
     found = _Word(
         forms,
-        frozenset(f[1] for f in forms),
-        frozenset(f[2] for f in forms),
+        sv,
+        en,
         tuple(groups.values()),
         tuple(pf for pf in single if not pf[0].group),
-        tuple(
-            (
-                p,
-                p.needs_sv if p.lang != "en" else _NEVER,
-                p.needs_en if p.lang != "sv" else _NEVER,
-            )
-            for p in longer
-        ),
+        needs,
         {},
+        _keys(needs),
     )
     if len(ruleset.word_cache) > 200_000:
         ruleset.word_cache.clear()
     ruleset.word_cache[word] = found
     return found
+
+
+def _keys(
+    needs: tuple[tuple[Phrase, frozenset[str], frozenset[str]], ...],
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """One needed stem per phrase and language (the least in sort order, so the same each
+    run), or None when a phrase needs no stem beyond the word's own."""
+    if any(not sv or not en for _, sv, en in needs):
+        return None
+    return frozenset(min(sv) for _, sv, _ in needs), frozenset(min(en) for _, _, en in needs)
+
+
+def _viable(word: _Word, present_sv: set[str], present_en: set[str]) -> list[Phrase]:
+    """The word's longer phrases whose exact words all occur in the text (Swedish or English
+    stems): only these can match. Most words have none, which one set test can tell."""
+    keys = word.keys
+    if keys is not None and keys[0].isdisjoint(present_sv) and keys[1].isdisjoint(present_en):
+        return []
+    return [phrase for phrase, sv, en in word.longer if sv <= present_sv or en <= present_en]
 
 
 def _term_at(term: Term, lang: str, word: _Word) -> int:
@@ -331,6 +366,29 @@ def _keep(hits: list[tuple[_Hit, Normalised, float]]) -> list[tuple[_Hit, Normal
     return kept
 
 
+def _words(texts: list[str], ruleset: RuleSet) -> list[_Word]:
+    """What matching keeps about each word (looked up in C; a word not yet kept is made)."""
+    cache = ruleset.word_cache
+    words = list(map(cache.get, texts))
+    if None in words:
+        for k, word in enumerate(words):
+            if word is None:
+                words[k] = cache.get(texts[k]) or _word(texts[k], ruleset)
+    return words  # type: ignore[return-value]  # no None is left
+
+
+def _work(
+    distinct: dict[str, _Word], present_sv: set[str], present_en: set[str]
+) -> dict[str, list[Phrase]]:
+    """The words of a text that may match something, each with its viable longer phrases."""
+    work: dict[str, list[Phrase]] = {}
+    for text, word in distinct.items():
+        viable = _viable(word, present_sv, present_en) if word.longer else []
+        if viable or word.groups or word.single:
+            work[text] = viable
+    return work
+
+
 def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, float]]:
     """Phrase matches in `text` with their weight multiplier (negative: explicitly negated).
 
@@ -339,53 +397,47 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
     intents' phrases.
     """
     tokens = norm.tokens[:MAX_TOKENS]
-    cache = ruleset.word_cache
-    words: list[_Word] = [cache.get(t.word) or _word(t.word, ruleset) for t in tokens]
-    distinct = {t.word: w for t, w in zip(tokens, words, strict=True)}
-    present_sv: set[str] = set().union(*[w.sv for w in distinct.values()])
-    present_en: set[str] = set().union(*[w.en for w in distinct.values()])
+    texts = list(map(_TEXT, tokens))
+    words = _words(texts, ruleset)
+    distinct = dict(zip(texts, words, strict=True))
+    present_sv: set[str] = set().union(*map(_SV, distinct.values()))
+    present_en: set[str] = set().union(*map(_EN, distinct.values()))
     negation = NOT in present_sv  # else no token is a negation
     question = "?" in norm.text  # else nothing is hypothetical
     groups: list[tuple[_Hit, Normalised, float]] = []
     longer_groups = False  # a lexicon phrase of several words matched
     found: list[tuple[_Hit, Normalised, float]] = []
-    viable: dict[str, list[Phrase]] = {}  # per word: its longer phrases whose words all occur
-    for i, word in enumerate(words):
-        if word.groups:
-            groups += [
-                (_new(_Hit, (phrase, i, i, fuzzy)), norm, 1.0) for phrase, fuzzy in word.groups
-            ]
+    work = _work(distinct, present_sv, present_en)
+    # only the tokens whose word may match something (chosen in C: most words match nothing)
+    for i in compress(range(len(texts)), map(work.__contains__, texts)):
+        word = words[i]
+        for phrase, fuzzy in word.groups:
+            groups.append((_new(_Hit, (phrase, i, i, fuzzy)), norm, 1.0))
         hits = (
             [_new(_Hit, (phrase, i, i, fuzzy)) for phrase, fuzzy in word.single]
             if word.single
             else []
         )
-        if word.longer:
-            token = tokens[i]
-            candidates = viable.get(token.word)
-            if candidates is None:
-                candidates = viable[token.word] = [
-                    phrase for phrase, sv, en in word.longer if sv <= present_sv or en <= present_en
-                ]
-            for phrase in candidates:
-                start = i
-                if phrase.lead_not:  # found by its second word: start at the negation before it
-                    start = next(
-                        (
-                            k
-                            for k in range(i - 1, max(-1, i - 2 - GAP), -1)
-                            if tokens[k].sv == NOT and tokens[k].sentence == token.sentence
-                        ),
-                        -1,
-                    )
-                    if start < 0 or not _term_at(phrase.terms[1], phrase.lang, word):
-                        continue
-                if (hit := _match_at(phrase, start, tokens, words)) is not None:
-                    if phrase.group:
-                        groups.append((hit, norm, 1.0))
-                        longer_groups = True
-                    else:
-                        hits.append(hit)
+        for phrase in work[texts[i]]:
+            start = i
+            if phrase.lead_not:  # found by its second word: start at the negation before it
+                sentence = tokens[i].sentence
+                start = next(
+                    (
+                        k
+                        for k in range(i - 1, max(-1, i - 2 - GAP), -1)
+                        if tokens[k].sv == NOT and tokens[k].sentence == sentence
+                    ),
+                    -1,
+                )
+                if start < 0 or not _term_at(phrase.terms[1], phrase.lang, word):
+                    continue
+            if (hit := _match_at(phrase, start, tokens, words)) is not None:
+                if phrase.group:
+                    groups.append((hit, norm, 1.0))
+                    longer_groups = True
+                else:
+                    hits.append(hit)
         for hit in hits:
             phrase = hit.phrase
             if phrase.negatable and negation and _negated(hit, tokens):
@@ -477,13 +529,27 @@ def _evidence(
         and not (h.end + 1 < len(norm.tokens) and norm.tokens[h.end + 1].word == "att")
     ]
 
-    def condition(intent: str, at: int) -> float:
+    # "se till att allt är raderat" asks for the state that "allt är raderat" tells
+    cues = [h.start for h, _, _ in found_hits if h.phrase.intent == "mood:request"]
+
+    def told_done(at: int, end: int) -> bool:
+        sentence = norm.tokens[at].sentence
+        if any(norm.tokens[k].sentence == sentence and k < at for k in cues):
+            return False
+        return done_state(at, norm) or done_state(end, norm)
+
+    def condition(intent: str, at: int, end: int | None = None) -> float:
         clause = norm.tokens[at].clause
         if intent != "restriction" and any(c == clause and k < at for c, k in untils):
             return HYPOTHETICAL_FACTOR
         if any(c == clause and k <= at for c, k in thanks):
             return HYPOTHETICAL_FACTOR
         if intent not in NOT_ASKED and said_not_asked(at, norm):
+            return HYPOTHETICAL_FACTOR
+        # (a state is how a correction is asked for: "mitt namn är felstavat")
+        if intent not in NOT_ASKED | {"rectification"} and told_done(
+            at, at if end is None else end
+        ):
             return HYPOTHETICAL_FACTOR
         return 1.0
 
@@ -508,7 +574,7 @@ def _evidence(
             label,
             _span(text, norm, hit.start, hit.end),
             where,
-            phrase.weight * mult * factor * condition(phrase.intent, hit.start),
+            phrase.weight * mult * factor * condition(phrase.intent, hit.start, hit.end),
             sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
@@ -573,6 +639,18 @@ def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
     return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
 
 
+def _beside_all(chosen: list[str], evidence: list[Evidence]) -> float:
+    """The evidence for "other" in sentences where no chosen privacy intent has any."""
+    theirs = {
+        e.sentence
+        for e in evidence
+        if e.intent in chosen and e.intent != Intent.other.value and e.score >= STRONGEST
+    }
+    return sum(
+        e.score for e in evidence if e.intent == Intent.other.value and e.sentence not in theirs
+    )
+
+
 def _asked_apart(name: str, other: str, evidence: list[Evidence]) -> bool:
     """`name` is asked for in full with words of its own, not the words `other` was read
     from: "Stop mailing me offers and delete my details" (not "skicka över det ni har …",
@@ -630,8 +708,10 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     if Intent.question.value in chosen and not ours:
         chosen.remove(Intent.question.value)
     if len(chosen) > 1 and Intent.other.value in chosen:
-        if chosen[0] != Intent.other.value or scores[Intent.other.value] < OTHER_BESIDE:
-            chosen.remove(Intent.other.value)  # "other" leads a privacy intent only when strong
+        # "other" leads a privacy intent only when strong in sentences of its own: "radera mitt
+        # CV från ansökan till teknikertjänsten" names a job, it asks no errand of it
+        if chosen[0] != Intent.other.value or _beside_all(chosen, evidence) < OTHER_BESIDE:
+            chosen.remove(Intent.other.value)
     if chosen:
         top = scores[chosen[0]]
         confidence = top / (top + 0.5)
