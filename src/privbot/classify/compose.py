@@ -408,6 +408,19 @@ def _by_action(rules: list[Rule]) -> dict[str, tuple[int, ...]]:
     return _index(rules)[0]
 
 
+def _may_pair(
+    positions: list[int], all_keys: list[_Keys], by_group: dict[str, list[GroupHit]]
+) -> bool:
+    """Some rule whose action is in the text (at `positions`) has an object there too, or a
+    pronoun may stand for one: else no rule can pair, and nothing more need be read."""
+    if not positions:
+        return False
+    if "object:pronoun" in by_group:
+        return True
+    present = by_group.keys()
+    return not all(present.isdisjoint(all_keys[n][1]) for n in positions)
+
+
 def pair(
     rules: list[Rule], hits: list[GroupHit], norm: Normalised, wanted: set[str] | None = None
 ) -> list[RuleHit]:
@@ -420,6 +433,10 @@ def pair(
         if longer and hit.group.startswith("action:") and _inside(hit, longer):
             continue
         by_group.setdefault(hit.group, []).append(hit)
+    index, all_keys = _index(rules)
+    positions = sorted({n for key in by_group if key in index for n in index[key]})
+    if not _may_pair(positions, all_keys, by_group):
+        return []
     pronouns = _antecedents(by_group.pop("object:pronoun", []), hits, norm)
     for hit in pronouns:
         by_group.setdefault(hit.group, []).append(hit)
@@ -432,8 +449,6 @@ def pair(
     leads = list_leads(norm)
     found: list[RuleHit] = []
     others: dict[GroupHit, bool] = {}  # per object: someone else's, or a company's name
-    index, all_keys = _index(rules)
-    positions = sorted({n for key in by_group if key in index for n in index[key]})
     present = by_group.keys()
     for n in positions:  # only rules whose action is in the text
         rule = rules[n]

@@ -118,6 +118,9 @@ _MATCH = {None: 0, False: 1, True: 2}  # `_term_matches` as remembered: no match
 _NEVER: frozenset[str] = frozenset({"\x00"})  # needs no text has: a language a phrase is not in
 
 
+_Longer = tuple[Phrase, frozenset[str], frozenset[str], int]
+
+
 class _Word(NamedTuple):
     """What matching needs of one word, kept per word (`RuleSet.word_cache`)."""
 
@@ -127,8 +130,10 @@ class _Word(NamedTuple):
     groups: tuple[tuple[Phrase, bool], ...]  # lexicon words it is, the first per group
     single: tuple[tuple[Phrase, bool], ...]  # one-word intent phrases it matches
     # longer phrases it may start, with the stems the text needs for each besides the word's
-    # own (`_NEVER`: the phrase is not in that language)
-    longer: tuple[tuple[Phrase, frozenset[str], frozenset[str]], ...]
+    # own (`_NEVER`: the phrase is not in that language), and how the word matches the
+    # phrase's word it stands for (a `_MATCH` code; the first, or after a leading negation
+    # the second)
+    longer: tuple[_Longer, ...]
     terms: dict[int, int]  # id(term) -> `_MATCH` of `_term_matches`, filled as asked
     # one stem of each phrase's needs, per language: a text with none of them makes none of
     # `longer` viable (None: a phrase needs nothing more, so some always is)
@@ -156,8 +161,10 @@ def _word(word: str, ruleset: RuleSet) -> _Word:
             p,
             p.needs_sv - sv if p.lang != "en" else _NEVER,
             p.needs_en - en if p.lang != "sv" else _NEVER,
+            code,
         )
         for p in longer
+        if (code := _MATCH[_term_matches(_own_term(p), p.lang, forms)])  # else it never matches
     )
     found = _Word(
         forms,
@@ -175,23 +182,34 @@ def _word(word: str, ruleset: RuleSet) -> _Word:
     return found
 
 
-def _keys(
-    needs: tuple[tuple[Phrase, frozenset[str], frozenset[str]], ...],
-) -> tuple[frozenset[str], frozenset[str]] | None:
+def _own_term(phrase: Phrase) -> Term:
+    """The word of a longer phrase that the word it is found by stands for."""
+    return phrase.terms[1] if phrase.lead_not else phrase.terms[0]
+
+
+def _keys(needs: tuple[_Longer, ...]) -> tuple[frozenset[str], frozenset[str]] | None:
     """One needed stem per phrase and language (the least in sort order, so the same each
     run), or None when a phrase needs no stem beyond the word's own."""
-    if any(not sv or not en for _, sv, en in needs):
+    if any(not sv or not en for _, sv, en, _ in needs):
         return None
-    return frozenset(min(sv) for _, sv, _ in needs), frozenset(min(en) for _, _, en in needs)
+    return (
+        frozenset(min(sv) for _, sv, _, _ in needs),
+        frozenset(min(en) for _, _, en, _ in needs),
+    )
 
 
-def _viable(word: _Word, present_sv: set[str], present_en: set[str]) -> list[Phrase]:
+def _viable(word: _Word, present_sv: set[str], present_en: set[str]) -> list[tuple[Phrase, int]]:
     """The word's longer phrases whose exact words all occur in the text (Swedish or English
-    stems): only these can match. Most words have none, which one set test can tell."""
+    stems), with the word's `_MATCH` code: only these can match. Most words have none, which
+    one set test can tell."""
     keys = word.keys
     if keys is not None and keys[0].isdisjoint(present_sv) and keys[1].isdisjoint(present_en):
         return []
-    return [phrase for phrase, sv, en in word.longer if sv <= present_sv or en <= present_en]
+    return [
+        (phrase, code)
+        for phrase, sv, en, code in word.longer
+        if sv <= present_sv or en <= present_en
+    ]
 
 
 def _term_at(term: Term, lang: str, word: _Word) -> int:
@@ -289,12 +307,13 @@ def _term_matches(term: Term, lang: str, forms: tuple[Form, ...]) -> bool | None
     return None
 
 
-def _match_at(phrase: Phrase, i: int, tokens: tuple[Token, ...], words: list[_Word]) -> _Hit | None:
+def _match_at(
+    phrase: Phrase, i: int, first: int, tokens: tuple[Token, ...], words: list[_Word]
+) -> _Hit | None:
+    """The phrase matched from token `i`, whose word matches its first (`first`: how, a
+    `_MATCH` code), when its other words follow closely in the sentence."""
     lang = phrase.lang
     terms = phrase.terms
-    first = _term_at(terms[0], lang, words[i])
-    if not first:
-        return None
     fuzzy, pos = first == 2, i
     sentence = tokens[i].sentence
     stop = len(tokens)
@@ -386,9 +405,9 @@ def _words(texts: list[str], ruleset: RuleSet) -> list[_Word]:
 
 def _work(
     distinct: dict[str, _Word], present_sv: set[str], present_en: set[str]
-) -> dict[str, list[Phrase]]:
+) -> dict[str, list[tuple[Phrase, int]]]:
     """The words of a text that may match something, each with its viable longer phrases."""
-    work: dict[str, list[Phrase]] = {}
+    work: dict[str, list[tuple[Phrase, int]]] = {}
     for text, word in distinct.items():
         viable = _viable(word, present_sv, present_en) if word.longer else []
         if viable or word.groups or word.single:
@@ -425,7 +444,7 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
             if word.single
             else []
         )
-        for phrase in work[texts[i]]:
+        for phrase, first in work[texts[i]]:
             start = i
             if phrase.lead_not:  # found by its second word: start at the negation before it
                 sentence = tokens[i].sentence
@@ -437,9 +456,11 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
                     ),
                     -1,
                 )
-                if start < 0 or not _term_at(phrase.terms[1], phrase.lang, word):
+                if start < 0:
                     continue
-            if (hit := _match_at(phrase, start, tokens, words)) is not None:
+                if not (first := _term_at(phrase.terms[0], phrase.lang, words[start])):
+                    continue
+            if (hit := _match_at(phrase, start, first, tokens, words)) is not None:
                 if phrase.group:
                     groups.append((hit, norm, 1.0))
                     longer_groups = True
@@ -505,6 +526,24 @@ def _rule_evidence(
     )
 
 
+# the words `_evidence` reads a hit in context by
+_CONTEXT = frozenset(
+    {"context:while", "context:advance", "context:thanks", "context:reported", "context:it_ops"}
+    | {"mood:request"}
+)
+# what a told state does not weaken: what is told, and a correction (asked for by its state)
+_NOT_DONE = NOT_ASKED | {"rectification"}
+
+
+def _context(found_hits: list[tuple[_Hit, Normalised, float]]) -> dict[str, list[_Hit]]:
+    """The hits of the context words and request cues, per group, in order."""
+    context: dict[str, list[_Hit]] = {}
+    for hit, _, _ in found_hits:
+        if hit.phrase.intent in _CONTEXT:
+            context.setdefault(hit.phrase.intent, []).append(hit)
+    return context
+
+
 def _evidence(
     text: str, where: str, factor: float, ruleset: RuleSet, offset: int = 0
 ) -> tuple[list[Evidence], set[str]]:
@@ -517,27 +556,25 @@ def _evidence(
     # "limit it until my complaint is handled": what an until-clause names is the condition
     # of the request, not a request of its own (restriction's own words excepted)
     # ("While you're at it, take me off the list" asks: the clause that opens is not a condition)
+    context = _context(found_hits)  # most texts have none of these words: one pass, not four
     untils = [
         (norm.tokens[h.start].clause, h.start)
-        for h, _, _ in found_hits
-        if h.phrase.group
-        and h.phrase.intent == "context:while"
-        and not opens_sentence(h.start, norm)
+        for h in context.get("context:while", ())
+        if h.phrase.group and not opens_sentence(h.start, norm)
     ]
 
     # "Tack för utdraget!": what a thank-you names has been done ("thanks in advance for" asks)
-    advance = [h.start for h, _, _ in found_hits if h.phrase.intent == "context:advance"]
+    advance = [h.start for h in context.get("context:advance", ())]
     # ("tack för att ni raderar …": an att-clause says its own tense, see `said_not_asked`)
     thanks = [
         (norm.tokens[h.start].clause, h.start)
-        for h, _, _ in found_hits
-        if h.phrase.intent in ("context:thanks", "context:reported")
-        and not any(h.start <= a <= h.end for a in advance)
+        for h in context.get("context:thanks", []) + context.get("context:reported", [])
+        if not any(h.start <= a <= h.end for a in advance)
         and not (h.end + 1 < len(norm.tokens) and norm.tokens[h.end + 1].word == "att")
     ]
 
     # "se till att allt är raderat" asks for the state that "allt är raderat" tells
-    cues = [h.start for h, _, _ in found_hits if h.phrase.intent == "mood:request"]
+    cues = [h.start for h in context.get("mood:request", ())]
 
     def told_done(at: int, end: int) -> bool:
         sentence = norm.tokens[at].sentence
@@ -546,11 +583,7 @@ def _evidence(
         return done_state(at, norm) or done_state(end, norm)
 
     # "radera AD-kontona", "vi behöver exportera …": a firm's IT work rather than a right
-    it_work = {
-        norm.tokens[h.start].sentence
-        for h, _, _ in found_hits
-        if h.phrase.intent == "context:it_ops"
-    }
+    it_work = {norm.tokens[h.start].sentence for h in context.get("context:it_ops", ())}
 
     firm: set[int] | None = None  # sentences in a firm's voice, found at the first need
 
@@ -586,9 +619,7 @@ def _evidence(
         if intent not in NOT_ASKED and said_not_asked(at, norm):
             return HYPOTHETICAL_FACTOR
         # (a state is how a correction is asked for: "mitt namn är felstavat")
-        if intent not in NOT_ASKED | {"rectification"} and told_done(
-            at, at if end is None else end
-        ):
+        if intent not in _NOT_DONE and told_done(at, at if end is None else end):
             return HYPOTHETICAL_FACTOR
         return 1.0
 
