@@ -1157,3 +1157,13 @@ def test_what_we_said_is_reported_not_asked(intents: RuleSet) -> None:
         "uppgifterna i en tvist, så spara dem men använd dem inte."
     )
     assert classify_text("Kontot", body, intents).intents == ("restriction",)
+
+
+def test_a_right_in_a_hypothetical_question_is_asked_about(intents: RuleSet) -> None:
+    body = "Hej! Om jag ber er radera mitt konto, försvinner då även mina gamla fakturor?"
+    assert classify_text("Fråga", body, intents).intents == ("question",)
+
+
+def test_camera_footage_of_me_is_my_data(intents: RuleSet) -> None:
+    body = "Hej, jag besökte ert kontor i fredags. Jag vill få ut filmerna från entrékameran där jag syns."
+    assert classify_text("Kameror", body, intents).intents == ("access",)

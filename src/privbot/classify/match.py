@@ -71,6 +71,7 @@ SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich me
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
 FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
 TOLD_BEFORE = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
+ASKED_ABOUT = 0.6  # a right named in a hypothetical question counts this much as a question
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
@@ -653,6 +654,10 @@ def _evidence(
             sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
+        if 0 < mult <= HYPOTHETICAL_FACTOR and phrase.intent not in NOT_ASKED:
+            # "Om jag begär att bli raderad, försvinner då …?" asks about the right
+            q = Evidence("question", "a right asked about", e.matched, where, ASKED_ABOUT * factor)
+            scored.append(("question", hit.start, hit.end, replace(q, sentence=e.sentence)))
     if groups:
         for rule_hit in pair(ruleset.rules, groups, norm):
             at = rule_hit.action.start
