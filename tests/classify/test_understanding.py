@@ -1167,3 +1167,15 @@ def test_a_right_in_a_hypothetical_question_is_asked_about(intents: RuleSet) -> 
 def test_camera_footage_of_me_is_my_data(intents: RuleSet) -> None:
     body = "Hej, jag besökte ert kontor i fredags. Jag vill få ut filmerna från entrékameran där jag syns."
     assert classify_text("Kameror", body, intents).intents == ("access",)
+
+
+def test_a_second_verb_takes_its_own_object(intents: RuleSet) -> None:
+    body = "Stop the newsletters, and while you're at it please erase my account."
+    assert set(classify_text("Me", body, intents).intents) == {"marketing_optout", "erasure"}
+    body = "Hej, radera och spärra mitt konto omedelbart."
+    assert "erasure" in classify_text("Konto", body, intents).intents
+
+
+def test_a_negation_reaches_no_further_than_its_clause(intents: RuleSet) -> None:
+    body = "Hej, min skrivare fungerar inte längre, kan ni skicka en tekniker i morgon?"
+    assert classify_text("Skrivare", body, intents).intents == ("other",)

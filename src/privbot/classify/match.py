@@ -317,11 +317,13 @@ def _match_at(
     terms = phrase.terms
     fuzzy, pos = first == 2, i
     sentence = tokens[i].sentence
+    # a negation reaches no further than its clause: "startar inte längre, kan ni skicka …"
+    clause = tokens[i].clause if phrase.lead_not else -1
     stop = len(tokens)
     for term in terms[1:]:
         key = id(term)
         for j in range(pos + 1, min(pos + 2 + GAP, stop)):
-            if tokens[j].sentence != sentence:
+            if tokens[j].sentence != sentence or (clause >= 0 and tokens[j].clause != clause):
                 return None
             known = words[j].terms
             got = known.get(key, -1)
@@ -561,7 +563,7 @@ def _evidence(
     untils = [
         (norm.tokens[h.start].clause, h.start)
         for h in context.get("context:while", ())
-        if h.phrase.group and not opens_sentence(h.start, norm)
+        if h.phrase.group and not opens_sentence(h.start, norm) and not _aside(h.end, norm)
     ]
 
     # "Tack för utdraget!": what a thank-you names has been done ("thanks in advance for" asks)
@@ -723,6 +725,13 @@ def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
     ("1) what do you keep about me? 2) my tickets as a file for the new firm")."""
     theirs = {e.sentence for e in evidence if e.intent == other and e.score > 0}
     return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
+
+
+def _aside(end: int, norm: Normalised) -> bool:
+    """ "while you're at it", "medan ni ändå håller på": an aside that adds a request, no
+    condition."""
+    after = [t.word for t in norm.tokens[end + 1 : end + 5]]
+    return "anda" in after or "at it" in " ".join(after)
 
 
 def _firm_voice(norm: Normalised) -> set[int]:
