@@ -1179,3 +1179,8 @@ def test_a_second_verb_takes_its_own_object(intents: RuleSet) -> None:
 def test_a_negation_reaches_no_further_than_its_clause(intents: RuleSet) -> None:
     body = "Hej, min skrivare fungerar inte längre, kan ni skicka en tekniker i morgon?"
     assert classify_text("Skrivare", body, intents).intents == ("other",)
+
+
+def test_work_on_the_writers_own_device_is_it_support(intents: RuleSet) -> None:
+    body = "Hi, could you remove the old VPN profile from my laptop before Monday?"
+    assert classify_text("VPN", body, intents).intents == ("other",)
