@@ -349,7 +349,9 @@ def main(argv: list[str]) -> None:
     home = tempfile.mkdtemp(prefix="privbot-bench-")
     try:
         if opts.postgres:
-            with postgres_cluster(keep=Path(opts.keep) if opts.keep else None) as url:
+            with postgres_cluster(
+                keep=Path(opts.keep) if opts.keep else None, durable=False
+            ) as url:
                 run(url, home, opts)
         else:
             data = opts.keep or home

@@ -1111,3 +1111,49 @@ def test_it_work_on_a_firms_systems_is_no_request(intents: RuleSet) -> None:
     assert not {"erasure", "portability"} & set(classify_text("Mailbox", body, intents).intents)
     body = "Please delete my account and all data you hold about me, including backups."
     assert classify_text("Delete", body, intents).intents == ("erasure",)
+
+
+def test_other_applicants_data_is_a_breach_a_stolen_own_computer_is_not(intents: RuleSet) -> None:
+    body = (
+        "Hej, min privata dator blev stulen i helgen. Kan ni skicka en kopia på fakturan till mig?"
+    )
+    assert "breach" not in classify_text("Stöld", body, intents).intents
+    body = "Hi, your interview invitation went out with all applicants visible in the To field."
+    assert classify_text("Interview", body, intents).intents == ("breach",)
+
+
+def test_reporting_data_to_you_is_no_report_to_the_authority(intents: RuleSet) -> None:
+    body = "Hi, the agent on my work laptop reports data to you. What is your legal basis for that?"
+    assert "complaint" not in classify_text("Agent", body, intents).intents
+
+
+def test_a_firm_asking_for_work_on_its_systems_is_weaker_than_a_person(intents: RuleSet) -> None:
+    body = "Hej, vi behöver att ni tar bort kontona för två konsulter som slutat hos oss."
+    assert "erasure" not in classify_text("Konton", body, intents).intents
+    body = "Hej, vi har pratat hemma och jag vill att ni raderar mitt konto."
+    assert classify_text("Konto", body, intents).intents == ("erasure",)
+
+
+def test_wiping_returned_disks_is_it_work(intents: RuleSet) -> None:
+    body = "Hej, vi skickar tillbaka sex leasade datorer. Se till att hårddiskarna raderas och skicka ett intyg."
+    assert "erasure" not in classify_text("Retur", body, intents).intents
+
+
+def test_dissatisfaction_with_the_handling_is_a_complaint(intents: RuleSet) -> None:
+    body = "Hej, jag är mycket missnöjd med att ni skickade mitt registerutdrag okrypterat. Varför?"
+    assert "complaint" in classify_text("Utdraget", body, intents).intents
+    body = "Hallo, ich bin sehr unzufrieden, wie Sie mit meinen Daten umgehen."
+    assert "complaint" in classify_text("Daten", body, intents).intents
+
+
+def test_what_we_sent_is_told_not_asked(intents: RuleSet) -> None:
+    body = "Ni skickade mitt registerutdrag till fel adress i förra veckan, och det är jag mycket missnöjd med."
+    assert "access" not in classify_text("Utdraget", body, intents).intents
+
+
+def test_what_we_said_is_reported_not_asked(intents: RuleSet) -> None:
+    body = (
+        "Hej, ni skrev att mitt konto ska raderas nästa vecka. Gör inte det: jag behöver "
+        "uppgifterna i en tvist, så spara dem men använd dem inte."
+    )
+    assert classify_text("Kontot", body, intents).intents == ("restriction",)

@@ -184,7 +184,10 @@ def undelivered(session: Session, out: OutgoingMail, reason: str) -> Case | None
 def bounce_report(session: Session, raw: bytes) -> str:
     """Match a bounce to privbot's outgoing mail and act on it; returns what was done, for the
     spool entry's reason ("" when it is not about privbot's mail)."""
-    found = bounces.match(session, raw)
+    # Privbot's mail found by Message-ID, which nothing changes once written: the changes the
+    # pipeline's batch has made so far need not be written first (a statement each time).
+    with session.no_autoflush:
+        found = bounces.match(session, raw)
     if found is None:
         return ""
     out, report = found

@@ -322,6 +322,13 @@ def said_not_asked(at: int, norm: Normalised) -> bool:
         while last + 1 < len(tokens) and tokens[last + 1].sentence == token.sentence:
             last += 1
         return "?" in norm.text[tokens[last].end : tokens[last].end + 3]
+    return told_past(at, norm)
+
+
+def told_past(at: int, norm: Normalised) -> bool:
+    """The verb at `at` tells what someone did: "ni raderade", "you have removed"."""
+    tokens = norm.tokens
+    token = tokens[at]
     if not (token.word.endswith(_PAST) or token.word in _PAST_WORDS):
         return False
     before = [t.word for t in tokens[max(0, at - 3) : at] if t.sentence == token.sentence]

@@ -22,12 +22,14 @@ from rapidfuzz import fuzz, process
 from privbot.classify.compose import (
     ABLE,
     NO_MOOD_FACTOR,
+    YOU_AFTER,
     GroupHit,
     RuleHit,
     done_state,
     opens_sentence,
     pair,
     said_not_asked,
+    told_past,
 )
 from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
@@ -64,6 +66,11 @@ STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only m
 NOT_TOPICS = frozenset({"pronoun", "stored", "business"})
 # what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
 NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
+WE = frozenset("vi oss we our ours us".split())
+SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich mein meine".split())
+FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
+FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
+TOLD_BEFORE = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
@@ -520,7 +527,10 @@ def _rule_evidence(
 
 
 # the words `_evidence` reads a hit in context by
-_CONTEXT = frozenset({"context:while", "context:advance", "context:thanks", "mood:request"})
+_CONTEXT = frozenset(
+    {"context:while", "context:advance", "context:thanks", "context:reported", "context:it_ops"}
+    | {"mood:request"}
+)
 # what a told state does not weaken: what is told, and a correction (asked for by its state)
 _NOT_DONE = NOT_ASKED | {"rectification"}
 
@@ -558,7 +568,7 @@ def _evidence(
     # ("tack för att ni raderar …": an att-clause says its own tense, see `said_not_asked`)
     thanks = [
         (norm.tokens[h.start].clause, h.start)
-        for h in context.get("context:thanks", ())
+        for h in context.get("context:thanks", []) + context.get("context:reported", [])
         if not (advance and any(h.start <= a <= h.end for a in advance))
         and not (h.end + 1 < len(norm.tokens) and norm.tokens[h.end + 1].word == "att")
     ]
@@ -571,6 +581,34 @@ def _evidence(
             return False
         sentence = norm.tokens[at].sentence
         return not any(norm.tokens[k].sentence == sentence and k < at for k in cues)
+
+    # "radera AD-kontona", "vi behöver exportera …": a firm's IT work rather than a right
+    it_work = {norm.tokens[h.start].sentence for h in context.get("context:it_ops", ())}
+
+    firm: set[int] | None = None  # sentences in a firm's voice, found at the first need
+
+    def firm_work(intent: str, at: int) -> float:
+        nonlocal firm
+        if intent not in FIRM_WORK:
+            return 1.0
+        if firm is None:
+            firm = _firm_voice(norm)
+        sentence = norm.tokens[at].sentence
+        return FIRM_FACTOR if sentence in it_work or sentence in firm else 1.0
+
+    def told_before(intent: str, at: int) -> bool:
+        """A phrase after a told verb in its clause: "ni skickade mitt registerutdrag"."""
+        if intent in NOT_ASKED:
+            return False
+        clause, k = norm.tokens[at].clause, at - 1
+        while k >= max(0, at - TOLD_BEFORE) and norm.tokens[k].clause == clause:
+            # what we did ("ni skickade …"), not what others said ("they mentioned CSV")
+            if told_past(k, norm) and any(
+                t.word in YOU_AFTER for t in norm.tokens[max(0, k - 3) : k]
+            ):
+                return True
+            k -= 1
+        return False
 
     def condition(intent: str, at: int, end: int | None = None) -> float:
         clause = norm.tokens[at].clause
@@ -607,15 +645,26 @@ def _evidence(
             label,
             _span(text, norm, hit.start, hit.end),
             where,
-            phrase.weight * mult * factor * condition(phrase.intent, hit.start, hit.end),
+            phrase.weight
+            * mult
+            * factor
+            * condition(phrase.intent, hit.start, hit.end)
+            * (HYPOTHETICAL_FACTOR if told_before(phrase.intent, hit.start) else 1.0)
+            * firm_work(phrase.intent, hit.start),
             sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
     if groups:
         for rule_hit in pair(ruleset.rules, groups, norm):
             at = rule_hit.action.start
+            voice = firm_work(rule_hit.rule.intent, at)
             e = _rule_evidence(
-                rule_hit, text, norm, where, factor * condition(rule_hit.rule.intent, at), offset
+                rule_hit,
+                text,
+                norm,
+                where,
+                factor * voice * condition(rule_hit.rule.intent, at),
+                offset,
             )
             scored.append((e.intent, rule_hit.start, rule_hit.end, e))
     scored.sort(key=lambda item: (-abs(item[3].score), not item[3].action))  # rules name more
@@ -670,6 +719,18 @@ def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
     ("1) what do you keep about me? 2) my tickets as a file for the new firm")."""
     theirs = {e.sentence for e in evidence if e.intent == other and e.score > 0}
     return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
+
+
+def _firm_voice(norm: Normalised) -> set[int]:
+    """The sentences that speak for a firm, not for a person: "vi behöver att ni raderar
+    kontona", "please export our mailboxes" (we/our and no I/me/my)."""
+    we, singular = set(), set()
+    for t in norm.tokens:
+        if t.word in WE:
+            we.add(t.sentence)
+        elif t.word in SINGULAR:
+            singular.add(t.sentence)
+    return we - singular
 
 
 def _beside_all(chosen: list[str], evidence: list[Evidence]) -> float:

@@ -181,8 +181,12 @@ class Poller:
                         if uids
                         else set()
                     )
-                for span in chunks(uids, _SIZES):
-                    self._take(client, state, span, large, report)
+                last_range = hi == "*" or int(hi) >= uidnext - 1
+                for start in range(0, len(uids), _SIZES):
+                    span = uids[start : start + _SIZES]
+                    # how many follow this span (unknown while another range follows)
+                    later = len(uids) - start - len(span) if last_range else None
+                    self._take(client, state, span, large, report, later)
             self._settle(state, report, wait=True)
             if self.mover is not None:  # an idle second connection would only be logged out
                 self.mover.close()
@@ -234,7 +238,10 @@ class Poller:
         uids: list[int],
         large: set[int],
         report: CycleReport,
+        later: int | None = None,
     ) -> None:
+        """Take a span of new UIDs into the spool. `later`: how many new messages follow the
+        span in this cycle (None: not known)."""
         asked = [uid for uid in uids if uid in large]
         sizes = dict.fromkeys(uids, self._small)
         if asked:
@@ -265,23 +272,28 @@ class Poller:
         # Bodies are fetched a group ahead, in a thread of this cycle, while the previous group
         # is stored: the server's and the database's waits overlap. Groups are committed
         # together up to `move_batch` messages (one fsync for them), and only committed mail
-        # is handed to the mover.
+        # is handed to the mover, which moves it while the next groups are fetched. The move
+        # of the last commit overlaps nothing, so toward the end of the cycle commits get
+        # smaller (never larger than what is left after them): the last one is a group.
         fetched = _Prefetch(self, client, groups, sizes)
         session: Session | None = None
         uncommitted = 0
+        left = sum(map(len, groups)) + (later if later is not None else self.cfg.move_batch)
         try:
             for index, (group, bodies, heads) in enumerate(fetched):
                 if session is None:
                     session = Session(self.engine, expire_on_commit=False)
-                last = uids[-1] if index == len(fetched.groups) - 1 else group[-1]
+                last_group = index == len(fetched.groups) - 1
+                last = uids[-1] if last_group else group[-1]
                 self._spool_group(session, state, bodies, heads, sizes, last, report)
                 uncommitted += len(group)
-                if uncommitted >= self.cfg.move_batch or index == len(fetched.groups) - 1:
+                left -= len(group)
+                if uncommitted >= min(self.cfg.move_batch, left) or last_group:
                     self._save(session, state, state.pending, state.last_uid)
                     session.commit()
                     session.close()
                     session, uncommitted = None, 0
-                    if len(state.pending) - len(self._in_flight) >= self.cfg.move_batch:
+                    if not last_group or later:  # else the cycle's end settles it, waiting
                         self._settle(state, report, wait=False)
         finally:
             fetched.stop()
