@@ -133,6 +133,8 @@ def _negated_after(obj: GroupHit, norm: Normalised) -> bool:
 
 
 def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
+    if not norm.negated:  # most texts hold no negation at all
+        return False
     tokens = norm.tokens
     if action.negative and action.start < obj.start < action.end:  # "keine X und keinen Y mehr"
         return False
@@ -444,6 +446,16 @@ def _by_action(rules: list[Rule]) -> dict[str, tuple[int, ...]]:
     return _index(rules)[0]
 
 
+_NO_SENTENCES: frozenset[int] = frozenset()
+
+
+def _sentences(
+    keys: tuple[str, ...], by_group: dict[str, list[GroupHit]], tokens: tuple[Token, ...]
+) -> set[int]:
+    """The sentences the groups `keys` are found in (context a rule needs or is undone by)."""
+    return {tokens[h.start].sentence for key in keys for h in by_group.get(key, ())}
+
+
 def _may_pair(
     positions: list[int], all_keys: list[_Keys], by_group: dict[str, list[GroupHit]]
 ) -> bool:
@@ -505,8 +517,8 @@ def pair(
         objects = [h for key in object_keys for h in by_group.get(key, ())]
         if not objects:
             continue
-        needs = {tokens[h.start].sentence for key in needs_keys for h in by_group.get(key, ())}
-        unless = {tokens[h.start].sentence for key in unless_keys for h in by_group.get(key, ())}
+        needs = _sentences(needs_keys, by_group, tokens) if needs_keys else _NO_SENTENCES
+        unless = _sentences(unless_keys, by_group, tokens) if unless_keys else _NO_SENTENCES
         for action in actions:
             sentence = tokens[action.start].sentence
             if (rule.needs and sentence not in needs) or sentence in unless:

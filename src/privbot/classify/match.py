@@ -572,7 +572,7 @@ def _evidence(
     thanks = [
         (norm.tokens[h.start].clause, h.start)
         for h in context.get("context:thanks", []) + context.get("context:reported", [])
-        if not any(h.start <= a <= h.end for a in advance)
+        if not (advance and any(h.start <= a <= h.end for a in advance))
         and not (h.end + 1 < len(norm.tokens) and norm.tokens[h.end + 1].word == "att")
     ]
 
@@ -580,10 +580,10 @@ def _evidence(
     cues = [h.start for h in context.get("mood:request", ())]
 
     def told_done(at: int, end: int) -> bool:
-        sentence = norm.tokens[at].sentence
-        if any(norm.tokens[k].sentence == sentence and k < at for k in cues):
+        if not (done_state(at, norm) or done_state(end, norm)):  # the quicker test first
             return False
-        return done_state(at, norm) or done_state(end, norm)
+        sentence = norm.tokens[at].sentence
+        return not any(norm.tokens[k].sentence == sentence and k < at for k in cues)
 
     # "radera AD-kontona", "vi behöver exportera …": a firm's IT work rather than a right
     it_work = {norm.tokens[h.start].sentence for h in context.get("context:it_ops", ())}
@@ -615,9 +615,10 @@ def _evidence(
 
     def condition(intent: str, at: int, end: int | None = None) -> float:
         clause = norm.tokens[at].clause
-        if intent != "restriction" and any(c == clause and k < at for c, k in untils):
+        # (most texts have no until-clause and no thanks: no search then)
+        if untils and intent != "restriction" and any(c == clause and k < at for c, k in untils):
             return HYPOTHETICAL_FACTOR
-        if any(c == clause and k <= at for c, k in thanks):
+        if thanks and any(c == clause and k <= at for c, k in thanks):
             return HYPOTHETICAL_FACTOR
         if intent not in NOT_ASKED and said_not_asked(at, norm):
             return HYPOTHETICAL_FACTOR

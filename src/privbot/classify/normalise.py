@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from privbot.text import fold, stemmer
@@ -170,6 +171,14 @@ class Token(NamedTuple):  # a tuple: made by the thousand per message
 class Normalised:
     text: str  # folded and expanded
     tokens: tuple[Token, ...]
+
+    @cached_property
+    def negated(self) -> bool:
+        """Some token is a negation: else no negation test need look."""
+        return NOT in map(_SV_OF, self.tokens)
+
+
+_SV_OF = attrgetter("sv")
 
 
 _SPLIT = re.compile(f"({_WORD.pattern})").split  # gap, word, gap, word, …, gap
