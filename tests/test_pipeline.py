@@ -394,10 +394,10 @@ def test_an_entry_that_raises_is_quarantined_and_its_batch_still_done(
     ctx = Context.load(config)
     first_draft = from_mail.first_draft
 
-    def failing(session, cfg, replies, case, mail):  # type: ignore[no-untyped-def]
+    def failing(session, cfg, replies, case, mail, *rest):  # type: ignore[no-untyped-def]
         if "Kalle" in mail.from_name:
             raise RuntimeError("draft failed")
-        first_draft(session, cfg, replies, case, mail)
+        first_draft(session, cfg, replies, case, mail, *rest)
 
     monkeypatch.setattr(from_mail, "first_draft", failing)
     senders = ["Lena <lena@example.se>", "Kalle <kalle@example.se>", "Olle <olle@example.se>"]
