@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from privbot import mailboxes
-from privbot.cases import lifecycle, outbox
+from privbot.cases import lifecycle, outbox, thread
 from privbot.cases.audit import audit
 from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.gate import CLOSING_TEMPLATES, awaits_verification, check_approvable
@@ -80,6 +80,7 @@ def open_case(
     )
     session.add(case)
     session.flush()
+    thread.opened(session, case)  # a later message of the batch may name it
     audit(
         session,
         case,
