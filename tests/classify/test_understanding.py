@@ -1157,3 +1157,30 @@ def test_what_we_said_is_reported_not_asked(intents: RuleSet) -> None:
         "uppgifterna i en tvist, så spara dem men använd dem inte."
     )
     assert classify_text("Kontot", body, intents).intents == ("restriction",)
+
+
+def test_a_right_in_a_hypothetical_question_is_asked_about(intents: RuleSet) -> None:
+    body = "Hej! Om jag ber er radera mitt konto, försvinner då även mina gamla fakturor?"
+    assert classify_text("Fråga", body, intents).intents == ("question",)
+
+
+def test_camera_footage_of_me_is_my_data(intents: RuleSet) -> None:
+    body = "Hej, jag besökte ert kontor i fredags. Jag vill få ut filmerna från entrékameran där jag syns."
+    assert classify_text("Kameror", body, intents).intents == ("access",)
+
+
+def test_a_second_verb_takes_its_own_object(intents: RuleSet) -> None:
+    body = "Stop the newsletters, and while you're at it please erase my account."
+    assert set(classify_text("Me", body, intents).intents) == {"marketing_optout", "erasure"}
+    body = "Hej, radera och spärra mitt konto omedelbart."
+    assert "erasure" in classify_text("Konto", body, intents).intents
+
+
+def test_a_negation_reaches_no_further_than_its_clause(intents: RuleSet) -> None:
+    body = "Hej, min skrivare fungerar inte längre, kan ni skicka en tekniker i morgon?"
+    assert classify_text("Skrivare", body, intents).intents == ("other",)
+
+
+def test_work_on_the_writers_own_device_is_it_support(intents: RuleSet) -> None:
+    body = "Hi, could you remove the old VPN profile from my laptop before Monday?"
+    assert classify_text("VPN", body, intents).intents == ("other",)

@@ -54,6 +54,7 @@ SUBJECTS = frozenset(
     "ni vi de han hon you we they he she dere".split()
 )  # not the writer: "det har jag ångrat" withdraws
 ITS = frozenset({"its", "dess"})
+COORDINATION = frozenset({"och", "and", "eller", "or", "samt", "og", "und", "et", "y", "ja"})
 MY = frozenset("my mina mitt min vara our".split())  # folded
 SEVERAL = frozenset(  # counted objects are several people's: "two users", "fem konton"
     "two three four five six seven eight nine ten twelve several "
@@ -249,6 +250,24 @@ def _item_object(obj: GroupHit, sentence: int, leads: dict[int, int], norm: Norm
     return obj.start - k < ITEM_OPENS and not asks
 
 
+def _verb_between(
+    action: GroupHit,
+    obj: GroupHit,
+    verbs: list[tuple[int, int, str]],
+    tokens: tuple[Token, ...],
+    takes: frozenset[tuple[str, str]],
+) -> bool:
+    """Another verb that a rule joins to this object stands between the action and the
+    object, and takes it: "Stop the newsletters, and while you're at it erase my account"
+    (not "radera och spärra kontot")."""
+    for start, end, group in verbs:
+        if action.end < start and end < obj.start and (group, obj.group) in takes:
+            between = {t.word for t in tokens[action.end + 1 : start]}
+            if not between <= COORDINATION:
+                return True
+    return False
+
+
 def _theirs(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
     """What the verb acts on is a thing's: "export its contents" (not "ändra hennes namn": an
     employer may ask for a colleague's data to be corrected)."""
@@ -376,6 +395,23 @@ def opens_sentence(start: int, norm: Normalised) -> bool:
     return True
 
 
+_TAKES: dict[int, tuple[list[Rule], frozenset[tuple[str, str]]]] = {}
+
+
+def _takes(rules: list[Rule]) -> frozenset[tuple[str, str]]:
+    """The (action group, object group) pairs some rule joins, made once per rule list."""
+    cached = _TAKES.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        pairs = frozenset(
+            ("action:" + a, "object:" + o)
+            for rule in rules
+            for a in rule.actions
+            for o in rule.objects
+        )
+        cached = _TAKES[id(rules)] = (rules, pairs)
+    return cached[1]
+
+
 @functools.cache
 def _keys(rule: Rule) -> tuple[tuple[str, ...], ...]:
     """The group names a rule looks up, as the phrase finder names them."""
@@ -458,6 +494,12 @@ def pair(
         h.start for key in ("context:while", "context:until") for h in by_group.get(key, ())
     ]
     cues = by_group.get("mood:request", [])
+    verbs = sorted(
+        (h.start, h.end, key)
+        for key, hits in by_group.items()
+        if key.startswith("action:")
+        for h in hits
+    )
     leads = list_leads(norm)
     found: list[RuleHit] = []
     others: dict[GroupHit, bool] = {}  # per object: someone else's, or a company's name
@@ -510,6 +552,7 @@ def pair(
                         (far and not _enumerates(action, obj, norm))
                         or obj.start - action.end > LIST_AFTER
                         or not _same_clause(action, obj, norm)
+                        or _verb_between(action, obj, verbs, tokens, _takes(rules))
                     ):
                         continue
                 elif obj.end < action.start:  # "mina uppgifter ska raderas"

@@ -71,6 +71,7 @@ SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich me
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
 FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
 TOLD_BEFORE = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
+ASKED_ABOUT = 0.6  # a right named in a hypothetical question counts this much as a question
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
@@ -316,11 +317,13 @@ def _match_at(
     terms = phrase.terms
     fuzzy, pos = first == 2, i
     sentence = tokens[i].sentence
+    # a negation reaches no further than its clause: "startar inte längre, kan ni skicka …"
+    clause = tokens[i].clause if phrase.lead_not else -1
     stop = len(tokens)
     for term in terms[1:]:
         key = id(term)
         for j in range(pos + 1, min(pos + 2 + GAP, stop)):
-            if tokens[j].sentence != sentence:
+            if tokens[j].sentence != sentence or (clause >= 0 and tokens[j].clause != clause):
                 return None
             known = words[j].terms
             got = known.get(key, -1)
@@ -560,7 +563,7 @@ def _evidence(
     untils = [
         (norm.tokens[h.start].clause, h.start)
         for h in context.get("context:while", ())
-        if h.phrase.group and not opens_sentence(h.start, norm)
+        if h.phrase.group and not opens_sentence(h.start, norm) and not _aside(h.end, norm)
     ]
 
     # "Tack för utdraget!": what a thank-you names has been done ("thanks in advance for" asks)
@@ -654,6 +657,10 @@ def _evidence(
             sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
+        if 0 < mult <= HYPOTHETICAL_FACTOR and phrase.intent not in NOT_ASKED:
+            # "Om jag begär att bli raderad, försvinner då …?" asks about the right
+            q = Evidence("question", "a right asked about", e.matched, where, ASKED_ABOUT * factor)
+            scored.append(("question", hit.start, hit.end, replace(q, sentence=e.sentence)))
     if groups:
         for rule_hit in pair(ruleset.rules, groups, norm):
             at = rule_hit.action.start
@@ -719,6 +726,13 @@ def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
     ("1) what do you keep about me? 2) my tickets as a file for the new firm")."""
     theirs = {e.sentence for e in evidence if e.intent == other and e.score > 0}
     return sum(e.score for e in evidence if e.intent == name and e.sentence not in theirs)
+
+
+def _aside(end: int, norm: Normalised) -> bool:
+    """ "while you're at it", "medan ni ändå håller på": an aside that adds a request, no
+    condition."""
+    after = [t.word for t in norm.tokens[end + 1 : end + 5]]
+    return "anda" in after or "at it" in " ".join(after)
 
 
 def _firm_voice(norm: Normalised) -> set[int]:
