@@ -70,6 +70,7 @@ WE = frozenset("vi oss we our ours us".split())
 SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich mein meine".split())
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
 FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
+RECOUNTED = frozenset({"asked", "requested", "begarde", "bad"})  # folded: "begärde"
 TOLD_BEFORE = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
 ASKED_ABOUT = 0.6  # a right named in a hypothetical question counts this much as a question
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
@@ -608,6 +609,13 @@ def _evidence(
             # what we did ("ni skickade …"), not what others said ("they mentioned CSV")
             if told_past(k, norm) and any(
                 t.word in YOU_AFTER for t in norm.tokens[max(0, k - 3) : k]
+            ):
+                return True
+            # a request recounted: "I asked for a copy of my data in May" (asked before)
+            if (
+                norm.tokens[k].word in RECOUNTED
+                and k > 0
+                and norm.tokens[k - 1].word in ("jag", "i")
             ):
                 return True
             k -= 1
