@@ -687,7 +687,7 @@ def _evidence(
     seen: dict[tuple[str, str], Evidence] = {}
     for intent, a, b, e in scored:  # overlapping evidence for one intent counts once
         spans = taken.setdefault(intent, [])
-        if any(x <= b and a <= y for x, y in spans):
+        if spans and any(x <= b and a <= y for x, y in spans):  # (most intents: one span)
             continue
         spans.append((a, b))
         key = (e.intent, e.phrase)
