@@ -156,7 +156,7 @@ def test_about_must_name_synonym_groups(config: Config, tmp_path: Path) -> None:
     "text",
     [
         "har det varit något dataintrång hos er, kan jag klaga?",  # a question on [outside]
-        "please delete the old backups on my computer",  # the trade, no personal data
+        "please delete the malware from my files",  # the trade, no personal data
     ],
 )
 def test_what_the_policy_leaves_out_starts_no_request(bot: ChatBot, text: str) -> None:

@@ -1184,3 +1184,11 @@ def test_a_negation_reaches_no_further_than_its_clause(intents: RuleSet) -> None
 def test_work_on_the_writers_own_device_is_it_support(intents: RuleSet) -> None:
     body = "Hi, could you remove the old VPN profile from my laptop before Monday?"
     assert classify_text("VPN", body, intents).intents == ("other",)
+
+
+def test_a_request_recounted_in_a_complaint_is_not_asked_again(intents: RuleSet) -> None:
+    body = (
+        "Hello, I requested a copy of my data in August and have heard nothing since. "
+        "This is unacceptable; I am now filing a complaint with the supervisory authority."
+    )
+    assert classify_text("Complaint", body, intents).intents == ("complaint",)

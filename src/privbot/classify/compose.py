@@ -570,14 +570,18 @@ def pair(
                 # else the object stands inside the action's words: "keine Angebote mehr"
                 last = max(action.end, obj.end) + CUE_AFTER
                 lead = leads.get(tokens[obj.start].sentence, -1)
-                cue = next(
-                    (
-                        c
-                        for c in cues
-                        if (tokens[c.start].sentence == sentence and c.start <= last)
-                        or tokens[c.start].sentence == lead
-                    ),
-                    None,
+                cue = (
+                    next(
+                        (
+                            c
+                            for c in cues
+                            if (tokens[c.start].sentence == sentence and c.start <= last)
+                            or tokens[c.start].sentence == lead
+                        ),
+                        None,
+                    )
+                    if cues  # (no request cue in the text: no search)
+                    else None
                 )
                 found.append(
                     RuleHit(

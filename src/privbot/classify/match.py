@@ -70,6 +70,7 @@ WE = frozenset("vi oss we our ours us".split())
 SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich mein meine".split())
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
 FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
+RECOUNTED = frozenset({"asked", "requested", "begarde", "bad"})  # folded: "begärde"
 TOLD_BEFORE = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
 ASKED_ABOUT = 0.6  # a right named in a hypothetical question counts this much as a question
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
@@ -610,6 +611,13 @@ def _evidence(
                 t.word in YOU_AFTER for t in norm.tokens[max(0, k - 3) : k]
             ):
                 return True
+            # a request recounted: "I asked for a copy of my data in May" (asked before)
+            if (
+                norm.tokens[k].word in RECOUNTED
+                and k > 0
+                and norm.tokens[k - 1].word in ("jag", "i")
+            ):
+                return True
             k -= 1
         return False
 
@@ -679,7 +687,7 @@ def _evidence(
     seen: dict[tuple[str, str], Evidence] = {}
     for intent, a, b, e in scored:  # overlapping evidence for one intent counts once
         spans = taken.setdefault(intent, [])
-        if any(x <= b and a <= y for x, y in spans):
+        if spans and any(x <= b and a <= y for x, y in spans):  # (most intents: one span)
             continue
         spans.append((a, b))
         key = (e.intent, e.phrase)

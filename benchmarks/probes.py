@@ -1,0 +1,86 @@
+"""Intent and language figures on the probe mail in `benchmarks/data/probes/`.
+
+Usage: python benchmarks/probes.py [--errors]
+
+Each probe line becomes a real message (From, To, Subject, body), goes through parse, prepare
+and classify like mail from the mailbox, and is scored: exact intent set, main intent, macro-F1
+over the intents present, language. Sets 1–6 are the tuning part (`--errors` lists their
+disagreements); sets 7–8 are blind and only ever shown as aggregate figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+
+from privbot.classify.intents import load_intents
+from privbot.classify.match import classify
+from privbot.classify.result import Intent
+from privbot.mail.parse import parse
+
+HERE = Path(__file__).resolve().parent
+PROBES = HERE / "data" / "probes"
+BLIND = ("set7.txt", "set8.txt")
+
+
+def _probes(path: Path) -> list[tuple[str, list[str], str, str]]:
+    """(language, gold intents, subject, body) per probe line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    langs = next(line for line in lines if line.startswith("# langs:")).split(":", 1)[1]
+    mails = [line for line in lines if line.strip() and not line.startswith("#")]
+    rows = []
+    for lang, line in zip(langs.strip().split(","), mails, strict=True):
+        gold, subject, body = line.split("|", 2)
+        rows.append((lang, gold.split(","), subject, body.replace("\\n", "\n")))
+    return rows
+
+
+def _score(rows: list[tuple[str, list[str], list[str], bool]]) -> str:
+    """rows: (name, gold, predicted, language right)."""
+    exact = sum(set(g) == set(p) for _, g, p, _ in rows)
+    main = sum(bool(p) and p[0] == g[0] for _, g, p, _ in rows)
+    f1s = []
+    for intent in (i.value for i in Intent):
+        tp = sum(intent in g and intent in p for _, g, p, _ in rows)
+        fp = sum(intent not in g and intent in p for _, g, p, _ in rows)
+        fn = sum(intent in g and intent not in p for _, g, p, _ in rows)
+        if tp + fn:
+            f1s.append(2 * tp / (2 * tp + fp + fn))
+    n = len(rows)
+    lang = sum(ok for *_, ok in rows)
+    return (
+        f"{n:4d} mails  macro-F1 {sum(f1s) / len(f1s):.3f}  exact set {exact / n:.3f}  "
+        f"main intent {main / n:.3f}  language {lang / n:.3f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", action="store_true", help="list the tuning part's misses")
+    args = parser.parse_args()
+    ruleset = load_intents(HERE.parent / "intents")
+    parts: dict[str, list[tuple[str, list[str], list[str], bool]]] = {"tuning": [], "blind": []}
+    for path in sorted(PROBES.glob("set*.txt")):
+        part = "blind" if path.name in BLIND else "tuning"
+        for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):
+            mail = EmailMessage()
+            mail["From"] = f"Probe Writer <probe{n}@sender.invalid>"
+            mail["To"] = "dataskydd@it-team.se"
+            mail["Subject"] = subject
+            mail.set_content(body)
+            result = classify(parse(mail.as_bytes(policy=SMTP)), ruleset)
+            predicted = (
+                list(result.intents) if result.kind.value == "human" else [result.kind.value]
+            )
+            name = f"{path.name}:{n}"
+            parts[part].append((name, gold, predicted, result.language == lang))
+            if args.errors and part == "tuning" and set(gold) != set(predicted):
+                print(f"  {name}: gold {gold} predicted {predicted}")
+    for part, rows in parts.items():
+        print(f"{part:7} {_score(rows)}")
+
+
+if __name__ == "__main__":
+    main()
