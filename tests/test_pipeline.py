@@ -394,10 +394,10 @@ def test_an_entry_that_raises_is_quarantined_and_its_batch_still_done(
     ctx = Context.load(config)
     first_draft = from_mail.first_draft
 
-    def failing(session, cfg, replies, case, mail):  # type: ignore[no-untyped-def]
+    def failing(session, cfg, replies, case, mail, *rest):  # type: ignore[no-untyped-def]
         if "Kalle" in mail.from_name:
             raise RuntimeError("draft failed")
-        first_draft(session, cfg, replies, case, mail)
+        first_draft(session, cfg, replies, case, mail, *rest)
 
     monkeypatch.setattr(from_mail, "first_draft", failing)
     senders = ["Lena <lena@example.se>", "Kalle <kalle@example.se>", "Olle <olle@example.se>"]
@@ -459,6 +459,41 @@ def test_messages_kept_back_in_a_batch_are_found_by_the_next_ones(
             select(AuditEvent.action).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
         ).all()
         assert actions[-3:] == ["message_threaded", "duplicate_resend", "message_threaded"]
+
+
+def test_a_batch_finds_the_case_references_its_messages_name_as_one_query_each_would(
+    any_engine: tuple[Engine, Config],
+) -> None:
+    """A batch looks up the case references its messages name in one query before it starts;
+    a reference to a case opened earlier in the same batch is found as well, and only the
+    requester may continue a case by a reference in the text."""
+    from datetime import datetime
+
+    engine, config = any_engine
+    ctx = Context.load(config)
+    prefix, year = config.default_mailbox.reference_prefix, datetime.now().year
+    first, second = "%s-%d-0001" % (prefix, year), "%s-%d-0002" % (prefix, year)
+    lena, olle = "Lena <lena@example.se>", "Olle <olle@example.se>"
+    with session_scope(engine) as session:
+        spool(session, mail(lena, "Radera", ERASURE_SV, "<r1@example.se>").as_bytes(), "file")
+    assert run(engine, ctx) == {"opened": 1}
+    question = "Har ni hunnit radera mina uppgifter? Jag väntar fortfarande på svar."
+    batch = [
+        mail(lena, "Ang. %s" % first, question, "<r2@example.se>"),  # stored before the batch
+        mail(olle, "Radera", ERASURE_SV, "<r3@example.se>"),  # opens the second case
+        mail(olle, "Ang. [%s]" % second, question, "<r4@example.se>"),  # opened in the batch
+        mail(olle, "Fråga", "Gäller %s. %s" % (second, question), "<r5@example.se>"),
+        mail(olle, "Fråga", "Gäller %s. %s" % (first, question), "<r6@example.se>"),  # not his
+    ]
+    with session_scope(engine) as session:
+        for msg in batch:
+            spool(session, msg.as_bytes(), "file")
+    assert run(engine, ctx) == {"opened": 2, "threaded": 3}
+    with Session(engine) as session:
+        entries = session.exec(select(SpoolEntry).order_by(SpoolEntry.id)).all()
+        by_id = {c.id: c.reference for c in cases(session)}
+        assert [by_id.get(e.case_id) for e in entries[1:5]] == [first, second, second, second]
+        assert by_id[entries[5].case_id] not in (first, second)
 
 
 def test_a_batch_looks_up_its_resends_at_once_as_one_message_at_a_time_would(

@@ -121,7 +121,7 @@ def process(
         )
         return _finish(entry, Disposition.threaded, case_id=known.id)
     claimed = match.case if match is not None else None  # someone else's reference or thread
-    case = from_mail.open_from_mail(
+    case, first = from_mail.open_from_mail(
         session,
         cfg,
         mail,
@@ -133,7 +133,7 @@ def process(
         claimed,
         mailbox=mailboxes.for_message(cfg, entry.mailbox, mail).key,
     )
-    from_mail.first_draft(session, cfg, replies, case, mail)
+    from_mail.first_draft(session, cfg, replies, case, mail, first)
     return _finish(entry, Disposition.opened, case_id=case.id)
 
 
@@ -184,7 +184,15 @@ def _chat_request(session: Session, entry: Entry, ctx: Context) -> Outcome:
         case.third_party = True
         audit(session, case, "third_party_flagged")
     identity.on_new_case(session, case)
-    make_draft(session, case, ctx.config, ctx.replies, subject=request.subject)
+    make_draft(
+        session,
+        case,
+        ctx.config,
+        ctx.replies,
+        opened=True,
+        subject=request.subject,
+        first_message=message,
+    )
     queue_receipt(session, ctx.config, ctx.replies, case, request.subject, request.message_id)
     requests.link_case(session, request.request_id, case)
     return _finish(entry, Disposition.opened, case_id=case.id)

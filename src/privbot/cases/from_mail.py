@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
 from privbot.cases import breach, identity, lifecycle, resends, thread
 from privbot.cases.audit import audit
 from privbot.cases.receipt import queue_receipt
-from privbot.cases.store import add_message, content_key, make_draft, open_case
+from privbot.cases.store import add_message, make_draft, open_case
 from privbot.cases.third_party import ThirdPartyRules
 from privbot.classify.result import Classification
 from privbot.config import Config
 from privbot.mail.parse import ParsedMail
 from privbot.mail.prepare import Prepared
-from privbot.models import Case, Status, utcnow
+from privbot.models import Case, Message, Status, utcnow
 from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
@@ -38,12 +39,13 @@ def _add_message(
     classification: Classification,
     received: datetime,
     warning: str = "",
-) -> None:
+) -> dict[str, Any]:
     """The message joins `case`; a resend of it or a reply to it later in the batch finds it
-    there."""
-    add_message(session, case, mail, spool_id, classification, received, warning)
-    resends.joined(session, case, mail.from_addr, content_key(mail.subject, mail.text), received)
+    there. Returns its row."""
+    row = add_message(session, case, mail, spool_id, classification, received, warning)
+    resends.joined(session, case, mail.from_addr, row["content_key"], received)
     thread.joined(session, mail.message_id, case.id)
+    return row
 
 
 def follow_up(
@@ -109,8 +111,8 @@ def open_from_mail(
     third_party: ThirdPartyRules,
     claimed: Case | None = None,
     mailbox: str = "",
-) -> Case:
-    """A new case for the requester (a form or a staff forward names someone else than From),
+) -> tuple[Case, Message]:
+    """A new case, and its first message (not read back: `first_draft` quotes it), for the requester (a form or a staff forward names someone else than From),
     in `mailbox` (mailboxes.py decides which). `claimed`: a case whose reference or thread the
     message used though its sender is not that case's requester; both cases get a warning for
     staff."""
@@ -125,20 +127,31 @@ def open_from_mail(
         session, config, requester[0], requester[1], classification, received, mailbox=mailbox
     )
     warning = _sender_differs(session, case, claimed, spool_id) if claimed is not None else ""
-    _add_message(session, case, mail, spool_id, classification, received, warning)
+    row = _add_message(session, case, mail, spool_id, classification, received, warning)
     if third_party.on_behalf(prepared.new_text):  # a parent, a representative, an employer
         case.third_party = True
         audit(session, case, "third_party_flagged")
     identity.on_new_case(session, case)
-    return case
+    return case, Message(**row)  # as a query would read it back
 
 
 def first_draft(
-    session: Session, config: Config, replies: Replies, case: Case, mail: ParsedMail
+    session: Session,
+    config: Config,
+    replies: Replies,
+    case: Case,
+    mail: ParsedMail,
+    first: Message | None = None,
 ) -> None:
     """A breach's clock (72 hours from receipt; supervisors alerted at once), the first draft
-    for staff, and the receipt (carrying the identity code when one is due)."""
+    for staff, and the receipt (carrying the identity code when one is due). `first`: the
+    case's first message, as `open_from_mail` returned it (else read back)."""
     if breach.is_breach(case):
         breach.start_clock(session, config, replies, case)
-    make_draft(session, case, config, replies, subject=mail.subject)
+    if first is None:
+        make_draft(session, case, config, replies, subject=mail.subject)
+    else:  # opened just now: no earlier draft to supersede, the first message at hand
+        make_draft(
+            session, case, config, replies, opened=True, subject=mail.subject, first_message=first
+        )
     queue_receipt(session, config, replies, case, mail.subject, mail.message_id)

@@ -351,9 +351,10 @@ def confirm_from_mail(
 
 
 def on_new_case(session: Session, case: Case) -> None:
-    """Before the first draft: a case needing verification waits for it (pause recorded)."""
+    """Before the first draft of a case opened in this transaction: a case needing
+    verification waits for it (pause recorded)."""
     if awaits_verification(case):
-        start_pause(session, case, "identity", case.received_at)
+        start_pause(session, case, "identity", case.received_at, opened=True)
         audit(session, case, "identity_required")
 
 

@@ -17,15 +17,22 @@ from privbot.config import Config
 from privbot.models import Case, CasePause, utcnow
 
 
-def start_pause(session: Session, case: Case, reason: str, at: datetime | None = None) -> CasePause:
-    """Open a pause for `reason` unless one is already open."""
-    open_ = session.exec(
-        select(CasePause).where(
-            CasePause.case_id == case.id,
-            CasePause.reason == reason,
-            col(CasePause.ended_at).is_(None),
-        )
-    ).first()
+def start_pause(
+    session: Session, case: Case, reason: str, at: datetime | None = None, opened: bool = False
+) -> CasePause:
+    """Open a pause for `reason` unless one is already open (`opened`: the case was opened in
+    this transaction, so none is)."""
+    open_ = (
+        None
+        if opened
+        else session.exec(
+            select(CasePause).where(
+                CasePause.case_id == case.id,
+                CasePause.reason == reason,
+                col(CasePause.ended_at).is_(None),
+            )
+        ).first()
+    )
     if open_ is not None:
         return open_
     pause = CasePause(case_id=case.id or 0, reason=reason, started_at=at or utcnow())

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from privbot import mailboxes
-from privbot.cases import lifecycle, outbox
+from privbot.cases import lifecycle, outbox, thread
 from privbot.cases.audit import audit
 from privbot.cases.deadline import Calendar, due_date
 from privbot.cases.gate import CLOSING_TEMPLATES, awaits_verification, check_approvable
@@ -80,6 +80,7 @@ def open_case(
     )
     session.add(case)
     session.flush()
+    thread.opened(session, case)  # a later message of the batch may name it
     audit(
         session,
         case,
@@ -110,37 +111,36 @@ def add_message(
     result: Classification | None,
     received_at: datetime,
     warning: str = "",
-) -> None:
-    """The incoming message joins `case` (`warning`: for staff, shown with the message).
+) -> dict[str, Any]:
+    """The incoming message joins `case` (`warning`: for staff, shown with the message); returns
+    the row written.
 
     A Core row, not an object in the session. The pipeline keeps a batch's rows back and writes
     them together, or before a query reads messages (`kept_back.py`)."""
     classification = result.as_json() if result else {}
     if warning:
         classification["warning"] = warning
-    add_or_insert(
-        session,
-        MESSAGES,
-        {
-            "case_id": case.id or 0,
-            "spool_id": spool_id,
-            "direction": "in",
-            "message_id": mail.message_id,
-            "subject": mail.subject,
-            "from_addr": mail.from_addr,
-            "from_name": mail.from_name,
-            "to_addr": "",
-            "at": received_at,
-            "text": mail.text,
-            "html": mail.html,
-            "attachments": [
-                {"filename": a.filename, "content_type": a.content_type, "size": a.size}
-                for a in mail.attachments
-            ],
-            "classification": classification,
-            "content_key": content_key(mail.subject, mail.text),
-        },
-    )
+    row: dict[str, Any] = {
+        "case_id": case.id or 0,
+        "spool_id": spool_id,
+        "direction": "in",
+        "message_id": mail.message_id,
+        "subject": mail.subject,
+        "from_addr": mail.from_addr,
+        "from_name": mail.from_name,
+        "to_addr": "",
+        "at": received_at,
+        "text": mail.text,
+        "html": mail.html,
+        "attachments": [
+            {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+            for a in mail.attachments
+        ],
+        "classification": classification,
+        "content_key": content_key(mail.subject, mail.text),
+    }
+    add_or_insert(session, MESSAGES, row)
+    return row
 
 
 def thread_messages(session: Session, case: Case) -> list[Message]:
@@ -167,18 +167,26 @@ def make_draft(
     config: Config,
     replies: Replies,
     template: str = "reply",
+    *,
+    opened: bool = False,
     **extra: Any,
 ) -> Draft:
-    """Render a new draft for staff; an older pending draft is superseded."""
-    previous = current_draft(session, case)
+    """Render a new draft for staff; an older pending draft is superseded.
+
+    `opened`: the case was opened in this transaction and has no draft yet, so there is none
+    to look for. `first_message`: the case's first incoming message, when the caller has it
+    (not read back then)."""
+    previous = None if opened else current_draft(session, case)
     if previous is not None:
         previous.status = DraftStatus.superseded
         session.add(previous)
-    first = session.exec(
-        select(Message)
-        .where(Message.case_id == case.id, Message.direction == "in")
-        .order_by(col(Message.id))
-    ).first()
+    first = extra.get("first_message")
+    if first is None:
+        first = session.exec(
+            select(Message)
+            .where(Message.case_id == case.id, Message.direction == "in")
+            .order_by(col(Message.id))
+        ).first()
     subject = extra.pop("subject", None)  # the requester's first subject, when the caller has it
     if subject is None:
         subject = first.subject if first else ""

@@ -54,15 +54,32 @@ class ThreadMatch:
 
 
 def _by_references(session: Session, text: str, requester: str = "") -> list[Case]:
+    threads: Threads | None = session.info.get(_KEY)
     found: list[Case] = []
     for reference in find_references(text):
-        query = select(Case).where(Case.reference == reference.upper())
-        if requester:
-            query = query.where(Case.requester_email == requester)
-        case = session.exec(query).first()
+        reference = reference.upper()
+        case: Case | None
+        if threads is not None and reference in threads.references:
+            case = threads.cases.get(reference)
+            if case is not None and requester and case.requester_email != requester:
+                case = None
+        else:  # alone, not in a batch: ask the database now
+            query = select(Case).where(Case.reference == reference)
+            if requester:
+                query = query.where(Case.requester_email == requester)
+            case = session.exec(query).first()
         if case is not None:
             found.append(case)
     return found
+
+
+def _references(mail: ParsedMail) -> set[str]:
+    """The case references `find_case` may look up for `mail`: in its subject and its text."""
+    return {
+        reference.upper()
+        for text in (mail.subject, mail.text[:20_000])
+        for reference in find_references(text)
+    }
 
 
 def _ids(mail: ParsedMail) -> list[str]:
@@ -91,6 +108,10 @@ class Threads:
     messages: dict[str, int]
     outgoing: dict[str, int]
     added: dict[str, int] = field(default_factory=dict)
+    # the case references the batch's messages name (looked up with the Message-IDs), and the
+    # case of each that has one: as stored when the batch began, or opened in the batch since
+    references: frozenset[str] = frozenset()
+    cases: dict[str, Case] = field(default_factory=dict)
 
     def known(self, ids: list[str]) -> dict[str, int]:
         """The case of each of `ids` that has one: a case message's before privbot's mail."""
@@ -131,8 +152,16 @@ def for_batch(session: Session, mails: Iterable[ParsedMail]) -> Iterator[Threads
     """Look up the Message-IDs a batch's messages answer at once; inside the block
     `find_case` answers from it. Every message the batch adds to a case must be told to the
     result (`joined`)."""
+    mails = list(mails)
     ids = frozenset(message_id for mail in mails for message_id in _ids(mail))
-    threads = Threads(ids, *_stored(session, ids))
+    references = frozenset(reference for mail in mails for reference in _references(mail))
+    threads = Threads(ids, *_stored(session, ids), references=references)
+    wanted = sorted(references)
+    for start in range(0, len(wanted), _CHUNK):
+        for case in session.exec(
+            select(Case).where(col(Case.reference).in_(wanted[start : start + _CHUNK]))
+        ):
+            threads.cases[case.reference] = case
     session.info[_KEY] = threads
     try:
         yield threads
@@ -145,6 +174,14 @@ def joined(session: Session, message_id: str, case_id: int | None) -> None:
     threads: Threads | None = session.info.get(_KEY)
     if threads is not None and message_id and case_id is not None:
         threads.added.setdefault(message_id, case_id)
+
+
+def opened(session: Session, case: Case) -> None:
+    """A case opened in the running batch: a later message of the batch naming its reference
+    finds it (nothing to do outside a batch)."""
+    threads: Threads | None = session.info.get(_KEY)
+    if threads is not None:
+        threads.cases.setdefault(case.reference, case)
 
 
 def _by_message_ids(session: Session, mail: ParsedMail) -> Case | None:
