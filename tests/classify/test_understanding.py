@@ -1192,3 +1192,15 @@ def test_a_request_recounted_in_a_complaint_is_not_asked_again(intents: RuleSet)
         "This is unacceptable; I am now filing a complaint with the supervisory authority."
     )
     assert classify_text("Complaint", body, intents).intents == ("complaint",)
+
+
+def test_the_erasure_named_as_a_noun_is_the_action(intents: RuleSet) -> None:
+    body = "Dear Sir, on behalf of my client I request the erasure of all personal data you hold about her."
+    assert classify_text("Erasure", body, intents).intents == ("erasure",)
+
+
+def test_another_customers_data_is_a_breach_in_other_languages(intents: RuleSet) -> None:
+    body = "Hei, jeg fikk en annen kundes kontrakt i posten fra dere, med navn og adresse."
+    assert classify_text("Kontrakt", body, intents).intents == ("breach",)
+    body = "Bonjour, je vois dans mon compte les commandes d'un autre client avec son adresse."
+    assert classify_text("Compte", body, intents).intents == ("breach",)

@@ -494,3 +494,12 @@ def test_the_reasons_shown_do_not_depend_on_the_hash_seed() -> None:
         for seed in range(6)
     }
     assert len(seen) == 1, seen
+
+
+def test_a_subject_that_asks_about_out_of_office_is_a_person() -> None:
+    raw = (
+        b"From: Kim <kim@example.net>\r\nTo: dataskydd@example.se\r\nSubject: Out of office?\r\n"
+        b"Message-ID: <ooo-question@example.net>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"Hi, how do I turn on an out of office reply in Outlook on my new laptop?\r\n"
+    )
+    assert screen(parse(raw)).kind is Kind.human

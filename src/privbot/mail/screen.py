@@ -221,7 +221,9 @@ class _Wording:
             Kind.spam: self.rules.spam,
         }[kind]
         subject = _REPLY_PREFIX.sub("", self.subject) if kind is Kind.spam else self.subject
-        pattern = rule.subject_hit(subject)
+        # a person asks about it ("Out of office?"); a server's notice asks nothing
+        asks = kind is Kind.auto_reply and subject.rstrip().endswith("?")
+        pattern = "" if asks else rule.subject_hit(subject)
         score, hits = rule.phrase_hits(self.body, self.starts)
         if pattern and (kind is not Kind.spam or score >= 0.5):
             return 1.0 + max(score, 0.0), f"subject says {pattern!r}"
