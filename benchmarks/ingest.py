@@ -1,7 +1,7 @@
 """IMAP ingest throughput: the fetch floor, the poller into the spool, the pipeline to cases.
 
 Usage: python benchmarks/ingest.py [CORPUS_DIR] [--messages N] [--batch-size B] [--profile]
-       [--postgres | --database-url URL] [--repeat R] [--skip-pipeline]
+       [--postgres | --database-url URL] [--repeat R] [--skip-pipeline] [--statements]
 
 Loads N messages (default 5,000, cycled from the corpus, each with its own Message-ID so none
 is a duplicate) into a fresh Dovecot (tests/dovecot.py; needs root and dovecot-imapd), then
@@ -15,6 +15,8 @@ On a fresh SQLite file by default; `--postgres` starts a throwaway PostgreSQL cl
 second for each, the ratios of time per message (b)/(a) and (c)/(a) (the
 machine-independent figures), and the load average. Aims on a 2-core machine: (b)/(a) ≤ 2,
 (c) ≥ 500 msg/s and (c)/(a) ≤ 15, poller peak RSS < 200 MB. `--profile` profiles (c).
+`--statements` counts (c)'s database statements: made while processing a message, per
+disposition (opened, threaded, screened), and per batch (claim, kept-back rows, flush, finish).
 
 (a) varies a lot on a shared machine: `--repeat R` measures (a) and (b) R times in turn (the
 processed mail moved back to the inbox, and (b) on a fresh database, between rounds) and prints
@@ -37,6 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/dovecot.py
@@ -44,7 +47,10 @@ sys.path.insert(0, str(HERE))  # pgcluster.py
 
 from imapclient import IMAPClient
 from pgcluster import database, postgres_cluster  # noqa: E402
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
+from privbot import pipeline as pipeline_module
 from privbot.config import ImapConfig, load_config
 from privbot.db import make_engine
 from privbot.mail.imap import Poller
@@ -133,6 +139,9 @@ def main(argv: list[str]) -> None:
         "--postgres", action="store_true", help="a throwaway PostgreSQL cluster (pgcluster.py)"
     )
     parser.add_argument("--profile", action="store_true", help="profile the pipeline stage (c)")
+    parser.add_argument(
+        "--statements", action="store_true", help="count the statements of stage (c)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="rounds of (a) and (b)")
     parser.add_argument("--skip-pipeline", action="store_true", help="measure (a) and (b) only")
     parser.add_argument("--poller-child", action="store_true", help=argparse.SUPPRESS)
@@ -285,6 +294,7 @@ def pipeline(args: argparse.Namespace, home: Path, per_message_a: float) -> None
     ctx = Context.load(config)
     ctx.warm()  # as `privbot worker` does at start-up, before its first message
     profiler = cProfile.Profile() if args.profile else None
+    statements = count_statements(engine) if args.statements else None
     started = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -306,10 +316,54 @@ def pipeline(args: argparse.Namespace, home: Path, per_message_a: float) -> None
         "    ratio of times (c)/(a)      %.1f   (aim ≤ 15), per message; load average %.2f %.2f %.2f"
         % ((elapsed / processed) / per_message_a, *os.getloadavg())
     )
+    if statements is not None:
+        report_statements(statements, processed)
     if profiler:
         stats = pstats.Stats(profiler)
         stats.sort_stats("tottime").print_stats(25)
         stats.sort_stats("cumulative").print_stats(40)
+
+
+def count_statements(engine: Engine) -> dict[str, int]:
+    """Count the statements sent on `engine` from now on: those made while `process` handles a
+    message under its disposition ("<disposition>" and "<disposition> messages"), the rest
+    under "batch"."""
+    counts: dict[str, int] = {}
+    current = ["batch"]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def counted(*_: object) -> None:
+        counts[current[0]] = counts.get(current[0], 0) + 1
+
+    process = pipeline_module.process
+
+    def counting(session: Any, entry: Any, ctx: Any, parsed: Any = None) -> Any:
+        current[0] = "message"
+        try:
+            outcome = process(session, entry, ctx, parsed)
+        finally:
+            made, current[0] = counts.pop("message", 0), "batch"
+        key = outcome.disposition.value
+        counts[key] = counts.get(key, 0) + made
+        counts[key + " messages"] = counts.get(key + " messages", 0) + 1
+        return outcome
+
+    pipeline_module.process = counting
+    return counts
+
+
+def report_statements(counts: dict[str, int], processed: int) -> None:
+    total = sum(v for k, v in counts.items() if not k.endswith(" messages"))
+    print(
+        "    statements %d in all, %.2f per message; per batch %d"
+        % (total, total / processed, counts.get("batch", 0))
+    )
+    for key in sorted(k for k in counts if k.endswith(" messages")):
+        kind, messages = key.split()[0], counts[key]
+        print(
+            "    statements while processing: %-10s %6d for %5d messages, %.2f each"
+            % (kind, counts.get(kind, 0), messages, counts.get(kind, 0) / messages)
+        )
 
 
 if __name__ == "__main__":
