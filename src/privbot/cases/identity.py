@@ -30,7 +30,7 @@ from privbot import mailboxes
 from privbot.cases import actions, outbox
 from privbot.cases.audit import audit
 from privbot.cases.gate import awaits_verification
-from privbot.cases.pauses import end_pauses, start_pause
+from privbot.cases.pauses import end_pauses, first_pause
 from privbot.cases.store import make_draft
 from privbot.cases.template_vars import case_context
 from privbot.config import Config
@@ -100,10 +100,17 @@ def code_due(case: Case) -> bool:
 
 
 def new_code_for(
-    session: Session, config: Config, case: Case, kind: str = "request", now: datetime | None = None
+    session: Session,
+    config: Config,
+    case: Case,
+    kind: str = "request",
+    now: datetime | None = None,
+    *,
+    stored: bool = True,
 ) -> NewCode:
     """A fresh code (and link) for the case; only their hashes are stored. `attach` it to the
-    mail that carries it."""
+    mail that carries it. `stored=False`: the token is stored by `attach`, with the mail's id
+    (one statement, not an insert and then an update)."""
     now = now or utcnow()
     code, link = new_code(), secrets.token_urlsafe(24)
     salt = secrets.token_hex(16)
@@ -117,14 +124,17 @@ def new_code_for(
         expires_at=now + timedelta(days=mailboxes.of_case(config, case).identity_close_days),
         kind=kind,
     )
-    session.add(token)
-    session.flush()
+    if stored:
+        session.add(token)
+        session.flush()
     return NewCode(token, code, url)
 
 
 def attach(session: Session, case: Case, new: NewCode, out: OutgoingMail) -> None:
     new.token.outgoing_id = out.id
     session.add(new.token)
+    if new.token.id is None:  # not stored yet (`new_code_for(stored=False)`)
+        session.flush()
     audit(
         session,
         case,
@@ -354,7 +364,7 @@ def on_new_case(session: Session, case: Case) -> None:
     """Before the first draft of a case opened in this transaction: a case needing
     verification waits for it (pause recorded)."""
     if awaits_verification(case):
-        start_pause(session, case, "identity", case.received_at, opened=True)
+        first_pause(session, case, "identity", case.received_at)
         audit(session, case, "identity_required")
 
 

@@ -6,8 +6,8 @@ back, a batch's rows of a table go in one executemany before the batch commits, 
 they were added (so their ids keep that order).
 
 Nothing reads audit events in the transaction that writes them. Messages are read back (threading,
-a resend's first case, the first message a draft quotes), so an ORM statement that reads the
-`message` table writes the kept-back messages first. A lookup that has checked the kept-back rows
+a resend's first case, the first message a draft quotes), and so are a new case's pauses (its
+effective due date), so an ORM statement that reads a table writes its kept-back rows first. A lookup that has checked the kept-back rows
 itself runs with the execution option `CHECKED` and lets them wait.
 """
 

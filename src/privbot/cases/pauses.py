@@ -13,31 +13,39 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from privbot.cases.deadline import Calendar, add_months, due_date, next_working_day
+from privbot.cases.kept_back import add_or_insert
 from privbot.config import Config
 from privbot.models import Case, CasePause, utcnow
 
+_PAUSES = CasePause.__table__  # type: ignore[attr-defined]
 
-def start_pause(
-    session: Session, case: Case, reason: str, at: datetime | None = None, opened: bool = False
-) -> CasePause:
-    """Open a pause for `reason` unless one is already open (`opened`: the case was opened in
-    this transaction, so none is)."""
-    open_ = (
-        None
-        if opened
-        else session.exec(
-            select(CasePause).where(
-                CasePause.case_id == case.id,
-                CasePause.reason == reason,
-                col(CasePause.ended_at).is_(None),
-            )
-        ).first()
-    )
+
+def start_pause(session: Session, case: Case, reason: str, at: datetime | None = None) -> CasePause:
+    """Open a pause for `reason` unless one is already open."""
+    open_ = session.exec(
+        select(CasePause).where(
+            CasePause.case_id == case.id,
+            CasePause.reason == reason,
+            col(CasePause.ended_at).is_(None),
+        )
+    ).first()
     if open_ is not None:
         return open_
     pause = CasePause(case_id=case.id or 0, reason=reason, started_at=at or utcnow())
     session.add(pause)
     return pause
+
+
+def first_pause(session: Session, case: Case, reason: str, at: datetime) -> None:
+    """Open the first pause of a case opened in this transaction (none is open yet).
+
+    A Core row, not an object in the session: the pipeline keeps a batch's rows back and
+    writes them together, or before a query reads pauses (`kept_back.py`)."""
+    add_or_insert(
+        session,
+        _PAUSES,
+        {"case_id": case.id or 0, "reason": reason, "started_at": at, "ended_at": None},
+    )
 
 
 def end_pauses(
