@@ -1204,3 +1204,8 @@ def test_another_customers_data_is_a_breach_in_other_languages(intents: RuleSet)
     assert classify_text("Kontrakt", body, intents).intents == ("breach",)
     body = "Bonjour, je vois dans mon compte les commandes d'un autre client avec son adresse."
     assert classify_text("Compte", body, intents).intents == ("breach",)
+
+
+def test_a_family_we_is_no_firm(intents: RuleSet) -> None:
+    body = "Hej, vår pappa har gått bort. Vi vill att hans konto avslutas och att uppgifterna raderas."
+    assert classify_text("Dödsbo", body, intents).intents == ("erasure",)

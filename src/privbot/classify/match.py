@@ -533,7 +533,7 @@ def _rule_evidence(
 # the words `_evidence` reads a hit in context by
 _CONTEXT = frozenset(
     {"context:while", "context:advance", "context:thanks", "context:reported", "context:it_ops"}
-    | {"mood:request"}
+    | {"context:firm", "mood:request"}
 )
 # what a told state does not weaken: what is told, and a correction (asked for by its state)
 _NOT_DONE = NOT_ASKED | {"rectification"}
@@ -595,8 +595,8 @@ def _evidence(
         nonlocal firm
         if intent not in FIRM_WORK:
             return 1.0
-        if firm is None:
-            firm = _firm_voice(norm)
+        if firm is None:  # "vi" of a family or an estate is no firm: it needs a firm's word
+            firm = _firm_voice(norm) if "context:firm" in context else set()
         sentence = norm.tokens[at].sentence
         return FIRM_FACTOR if sentence in it_work or sentence in firm else 1.0
 
