@@ -1207,5 +1207,7 @@ def test_another_customers_data_is_a_breach_in_other_languages(intents: RuleSet)
 
 
 def test_a_family_we_is_no_firm(intents: RuleSet) -> None:
-    body = "Hej, vår pappa har gått bort. Vi vill att hans konto avslutas och att uppgifterna raderas."
+    body = (
+        "Hej, vår pappa har gått bort. Vi vill att hans konto avslutas och att uppgifterna raderas."
+    )
     assert classify_text("Dödsbo", body, intents).intents == ("erasure",)
