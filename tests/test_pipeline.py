@@ -496,6 +496,24 @@ def test_a_batch_finds_the_case_references_its_messages_name_as_one_query_each_w
         assert by_id[entries[5].case_id] not in (first, second)
 
 
+LENA, OLLE, KALLE = "Lena <lena@example.se>", "Olle <olle@example.se>", "Kalle <kalle@example.se>"
+ACCESS_SV = "Vilka uppgifter har ni om mig? Jag vill ha en kopia av allt."
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
+    """Wrap `module.name(session, keys)`: the returned list gets how many keys each call had."""
+    calls: list[int] = []
+    real = getattr(module, name)
+
+    def counted(session, keys):  # type: ignore[no-untyped-def]
+        keys = list(keys)
+        calls.append(len(keys))
+        return real(session, keys)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
 def test_a_batch_looks_up_its_resends_at_once_as_one_message_at_a_time_would(
     any_engine: tuple[Engine, Config], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -511,21 +529,8 @@ def test_a_batch_looks_up_its_resends_at_once_as_one_message_at_a_time_would(
 
     engine, config = any_engine
     ctx = Context.load(config)
-    lookups: list[int] = []
-    look_up = resends.look_up
-
-    def counted(session, wants):  # type: ignore[no-untyped-def]
-        wants = list(wants)
-        lookups.append(len(wants))
-        return look_up(session, wants)
-
-    monkeypatch.setattr(resends, "look_up", counted)
-    lena, olle, kalle = (
-        "Lena <lena@example.se>",
-        "Olle <olle@example.se>",
-        "Kalle <kalle@example.se>",
-    )
-    question = "Vilka uppgifter har ni om mig? Jag vill ha en kopia av allt."
+    lookups = _count_calls(monkeypatch, resends, "look_up")
+    lena, olle, kalle, question = LENA, OLLE, KALLE, ACCESS_SV
     with session_scope(engine) as session:
         spool(session, mail(lena, "Radera", ERASURE_SV, "<s1@example.se>").as_bytes(), "file")
         spool(session, mail(olle, "Radera", ERASURE_SV, "<s2@example.se>").as_bytes(), "file")
@@ -574,21 +579,8 @@ def test_a_batch_looks_up_its_threads_at_once_as_one_message_at_a_time_would(
 
     engine, config = any_engine
     ctx = Context.load(config)
-    queries: list[int] = []
-    stored = thread._stored
-
-    def counted(session, ids):  # type: ignore[no-untyped-def]
-        ids = list(ids)
-        queries.append(len(ids))
-        return stored(session, ids)
-
-    monkeypatch.setattr(thread, "_stored", counted)
-    lena, olle, kalle = (
-        "Lena <lena@example.se>",
-        "Olle <olle@example.se>",
-        "Kalle <kalle@example.se>",
-    )
-    question = "Vilka uppgifter har ni om mig? Jag vill ha en kopia av allt."
+    queries = _count_calls(monkeypatch, thread, "_stored")
+    lena, olle, kalle, question = LENA, OLLE, KALLE, ACCESS_SV
     with session_scope(engine) as session:
         spool(session, mail(lena, "Radera", ERASURE_SV, "<t1@example.se>").as_bytes(), "file")
         spool(session, mail(olle, "Kopia", question, "<t2@example.se>").as_bytes(), "file")
