@@ -1211,3 +1211,23 @@ def test_a_family_we_is_no_firm(intents: RuleSet) -> None:
         "Hej, vår pappa har gått bort. Vi vill att hans konto avslutas och att uppgifterna raderas."
     )
     assert classify_text("Dödsbo", body, intents).intents == ("erasure",)
+
+
+def test_a_request_cue_in_the_past_recounts(intents: RuleSet) -> None:
+    # "fick jag" is "I received", not "får jag" (may I): what the mail said was done is told
+    body = "I somras fick jag ett brev från er om att mitt konto var raderat. Stämmer det?"
+    assert "erasure" not in classify_text("Kontot", body, intents).intents
+    body = "Får jag en kopia av allt ni har sparat om mig?"
+    assert classify_text("Kopia", body, intents).intents == ("access",)
+
+
+def test_dissatisfaction_told_with_its_grievance_is_a_complaint(intents: RuleSet) -> None:
+    body = (
+        "Hej, ni lade ut mitt foto på er webbplats och ingen frågade mig först. "
+        "Jag är missnöjd. Ta bort fotot på mig."
+    )
+    assert set(classify_text("Fotot", body, intents).intents) == {"complaint", "erasure"}
+    body = "Frankly I'm fed up: this is the second time I write about my details being wrong."
+    assert "complaint" in classify_text("Again", body, intents).intents
+    body = "I'm very unhappy that my phone number was given to a partner firm."
+    assert "complaint" in classify_text("My number", body, intents).intents

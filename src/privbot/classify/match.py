@@ -33,7 +33,7 @@ from privbot.classify.compose import (
 )
 from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
-from privbot.classify.normalise import NOT, Normalised, Token, normalise, stems
+from privbot.classify.normalise import NOT, PAST_FORMS, Normalised, Token, normalise, stems
 from privbot.classify.result import Classification, Evidence, Intent
 from privbot.mail.parse import ParsedMail
 from privbot.mail.prepare import Prepared, prepare
@@ -539,11 +539,16 @@ _CONTEXT = frozenset(
 _NOT_DONE = NOT_ASKED | {"rectification"}
 
 
+def _past_cue(hit: _Hit, norm: Normalised) -> bool:
+    """A request cue in the past tense recounts: "i oktober fick jag ett mejl" ("får jag")."""
+    return hit.phrase.intent == "mood:request" and norm.tokens[hit.start].word in PAST_FORMS
+
+
 def _context(found_hits: list[tuple[_Hit, Normalised, float]]) -> dict[str, list[_Hit]]:
     """The hits of the context words and request cues, per group, in order."""
     context: dict[str, list[_Hit]] = {}
-    for hit, _, _ in found_hits:
-        if hit.phrase.intent in _CONTEXT:
+    for hit, norm, _ in found_hits:
+        if hit.phrase.intent in _CONTEXT and not _past_cue(hit, norm):
             context.setdefault(hit.phrase.intent, []).append(hit)
     return context
 
@@ -643,6 +648,8 @@ def _evidence(
             if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
                 continue
         if phrase.group:
+            if _past_cue(hit, norm):
+                continue
             gapped = hit.end - hit.start + 1 != len(phrase.terms)
             groups.append(
                 _new(GroupHit, (phrase.intent, hit.start, hit.end, phrase.negative, gapped))
