@@ -1231,3 +1231,8 @@ def test_dissatisfaction_told_with_its_grievance_is_a_complaint(intents: RuleSet
     assert "complaint" in classify_text("Again", body, intents).intents
     body = "I'm very unhappy that my phone number was given to a partner firm."
     assert "complaint" in classify_text("My number", body, intents).intents
+
+
+def test_an_email_address_is_data_not_marketing_email(intents: RuleSet) -> None:
+    body = "I have never been your customer. Delete my email address from your database."
+    assert classify_text("Who are you", body, intents).intents == ("erasure",)

@@ -181,6 +181,19 @@ def list_leads(norm: Normalised) -> dict[int, int]:
     return leads
 
 
+def _within(hit: GroupHit, longer: list[GroupHit]) -> bool:
+    """`hit` opens a longer object of another group ("email" in "email address"; not "data"
+    in "copy of my data", where both are named)."""
+    return any(
+        o.start == hit.start
+        and hit.end <= o.end
+        and o.end - o.start > hit.end - hit.start
+        and o.group != hit.group
+        and not o.gapped
+        for o in longer
+    )
+
+
 def _inside(hit: GroupHit, longer: list[GroupHit]) -> bool:
     """`hit` is part of a longer action that opens with it ("get" in "get rid of") or that
     negates it ("borren" in "no borren"); not "få se" inside a gapped "kan … se"."""
@@ -477,8 +490,17 @@ def pair(
     by_group: dict[str, list[GroupHit]] = {}
     # the same words are one action: "get rid of" is no "get"
     longer = [h for h in hits if h.end > h.start and h.group.startswith("action:")]
+    # and one object: "my email address" is data, not the "email" of marketing
+    # (the privacy topic a question names is no object: "données personnelles" are données)
+    named = [
+        h
+        for h in hits
+        if h.end > h.start and h.group.startswith("object:") and h.group != "object:privacy"
+    ]
     for hit in hits:
         if longer and hit.group.startswith("action:") and _inside(hit, longer):
+            continue
+        if named and hit.group.startswith("object:") and _within(hit, named):
             continue
         by_group.setdefault(hit.group, []).append(hit)
     index, all_keys = _index(rules)
