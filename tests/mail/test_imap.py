@@ -449,3 +449,35 @@ def test_bodies_are_read_whatever_else_the_server_says_meanwhile(
         theirs.delete_messages([2])
         theirs.expunge()
         assert fetch_bodies(ours, [1, 2, 3]) == {1: sent[0], 3: sent[2]}
+
+
+def test_the_imap_conversation_is_formatted_only_for_a_log_that_keeps_it(
+    dovecot: Dovecot, config: Config
+) -> None:
+    """imapclient has imaplib format every response for its logger, mail bytes included; on
+    privbot's connections that happens only while the logger is on for debugging."""
+    import logging
+
+    from privbot.mail.imap_connect import connect
+
+    sent = [request(i) for i in range(3)]
+    dovecot.append(sent)
+    cfg = imap_config(dovecot, config).imap
+    logger = logging.getLogger("imapclient.imaplib")
+    for debugging in (False, True):
+        saved = logger.level
+        logger.setLevel(logging.DEBUG if debugging else logging.WARNING)
+        try:
+            client = connect(cfg)
+        finally:
+            logger.setLevel(saved)
+        formatted: list[str] = []
+        client._imap._mesg = formatted.append
+        try:
+            client.select_folder("INBOX", readonly=True)
+            assert fetch_bodies(client, [1, 2, 3]) == {1: sent[0], 2: sent[1], 3: sent[2]}
+        finally:
+            client.logout()
+        shown = "\n".join(formatted)
+        assert ("Radera" in shown or "Registerutdrag" in shown) is debugging
+        assert bool(formatted) is debugging

@@ -8,6 +8,7 @@ error. What to do with the connection is `mail/imap.py`'s and `mail/imap_move.py
 from __future__ import annotations
 
 import imaplib
+import logging
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,19 @@ def _tls_context(cfg: ImapConfig) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=cfg.ca_file or None)
 
 
+def _quiet(client: IMAPClient) -> None:
+    """Let imaplib format nothing for a log that drops it.
+
+    imapclient sets imaplib's debug level to 5 and hands its messages to the
+    `imapclient.imaplib` logger, so imaplib formats every response it reads (each message's
+    bytes as a repr, then a fetch's whole answer again) whether or not that logger writes
+    anything: on a poller's fetch this cost twice the CPU of the fetch itself. privbot keeps
+    the logger at WARNING (`cli.py`: the conversation holds addresses and headers); where
+    someone has turned it on for debugging, imaplib goes on feeding it."""
+    if not logging.getLogger("imapclient.imaplib").isEnabledFor(logging.DEBUG):
+        client._imap.debug = 0
+
+
 def connect(cfg: ImapConfig) -> IMAPClient:
     """A logged-in client. MailboxLoginError when the server refuses the credentials."""
     with network("connect", cfg):
@@ -47,8 +61,10 @@ def connect(cfg: ImapConfig) -> IMAPClient:
                 client = IMAPClient(
                     cfg.host, cfg.port, ssl=True, ssl_context=_tls_context(cfg), timeout=cfg.timeout
                 )
+                _quiet(client)
             else:
                 client = IMAPClient(cfg.host, cfg.port, ssl=False, timeout=cfg.timeout)
+                _quiet(client)
                 if cfg.tls == "starttls":
                     client.starttls(_tls_context(cfg))
         except IMAPClientError as exc:
