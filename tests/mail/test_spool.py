@@ -123,7 +123,57 @@ def test_spool_key_reads_message_ids_as_the_stdlib_parser_does() -> None:
         b"\r\nMessage-ID: <after-blank@x>\r\n",
         b"Message-ID <no-colon@x>\r\nMessage-ID: <x@y>\r\n\r\n",
         b"Message-ID: <first@x>\r\nMessage-ID: <second@x>\r\n\r\n",
+        b"Received: r\r\nmessage-id:\t \r\n\t<tab-folded@x>\r\n\r\n",
+        b"Subject: s\r\nMessage-ID: <no-body@x>",
+        b"X: y\r\n\r\nMessage-ID: <after-the-header-block@x>\r\n",
+        b"Message ID: <space-in-name@x>\r\nMessage-ID: <other@x>\r\n\r\n",
     ]
     for data in samples:
         assert spool_key(data) == (_compat32_message_id(data), content_hash(data)), data[:60]
         assert message_id_of(data) == _compat32_message_id(data)
+
+
+def _line_by_line_hash(raw: bytes) -> str:
+    """`content_hash` as its docstring says it, a line at a time: line endings made LF (an mbox
+    envelope line dropped), trace headers of the header block dropped with their continuation
+    lines, trailing white space of the rest dropped."""
+    import hashlib
+    import re
+
+    data = raw
+    if data.startswith(b"From ") and b"\n" in data[:1000]:
+        data = data.split(b"\n", 1)[1]
+    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    head, sep, body = data.partition(b"\n\n")
+    trace = re.compile(
+        rb"(received|return-path|delivered-to|x-original-to|x-received|arc-[a-z-]+"
+        rb"|authentication-results|x-privbot-[a-z-]+):",
+        re.IGNORECASE,
+    )
+    kept: list[bytes] = []
+    dropping = False
+    for line in head.split(b"\n"):
+        if dropping and line[:1] in (b" ", b"\t"):
+            continue
+        dropping = bool(trace.match(line))
+        if not dropping:
+            kept.append(line)
+    return hashlib.sha256(b"\n".join(kept) + b"\n" + sep + body.rstrip()).hexdigest()
+
+
+def test_content_hash_drops_trace_headers_and_trailing_space_as_said() -> None:
+    samples = [p.read_bytes() for p in sorted(Path(DATA).rglob("*.eml"))] + [
+        b"Received: from a\r\n\tby b\r\nFrom: x@y\r\nReceived: c\r\n\r\nbody\r\n\r\n \t",
+        b"received: a\nX-Privbot-Spool: 1\n  folded\nARC-Seal: s\nSubject: Received: no\n\nb",
+        b"Subject: s\r\nnot a header\r\nReturn-Path: <a@b>\r\n\r\nReceived: in the body\r\n",
+        b"Delivered-To: a\rX-Original-To: b\rSubject: only CRs\r\rbody\r",
+        b"From x@y Mon Nov 23 10:00:00 2026\nReceived: r\nSubject: s\n\nbody",
+        b"Received: no body at all\r\nSubject: s\r\n",
+        b"\r\n\r\nReceived: the header block is empty",
+        b"",
+        b"Subject: a\n\n\n\n",
+    ]
+    for data in samples:
+        assert content_hash(data) == _line_by_line_hash(data), data[:60]
+    relayed = b"Received: from relay\r\nDelivered-To: x\r\n" + raw(1) + b"\r\n\r\n"
+    assert content_hash(relayed) == content_hash(raw(1))

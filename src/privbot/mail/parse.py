@@ -319,10 +319,13 @@ def _unsplit_multipart(payload: str) -> str:
     return "\n\n".join(found) or payload
 
 
+# A trace header with its continuation lines, matched in the header block with a newline put
+# before it: from the newline before the header to the end of its last line. Looking for the
+# newline first lets the regex engine skip straight from line to line.
 _TRACE = re.compile(
-    rb"^(received|return-path|delivered-to|x-original-to|x-received|arc-[a-z-]+|authentication-results|x-privbot-[a-z-]+)"
-    rb":[^\n]*\n(?:[ \t][^\n]*\n)*",
-    re.IGNORECASE | re.MULTILINE,
+    rb"\n(?:received|return-path|delivered-to|x-original-to|x-received|arc-[a-z-]+|authentication-results|x-privbot-[a-z-]+)"
+    rb":[^\n]*(?:\n[ \t][^\n]*)*",
+    re.IGNORECASE,
 )
 
 
@@ -331,16 +334,27 @@ def _lf(raw: bytes) -> bytes:
     if raw.startswith(b"From ") and b"\n" in raw[:1000]:
         raw = raw.split(b"\n", 1)[1]
     if b"\r" in raw:
-        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        raw = raw.replace(b"\r\n", b"\n")
+        if b"\r" in raw:
+            raw = raw.replace(b"\r", b"\n")
     return raw
 
 
 def _hash_lf(data: bytes) -> str:
-    head, sep, body = data.partition(b"\n\n")
-    head = _TRACE.sub(b"", head + b"\n")
-    return hashlib.sha256(
-        head + sep + body.rstrip()
-    ).hexdigest()  # relays differ in trailing newlines
+    """The hash of LF data with its header block's trace headers taken out and its trailing
+    white space stripped (relays differ in trailing newlines)."""
+    end = data.find(b"\n\n")
+    head = data if end < 0 else data[:end]
+    digest = hashlib.sha256(_TRACE.sub(b"", b"\n" + head + b"\n")[1:])
+    if end >= 0:
+        size = len(data)
+        while size > end + 2 and data[size - 1] in _WHITESPACE:
+            size -= 1
+        digest.update(memoryview(data)[end:size])  # the blank line and the body, no copy
+    return digest.hexdigest()
+
+
+_WHITESPACE = frozenset(b" \t\n\r\x0b\x0c")  # what bytes.rstrip() strips
 
 
 def content_hash(raw: bytes) -> str:
@@ -348,30 +362,27 @@ def content_hash(raw: bytes) -> str:
     return _hash_lf(_lf(raw))
 
 
-# What the stdlib feed parser takes for a header line (`email.feedparser.headerRE`).
-_HEADER_LINE = re.compile(rb"From |[\041-\071\073-\176]*:|[\t ]")
+# The first line of the header block that is not a header line, as the stdlib feed parser
+# sees one (`email.feedparser.headerRE`: "From ", a name and a colon, or a continuation), in
+# the block with a newline put before it; and the first Message-ID header with its
+# continuation lines.
+_NOT_HEADER_LINE = re.compile(rb"\n(?!From |[\041-\071\073-\176]*:|[\t ])")
+_MESSAGE_ID_HEADER = re.compile(rb"\nmessage-id:[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE)
 
 
 def _first_message_id_header(data: bytes) -> str:
     """The first Message-ID header's raw value, read as compat32 would but without parsing the
     whole message (the spool reads this for every message it takes; intake speed depends on it).
     `data` has LF line endings (`_lf`)."""
-    value: list[bytes] | None = None
-    for line in data.split(b"\n\n", 1)[0].split(b"\n"):
-        if not _HEADER_LINE.match(line):
-            break  # the body starts here
-        if line[:1] in (b" ", b"\t"):
-            if value is not None:
-                value.append(b"\r\n" + line)
-            continue
-        if value is not None:
-            break  # the first Message-ID header is complete
-        name, _, rest = line.partition(b":")
-        if name.lower() == b"message-id" and not line.startswith(b"From "):
-            value = [rest.lstrip(b" \t")]
-    if value is None:
+    end = data.find(b"\n\n")
+    block = b"\n" + (data if end < 0 else data[:end])
+    found = _MESSAGE_ID_HEADER.search(block)
+    if found is None:
         return ""
-    return _decode_words(b"".join(value).decode("ascii", "surrogateescape").rstrip("\r\n"))
+    if _NOT_HEADER_LINE.search(block, 0, found.start()):
+        return ""  # the header block ended before it
+    value = found[1].replace(b"\n", b"\r\n")
+    return _decode_words(value.decode("ascii", "surrogateescape").rstrip("\r\n"))
 
 
 def spool_key(raw: bytes) -> tuple[str, str]:
