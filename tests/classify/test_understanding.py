@@ -1236,3 +1236,22 @@ def test_dissatisfaction_told_with_its_grievance_is_a_complaint(intents: RuleSet
 def test_an_email_address_is_data_not_marketing_email(intents: RuleSet) -> None:
     body = "I have never been your customer. Delete my email address from your database."
     assert classify_text("Who are you", body, intents).intents == ("erasure",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Guten Tag, wer ist Ihr Datenschutzbeauftragter und wie erreiche ich ihn?",
+        "Bonjour, sur quelle base légale conservez-vous mes coordonnées ?",
+        "Dzień dobry, jaki jest okres przechowywania moich danych?",
+        "Hei, hva er det rettslige grunnlaget for at dere lagrer telefonnummeret mitt?",
+        "Hola, ¿quién es su delegado de protección de datos?",
+    ],
+)
+def test_questions_about_handling_in_other_languages(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("question",)
+
+
+def test_an_excel_file_named_as_one_word_is_a_format(intents: RuleSet) -> None:
+    body = "Hej, skicka mina ärenden och fakturor som en excelfil som jag kan läsa in hos nya leverantören."
+    assert "portability" in classify_text("Byte av leverantör", body, intents).intents
