@@ -1255,3 +1255,38 @@ def test_questions_about_handling_in_other_languages(intents: RuleSet, body: str
 def test_an_excel_file_named_as_one_word_is_a_format(intents: RuleSet) -> None:
     body = "Hej, skicka mina ärenden och fakturor som en excelfil som jag kan läsa in hos nya leverantören."
     assert "portability" in classify_text("Byte av leverantör", body, intents).intents
+
+
+def test_what_the_writer_did_is_told_not_asked(intents: RuleSet) -> None:
+    body = (
+        "Hi, your reminder to us had another customer's invoice attached, with his address. "
+        "It was not meant for me, and I have deleted it on my side."
+    )
+    assert classify_text("Wrong attachment", body, intents).intents == ("breach",)
+
+
+def test_a_pronoun_after_how_or_what_opens_a_clause(intents: RuleSet) -> None:
+    body = "I am not asking for anything yet. How long do you keep my data? I just want to know how it works."
+    assert classify_text("Retention", body, intents).intents == ("question",)
+
+
+def test_a_recounted_english_request_is_no_cue(intents: RuleSet) -> None:
+    # "asked us for" recounts what someone else asked; the file then went astray
+    body = (
+        "Your technician asked us for an Excel list of all staff, and that file is now with "
+        "another company."
+    )
+    assert classify_text("Staff list", body, intents).intents == ("breach",)
+
+
+def test_a_number_no_longer_valid_is_a_correction_not_a_refusal(intents: RuleSet) -> None:
+    body = "Hej, telefonnumret 08-123 45 gäller inte längre, mitt nya nummer är 070-111 22 33."
+    assert classify_text("Nytt nummer", body, intents).intents == ("rectification",)
+
+
+def test_a_leaver_in_a_firms_tenant_is_it_work(intents: RuleSet) -> None:
+    body = (
+        "Hej! Lisa Ek slutar hos oss den 31 januari. Kan ni ta bort hennes licens, "
+        "återkalla telefonen i Intune och flytta hennes OneDrive till mig?"
+    )
+    assert classify_text("Offboarding Lisa Ek", body, intents).intents == ("other",)

@@ -36,6 +36,8 @@ WH_WORDS = frozenset(
     "vilka vilken vilket vad what which mita mitka welche welcher welches was quelles quels "
     "quelle quoi jakie jaki jakich co que cuales hvilke hvilken hvad hva".split()
 )
+# words after which a pronoun is a clause's subject, not an object
+_CLAUSE_OPENERS = WH_WORDS | {"how", "why", "where", "when", "if", "hur", "varfor", "nar"}
 # Possessives that make an object someone else's (folded)
 THIRD_PERSON = frozenset(
     "his her their its hans hennes deras dess sein seine seiner seinen hendes deres hanen heidan "
@@ -54,6 +56,7 @@ SUBJECTS = frozenset(
     "ni vi de han hon you we they he she dere".split()
 )  # not the writer: "det har jag ångrat" withdraws
 ITS = frozenset({"its", "dess"})
+WRITER = frozenset({"jag", "i", "jeg"})
 COORDINATION = frozenset({"och", "and", "eller", "or", "samt", "og", "und", "et", "y", "ja"})
 MY = frozenset("my mina mitt min vara our".split())  # folded
 SEVERAL = frozenset(  # counted objects are several people's: "two users", "fem konton"
@@ -195,14 +198,19 @@ def _within(hit: GroupHit, longer: list[GroupHit]) -> bool:
 
 
 def _inside(hit: GroupHit, longer: list[GroupHit]) -> bool:
-    """`hit` is part of a longer action that opens with it ("get" in "get rid of") or that
-    negates it ("borren" in "no borren"); not "få se" inside a gapped "kan … se"."""
+    """`hit` is part of a longer action that opens with it ("get" in "get rid of"), that
+    negates it ("borren" in "no borren") or that says a value is wrong ("inte längre" in
+    "gäller inte längre"); not "få se" inside a gapped "kan … se"."""
     return any(
         o.start <= hit.start
         and hit.end <= o.end
         and o.end - o.start > hit.end - hit.start
         and not o.gapped  # "not [agree to you] processing" holds no "not agree to"
-        and (o.start == hit.start or o.group.startswith("action:not_"))
+        and (
+            o.start == hit.start
+            or o.group.startswith("action:not_")
+            or o.group == "action:is_wrong"  # "gäller inte längre" asks no "inte längre"
+        )
         for o in longer
     )
 
@@ -228,6 +236,8 @@ def _antecedents(
             and after.word not in ENDS_OBJECT
         ):
             continue  # a determiner, not a pronoun: "den 1 maj", "det nya numret"
+        if pronoun.start and tokens[pronoun.start - 1].word in _CLAUSE_OPENERS:
+            continue  # the subject of a clause: "know how it works", "vad det gäller"
         if named is None:
             named = sorted(
                 (
@@ -371,6 +381,24 @@ def told_past(at: int, norm: Normalised) -> bool:
         len(before) >= 2
         and {before[-1], before[-2]} & AUXILIARIES != set()
         and ({before[-1], before[-2]} & SUBJECTS != set())
+    )
+
+
+def writer_did(at: int, norm: Normalised) -> bool:
+    """The verb at `at` tells what the writer did: "I have deleted it on my side", "jag
+    ändrade adressen själv i portalen" (told, not asked of us)."""
+    tokens = norm.tokens
+    token = tokens[at]
+    if not (token.word.endswith(_PAST) or token.word in _PAST_WORDS):
+        return False
+    before = [t.word for t in tokens[max(0, at - 3) : at] if t.sentence == token.sentence]
+    if before[-1:] and before[-1] in WRITER:  # "jag raderade"
+        return True
+    # "I have deleted", "har jag raderat"
+    return (
+        len(before) >= 2
+        and {before[-1], before[-2]} & AUXILIARIES != set()
+        and ({before[-1], before[-2]} & WRITER != set())
     )
 
 

@@ -30,6 +30,7 @@ from privbot.classify.compose import (
     pair,
     said_not_asked,
     told_past,
+    writer_did,
 )
 from privbot.classify.intents import Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
@@ -634,6 +635,8 @@ def _evidence(
         if thanks and any(c == clause and k <= at for c, k in thanks):
             return HYPOTHETICAL_FACTOR
         if intent not in NOT_ASKED and said_not_asked(at, norm):
+            return HYPOTHETICAL_FACTOR
+        if intent in FIRM_WORK and writer_did(at, norm):  # "I have deleted it on my side"
             return HYPOTHETICAL_FACTOR
         # (a state is how a correction is asked for: "mitt namn är felstavat")
         if intent not in _NOT_DONE and told_done(at, at if end is None else end):

@@ -107,11 +107,13 @@ _LEMMAS = {
     "sade": "saga",
     "andre": "annan",  # "den andre", Norwegian/Danish "andre opplysninger": other, not "ändra"
 }
-# Their past forms: a request cue in the past recounts, it does not ask ("i går fick jag ett
-# mejl", not "får jag"); "ville" and "skulle" stay, they ask politely ("jag ville be er …").
+# Past forms of these and of the request verbs: a request cue in the past recounts, it does not
+# ask ("i går fick jag ett mejl", not "får jag"; "he asked us for a list"); "ville" and "skulle"
+# stay, they ask politely ("jag ville be er …").
 PAST_FORMS = frozenset(
     "tog tagit togs fick fatt hade haft drog dragit gav gett gick gjorde gjort velat sag sett".split()
-    + "stod sade".split()
+    + "stod sade bad begarde onskade kravde behovde hoppades".split()
+    + "asked requested wanted needed demanded required expected wished hoped".split()
 )
 CLAUSE_WORDS = frozenset(
     {
