@@ -1290,3 +1290,9 @@ def test_a_leaver_in_a_firms_tenant_is_it_work(intents: RuleSet) -> None:
         "återkalla telefonen i Intune och flytta hennes OneDrive till mig?"
     )
     assert classify_text("Offboarding Lisa Ek", body, intents).intents == ("other",)
+
+
+def test_a_pronoun_after_that_is_its_clauses_subject(intents: RuleSet) -> None:
+    # "så att det inte blir fel": the negation is the purpose's, the correction is asked
+    body = "Min son heter Anton, inte Anders. Kan ni rätta det så att det inte blir fel på intyget?"
+    assert classify_text("Fel namn", body, intents).intents == ("rectification",)

@@ -37,7 +37,18 @@ WH_WORDS = frozenset(
     "quelle quoi jakie jaki jakich co que cuales hvilke hvilken hvad hva".split()
 )
 # words after which a pronoun is a clause's subject, not an object
-_CLAUSE_OPENERS = WH_WORDS | {"how", "why", "where", "when", "if", "hur", "varfor", "nar"}
+_CLAUSE_OPENERS = WH_WORDS | {
+    "how",
+    "why",
+    "where",
+    "when",
+    "if",
+    "that",
+    "hur",
+    "varfor",
+    "nar",
+    "att",
+}
 # Possessives that make an object someone else's (folded)
 THIRD_PERSON = frozenset(
     "his her their its hans hennes deras dess sein seine seiner seinen hendes deres hanen heidan "
