@@ -8,7 +8,7 @@
         through the real ChatBot one conversation each: right = a cited section is one of the
         labelled ones, or nothing cited when the policy does not answer. The lines listed in
         tests/data/chat_blind_split.txt are the blind part, reported apart (--errors shows the
-        tuning part's misses only).
+        tuning part's misses only); in any other file (the probes' chat.jsonl) the even lines.
 
 Uses a throw-away data directory; mail goes to the outbox folder there.
 """
@@ -66,6 +66,8 @@ def labelled(path: Path, show_errors: bool) -> None:
     blind = set()
     if path.name == "questions-dev.jsonl":
         blind = {int(line) for line in BLIND.read_text().splitlines() if line.strip().isdigit()}
+    else:  # benchmarks/data/probes/chat.jsonl: the even lines are blind (its README)
+        blind = set(range(2, len(rows) + 1, 2))
     config = _config(Path(tempfile.mkdtemp(prefix="privbot-bench-")))
     started = time.perf_counter()
     bot = ChatBot.load(config, make_engine(config.database_url))
