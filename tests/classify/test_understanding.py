@@ -1296,3 +1296,23 @@ def test_a_pronoun_after_that_is_its_clauses_subject(intents: RuleSet) -> None:
     # "så att det inte blir fel": the negation is the purpose's, the correction is asked
     body = "Min son heter Anton, inte Anders. Kan ni rätta det så att det inte blir fel på intyget?"
     assert classify_text("Fel namn", body, intents).intents == ("rectification",)
+
+
+def test_a_stop_while_the_writer_looks_into_it_is_a_restriction(intents: RuleSet) -> None:
+    body = "Radera ingenting, men sluta använda mina uppgifter medan jag tar reda på vad som hänt."
+    assert classify_text("Pausa", body, intents).intents == ("restriction",)
+
+
+def test_what_the_writer_received_is_told(intents: RuleSet) -> None:
+    body = "Hej, jag har fått registerutdraget nu och allt ser bra ut. Tack för hjälpen!"
+    assert classify_text("Utdraget", body, intents).intents == ("other",)
+
+
+def test_a_new_value_stated_is_a_correction(intents: RuleSet) -> None:
+    body = "Hi, please note that my phone number has changed to +46 70 555 12 12."
+    assert classify_text("New number", body, intents).intents == ("rectification",)
+
+
+def test_a_firms_billing_address_is_other(intents: RuleSet) -> None:
+    body = "Hi, please correct the billing address on our company account to Box 12, Solna."
+    assert classify_text("Billing", body, intents).intents == ("other",)

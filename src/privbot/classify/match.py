@@ -617,6 +617,9 @@ def _evidence(
                 t.word in YOU_AFTER for t in norm.tokens[max(0, k - 3) : k]
             ):
                 return True
+            # what the writer got or did: "jag har fått registerutdraget" (told, not asked)
+            if intent in FIRM_WORK and writer_did(k, norm):
+                return True
             # a request recounted: "I asked for a copy of my data in May" (asked before)
             if (
                 norm.tokens[k].word in RECOUNTED
@@ -683,12 +686,17 @@ def _evidence(
         for rule_hit in pair(ruleset.rules, groups, norm):
             at = rule_hit.action.start
             voice = firm_work(rule_hit.rule.intent, at)
+            # told before its first word: "jag har fått utdraget, allt ser bra ut"
+            told = told_before(rule_hit.rule.intent, min(at, rule_hit.obj.start))
             e = _rule_evidence(
                 rule_hit,
                 text,
                 norm,
                 where,
-                factor * voice * condition(rule_hit.rule.intent, at),
+                factor
+                * voice
+                * (HYPOTHETICAL_FACTOR if told else 1.0)
+                * condition(rule_hit.rule.intent, at),
                 offset,
             )
             scored.append((e.intent, rule_hit.start, rule_hit.end, e))
