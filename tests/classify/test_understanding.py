@@ -1316,3 +1316,8 @@ def test_a_new_value_stated_is_a_correction(intents: RuleSet) -> None:
 def test_a_firms_billing_address_is_other(intents: RuleSet) -> None:
     body = "Hi, please correct the billing address on our company account to Box 12, Solna."
     assert classify_text("Billing", body, intents).intents == ("other",)
+
+
+def test_asking_where_you_got_my_address_is_access(intents: RuleSet) -> None:
+    body = "Jag har aldrig varit kund. Berätta hur ni fick tag på min adress och radera den sedan."
+    assert set(classify_text("Vem är ni?", body, intents).intents) == {"access", "erasure"}

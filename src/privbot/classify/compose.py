@@ -77,7 +77,7 @@ SEVERAL = frozenset(  # counted objects are several people's: "two users", "fem 
 AUXILIARIES = frozenset("har hade have has had".split())
 STATE = frozenset("ar var blev is was are were been".split())  # "mitt konto är raderat": done
 _PAST = ("ade", "ades", "at", "ats", "ed")
-_PAST_WORDS = frozenset("tog tagit togs strok strukit took fatt fick got".split())
+_PAST_WORDS = frozenset("tog tagit togs strok strukit took fatt fick got mottagit mottog".split())
 ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}

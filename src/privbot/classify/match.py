@@ -71,6 +71,7 @@ WE = frozenset("vi oss we our ours us".split())
 SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich mein meine".split())
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
 FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
+RECEIVED = frozenset({"fatt", "fick", "got", "received", "mottagit", "mottog"})  # folded
 RECOUNTED = frozenset({"asked", "requested", "begarde", "bad"})  # folded: "begärde"
 TOLD_BEFORE = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
 ASKED_ABOUT = 0.6  # a right named in a hypothetical question counts this much as a question
@@ -617,8 +618,8 @@ def _evidence(
                 t.word in YOU_AFTER for t in norm.tokens[max(0, k - 3) : k]
             ):
                 return True
-            # what the writer got or did: "jag har fått registerutdraget" (told, not asked)
-            if intent in FIRM_WORK and writer_did(k, norm):
+            # what the writer got: "jag har fått registerutdraget" (told, not asked)
+            if intent in FIRM_WORK and norm.tokens[k].word in RECEIVED and writer_did(k, norm):
                 return True
             # a request recounted: "I asked for a copy of my data in May" (asked before)
             if (
