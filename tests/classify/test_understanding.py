@@ -1319,5 +1319,5 @@ def test_a_firms_billing_address_is_other(intents: RuleSet) -> None:
 
 
 def test_asking_where_you_got_my_address_is_access(intents: RuleSet) -> None:
-    body = "Jag har aldrig varit kund. Berätta hur ni fick tag på min adress och radera den sedan."
+    body = "Jag har aldrig varit kund. Berätta hur ni fick tag på min adress. Radera den sedan."
     assert set(classify_text("Vem är ni?", body, intents).intents) == {"access", "erasure"}

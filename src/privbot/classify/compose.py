@@ -59,6 +59,7 @@ COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv
 # Words that may follow a pronoun object in its clause ("släng dem inte", "radera det också")
 ENDS_OBJECT = frozenset(
     "ocksa too also helt tack please nu now snarast direkt asap to till for".split()
+    + "sedan sen efterat darefter senare then afterwards later".split()
 )
 # "Raderar ni mina uppgifter när …?", "ni raderade mitt konto": a verb with its subject says
 # or asks what we do or did; it does not ask us to do it
