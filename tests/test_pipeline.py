@@ -626,3 +626,39 @@ def test_a_batch_looks_up_its_threads_at_once_as_one_message_at_a_time_would(
         assert cases_of[:2] == [lena_case.id, olle_case.id]
         assert cases_of[2] not in (lena_case.id, olle_case.id)
         assert cases_of[3] == cases_of[4] == cases_of[2]
+
+
+def test_claims_take_the_oldest_pending_entries_and_leave_the_planner_as_it_was(
+    any_engine: tuple[Engine, Config],
+) -> None:
+    """On PostgreSQL a claim switches sorting off for itself alone; two open claims never take
+    the same entry."""
+    from sqlalchemy import text
+
+    from privbot.pipeline import _claim
+
+    engine, _ = any_engine
+    with session_scope(engine) as session:
+        ids = [
+            spool(
+                session,
+                mail("p%d@example.se" % n, "Hej", "Hej", "<c-%d@x.se>" % n).as_bytes(),
+                "file",
+            )[0].id
+            for n in range(7)
+        ]
+        session.flush()
+    with session_scope(engine) as session:
+        session.get(SpoolEntry, ids[1]).state = SpoolState.done  # type: ignore[union-attr]
+    pg = engine.dialect.name == "postgresql"
+    first = Session(engine)
+    try:
+        claimed = _claim(first, 3)
+        assert [entry.id for entry in claimed] == [ids[0], ids[2], ids[3]]
+        assert claimed[0].source == "file" and claimed[0].raw.startswith(b"From: ")
+        if pg:
+            assert first.execute(text("SELECT current_setting('enable_sort')")).scalar() == "on"
+            with Session(engine) as second:  # the first claim's rows are locked: skipped
+                assert [entry.id for entry in _claim(second, 10)] == [ids[4], ids[5], ids[6]]
+    finally:
+        first.close()

@@ -258,8 +258,7 @@ def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> d
 def _run_batch(engine: Engine, ctx: Context, size: int, careful: bool) -> list[Outcome]:
     """Claim up to `size` pending entries and process them in one transaction."""
     with session_scope(engine) as session, kept_back(session) as kept:
-        query = claimable(session, _CLAIM.limit(size))
-        entries = [Entry(*row) for row in session.execute(query).all()]
+        entries = _claim(session, size)
         if careful:
             finished = [_in_savepoint(session, entry, ctx, kept) for entry in entries]
         else:
@@ -280,6 +279,37 @@ def _run_batch(engine: Engine, ctx: Context, size: int, careful: bool) -> list[O
                 ],
             )
     return [outcome for outcome, _ in finished]
+
+
+# The claim on PostgreSQL, as `_CLAIM` with `claimable` words it.
+_PG_CLAIM = (
+    "SELECT id, source, raw, received_at, mailbox FROM spoolentry"
+    " WHERE state = 'pending' ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"
+)
+
+
+def _claim(session: Session, size: int) -> list[Entry]:
+    """Up to `size` pending entries, oldest first; on PostgreSQL locked for this worker, and
+    skipped by the others.
+
+    The claim reads ix_spoolentry_pending in id order and stops after `size` rows. But when the
+    statistics do not count the pending rows (a fresh database, or a burst of mail after the
+    table was analysed with none pending), PostgreSQL expects a handful and reads every pending
+    row, raw bytes and all, to sort them: 11 ms a claim with 5,000 pending instead of 0.2 ms.
+    So sorting is off for the claim alone, set and reset in the claim's round trip (psycopg's
+    pipeline mode); the batch's other statements are planned as usual."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        query = claimable(session, _CLAIM.limit(size))
+        return [Entry(*row) for row in session.execute(query).all()]
+    driver: Any = connection.connection.dbapi_connection  # psycopg's own
+    with driver.pipeline(), driver.cursor() as before, driver.cursor() as claim:
+        with driver.cursor() as after:
+            before.execute("SET LOCAL enable_sort = off")
+            claim.execute(_PG_CLAIM, (size,))
+            after.execute("SET LOCAL enable_sort TO DEFAULT")
+            rows = claim.fetchall()
+    return [Entry(*row) for row in rows]
 
 
 def _without_savepoints(
