@@ -125,23 +125,38 @@ _NEVER: frozenset[str] = frozenset({"\x00"})  # needs no text has: a language a 
 _Longer = tuple[Phrase, frozenset[str], frozenset[str], int]
 
 
-class _Word(NamedTuple):
-    """What matching needs of one word, kept per word (`RuleSet.word_cache`)."""
+class _Word:
+    """What matching needs of one word, kept per word (`RuleSet.word_cache`).
 
-    forms: tuple[Form, ...]
-    sv: frozenset[str]  # the Swedish stems of its forms
-    en: frozenset[str]
-    groups: tuple[tuple[Phrase, bool], ...]  # lexicon words it is, the first per group
-    single: tuple[tuple[Phrase, bool], ...]  # one-word intent phrases it matches
-    # longer phrases it may start, with the stems the text needs for each besides the word's
-    # own (`_NEVER`: the phrase is not in that language), and how the word matches the
-    # phrase's word it stands for (a `_MATCH` code; the first, or after a leading negation
-    # the second)
-    longer: tuple[_Longer, ...]
-    terms: dict[int, int]  # id(term) -> `_MATCH` of `_term_matches`, filled as asked
-    # one stem of each phrase's needs, per language: a text with none of them makes none of
-    # `longer` viable (None: a phrase needs nothing more, so some always is)
-    keys: tuple[frozenset[str], frozenset[str]] | None
+    Thousands are kept and a message reads dozens: a class with slots (read faster than a
+    NamedTuple's fields), holding the phrases' own sets rather than copies (kept small, so
+    that a message's words stay in the processor's caches)."""
+
+    __slots__ = ("forms", "sv", "en", "groups", "single", "longer", "terms", "keys")
+
+    def __init__(
+        self,
+        forms: tuple[Form, ...],
+        groups: tuple[tuple[Phrase, bool], ...],
+        single: tuple[tuple[Phrase, bool], ...],
+        longer: tuple[_Longer, ...],
+        keys: tuple[frozenset[str], frozenset[str]] | None,
+    ) -> None:
+        self.forms = forms
+        self.sv = tuple(f[1] for f in forms)  # the Swedish stems of its forms
+        self.en = tuple(f[2] for f in forms)
+        self.groups = groups  # lexicon words it is, the first per group
+        self.single = single  # one-word intent phrases it matches
+        # longer phrases it may start, with the stems the text needs for each (the phrase's
+        # own sets; `_NEVER`: the phrase is not in that language), and how the word matches
+        # the phrase's word it stands for (a `_MATCH` code; the first, or after a leading
+        # negation the second)
+        self.longer = longer
+        self.terms: dict[int, int] = {}  # id(term) -> `_MATCH` of `_term_matches`, as asked
+        # one stem of each phrase's needs besides the word's own, per language: a text with
+        # none of them makes none of `longer` viable (None: a phrase needs nothing more, so
+        # some always is)
+        self.keys = keys
 
 
 _TEXT = attrgetter("word")  # a token's folded word
@@ -157,14 +172,11 @@ def _word(word: str, ruleset: RuleSet) -> _Word:
         # a later word of the same group on the same token always overlaps the first
         if phrase.group and phrase.intent not in groups:
             groups[phrase.intent] = (phrase, fuzzy)
-    sv = frozenset(f[1] for f in forms)
-    en = frozenset(f[2] for f in forms)
-    # the word is in every text it is looked up for: its own stems need no test
     needs = tuple(
         (
             p,
-            p.needs_sv - sv if p.lang != "en" else _NEVER,
-            p.needs_en - en if p.lang != "sv" else _NEVER,
+            p.needs_sv if p.lang != "en" else _NEVER,
+            p.needs_en if p.lang != "sv" else _NEVER,
             code,
         )
         for p in longer
@@ -172,13 +184,10 @@ def _word(word: str, ruleset: RuleSet) -> _Word:
     )
     found = _Word(
         forms,
-        sv,
-        en,
         tuple(groups.values()),
         tuple(pf for pf in single if not pf[0].group),
         needs,
-        {},
-        _keys(needs),
+        _keys(needs, forms) if needs else None,
     )
     if len(ruleset.word_cache) > 200_000:
         ruleset.word_cache.clear()
@@ -191,15 +200,18 @@ def _own_term(phrase: Phrase) -> Term:
     return phrase.terms[1] if phrase.lead_not else phrase.terms[0]
 
 
-def _keys(needs: tuple[_Longer, ...]) -> tuple[frozenset[str], frozenset[str]] | None:
-    """One needed stem per phrase and language (the least in sort order, so the same each
-    run), or None when a phrase needs no stem beyond the word's own."""
-    if any(not sv or not en for _, sv, en, _ in needs):
+def _keys(
+    needs: tuple[_Longer, ...], forms: tuple[Form, ...]
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """One needed stem per phrase and language besides the word's own (the word is in every
+    text it is looked up for), the least in sort order so the same each run; or None when a
+    phrase needs no stem beyond the word's own."""
+    own_sv = {f[1] for f in forms}
+    own_en = {f[2] for f in forms}
+    beside = [(sv - own_sv, en - own_en) for _, sv, en, _ in needs]
+    if any(not sv or not en for sv, en in beside):
         return None
-    return (
-        frozenset(min(sv) for _, sv, _, _ in needs),
-        frozenset(min(en) for _, _, en, _ in needs),
-    )
+    return frozenset(min(sv) for sv, _ in beside), frozenset(min(en) for _, en in beside)
 
 
 def _viable(word: _Word, present_sv: set[str], present_en: set[str]) -> list[tuple[Phrase, int]]:
