@@ -1321,3 +1321,15 @@ def test_a_firms_billing_address_is_other(intents: RuleSet) -> None:
 def test_asking_where_you_got_my_address_is_access(intents: RuleSet) -> None:
     body = "Jag har aldrig varit kund. Berätta hur ni fick tag på min adress. Radera den sedan."
     assert set(classify_text("Vem är ni?", body, intents).intents) == {"access", "erasure"}
+
+
+def test_a_vendor_naming_the_rights_asks_for_none(intents: RuleSet) -> None:
+    body = (
+        "Hej! Vår plattform besvarar registerutdrag och raderingsbegäranden automatiskt åt "
+        "IT-bolag som ert. Vill ni se en kostnadsfri demo? Boka ett möte här."
+    )
+    assert classify_text("Automatisera GDPR", body, intents).intents == ("other",)
+    body = "Hi, I'm fed up: your newsletters still come although I unsubscribed. Stop them."
+    assert set(classify_text("Again", body, intents).intents) == {"marketing_optout", "complaint"}
+    body = "Hej, jag fick ett mejl från er som var avsett för någon annan, med hans personnummer."
+    assert classify_text("Fel mottagare", body, intents).intents == ("breach",)

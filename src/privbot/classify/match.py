@@ -71,6 +71,7 @@ WE = frozenset("vi oss we our ours us".split())
 SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich mein meine".split())
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
 FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
+SELLING_FACTOR = 0.3  # a vendor's pitch names the rights it automates; it asks for none
 RECEIVED = frozenset({"fatt", "fick", "got", "received", "mottagit", "mottog"})  # folded
 RECOUNTED = frozenset({"asked", "requested", "begarde", "bad"})  # folded: "begärde"
 TOLD_BEFORE = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
@@ -547,7 +548,7 @@ def _rule_evidence(
 # the words `_evidence` reads a hit in context by
 _CONTEXT = frozenset(
     {"context:while", "context:advance", "context:thanks", "context:reported", "context:it_ops"}
-    | {"context:firm", "mood:request"}
+    | {"context:firm", "context:vendor", "mood:request"}
 )
 # what a told state does not weaken: what is told, and a correction (asked for by its state)
 _NOT_DONE = NOT_ASKED | {"rectification"}
@@ -609,9 +610,13 @@ def _evidence(
     it_work = {norm.tokens[h.start].sentence for h in context.get("context:it_ops", ())}
 
     firm: set[int] | None = None  # sentences in a firm's voice, found at the first need
+    # "book a demo", "our platform": a seller names the rights, nobody asks for one
+    selling = "context:vendor" in context
 
     def firm_work(intent: str, at: int) -> float:
         nonlocal firm
+        if selling and intent not in NOT_ASKED:
+            return SELLING_FACTOR
         if intent not in FIRM_WORK:
             return 1.0
         if firm is None:  # "vi" of a family or an estate is no firm: it needs a firm's word
