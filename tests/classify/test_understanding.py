@@ -1333,3 +1333,13 @@ def test_a_vendor_naming_the_rights_asks_for_none(intents: RuleSet) -> None:
     assert set(classify_text("Again", body, intents).intents) == {"marketing_optout", "complaint"}
     body = "Hej, jag fick ett mejl från er som var avsett för någon annan, med hans personnummer."
     assert classify_text("Fel mottagare", body, intents).intents == ("breach",)
+
+
+def test_a_firm_exporting_its_customer_register_is_it_work(intents: RuleSet) -> None:
+    body = (
+        "Hej, vi byter affärssystem i vår. Kan ni exportera vårt kundregister ur det gamla "
+        "systemet till en CSV-fil åt oss?"
+    )
+    assert classify_text("Export", body, intents).intents == ("other",)
+    body = "Hej, kan ni skicka min köphistorik som en csv-fil? Jag ska byta leverantör."
+    assert "portability" in classify_text("Min historik", body, intents).intents

@@ -554,6 +554,15 @@ _CONTEXT = frozenset(
 _NOT_DONE = NOT_ASKED | {"rectification"}
 
 
+def _firms_share(e: Evidence, voice: float) -> Evidence:
+    """What a firm's voice or a seller's pitch took from `e` is evidence of IT work or trade:
+    "export all our customer records to a CSV file" is half a transfer, half IT work."""
+    share = max(e.score, 0.0) / voice * (1.0 - voice)
+    return Evidence(
+        "other", f"a firm's work: {e.phrase}", e.matched, e.where, share, sentence=e.sentence
+    )
+
+
 def _past_cue(hit: _Hit, norm: Normalised) -> bool:
     """A request cue in the past tense recounts: "i oktober fick jag ett mejl" ("får jag")."""
     return hit.phrase.intent == "mood:request" and norm.tokens[hit.start].word in PAST_FORMS
@@ -615,7 +624,7 @@ def _evidence(
 
     def firm_work(intent: str, at: int) -> float:
         nonlocal firm
-        if selling and intent not in NOT_ASKED:
+        if selling and intent != Intent.other.value:  # (its "breach" is a scare, too)
             return SELLING_FACTOR
         if intent not in FIRM_WORK:
             return 1.0
@@ -623,6 +632,11 @@ def _evidence(
             firm = _firm_voice(norm) if "context:firm" in context else set()
         sentence = norm.tokens[at].sentence
         return FIRM_FACTOR if sentence in it_work or sentence in firm else 1.0
+
+    def it_or_trade(at: int) -> bool:
+        """Evidence in a sentence on a firm's systems, or in a seller's pitch, is IT work or
+        trade as much as a right (a firm's "we" alone is not: a firm may ask as a controller)."""
+        return selling or norm.tokens[at].sentence in it_work
 
     def told_before(intent: str, at: int) -> bool:
         """A phrase after a told verb in its clause: "ni skickade mitt registerutdrag"."""
@@ -682,6 +696,7 @@ def _evidence(
         if phrase.lead_not and hit.start > 0 and norm.tokens[hit.start - 1].word in ABLE:
             continue  # "jag kan inte ta emot mejl": not able to, not a refusal
         label = phrase.source if mult > 0 else f"{phrase.source} (negated)"
+        voice = firm_work(phrase.intent, hit.start)
         e = Evidence(
             phrase.intent,
             label,
@@ -692,10 +707,12 @@ def _evidence(
             * factor
             * condition(phrase.intent, hit.start, hit.end)
             * (HYPOTHETICAL_FACTOR if told_before(phrase.intent, hit.start) else 1.0)
-            * firm_work(phrase.intent, hit.start),
+            * voice,
             sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
+        if voice < 1.0 and it_or_trade(hit.start):
+            scored.append(("other", hit.start, hit.end, _firms_share(e, voice)))
         if 0 < mult <= HYPOTHETICAL_FACTOR and phrase.intent not in NOT_ASKED:
             # "Om jag begär att bli raderad, försvinner då …?" asks about the right
             q = Evidence("question", "a right asked about", e.matched, where, ASKED_ABOUT * factor)
@@ -718,6 +735,8 @@ def _evidence(
                 offset,
             )
             scored.append((e.intent, rule_hit.start, rule_hit.end, e))
+            if voice < 1.0 and it_or_trade(at):
+                scored.append(("other", rule_hit.start, rule_hit.end, _firms_share(e, voice)))
     scored.sort(key=lambda item: (-abs(item[3].score), not item[3].action))  # rules name more
     taken: dict[str, list[tuple[int, int]]] = {}
     seen: dict[tuple[str, str], Evidence] = {}
