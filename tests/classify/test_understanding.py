@@ -1343,3 +1343,21 @@ def test_a_firm_exporting_its_customer_register_is_it_work(intents: RuleSet) -> 
     assert classify_text("Export", body, intents).intents == ("other",)
     body = "Hej, kan ni skicka min köphistorik som en csv-fil? Jag ska byta leverantör."
     assert "portability" in classify_text("Min historik", body, intents).intents
+
+
+def test_a_gapped_action_around_an_object_is_the_shorter_verb(intents: RuleSet) -> None:
+    # "skicka … över" would be a transfer; here "skicka" sends an extract "över" (of) the data
+    body = "Skicka mig ett registerutdrag över alla personuppgifter ni har om mig."
+    assert classify_text("Utdrag", body, intents).intents == ("access",)
+    body = "Guten Tag, ich möchte keine Werbe-E-Mails mehr von Ihnen erhalten."
+    assert classify_text("Werbung", body, intents).intents == ("marketing_optout",)
+
+
+def test_a_verb_in_a_firms_name_is_no_action(intents: RuleSet) -> None:
+    body = "Hola, trabajé en Export Nordic AB. Quisiera saber qué datos personales míos guardan."
+    assert "portability" not in classify_text("Mis datos", body, intents).intents
+
+
+def test_a_firms_user_accounts_and_firewall_logs_are_it_work(intents: RuleSet) -> None:
+    body = "Hej, kan ni exportera brandväggsloggarna för oktober till en CSV-fil åt oss?"
+    assert classify_text("Loggar", body, intents).intents == ("other",)

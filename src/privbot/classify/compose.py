@@ -329,8 +329,24 @@ def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
 
 
 def _company_name(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
-    """The object is part of a firm's name: "Lindbergs El & Data AB flyttar"."""
+    """The object (or action) is part of a firm's name: "Lindbergs El & Data AB flyttar",
+    "Valdés Import AB"."""
     return obj.end + 1 < len(tokens) and tokens[obj.end + 1].word in COMPANY_FORMS
+
+
+def _holds_object(action: GroupHit, hits: list[GroupHit]) -> bool:
+    """A gapped action with an object in its gap, whose first word is an action of its own,
+    is that shorter action: "skicka mig ett registerutdrag över alla uppgifter" sends an
+    extract, it transfers nothing (a separable verb stays whole: "keine Werbe-E-Mails mehr",
+    "trækker mit samtykke tilbage")."""
+    return any(
+        h.group.startswith("object:") and action.start < h.start and h.end < action.end
+        for h in hits
+    ) and any(
+        h.start == action.start and h.end < action.end and h.group != action.group
+        for h in hits
+        if h.group.startswith("action:")
+    )
 
 
 def _describes(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
@@ -586,6 +602,8 @@ def pair(
             if (rule.needs and sentence not in needs) or sentence in unless:
                 continue
             if _unable(action, tokens) or _continues(action, tokens) or _theirs(action, tokens):
+                continue
+            if _company_name(action, tokens) or (action.gapped and _holds_object(action, hits)):
                 continue
             describes = _describes(action, tokens)
             for obj in objects:
