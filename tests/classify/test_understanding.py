@@ -1361,3 +1361,36 @@ def test_a_verb_in_a_firms_name_is_no_action(intents: RuleSet) -> None:
 def test_a_firms_user_accounts_and_firewall_logs_are_it_work(intents: RuleSet) -> None:
     body = "Hej, kan ni exportera brandväggsloggarna för oktober till en CSV-fil åt oss?"
     assert classify_text("Loggar", body, intents).intents == ("other",)
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Buenas tardes, quisiera ejercer mi derecho de acceso a mis datos.", "access"),
+        ("Hej, I gårsdagens mail fra jer indeholdt en anden kundes navn og adresse.", "breach"),
+        (
+            "Hei, voisitteko päivittää nimen asiakastietoihini? Uusi sukunimeni on Virtanen.",
+            "rectification",
+        ),
+        (
+            "Guten Tag, ich widerspreche der Aufzeichnung meiner Telefonate mit Ihrem Support.",
+            "objection",
+        ),
+    ],
+)
+def test_rights_by_name_and_recordings_in_other_languages(
+    intents: RuleSet, body: str, intent: str
+) -> None:
+    assert intent in classify_text("", body, intents).intents
+
+
+def test_a_body_that_is_only_a_signature_leaves_the_asking_to_the_subject(
+    intents: RuleSet,
+) -> None:
+    body = "Med vänlig hälsning\nKarin Berg\nStorgatan 4\n123 45 Ort\n070-000 00 00"
+    assert classify_text("Begäran om registerutdrag", body, intents).intents == ("access",)
+
+
+def test_taking_back_an_ok_by_saying_so_is_the_withdrawal(intents: RuleSet) -> None:
+    body = "Hej! Jag tar tillbaka mitt ok till att ni visar mitt foto på webbplatsen. /Eva"
+    assert "consent_withdrawal" in classify_text("Fotot", body, intents).intents

@@ -44,6 +44,13 @@ from privbot.text import SUBJECT_PREFIX
 log = logging.getLogger(__name__)
 
 _DIACRITICS = re.compile("[åäöÅÄÖ]")
+# a body that opens with its closing holds only a signature
+_CLOSING = re.compile(
+    r"\s*(?:mvh|med vänlig(?:a)? hälsning(?:ar)?|vänliga hälsningar|hälsningar|hilsen|"
+    r"med vennlig hilsen|venlig hilsen|(?:best |kind |warm )?regards|cheers|"
+    r"mit freundlichen grüßen|viele grüße|pozdrawiam|cordialement|saludos|terveisin)\b",
+    re.I,
+)
 
 
 @functools.cache
@@ -845,8 +852,10 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     """Intents of a human message from its subject and prepared text."""
     bare = SUBJECT_PREFIX.sub("", subject)
     factor = REPLY_SUBJECT_FACTOR if bare != subject else SUBJECT_FACTOR
-    if factor == SUBJECT_FACTOR and _fewer_words(text, SHORT_BODY):
-        factor = 1.0  # "Begäran om registerutdrag" over "se bifogad blankett": the subject asks
+    if factor == SUBJECT_FACTOR and (_fewer_words(text, SHORT_BODY) or _CLOSING.match(text)):
+        # "Begäran om registerutdrag" over "se bifogad blankett", or over a signature alone
+        # ("Mvh\nGöran Ek\nBjörkvägen 2"): the subject asks
+        factor = 1.0
     evidence, objects = _evidence(text, "body", 1.0, ruleset)
     if bare.strip():
         after = max((e.sentence for e in evidence), default=0) + 1
@@ -906,6 +915,8 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     for name in chosen:
         found = [e.obj.partition(":")[0] for e in evidence if e.intent == name and e.score > 0]
         reports = ruleset.intents[name].reports
+        if reports:  # an intent that names what it was for names only that
+            found = [o for o in found if o in reports]
         if not any(o in reports for o in found):  # what a rule paired is what was meant;
             found += [o for o in reports if o in objects]  # else what the text names
         # ("spelar in mina samtal": the recording, not the calls)
