@@ -1394,3 +1394,25 @@ def test_a_body_that_is_only_a_signature_leaves_the_asking_to_the_subject(
 def test_taking_back_an_ok_by_saying_so_is_the_withdrawal(intents: RuleSet) -> None:
     body = "Hej! Jag tar tillbaka mitt ok till att ni visar mitt foto på webbplatsen. /Eva"
     assert "consent_withdrawal" in classify_text("Fotot", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("body", "wanted"),
+    [
+        (
+            "Hallo, bitte den Newsletter abbestellen und mein Kundenkonto löschen.",
+            {"marketing_optout", "erasure"},
+        ),
+        (
+            "Hei, jeg ber om innsyn i opplysningene dere har om meg. "
+            "Tittelen min er også feil: jeg er økonomisjef nå. Kan dere rette det?",
+            {"access", "rectification"},
+        ),
+        (
+            "Hej, kan I sende mig min sagshistorik som CSV-fil? Bagefter må I slette min konto.",
+            {"portability", "erasure"},
+        ),
+    ],
+)
+def test_two_requests_in_the_other_languages(intents: RuleSet, body: str, wanted: set[str]) -> None:
+    assert set(classify_text("", body, intents).intents) == wanted
