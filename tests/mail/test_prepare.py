@@ -399,3 +399,20 @@ def test_headers_only_message_is_read_from_its_subject() -> None:
     )
     parsed = parse(raw)
     assert prepare(parsed).new_text == "Radera mitt konto"
+
+
+def test_a_forwarded_newsletter_is_the_forwarders_note() -> None:
+    body = (
+        "Hej, fick det här utskicket från en leverantör. Ska vi anmäla oss?\n/Lena\n\n"
+        "---------- Forwarded message ---------\n"
+        "From: Molnakademin <nyhetsbrev@molnakademin.example>\n"
+        "Date: Mon, 1 Dec 2026 at 08:00\n"
+        "Subject: Frukostseminarium om GDPR\n"
+        "To: Lena <lena@kund.example>\n\n"
+        "Lär dig hantera registerutdrag och radering i Microsoft 365.\n"
+        "Vill du inte längre få våra utskick? Avregistrera dig här.\n"
+    )
+    prepared = prepare(mail(body, "Fwd: Frukostseminarium om GDPR"))
+    assert not prepared.forwarded
+    assert prepared.new_text.startswith("Hej, fick det här utskicket")
+    assert "Avregistrera" not in prepared.new_text

@@ -143,6 +143,12 @@ _FORM_FOOTER = re.compile(
     r"(?:contact )?form|svara direkt på|reply directly)",
     re.I | re.M,
 )
+# senders of newsletters and notices: what one forwards is no person's request
+_BULK_SENDER = re.compile(
+    r"(?:nyhetsbrev|newsletter|news|nyheter|events?|info|no-?reply|do-?not-?reply|marketing|"
+    r"kampanj|utskick|mailer|notifications?|notify|webinar)[.+-]?[^@]*@",
+    re.I,
+)
 _NOTE_WORDS = 40  # forwarding note shorter than this: the forwarded text is the message
 
 
@@ -289,6 +295,8 @@ def _forward(
     ours = {_domain(a) for a in mail.to} | {_domain(mail.from_addr)}
     if first.addr and first.addr in (mail.from_addr, mail.reply_to):
         return Prepared(f"{note}\n\n{body}".strip(), requester, name)  # their own earlier mail
+    if first.addr and _BULK_SENDER.match(first.addr) and note:
+        return Prepared(note, requester, name)  # a newsletter passed on: the note is the message
     if first.addr and _domain(first.addr) not in ours:
         if _domain(mail.from_addr) not in staff_domains:  # the text, not the address
             return Prepared(body, requester, name, forwarded=True)
