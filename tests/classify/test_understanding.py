@@ -1416,3 +1416,24 @@ def test_taking_back_an_ok_by_saying_so_is_the_withdrawal(intents: RuleSet) -> N
 )
 def test_two_requests_in_the_other_languages(intents: RuleSet, body: str, wanted: set[str]) -> None:
     assert set(classify_text("", body, intents).intents) == wanted
+
+
+def test_a_french_mobile_phone_is_no_portability(intents: RuleSet) -> None:
+    body = "Bonjour, votre technicien m'a appelée sur mon portable. Je ne veux plus d'appels."
+    assert "portability" not in classify_text("Appels", body, intents).intents
+
+
+def test_a_deletion_told_as_not_done_does_not_count_against_asking_again(
+    intents: RuleSet,
+) -> None:
+    body = (
+        "Ni bekräftade i maj att allt var borttaget. Nu ser jag att min profil finns kvar. "
+        "Radera mina uppgifter på riktigt den här gången."
+    )
+    result = classify_text("Mina uppgifter är inte raderade", body, intents)
+    assert "erasure" in result.intents
+
+
+def test_what_the_writer_will_have_received_is_a_condition(intents: RuleSet) -> None:
+    body = "Skicka mig ett registerutdrag. När jag har fått utdraget vill jag att ni raderar allt."
+    assert set(classify_text("Utdrag och radering", body, intents).intents) == {"access", "erasure"}

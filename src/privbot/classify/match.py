@@ -523,8 +523,8 @@ def _rule_evidence(
     rule = hit.rule
     # "inga fler nyhetsbrev", "no more calls": a refusal is itself a request
     asked = not rule.mood or hit.cue is not None or hit.imperative or hit.action.negative
-    if hit.negated:
-        score = -NEGATED_FACTOR * rule.weight
+    if hit.negated:  # against the intent when asked; "mina data är inte raderade" tells, neutral
+        score = -NEGATED_FACTOR * rule.weight if asked else 0.0
     else:
         score = rule.weight * (1.0 if asked else NO_MOOD_FACTOR)
         # "Is it possible to get …?", "Går det att ni raderar …?": a question that asks
@@ -657,7 +657,13 @@ def _evidence(
             ):
                 return True
             # what the writer got: "jag har fått registerutdraget" (told, not asked)
-            if intent in FIRM_WORK and norm.tokens[k].word in RECEIVED and writer_did(k, norm):
+            if (
+                intent in FIRM_WORK
+                and norm.tokens[k].word in RECEIVED
+                and writer_did(k, norm)
+                # ("när jag har fått utdraget vill jag att ni raderar": a condition, not told)
+                and not any(t.word in _CONDITIONAL for t in norm.tokens[max(0, k - 3) : k])
+            ):
                 return True
             # a request recounted: "I asked for a copy of my data in May" (asked before)
             if (
