@@ -1437,3 +1437,20 @@ def test_a_deletion_told_as_not_done_does_not_count_against_asking_again(
 def test_what_the_writer_will_have_received_is_a_condition(intents: RuleSet) -> None:
     body = "Skicka mig ett registerutdrag. När jag har fått utdraget vill jag att ni raderar allt."
     assert set(classify_text("Utdrag och radering", body, intents).intents) == {"access", "erasure"}
+
+
+def test_a_polite_negated_question_asks(intents: RuleSet) -> None:
+    body = "Hej. Vil I ikke godt slette min profil i kundeportalen? Jeg er ikke kunde mere."
+    assert classify_text("Profil", body, intents).intents == ("erasure",)
+    body = "Kan ni inte bara radera mitt konto? Jag har bett om det två gånger."
+    assert "erasure" in classify_text("Kontot", body, intents).intents
+
+
+def test_a_pronoun_after_another_verb_is_not_the_requests_object(intents: RuleSet) -> None:
+    body = "Hej, ta bort licensen för Per som slutat, så vi slipper betala för den."
+    assert "objection" not in classify_text("Licens", body, intents).intents
+
+
+def test_a_surname_is_no_complaint_word(intents: RuleSet) -> None:
+    body = "Hej, jag kommer inte in i portalen. Kan ni hjälpa mig?\nOle Berg\nBerg & Lie AS"
+    assert classify_text("Inloggning", body, intents).intents == ("other",)

@@ -30,6 +30,7 @@ LIST_AFTER = 2 * AFTER  # words an object may follow its action by across such a
 BEFORE = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
 ITEM_OPENS = 6  # a list item's object stands within its first words ("- en kopia av …")
 CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
+PRONOUN_AFTER = 2  # a pronoun object stands right after its verb, one word between at most
 NEGATION_REACH = 4  # words before the action a negation still reaches (same clause)
 # Words that open a question completing a verb ("vill veta vilka uppgifter", "know what data")
 WH_WORDS = frozenset(
@@ -617,6 +618,12 @@ def pair(
                 if (obj.start, obj.end) in said and not (
                     (rule.mood or rule.needs)
                     and obj.start > action.start  # "släng dem", "använd dem inte"
+                    # right after its verb ("radera även dem"), not another's ("slipper
+                    # betala för den"); after "vill inte att" a clause follows ("… ska ingå i den")
+                    and (
+                        obj.start - action.end <= PRONOUN_AFTER
+                        or action.group == "action:not_want_that"
+                    )
                     and not any(action.end < c < obj.start for c in conditions)
                 ):
                     continue  # a pronoun is the object of a request: "släng dem" (not "det var fel")

@@ -136,6 +136,15 @@ CLAUSE_WORDS = frozenset(
 
 
 _CONTRACTION_END = re.compile(r"n'?t\b")  # how every contraction ends: quicker to look for
+# a polite request negates nothing: Danish/Norwegian "vil I ikke godt slette …?" (would you
+# please), Swedish "kan ni inte bara radera …?" (can't you just)
+_POLITE = re.compile(
+    r"\b(vil|kan|kunne|ville) (du|i|dere|de) ikke godt\b|\bkan (ni|du) inte bara\b"
+)
+
+
+def _polite(m: re.Match[str]) -> str:
+    return f"{m.group(1)} {m.group(2)} gerne" if m.group(1) else f"kan {m.group(3)} bara"
 
 
 def _pronoun_verb(m: re.Match[str]) -> str:
@@ -150,6 +159,8 @@ def _expand(folded: str) -> str:
         folded = _CONTRACTIONS.sub(r"\1 not", folded)
     if "more" in folded or "longer" in folded or "further" in folded or "way" in folded:
         folded = _NO_MORE.sub("not ", folded)
+    if "ikke godt" in folded or "inte bara" in folded:
+        folded = _POLITE.sub(_polite, folded)
     return _CANNOT.sub("can not", folded) if "cannot" in folded else folded
 
 
