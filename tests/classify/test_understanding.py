@@ -1454,3 +1454,20 @@ def test_a_pronoun_after_another_verb_is_not_the_requests_object(intents: RuleSe
 def test_a_surname_is_no_complaint_word(intents: RuleSet) -> None:
     body = "Hej, jag kommer inte in i portalen. Kan ni hjälpa mig?\nOle Berg\nBerg & Lie AS"
     assert classify_text("Inloggning", body, intents).intents == ("other",)
+
+
+def test_a_negation_before_an_object_that_comes_first(intents: RuleSet) -> None:
+    body = "Jag vill inte begära något registerutdrag. Hur länge sparar ni mina supportärenden?"
+    assert classify_text("Lagring", body, intents).intents == ("question",)
+
+
+def test_a_negation_is_the_first_verbs_across_and(intents: RuleSet) -> None:
+    body = "Jag har aldrig gett lov till det och motsätter mig att ni använder mitt namn i reklam."
+    assert "objection" in classify_text("Mitt namn", body, intents).intents
+
+
+def test_a_salesman_is_no_question_about_selling(intents: RuleSet) -> None:
+    body = (
+        "Er säljare berättade att ni vill använda mitt namn i ett kundcase. Det motsätter jag mig."
+    )
+    assert "question" not in classify_text("Kundcase", body, intents).intents

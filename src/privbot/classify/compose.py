@@ -157,9 +157,12 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     clause = tokens[action.start].clause
     # a refusal holds its own negation; one before it is another verb's: "Jag är inte
     # intresserad och vill inte bli uppringd"
+    # (before the object when it comes first: "jag vill inte begära något registerutdrag
+    # eller få …")
+    first = min(action.start, obj.start)
     if not action.negative and any(
         tokens[k].sv == NOT and tokens[k].clause == clause
-        for k in range(max(0, action.start - NEGATION_REACH), action.start)
+        for k in range(max(0, first - NEGATION_REACH), first)
     ):
         return True
     if not action.negative:  # "ta INTE bort"

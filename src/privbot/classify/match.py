@@ -87,6 +87,7 @@ HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, d
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
 MAX_WORD = 40  # longer "words" (base64, URLs) are neither split nor fuzzy-matched
+_AND = frozenset({"och", "and", "samt", "og", "und"})
 _CONDITIONAL = frozenset({"om", "if", "ifall", "whether", "huruvida", "when", "nar"})
 _PRACTICE_EN = frozenset({"do", "does", "did", "are", "is", "was", "were", "have", "has"})
 _REQUEST_VERBS = frozenset(
@@ -363,7 +364,12 @@ def _match_at(
 def _negated(hit: _Hit, tokens: tuple[Token, ...]) -> bool:
     clause = tokens[hit.start].clause
     for k in range(max(0, hit.start - NEGATION_REACH), hit.end + 1):
-        if tokens[k].sv == NOT and (k >= hit.start or tokens[k].clause == clause):
+        if tokens[k].sv == NOT and (
+            k >= hit.start
+            or tokens[k].clause == clause
+            # "jag har aldrig godkänt det och motsätter mig": the negation is the first verb's
+            and not any(tokens[j].word in _AND for j in range(k + 1, hit.start))
+        ):
             return True
     return False
 
