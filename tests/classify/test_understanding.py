@@ -1471,3 +1471,15 @@ def test_a_salesman_is_no_question_about_selling(intents: RuleSet) -> None:
         "Er säljare berättade att ni vill använda mitt namn i ett kundcase. Det motsätter jag mig."
     )
     assert "question" not in classify_text("Kundcase", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hei, dere ringer meg hele tiden. Ta meg ut av ringelistene deres.",
+        "Hej, I sender mig invitationer hver uge. Tag mig af jeres mailingliste.",
+        "Hei, poistakaa minut kutsulistoilta, kiitos.",
+    ],
+)
+def test_take_me_off_your_lists_in_the_other_languages(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("marketing_optout",)
