@@ -1483,3 +1483,8 @@ def test_a_salesman_is_no_question_about_selling(intents: RuleSet) -> None:
 )
 def test_take_me_off_your_lists_in_the_other_languages(intents: RuleSet, body: str) -> None:
     assert classify_text("", body, intents).intents == ("marketing_optout",)
+
+
+def test_a_question_after_an_aside_asks(intents: RuleSet) -> None:
+    body = "Byt min adress till Ekvägen 3. Och när ni ändå är inne: vad har ni sparat om mig?"
+    assert "access" in classify_text("Adress", body, intents).intents

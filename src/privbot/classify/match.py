@@ -393,7 +393,8 @@ def _hypothetical_span(start: int, hit_end: int, norm: Normalised) -> bool:
     k = start
     while k > 0 and tokens[k - 1].sentence == sentence:
         k -= 1
-    if any(t.word in _CONDITIONAL for t in tokens[k : start + 1]):
+    # (not an aside: "och när ni ändå är inne: vad har ni om mig?" asks)
+    if any(tokens[j].word in _CONDITIONAL and not _aside(j, norm) for j in range(k, start + 1)):
         return True
     first, second = tokens[k].word, (tokens[k + 1].word if k + 1 < len(tokens) else "")
     if first in _PRACTICE_EN and second in ("you", "ni", "my", "the", "data", "it", "this"):
