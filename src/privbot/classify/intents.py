@@ -33,9 +33,12 @@ LEXICON_LANGS = ("sv", "en", "no", "da", "fi", "de", "pl", "fr", "es")
 GROUP_KINDS = ("action", "object", "mood", "context")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Term:
-    """One word of a phrase: `exact` compares stems, `prefix`/`suffix`/`infix` folded text."""
+    """One word of a phrase: `exact` compares stems, `prefix`/`suffix`/`infix` folded text.
+
+    Each phrase has terms of its own, compared and hashed by identity: matching remembers per
+    word which terms it matches, with the term as the key."""
 
     mode: str  # exact | prefix | suffix | infix
     text: str  # folded word without `*`

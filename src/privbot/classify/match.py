@@ -161,7 +161,7 @@ class _Word:
         # the phrase's word it stands for (a `_MATCH` code; the first, or after a leading
         # negation the second)
         self.longer = longer
-        self.terms: dict[int, int] = {}  # id(term) -> `_MATCH` of `_term_matches`, as asked
+        self.terms: dict[Term, int] = {}  # term -> `_MATCH` of `_term_matches`, as asked
         # one stem of each phrase's needs besides the word's own, per language: a text with
         # none of them makes none of `longer` viable (None: a phrase needs nothing more, so
         # some always is)
@@ -239,9 +239,9 @@ def _viable(word: _Word, present_sv: set[str], present_en: set[str]) -> list[tup
 
 def _term_at(term: Term, lang: str, word: _Word) -> int:
     """`_term_matches` for a word's forms as a `_MATCH` code, remembered per word."""
-    got = word.terms.get(id(term), -1)
+    got = word.terms.get(term, -1)
     if got < 0:
-        got = word.terms[id(term)] = _MATCH[_term_matches(term, lang, word.forms)]
+        got = word.terms[term] = _MATCH[_term_matches(term, lang, word.forms)]
     return got
 
 
@@ -345,14 +345,13 @@ def _match_at(
     clause = tokens[i].clause if phrase.lead_not else -1
     stop = len(tokens)
     for term in terms[1:]:
-        key = id(term)
         for j in range(pos + 1, min(pos + 2 + GAP, stop)):
             if tokens[j].sentence != sentence or (clause >= 0 and tokens[j].clause != clause):
                 return None
             known = words[j].terms
-            got = known.get(key, -1)
+            got = known.get(term, -1)
             if got < 0:
-                got = known[key] = _MATCH[_term_matches(term, lang, words[j].forms)]
+                got = known[term] = _MATCH[_term_matches(term, lang, words[j].forms)]
             if got:
                 fuzzy, pos = fuzzy or got == 2, j
                 break
