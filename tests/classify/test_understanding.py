@@ -1488,3 +1488,13 @@ def test_take_me_off_your_lists_in_the_other_languages(intents: RuleSet, body: s
 def test_a_question_after_an_aside_asks(intents: RuleSet) -> None:
     body = "Byt min adress till Ekvägen 3. Och när ni ändå är inne: vad har ni sparat om mig?"
     assert "access" in classify_text("Adress", body, intents).intents
+
+
+def test_invoices_and_processing_agreements_are_other(intents: RuleSet) -> None:
+    body = "Hej, fakturan tar betalt för fyra timmar men teknikern var här i två. Skicka en korrigerad faktura."
+    assert classify_text("Faktura 1234", body, intents).intents == ("other",)
+    body = (
+        "Hi, attached is our signed data processing agreement. Could you countersign it and "
+        "send a copy back for our files?"
+    )
+    assert classify_text("DPA", body, intents).intents == ("other",)
