@@ -1498,3 +1498,8 @@ def test_invoices_and_processing_agreements_are_other(intents: RuleSet) -> None:
         "send a copy back for our files?"
     )
     assert classify_text("DPA", body, intents).intents == ("other",)
+
+
+def test_a_new_number_stated_in_finnish_is_a_correction(intents: RuleSet) -> None:
+    body = "Hei, puhelinnumeroni on vaihtunut, uusi numero on 040 123 4567."
+    assert classify_text("Uusi numero", body, intents).intents == ("rectification",)
