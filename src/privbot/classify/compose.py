@@ -401,36 +401,29 @@ def said_not_asked(at: int, norm: Normalised) -> bool:
 
 def told_past(at: int, norm: Normalised) -> bool:
     """The verb at `at` tells what someone did: "ni raderade", "you have removed"."""
-    tokens = norm.tokens
-    token = tokens[at]
-    if not (token.word.endswith(_PAST) or token.word in _PAST_WORDS):
-        return False
-    before = [t.word for t in tokens[max(0, at - 3) : at] if t.sentence == token.sentence]
-    if before[-1:] and before[-1] in SUBJECTS:  # "ni raderade"
-        return True
-    # "ni har raderat", "har ni raderat"
-    return (
-        len(before) >= 2
-        and {before[-1], before[-2]} & AUXILIARIES != set()
-        and ({before[-1], before[-2]} & SUBJECTS != set())
-    )
+    return _told_by(at, norm, SUBJECTS)
 
 
 def writer_did(at: int, norm: Normalised) -> bool:
     """The verb at `at` tells what the writer did: "I have deleted it on my side", "jag
     ändrade adressen själv i portalen" (told, not asked of us)."""
+    return _told_by(at, norm, WRITER)
+
+
+def _told_by(at: int, norm: Normalised, subjects: frozenset[str]) -> bool:
+    """The past verb at `at` has one of `subjects` just before it: "ni raderade", "ni har
+    raderat", "har ni raderat"."""
     tokens = norm.tokens
     token = tokens[at]
     if not (token.word.endswith(_PAST) or token.word in _PAST_WORDS):
         return False
     before = [t.word for t in tokens[max(0, at - 3) : at] if t.sentence == token.sentence]
-    if before[-1:] and before[-1] in WRITER:  # "jag raderade"
+    if before[-1:] and before[-1] in subjects:
         return True
-    # "I have deleted", "har jag raderat"
     return (
         len(before) >= 2
         and {before[-1], before[-2]} & AUXILIARIES != set()
-        and ({before[-1], before[-2]} & WRITER != set())
+        and ({before[-1], before[-2]} & subjects != set())
     )
 
 
