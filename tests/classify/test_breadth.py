@@ -38,6 +38,15 @@ SWEDISH: list[Case] = [
     ("Släng mitt CV, jag har fått ett annat jobb.", ("erasure",)),
     ("Ni får gärna göra er av med allt om mig.", ("erasure",)),
     ("Ta bort min profil och all min historik.", ("erasure",)),
+    ("Jag vill att ni tar bort allt som rör mig.", ("erasure",)),
+    ("Radera mitt användarkonto och allt som hör till det.", ("erasure",)),
+    ("Ni får gärna rensa ut mig ur kundregistret.", ("erasure",)),
+    ("Jag vill inte längre vara kund hos er, radera mina uppgifter.", ("erasure",)),
+    ("Stryk mig ur ert register.", ("erasure",)),
+    ("Gör er av med mina personuppgifter.", ("erasure",)),
+    ("Kan ni ta bort min mejladress ur systemet?", ("erasure",)),
+    ("Töm mitt konto på all information och stäng det.", ("erasure",)),
+    ("Jag begär att mina uppgifter raderas omedelbart.", ("erasure",)),
     # access
     ("Vad har ni för uppgifter om mig?", ("access",)),
     ("Jag vill veta vad ni har sparat om mig.", ("access",)),
@@ -49,6 +58,13 @@ SWEDISH: list[Case] = [
     ("Får jag se vad ni har registrerat om mig?", ("access",)),
     ("Jag vill begära ut min data.", ("access",)),
     ("Vad vet ni om mig egentligen?", ("access",)),
+    ("Vilka personuppgifter behandlar ni om mig?", ("access",)),
+    ("Jag vill ta del av de uppgifter ni har om mig.", ("access",)),
+    ("Jag begär ett registerutdrag.", ("access",)),
+    ("Kan ni skicka en sammanställning av mina personuppgifter?", ("access",)),
+    ("Vad har ni lagrat om mig?", ("access",)),
+    ("Jag vill få veta vilka uppgifter ni har om mig och varifrån ni fått dem.", ("access",)),
+    ("Visa mig vad ni har på mig.", ("access",)),
     # rectification
     ("Mitt efternamn är felstavat, det ska vara Lindqvist.", ("rectification",)),
     ("Byt min adress till Storgatan 5 i Umeå.", ("rectification",)),
@@ -57,6 +73,11 @@ SWEDISH: list[Case] = [
     ("Jag har gift mig och bytt efternamn till Berg.", ("rectification",)),
     ("Ni har fel födelsedatum på mig.", ("rectification",)),
     ("Jag har flyttat, min nya adress är Granvägen 3.", ("rectification",)),
+    ("Min adress är inte rätt, jag bor på Ekvägen 4.", ("rectification",)),
+    ("Rätta mitt personnummer, sista siffrorna är fel.", ("rectification",)),
+    ("Uppdatera min e-post till anna.berg@example.se.", ("rectification",)),
+    ("Jag har bytt telefonnummer, det nya är 070-1234567.", ("rectification",)),
+    ("Mitt namn är fel i ert system.", ("rectification",)),
     # restriction
     ("Frys mina uppgifter tills ärendet är utrett.", ("restriction",)),
     ("Använd inte mina uppgifter medan ni utreder saken.", ("restriction",)),
@@ -70,12 +91,18 @@ SWEDISH: list[Case] = [
         ("portability",),
     ),
     ("Skicka över mina uppgifter direkt till min nya bank.", ("portability",)),
+    ("Jag vill ha min data i ett format jag kan ta med till en annan tjänst.", ("portability",)),
+    ("Kan ni överföra mina uppgifter till min nya leverantör?", ("portability",)),
+    ("Ladda ner all min data åt mig som en fil.", ("portability",)),
     # objection
     ("Jag motsätter mig att ni analyserar mina köp.", ("objection",)),
     ("Sluta profilera mig.", ("objection",)),
     ("Jag vill inte att ni delar mina uppgifter med era partner.", ("objection",)),
     ("Sälj inte mina uppgifter vidare.", ("objection",)),
     ("Sluta kartlägga mitt beteende på er sajt.", ("objection",)),
+    ("Jag invänder mot att ni använder mina uppgifter för marknadsundersökningar.", ("objection",)),
+    ("Jag vill inte bli profilerad.", ("objection",)),
+    ("Sluta analysera mina köp.", ("objection",)),
     # marketing_optout
     ("Sluta ringa mig.", ("marketing_optout",)),
     ("Jag vill inte ha fler erbjudanden från er.", ("marketing_optout",)),
@@ -86,18 +113,35 @@ SWEDISH: list[Case] = [
     ("Mejla mig inte fler gånger med era kampanjer.", ("marketing_optout",)),
     ("Säg upp mitt nyhetsbrev.", ("marketing_optout",)),
     ("Skicka inga fler reklamutskick till mig.", ("marketing_optout",)),
+    ("Jag vill inte ha mer reklam från er.", ("marketing_optout",)),
+    ("Avregistrera mig från era utskick.", ("marketing_optout",)),
+    ("Sluta skicka sms till mig.", ("marketing_optout",)),
+    ("Jag vill inte bli kontaktad i säljsyfte.", ("marketing_optout",)),
+    ("Sluta mejla mig.", ("marketing_optout",)),
+    ("Inga fler nyhetsbrev tack.", ("marketing_optout",)),
+    ("Ta bort mig från era mailutskick.", ("marketing_optout",)),
+    ("Jag vill avsluta prenumerationen på ert nyhetsbrev.", ("marketing_optout",)),
     # consent_withdrawal
     ("Jag drar tillbaka mitt samtycke.", ("consent_withdrawal",)),
     ("Jag ångrar att jag gav er tillåtelse att använda min bild.", ("consent_withdrawal",)),
     ("Jag återkallar mitt godkännande till att ni spelar in samtalen.", ("consent_withdrawal",)),
+    ("Jag tar tillbaka mitt samtycke till nyhetsbrevet.", ("consent_withdrawal",)),
+    ("Jag återkallar mitt samtycke till behandlingen.", ("consent_withdrawal",)),
+    ("Jag vill dra tillbaka mitt medgivande.", ("consent_withdrawal",)),
     # complaint
     ("Jag tänker anmäla er till IMY.", ("complaint",)),
     ("Jag kommer att klaga hos Integritetsskyddsmyndigheten.", ("complaint",)),
     ("Jag vill lämna in ett klagomål på hur ni har hanterat mina uppgifter.", ("complaint",)),
+    ("Jag kommer att anmäla detta till IMY.", ("complaint",)),
+    ("Jag vill klaga på hur ni har hanterat min begäran.", ("complaint",)),
+    ("Jag har lämnat in ett klagomål till Integritetsskyddsmyndigheten.", ("complaint",)),
+    # breach
+    ("Jag fick ett mejl med någon annans personnummer.", ("breach",)),
     # question
     ("Hur länge sparar ni mina personuppgifter?", ("question",)),
     ("Var hittar jag er integritetspolicy?", ("question",)),
 ]
+
 
 SWEDISH_NEGATIVE: list[Case] = [
     ("Radera AD-kontot för en anställd som slutat.", ("other",)),
@@ -109,7 +153,13 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Skicka gärna en offert på tio nya licenser.", ("other",)),
     ("Vad har ni för öppettider i jul?", ("other",)),
     ("Kan ni byta ut den trasiga skärmen i konferensrummet?", ("other",)),
+    ("Jag har glömt mitt lösenord, kan ni hjälpa mig?", ("other",)),
+    ("Kan ni radera den dubbla bokningen?", ("other",)),
+    ("Vi vill säga upp avtalet med er från och med juni.", ("other",)),
+    ("Skicka mig fakturan för mars igen.", ("other",)),
+    ("Kan ni ändra min leveransadress för den här ordern?", ("other",)),
 ]
+
 
 ENGLISH: list[Case] = [
     # erasure
@@ -123,6 +173,16 @@ ENGLISH: list[Case] = [
     ("Delete my profile, I am done with your app.", ("erasure",)),
     ("Erase all trace of me from your files.", ("erasure",)),
     ("I no longer want you to hold any of my information.", ("erasure",)),
+    ("Please erase me from your systems.", ("erasure",)),
+    ("Kindly purge any records you hold about me.", ("erasure",)),
+    ("Delete all traces of me.", ("erasure",)),
+    ("I want to be forgotten.", ("erasure",)),
+    ("Please close and delete my account.", ("erasure",)),
+    ("Remove my personal details from your files.", ("erasure",)),
+    ("I'd like you to get rid of everything you have about me.", ("erasure",)),
+    ("Can you destroy the copies of my passport you took?", ("erasure",)),
+    ("Please cancel my account and erase my data.", ("erasure",)),
+    ("Delete my user account please.", ("erasure",)),
     # access
     ("What do you have on me?", ("access",)),
     ("What info do you hold about me?", ("access",)),
@@ -131,12 +191,23 @@ ENGLISH: list[Case] = [
     ("I want to make a subject access request.", ("access",)),
     ("Please tell me whether you hold any data about me.", ("access",)),
     ("Please provide me with my personal information.", ("access",)),
+    ("I want a copy of all the personal data you hold on me.", ("access",)),
+    ("Please send me everything you've got on file about me.", ("access",)),
+    ("What personal information are you processing about me?", ("access",)),
+    ("Under GDPR I request access to my personal data.", ("access",)),
+    ("Can you tell me what information you store about me?", ("access",)),
+    ("Show me the data you keep on me.", ("access",)),
     # rectification
     ("My surname is spelt wrong.", ("rectification",)),
     ("Please update my address to 4 Mill Lane, York.", ("rectification",)),
     ("You still have my old phone number, please change it.", ("rectification",)),
     ("I got married, so my last name has changed to Smith.", ("rectification",)),
     ("Correct my date of birth, it is 1985 and not 1958.", ("rectification",)),
+    ("Your records show the wrong address for me.", ("rectification",)),
+    ("Please fix the spelling of my name.", ("rectification",)),
+    ("My email address has changed to tom@example.com.", ("rectification",)),
+    ("Can you amend my date of birth? It is wrong.", ("rectification",)),
+    ("Please change my surname in your system to Jones.", ("rectification",)),
     # restriction
     ("Please freeze my data until this is sorted out.", ("restriction",)),
     ("Stop using my data while you investigate my complaint.", ("restriction",)),
@@ -145,11 +216,17 @@ ENGLISH: list[Case] = [
     ("Export my data so I can move to another provider.", ("portability",)),
     ("Please send my data as a CSV file.", ("portability",)),
     ("Transfer my playlists to a new service.", ("portability",)),
+    ("I want to port my data to a competitor.", ("portability",)),
+    ("Please give me my data in a machine-readable format.", ("portability",)),
+    ("Can I download all my data?", ("portability",)),
     # objection
     ("I object to you profiling me.", ("objection",)),
     ("Stop tracking me.", ("objection",)),
     ("Do not sell my data.", ("objection",)),
     ("I do not want my data shared with third parties.", ("objection",)),
+    ("I object to the processing of my personal data.", ("objection",)),
+    ("Stop analysing my shopping habits.", ("objection",)),
+    ("I do not want to be profiled.", ("objection",)),
     # marketing_optout
     ("Unsubscribe me.", ("marketing_optout",)),
     ("Take me off your mailing list.", ("marketing_optout",)),
@@ -158,16 +235,32 @@ ENGLISH: list[Case] = [
     ("Please stop the texts.", ("marketing_optout",)),
     ("Don't call me again.", ("marketing_optout",)),
     ("Please remove my email from your marketing list.", ("marketing_optout",)),
+    ("Please stop sending me marketing emails.", ("marketing_optout",)),
+    ("I don't want any more newsletters.", ("marketing_optout",)),
+    ("Take me off your call list.", ("marketing_optout",)),
+    ("Stop texting me offers.", ("marketing_optout",)),
+    ("Opt me out of all marketing.", ("marketing_optout",)),
+    ("Please stop emailing me.", ("marketing_optout",)),
+    ("I keep getting your promotional emails, make it stop.", ("marketing_optout",)),
     # consent_withdrawal
     ("I withdraw my consent.", ("consent_withdrawal",)),
     ("I take back my permission to use my photo.", ("consent_withdrawal",)),
     ("I revoke the consent I gave you last year.", ("consent_withdrawal",)),
+    ("I am withdrawing my consent to the use of my photos.", ("consent_withdrawal",)),
+    ("I no longer consent to you processing my data.", ("consent_withdrawal",)),
+    ("I revoke my permission for the call recordings.", ("consent_withdrawal",)),
     # complaint
     ("I will report you to the ICO.", ("complaint",)),
     ("I am lodging a complaint with the data protection authority.", ("complaint",)),
+    ("I will be reporting this to the Information Commissioner's Office.", ("complaint",)),
+    ("I want to make a complaint about how you handled my data.", ("complaint",)),
+    ("I have filed a complaint with the supervisory authority.", ("complaint",)),
+    # breach
+    ("I received an email with another customer's invoice attached.", ("breach",)),
     # question
     ("How long do you keep my personal data?", ("question",)),
 ]
+
 
 ENGLISH_NEGATIVE: list[Case] = [
     ("Thanks, you deleted it, all good now.", ("other",)),
@@ -178,118 +271,390 @@ ENGLISH_NEGATIVE: list[Case] = [
     ("Please send me the user manual for the router.", ("other",)),
     ("Can you change my delivery slot to Friday?", ("other",)),
     ("Please update me on the status of my order.", ("other",)),
+    ("Can you update the firmware on our router?", ("other",)),
+    ("Thank you for deleting my account so quickly.", ("other",)),
+    ("I want to change my password.", ("other",)),
+    ("Please cancel my order 12345.", ("other",)),
 ]
 
-OTHER_LANGUAGES: list[Case] = [
-    # Norwegian
+
+NORWEGIAN: list[Case] = [
+    # erasure
     ("Slett meg.", ("erasure",)),
     ("Slett alle opplysningene mine.", ("erasure",)),
     ("Vennligst slett dataene mine.", ("erasure",)),
     ("Kan dere slette meg fra systemet?", ("erasure",)),
     ("Jeg ønsker å bli slettet.", ("erasure",)),
     ("Slett brukeren min.", ("erasure",)),
-    ("Slett meg fra nyhetsbrevet.", ("marketing_optout",)),
     ("Avslutt kontoen min og slett dataene mine.", ("erasure",)),
+    # access
     ("Send meg en kopi av personopplysningene mine.", ("access",)),
     ("Jeg ber om innsyn i hvilke opplysninger dere har om meg.", ("access",)),
+    ("Hva slags opplysninger har dere lagret om meg?", ("access",)),
+    ("Jeg ber om innsyn i mine personopplysninger.", ("access",)),
+    # rectification
     ("Adressen min er feil, vennligst rett den.", ("rectification",)),
+    ("Navnet mitt er stavet feil.", ("rectification",)),
+    ("Jeg har fått nytt telefonnummer.", ("rectification",)),
+    ("Min adresse er forkert.", ("rectification",)),
+    # restriction
+    ("Begrens behandlingen av opplysningene mine til saken er avklart.", ("restriction",)),
+    # portability
+    ("Overfør dataene mine til en annen leverandør.", ("portability",)),
+    ("Jeg vil gerne have mine data overført til et andet selskab.", ("portability",)),
+    # objection
+    ("Jeg protesterer mot at dere bruker opplysningene mine til profilering.", ("objection",)),
+    # marketing_optout
+    ("Slett meg fra nyhetsbrevet.", ("marketing_optout",)),
     ("Meld meg av nyhetsbrevet.", ("marketing_optout",)),
     ("Ikke ring meg mer.", ("marketing_optout",)),
+    ("Jeg vil ikke ha flere nyhetsbrev.", ("marketing_optout",)),
+    ("Slutt å sende meg reklame.", ("marketing_optout",)),
+    ("Jeg ønsker ikke at modtage flere nyhedsbreve.", ("marketing_optout",)),
+    ("Stop med at sende mig reklamer.", ("marketing_optout",)),
+    # consent_withdrawal
     ("Jeg trekker tilbake samtykket mitt.", ("consent_withdrawal",)),
+    ("Jeg trekker tilbake mitt samtykke.", ("consent_withdrawal",)),
+    # complaint
     ("Jeg vil klage til Datatilsynet.", ("complaint",)),
-    ("Jeg protesterer mot at dere bruker opplysningene mine til profilering.", ("objection",)),
-    ("Overfør dataene mine til en annen leverandør.", ("portability",)),
-    # Danish
+    ("Jeg vil sende en klage til Datatilsynet.", ("complaint",)),
+]
+
+
+NORWEGIAN_NEGATIVE: list[Case] = [
+    ("Kan dere sende meg fakturaen på nytt?", ("other",)),
+    ("Kan dere slette den doble fakturaen?", ("other",)),
+    ("Vi må slette brukerkontoene til de ansatte som har sluttet.", ("other",)),
+]
+
+
+DANISH: list[Case] = [
+    # erasure
     ("Slet mine oplysninger.", ("erasure",)),
     ("Luk min konto og slet mine data.", ("erasure",)),
     ("Jeg vil gerne slettes fra jeres system.", ("erasure",)),
-    ("Slet mig fra jeres nyhedsbrev.", ("marketing_optout",)),
+    # access
     ("Send mig en kopi af de oplysninger, I har om mig.", ("access",)),
+    ("Hvilke oplysninger har I registreret om mig?", ("access",)),
+    # rectification
     ("Mit navn er stavet forkert.", ("rectification",)),
-    ("Afmeld mig jeres nyhedsbrev.", ("marketing_optout",)),
-    ("Jeg trækker mit samtykke tilbage.", ("consent_withdrawal",)),
-    ("Jeg klager til Datatilsynet over jer.", ("complaint",)),
-    ("Jeg gør indsigelse mod jeres profilering af mig.", ("objection",)),
+    # restriction
+    ("Begræns behandlingen af mine oplysninger, indtil sagen er afklaret.", ("restriction",)),
+    # portability
     ("Overfør mine data til en ny udbyder.", ("portability",)),
-    # Finnish
+    # objection
+    ("Jeg gør indsigelse mod jeres profilering af mig.", ("objection",)),
+    ("Jeg gør indsigelse mod behandlingen af mine oplysninger.", ("objection",)),
+    # marketing_optout
+    ("Slet mig fra jeres nyhedsbrev.", ("marketing_optout",)),
+    ("Afmeld mig jeres nyhedsbrev.", ("marketing_optout",)),
+    # consent_withdrawal
+    ("Jeg trækker mit samtykke tilbage.", ("consent_withdrawal",)),
+    # complaint
+    ("Jeg klager til Datatilsynet over jer.", ("complaint",)),
+]
+
+
+DANISH_NEGATIVE: list[Case] = [
+    ("Kan I slette den dobbelte faktura?", ("other",)),
+    ("Vi skal slette brugerkontiene for de medarbejdere, der er stoppet.", ("other",)),
+]
+
+FINNISH: list[Case] = [
+    # erasure
     ("Poistakaa tietoni.", ("erasure",)),
     ("Haluan että poistatte kaikki tietoni.", ("erasure",)),
     ("Pyydän poistamaan henkilötietoni rekisteristänne.", ("erasure",)),
     ("Sulkekaa tilini ja poistakaa tiedot.", ("erasure",)),
+    ("Poistakaa kaikki minua koskevat tiedot.", ("erasure",)),
+    ("Haluan, että tietoni poistetaan.", ("erasure",)),
+    ("Pyydän tietojeni poistamista.", ("erasure",)),
+    ("Poista tilini.", ("erasure",)),
+    ("Voisitteko poistaa henkilötietoni järjestelmästänne?", ("erasure",)),
+    ("Haluan että poistatte minut rekisteristänne.", ("erasure",)),
+    ("Pyydän poistamaan tilini ja kaikki tietoni.", ("erasure",)),
+    ("Hävittäkää hakemukseni ja CV:ni.", ("erasure",)),
+    # access
     ("Lähettäkää minulle kopio tiedoistani.", ("access",)),
     ("Haluan tietää, mitä tietoja teillä on minusta.", ("access",)),
+    ("Haluan nähdä kaikki tiedot, joita teillä on minusta.", ("access",)),
+    ("Pyydän kopiota henkilötiedoistani.", ("access",)),
+    ("Lähettäkää minulle tiedot, joita olette tallentaneet minusta.", ("access",)),
+    ("Haluaisin tarkastaa tietoni.", ("access",)),
+    ("Pyydän saada pääsyn henkilötietoihini.", ("access",)),
+    # rectification
     ("Osoitteeni on väärä, korjatkaa se.", ("rectification",)),
+    ("Nimeni on kirjoitettu väärin.", ("rectification",)),
+    ("Pyydän korjaamaan osoitteeni.", ("rectification",)),
+    ("Päivittäkää puhelinnumeroni.", ("rectification",)),
+    ("Sähköpostiosoitteeni on muuttunut.", ("rectification",)),
+    # restriction
+    ("Rajoittakaa tietojeni käsittelyä, kunnes asia on selvitetty.", ("restriction",)),
+    # portability
+    ("Siirtäkää tietoni toiselle palveluntarjoajalle.", ("portability",)),
+    ("Haluan siirtää tietoni toiseen palveluun.", ("portability",)),
+    ("Lähettäkää tietoni koneluettavassa muodossa.", ("portability",)),
+    # objection
+    ("Vastustan tietojeni käyttöä profilointiin.", ("objection",)),
+    ("Vastustan profilointia.", ("objection",)),
+    # marketing_optout
     ("En halua enää uutiskirjettä.", ("marketing_optout",)),
     ("Älkää soittako minulle enää.", ("marketing_optout",)),
+    ("Lopettakaa uutiskirjeiden lähettäminen minulle.", ("marketing_optout",)),
+    ("En halua enää mainoksia.", ("marketing_optout",)),
+    ("Poistakaa minut postituslistalta.", ("marketing_optout",)),
+    ("Älkää lähettäkö minulle enää markkinointiviestejä.", ("marketing_optout",)),
+    # consent_withdrawal
     ("Peruutan suostumukseni.", ("consent_withdrawal",)),
-    ("Vastustan tietojeni käyttöä profilointiin.", ("objection",)),
-    ("Siirtäkää tietoni toiselle palveluntarjoajalle.", ("portability",)),
+    ("Peruutan antamani suostumuksen.", ("consent_withdrawal",)),
+    ("Haluan perua suostumukseni.", ("consent_withdrawal",)),
+    # complaint
     ("Teen valituksen tietosuojavaltuutetulle.", ("complaint",)),
-    # German
+    ("Teen asiasta valituksen tietosuojavaltuutetun toimistoon.", ("complaint",)),
+]
+
+
+FINNISH_NEGATIVE: list[Case] = [
+    ("Lähettäkää lasku uudelleen.", ("other",)),
+    ("Lähettäkää minulle uusi lasku.", ("other",)),
+    ("Voitteko poistaa tuplavarauksen?", ("other",)),
+]
+
+
+GERMAN: list[Case] = [
+    # erasure
     ("Ich möchte, dass Sie meine Daten löschen.", ("erasure",)),
     ("Bitte löschen Sie mein Konto.", ("erasure",)),
+    ("Proszę o usunięcie moich danych.", ("erasure",)),
+    ("Löschen Sie bitte alle meine personenbezogenen Daten.", ("erasure",)),
+    ("Ich beantrage die Löschung meines Kontos.", ("erasure",)),
+    ("Bitte entfernen Sie mich aus Ihrer Datenbank.", ("erasure",)),
+    ("Ich möchte, dass mein Benutzerkonto gelöscht wird.", ("erasure",)),
+    ("Bitte löschen Sie meinen Account.", ("erasure",)),
+    # access
     ("Bitte senden Sie mir eine Kopie meiner Daten.", ("access",)),
     ("Ich verlange Auskunft über meine gespeicherten Daten.", ("access",)),
+    ("Ich möchte wissen, welche Daten Sie über mich gespeichert haben.", ("access",)),
+    ("Bitte schicken Sie mir eine Kopie aller Daten, die Sie über mich haben.", ("access",)),
+    ("Ich mache von meinem Auskunftsrecht Gebrauch.", ("access",)),
+    # rectification
     ("Meine Adresse ist falsch, bitte korrigieren Sie sie.", ("rectification",)),
-    ("Bitte tragen Sie mich aus dem Newsletter aus.", ("marketing_optout",)),
-    ("Ich will nicht mehr angerufen werden.", ("marketing_optout",)),
-    ("Ich widerrufe meine Einwilligung.", ("consent_withdrawal",)),
-    ("Ich werde mich bei der Datenschutzbehörde beschweren.", ("complaint",)),
-    ("Ich widerspreche der Verarbeitung meiner Daten.", ("objection",)),
-    ("Bitte übertragen Sie meine Daten an einen neuen Anbieter.", ("portability",)),
+    ("Mein Name ist falsch geschrieben.", ("rectification",)),
+    ("Bitte ändern Sie meine Adresse.", ("rectification",)),
+    ("Meine Telefonnummer hat sich geändert.", ("rectification",)),
+    # restriction
     (
         "Bitte schränken Sie die Verarbeitung meiner Daten ein, bis alles geklärt ist.",
         ("restriction",),
     ),
-    # Polish
-    ("Proszę o usunięcie moich danych.", ("erasure",)),
+    ("Bitte sperren Sie meine Daten, bis die Sache geklärt ist.", ("restriction",)),
+    # portability
+    ("Bitte übertragen Sie meine Daten an einen neuen Anbieter.", ("portability",)),
+    ("Ich möchte meine Daten zu einem anderen Anbieter mitnehmen.", ("portability",)),
+    ("Bitte exportieren Sie meine Daten als CSV.", ("portability",)),
+    # objection
+    ("Ich widerspreche der Verarbeitung meiner Daten.", ("objection",)),
+    ("Ich widerspreche der Nutzung meiner Daten für Werbezwecke.", ("objection",)),
+    ("Ich lege Widerspruch gegen das Profiling ein.", ("objection",)),
+    # marketing_optout
+    ("Bitte tragen Sie mich aus dem Newsletter aus.", ("marketing_optout",)),
+    ("Ich will nicht mehr angerufen werden.", ("marketing_optout",)),
+    ("Ich möchte keine Werbung mehr erhalten.", ("marketing_optout",)),
+    ("Bitte melden Sie mich vom Newsletter ab.", ("marketing_optout",)),
+    ("Bitte keine Werbeanrufe mehr.", ("marketing_optout",)),
+    # consent_withdrawal
+    ("Ich widerrufe meine Einwilligung.", ("consent_withdrawal",)),
+    ("Ich ziehe meine Einwilligung zurück.", ("consent_withdrawal",)),
+    # complaint
+    ("Ich werde mich bei der Datenschutzbehörde beschweren.", ("complaint",)),
+    ("Ich werde mich bei der Aufsichtsbehörde beschweren.", ("complaint",)),
+]
+
+
+GERMAN_NEGATIVE: list[Case] = [
+    ("Bitte löschen Sie die doppelte Rechnung.", ("other",)),
+    ("Bitte schicken Sie mir die Rechnung noch einmal.", ("other",)),
+    ("Bitte ändern Sie den Liefertermin.", ("other",)),
+]
+
+
+POLISH: list[Case] = [
+    # erasure
     ("Proszę usunąć moje dane osobowe.", ("erasure",)),
     ("Usuńcie moje konto.", ("erasure",)),
+    ("Merci de supprimer mes données.", ("erasure",)),
+    ("Proszę usunąć moje konto.", ("erasure",)),
+    ("Żądam usunięcia wszystkich moich danych osobowych.", ("erasure",)),
+    ("Proszę o usunięcie mnie z bazy danych.", ("erasure",)),
+    ("Chcę, żebyście usunęli moje dane.", ("erasure",)),
+    ("Proszę wykasować moje dane.", ("erasure",)),
+    ("Usuńcie wszystkie informacje o mnie.", ("erasure",)),
+    # access
     ("Chcę otrzymać kopię moich danych.", ("access",)),
     ("Proszę o informację, jakie dane na mój temat przetwarzacie.", ("access",)),
+    ("Proszę o przesłanie kopii moich danych osobowych.", ("access",)),
+    ("Chciałbym wiedzieć, jakie dane o mnie przechowujecie.", ("access",)),
+    ("Żądam dostępu do moich danych.", ("access",)),
+    ("Proszę o udostępnienie moich danych.", ("access",)),
+    # rectification
     ("Mój adres jest błędny, proszę go poprawić.", ("rectification",)),
+    ("Proszę poprawić moje nazwisko.", ("rectification",)),
+    ("Mój numer telefonu jest nieaktualny.", ("rectification",)),
+    ("Proszę o sprostowanie moich danych.", ("rectification",)),
+    ("Proszę zaktualizować mój adres e-mail.", ("rectification",)),
+    # restriction
+    ("Proszę ograniczyć przetwarzanie moich danych do czasu wyjaśnienia sprawy.", ("restriction",)),
+    ("Proszę o ograniczenie przetwarzania moich danych.", ("restriction",)),
+    # portability
+    ("Proszę o przeniesienie moich danych do innego dostawcy.", ("portability",)),
+    ("Chcę przenieść swoje dane do innej firmy.", ("portability",)),
+    ("Proszę o przesłanie moich danych w formacie CSV.", ("portability",)),
+    # objection
+    ("Sprzeciwiam się profilowaniu.", ("objection",)),
+    ("Wnoszę sprzeciw wobec przetwarzania moich danych.", ("objection",)),
+    ("Nie zgadzam się na profilowanie.", ("objection",)),
+    # marketing_optout
     ("Proszę o wypisanie mnie z newslettera.", ("marketing_optout",)),
     ("Proszę do mnie więcej nie dzwonić.", ("marketing_optout",)),
+    ("Proszę przestać wysyłać mi newslettery.", ("marketing_optout",)),
+    ("Nie chcę otrzymywać więcej reklam.", ("marketing_optout",)),
+    ("Proszę o usunięcie mnie z listy mailingowej.", ("marketing_optout",)),
+    ("Rezygnuję z newslettera.", ("marketing_optout",)),
+    # consent_withdrawal
     ("Wycofuję zgodę na przetwarzanie moich danych.", ("consent_withdrawal",)),
+    ("Cofam zgodę na przetwarzanie moich danych.", ("consent_withdrawal",)),
+    ("Wycofuję swoją zgodę.", ("consent_withdrawal",)),
+    # complaint
     ("Złożę skargę do UODO.", ("complaint",)),
-    ("Sprzeciwiam się profilowaniu.", ("objection",)),
-    ("Proszę o przeniesienie moich danych do innego dostawcy.", ("portability",)),
-    ("Proszę ograniczyć przetwarzanie moich danych do czasu wyjaśnienia sprawy.", ("restriction",)),
-    # French
-    ("Merci de supprimer mes données.", ("erasure",)),
+    ("Złożę skargę do Prezesa UODO.", ("complaint",)),
+]
+
+
+POLISH_NEGATIVE: list[Case] = [
+    ("Proszę o przesłanie faktury za marzec.", ("other",)),
+    ("Proszę o przesłanie faktury korygującej.", ("other",)),
+    ("Proszę usunąć duplikat zamówienia.", ("other",)),
+]
+
+
+FRENCH: list[Case] = [
+    # erasure
     ("Je souhaite que vous effaciez mon compte.", ("erasure",)),
+    ("Por favor, borren mis datos.", ("erasure",)),
+    ("Quiero que eliminen mi cuenta.", ("erasure",)),
+    ("Veuillez supprimer toutes mes données personnelles.", ("erasure",)),
+    ("Je demande la suppression de mon compte.", ("erasure",)),
+    ("Effacez mes informations, s'il vous plaît.", ("erasure",)),
+    ("Je voudrais que vous supprimiez mon compte client.", ("erasure",)),
+    ("Merci de m'effacer de votre base de données.", ("erasure",)),
+    # access
     ("Je voudrais obtenir une copie de mes données personnelles.", ("access",)),
+    ("Je souhaite savoir quelles données vous détenez sur moi.", ("access",)),
+    ("Merci de m'envoyer une copie de mes données.", ("access",)),
+    ("J'exerce mon droit d'accès.", ("access",)),
+    # rectification
     ("Mon adresse est erronée, merci de la corriger.", ("rectification",)),
-    ("Veuillez me désinscrire de la newsletter.", ("marketing_optout",)),
-    ("Ne m'appelez plus.", ("marketing_optout",)),
-    ("Je retire mon consentement.", ("consent_withdrawal",)),
-    ("Je vais porter plainte auprès de la CNIL.", ("complaint",)),
-    ("Je m'oppose au profilage.", ("objection",)),
+    ("Mon nom est mal orthographié.", ("rectification",)),
+    ("Merci de mettre à jour mon adresse.", ("rectification",)),
+    ("Veuillez corriger mon numéro de téléphone.", ("rectification",)),
+    # restriction
+    ("Je demande la limitation du traitement de mes données.", ("restriction",)),
+    # portability
     (
         "Je souhaite récupérer mes données pour les transférer à un autre fournisseur.",
         ("portability",),
     ),
-    # Spanish
-    ("Por favor, borren mis datos.", ("erasure",)),
-    ("Quiero que eliminen mi cuenta.", ("erasure",)),
-    ("Quiero una copia de mis datos.", ("access",)),
-    ("Mi dirección es incorrecta, corríjanla por favor.", ("rectification",)),
-    ("Denme de baja de la newsletter.", ("marketing_optout",)),
-    ("No me llamen más.", ("marketing_optout",)),
-    ("Retiro mi consentimiento.", ("consent_withdrawal",)),
-    ("Presentaré una reclamación ante la AEPD.", ("complaint",)),
-    ("Me opongo al tratamiento de mis datos.", ("objection",)),
-    ("Quiero portar mis datos a otro proveedor.", ("portability",)),
+    ("Je souhaite la portabilité de mes données.", ("portability",)),
+    # objection
+    ("Je m'oppose au profilage.", ("objection",)),
+    ("Je m'oppose au traitement de mes données à des fins de prospection.", ("objection",)),
+    # marketing_optout
+    ("Veuillez me désinscrire de la newsletter.", ("marketing_optout",)),
+    ("Ne m'appelez plus.", ("marketing_optout",)),
+    ("Je ne veux plus recevoir vos e-mails publicitaires.", ("marketing_optout",)),
+    ("Merci de me retirer de votre liste de diffusion.", ("marketing_optout",)),
+    ("Arrêtez de m'envoyer des offres.", ("marketing_optout",)),
+    # consent_withdrawal
+    ("Je retire mon consentement.", ("consent_withdrawal",)),
+    ("Je retire mon consentement au traitement de mes données.", ("consent_withdrawal",)),
+    # complaint
+    ("Je vais porter plainte auprès de la CNIL.", ("complaint",)),
+    ("Je vais déposer une plainte auprès de la CNIL.", ("complaint",)),
 ]
 
-OTHER_LANGUAGES_NEGATIVE: list[Case] = [
-    ("Bitte löschen Sie die doppelte Rechnung.", ("other",)),
-    ("Kan dere sende meg fakturaen på nytt?", ("other",)),
-    ("Kan dere slette den doble fakturaen?", ("other",)),
-    ("Vi må slette brukerkontoene til de ansatte som har sluttet.", ("other",)),
-    ("Proszę o przesłanie faktury za marzec.", ("other",)),
+
+FRENCH_NEGATIVE: list[Case] = [
     ("Merci de m'envoyer le devis pour les licences.", ("other",)),
-    ("Lähettäkää lasku uudelleen.", ("other",)),
+    ("Merci de m'envoyer la facture de mars.", ("other",)),
+    ("Pouvez-vous supprimer la commande en double ?", ("other",)),
+]
+
+
+SPANISH: list[Case] = [
+    # erasure
+    ("Solicito la supresión de mis datos personales.", ("erasure",)),
+    ("Quiero que borren toda mi información.", ("erasure",)),
+    ("Eliminen mi cuenta, por favor.", ("erasure",)),
+    ("Por favor, bórrenme de su base de datos.", ("erasure",)),
+    # access
+    ("Quiero una copia de mis datos.", ("access",)),
+    ("Quiero saber qué datos tienen sobre mí.", ("access",)),
+    ("Solicito una copia de mis datos personales.", ("access",)),
+    ("Ejerzo mi derecho de acceso.", ("access",)),
+    # rectification
+    ("Mi dirección es incorrecta, corríjanla por favor.", ("rectification",)),
+    ("Mi nombre está mal escrito.", ("rectification",)),
+    ("Por favor, actualicen mi dirección.", ("rectification",)),
+    ("Quiero rectificar mi número de teléfono.", ("rectification",)),
+    # restriction
+    ("Solicito la limitación del tratamiento de mis datos.", ("restriction",)),
+    # portability
+    ("Quiero portar mis datos a otro proveedor.", ("portability",)),
+    ("Quiero la portabilidad de mis datos.", ("portability",)),
+    # objection
+    ("Me opongo al tratamiento de mis datos.", ("objection",)),
+    ("Me opongo a la elaboración de perfiles.", ("objection",)),
+    # marketing_optout
+    ("Denme de baja de la newsletter.", ("marketing_optout",)),
+    ("No me llamen más.", ("marketing_optout",)),
+    ("No quiero recibir más publicidad.", ("marketing_optout",)),
+    ("Dejen de enviarme correos comerciales.", ("marketing_optout",)),
+    ("Quiero darme de baja del boletín.", ("marketing_optout",)),
+    # consent_withdrawal
+    ("Retiro mi consentimiento.", ("consent_withdrawal",)),
+    ("Retiro mi consentimiento para el tratamiento de mis datos.", ("consent_withdrawal",)),
+    # complaint
+    ("Presentaré una reclamación ante la AEPD.", ("complaint",)),
+    ("Presentaré una denuncia ante la Agencia Española de Protección de Datos.", ("complaint",)),
+]
+
+
+SPANISH_NEGATIVE: list[Case] = [
+    ("Envíenme la factura de marzo, por favor.", ("other",)),
+    ("¿Pueden cancelar el pedido duplicado?", ("other",)),
+]
+
+POSITIVE = [
+    *[pytest.param(b, e, id=f"sv-{b[:40]}") for b, e in SWEDISH],
+    *[pytest.param(b, e, id=f"en-{b[:40]}") for b, e in ENGLISH],
+    *[pytest.param(b, e, id=f"no-{b[:40]}") for b, e in NORWEGIAN],
+    *[pytest.param(b, e, id=f"da-{b[:40]}") for b, e in DANISH],
+    *[pytest.param(b, e, id=f"fi-{b[:40]}") for b, e in FINNISH],
+    *[pytest.param(b, e, id=f"de-{b[:40]}") for b, e in GERMAN],
+    *[pytest.param(b, e, id=f"pl-{b[:40]}") for b, e in POLISH],
+    *[pytest.param(b, e, id=f"fr-{b[:40]}") for b, e in FRENCH],
+    *[pytest.param(b, e, id=f"es-{b[:40]}") for b, e in SPANISH],
+]
+NEGATIVE = [
+    *[pytest.param(b, e, id=f"sv-{b[:40]}") for b, e in SWEDISH_NEGATIVE],
+    *[pytest.param(b, e, id=f"en-{b[:40]}") for b, e in ENGLISH_NEGATIVE],
+    *[pytest.param(b, e, id=f"no-{b[:40]}") for b, e in NORWEGIAN_NEGATIVE],
+    *[pytest.param(b, e, id=f"da-{b[:40]}") for b, e in DANISH_NEGATIVE],
+    *[pytest.param(b, e, id=f"fi-{b[:40]}") for b, e in FINNISH_NEGATIVE],
+    *[pytest.param(b, e, id=f"de-{b[:40]}") for b, e in GERMAN_NEGATIVE],
+    *[pytest.param(b, e, id=f"pl-{b[:40]}") for b, e in POLISH_NEGATIVE],
+    *[pytest.param(b, e, id=f"fr-{b[:40]}") for b, e in FRENCH_NEGATIVE],
+    *[pytest.param(b, e, id=f"es-{b[:40]}") for b, e in SPANISH_NEGATIVE],
 ]
 
 
@@ -300,31 +665,15 @@ def _check(intents: RuleSet, body: str, expected: tuple[str, ...]) -> None:
     )
 
 
-@pytest.mark.parametrize(("body", "expected"), SWEDISH)
-def test_swedish(intents: RuleSet, body: str, expected: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(("body", "expected"), POSITIVE)
+def test_request_is_read(intents: RuleSet, body: str, expected: tuple[str, ...]) -> None:
+    """The main intent first and no other intent beside it."""
     _check(intents, body, expected)
 
 
-@pytest.mark.parametrize(("body", "expected"), SWEDISH_NEGATIVE)
-def test_swedish_negative(intents: RuleSet, body: str, expected: tuple[str, ...]) -> None:
-    _check(intents, body, expected)
-
-
-@pytest.mark.parametrize(("body", "expected"), ENGLISH)
-def test_english(intents: RuleSet, body: str, expected: tuple[str, ...]) -> None:
-    _check(intents, body, expected)
-
-
-@pytest.mark.parametrize(("body", "expected"), ENGLISH_NEGATIVE)
-def test_english_negative(intents: RuleSet, body: str, expected: tuple[str, ...]) -> None:
-    _check(intents, body, expected)
-
-
-@pytest.mark.parametrize(("body", "expected"), OTHER_LANGUAGES)
-def test_other_languages(intents: RuleSet, body: str, expected: tuple[str, ...]) -> None:
-    _check(intents, body, expected)
-
-
-@pytest.mark.parametrize(("body", "expected"), OTHER_LANGUAGES_NEGATIVE)
-def test_other_languages_negative(intents: RuleSet, body: str, expected: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(("body", "expected"), NEGATIVE)
+def test_same_words_in_other_errands(
+    intents: RuleSet, body: str, expected: tuple[str, ...]
+) -> None:
+    """IT work, invoices, bookings and thanks with the same words stay where they are."""
     _check(intents, body, expected)
