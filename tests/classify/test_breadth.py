@@ -47,6 +47,23 @@ SWEDISH: list[Case] = [
     ("Kan ni ta bort min mejladress ur systemet?", ("erasure",)),
     ("Töm mitt konto på all information och stäng det.", ("erasure",)),
     ("Jag begär att mina uppgifter raderas omedelbart.", ("erasure",)),
+    (
+        "Hej! Jag har inte handlat hos er på flera år och vill nu att ni raderar mig helt. Mvh Karin",
+        ("erasure",),
+    ),
+    (
+        "Hej, jag har sagt upp mitt abonnemang och vill att all min info försvinner från er.",
+        ("erasure",),
+    ),
+    ("Snälla ta bort allt om mig, jag vill inte ha något med er att göra längre.", ("erasure",)),
+    ("Jag kräver att ni raderar samtliga personuppgifter ni har om mig.", ("erasure",)),
+    ("Nu vill jag bli bortplockad ur era system.", ("erasure",)),
+    (
+        "Hej. Jag vill avsluta mitt medlemskap och att ni tar bort mina uppgifter. Tack!",
+        ("erasure",),
+    ),
+    ("Kan ni tömma er databas på mina uppgifter?", ("erasure",)),
+    ("Jag vill att ni raderar min ansökan och mitt CV.", ("erasure",)),
     # access
     ("Vad har ni för uppgifter om mig?", ("access",)),
     ("Jag vill veta vad ni har sparat om mig.", ("access",)),
@@ -65,6 +82,18 @@ SWEDISH: list[Case] = [
     ("Vad har ni lagrat om mig?", ("access",)),
     ("Jag vill få veta vilka uppgifter ni har om mig och varifrån ni fått dem.", ("access",)),
     ("Visa mig vad ni har på mig.", ("access",)),
+    (
+        "Hej! Enligt GDPR har jag rätt att få veta vad ni har om mig. Skicka det till mig.",
+        ("access",),
+    ),
+    ("Jag vill ha ut alla uppgifter ni har om mig.", ("access",)),
+    ("Jag undrar vilka uppgifter ni har sparade om mig.", ("access",)),
+    ("Kan ni berätta vilken information ni har om mig och hur ni använder den?", ("access",)),
+    ("Jag vill ha en kopia av mina samtalsinspelningar.", ("access",)),
+    ("Skicka mig min köphistorik och alla uppgifter ni har om mig.", ("access",)),
+    ("Vilka har ni lämnat ut mina uppgifter till?", ("access",)),
+    ("Varifrån har ni fått mina uppgifter?", ("access",)),
+    ("Jag vill se loggarna över vem som har tittat på min journal.", ("access",)),
     # rectification
     ("Mitt efternamn är felstavat, det ska vara Lindqvist.", ("rectification",)),
     ("Byt min adress till Storgatan 5 i Umeå.", ("rectification",)),
@@ -78,11 +107,37 @@ SWEDISH: list[Case] = [
     ("Uppdatera min e-post till anna.berg@example.se.", ("rectification",)),
     ("Jag har bytt telefonnummer, det nya är 070-1234567.", ("rectification",)),
     ("Mitt namn är fel i ert system.", ("rectification",)),
+    ("Hej, jag har fått nytt efternamn efter giftermålet, det är nu Ek.", ("rectification",)),
+    ("Ni har fel adress till mig, breven kommer inte fram.", ("rectification",)),
+    ("Mitt telefonnummer i ert system stämmer inte längre.", ("rectification",)),
+    ("Kan ni ändra stavningen på mitt förnamn? Det ska vara Kajsa med K.", ("rectification",)),
+    ("Min mejladress är fel i kundregistret.", ("rectification",)),
+    ("Mitt namn har ändrats, jag heter nu Maria Holm.", ("rectification",)),
+    ("Jag har bytt mejl, använd den nya adressen istället.", ("rectification",)),
+    ("Vänligen rätta min adress, postnumret är fel.", ("rectification",)),
+    ("Min titel är inte längre säljchef, uppdatera det.", ("rectification",)),
+    ("Komplettera mina uppgifter med mitt nya telefonnummer.", ("rectification",)),
     # restriction
     ("Frys mina uppgifter tills ärendet är utrett.", ("restriction",)),
     ("Använd inte mina uppgifter medan ni utreder saken.", ("restriction",)),
     ("Radera inte mina uppgifter, jag behöver dem som bevis i en tvist.", ("restriction",)),
     ("Jag vill att ni pausar behandlingen av mina uppgifter tills vidare.", ("restriction",)),
+    ("Använd inte mina uppgifter förrän ni har rättat dem.", ("restriction",)),
+    (
+        "Jag bestrider att uppgifterna stämmer, så begränsa behandlingen tills ni har kontrollerat.",
+        ("restriction",),
+    ),
+    (
+        "Spara mina uppgifter men använd dem inte, jag behöver dem i en rättsprocess.",
+        ("restriction",),
+    ),
+    ("Frys mitt konto tills utredningen är klar.", ("restriction",)),
+    (
+        "Jag ifrågasätter riktigheten i uppgifterna, använd dem inte innan ni kontrollerat.",
+        ("restriction",),
+    ),
+    ("Behåll uppgifterna men gör inget med dem tills vidare.", ("restriction",)),
+    ("Jag vill att ni begränsar användningen av mina uppgifter.", ("restriction",)),
     # portability
     ("Jag vill flytta min data till en annan leverantör.", ("portability",)),
     ("Kan jag få mina uppgifter som en csv-fil?", ("portability",)),
@@ -94,6 +149,12 @@ SWEDISH: list[Case] = [
     ("Jag vill ha min data i ett format jag kan ta med till en annan tjänst.", ("portability",)),
     ("Kan ni överföra mina uppgifter till min nya leverantör?", ("portability",)),
     ("Ladda ner all min data åt mig som en fil.", ("portability",)),
+    ("Jag vill ha en export av all min data.", ("portability",)),
+    ("Kan ni föra över mina uppgifter till en annan elleverantör?", ("portability",)),
+    ("Jag vill få ut mina data i ett format som andra system kan läsa.", ("portability",)),
+    ("Ge mig all min data som en zip-fil så jag kan flytta den.", ("portability",)),
+    ("Jag vill utnyttja min rätt till dataportabilitet.", ("portability",)),
+    ("Skicka min orderhistorik som en Excel-fil.", ("portability",)),
     # objection
     ("Jag motsätter mig att ni analyserar mina köp.", ("objection",)),
     ("Sluta profilera mig.", ("objection",)),
@@ -103,6 +164,16 @@ SWEDISH: list[Case] = [
     ("Jag invänder mot att ni använder mina uppgifter för marknadsundersökningar.", ("objection",)),
     ("Jag vill inte bli profilerad.", ("objection",)),
     ("Sluta analysera mina köp.", ("objection",)),
+    ("Jag motsätter mig all profilering av mig.", ("objection",)),
+    (
+        "Jag vill inte att ni använder mina uppgifter för att skräddarsy erbjudanden.",
+        ("objection",),
+    ),
+    ("Sluta följa mitt beteende på er hemsida.", ("objection",)),
+    ("Jag vill inte att mina uppgifter används för statistik.", ("objection",)),
+    ("Ni får inte använda mina uppgifter för riktad reklam.", ("objection",)),
+    ("Jag motsätter mig att mina uppgifter lämnas till era samarbetspartner.", ("objection",)),
+    ("Jag vill inte bli föremål för automatiserade beslut.", ("objection",)),
     # marketing_optout
     ("Sluta ringa mig.", ("marketing_optout",)),
     ("Jag vill inte ha fler erbjudanden från er.", ("marketing_optout",)),
@@ -121,6 +192,13 @@ SWEDISH: list[Case] = [
     ("Inga fler nyhetsbrev tack.", ("marketing_optout",)),
     ("Ta bort mig från era mailutskick.", ("marketing_optout",)),
     ("Jag vill avsluta prenumerationen på ert nyhetsbrev.", ("marketing_optout",)),
+    (
+        "Hej, jag får era nyhetsbrev fast jag aldrig anmält mig. Avregistrera mig.",
+        ("marketing_optout",),
+    ),
+    ("Era säljare ringer mig hela tiden, sluta med det.", ("marketing_optout",)),
+    ("Jag vill inte få fler sms från er.", ("marketing_optout",)),
+    ("Avsluta alla utskick till mig.", ("marketing_optout",)),
     # consent_withdrawal
     ("Jag drar tillbaka mitt samtycke.", ("consent_withdrawal",)),
     ("Jag ångrar att jag gav er tillåtelse att använda min bild.", ("consent_withdrawal",)),
@@ -128,6 +206,11 @@ SWEDISH: list[Case] = [
     ("Jag tar tillbaka mitt samtycke till nyhetsbrevet.", ("consent_withdrawal",)),
     ("Jag återkallar mitt samtycke till behandlingen.", ("consent_withdrawal",)),
     ("Jag vill dra tillbaka mitt medgivande.", ("consent_withdrawal",)),
+    ("Jag tar härmed tillbaka samtycket jag gav vid registreringen.", ("consent_withdrawal",)),
+    (
+        "Jag drar tillbaka mitt samtycke till att ni använder bilderna på mig.",
+        ("consent_withdrawal",),
+    ),
     # complaint
     ("Jag tänker anmäla er till IMY.", ("complaint",)),
     ("Jag kommer att klaga hos Integritetsskyddsmyndigheten.", ("complaint",)),
@@ -135,11 +218,19 @@ SWEDISH: list[Case] = [
     ("Jag kommer att anmäla detta till IMY.", ("complaint",)),
     ("Jag vill klaga på hur ni har hanterat min begäran.", ("complaint",)),
     ("Jag har lämnat in ett klagomål till Integritetsskyddsmyndigheten.", ("complaint",)),
+    ("Jag är mycket missnöjd och kommer att gå vidare till IMY.", ("complaint",)),
+    ("Detta är ett formellt klagomål.", ("complaint",)),
+    ("Ni har inte svarat på min begäran på två månader, jag kommer att anmäla er.", ("complaint",)),
     # breach
     ("Jag fick ett mejl med någon annans personnummer.", ("breach",)),
+    ("Jag fick någon annans lönebesked i min mejl.", ("breach",)),
+    ("Ert nyhetsbrev skickades med alla mottagares adresser synliga.", ("breach",)),
     # question
     ("Hur länge sparar ni mina personuppgifter?", ("question",)),
     ("Var hittar jag er integritetspolicy?", ("question",)),
+    ("Hur länge sparar ni kunduppgifter efter att kontot avslutats?", ("question",)),
+    ("Vilken rättslig grund har ni för att spara mitt personnummer?", ("question",)),
+    ("Delar ni mina uppgifter med andra företag?", ("question",)),
 ]
 
 
@@ -158,6 +249,11 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Vi vill säga upp avtalet med er från och med juni.", ("other",)),
     ("Skicka mig fakturan för mars igen.", ("other",)),
     ("Kan ni ändra min leveransadress för den här ordern?", ("other",)),
+    ("Hej, när öppnar ni butiken imorgon?", ("other",)),
+    ("Kan ni skicka en ny faktura med rätt belopp?", ("other",)),
+    ("Vi vill boka en demo av er plattform.", ("other",)),
+    ("Tack för hjälpen, nu fungerar allt.", ("other",)),
+    ("Kan ni flytta min leverans till nästa vecka?", ("other",)),
 ]
 
 
@@ -183,6 +279,16 @@ ENGLISH: list[Case] = [
     ("Can you destroy the copies of my passport you took?", ("erasure",)),
     ("Please cancel my account and erase my data.", ("erasure",)),
     ("Delete my user account please.", ("erasure",)),
+    (
+        "Hi, I cancelled my subscription last month. Please now delete all my personal data. Thanks, Mark",
+        ("erasure",),
+    ),
+    ("I'm no longer a customer, so I want you to erase whatever you have on me.", ("erasure",)),
+    ("Please get rid of my account and all associated data.", ("erasure",)),
+    ("I'd like my information removed from your database.", ("erasure",)),
+    ("Can you delete the recordings of my calls?", ("erasure",)),
+    ("Please remove my photos from your website.", ("erasure",)),
+    ("Delete my CV from your recruitment system, I found a job elsewhere.", ("erasure",)),
     # access
     ("What do you have on me?", ("access",)),
     ("What info do you hold about me?", ("access",)),
@@ -197,6 +303,13 @@ ENGLISH: list[Case] = [
     ("Under GDPR I request access to my personal data.", ("access",)),
     ("Can you tell me what information you store about me?", ("access",)),
     ("Show me the data you keep on me.", ("access",)),
+    ("Hi, I'm curious what data you have stored on me. Could you send it over?", ("access",)),
+    ("I want to know what personal data you process about me and why.", ("access",)),
+    ("Please send me copies of my call recordings.", ("access",)),
+    ("Under article 15, please provide a copy of my personal data.", ("access",)),
+    ("Could you let me know what details you have on file for me?", ("access",)),
+    ("Where did you get my details from?", ("access",)),
+    ("Who have you shared my data with?", ("access",)),
     # rectification
     ("My surname is spelt wrong.", ("rectification",)),
     ("Please update my address to 4 Mill Lane, York.", ("rectification",)),
@@ -208,10 +321,28 @@ ENGLISH: list[Case] = [
     ("My email address has changed to tom@example.com.", ("rectification",)),
     ("Can you amend my date of birth? It is wrong.", ("rectification",)),
     ("Please change my surname in your system to Jones.", ("rectification",)),
+    (
+        "Hi, my address is out of date in your records, I now live at 12 High Street.",
+        ("rectification",),
+    ),
+    ("You have my name spelled incorrectly on my account.", ("rectification",)),
+    ("The phone number you have for me is wrong.", ("rectification",)),
+    ("Please correct my personal details, the birth date is wrong.", ("rectification",)),
+    ("The address on file is my old one.", ("rectification",)),
+    ("My details are not up to date.", ("rectification",)),
+    ("There's a typo in my surname.", ("rectification",)),
+    ("Please note my new address: 5 Park Road.", ("rectification",)),
+    ("My name is misspelled in your emails.", ("rectification",)),
     # restriction
     ("Please freeze my data until this is sorted out.", ("restriction",)),
     ("Stop using my data while you investigate my complaint.", ("restriction",)),
     ("Do not delete my data, I need it for a court case.", ("restriction",)),
+    ("Please restrict the processing of my data while you verify its accuracy.", ("restriction",)),
+    ("Keep my data but don't use it until my objection has been assessed.", ("restriction",)),
+    ("Please put the processing of my data on hold.", ("restriction",)),
+    ("Don't use my data while my complaint is pending.", ("restriction",)),
+    ("Block any further use of my data until we have resolved the dispute.", ("restriction",)),
+    ("I need you to keep my data for my legal claim but not use it otherwise.", ("restriction",)),
     # portability
     ("Export my data so I can move to another provider.", ("portability",)),
     ("Please send my data as a CSV file.", ("portability",)),
@@ -219,6 +350,14 @@ ENGLISH: list[Case] = [
     ("I want to port my data to a competitor.", ("portability",)),
     ("Please give me my data in a machine-readable format.", ("portability",)),
     ("Can I download all my data?", ("portability",)),
+    ("Please export my account data to a file I can import elsewhere.", ("portability",)),
+    ("I'd like to transfer my data to another bank.", ("portability",)),
+    ("I'm switching to a competitor, please send them my data.", ("portability",)),
+    ("Can you send my history in JSON?", ("portability",)),
+    ("I want to exercise my right to data portability.", ("portability",)),
+    ("Give me a machine-readable export of my account.", ("portability",)),
+    ("I'd like my data handed over to my new insurer.", ("portability",)),
+    ("Please provide my data in a structured, commonly used format.", ("portability",)),
     # objection
     ("I object to you profiling me.", ("objection",)),
     ("Stop tracking me.", ("objection",)),
@@ -227,6 +366,13 @@ ENGLISH: list[Case] = [
     ("I object to the processing of my personal data.", ("objection",)),
     ("Stop analysing my shopping habits.", ("objection",)),
     ("I do not want to be profiled.", ("objection",)),
+    ("I object to my data being used for profiling.", ("objection",)),
+    ("I don't want you tracking my behaviour on your website.", ("objection",)),
+    ("I don't want to be part of your customer analytics.", ("objection",)),
+    ("Please don't use my data to train your AI models.", ("objection",)),
+    ("I object to you sharing my data with your partners.", ("objection",)),
+    ("Exclude me from any profiling or segmentation.", ("objection",)),
+    ("I oppose the use of my data based on legitimate interest.", ("objection",)),
     # marketing_optout
     ("Unsubscribe me.", ("marketing_optout",)),
     ("Take me off your mailing list.", ("marketing_optout",)),
@@ -242,6 +388,9 @@ ENGLISH: list[Case] = [
     ("Opt me out of all marketing.", ("marketing_optout",)),
     ("Please stop emailing me.", ("marketing_optout",)),
     ("I keep getting your promotional emails, make it stop.", ("marketing_optout",)),
+    ("Please unsubscribe me from all your emails.", ("marketing_optout",)),
+    ("Stop sending me promotional texts.", ("marketing_optout",)),
+    ("I never signed up for your newsletter, take me off it.", ("marketing_optout",)),
     # consent_withdrawal
     ("I withdraw my consent.", ("consent_withdrawal",)),
     ("I take back my permission to use my photo.", ("consent_withdrawal",)),
@@ -249,16 +398,24 @@ ENGLISH: list[Case] = [
     ("I am withdrawing my consent to the use of my photos.", ("consent_withdrawal",)),
     ("I no longer consent to you processing my data.", ("consent_withdrawal",)),
     ("I revoke my permission for the call recordings.", ("consent_withdrawal",)),
+    ("I hereby withdraw the consent I gave when I signed up.", ("consent_withdrawal",)),
+    ("I am revoking my consent for you to use my data for research.", ("consent_withdrawal",)),
     # complaint
     ("I will report you to the ICO.", ("complaint",)),
     ("I am lodging a complaint with the data protection authority.", ("complaint",)),
     ("I will be reporting this to the Information Commissioner's Office.", ("complaint",)),
     ("I want to make a complaint about how you handled my data.", ("complaint",)),
     ("I have filed a complaint with the supervisory authority.", ("complaint",)),
+    ("This is a formal complaint about how my request was handled.", ("complaint",)),
+    ("I am very unhappy and will escalate this to the ICO.", ("complaint",)),
     # breach
     ("I received an email with another customer's invoice attached.", ("breach",)),
+    ("I think your website has been hacked, I can see other users' data.", ("breach",)),
     # question
     ("How long do you keep my personal data?", ("question",)),
+    ("How long do you retain my data after I close my account?", ("question",)),
+    ("What is your legal basis for processing my data?", ("question",)),
+    ("Do you share my information with third parties?", ("question",)),
 ]
 
 
@@ -275,6 +432,11 @@ ENGLISH_NEGATIVE: list[Case] = [
     ("Thank you for deleting my account so quickly.", ("other",)),
     ("I want to change my password.", ("other",)),
     ("Please cancel my order 12345.", ("other",)),
+    ("Hi, what are your opening hours?", ("other",)),
+    ("Please send the updated contract for signature.", ("other",)),
+    ("I'd like to order two more units.", ("other",)),
+    ("Thanks, I got the copy of my data, all looks good.", ("other",)),
+    ("Our IT team needs to delete the old test accounts in Azure AD.", ("other",)),
 ]
 
 
