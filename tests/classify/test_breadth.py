@@ -449,23 +449,31 @@ NORWEGIAN: list[Case] = [
     ("Jeg ønsker å bli slettet.", ("erasure",)),
     ("Slett brukeren min.", ("erasure",)),
     ("Avslutt kontoen min og slett dataene mine.", ("erasure",)),
+    ("Fjern meg fra registrene deres.", ("erasure",)),
+    ("Jeg vil at dere sletter alle data dere har om meg.", ("erasure",)),
     # access
     ("Send meg en kopi av personopplysningene mine.", ("access",)),
     ("Jeg ber om innsyn i hvilke opplysninger dere har om meg.", ("access",)),
     ("Hva slags opplysninger har dere lagret om meg?", ("access",)),
     ("Jeg ber om innsyn i mine personopplysninger.", ("access",)),
+    ("Hvilke personopplysninger har dere om meg?", ("access",)),
+    ("Send meg alt dere har lagret om meg.", ("access",)),
     # rectification
     ("Adressen min er feil, vennligst rett den.", ("rectification",)),
     ("Navnet mitt er stavet feil.", ("rectification",)),
     ("Jeg har fått nytt telefonnummer.", ("rectification",)),
     ("Min adresse er forkert.", ("rectification",)),
+    ("Vennligst oppdater adressen min.", ("rectification",)),
+    ("Telefonnummeret mitt er endret.", ("rectification",)),
     # restriction
     ("Begrens behandlingen av opplysningene mine til saken er avklart.", ("restriction",)),
     # portability
     ("Overfør dataene mine til en annen leverandør.", ("portability",)),
     ("Jeg vil gerne have mine data overført til et andet selskab.", ("portability",)),
+    ("Jeg ønsker å flytte dataene mine til en annen leverandør.", ("portability",)),
     # objection
     ("Jeg protesterer mot at dere bruker opplysningene mine til profilering.", ("objection",)),
+    ("Jeg motsetter meg at dere bruker dataene mine til markedsføring.", ("objection",)),
     # marketing_optout
     ("Slett meg fra nyhetsbrevet.", ("marketing_optout",)),
     ("Meld meg av nyhetsbrevet.", ("marketing_optout",)),
@@ -474,12 +482,17 @@ NORWEGIAN: list[Case] = [
     ("Slutt å sende meg reklame.", ("marketing_optout",)),
     ("Jeg ønsker ikke at modtage flere nyhedsbreve.", ("marketing_optout",)),
     ("Stop med at sende mig reklamer.", ("marketing_optout",)),
+    ("Jeg vil ikke motta flere e-poster fra dere.", ("marketing_optout",)),
+    ("Slutt å ringe meg.", ("marketing_optout",)),
+    ("Avslutt abonnementet på nyhetsbrevet.", ("marketing_optout",)),
     # consent_withdrawal
     ("Jeg trekker tilbake samtykket mitt.", ("consent_withdrawal",)),
     ("Jeg trekker tilbake mitt samtykke.", ("consent_withdrawal",)),
+    ("Jeg trekker samtykket mitt tilbake.", ("consent_withdrawal",)),
     # complaint
     ("Jeg vil klage til Datatilsynet.", ("complaint",)),
     ("Jeg vil sende en klage til Datatilsynet.", ("complaint",)),
+    ("Jeg har klaget til Datatilsynet.", ("complaint",)),
 ]
 
 
@@ -487,6 +500,7 @@ NORWEGIAN_NEGATIVE: list[Case] = [
     ("Kan dere sende meg fakturaen på nytt?", ("other",)),
     ("Kan dere slette den doble fakturaen?", ("other",)),
     ("Vi må slette brukerkontoene til de ansatte som har sluttet.", ("other",)),
+    ("Kan dere endre leveringsdatoen?", ("other",)),
 ]
 
 
@@ -495,31 +509,43 @@ DANISH: list[Case] = [
     ("Slet mine oplysninger.", ("erasure",)),
     ("Luk min konto og slet mine data.", ("erasure",)),
     ("Jeg vil gerne slettes fra jeres system.", ("erasure",)),
+    ("Slet venligst alle mine oplysninger.", ("erasure",)),
+    ("Jeg ønsker at blive slettet fra jeres kundedatabase.", ("erasure",)),
     # access
     ("Send mig en kopi af de oplysninger, I har om mig.", ("access",)),
     ("Hvilke oplysninger har I registreret om mig?", ("access",)),
+    ("Jeg vil gerne vide, hvilke oplysninger I har om mig.", ("access",)),
+    ("Send mig venligst en kopi af mine personoplysninger.", ("access",)),
     # rectification
     ("Mit navn er stavet forkert.", ("rectification",)),
+    ("Ret venligst min adresse.", ("rectification",)),
+    ("Mit telefonnummer er ændret.", ("rectification",)),
     # restriction
     ("Begræns behandlingen af mine oplysninger, indtil sagen er afklaret.", ("restriction",)),
     # portability
     ("Overfør mine data til en ny udbyder.", ("portability",)),
+    ("Jeg vil gerne flytte mine data til en anden leverandør.", ("portability",)),
     # objection
     ("Jeg gør indsigelse mod jeres profilering af mig.", ("objection",)),
     ("Jeg gør indsigelse mod behandlingen af mine oplysninger.", ("objection",)),
     # marketing_optout
     ("Slet mig fra jeres nyhedsbrev.", ("marketing_optout",)),
     ("Afmeld mig jeres nyhedsbrev.", ("marketing_optout",)),
+    ("Jeg vil ikke modtage flere mails fra jer.", ("marketing_optout",)),
+    ("Stop med at ringe til mig.", ("marketing_optout",)),
     # consent_withdrawal
     ("Jeg trækker mit samtykke tilbage.", ("consent_withdrawal",)),
+    ("Jeg tilbagekalder mit samtykke.", ("consent_withdrawal",)),
     # complaint
     ("Jeg klager til Datatilsynet over jer.", ("complaint",)),
+    ("Jeg har indgivet en klage til Datatilsynet.", ("complaint",)),
 ]
 
 
 DANISH_NEGATIVE: list[Case] = [
     ("Kan I slette den dobbelte faktura?", ("other",)),
     ("Vi skal slette brugerkontiene for de medarbejdere, der er stoppet.", ("other",)),
+    ("Kan I ændre leveringsdatoen?", ("other",)),
 ]
 
 FINNISH: list[Case] = [
@@ -536,6 +562,10 @@ FINNISH: list[Case] = [
     ("Haluan että poistatte minut rekisteristänne.", ("erasure",)),
     ("Pyydän poistamaan tilini ja kaikki tietoni.", ("erasure",)),
     ("Hävittäkää hakemukseni ja CV:ni.", ("erasure",)),
+    ("Poista kaikki tietoni, kiitos.", ("erasure",)),
+    ("Haluaisin, että tilini ja siihen liittyvät tiedot poistetaan.", ("erasure",)),
+    ("Voitteko poistaa minut asiakasrekisteristänne?", ("erasure",)),
+    ("Pyydän, että henkilötietoni hävitetään.", ("erasure",)),
     # access
     ("Lähettäkää minulle kopio tiedoistani.", ("access",)),
     ("Haluan tietää, mitä tietoja teillä on minusta.", ("access",)),
@@ -544,21 +574,32 @@ FINNISH: list[Case] = [
     ("Lähettäkää minulle tiedot, joita olette tallentaneet minusta.", ("access",)),
     ("Haluaisin tarkastaa tietoni.", ("access",)),
     ("Pyydän saada pääsyn henkilötietoihini.", ("access",)),
+    ("Lähetä minulle kaikki tietoni.", ("access",)),
+    ("Voisitteko kertoa, mitä tietoja minusta on tallennettu?", ("access",)),
+    ("Pyydän saada nähdä minusta tallennetut tiedot.", ("access",)),
+    ("Haluan käyttää tarkastusoikeuttani.", ("access",)),
     # rectification
     ("Osoitteeni on väärä, korjatkaa se.", ("rectification",)),
     ("Nimeni on kirjoitettu väärin.", ("rectification",)),
     ("Pyydän korjaamaan osoitteeni.", ("rectification",)),
     ("Päivittäkää puhelinnumeroni.", ("rectification",)),
     ("Sähköpostiosoitteeni on muuttunut.", ("rectification",)),
+    ("Korjatkaa sukunimeni, se on kirjoitettu väärin.", ("rectification",)),
+    ("Päivittäkää osoitteeni, olen muuttanut.", ("rectification",)),
+    ("Puhelinnumeroni on vaihtunut.", ("rectification",)),
     # restriction
     ("Rajoittakaa tietojeni käsittelyä, kunnes asia on selvitetty.", ("restriction",)),
+    ("Älkää käyttäkö tietojani, ennen kuin asia on selvitetty.", ("restriction",)),
     # portability
     ("Siirtäkää tietoni toiselle palveluntarjoajalle.", ("portability",)),
     ("Haluan siirtää tietoni toiseen palveluun.", ("portability",)),
     ("Lähettäkää tietoni koneluettavassa muodossa.", ("portability",)),
+    ("Haluan tietoni koneluettavassa muodossa.", ("portability",)),
+    ("Siirtäkää tietoni uudelle palveluntarjoajalle.", ("portability",)),
     # objection
     ("Vastustan tietojeni käyttöä profilointiin.", ("objection",)),
     ("Vastustan profilointia.", ("objection",)),
+    ("Vastustan tietojeni käsittelyä oikeutetun edun perusteella.", ("objection",)),
     # marketing_optout
     ("En halua enää uutiskirjettä.", ("marketing_optout",)),
     ("Älkää soittako minulle enää.", ("marketing_optout",)),
@@ -566,13 +607,19 @@ FINNISH: list[Case] = [
     ("En halua enää mainoksia.", ("marketing_optout",)),
     ("Poistakaa minut postituslistalta.", ("marketing_optout",)),
     ("Älkää lähettäkö minulle enää markkinointiviestejä.", ("marketing_optout",)),
+    ("Lopeta markkinointiviestien lähettäminen.", ("marketing_optout",)),
+    ("En halua enää sähköposteja teiltä.", ("marketing_optout",)),
+    ("Haluan perua uutiskirjeen tilauksen.", ("marketing_optout",)),
+    ("Älkää enää soittako minulle myyntipuheluita.", ("marketing_optout",)),
     # consent_withdrawal
     ("Peruutan suostumukseni.", ("consent_withdrawal",)),
     ("Peruutan antamani suostumuksen.", ("consent_withdrawal",)),
     ("Haluan perua suostumukseni.", ("consent_withdrawal",)),
+    ("Perun suostumukseni tietojeni käsittelyyn.", ("consent_withdrawal",)),
     # complaint
     ("Teen valituksen tietosuojavaltuutetulle.", ("complaint",)),
     ("Teen asiasta valituksen tietosuojavaltuutetun toimistoon.", ("complaint",)),
+    ("Aion tehdä kantelun tietosuojavaltuutetulle.", ("complaint",)),
 ]
 
 
@@ -580,6 +627,8 @@ FINNISH_NEGATIVE: list[Case] = [
     ("Lähettäkää lasku uudelleen.", ("other",)),
     ("Lähettäkää minulle uusi lasku.", ("other",)),
     ("Voitteko poistaa tuplavarauksen?", ("other",)),
+    ("Voitteko lähettää tilausvahvistuksen uudelleen?", ("other",)),
+    ("Poistakaa vanhat testikäyttäjät palvelimelta.", ("other",)),
 ]
 
 
@@ -593,43 +642,62 @@ GERMAN: list[Case] = [
     ("Bitte entfernen Sie mich aus Ihrer Datenbank.", ("erasure",)),
     ("Ich möchte, dass mein Benutzerkonto gelöscht wird.", ("erasure",)),
     ("Bitte löschen Sie meinen Account.", ("erasure",)),
+    ("Löschen Sie mich aus Ihrem System.", ("erasure",)),
+    ("Bitte entfernen Sie meine Daten vollständig.", ("erasure",)),
+    ("Ich fordere Sie auf, meine personenbezogenen Daten zu löschen.", ("erasure",)),
+    ("Mein Kundenkonto soll gelöscht werden.", ("erasure",)),
     # access
     ("Bitte senden Sie mir eine Kopie meiner Daten.", ("access",)),
     ("Ich verlange Auskunft über meine gespeicherten Daten.", ("access",)),
     ("Ich möchte wissen, welche Daten Sie über mich gespeichert haben.", ("access",)),
     ("Bitte schicken Sie mir eine Kopie aller Daten, die Sie über mich haben.", ("access",)),
     ("Ich mache von meinem Auskunftsrecht Gebrauch.", ("access",)),
+    ("Welche Daten haben Sie über mich?", ("access",)),
+    ("Ich bitte um Auskunft über die zu meiner Person gespeicherten Daten.", ("access",)),
+    ("Schicken Sie mir bitte alle Daten, die Sie zu mir gespeichert haben.", ("access",)),
     # rectification
     ("Meine Adresse ist falsch, bitte korrigieren Sie sie.", ("rectification",)),
     ("Mein Name ist falsch geschrieben.", ("rectification",)),
     ("Bitte ändern Sie meine Adresse.", ("rectification",)),
     ("Meine Telefonnummer hat sich geändert.", ("rectification",)),
+    ("Bitte korrigieren Sie meinen Nachnamen.", ("rectification",)),
+    ("Meine E-Mail-Adresse hat sich geändert.", ("rectification",)),
+    ("Sie haben meine Adresse falsch gespeichert.", ("rectification",)),
     # restriction
     (
         "Bitte schränken Sie die Verarbeitung meiner Daten ein, bis alles geklärt ist.",
         ("restriction",),
     ),
     ("Bitte sperren Sie meine Daten, bis die Sache geklärt ist.", ("restriction",)),
+    ("Bitte schränken Sie die Nutzung meiner Daten ein.", ("restriction",)),
     # portability
     ("Bitte übertragen Sie meine Daten an einen neuen Anbieter.", ("portability",)),
     ("Ich möchte meine Daten zu einem anderen Anbieter mitnehmen.", ("portability",)),
     ("Bitte exportieren Sie meine Daten als CSV.", ("portability",)),
+    ("Bitte übermitteln Sie meine Daten an meinen neuen Anbieter.", ("portability",)),
     # objection
     ("Ich widerspreche der Verarbeitung meiner Daten.", ("objection",)),
     ("Ich widerspreche der Nutzung meiner Daten für Werbezwecke.", ("objection",)),
     ("Ich lege Widerspruch gegen das Profiling ein.", ("objection",)),
+    ("Ich widerspreche der Verwendung meiner Daten für Werbung.", ("objection",)),
     # marketing_optout
     ("Bitte tragen Sie mich aus dem Newsletter aus.", ("marketing_optout",)),
     ("Ich will nicht mehr angerufen werden.", ("marketing_optout",)),
     ("Ich möchte keine Werbung mehr erhalten.", ("marketing_optout",)),
     ("Bitte melden Sie mich vom Newsletter ab.", ("marketing_optout",)),
     ("Bitte keine Werbeanrufe mehr.", ("marketing_optout",)),
+    ("Bitte schicken Sie mir keine Newsletter mehr.", ("marketing_optout",)),
+    ("Ich möchte keine Werbe-E-Mails mehr bekommen.", ("marketing_optout",)),
+    ("Rufen Sie mich bitte nicht mehr an.", ("marketing_optout",)),
+    ("Streichen Sie mich aus Ihrem Verteiler.", ("marketing_optout",)),
     # consent_withdrawal
     ("Ich widerrufe meine Einwilligung.", ("consent_withdrawal",)),
     ("Ich ziehe meine Einwilligung zurück.", ("consent_withdrawal",)),
+    ("Hiermit widerrufe ich meine Einwilligung zur Datenverarbeitung.", ("consent_withdrawal",)),
     # complaint
     ("Ich werde mich bei der Datenschutzbehörde beschweren.", ("complaint",)),
     ("Ich werde mich bei der Aufsichtsbehörde beschweren.", ("complaint",)),
+    ("Ich habe Beschwerde bei der Datenschutzbehörde eingereicht.", ("complaint",)),
 ]
 
 
@@ -637,6 +705,7 @@ GERMAN_NEGATIVE: list[Case] = [
     ("Bitte löschen Sie die doppelte Rechnung.", ("other",)),
     ("Bitte schicken Sie mir die Rechnung noch einmal.", ("other",)),
     ("Bitte ändern Sie den Liefertermin.", ("other",)),
+    ("Bitte ändern Sie die Lieferadresse für Bestellung 4711.", ("other",)),
 ]
 
 
@@ -651,6 +720,10 @@ POLISH: list[Case] = [
     ("Chcę, żebyście usunęli moje dane.", ("erasure",)),
     ("Proszę wykasować moje dane.", ("erasure",)),
     ("Usuńcie wszystkie informacje o mnie.", ("erasure",)),
+    ("Usuń moje dane.", ("erasure",)),
+    ("Skasujcie moje konto i wszystkie dane.", ("erasure",)),
+    ("Proszę o trwałe usunięcie moich danych z waszego systemu.", ("erasure",)),
+    ("Chciałabym, abyście usunęli wszystkie moje dane osobowe.", ("erasure",)),
     # access
     ("Chcę otrzymać kopię moich danych.", ("access",)),
     ("Proszę o informację, jakie dane na mój temat przetwarzacie.", ("access",)),
@@ -658,23 +731,34 @@ POLISH: list[Case] = [
     ("Chciałbym wiedzieć, jakie dane o mnie przechowujecie.", ("access",)),
     ("Żądam dostępu do moich danych.", ("access",)),
     ("Proszę o udostępnienie moich danych.", ("access",)),
+    ("Prześlijcie mi kopię moich danych.", ("access",)),
+    ("Proszę mi wysłać informację, jakie dane o mnie posiadacie.", ("access",)),
+    ("Chcę wiedzieć, jakie moje dane przetwarzacie.", ("access",)),
+    ("Proszę o udostępnienie kopii danych, które przechowujecie na mój temat.", ("access",)),
     # rectification
     ("Mój adres jest błędny, proszę go poprawić.", ("rectification",)),
     ("Proszę poprawić moje nazwisko.", ("rectification",)),
     ("Mój numer telefonu jest nieaktualny.", ("rectification",)),
     ("Proszę o sprostowanie moich danych.", ("rectification",)),
     ("Proszę zaktualizować mój adres e-mail.", ("rectification",)),
+    ("Proszę zmienić mój adres na ul. Długa 5, Gdańsk.", ("rectification",)),
+    ("Moje nazwisko jest źle napisane.", ("rectification",)),
+    ("Mój numer telefonu się zmienił.", ("rectification",)),
+    ("Poprawcie proszę moje dane, bo są nieaktualne.", ("rectification",)),
     # restriction
     ("Proszę ograniczyć przetwarzanie moich danych do czasu wyjaśnienia sprawy.", ("restriction",)),
     ("Proszę o ograniczenie przetwarzania moich danych.", ("restriction",)),
+    ("Proszę wstrzymać przetwarzanie moich danych do czasu rozpatrzenia sprawy.", ("restriction",)),
     # portability
     ("Proszę o przeniesienie moich danych do innego dostawcy.", ("portability",)),
     ("Chcę przenieść swoje dane do innej firmy.", ("portability",)),
     ("Proszę o przesłanie moich danych w formacie CSV.", ("portability",)),
+    ("Proszę przesłać moje dane do nowego dostawcy.", ("portability",)),
     # objection
     ("Sprzeciwiam się profilowaniu.", ("objection",)),
     ("Wnoszę sprzeciw wobec przetwarzania moich danych.", ("objection",)),
     ("Nie zgadzam się na profilowanie.", ("objection",)),
+    ("Sprzeciwiam się przetwarzaniu moich danych w celach marketingowych.", ("objection",)),
     # marketing_optout
     ("Proszę o wypisanie mnie z newslettera.", ("marketing_optout",)),
     ("Proszę do mnie więcej nie dzwonić.", ("marketing_optout",)),
@@ -682,13 +766,19 @@ POLISH: list[Case] = [
     ("Nie chcę otrzymywać więcej reklam.", ("marketing_optout",)),
     ("Proszę o usunięcie mnie z listy mailingowej.", ("marketing_optout",)),
     ("Rezygnuję z newslettera.", ("marketing_optout",)),
+    ("Przestańcie wysyłać mi reklamy.", ("marketing_optout",)),
+    ("Wypiszcie mnie z newslettera.", ("marketing_optout",)),
+    ("Proszę nie wysyłać mi więcej ofert.", ("marketing_optout",)),
+    ("Nie dzwońcie do mnie więcej.", ("marketing_optout",)),
     # consent_withdrawal
     ("Wycofuję zgodę na przetwarzanie moich danych.", ("consent_withdrawal",)),
     ("Cofam zgodę na przetwarzanie moich danych.", ("consent_withdrawal",)),
     ("Wycofuję swoją zgodę.", ("consent_withdrawal",)),
+    ("Odwołuję zgodę na otrzymywanie newslettera.", ("consent_withdrawal",)),
     # complaint
     ("Złożę skargę do UODO.", ("complaint",)),
     ("Złożę skargę do Prezesa UODO.", ("complaint",)),
+    ("Złożyłem skargę do UODO.", ("complaint",)),
 ]
 
 
@@ -696,6 +786,7 @@ POLISH_NEGATIVE: list[Case] = [
     ("Proszę o przesłanie faktury za marzec.", ("other",)),
     ("Proszę o przesłanie faktury korygującej.", ("other",)),
     ("Proszę usunąć duplikat zamówienia.", ("other",)),
+    ("Proszę o wysłanie duplikatu faktury.", ("other",)),
 ]
 
 
@@ -709,39 +800,57 @@ FRENCH: list[Case] = [
     ("Effacez mes informations, s'il vous plaît.", ("erasure",)),
     ("Je voudrais que vous supprimiez mon compte client.", ("erasure",)),
     ("Merci de m'effacer de votre base de données.", ("erasure",)),
+    ("Supprimez mon compte, s'il vous plaît.", ("erasure",)),
+    ("Je veux que mes données soient effacées.", ("erasure",)),
+    ("Pouvez-vous supprimer toutes les informations me concernant ?", ("erasure",)),
+    ("Je souhaite exercer mon droit à l'effacement.", ("erasure",)),
     # access
     ("Je voudrais obtenir une copie de mes données personnelles.", ("access",)),
     ("Je souhaite savoir quelles données vous détenez sur moi.", ("access",)),
     ("Merci de m'envoyer une copie de mes données.", ("access",)),
     ("J'exerce mon droit d'accès.", ("access",)),
+    ("Quelles données avez-vous sur moi ?", ("access",)),
+    ("Envoyez-moi une copie de mes données personnelles.", ("access",)),
+    ("Je souhaite accéder à mes données personnelles.", ("access",)),
     # rectification
     ("Mon adresse est erronée, merci de la corriger.", ("rectification",)),
     ("Mon nom est mal orthographié.", ("rectification",)),
     ("Merci de mettre à jour mon adresse.", ("rectification",)),
     ("Veuillez corriger mon numéro de téléphone.", ("rectification",)),
+    ("Veuillez modifier mon adresse e-mail.", ("rectification",)),
+    ("Mon numéro de téléphone a changé.", ("rectification",)),
+    ("Mes informations sont incorrectes, merci de les corriger.", ("rectification",)),
     # restriction
     ("Je demande la limitation du traitement de mes données.", ("restriction",)),
+    ("Merci de geler mes données jusqu'à la fin de l'enquête.", ("restriction",)),
     # portability
     (
         "Je souhaite récupérer mes données pour les transférer à un autre fournisseur.",
         ("portability",),
     ),
     ("Je souhaite la portabilité de mes données.", ("portability",)),
+    ("Je souhaite transférer mes données vers un autre prestataire.", ("portability",)),
     # objection
     ("Je m'oppose au profilage.", ("objection",)),
     ("Je m'oppose au traitement de mes données à des fins de prospection.", ("objection",)),
+    ("Je m'oppose à l'utilisation de mes données à des fins commerciales.", ("objection",)),
     # marketing_optout
     ("Veuillez me désinscrire de la newsletter.", ("marketing_optout",)),
     ("Ne m'appelez plus.", ("marketing_optout",)),
     ("Je ne veux plus recevoir vos e-mails publicitaires.", ("marketing_optout",)),
     ("Merci de me retirer de votre liste de diffusion.", ("marketing_optout",)),
     ("Arrêtez de m'envoyer des offres.", ("marketing_optout",)),
+    ("Je ne souhaite plus recevoir votre newsletter.", ("marketing_optout",)),
+    ("Arrêtez de m'appeler.", ("marketing_optout",)),
+    ("Désabonnez-moi de vos e-mails.", ("marketing_optout",)),
     # consent_withdrawal
     ("Je retire mon consentement.", ("consent_withdrawal",)),
     ("Je retire mon consentement au traitement de mes données.", ("consent_withdrawal",)),
+    ("Je retire mon accord pour l'utilisation de ma photo.", ("consent_withdrawal",)),
     # complaint
     ("Je vais porter plainte auprès de la CNIL.", ("complaint",)),
     ("Je vais déposer une plainte auprès de la CNIL.", ("complaint",)),
+    ("J'ai déposé une réclamation auprès de la CNIL.", ("complaint",)),
 ]
 
 
@@ -749,6 +858,7 @@ FRENCH_NEGATIVE: list[Case] = [
     ("Merci de m'envoyer le devis pour les licences.", ("other",)),
     ("Merci de m'envoyer la facture de mars.", ("other",)),
     ("Pouvez-vous supprimer la commande en double ?", ("other",)),
+    ("Merci de modifier la date de livraison.", ("other",)),
 ]
 
 
@@ -758,42 +868,62 @@ SPANISH: list[Case] = [
     ("Quiero que borren toda mi información.", ("erasure",)),
     ("Eliminen mi cuenta, por favor.", ("erasure",)),
     ("Por favor, bórrenme de su base de datos.", ("erasure",)),
+    ("Borren mi cuenta y todos mis datos.", ("erasure",)),
+    ("Quiero que me eliminen de su base de datos.", ("erasure",)),
+    ("Solicito que supriman mis datos personales.", ("erasure",)),
+    ("Por favor, eliminen toda la información que tengan sobre mí.", ("erasure",)),
     # access
     ("Quiero una copia de mis datos.", ("access",)),
     ("Quiero saber qué datos tienen sobre mí.", ("access",)),
     ("Solicito una copia de mis datos personales.", ("access",)),
     ("Ejerzo mi derecho de acceso.", ("access",)),
+    ("¿Qué datos personales tienen sobre mí?", ("access",)),
+    ("Envíenme una copia de mis datos, por favor.", ("access",)),
+    ("Quiero acceder a mis datos personales.", ("access",)),
     # rectification
     ("Mi dirección es incorrecta, corríjanla por favor.", ("rectification",)),
     ("Mi nombre está mal escrito.", ("rectification",)),
     ("Por favor, actualicen mi dirección.", ("rectification",)),
     ("Quiero rectificar mi número de teléfono.", ("rectification",)),
+    ("Por favor, corrijan mi apellido.", ("rectification",)),
+    ("Mi número de teléfono ha cambiado.", ("rectification",)),
+    ("Mis datos son incorrectos, por favor modifíquenlos.", ("rectification",)),
     # restriction
     ("Solicito la limitación del tratamiento de mis datos.", ("restriction",)),
+    ("Solicito que bloqueen mis datos hasta que se resuelva la reclamación.", ("restriction",)),
     # portability
     ("Quiero portar mis datos a otro proveedor.", ("portability",)),
     ("Quiero la portabilidad de mis datos.", ("portability",)),
+    ("Quiero transferir mis datos a otra compañía.", ("portability",)),
     # objection
     ("Me opongo al tratamiento de mis datos.", ("objection",)),
     ("Me opongo a la elaboración de perfiles.", ("objection",)),
+    ("Me opongo a que usen mis datos para publicidad.", ("objection",)),
     # marketing_optout
     ("Denme de baja de la newsletter.", ("marketing_optout",)),
     ("No me llamen más.", ("marketing_optout",)),
     ("No quiero recibir más publicidad.", ("marketing_optout",)),
     ("Dejen de enviarme correos comerciales.", ("marketing_optout",)),
     ("Quiero darme de baja del boletín.", ("marketing_optout",)),
+    ("No me envíen más correos publicitarios.", ("marketing_optout",)),
+    ("Quiero dejar de recibir su boletín.", ("marketing_optout",)),
+    ("Dejen de llamarme.", ("marketing_optout",)),
+    ("Bórrenme de su lista de correo.", ("marketing_optout",)),
     # consent_withdrawal
     ("Retiro mi consentimiento.", ("consent_withdrawal",)),
     ("Retiro mi consentimiento para el tratamiento de mis datos.", ("consent_withdrawal",)),
+    ("Retiro el consentimiento que les di.", ("consent_withdrawal",)),
     # complaint
     ("Presentaré una reclamación ante la AEPD.", ("complaint",)),
     ("Presentaré una denuncia ante la Agencia Española de Protección de Datos.", ("complaint",)),
+    ("He presentado una queja ante la AEPD.", ("complaint",)),
 ]
 
 
 SPANISH_NEGATIVE: list[Case] = [
     ("Envíenme la factura de marzo, por favor.", ("other",)),
     ("¿Pueden cancelar el pedido duplicado?", ("other",)),
+    ("¿Pueden cambiar la fecha de entrega?", ("other",)),
 ]
 
 POSITIVE = [
