@@ -233,6 +233,9 @@ SWEDISH: list[Case] = [
     ("Inga mer sms tack!", ("marketing_optout",)),
     ("Jag avböjer all marknadsföring från er.", ("marketing_optout",)),
     ("Jag vill inte bli kontaktad av er igen.", ("marketing_optout",)),
+    ("Sluta skicka reklamutskick till mig.", ("marketing_optout",)),
+    ("Inga fler reklammejl tack.", ("marketing_optout",)),
+    ("Jag vill slippa er direktreklam.", ("marketing_optout",)),
     # consent_withdrawal
     ("Jag drar tillbaka mitt samtycke.", ("consent_withdrawal",)),
     ("Jag ångrar att jag gav er tillåtelse att använda min bild.", ("consent_withdrawal",)),
@@ -294,6 +297,13 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Kan jag få ett kontoutdrag för mars?", ("other",)),
     ("Finns det någon hastighetsbegränsning på bredbandet?", ("other",)),
     ("Vad har ni för leveranstider?", ("other",)),
+    ("Jag vill reklamera min tvättmaskin.", ("other",)),
+    ("Kan ni ändra IP-adressen på skrivaren?", ("other",)),
+    ("Jag vill visa dej våra nya erbjudanden.", ("other",)),
+    (
+        "Jag tackar nej till erbjudandet om uppgradering, men vill behålla mitt abonnemang.",
+        ("other",),
+    ),
 ]
 
 
@@ -502,6 +512,9 @@ ENGLISH_NEGATIVE: list[Case] = [
     ("What do you know about the outage yesterday?", ("other",)),
     ("I decline the meeting invitation for Friday.", ("other",)),
     ("Please send me a copy of my bank statement for March.", ("other",)),
+    ("Please change the IP address of the printer.", ("other",)),
+    ("I want to see the Danish version of the manual.", ("other",)),
+    ("Can I borrow your data projector for the meeting?", ("other",)),
 ]
 
 
@@ -789,6 +802,8 @@ POLISH: list[Case] = [
     ("Skasujcie moje konto i wszystkie dane.", ("erasure",)),
     ("Proszę o trwałe usunięcie moich danych z waszego systemu.", ("erasure",)),
     ("Chciałabym, abyście usunęli wszystkie moje dane osobowe.", ("erasure",)),
+    ("Proszę usunąć mnie z bazy.", ("erasure",)),
+    ("Żądam usunięcia danych.", ("erasure",)),
     # access
     ("Chcę otrzymać kopię moich danych.", ("access",)),
     ("Proszę o informację, jakie dane na mój temat przetwarzacie.", ("access",)),
@@ -852,6 +867,7 @@ POLISH_NEGATIVE: list[Case] = [
     ("Proszę o przesłanie faktury korygującej.", ("other",)),
     ("Proszę usunąć duplikat zamówienia.", ("other",)),
     ("Proszę o wysłanie duplikatu faktury.", ("other",)),
+    ("Chcę złożyć reklamację na pralkę.", ("other",)),
 ]
 
 
@@ -937,6 +953,7 @@ SPANISH: list[Case] = [
     ("Quiero que me eliminen de su base de datos.", ("erasure",)),
     ("Solicito que supriman mis datos personales.", ("erasure",)),
     ("Por favor, eliminen toda la información que tengan sobre mí.", ("erasure",)),
+    ("Bórrenme de su base de datos.", ("erasure",)),
     # access
     ("Quiero una copia de mis datos.", ("access",)),
     ("Quiero saber qué datos tienen sobre mí.", ("access",)),
@@ -945,6 +962,7 @@ SPANISH: list[Case] = [
     ("¿Qué datos personales tienen sobre mí?", ("access",)),
     ("Envíenme una copia de mis datos, por favor.", ("access",)),
     ("Quiero acceder a mis datos personales.", ("access",)),
+    ("Envíenme una copia de mis datos.", ("access",)),
     # rectification
     ("Mi dirección es incorrecta, corríjanla por favor.", ("rectification",)),
     ("Mi nombre está mal escrito.", ("rectification",)),
@@ -974,6 +992,7 @@ SPANISH: list[Case] = [
     ("Quiero dejar de recibir su boletín.", ("marketing_optout",)),
     ("Dejen de llamarme.", ("marketing_optout",)),
     ("Bórrenme de su lista de correo.", ("marketing_optout",)),
+    ("Dejen de enviarme publicidad.", ("marketing_optout",)),
     # consent_withdrawal
     ("Retiro mi consentimiento.", ("consent_withdrawal",)),
     ("Retiro mi consentimiento para el tratamiento de mis datos.", ("consent_withdrawal",)),
