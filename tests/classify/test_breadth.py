@@ -165,6 +165,8 @@ SWEDISH: list[Case] = [
     ),
     ("Behåll uppgifterna men gör inget med dem tills vidare.", ("restriction",)),
     ("Jag vill att ni begränsar användningen av mina uppgifter.", ("restriction",)),
+    ("Lägg mina uppgifter på is tills vi har rett ut det här.", ("restriction",)),
+    ("Jag vill att mina uppgifter spärras medan ni utreder min invändning.", ("restriction",)),
     # portability
     ("Jag vill flytta min data till en annan leverantör.", ("portability",)),
     ("Kan jag få mina uppgifter som en csv-fil?", ("portability",)),
@@ -248,6 +250,7 @@ SWEDISH: list[Case] = [
         "Jag drar tillbaka mitt samtycke till att ni använder bilderna på mig.",
         ("consent_withdrawal",),
     ),
+    ("Jag ångrar mitt samtycke till att bli fotograferad.", ("consent_withdrawal",)),
     # complaint
     ("Jag tänker anmäla er till IMY.", ("complaint",)),
     ("Jag kommer att klaga hos Integritetsskyddsmyndigheten.", ("complaint",)),
@@ -258,6 +261,8 @@ SWEDISH: list[Case] = [
     ("Jag är mycket missnöjd och kommer att gå vidare till IMY.", ("complaint",)),
     ("Detta är ett formellt klagomål.", ("complaint",)),
     ("Ni har inte svarat på min begäran på två månader, jag kommer att anmäla er.", ("complaint",)),
+    ("Ni har brutit mot GDPR och jag kommer att anmäla det.", ("complaint",)),
+    ("Jag är mycket upprörd över att ni har lämnat ut mina uppgifter utan lov.", ("complaint",)),
     # breach
     ("Jag fick ett mejl med någon annans personnummer.", ("breach",)),
     ("Jag fick någon annans lönebesked i min mejl.", ("breach",)),
@@ -268,6 +273,10 @@ SWEDISH: list[Case] = [
     ("Hur länge sparar ni kunduppgifter efter att kontot avslutats?", ("question",)),
     ("Vilken rättslig grund har ni för att spara mitt personnummer?", ("question",)),
     ("Delar ni mina uppgifter med andra företag?", ("question",)),
+    ("Vilka kakor använder ni på er webbplats?", ("question",)),
+    ("Hur skyddar ni mina personuppgifter?", ("question",)),
+    ("Vem är ert dataskyddsombud?", ("question",)),
+    ("Överför ni mina uppgifter till länder utanför EU?", ("question",)),
 ]
 
 
@@ -304,6 +313,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         "Jag tackar nej till erbjudandet om uppgradering, men vill behålla mitt abonnemang.",
         ("other",),
     ),
+    ("Jag tänker anmäla det till polisen, någon har stulit min cykel.", ("other",)),
 ]
 
 
@@ -408,6 +418,7 @@ ENGLISH: list[Case] = [
     ("Don't use my data while my complaint is pending.", ("restriction",)),
     ("Block any further use of my data until we have resolved the dispute.", ("restriction",)),
     ("I need you to keep my data for my legal claim but not use it otherwise.", ("restriction",)),
+    ("Suspend processing my data while you check the accuracy.", ("restriction",)),
     # portability
     ("Export my data so I can move to another provider.", ("portability",)),
     ("Please send my data as a CSV file.", ("portability",)),
@@ -471,6 +482,8 @@ ENGLISH: list[Case] = [
     ("I revoke my permission for the call recordings.", ("consent_withdrawal",)),
     ("I hereby withdraw the consent I gave when I signed up.", ("consent_withdrawal",)),
     ("I am revoking my consent for you to use my data for research.", ("consent_withdrawal",)),
+    ("I no longer agree to being filmed at your events.", ("consent_withdrawal",)),
+    ("Please consider my consent for the photo withdrawn.", ("consent_withdrawal",)),
     # complaint
     ("I will report you to the ICO.", ("complaint",)),
     ("I am lodging a complaint with the data protection authority.", ("complaint",)),
@@ -479,6 +492,11 @@ ENGLISH: list[Case] = [
     ("I have filed a complaint with the supervisory authority.", ("complaint",)),
     ("This is a formal complaint about how my request was handled.", ("complaint",)),
     ("I am very unhappy and will escalate this to the ICO.", ("complaint",)),
+    (
+        "I have been waiting over a month for a reply, which breaches the GDPR. I am reporting you to the ICO.",
+        ("complaint",),
+    ),
+    ("You broke data protection law and I will take this further.", ("complaint",)),
     # breach
     ("I received an email with another customer's invoice attached.", ("breach",)),
     ("I think your website has been hacked, I can see other users' data.", ("breach",)),
@@ -487,6 +505,9 @@ ENGLISH: list[Case] = [
     ("How long do you retain my data after I close my account?", ("question",)),
     ("What is your legal basis for processing my data?", ("question",)),
     ("Do you share my information with third parties?", ("question",)),
+    ("Which cookies do you use on your site?", ("question",)),
+    ("Who is your data protection officer?", ("question",)),
+    ("Do you transfer my data outside the EU?", ("question",)),
 ]
 
 
@@ -536,6 +557,7 @@ NORWEGIAN: list[Case] = [
     ("Jeg ber om innsyn i mine personopplysninger.", ("access",)),
     ("Hvilke personopplysninger har dere om meg?", ("access",)),
     ("Send meg alt dere har lagret om meg.", ("access",)),
+    ("Kan jeg få se dataene mine?", ("access",)),
     # rectification
     ("Adressen min er feil, vennligst rett den.", ("rectification",)),
     ("Navnet mitt er stavet feil.", ("rectification",)),
@@ -545,6 +567,7 @@ NORWEGIAN: list[Case] = [
     ("Telefonnummeret mitt er endret.", ("rectification",)),
     # restriction
     ("Begrens behandlingen av opplysningene mine til saken er avklart.", ("restriction",)),
+    ("Vennligst sperr opplysningene mine til saken er avklart.", ("restriction",)),
     # portability
     ("Overfør dataene mine til en annen leverandør.", ("portability",)),
     ("Jeg vil gerne have mine data overført til et andet selskab.", ("portability",)),
@@ -571,6 +594,9 @@ NORWEGIAN: list[Case] = [
     ("Jeg vil klage til Datatilsynet.", ("complaint",)),
     ("Jeg vil sende en klage til Datatilsynet.", ("complaint",)),
     ("Jeg har klaget til Datatilsynet.", ("complaint",)),
+    ("Jeg kommer til å klage til Datatilsynet hvis jeg ikke får svar.", ("complaint",)),
+    # question
+    ("Hvor lenge lagrer dere opplysningene mine?", ("question",)),
 ]
 
 
@@ -594,6 +620,7 @@ DANISH: list[Case] = [
     ("Hvilke oplysninger har I registreret om mig?", ("access",)),
     ("Jeg vil gerne vide, hvilke oplysninger I har om mig.", ("access",)),
     ("Send mig venligst en kopi af mine personoplysninger.", ("access",)),
+    ("Jeg vil gerne se mine oplysninger.", ("access",)),
     # rectification
     ("Mit navn er stavet forkert.", ("rectification",)),
     ("Ret venligst min adresse.", ("rectification",)),
@@ -614,9 +641,13 @@ DANISH: list[Case] = [
     # consent_withdrawal
     ("Jeg trækker mit samtykke tilbage.", ("consent_withdrawal",)),
     ("Jeg tilbagekalder mit samtykke.", ("consent_withdrawal",)),
+    ("Jeg trækker hermed mit samtykke tilbage.", ("consent_withdrawal",)),
     # complaint
     ("Jeg klager til Datatilsynet over jer.", ("complaint",)),
     ("Jeg har indgivet en klage til Datatilsynet.", ("complaint",)),
+    ("Jeg vil indgive en klage til Datatilsynet.", ("complaint",)),
+    # question
+    ("Hvor længe gemmer I mine oplysninger?", ("question",)),
 ]
 
 
@@ -668,6 +699,7 @@ FINNISH: list[Case] = [
     # restriction
     ("Rajoittakaa tietojeni käsittelyä, kunnes asia on selvitetty.", ("restriction",)),
     ("Älkää käyttäkö tietojani, ennen kuin asia on selvitetty.", ("restriction",)),
+    ("Rajoittakaa tietojeni käyttöä siihen asti, kunnes asia on selvitetty.", ("restriction",)),
     # portability
     ("Siirtäkää tietoni toiselle palveluntarjoajalle.", ("portability",)),
     ("Haluan siirtää tietoni toiseen palveluun.", ("portability",)),
@@ -698,6 +730,9 @@ FINNISH: list[Case] = [
     ("Teen valituksen tietosuojavaltuutetulle.", ("complaint",)),
     ("Teen asiasta valituksen tietosuojavaltuutetun toimistoon.", ("complaint",)),
     ("Aion tehdä kantelun tietosuojavaltuutetulle.", ("complaint",)),
+    ("Teen valituksen tietosuojavaltuutetulle, jos en saa vastausta.", ("complaint",)),
+    # question
+    ("Kuinka kauan säilytätte tietojani?", ("question",)),
 ]
 
 
@@ -748,6 +783,7 @@ GERMAN: list[Case] = [
     ),
     ("Bitte sperren Sie meine Daten, bis die Sache geklärt ist.", ("restriction",)),
     ("Bitte schränken Sie die Nutzung meiner Daten ein.", ("restriction",)),
+    ("Bitte sperren Sie meine Daten vorerst.", ("restriction",)),
     # portability
     ("Bitte übertragen Sie meine Daten an einen neuen Anbieter.", ("portability",)),
     ("Ich möchte meine Daten zu einem anderen Anbieter mitnehmen.", ("portability",)),
@@ -772,10 +808,14 @@ GERMAN: list[Case] = [
     ("Ich widerrufe meine Einwilligung.", ("consent_withdrawal",)),
     ("Ich ziehe meine Einwilligung zurück.", ("consent_withdrawal",)),
     ("Hiermit widerrufe ich meine Einwilligung zur Datenverarbeitung.", ("consent_withdrawal",)),
+    ("Meine Einwilligung zur Nutzung meiner Fotos widerrufe ich hiermit.", ("consent_withdrawal",)),
     # complaint
     ("Ich werde mich bei der Datenschutzbehörde beschweren.", ("complaint",)),
     ("Ich werde mich bei der Aufsichtsbehörde beschweren.", ("complaint",)),
     ("Ich habe Beschwerde bei der Datenschutzbehörde eingereicht.", ("complaint",)),
+    ("Ich werde Beschwerde bei der zuständigen Aufsichtsbehörde einlegen.", ("complaint",)),
+    # question
+    ("Wie lange speichern Sie meine Daten?", ("question",)),
 ]
 
 
@@ -829,6 +869,7 @@ POLISH: list[Case] = [
     ("Proszę ograniczyć przetwarzanie moich danych do czasu wyjaśnienia sprawy.", ("restriction",)),
     ("Proszę o ograniczenie przetwarzania moich danych.", ("restriction",)),
     ("Proszę wstrzymać przetwarzanie moich danych do czasu rozpatrzenia sprawy.", ("restriction",)),
+    ("Proszę zablokować moje dane do czasu wyjaśnienia.", ("restriction",)),
     # portability
     ("Proszę o przeniesienie moich danych do innego dostawcy.", ("portability",)),
     ("Chcę przenieść swoje dane do innej firmy.", ("portability",)),
@@ -855,10 +896,14 @@ POLISH: list[Case] = [
     ("Cofam zgodę na przetwarzanie moich danych.", ("consent_withdrawal",)),
     ("Wycofuję swoją zgodę.", ("consent_withdrawal",)),
     ("Odwołuję zgodę na otrzymywanie newslettera.", ("consent_withdrawal",)),
+    ("Wycofuję zgodę na wykorzystanie mojego wizerunku.", ("consent_withdrawal",)),
     # complaint
     ("Złożę skargę do UODO.", ("complaint",)),
     ("Złożę skargę do Prezesa UODO.", ("complaint",)),
     ("Złożyłem skargę do UODO.", ("complaint",)),
+    ("Jeśli nie otrzymam odpowiedzi, złożę skargę do UODO.", ("complaint",)),
+    # question
+    ("Jak długo przechowujecie moje dane?", ("question",)),
 ]
 
 
@@ -904,6 +949,10 @@ FRENCH: list[Case] = [
     # restriction
     ("Je demande la limitation du traitement de mes données.", ("restriction",)),
     ("Merci de geler mes données jusqu'à la fin de l'enquête.", ("restriction",)),
+    (
+        "Merci de suspendre le traitement de mes données en attendant votre vérification.",
+        ("restriction",),
+    ),
     # portability
     (
         "Je souhaite récupérer mes données pour les transférer à un autre fournisseur.",
@@ -928,10 +977,14 @@ FRENCH: list[Case] = [
     ("Je retire mon consentement.", ("consent_withdrawal",)),
     ("Je retire mon consentement au traitement de mes données.", ("consent_withdrawal",)),
     ("Je retire mon accord pour l'utilisation de ma photo.", ("consent_withdrawal",)),
+    ("Je retire mon consentement pour l'utilisation de mes photos.", ("consent_withdrawal",)),
     # complaint
     ("Je vais porter plainte auprès de la CNIL.", ("complaint",)),
     ("Je vais déposer une plainte auprès de la CNIL.", ("complaint",)),
     ("J'ai déposé une réclamation auprès de la CNIL.", ("complaint",)),
+    ("Si je n'ai pas de réponse, je saisirai la CNIL.", ("complaint",)),
+    # question
+    ("Combien de temps conservez-vous mes données ?", ("question",)),
 ]
 
 
@@ -954,6 +1007,7 @@ SPANISH: list[Case] = [
     ("Solicito que supriman mis datos personales.", ("erasure",)),
     ("Por favor, eliminen toda la información que tengan sobre mí.", ("erasure",)),
     ("Bórrenme de su base de datos.", ("erasure",)),
+    ("Por favor eliminen mi número de teléfono.", ("erasure",)),
     # access
     ("Quiero una copia de mis datos.", ("access",)),
     ("Quiero saber qué datos tienen sobre mí.", ("access",)),
@@ -974,6 +1028,7 @@ SPANISH: list[Case] = [
     # restriction
     ("Solicito la limitación del tratamiento de mis datos.", ("restriction",)),
     ("Solicito que bloqueen mis datos hasta que se resuelva la reclamación.", ("restriction",)),
+    ("Suspendan el tratamiento de mis datos hasta que se aclare el asunto.", ("restriction",)),
     # portability
     ("Quiero portar mis datos a otro proveedor.", ("portability",)),
     ("Quiero la portabilidad de mis datos.", ("portability",)),
@@ -997,10 +1052,14 @@ SPANISH: list[Case] = [
     ("Retiro mi consentimiento.", ("consent_withdrawal",)),
     ("Retiro mi consentimiento para el tratamiento de mis datos.", ("consent_withdrawal",)),
     ("Retiro el consentimiento que les di.", ("consent_withdrawal",)),
+    ("Revoco mi consentimiento para el uso de mis fotos.", ("consent_withdrawal",)),
     # complaint
     ("Presentaré una reclamación ante la AEPD.", ("complaint",)),
     ("Presentaré una denuncia ante la Agencia Española de Protección de Datos.", ("complaint",)),
     ("He presentado una queja ante la AEPD.", ("complaint",)),
+    ("Si no recibo respuesta, presentaré una reclamación ante la AEPD.", ("complaint",)),
+    # question
+    ("¿Cuánto tiempo conservan mis datos?", ("question",)),
 ]
 
 
