@@ -77,6 +77,11 @@ SWEDISH: list[Case] = [
     ("Ta bort alla mina personuppgifter från er hemsida och era system.", ("erasure",)),
     ("Jag vill inte att ni sparar något om mig längre.", ("erasure",)),
     ("Kan ni rensa mitt konto och sedan stänga det?", ("erasure",)),
+    ("ta bort mej fran era register tack", ("erasure",)),
+    ("radera mina uppgifer omedelbart", ("erasure",)),
+    ("Jag vill att ni raderar mitt konto asap.", ("erasure",)),
+    ("hej vill bli borttagen ur ert system", ("erasure",)),
+    ("Snälla radera allt om mig, orkar inte med er längre.", ("erasure",)),
     # access
     ("Vad har ni för uppgifter om mig?", ("access",)),
     ("Jag vill veta vad ni har sparat om mig.", ("access",)),
@@ -116,6 +121,9 @@ SWEDISH: list[Case] = [
     ("Vad finns det för information om mig hos er?", ("access",)),
     ("Jag vill begära ut de personuppgifter ni behandlar om mig.", ("access",)),
     ("Jag önskar få en kopia av samtliga personuppgifter som rör mig.", ("access",)),
+    ("vad har ni om mej", ("access",)),
+    ("vill se vad ni har sparat om mej", ("access",)),
+    ("Vilka uppgifter har ni om mej?", ("access",)),
     # rectification
     ("Mitt efternamn är felstavat, det ska vara Lindqvist.", ("rectification",)),
     ("Byt min adress till Storgatan 5 i Umeå.", ("rectification",)),
@@ -238,6 +246,10 @@ SWEDISH: list[Case] = [
     ("Sluta skicka reklamutskick till mig.", ("marketing_optout",)),
     ("Inga fler reklammejl tack.", ("marketing_optout",)),
     ("Jag vill slippa er direktreklam.", ("marketing_optout",)),
+    ("sluta skicka mail till mig!!!", ("marketing_optout",)),
+    ("vill inte ha era mejl längre", ("marketing_optout",)),
+    ("avregistrera mej", ("marketing_optout",)),
+    ("Sluta ringa mig, jag är inte intresserad.", ("marketing_optout",)),
     # consent_withdrawal
     ("Jag drar tillbaka mitt samtycke.", ("consent_withdrawal",)),
     ("Jag ångrar att jag gav er tillåtelse att använda min bild.", ("consent_withdrawal",)),
@@ -356,6 +368,9 @@ ENGLISH: list[Case] = [
     ("I don't want you to keep any of my data any more.", ("erasure",)),
     ("Pls delete my acc.", ("erasure",)),
     ("Wipe everything you have on me.", ("erasure",)),
+    ("can u delete my account pls", ("erasure",)),
+    ("delete all my stuff thx", ("erasure",)),
+    ("I want out. Delete my account and everything in it.", ("erasure",)),
     # access
     ("What do you have on me?", ("access",)),
     ("What info do you hold about me?", ("access",)),
@@ -382,6 +397,7 @@ ENGLISH: list[Case] = [
     ("I'd like a copy of everything you hold about me, including emails.", ("access",)),
     ("What have you got stored about me?", ("access",)),
     ("Send over whatever data you have about me.", ("access",)),
+    ("send me all my data pls", ("access",)),
     # rectification
     ("My surname is spelt wrong.", ("rectification",)),
     ("Please update my address to 4 Mill Lane, York.", ("rectification",)),
@@ -408,6 +424,7 @@ ENGLISH: list[Case] = [
     ("My postcode is incorrect on your system.", ("rectification",)),
     ("Please fix my details, the email is wrong.", ("rectification",)),
     ("I want my records corrected.", ("rectification",)),
+    ("my name is spelt wrong pls fix", ("rectification",)),
     # restriction
     ("Please freeze my data until this is sorted out.", ("restriction",)),
     ("Stop using my data while you investigate my complaint.", ("restriction",)),
@@ -473,6 +490,10 @@ ENGLISH: list[Case] = [
     ("Stop the newsletters please.", ("marketing_optout",)),
     ("Remove my number from your call list.", ("marketing_optout",)),
     ("Can you stop texting me?", ("marketing_optout",)),
+    ("stop emailing me!!", ("marketing_optout",)),
+    ("unsubscribe", ("marketing_optout",)),
+    ("pls stop the spam", ("marketing_optout",)),
+    ("Remove me from ur mailing list", ("marketing_optout",)),
     # consent_withdrawal
     ("I withdraw my consent.", ("consent_withdrawal",)),
     ("I take back my permission to use my photo.", ("consent_withdrawal",)),
@@ -675,6 +696,10 @@ FINNISH: list[Case] = [
     ("Haluaisin, että tilini ja siihen liittyvät tiedot poistetaan.", ("erasure",)),
     ("Voitteko poistaa minut asiakasrekisteristänne?", ("erasure",)),
     ("Pyydän, että henkilötietoni hävitetään.", ("erasure",)),
+    ("Haluan, että kaikki tietoni poistetaan järjestelmästänne.", ("erasure",)),
+    ("Voisitteko poistaa tietoni?", ("erasure",)),
+    ("Poistakaa henkilötietoni ja sulkekaa asiakastilini.", ("erasure",)),
+    ("Haluan että tilini suljetaan ja tiedot poistetaan.", ("erasure",)),
     # access
     ("Lähettäkää minulle kopio tiedoistani.", ("access",)),
     ("Haluan tietää, mitä tietoja teillä on minusta.", ("access",)),
@@ -687,6 +712,9 @@ FINNISH: list[Case] = [
     ("Voisitteko kertoa, mitä tietoja minusta on tallennettu?", ("access",)),
     ("Pyydän saada nähdä minusta tallennetut tiedot.", ("access",)),
     ("Haluan käyttää tarkastusoikeuttani.", ("access",)),
+    ("Haluan saada tietää, mitä henkilötietoja minusta käsittelette.", ("access",)),
+    ("Voitteko lähettää minulle kopion tiedoistani?", ("access",)),
+    ("Pyydän pääsyä tietoihini.", ("access",)),
     # rectification
     ("Osoitteeni on väärä, korjatkaa se.", ("rectification",)),
     ("Nimeni on kirjoitettu väärin.", ("rectification",)),
@@ -696,6 +724,9 @@ FINNISH: list[Case] = [
     ("Korjatkaa sukunimeni, se on kirjoitettu väärin.", ("rectification",)),
     ("Päivittäkää osoitteeni, olen muuttanut.", ("rectification",)),
     ("Puhelinnumeroni on vaihtunut.", ("rectification",)),
+    ("Haluan, että korjaatte nimeni.", ("rectification",)),
+    ("Tietoni ovat virheelliset, korjatkaa ne.", ("rectification",)),
+    ("Osoitteeni on vanhentunut.", ("rectification",)),
     # restriction
     ("Rajoittakaa tietojeni käsittelyä, kunnes asia on selvitetty.", ("restriction",)),
     ("Älkää käyttäkö tietojani, ennen kuin asia on selvitetty.", ("restriction",)),
@@ -706,10 +737,12 @@ FINNISH: list[Case] = [
     ("Lähettäkää tietoni koneluettavassa muodossa.", ("portability",)),
     ("Haluan tietoni koneluettavassa muodossa.", ("portability",)),
     ("Siirtäkää tietoni uudelle palveluntarjoajalle.", ("portability",)),
+    ("Haluan siirtää tietoni toiselle yritykselle.", ("portability",)),
     # objection
     ("Vastustan tietojeni käyttöä profilointiin.", ("objection",)),
     ("Vastustan profilointia.", ("objection",)),
     ("Vastustan tietojeni käsittelyä oikeutetun edun perusteella.", ("objection",)),
+    ("Vastustan tietojeni käyttöä suoramarkkinointiin ja profilointiin.", ("objection",)),
     # marketing_optout
     ("En halua enää uutiskirjettä.", ("marketing_optout",)),
     ("Älkää soittako minulle enää.", ("marketing_optout",)),
@@ -721,11 +754,15 @@ FINNISH: list[Case] = [
     ("En halua enää sähköposteja teiltä.", ("marketing_optout",)),
     ("Haluan perua uutiskirjeen tilauksen.", ("marketing_optout",)),
     ("Älkää enää soittako minulle myyntipuheluita.", ("marketing_optout",)),
+    ("Haluan, että lopetatte markkinoinnin minulle.", ("marketing_optout",)),
+    ("Poistakaa sähköpostiosoitteeni postituslistaltanne.", ("marketing_optout",)),
+    ("En halua enää tekstiviestejä teiltä.", ("marketing_optout",)),
     # consent_withdrawal
     ("Peruutan suostumukseni.", ("consent_withdrawal",)),
     ("Peruutan antamani suostumuksen.", ("consent_withdrawal",)),
     ("Haluan perua suostumukseni.", ("consent_withdrawal",)),
     ("Perun suostumukseni tietojeni käsittelyyn.", ("consent_withdrawal",)),
+    ("Haluan peruuttaa suostumukseni.", ("consent_withdrawal",)),
     # complaint
     ("Teen valituksen tietosuojavaltuutetulle.", ("complaint",)),
     ("Teen asiasta valituksen tietosuojavaltuutetun toimistoon.", ("complaint",)),
@@ -844,6 +881,9 @@ POLISH: list[Case] = [
     ("Chciałabym, abyście usunęli wszystkie moje dane osobowe.", ("erasure",)),
     ("Proszę usunąć mnie z bazy.", ("erasure",)),
     ("Żądam usunięcia danych.", ("erasure",)),
+    ("Chcę, żeby moje dane zostały usunięte.", ("erasure",)),
+    ("Proszę o skasowanie mojego konta.", ("erasure",)),
+    ("Domagam się usunięcia moich danych osobowych.", ("erasure",)),
     # access
     ("Chcę otrzymać kopię moich danych.", ("access",)),
     ("Proszę o informację, jakie dane na mój temat przetwarzacie.", ("access",)),
@@ -855,6 +895,8 @@ POLISH: list[Case] = [
     ("Proszę mi wysłać informację, jakie dane o mnie posiadacie.", ("access",)),
     ("Chcę wiedzieć, jakie moje dane przetwarzacie.", ("access",)),
     ("Proszę o udostępnienie kopii danych, które przechowujecie na mój temat.", ("access",)),
+    ("Proszę o kopię danych osobowych, które przetwarzacie.", ("access",)),
+    ("Chciałbym otrzymać informację o tym, jakie dane na mój temat posiadacie.", ("access",)),
     # rectification
     ("Mój adres jest błędny, proszę go poprawić.", ("rectification",)),
     ("Proszę poprawić moje nazwisko.", ("rectification",)),
@@ -865,21 +907,26 @@ POLISH: list[Case] = [
     ("Moje nazwisko jest źle napisane.", ("rectification",)),
     ("Mój numer telefonu się zmienił.", ("rectification",)),
     ("Poprawcie proszę moje dane, bo są nieaktualne.", ("rectification",)),
+    ("Moje dane są błędne, proszę je poprawić.", ("rectification",)),
+    ("Proszę o aktualizację mojego adresu.", ("rectification",)),
     # restriction
     ("Proszę ograniczyć przetwarzanie moich danych do czasu wyjaśnienia sprawy.", ("restriction",)),
     ("Proszę o ograniczenie przetwarzania moich danych.", ("restriction",)),
     ("Proszę wstrzymać przetwarzanie moich danych do czasu rozpatrzenia sprawy.", ("restriction",)),
     ("Proszę zablokować moje dane do czasu wyjaśnienia.", ("restriction",)),
+    ("Wnoszę o ograniczenie przetwarzania moich danych.", ("restriction",)),
     # portability
     ("Proszę o przeniesienie moich danych do innego dostawcy.", ("portability",)),
     ("Chcę przenieść swoje dane do innej firmy.", ("portability",)),
     ("Proszę o przesłanie moich danych w formacie CSV.", ("portability",)),
     ("Proszę przesłać moje dane do nowego dostawcy.", ("portability",)),
+    ("Proszę o przekazanie moich danych innemu administratorowi.", ("portability",)),
     # objection
     ("Sprzeciwiam się profilowaniu.", ("objection",)),
     ("Wnoszę sprzeciw wobec przetwarzania moich danych.", ("objection",)),
     ("Nie zgadzam się na profilowanie.", ("objection",)),
     ("Sprzeciwiam się przetwarzaniu moich danych w celach marketingowych.", ("objection",)),
+    ("Nie wyrażam zgody na profilowanie moich danych.", ("objection",)),
     # marketing_optout
     ("Proszę o wypisanie mnie z newslettera.", ("marketing_optout",)),
     ("Proszę do mnie więcej nie dzwonić.", ("marketing_optout",)),
@@ -891,12 +938,16 @@ POLISH: list[Case] = [
     ("Wypiszcie mnie z newslettera.", ("marketing_optout",)),
     ("Proszę nie wysyłać mi więcej ofert.", ("marketing_optout",)),
     ("Nie dzwońcie do mnie więcej.", ("marketing_optout",)),
+    ("Nie życzę sobie otrzymywania ofert handlowych.", ("marketing_optout",)),
+    ("Proszę o zaprzestanie wysyłania mi newslettera.", ("marketing_optout",)),
+    ("Wypisuję się z newslettera.", ("marketing_optout",)),
     # consent_withdrawal
     ("Wycofuję zgodę na przetwarzanie moich danych.", ("consent_withdrawal",)),
     ("Cofam zgodę na przetwarzanie moich danych.", ("consent_withdrawal",)),
     ("Wycofuję swoją zgodę.", ("consent_withdrawal",)),
     ("Odwołuję zgodę na otrzymywanie newslettera.", ("consent_withdrawal",)),
     ("Wycofuję zgodę na wykorzystanie mojego wizerunku.", ("consent_withdrawal",)),
+    ("Cofam zgodę na przetwarzanie danych w celach marketingowych.", ("consent_withdrawal",)),
     # complaint
     ("Złożę skargę do UODO.", ("complaint",)),
     ("Złożę skargę do Prezesa UODO.", ("complaint",)),
@@ -913,6 +964,7 @@ POLISH_NEGATIVE: list[Case] = [
     ("Proszę usunąć duplikat zamówienia.", ("other",)),
     ("Proszę o wysłanie duplikatu faktury.", ("other",)),
     ("Chcę złożyć reklamację na pralkę.", ("other",)),
+    ("Proszę przekazać moje pozdrowienia zespołowi.", ("other",)),
 ]
 
 
