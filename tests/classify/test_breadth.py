@@ -211,6 +211,7 @@ SWEDISH: list[Case] = [
     ("Ni får inte använda mina uppgifter för riktad reklam.", ("objection",)),
     ("Jag motsätter mig att mina uppgifter lämnas till era samarbetspartner.", ("objection",)),
     ("Jag vill inte bli föremål för automatiserade beslut.", ("objection",)),
+    ("Jag motsätter mig att ni lämnar ut mina uppgifter till tredje part.", ("objection",)),
     # marketing_optout
     ("Sluta ringa mig.", ("marketing_optout",)),
     ("Jag vill inte ha fler erbjudanden från er.", ("marketing_optout",)),
@@ -250,6 +251,9 @@ SWEDISH: list[Case] = [
     ("vill inte ha era mejl längre", ("marketing_optout",)),
     ("avregistrera mej", ("marketing_optout",)),
     ("Sluta ringa mig, jag är inte intresserad.", ("marketing_optout",)),
+    ("Jag undanber mig all form av direktreklam.", ("marketing_optout",)),
+    ("Jag önskar inte bli kontaktad av er i framtiden.", ("marketing_optout",)),
+    ("Jag vill inte bli störd av era säljare mer.", ("marketing_optout",)),
     # consent_withdrawal
     ("Jag drar tillbaka mitt samtycke.", ("consent_withdrawal",)),
     ("Jag ångrar att jag gav er tillåtelse att använda min bild.", ("consent_withdrawal",)),
@@ -371,6 +375,7 @@ ENGLISH: list[Case] = [
     ("can u delete my account pls", ("erasure",)),
     ("delete all my stuff thx", ("erasure",)),
     ("I want out. Delete my account and everything in it.", ("erasure",)),
+    ("Pursuant to Article 17 GDPR, I request the erasure of my personal data.", ("erasure",)),
     # access
     ("What do you have on me?", ("access",)),
     ("What info do you hold about me?", ("access",)),
@@ -398,6 +403,7 @@ ENGLISH: list[Case] = [
     ("What have you got stored about me?", ("access",)),
     ("Send over whatever data you have about me.", ("access",)),
     ("send me all my data pls", ("access",)),
+    ("Pursuant to Article 15 GDPR, I request a copy of my personal data.", ("access",)),
     # rectification
     ("My surname is spelt wrong.", ("rectification",)),
     ("Please update my address to 4 Mill Lane, York.", ("rectification",)),
@@ -466,6 +472,7 @@ ENGLISH: list[Case] = [
     ("I object to you sharing my data with your partners.", ("objection",)),
     ("Exclude me from any profiling or segmentation.", ("objection",)),
     ("I oppose the use of my data based on legitimate interest.", ("objection",)),
+    ("I object to my data being passed on to third parties.", ("objection",)),
     # marketing_optout
     ("Unsubscribe me.", ("marketing_optout",)),
     ("Take me off your mailing list.", ("marketing_optout",)),
@@ -494,6 +501,9 @@ ENGLISH: list[Case] = [
     ("unsubscribe", ("marketing_optout",)),
     ("pls stop the spam", ("marketing_optout",)),
     ("Remove me from ur mailing list", ("marketing_optout",)),
+    ("Cease all marketing communications to me.", ("marketing_optout",)),
+    ("I do not wish to be contacted by you again.", ("marketing_optout",)),
+    ("Kindly refrain from sending me promotional material.", ("marketing_optout",)),
     # consent_withdrawal
     ("I withdraw my consent.", ("consent_withdrawal",)),
     ("I take back my permission to use my photo.", ("consent_withdrawal",)),
@@ -607,10 +617,13 @@ NORWEGIAN: list[Case] = [
     ("Jeg vil ikke motta flere e-poster fra dere.", ("marketing_optout",)),
     ("Slutt å ringe meg.", ("marketing_optout",)),
     ("Avslutt abonnementet på nyhetsbrevet.", ("marketing_optout",)),
+    ("Jeg ønsker ikke å bli kontaktet av dere igjen.", ("marketing_optout",)),
+    ("Reserver meg mot telefonsalg.", ("marketing_optout",)),
     # consent_withdrawal
     ("Jeg trekker tilbake samtykket mitt.", ("consent_withdrawal",)),
     ("Jeg trekker tilbake mitt samtykke.", ("consent_withdrawal",)),
     ("Jeg trekker samtykket mitt tilbake.", ("consent_withdrawal",)),
+    ("Jeg ønsker å trekke tilbake samtykket jeg ga.", ("consent_withdrawal",)),
     # complaint
     ("Jeg vil klage til Datatilsynet.", ("complaint",)),
     ("Jeg vil sende en klage til Datatilsynet.", ("complaint",)),
@@ -659,10 +672,13 @@ DANISH: list[Case] = [
     ("Afmeld mig jeres nyhedsbrev.", ("marketing_optout",)),
     ("Jeg vil ikke modtage flere mails fra jer.", ("marketing_optout",)),
     ("Stop med at ringe til mig.", ("marketing_optout",)),
+    ("Jeg ønsker ikke at blive kontaktet igen.", ("marketing_optout",)),
+    ("Jeg frabeder mig jeres reklamer.", ("marketing_optout",)),
     # consent_withdrawal
     ("Jeg trækker mit samtykke tilbage.", ("consent_withdrawal",)),
     ("Jeg tilbagekalder mit samtykke.", ("consent_withdrawal",)),
     ("Jeg trækker hermed mit samtykke tilbage.", ("consent_withdrawal",)),
+    ("Jeg tilbagekalder hermed mit samtykke til nyhedsbrevet.", ("consent_withdrawal",)),
     # complaint
     ("Jeg klager til Datatilsynet over jer.", ("complaint",)),
     ("Jeg har indgivet en klage til Datatilsynet.", ("complaint",)),
@@ -796,6 +812,8 @@ GERMAN: list[Case] = [
     ("Bitte entfernen Sie meine Daten vollständig.", ("erasure",)),
     ("Ich fordere Sie auf, meine personenbezogenen Daten zu löschen.", ("erasure",)),
     ("Mein Kundenkonto soll gelöscht werden.", ("erasure",)),
+    ("Gemäß Art. 17 DSGVO fordere ich die Löschung meiner Daten.", ("erasure",)),
+    ("Bitte nehmen Sie mich aus Ihrer Datenbank.", ("erasure",)),
     # access
     ("Bitte senden Sie mir eine Kopie meiner Daten.", ("access",)),
     ("Ich verlange Auskunft über meine gespeicherten Daten.", ("access",)),
@@ -805,6 +823,7 @@ GERMAN: list[Case] = [
     ("Welche Daten haben Sie über mich?", ("access",)),
     ("Ich bitte um Auskunft über die zu meiner Person gespeicherten Daten.", ("access",)),
     ("Schicken Sie mir bitte alle Daten, die Sie zu mir gespeichert haben.", ("access",)),
+    ("Gemäß Art. 15 DSGVO verlange ich Auskunft.", ("access",)),
     # rectification
     ("Meine Adresse ist falsch, bitte korrigieren Sie sie.", ("rectification",)),
     ("Mein Name ist falsch geschrieben.", ("rectification",)),
@@ -831,6 +850,7 @@ GERMAN: list[Case] = [
     ("Ich widerspreche der Nutzung meiner Daten für Werbezwecke.", ("objection",)),
     ("Ich lege Widerspruch gegen das Profiling ein.", ("objection",)),
     ("Ich widerspreche der Verwendung meiner Daten für Werbung.", ("objection",)),
+    ("Ich widerspreche der Weitergabe meiner Daten an Dritte.", ("objection",)),
     # marketing_optout
     ("Bitte tragen Sie mich aus dem Newsletter aus.", ("marketing_optout",)),
     ("Ich will nicht mehr angerufen werden.", ("marketing_optout",)),
@@ -841,6 +861,9 @@ GERMAN: list[Case] = [
     ("Ich möchte keine Werbe-E-Mails mehr bekommen.", ("marketing_optout",)),
     ("Rufen Sie mich bitte nicht mehr an.", ("marketing_optout",)),
     ("Streichen Sie mich aus Ihrem Verteiler.", ("marketing_optout",)),
+    ("Unterlassen Sie künftig jegliche Werbeanrufe.", ("marketing_optout",)),
+    ("Ich möchte nicht mehr von Ihnen kontaktiert werden.", ("marketing_optout",)),
+    ("Bitte nehmen Sie mich aus Ihrem E-Mail-Verteiler.", ("marketing_optout",)),
     # consent_withdrawal
     ("Ich widerrufe meine Einwilligung.", ("consent_withdrawal",)),
     ("Ich ziehe meine Einwilligung zurück.", ("consent_withdrawal",)),
@@ -982,6 +1005,7 @@ FRENCH: list[Case] = [
     ("Je veux que mes données soient effacées.", ("erasure",)),
     ("Pouvez-vous supprimer toutes les informations me concernant ?", ("erasure",)),
     ("Je souhaite exercer mon droit à l'effacement.", ("erasure",)),
+    ("Conformément à l'article 17 du RGPD, je demande l'effacement de mes données.", ("erasure",)),
     # access
     ("Je voudrais obtenir une copie de mes données personnelles.", ("access",)),
     ("Je souhaite savoir quelles données vous détenez sur moi.", ("access",)),
@@ -1016,6 +1040,7 @@ FRENCH: list[Case] = [
     ("Je m'oppose au profilage.", ("objection",)),
     ("Je m'oppose au traitement de mes données à des fins de prospection.", ("objection",)),
     ("Je m'oppose à l'utilisation de mes données à des fins commerciales.", ("objection",)),
+    ("Je m'oppose à la transmission de mes données à des tiers.", ("objection",)),
     # marketing_optout
     ("Veuillez me désinscrire de la newsletter.", ("marketing_optout",)),
     ("Ne m'appelez plus.", ("marketing_optout",)),
@@ -1025,6 +1050,9 @@ FRENCH: list[Case] = [
     ("Je ne souhaite plus recevoir votre newsletter.", ("marketing_optout",)),
     ("Arrêtez de m'appeler.", ("marketing_optout",)),
     ("Désabonnez-moi de vos e-mails.", ("marketing_optout",)),
+    ("Je ne souhaite plus être démarché par téléphone.", ("marketing_optout",)),
+    ("Merci de ne plus me contacter.", ("marketing_optout",)),
+    ("Stop aux SMS publicitaires, merci.", ("marketing_optout",)),
     # consent_withdrawal
     ("Je retire mon consentement.", ("consent_withdrawal",)),
     ("Je retire mon consentement au traitement de mes données.", ("consent_withdrawal",)),
@@ -1089,6 +1117,7 @@ SPANISH: list[Case] = [
     ("Me opongo al tratamiento de mis datos.", ("objection",)),
     ("Me opongo a la elaboración de perfiles.", ("objection",)),
     ("Me opongo a que usen mis datos para publicidad.", ("objection",)),
+    ("Me opongo a que cedan mis datos a terceros.", ("objection",)),
     # marketing_optout
     ("Denme de baja de la newsletter.", ("marketing_optout",)),
     ("No me llamen más.", ("marketing_optout",)),
@@ -1100,6 +1129,9 @@ SPANISH: list[Case] = [
     ("Dejen de llamarme.", ("marketing_optout",)),
     ("Bórrenme de su lista de correo.", ("marketing_optout",)),
     ("Dejen de enviarme publicidad.", ("marketing_optout",)),
+    ("No quiero recibir más llamadas comerciales.", ("marketing_optout",)),
+    ("No me contacten más, por favor.", ("marketing_optout",)),
+    ("Quiero darme de baja de sus comunicaciones comerciales.", ("marketing_optout",)),
     # consent_withdrawal
     ("Retiro mi consentimiento.", ("consent_withdrawal",)),
     ("Retiro mi consentimiento para el tratamiento de mis datos.", ("consent_withdrawal",)),
