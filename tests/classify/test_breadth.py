@@ -175,6 +175,8 @@ SWEDISH: list[Case] = [
     ("Jag vill att ni begränsar användningen av mina uppgifter.", ("restriction",)),
     ("Lägg mina uppgifter på is tills vi har rett ut det här.", ("restriction",)),
     ("Jag vill att mina uppgifter spärras medan ni utreder min invändning.", ("restriction",)),
+    ("Ni får inte använda mina uppgifter förrän frågan om riktigheten är löst.", ("restriction",)),
+    ("Pausa all behandling av mina personuppgifter under utredningen.", ("restriction",)),
     # portability
     ("Jag vill flytta min data till en annan leverantör.", ("portability",)),
     ("Kan jag få mina uppgifter som en csv-fil?", ("portability",)),
@@ -212,6 +214,13 @@ SWEDISH: list[Case] = [
     ("Jag motsätter mig att mina uppgifter lämnas till era samarbetspartner.", ("objection",)),
     ("Jag vill inte bli föremål för automatiserade beslut.", ("objection",)),
     ("Jag motsätter mig att ni lämnar ut mina uppgifter till tredje part.", ("objection",)),
+    (
+        "Jag vill inte att ni använder min köphistorik för att rikta reklam till mig.",
+        ("objection",),
+    ),
+    ("Använd inte min data för att träna er AI.", ("objection",)),
+    ("Sluta dela min position med annonsörer.", ("objection",)),
+    ("Ni får inte sälja mina uppgifter till andra företag.", ("objection",)),
     # marketing_optout
     ("Sluta ringa mig.", ("marketing_optout",)),
     ("Jag vill inte ha fler erbjudanden från er.", ("marketing_optout",)),
@@ -442,6 +451,8 @@ ENGLISH: list[Case] = [
     ("Block any further use of my data until we have resolved the dispute.", ("restriction",)),
     ("I need you to keep my data for my legal claim but not use it otherwise.", ("restriction",)),
     ("Suspend processing my data while you check the accuracy.", ("restriction",)),
+    ("Stop processing my data until you have checked it is correct.", ("restriction",)),
+    ("Please restrict my data, I dispute its accuracy.", ("restriction",)),
     # portability
     ("Export my data so I can move to another provider.", ("portability",)),
     ("Please send my data as a CSV file.", ("portability",)),
@@ -473,6 +484,8 @@ ENGLISH: list[Case] = [
     ("Exclude me from any profiling or segmentation.", ("objection",)),
     ("I oppose the use of my data based on legitimate interest.", ("objection",)),
     ("I object to my data being passed on to third parties.", ("objection",)),
+    ("I don't want my browsing history used to target me.", ("objection",)),
+    ("Please don't use my purchase history for personalised offers.", ("objection",)),
     # marketing_optout
     ("Unsubscribe me.", ("marketing_optout",)),
     ("Take me off your mailing list.", ("marketing_optout",)),
