@@ -1503,3 +1503,21 @@ def test_invoices_and_processing_agreements_are_other(intents: RuleSet) -> None:
 def test_a_new_number_stated_in_finnish_is_a_correction(intents: RuleSet) -> None:
     body = "Hei, puhelinnumeroni on vaihtunut, uusi numero on 040 123 4567."
     assert classify_text("Uusi numero", body, intents).intents == ("rectification",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hi, I see you keep my old delivery addresses from years back – delete them.",
+        "Hej, de gamla adresserna ni har kvar på mig – ta bort dem.",
+    ],
+)
+def test_a_command_after_a_dash_is_a_command(intents: RuleSet, body: str) -> None:
+    found = classify_text("", body, intents)
+    assert found.intents == ("erasure",)
+    assert any(e.cue == "imperative" for e in found.evidence if e.intent == "erasure")
+
+
+def test_a_name_in_a_form_field_is_no_command(intents: RuleSet) -> None:
+    body = "Please delete my account.\n\nName: Alexandra Berg\nCustomer email: a.berg@example.org"
+    assert classify_text("Deletion", body, intents).intents == ("erasure",)

@@ -461,6 +461,24 @@ def opens_sentence(start: int, norm: Normalised) -> bool:
     return True
 
 
+# a dash between a topic and a command: "the data you hold on me – delete it" (not a colon:
+# "Namn: Aleksandra" is a form's field)
+_COMMAND_BREAK = re.compile(r"\s[-–]\s")
+
+
+def opens_command(start: int, norm: Normalised) -> bool:
+    """Token `start` can open a command: it opens its sentence, or the clause after a dash
+    ("whatever you have collected on me – delete it")."""
+    if opens_sentence(start, norm):
+        return True
+    tokens = norm.tokens
+    return (
+        start > 0
+        and tokens[start - 1].sentence == tokens[start].sentence
+        and _COMMAND_BREAK.search(norm.text, tokens[start - 1].end, tokens[start].start) is not None
+    )
+
+
 _TAKES: dict[int, tuple[list[Rule], frozenset[tuple[str, str]]]] = {}
 
 
@@ -672,7 +690,7 @@ def pair(
                         action,
                         obj,
                         cue,
-                        opens_sentence(action.start, norm),
+                        opens_command(action.start, norm),
                         _negated(action, obj, norm)
                         or (
                             (obj.start, obj.end) in said
