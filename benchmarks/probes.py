@@ -1,11 +1,13 @@
 """Intent and language figures on the probe mail in `benchmarks/data/probes/`.
 
-Usage: python benchmarks/probes.py [--errors]
+Usage: python benchmarks/probes.py [--errors] [--part PART ...]
 
 Each probe line becomes a real message (From, To, Subject, body), goes through parse, prepare
 and classify like mail from the mailbox, and is scored: exact intent set, main intent, macro-F1
-over the intents present, language. Sets 1–6 and 9–10 are the tuning part (`--errors` lists
-their disagreements); sets 7–8 and 11–12 are blind and only ever shown as aggregate figures.
+over the intents present, language. Sets 1–6, 9–10 and 13–16 are the tuning part (`--errors`
+lists their disagreements); sets 7–8 and 11–12 are blind and only ever shown as aggregate
+figures. Of sets 17–20 the odd mails are tuning (`tuning3`) and the even ones blind (`blind3`).
+`--part` prints only the parts named (say `--part tuning tuning3` while working on rules).
 """
 
 from __future__ import annotations
@@ -24,6 +26,16 @@ HERE = Path(__file__).resolve().parent
 PROBES = HERE / "data" / "probes"
 # never tuned on: sets 7–8 (written first), sets 11–12 (written later by another hand)
 BLIND = {"set7.txt": "blind", "set8.txt": "blind", "set11.txt": "blind2", "set12.txt": "blind2"}
+# sets 17–20 (a fourth writer): odd mails tuning, even mails blind, so both halves hold every
+# kind of mail the sets were written for
+HALVED = {f"set{n}.txt" for n in range(17, 21)}
+TUNING = ("tuning", "tuning3")
+
+
+def _part(path: Path, n: int) -> str:
+    if path.name in HALVED:
+        return "tuning3" if n % 2 else "blind3"
+    return BLIND.get(path.name, "tuning")
 
 
 def _probes(path: Path) -> list[tuple[str, list[str], str, str]]:
@@ -59,17 +71,20 @@ def _score(rows: list[tuple[str, list[str], list[str], bool]]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--errors", action="store_true", help="list the tuning part's misses")
+    parser.add_argument("--errors", action="store_true", help="list the tuning parts' misses")
+    parser.add_argument("--part", nargs="+", help="print only these parts")
     args = parser.parse_args()
     ruleset = load_intents(HERE.parent / "intents")
     parts: dict[str, list[tuple[str, list[str], list[str], bool]]] = {
         "tuning": [],
         "blind": [],
         "blind2": [],
+        "tuning3": [],
+        "blind3": [],
     }
     for path in sorted(PROBES.glob("set*.txt"), key=lambda p: int(p.stem[3:])):
-        part = BLIND.get(path.name, "tuning")
         for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):
+            part = _part(path, n)
             mail = EmailMessage()
             mail["From"] = f"Probe Writer <probe{n}@sender.invalid>"
             mail["To"] = "dataskydd@it-team.se"
@@ -81,10 +96,10 @@ def main() -> None:
             )
             name = f"{path.name}:{n}"
             parts[part].append((name, gold, predicted, result.language == lang))
-            if args.errors and part == "tuning" and set(gold) != set(predicted):
+            if args.errors and part in TUNING and set(gold) != set(predicted):
                 print(f"  {name}: gold {gold} predicted {predicted}")
     for part, rows in parts.items():
-        if rows:
+        if rows and (not args.part or part in args.part):
             print(f"{part:7} {_score(rows)}")
 
 
