@@ -1521,3 +1521,20 @@ def test_a_command_after_a_dash_is_a_command(intents: RuleSet, body: str) -> Non
 def test_a_name_in_a_form_field_is_no_command(intents: RuleSet) -> None:
     body = "Please delete my account.\n\nName: Alexandra Berg\nCustomer email: a.berg@example.org"
     assert classify_text("Deletion", body, intents).intents == ("erasure",)
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Hej! Jag undrar om ni kan ta bort mitt konto hos er?", "erasure"),
+        ("Hi, I was wondering if you could stop phoning me with offers?", "marketing_optout"),
+        ("Hej, jag undrar om det vore möjligt att få en kopia av det ni sparat om mig?", "access"),
+    ],
+)
+def test_wondering_whether_you_could_asks(intents: RuleSet, body: str, intent: str) -> None:
+    assert classify_text("", body, intents).intents[0] == intent
+
+
+def test_wondering_about_a_practice_is_a_question(intents: RuleSet) -> None:
+    body = "Hej, jag undrar om ni sparar kunders adresser efter att avtalet har gått ut?"
+    assert classify_text("", body, intents).intents == ("question",)

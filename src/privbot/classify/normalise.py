@@ -143,6 +143,25 @@ _POLITE = re.compile(
 )
 
 
+# wondering whether you could is asking you to: "jag undrar om ni kan radera …?", "I was
+# wondering if you could send …", "undrar om det vore möjligt att få …" (not "undrar om ni
+# sparar …", which wonders about a practice)
+_WONDER = re.compile(
+    r"\b(undrar|undrade|wonder|wondering) (?:om|ifall|if|whether) "
+    r"(?:(ni|du|jag|you|i) (kan|kunde|skulle kunna|far|can|could|would)|"
+    r"(?:det (?:ar|vore|skulle vara|gar)|it (?:is|would be)) (?:mojligt |possible )?"
+    r"(?:att|(?:for you )?to))\b"
+)
+
+
+def _wonder(m: re.Match[str]) -> str:
+    """ "undrar om ni kan" → "undrar, kan ni"; "undrar om det vore möjligt att" → "undrar,
+    kan jag"; "wondering if it is possible to" → "wondering, could you"."""
+    if m.group(2):
+        return f"{m.group(1)}, {m.group(3)} {m.group(2)}"
+    return f"{m.group(1)}, " + ("could you" if m.group(1).startswith("w") else "kan jag")
+
+
 def _polite(m: re.Match[str]) -> str:
     return f"{m.group(1)} {m.group(2)} gerne" if m.group(1) else f"kan {m.group(3)} bara"
 
@@ -161,6 +180,8 @@ def _expand(folded: str) -> str:
         folded = _NO_MORE.sub("not ", folded)
     if "ikke godt" in folded or "inte bara" in folded:
         folded = _POLITE.sub(_polite, folded)
+    if "undra" in folded or "wonder" in folded:
+        folded = _WONDER.sub(_wonder, folded)
     return _CANNOT.sub("can not", folded) if "cannot" in folded else folded
 
 
