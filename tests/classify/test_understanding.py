@@ -1538,3 +1538,10 @@ def test_wondering_whether_you_could_asks(intents: RuleSet, body: str, intent: s
 def test_wondering_about_a_practice_is_a_question(intents: RuleSet) -> None:
     body = "Hej, jag undrar om ni sparar kunders adresser efter att avtalet har gått ut?"
     assert classify_text("", body, intents).intents == ("question",)
+
+
+def test_a_phrase_does_not_reach_into_a_clause_of_its_own(intents: RuleSet) -> None:
+    body = (
+        "Hej, jag har läst igenom utdraget. Allt verkar stämma och jag har inga fler frågor. Tack!"
+    )
+    assert classify_text("Utdraget", body, intents).intents == ("other",)

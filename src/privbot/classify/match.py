@@ -21,7 +21,10 @@ from rapidfuzz import fuzz, process
 
 from privbot.classify.compose import (
     ABLE,
+    COORDINATION,
     NO_MOOD_FACTOR,
+    SUBJECTS,
+    WRITER,
     YOU_AFTER,
     GroupHit,
     RuleHit,
@@ -353,11 +356,26 @@ def _match_at(
             if got < 0:
                 got = known[term] = _MATCH[_term_matches(term, lang, words[j].forms)]
             if got:
+                if j > pos + 1 and _new_clause(tokens, pos + 1, j):
+                    return None
                 fuzzy, pos = fuzzy or got == 2, j
                 break
         else:
             return None
     return _new(_Hit, (phrase, i, pos, fuzzy))
+
+
+# a subject after "och"/"and" opens a clause of its own: "allt ser ut att stämma och jag har
+# inga fler frågor" holds no "stämmer inte"
+_CLAUSE_SUBJECTS = SUBJECTS | WRITER
+
+
+def _new_clause(tokens: tuple[Token, ...], start: int, end: int) -> bool:
+    """A coordinated clause with its own subject opens among tokens start..end-1."""
+    return any(
+        tokens[k].word in COORDINATION and tokens[k + 1].word in _CLAUSE_SUBJECTS
+        for k in range(start, end - 1)
+    )
 
 
 def _negated(hit: _Hit, tokens: tuple[Token, ...]) -> bool:
