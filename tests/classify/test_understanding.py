@@ -1546,3 +1546,19 @@ def test_a_phrase_does_not_reach_into_a_clause_of_its_own(intents: RuleSet) -> N
     )
     evidence = classify_text("Utdraget", body, intents).evidence
     assert not [e for e in evidence if e.intent == "rectification"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej, jag ringer ofta er support. Sparar ni inspelningarna av mina samtal?",
+        "Hi, I filled in the contact form last week. Do you share my details with anyone outside?",
+    ],
+)
+def test_a_yes_no_question_about_a_practice_is_a_question(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("question",)
+
+
+def test_a_yes_no_question_about_nothing_personal_is_not(intents: RuleSet) -> None:
+    body = "Hej, jag sökte jobbet som tekniker. Vet ni när jag kan få besked?"
+    assert classify_text("Ansökan", body, intents).intents == ("other",)

@@ -419,6 +419,28 @@ def _hypothetical_span(start: int, hit_end: int, norm: Normalised) -> bool:
     return second in ("ni", "du") and first not in _REQUEST_VERBS
 
 
+def _practice_questions(norm: Normalised) -> list[int]:
+    """The first tokens of yes/no questions about what we do: "Sparar ni …?", "Gör ni det med
+    inspelningarna?", "Do you share …?" (not "Kan ni …?", which asks us to)."""
+    tokens = norm.tokens
+    found = []
+    for k, token in enumerate(tokens[:-1]):
+        if k and tokens[k - 1].sentence == token.sentence:
+            continue  # not a sentence's first word
+        first, second = token.word, tokens[k + 1].word
+        practice = (second in ("ni", "du") and first not in _REQUEST_VERBS) or (
+            first in _PRACTICE_EN and second == "you"
+        )
+        if not practice or tokens[k + 1].sentence != token.sentence:
+            continue
+        end = k + 1
+        while end + 1 < len(tokens) and tokens[end + 1].sentence == token.sentence:
+            end += 1
+        if "?" in norm.text[tokens[end].end : tokens[end].end + 3]:
+            found.append(k)
+    return found
+
+
 def _keep(hits: list[tuple[_Hit, Normalised, float]]) -> list[tuple[_Hit, Normalised, float]]:
     """Per intent, hits that overlap none kept before them, in the order given."""
     taken: dict[str, set[int]] = {}
@@ -806,6 +828,25 @@ def _evidence(
                 pattern.weight * factor,
                 sentence=offset + at,
             )
+    if "?" in norm.text and groups:
+        # "Gör ni det med inspelningarna?": a practice asked about, in a sentence naming data
+        data = {
+            norm.tokens[g.start].sentence
+            for g in groups
+            if g.group.startswith("object:") and g.group[7:] not in NOT_TOPICS
+        }
+        for at in _practice_questions(norm) if data else ():
+            if norm.tokens[at].sentence not in data:
+                continue
+            e = Evidence(
+                "question",
+                "a practice asked about",
+                _span(text, norm, at, at + 1),
+                where,
+                ASKED_ABOUT * factor,
+                sentence=offset + norm.tokens[at].sentence,
+            )
+            seen.setdefault(("question", f"{e.phrase} {e.sentence}"), e)
     found = [g for g in groups if g.group.startswith("object:")]
     longer = [o for o in found if o.end > o.start]  # only these can hold another
     if not longer:  # one word each: none inside a longer one
