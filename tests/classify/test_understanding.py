@@ -1551,8 +1551,8 @@ def test_a_phrase_does_not_reach_into_a_clause_of_its_own(intents: RuleSet) -> N
 @pytest.mark.parametrize(
     "body",
     [
-        "Hej, jag ringer ofta er support. Sparar ni inspelningarna av mina samtal?",
-        "Hi, I filled in the contact form last week. Do you share my details with anyone outside?",
+        "Hej, jag läste om AI som tränas på kundsamtal. Gör ni det med inspelningarna från er support?",
+        "Hej. Skickar ni mina uppgifter vidare till era underleverantörer?",
     ],
 )
 def test_a_yes_no_question_about_a_practice_is_a_question(intents: RuleSet, body: str) -> None:
