@@ -1562,3 +1562,24 @@ def test_a_yes_no_question_about_a_practice_is_a_question(intents: RuleSet, body
 def test_a_yes_no_question_about_nothing_personal_is_not(intents: RuleSet) -> None:
     body = "Hej, jag sökte jobbet som tekniker. Vet ni när jag kan få besked?"
     assert classify_text("Ansökan", body, intents).intents == ("other",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej, i fakturan ni mejlade i dag står hans personnummer och adress, inte mina. "
+        "Någon har blandat ihop oss.",
+        "Hi, the invoice you emailed me today lists his address and phone number, not mine.",
+        "Hej, jag jobbar hos en av era kunder. Jag tappade bort min jobbdator på bussen i går. "
+        "Det finns kunduppgifter på den. Vad ska jag göra?",
+    ],
+)
+def test_others_data_reaching_the_wrong_person_or_lost_is_a_breach(
+    intents: RuleSet, body: str
+) -> None:
+    assert classify_text("", body, intents).intents == ("breach",)
+
+
+def test_a_laptop_left_for_repair_is_no_breach(intents: RuleSet) -> None:
+    body = "Hej, jag lämnade min laptop hos er för reparation i måndags. När är den klar?"
+    assert classify_text("", body, intents).intents == ("other",)

@@ -74,7 +74,7 @@ FUZZY_FACTOR = 0.85
 OTHER_BESIDE = 1.5  # "other" is reported beside a privacy intent only with this much evidence
 STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only many weak words
 # object groups that name no personal data: a question about only these is not a privacy question
-NOT_TOPICS = frozenset({"pronoun", "stored", "business"})
+NOT_TOPICS = frozenset({"pronoun", "stored", "business", "device"})
 # what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
 NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
 WE = frozenset("vi oss we our ours us".split())
@@ -961,7 +961,12 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     if len(chosen) > 1 and Intent.other.value in chosen:
         # "other" leads a privacy intent only when strong in sentences of its own: "radera mitt
         # CV från ansökan till teknikertjänsten" names a job, it asks no errand of it
-        if chosen[0] != Intent.other.value or _beside_all(chosen, evidence) < OTHER_BESIDE:
+        # (a breach told by an IT worker names IT things: it is a breach, not IT work beside one)
+        if (
+            chosen[0] != Intent.other.value
+            or Intent.breach.value in chosen
+            or _beside_all(chosen, evidence) < OTHER_BESIDE
+        ):
             chosen.remove(Intent.other.value)
     if chosen:
         top = scores[chosen[0]]
