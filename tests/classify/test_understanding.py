@@ -1583,3 +1583,20 @@ def test_others_data_reaching_the_wrong_person_or_lost_is_a_breach(
 def test_a_laptop_left_for_repair_is_no_breach(intents: RuleSet) -> None:
     body = "Hej, jag lämnade min laptop hos er för reparation i måndags. När är den klar?"
     assert classify_text("", body, intents).intents == ("other",)
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        (
+            "Guten Tag, ich wäre Ihnen dankbar, wenn Sie mir meine Bestellungen als CSV-Datei "
+            "zur Verfügung stellen könnten.",
+            "portability",
+        ),
+        ("Bonjour, pourriez-vous supprimer mon compte client ?", "erasure"),
+    ],
+)
+def test_grateful_if_you_could_asks_in_other_languages(
+    intents: RuleSet, body: str, intent: str
+) -> None:
+    assert classify_text("", body, intents).intents == (intent,)
