@@ -1599,4 +1599,6 @@ def test_a_laptop_left_for_repair_is_no_breach(intents: RuleSet) -> None:
 def test_grateful_if_you_could_asks_in_other_languages(
     intents: RuleSet, body: str, intent: str
 ) -> None:
-    assert classify_text("", body, intents).intents == (intent,)
+    found = classify_text("", body, intents)
+    assert found.intents == (intent,)
+    assert any(e.cue.startswith("request") for e in found.evidence if e.intent == intent)
