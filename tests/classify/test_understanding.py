@@ -1602,3 +1602,13 @@ def test_grateful_if_you_could_asks_in_other_languages(
     found = classify_text("", body, intents)
     assert found.intents == (intent,)
     assert any(e.cue.startswith("request") for e in found.evidence if e.intent == intent)
+
+
+def test_a_relatives_account_is_asked_about_by_the_writer(intents: RuleSet) -> None:
+    body = "Hej, min pappa gick bort i somras. Kan ni ta bort hans konto hos er?"
+    assert classify_text("", body, intents).intents == ("erasure",)
+
+
+def test_an_employees_account_is_still_someone_elses(intents: RuleSet) -> None:
+    body = "Hej, vår tekniker har slutat. Kan ni ta bort hans konto i portalen?"
+    assert "erasure" not in classify_text("", body, intents).intents

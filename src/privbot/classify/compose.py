@@ -318,15 +318,17 @@ def _theirs(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
     )
 
 
-def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
+def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...], kin: bool = False) -> bool:
     """The object is another person's, or several people's: "his account", "hennes
-    uppgifter", "three users", "fem gamla användarkonton" (a person has one)."""
+    uppgifter", "three users", "fem gamla användarkonton" (a person has one). Where the writer
+    speaks for a relative (`kin`: "min make gick bort", "my mother asked me"), his or her data
+    is what the writer asks about."""
     for k in range(obj.start - 1, max(-1, obj.start - 3), -1):
         if tokens[k].clause != tokens[obj.start].clause:
             return False
         word = tokens[k].word
         if word in THIRD_PERSON:
-            return True
+            return not kin
         if word in SEVERAL or (word.isdigit() and int(word) > 1):  # not "mina två konton"
             return k == 0 or tokens[k - 1].word not in MY
     return False
@@ -596,6 +598,7 @@ def pair(
     leads = list_leads(norm)
     found: list[RuleHit] = []
     others: dict[GroupHit, bool] = {}  # per object: someone else's, or a company's name
+    kin = "context:kin" in by_group  # the writer speaks for a relative
     present = by_group.keys()
     for n in positions:  # only rules whose action is in the text
         rule = rules[n]
@@ -624,7 +627,9 @@ def pair(
             for obj in objects:
                 other = others.get(obj)
                 if other is None:
-                    other = others[obj] = _someone_elses(obj, tokens) or _company_name(obj, tokens)
+                    other = others[obj] = _someone_elses(obj, tokens, kin) or _company_name(
+                        obj, tokens
+                    )
                 if other:
                     continue
                 if describes and obj.start > action.end:
