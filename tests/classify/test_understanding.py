@@ -1612,3 +1612,14 @@ def test_a_relatives_account_is_asked_about_by_the_writer(intents: RuleSet) -> N
 def test_an_employees_account_is_still_someone_elses(intents: RuleSet) -> None:
     body = "Hej, vår tekniker har slutat. Kan ni ta bort hans konto i portalen?"
     assert "erasure" not in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej. Jag vill att det ska vara som om jag aldrig har handlat hos er, inga spår av mig alls.",
+        "Hi, please forget me. I want it to be as if I had never been your customer.",
+    ],
+)
+def test_the_wished_state_after_an_erasure_asks_for_one(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("erasure",)
