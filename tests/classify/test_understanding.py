@@ -1623,3 +1623,8 @@ def test_an_employees_account_is_still_someone_elses(intents: RuleSet) -> None:
 )
 def test_the_wished_state_after_an_erasure_asks_for_one(intents: RuleSet, body: str) -> None:
     assert classify_text("", body, intents).intents == ("erasure",)
+
+
+def test_a_request_recounted_after_a_time_is_told(intents: RuleSet) -> None:
+    body = "Hej. I våras bad jag om en kopia av mina uppgifter och fick den. Nu vill jag att ni raderar mitt konto."
+    assert classify_text("", body, intents).intents == ("erasure",)

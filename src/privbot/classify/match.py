@@ -712,10 +712,10 @@ def _evidence(
             ):
                 return True
             # a request recounted: "I asked for a copy of my data in May" (asked before)
-            if (
-                norm.tokens[k].word in RECOUNTED
-                and k > 0
-                and norm.tokens[k - 1].word in ("jag", "i")
+            # (or inverted after a time: "I oktober bad jag om att få se …")
+            if norm.tokens[k].word in RECOUNTED and (
+                (k > 0 and norm.tokens[k - 1].word in ("jag", "i"))
+                or norm.tokens[k + 1].word == "jag"
             ):
                 return True
             k -= 1
