@@ -1628,3 +1628,14 @@ def test_the_wished_state_after_an_erasure_asks_for_one(intents: RuleSet, body: 
 def test_a_request_recounted_after_a_time_is_told(intents: RuleSet) -> None:
     body = "Hej. I våras bad jag om en kopia av mina uppgifter och fick den. Nu vill jag att ni raderar mitt konto."
     assert classify_text("", body, intents).intents == ("erasure",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej, ni skickar fortfarande brev till Storgatan 1. Numera bor jag på Ekvägen 3, 123 45 Farsta.",
+        "Hi, your letters still go to my old flat. I now live at 12 Park Road, and would like that fixed.",
+    ],
+)
+def test_where_the_writer_lives_now_is_a_correction(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("rectification",)
