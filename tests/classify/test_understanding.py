@@ -1639,3 +1639,8 @@ def test_a_request_recounted_after_a_time_is_told(intents: RuleSet) -> None:
 )
 def test_where_the_writer_lives_now_is_a_correction(intents: RuleSet, body: str) -> None:
     assert classify_text("", body, intents).intents == ("rectification",)
+
+
+def test_a_swedish_ending_after_a_colon_belongs_to_its_word(intents: RuleSet) -> None:
+    body = "Hej, jag får fortfarande era erbjudanden. Jag vill att sms:en upphör nu."
+    assert classify_text("", body, intents).intents == ("marketing_optout",)

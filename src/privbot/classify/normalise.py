@@ -170,7 +170,14 @@ def _pronoun_verb(m: re.Match[str]) -> str:
     return f"{m.group(1)} {_VERBS[m.group(2)]}"
 
 
+# a Swedish ending after a colon belongs to its word: "sms:en upphör", "cv:t", "pdf:erna"
+# (not a break between clauses)
+_COLON_ENDING = re.compile(r"(?<=[a-z]{2}):(?=(?:en|et|n|t|ar|er|na|arna|erna|ens|ets)\b)")
+
+
 def _expand(folded: str) -> str:
+    if ":" in folded:
+        folded = _COLON_ENDING.sub("", folded)
     if "'" in folded:  # every elision has its apostrophe
         folded = _ELISION.sub(r"\1 ", folded)
         folded = _PRONOUN_VERB.sub(_pronoun_verb, folded)
