@@ -1644,3 +1644,14 @@ def test_where_the_writer_lives_now_is_a_correction(intents: RuleSet, body: str)
 def test_a_swedish_ending_after_a_colon_belongs_to_its_word(intents: RuleSet) -> None:
     body = "Hej, jag får fortfarande era erbjudanden. Jag vill att sms:en upphör nu."
     assert classify_text("", body, intents).intents == ("marketing_optout",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ich möchte nicht, dass Sie meine Daten löschen, ich brauche sie noch.",
+        "Jeg ønsker ikke, at I sletter mine oplysninger.",
+    ],
+)
+def test_a_negated_wish_reaches_past_the_comma_before_that(intents: RuleSet, body: str) -> None:
+    assert "erasure" not in classify_text("", body, intents).intents

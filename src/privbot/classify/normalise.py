@@ -175,9 +175,17 @@ def _pronoun_verb(m: re.Match[str]) -> str:
 _COLON_ENDING = re.compile(r"(?<=[a-z]{2}):(?=(?:en|et|n|t|ar|er|na|arna|erna|ens|ets)\b)")
 
 
+# German, Polish, Finnish, Danish and Norwegian write a comma before "that": "Ich möchte
+# nicht, dass Sie …", "nie chcę, żeby …", "en halua, että …". The wish and what it is about
+# are one clause for matching (and a negation of the wish reaches what follows).
+_COMMA_THAT = re.compile(r", (?=(?:dass|ze|zeby|aby|etta|jotta|at)\b)")
+
+
 def _expand(folded: str) -> str:
     if ":" in folded:
         folded = _COLON_ENDING.sub("", folded)
+    if ", " in folded:
+        folded = _COMMA_THAT.sub(" ", folded)
     if "'" in folded:  # every elision has its apostrophe
         folded = _ELISION.sub(r"\1 ", folded)
         folded = _PRONOUN_VERB.sub(_pronoun_verb, folded)
