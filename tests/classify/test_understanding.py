@@ -1655,3 +1655,8 @@ def test_a_swedish_ending_after_a_colon_belongs_to_its_word(intents: RuleSet) ->
 )
 def test_a_negated_wish_reaches_past_the_comma_before_that(intents: RuleSet, body: str) -> None:
     assert "erasure" not in classify_text("", body, intents).intents
+
+
+def test_asking_to_listen_to_ones_recorded_calls_is_access(intents: RuleSet) -> None:
+    body = "Hej, ni spelar in samtalen till supporten. Jag vill gärna få lyssna på inspelningarna av mina samtal från i våras."
+    assert classify_text("", body, intents).intents[0] == "access"
