@@ -1659,4 +1659,6 @@ def test_a_negated_wish_reaches_past_the_comma_before_that(intents: RuleSet, bod
 
 def test_asking_to_listen_to_ones_recorded_calls_is_access(intents: RuleSet) -> None:
     body = "Hej, ni spelar in samtalen till supporten. Jag vill gärna få lyssna på inspelningarna av mina samtal från i våras."
-    assert classify_text("", body, intents).intents[0] == "access"
+    found = classify_text("", body, intents)
+    assert found.intents[0] == "access"
+    assert any("lyssna" in e.action for e in found.evidence if e.intent == "access")
