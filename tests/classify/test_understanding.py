@@ -1662,3 +1662,8 @@ def test_asking_to_listen_to_ones_recorded_calls_is_access(intents: RuleSet) -> 
     found = classify_text("", body, intents)
     assert found.intents[0] == "access"
     assert any("lyssna" in e.action for e in found.evidence if e.intent == "access")
+
+
+def test_telling_us_what_we_got_wrong_asks_for_a_correction(intents: RuleSet) -> None:
+    body = "Hej, ni har stavat mitt efternamn fel i kundportalen, det ska vara Lindqvist."
+    assert classify_text("", body, intents).intents == ("rectification",)

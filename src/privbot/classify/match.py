@@ -781,7 +781,10 @@ def _evidence(
             at = rule_hit.action.start
             voice = firm_work(rule_hit.rule.intent, at)
             # told before its first word: "jag har fått utdraget, allt ser bra ut"
-            told = told_before(rule_hit.rule.intent, min(at, rule_hit.obj.start))
+            # (but what we got wrong is how a correction is asked: "ni har stavat mitt namn fel")
+            told = rule_hit.action.group != "action:is_wrong" and told_before(
+                rule_hit.rule.intent, min(at, rule_hit.obj.start)
+            )
             e = _rule_evidence(
                 rule_hit,
                 text,
