@@ -24,8 +24,7 @@ class AttachmentData:
 def attachment(raw: bytes, index: int) -> AttachmentData:
     msg = email.message_from_bytes(normalise_line_endings(raw), policy=policy.default)
     found = -1
-    for part in _walk(msg):
-        ctype = part.get_content_type()
+    for part, ctype in _walk(msg):
         disposition = (part.get_content_disposition() or "").lower()
         filename = _filename(part)
         if ctype.startswith("text/") and disposition != "attachment" and not filename:

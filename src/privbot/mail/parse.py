@@ -13,6 +13,7 @@ import email
 import email.header
 import email.utils
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,6 +100,25 @@ def _raw_header(msg: Message, name: str) -> str:
     return ""
 
 
+class _Headers:
+    """A message's headers as `parse` reads them: the first raw value of each name, found in one
+    pass over the header list (compat32's `get` goes through the whole list on every call), and
+    decoded (`_raw_header`) once when first asked for."""
+
+    def __init__(self, msg: Message) -> None:
+        self.raw: dict[str, str] = {}  # lower-cased name -> first raw value
+        for key, value in msg.raw_items():  # raw: compat32's get() turns 8-bit bytes into U+FFFD
+            self.raw.setdefault(key.lower(), str(value))
+        self._decoded: dict[str, str] = {}
+
+    def decoded(self, name: str) -> str:
+        """`_raw_header(msg, name)` for a lower-cased `name`."""
+        found = self._decoded.get(name)
+        if found is None:
+            found = self._decoded[name] = _decode_words(self.raw.get(name, ""))
+        return found
+
+
 def _decode_words(value: str) -> str:
     if _has_surrogates(value):  # raw 8-bit header bytes (m006): UTF-8, else windows-1252
         value = decode_bytes(value.encode("utf-8", "surrogateescape"), None)
@@ -155,13 +175,13 @@ def _header(msg: Message, name: str) -> str:
     return clean_header(_raw_header(msg, name))
 
 
-def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
-    """[(display name, lower-cased address)] for a header, tolerant of groups and junk.
+def _addresses(headers: _Headers, name: str) -> list[tuple[str, str]]:
+    """[(display name, lower-cased address)] for a header (lower-cased `name`), tolerant of
+    groups and junk.
 
     Addresses are split before encoded words are decoded, so a decoded comma cannot split one.
     """
-    name = name.lower()
-    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name), "")
+    raw = headers.raw.get(name, "")
     if not raw:
         return []
     return list(_cached_addresses(raw) if len(raw) <= 1000 else _parsed_addresses(raw))
@@ -188,8 +208,8 @@ def _message_ids(value: str) -> list[str]:
     return [m if m.startswith("<") else f"<{m}>" for m in found if len(m) > 2]
 
 
-def _date(msg: Message) -> datetime | None:
-    raw = _raw_header(msg, "Date")
+def _date(headers: _Headers) -> datetime | None:
+    raw = headers.decoded("date")
     if not raw:
         return None
     try:
@@ -235,33 +255,34 @@ def _report_fields(part: Message) -> str:
     return decode_bytes(raw, None) if isinstance(raw, bytes) else str(payload)
 
 
-def _from_mail_system(msg: Message) -> bool:
+def _from_mail_system(headers: _Headers, content_type: str) -> bool:
     """A null return path, a mailer-daemon sender or a report: `screen` never calls it human."""
-    if _raw_header(msg, "Return-Path").strip() == "<>":
+    if headers.decoded("return-path").strip() == "<>":
         return True
-    sender = _raw_header(msg, "From")
+    sender = headers.decoded("from")
     if SYSTEM_SENDER.search(sender) or re.search(r"<\s*>", sender):
         return True
-    return msg.get_content_type() in ("multipart/report", "message/delivery-status")
+    return content_type in ("multipart/report", "message/delivery-status")
 
 
-def _walk(msg: Message, forwards: bool = False) -> list[Message]:
-    """Leaves of the MIME tree, iteratively bounded (m013: 60 levels of nesting). With
-    `forwards`, an attached message is a leaf too, before its own parts: a person's forward
-    as attachment (a mail system's returned message is not)."""
-    leaves: list[Message] = []
+def _walk(msg: Message, forwards: bool = False) -> list[tuple[Message, str]]:
+    """Leaves of the MIME tree with their content types, iteratively bounded (m013: 60 levels
+    of nesting). With `forwards`, an attached message is a leaf too, before its own parts: a
+    person's forward as attachment (a mail system's returned message is not)."""
+    leaves: list[tuple[Message, str]] = []
     stack = [msg]
     while stack and len(leaves) < MAX_PARTS:
         part = stack.pop()
         payload = part.get_payload()
-        if part.get_content_type() in REPORT_PARTS:
-            leaves.append(part)  # its field blocks are read whole by `_report_fields`
+        ctype = part.get_content_type()
+        if ctype in REPORT_PARTS:
+            leaves.append((part, ctype))  # its field blocks are read whole by `_report_fields`
         elif part.is_multipart() and isinstance(payload, list):
-            if forwards and part.get_content_type() == "message/rfc822":
-                leaves.append(part)  # its headers go before its text, as a forward's do
+            if forwards and ctype == "message/rfc822":
+                leaves.append((part, ctype))  # its headers go before its text, as a forward's do
             stack.extend(p for p in reversed(payload) if isinstance(p, Message))
         else:
-            leaves.append(part)
+            leaves.append((part, ctype))
     return leaves
 
 
@@ -405,37 +426,38 @@ def synthetic_message_id(raw: bytes) -> str:
     return "<%s@privbot.invalid>" % content_hash(raw)[:40]
 
 
+# Headers only e-mail has: a message without any of them is no e-mail message.
+_MAIL_HEADERS = (
+    "from",
+    "subject",
+    "date",
+    "message-id",
+    "to",
+    "content-type",
+    "mime-version",
+    "reply-to",
+    "return-path",
+    "received",
+)
+
+
 def parse(raw: bytes) -> ParsedMail:
     """Parse raw bytes; raise `ParseError` only when there is nothing a person could act on."""
     if not raw.strip():
         raise ParseError("empty message")
     data = normalise_line_endings(raw)
     msg = email.message_from_bytes(data, policy=policy.compat32)
-    if not any(
-        k.lower()
-        in (
-            "from",
-            "subject",
-            "date",
-            "message-id",
-            "to",
-            "content-type",
-            "mime-version",
-            "reply-to",
-            "return-path",
-            "received",
-        )
-        for k in msg.keys()
-    ):
+    headers = _Headers(msg)
+    if not any(name in headers.raw for name in _MAIL_HEADERS):
         raise ParseError("no message headers (not an e-mail message)")
 
-    senders = _addresses(msg, "From")
-    reply_to = _addresses(msg, "Reply-To")
+    senders = _addresses(headers, "from")
+    reply_to = _addresses(headers, "reply-to")
     if not senders:
         senders = (
             reply_to
-            or [("", a) for _, a in _addresses(msg, "Return-Path")]
-            or _addresses(msg, "Sender")
+            or [("", a) for _, a in _addresses(headers, "return-path")]
+            or _addresses(headers, "sender")
         )
     from_name, from_addr = senders[0] if senders else ("", "")
 
@@ -443,12 +465,13 @@ def parse(raw: bytes) -> ParsedMail:
     html = ""
     attachments: list[Attachment] = []
     reports: list[str] = []
-    subject = _header(msg, "Subject")
-    system = _from_mail_system(msg)  # screened as machine mail, so no sender or text is needed
+    subject = clean_header(headers.decoded("subject"))
+    content_type = msg.get_content_type()
+    # screened as machine mail, so no sender or text is needed
+    system = _from_mail_system(headers, content_type)
     # a person forwarding as attachment says so in the subject ("VB:", "Fwd:", "[Fwd: …]")
     forwards = bool(FORWARD_PREFIX.match(subject.lstrip("[")))
-    for part in _walk(msg, forwards=forwards and not system):
-        ctype = part.get_content_type()
+    for part, ctype in _walk(msg, forwards=forwards and not system):
         if ctype in REPORT_PARTS:
             reports.append(_report_fields(part))
             continue
@@ -498,34 +521,24 @@ def parse(raw: bytes) -> ParsedMail:
             "no sender address (From, Reply-To, Return-Path and Sender all missing or empty)"
         )
 
-    headers: dict[str, str] = {}
-    decoded: dict[str, str] = {}  # the first value of each of those headers, decoded
-    for key, value in list(msg.raw_items())[:200]:
-        lk = key.lower()
-        if lk not in headers:
-            decoded[lk] = _decode_words(str(value))
-            headers[lk] = clean_header(decoded[lk])
-
-    def raw_header(name: str) -> str:  # `_raw_header` from what the loop above decoded
-        found = decoded.get(name)
-        return found if found is not None else _raw_header(msg, name)
-
-    message_ids = _message_ids(raw_header("message-id"))
+    # the first value of each header named among the first 200, decoded, in their order
+    first_names = dict.fromkeys(key.lower() for key, _ in itertools.islice(msg.raw_items(), 200))
+    message_ids = _message_ids(headers.decoded("message-id"))
     return ParsedMail(
         message_id=message_ids[0] if message_ids else synthetic_message_id(raw),
         subject=subject,
         from_addr=from_addr,
         from_name=from_name,
         reply_to=reply_to[0][1] if reply_to else "",
-        to=tuple(a for _, a in _addresses(msg, "To")),
-        date=_date(msg),
-        in_reply_to=next(iter(_message_ids(raw_header("in-reply-to"))), ""),
-        references=tuple(_message_ids(raw_header("references")))[-50:],
-        headers=headers,
+        to=tuple(a for _, a in _addresses(headers, "to")),
+        date=_date(headers),
+        in_reply_to=next(iter(_message_ids(headers.decoded("in-reply-to"))), ""),
+        references=tuple(_message_ids(headers.decoded("references")))[-50:],
+        headers={name: clean_header(headers.decoded(name)) for name in first_names},
         text=text,
         html=html,
         attachments=tuple(attachments),
-        content_type=msg.get_content_type(),
+        content_type=content_type,
         defects=tuple(sorted({type(d).__name__ for d in msg.defects})),
         report="\n\n".join(reports)[:MAX_TEXT_CHARS],
     )
