@@ -199,6 +199,16 @@ _SIGNED = [
     "\n\n\n\n\nBest regards\n\n\n/Kim",
     "Hej" + "\n" * 2000 + "Thanks,\nKim" + "\n" * 50,
     "Jag vill ha ut mina uppgifter. /Kim" + "\n" * 3000,
+    # every kind of header the reply regex splits at: at the start, after text, quoted, twice
+    "Den 3 mars 2025 kl. 10:12 skrev Kim <kim@kund.example>:\n> gammalt",
+    "Ta bort mig.\nDen mån 3 mars 2025 skrev Kim Berg <kim@kund.example>:\n> Hej\n",
+    "Stop.\n\nOn Mon, 3 Mar 2025, Kim wrote:\n> old\n\n> On Sun, Bo wrote:\n>> older",
+    "Svar ovan.\n\nFrån: Kim Berg\nSkickat: den 3 mars\nTill: oss\nÄmne: Radera\n\nRadera",
+    "Answer.\n*From:* Kim\n*Sent:* Monday\n*To:* us\n*Subject:* Data\n\nSend my data",
+    "Hej\n> From: Kim\n> To: us\n> Date: today\nquoted",
+    "Top.\n-----Original Message-----\nFrom: a@b.example\nSent: x\n\nBody\n\nMvh\nKim",
+    "From: Kim\nTo: us\n\nFrån: Bo\nKopia: Li\n\nOn Tue, Bo wrote:\nend",
+    "  indented text wrote:\n\tFrom: tab\r\nTo: crlf\r\n\r\nbody -- \n-- \nsig",
 ]
 
 

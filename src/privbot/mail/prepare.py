@@ -40,13 +40,21 @@ def _reply_regexes() -> dict[str, re.Pattern[str]]:
     padded with thousands of empty lines). A match starting inside a run of newlines also
     matches at the run's first newline (`\\s*` and `\\n{2,}` take the extra newlines; the other
     alternatives start with a quote mark or a word), so the leftmost match, the only one read,
-    never starts inside one: those starts are refused at once, and the result is the same."""
+    never starts inside one: those starts are refused at once, and the result is the same.
+
+    The regex engine tries both regexes at every position of the text, each alternative in
+    turn. But every alternative of the header regex starts at a line start (`^`) or at a newline
+    (`(?:^|\\n|…)`), and every alternative of the signature regex at a line start or at white
+    space (`\\s*^`, `\\n{2,}`): a lookahead saying so refuses the other positions at once, and
+    the matches (and so the replies) are the same, in half the time."""
     probe = EmailMessage(text="", languages=list(_LANGUAGES))
-    signature = probe.SIGNATURE_REGEX
+    header, signature = probe.HEADER_REGEX, probe.SIGNATURE_REGEX
     return {
-        "_header_regex": probe.HEADER_REGEX,
+        "_header_regex": re.compile(r"(?:^|(?=\n))(?:%s)" % header.pattern, header.flags),
         "_disclaimers_regex": probe.DISCLAIMERS_REGEX,
-        "_signature_regex": re.compile(r"(?!(?<=\n)\n)" + signature.pattern, signature.flags),
+        "_signature_regex": re.compile(
+            r"(?=^|\s)(?!(?<=\n)\n)(?:%s)" % signature.pattern, signature.flags
+        ),
     }
 
 
