@@ -58,7 +58,16 @@ def test_postgres_two_open_batches_get_distinct_references(postgres_url: str) ->
 
 @pytest.mark.parametrize(
     "text, found",
-    [("Re: [ds-2026-0042] tack", ["DS-2026-0042"]), ("no reference 2026-0042", [])],
+    [
+        ("Re: [ds-2026-0042] tack", ["DS-2026-0042"]),
+        ("no reference 2026-0042", []),
+        (
+            "DS-2026-0001 och its-2027-123456, inte x-2026-1234567 eller 2026-03-12",
+            ["DS-2026-0001", "ITS-2027-123456"],
+        ),
+        ("Hej\n" + "text - med 1234 - streck\n" * 500 + "ärende DS-2026-0042.", ["DS-2026-0042"]),
+        ("DSKABCDEF-2026-0042 DS-20261-0042 DS-2026-004", []),
+    ],
 )
 def test_find_references(text: str, found: list[str]) -> None:
     assert find_references(text) == found

@@ -40,8 +40,16 @@ def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
     return "%s-%d-%04d" % (prefix, year, number)
 
 
+# What every reference has inside it. Looked for first: most mail has none, and a search for a
+# pattern that starts with a character skips ahead to that character, where `REFERENCE` is tried
+# at every word (a tenth of the time).
+_DIGITS_BETWEEN_DASHES = re.compile(r"-\d{4}-")
+
+
 def find_references(text: str) -> list[str]:
+    text = text[:100_000]
+    if _DIGITS_BETWEEN_DASHES.search(text) is None:
+        return []
     return [
-        "%s-%s-%s" % (m.group(1).upper(), m.group(2), m.group(3))
-        for m in REFERENCE.finditer(text[:100_000])
+        "%s-%s-%s" % (m.group(1).upper(), m.group(2), m.group(3)) for m in REFERENCE.finditer(text)
     ]
