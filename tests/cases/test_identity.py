@@ -260,3 +260,18 @@ def test_codes_in_replies_count_three_a_message_and_run_out(engine: Engine, conf
     with Session(engine) as session:
         case = only_case(session)
         assert not case.identity_verified and case.needs_review
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Koden är BW5L-GJWJ, tack", ["BW5LGJWJ"]),
+        # a code inside a link or an address is the link's or the address's, not the requester's
+        ("https://it-team.se/v/BW5L-GJWJ och kim.BW5LGJWJ@example.se", []),
+        ("se https://x.se/a?c=AB23-CD45 sedan AB23 CD45", ["AB23CD45"]),
+        ("@ABCD2345 ://EFGH2345 a@ b:// XY23ZW45", ["ABCD2345", "EFGH2345", "XY23ZW45"]),
+        ("personal self-help WXYZ-2345", ["WXYZ2345"]),
+    ],
+)
+def test_code_candidates_leave_links_and_addresses_out(text: str, found: list[str]) -> None:
+    assert identity.candidates(text) == found
