@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.message import Message
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from privbot.errors import ParseError
 from privbot.mail.html import html_to_text
@@ -59,7 +59,9 @@ class ParsedMail:
     date: datetime | None
     in_reply_to: str
     references: tuple[str, ...]
-    headers: dict[str, str]  # lower-cased name -> first value, decoded, single line
+    # lower-cased name -> first value as written (RFC 2047 words, folding, raw 8-bit bytes), of
+    # the names among the first 200 headers; read them decoded with `header` or `headers`
+    raw_headers: dict[str, str]
     text: str  # the whole text body (HTML turned to text)
     html: str  # the raw HTML body if there was one ("" otherwise); never rendered unsanitised
     attachments: tuple[Attachment, ...] = ()
@@ -68,7 +70,16 @@ class ParsedMail:
     report: str = ""  # fields of machine-readable report parts (DSN, MDN, ARF), "Name: value" lines
 
     def header(self, name: str) -> str:
-        return self.headers.get(name.lower(), "")
+        """The first `name` header, decoded, one line ("" if none). Decoded when asked for:
+        screening asks for a few of a message's headers, and decoding them all cost a tenth of
+        parsing (folded trace and signature headers)."""
+        raw = self.raw_headers.get(name.lower())
+        return "" if raw is None else clean_header(_decode_words(raw))
+
+    @cached_property
+    def headers(self) -> dict[str, str]:
+        """Lower-cased name -> first value, decoded, single line."""
+        return {name: self.header(name) for name in self.raw_headers}
 
 
 def clean_header(value: str) -> str:
@@ -120,7 +131,9 @@ class _Headers:
 
 
 def _decode_words(value: str) -> str:
-    if _has_surrogates(value):  # raw 8-bit header bytes (m006): UTF-8, else windows-1252
+    if not value.isascii() and _has_surrogates(
+        value
+    ):  # raw 8-bit header bytes (m006): UTF-8, else windows-1252
         value = decode_bytes(value.encode("utf-8", "surrogateescape"), None)
     if "=?" not in value:
         return value
@@ -521,7 +534,7 @@ def parse(raw: bytes) -> ParsedMail:
             "no sender address (From, Reply-To, Return-Path and Sender all missing or empty)"
         )
 
-    # the first value of each header named among the first 200, decoded, in their order
+    # the names among the first 200 headers, in their order
     first_names = dict.fromkeys(key.lower() for key, _ in itertools.islice(msg.raw_items(), 200))
     message_ids = _message_ids(headers.decoded("message-id"))
     return ParsedMail(
@@ -534,7 +547,7 @@ def parse(raw: bytes) -> ParsedMail:
         date=_date(headers),
         in_reply_to=next(iter(_message_ids(headers.decoded("in-reply-to"))), ""),
         references=tuple(_message_ids(headers.decoded("references")))[-50:],
-        headers={name: clean_header(headers.decoded(name)) for name in first_names},
+        raw_headers={name: headers.raw[name] for name in first_names},
         text=text,
         html=html,
         attachments=tuple(attachments),
