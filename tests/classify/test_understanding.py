@@ -1667,3 +1667,25 @@ def test_asking_to_listen_to_ones_recorded_calls_is_access(intents: RuleSet) -> 
 def test_telling_us_what_we_got_wrong_asks_for_a_correction(intents: RuleSet) -> None:
     body = "Hej, ni har stavat mitt efternamn fel i kundportalen, det ska vara Lindqvist."
     assert classify_text("", body, intents).intents == ("rectification",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej, jag vill inte att ni spelar in mina samtal till kundtjänst.",
+        "Hej! Kan ni se till att ni inte spelar in mina samtal framöver?",
+        "Kan ni ordna så att mina samtal inte spelas in?",
+        "Hello, I do not want my conversations with your helpdesk to be recorded.",
+    ],
+)
+def test_not_wanting_ones_calls_recorded_is_a_request(intents: RuleSet, body: str) -> None:
+    found = classify_text("", body, intents)
+    assert found.intents == ("consent_withdrawal",)
+    assert any(e.obj.startswith("recording") for e in found.evidence)
+
+
+def test_a_gapped_action_does_not_swallow_the_object_inside_its_gap(intents: RuleSet) -> None:
+    # "vill inte att [ni spelar in] mina" would hide "spelar in"; "vill inte att ni" is the action
+    found = classify_text("", "Jag vill inte att ni spelar in mina samtal.", intents)
+    assert found.intents == ("consent_withdrawal",)
+    assert found.evidence[0].action == "not_want_that: vill inte att ni"

@@ -441,6 +441,10 @@ def _practice_questions(norm: Normalised) -> list[int]:
     return found
 
 
+def _gapped(hit: _Hit) -> bool:
+    return hit.end - hit.start + 1 != len(hit.phrase.terms)
+
+
 def _keep(hits: list[tuple[_Hit, Normalised, float]]) -> list[tuple[_Hit, Normalised, float]]:
     """Per intent, hits that overlap none kept before them, in the order given."""
     taken: dict[str, set[int]] = {}
@@ -550,6 +554,18 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
             )
             found.append((hit, norm, factor))
     if longer_groups:  # lexicon words all weigh 0: the longer first, then overlaps drop
+        # a gapped action yields to one without a gap from the same word: "vill inte att
+        # [ni spelar in] mina" is "vill inte att ni", not a "vill inte att mina" around "spelar in"
+        solid = {(hit.phrase.intent, hit.start) for hit, _, _ in groups if not _gapped(hit)}
+        groups = [
+            hf
+            for hf in groups
+            if not (
+                _gapped(hf[0])
+                and hf[0].phrase.intent.startswith("action:")
+                and (hf[0].phrase.intent, hf[0].start) in solid
+            )
+        ]
         groups.sort(key=lambda hf: hf[0].start - hf[0].end)
         groups = _keep(groups)
     # else one word each, the first per group and word: none overlaps another
