@@ -1689,3 +1689,24 @@ def test_a_gapped_action_does_not_swallow_the_object_inside_its_gap(intents: Rul
     found = classify_text("", "Jag vill inte att ni spelar in mina samtal.", intents)
     assert found.intents == ("consent_withdrawal",)
     assert found.evidence[0].action == "not_want_that: vill inte att ni"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej, jag känner mig kränkt av hur ni har behandlat mina personuppgifter.",
+        "I feel violated by how you have treated my personal data.",
+    ],
+)
+def test_a_feeling_about_how_we_treated_ones_data_is_a_complaint(
+    intents: RuleSet, body: str
+) -> None:
+    assert classify_text("", body, intents).intents == ("complaint",)
+
+
+def test_closing_a_firms_microsoft_365_accounts_is_it_work(intents: RuleSet) -> None:
+    body = (
+        "Hej, två av våra säljare har slutat. Enligt avtalet ber jag er stänga och radera deras "
+        "Microsoft 365-konton och flytta Eriks inkorg till mig innan kontot tas bort."
+    )
+    assert classify_text("Avslut användare", body, intents).intents == ("other",)
