@@ -1706,7 +1706,15 @@ def test_a_feeling_about_how_we_treated_ones_data_is_a_complaint(
 
 def test_closing_a_firms_microsoft_365_accounts_is_it_work(intents: RuleSet) -> None:
     body = (
-        "Hej, två av våra säljare har slutat. Enligt avtalet ber jag er stänga och radera deras "
+        "Hej, två medarbetare har slutat hos oss. Enligt avtalet ber jag er stänga och radera deras "
         "Microsoft 365-konton och flytta Eriks inkorg till mig innan kontot tas bort."
     )
     assert classify_text("Avslut användare", body, intents).intents == ("other",)
+
+
+def test_the_writer_as_recipient_is_not_what_is_deleted(intents: RuleSet) -> None:
+    body = (
+        "Kan ni flytta över filerna till mig innan kontot tas bort? Det gäller vår gemensamma mapp."
+    )
+    found = classify_text("", body, intents)
+    assert not any(e.obj.startswith("me:") for e in found.evidence), found.evidence

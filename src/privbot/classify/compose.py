@@ -69,6 +69,7 @@ SUBJECTS = frozenset(
     "ni vi de han hon you we they he she dere".split()
 )  # not the writer: "det har jag ångrat" withdraws
 ITS = frozenset({"its", "dess"})
+TO = frozenset({"till", "at", "to"})  # folded: "åt" is "at"
 WRITER = frozenset({"jag", "i", "jeg"})
 COORDINATION = frozenset({"och", "and", "eller", "or", "samt", "og", "und", "et", "y", "ja"})
 MY = frozenset("my mina mitt min vara our".split())  # folded
@@ -332,6 +333,17 @@ def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...], kin: bool = False) 
         if word in SEVERAL or (word.isdigit() and int(word) > 1):  # not "mina två konton"
             return k == 0 or tokens[k - 1].word not in MY
     return False
+
+
+def _recipient(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
+    """The writer named as who receives something ("till mig", "to me"), not as what is
+    acted on."""
+    return (
+        obj.group == "object:me"
+        and obj.start > 0
+        and tokens[obj.start - 1].word in TO
+        and tokens[obj.start - 1].clause == tokens[obj.start].clause
+    )
 
 
 def _company_name(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
@@ -634,6 +646,8 @@ def pair(
                     continue
                 if describes and obj.start > action.end:
                     continue
+                if obj.start < action.start and _recipient(obj, tokens):
+                    continue  # "flytta inkorgen till mig innan kontot tas bort"
                 if (obj.start, obj.end) in said and not (
                     (rule.mood or rule.needs)
                     and obj.start > action.start  # "släng dem", "använd dem inte"
