@@ -1718,3 +1718,24 @@ def test_the_writer_as_recipient_is_not_what_is_deleted(intents: RuleSet) -> Non
     )
     found = classify_text("", body, intents)
     assert not any(e.obj.startswith("me:") for e in found.evidence), found.evidence
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "When I logged in yesterday, your portal showed me someone else's invoices and address.",
+        "Kundportalen visade en annan kunds fakturor när jag loggade in i går.",
+    ],
+)
+def test_a_past_verb_before_a_determiner_acts_it_does_not_describe(
+    intents: RuleSet, body: str
+) -> None:
+    assert classify_text("", body, intents).intents == ("breach",)
+
+
+def test_data_wished_gone_is_an_erasure_and_data_found_gone_is_not(intents: RuleSet) -> None:
+    assert classify_text("", "Hi, I want my data gone from your CRM.", intents).intents == (
+        "erasure",
+    )
+    found = classify_text("", "All my saved addresses are gone from my profile!", intents)
+    assert "erasure" not in found.intents

@@ -69,7 +69,14 @@ SUBJECTS = frozenset(
     "ni vi de han hon you we they he she dere".split()
 )  # not the writer: "det har jag ångrat" withdraws
 ITS = frozenset({"its", "dess"})
-TO = frozenset({"till", "at", "to"})  # folded: "åt" is "at"
+TO = frozenset({"till", "at", "to"})
+# words that open a noun phrase: a past verb before them acts ("showed me", "visade en"), where a
+# participle would describe a noun right after it ("a deleted folder", "raderade filer")
+DETERMINERS = frozenset(
+    "the a an my me your his her their our them us someone somebody all every another some"
+    " en ett den det de dem mig dig oss er alla allt mina min mitt dina hans hennes deras"
+    " nagon nagot nagra annan annat".split()
+)  # folded: "åt" is "at"
 WRITER = frozenset({"jag", "i", "jeg"})
 COORDINATION = frozenset({"och", "and", "eller", "or", "samt", "og", "und", "et", "y", "ja"})
 MY = frozenset("my mina mitt min vara our".split())  # folded
@@ -80,7 +87,9 @@ SEVERAL = frozenset(  # counted objects are several people's: "two users", "fem 
 AUXILIARIES = frozenset("har hade have has had".split())
 STATE = frozenset("ar var blev is was are were been".split())  # "mitt konto är raderat": done
 _PAST = ("ade", "ades", "at", "ats", "ed")
-_PAST_WORDS = frozenset("tog tagit togs strok strukit took fatt fick got mottagit mottog".split())
+_PAST_WORDS = frozenset(
+    "tog tagit togs strok strukit took fatt fick got mottagit mottog gone borta".split()
+)
 ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
@@ -373,7 +382,11 @@ def _describes(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
     if action.start != action.end or action.end + 1 >= len(tokens):
         return False
     word, after = tokens[action.start].word, tokens[action.end + 1]
-    return after.clause == tokens[action.end].clause and word.endswith(("ed", "ade", "ad"))
+    return (
+        after.clause == tokens[action.end].clause
+        and word.endswith(("ed", "ade", "ad"))
+        and after.word not in DETERMINERS  # "showed me someone else's", "visade en annan kunds"
+    )
 
 
 def _unable(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
