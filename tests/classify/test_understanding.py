@@ -1739,3 +1739,14 @@ def test_data_wished_gone_is_an_erasure_and_data_found_gone_is_not(intents: Rule
     )
     found = classify_text("", "All my saved addresses are gone from my profile!", intents)
     assert "erasure" not in found.intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Är det ni eller er leverantör som är personuppgiftsansvarig för supportportalen?",
+        "Who is the data controller for the booking site, you or your supplier?",
+    ],
+)
+def test_asking_who_the_controller_is_is_a_question(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("question",)
