@@ -1750,3 +1750,22 @@ def test_data_wished_gone_is_an_erasure_and_data_found_gone_is_not(intents: Rule
 )
 def test_asking_who_the_controller_is_is_a_question(intents: RuleSet, body: str) -> None:
     assert classify_text("", body, intents).intents == ("question",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ni har kvar mina gamla bokningar och mitt kundkonto. Jag vill att de raderas.",
+        "Mitt gamla konto hos er används inte. Jag vill att det tas bort.",
+        "You still keep my old invoices and my profile. I want them deleted.",
+    ],
+)
+def test_a_pronoun_before_a_passive_action_is_what_is_deleted(intents: RuleSet, body: str) -> None:
+    found = classify_text("", body, intents)
+    assert found.intents == ("erasure",)
+    assert found.evidence[0].obj.split(": ")[1] in ("de", "det", "them")
+
+
+def test_a_passive_told_about_a_practice_is_no_erasure(intents: RuleSet) -> None:
+    found = classify_text("", "Jag vet att de raderas efter ett år, det är bra.", intents)
+    assert "erasure" not in found.intents

@@ -70,6 +70,8 @@ SUBJECTS = frozenset(
 )  # not the writer: "det har jag ångrat" withdraws
 ITS = frozenset({"its", "dess"})
 TO = frozenset({"till", "at", "to"})
+AUXILIARIES = frozenset("to be ska skall blir bli kan must should will get".split())
+INTRANSITIVE = frozenset("gone forsvinner forsvinna forsvinna disappear tas".split())  # folded
 # words that open a noun phrase: a past verb before them acts ("showed me", "visade en"), where a
 # participle would describe a noun right after it ("a deleted folder", "raderade filer")
 DETERMINERS = frozenset(
@@ -250,10 +252,13 @@ def _antecedents(
     tokens = norm.tokens
     named: list[GroupHit] | None = None  # the objects a pronoun may stand for, when one does
     resolved = []
+    acts = {h.start for h in hits if h.group.startswith("action:")}
     for pronoun in pronouns:
         after = tokens[pronoun.end + 1] if pronoun.end + 1 < len(tokens) else None
         pronoun_end = tokens[pronoun.end].end
-        if (
+        if _passive_subject(pronoun.end, acts, tokens):
+            pass  # "Jag vill att de raderas", "I want them deleted": what the action is done to
+        elif (
             after
             # English "it", "them" are never determiners ("pull it together"); "IT-partner" is no "it"
             and (tokens[pronoun.start].word not in ("it", "them") or norm.text[pronoun_end] == "-")
@@ -262,7 +267,7 @@ def _antecedents(
             and after.word not in ENDS_OBJECT
         ):
             continue  # a determiner, not a pronoun: "den 1 maj", "det nya numret"
-        if pronoun.start and tokens[pronoun.start - 1].word in _CLAUSE_OPENERS:
+        elif pronoun.start and tokens[pronoun.start - 1].word in _CLAUSE_OPENERS:
             continue  # the subject of a clause: "know how it works", "vad det gäller"
         if named is None:
             named = sorted(
@@ -281,6 +286,20 @@ def _antecedents(
         }
         resolved += [GroupHit(group, pronoun.start, pronoun.end) for group in sorted(groups)]
     return resolved
+
+
+def _passive_subject(end: int, acts: set[int] | int, tokens: tuple[Token, ...]) -> bool:
+    """The words after `end` are a passive or intransitive action, perhaps after an auxiliary
+    ("de raderas", "det ska tas bort", "them to be deleted", "them gone")."""
+    k = end + 1
+    while k < len(tokens) and k - end <= 3 and tokens[k].word in AUXILIARIES:
+        k += 1
+    if k >= len(tokens) or tokens[k].clause != tokens[end].clause:
+        return False
+    if (k not in acts) if isinstance(acts, set) else k != acts:
+        return False
+    word = tokens[k].word
+    return word.endswith(("as", "s", "ed")) or word in INTRANSITIVE
 
 
 def _item_object(obj: GroupHit, sentence: int, leads: dict[int, int], norm: Normalised) -> bool:
@@ -661,16 +680,24 @@ def pair(
                     continue
                 if obj.start < action.start and _recipient(obj, tokens):
                     continue  # "flytta inkorgen till mig innan kontot tas bort"
-                if (obj.start, obj.end) in said and not (
-                    (rule.mood or rule.needs)
-                    and obj.start > action.start  # "släng dem", "använd dem inte"
-                    # right after its verb ("radera även dem"), not another's ("slipper
-                    # betala för den"); after "vill inte att" a clause follows ("… ska ingå i den")
-                    and (
-                        obj.start - action.end <= PRONOUN_AFTER
-                        or action.group == "action:not_want_that"
+                if (
+                    (obj.start, obj.end) in said
+                    and not (
+                        (rule.mood or rule.needs)
+                        and obj.end < action.start
+                        and _passive_subject(obj.end, action.start, tokens)
                     )
-                    and not any(action.end < c < obj.start for c in conditions)
+                    and not (
+                        (rule.mood or rule.needs)
+                        and obj.start > action.start  # "släng dem", "använd dem inte"
+                        # right after its verb ("radera även dem"), not another's ("slipper
+                        # betala för den"); after "vill inte att" a clause follows ("… ska ingå i den")
+                        and (
+                            obj.start - action.end <= PRONOUN_AFTER
+                            or action.group == "action:not_want_that"
+                        )
+                        and not any(action.end < c < obj.start for c in conditions)
+                    )
                 ):
                     continue  # a pronoun is the object of a request: "släng dem" (not "det var fel")
                 # "I would like:\n1. a copy of my data": the lead asks for each item
