@@ -1769,3 +1769,21 @@ def test_a_pronoun_before_a_passive_action_is_what_is_deleted(intents: RuleSet, 
 def test_a_passive_told_about_a_practice_is_no_erasure(intents: RuleSet) -> None:
     found = classify_text("", "Jag vet att de raderas efter ett år, det är bra.", intents)
     assert "erasure" not in found.intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hi, your newsletter reached me but it was clearly meant for another customer, with his name and order.",
+        "Hej, jag fick ett mejl från er som var avsett för en annan kund, med hans namn och adress.",
+    ],
+)
+def test_mail_meant_for_another_customer_is_a_breach(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents[0] == "breach"
+
+
+def test_do_not_pass_my_details_on_until_settled_is_restriction(intents: RuleSet) -> None:
+    body = (
+        "Until the invoice dispute is settled, please do not pass my details to a debt collector."
+    )
+    assert classify_text("", body, intents).intents == ("restriction",)
