@@ -510,9 +510,14 @@ class Answerer:
         for topic in self.topics:
             covered: set[int] = set()
             for phrase in topic.phrases:
-                hits = [first(p) for p in phrase]
-                if all(h is not None for h in hits):
-                    covered.update(h for h in hits if h is not None)
+                hits = []
+                for pattern in phrase:  # a phrase matches with all its words: stop at a miss
+                    hit = first(pattern)
+                    if hit is None:
+                        break
+                    hits.append(hit)
+                else:
+                    covered.update(hits)
             if covered:
                 score = sum(STOP_WEIGHT if words[i] in self._all_stop else 1.0 for i in covered)
                 scored.append((score, topic))

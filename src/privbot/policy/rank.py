@@ -180,8 +180,20 @@ class SectionIndex:
                 self.folded.setdefault(fold(term), set()).add(term)
         known = [t for t in self.idf if t[0] != "~"] + list(synonyms.single)
         self._stems = sorted({t for t in known if len(t) >= 5})
+        self._queries: dict[str, list[tuple[str, set[str]]]] = {}
 
     def _query(self, question: str) -> list[tuple[str, set[str]]]:
+        """`_uncached_query`: an answer asks it several times for one question (whether it is
+        about the policy, its content words, the ranking); the last few are kept."""
+        cached = self._queries.get(question)
+        if cached is None:
+            cached = self._uncached_query(question)
+            if len(self._queries) >= 64:
+                self._queries.clear()
+            self._queries[question] = cached
+        return list(cached)
+
+    def _uncached_query(self, question: str) -> list[tuple[str, set[str]]]:
         """The question's content words with their forms; an unknown Swedish compound also
         stands for its known last part."""
         found = words(question)
