@@ -7,10 +7,14 @@ a relay without SMTPUTF8 takes them; a hostile display name never adds a recipie
 from __future__ import annotations
 
 import email
+import email.errors
 import email.header
 import email.policy
 import email.utils
+import re
 from dataclasses import replace
+from datetime import UTC, timedelta, timezone
+from email.message import EmailMessage
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -20,7 +24,7 @@ from sqlmodel import Session, select
 from privbot.cases import outbox, store
 from privbot.config import Config, RelayConfig
 from privbot.db import session_scope
-from privbot.mail.headers import display_name, one_line
+from privbot.mail.headers import OUTGOING, display_name, one_line
 from privbot.mail.send import compose, enqueue, wire_bytes
 from privbot.mail.spool import spool
 from privbot.models import Case, OutgoingMail, OutStatus
@@ -257,3 +261,60 @@ def test_a_hostile_name_through_the_relay_reaches_only_the_requester(
     assert [addr for _, addr in email.utils.getaddresses([str(v) for v in to])] == [
         "anna@example.se"
     ]
+
+
+def test_an_automatic_reply_is_written_header_by_header(config: Config) -> None:
+    raw = wire_bytes(
+        compose(
+            config,
+            "anna@example.se",
+            "Anna Berg",
+            "Re: Mina uppgifter",
+            "Hej Anna!\n",
+            "<a@example.se>",
+            ("<a@example.se>",),
+            automatic=True,
+        )
+    )
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("ascii").split("\r\n")
+    assert re.fullmatch(r"Date: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000", lines[3])
+    assert re.fullmatch(r"Message-ID: <[\d.]+@it-team\.se>", lines[4])
+    assert lines[:3] + lines[5:] == [
+        'From: "IT-team Stockholm AB" <dataskydd@it-team.se>',
+        'To: "Anna Berg" <anna@example.se>',
+        "Subject: Re: Mina uppgifter",
+        "In-Reply-To: <a@example.se>",
+        "References: <a@example.se>",
+        "X-Privbot-Loop: dataskydd@it-team.se",
+        "Auto-Submitted: auto-replied",
+        "X-Auto-Response-Suppress: All",
+        "Precedence: bulk",
+        'Content-Type: text/plain; charset="utf-8"',
+        "Content-Transfer-Encoding: 7bit",
+        "MIME-Version: 1.0",
+    ]
+    assert body == b"Hej Anna!\r\n"
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.sampled_from(
+        ["Date", "Auto-Submitted", "Precedence", "X-Privbot-Loop", "Comments", "X-" + "y" * 60]
+    ),
+    value=st.text(st.characters(min_codepoint=1, max_codepoint=0x24F), max_size=100)
+    | st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=2))])).map(
+        email.utils.format_datetime
+    )
+    | st.sampled_from(["Thu, 3 Dec 2026 04:35:11 +0000", "x  y", " x", "=?utf-8?q?x?="]),
+)
+def test_other_headers_are_written_as_the_email_package_writes_them(name: str, value: str) -> None:
+    """Other headers are kept as set when that writes the same bytes as `email.policy.SMTP`."""
+    ours, theirs = EmailMessage(policy=OUTGOING), EmailMessage(policy=email.policy.SMTP)
+    try:
+        theirs[name] = value
+        expected = theirs.as_bytes()
+    except (ValueError, IndexError, UnicodeError, email.errors.HeaderParseError):
+        return  # refused or not writable: not privbot's to keep
+    ours[name] = value
+    assert ours.as_bytes() == expected

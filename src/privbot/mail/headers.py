@@ -18,8 +18,9 @@ import re
 from collections.abc import Iterable
 from email import charset as _charset
 from email.header import Header
-from email.headerregistry import Address
+from email.headerregistry import Address, DateHeader, HeaderRegistry, UnstructuredHeader
 from email.policy import EmailPolicy
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from privbot.errors import SendError
@@ -132,18 +133,60 @@ def _fold_addresses(name: str, addresses: Iterable[Address], linesep: str) -> st
     return text + linesep
 
 
+class Addresses(str):
+    """An address header's value set as an `Address`: the address kept as given (the policy
+    folds it itself), not turned into text and parsed back as the email package would."""
+
+    name: str
+    addresses: tuple[Address, ...]
+
+    def __new__(cls, name: str, address: Address) -> Addresses:
+        self = super().__new__(cls, str(address))
+        self.name = name
+        self.addresses = (address,)
+        return self
+
+
 class OutgoingPolicy(EmailPolicy):
     """`email.policy.SMTP` (CRLF) that writes msg-id, address and subject headers itself:
-    ids as they are, folded between ids; names and subjects as exact encoded words."""
+    ids as they are, folded between ids; names and subjects as exact encoded words. A short
+    ASCII value of any other header (Date, Auto-Submitted…) is kept and written as it is, as
+    the email package would write it, without being parsed first."""
 
     def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
-        # Kept as given: the default would decode encoded words that are part of the text
-        # (a subject "=?utf-8?q?…?=" would arrive changed).
-        if name.lower() in ID_HEADERS | TEXT_HEADERS and isinstance(value, str):
+        key = name.lower()
+        if isinstance(value, str) and (key in ID_HEADERS | TEXT_HEADERS or self._plain(key, value)):
+            # Kept as given: the default would decode encoded words that are part of the text
+            # (a subject "=?utf-8?q?…?=" would arrive changed).
             if len(value.splitlines()) > 1:
                 raise ValueError("a header value may not contain line breaks")
             return (name, value)
+        if key in ADDRESS_HEADERS and isinstance(value, Address):
+            return (name, Addresses(name, value))
         return tuple(super().header_store_parse(name, value))
+
+    def _plain(self, key: str, value: str) -> bool:
+        """A value the email package would write as it is: printable ASCII without runs of
+        spaces or encoded words, fitting on one line, of an unstructured header (or a date as
+        `format_datetime` writes it)."""
+        if not (
+            0 < len(value) <= 76 - len(key)
+            and value.isascii()
+            and value.isprintable()
+            and value == value.strip()
+            and "=?" not in value
+            and "  " not in value
+        ):
+            return False
+        registry = self.header_factory
+        assert isinstance(registry, HeaderRegistry)
+        kind = registry.registry.get(key, registry.default_class)
+        if issubclass(kind, DateHeader):
+            try:
+                return format_datetime(parsedate_to_datetime(value)) == value
+            except (TypeError, ValueError):
+                return False
+        return issubclass(kind, UnstructuredHeader)
 
     def _own(self, name: str, value: Any) -> str | None:
         key = name.lower()
