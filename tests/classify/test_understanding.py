@@ -1787,3 +1787,37 @@ def test_do_not_pass_my_details_on_until_settled_is_restriction(intents: RuleSet
         "Until the invoice dispute is settled, please do not pass my details to a debt collector."
     )
     assert classify_text("", body, intents).intents == ("restriction",)
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        (
+            "Ni använder min köphistorik för att välja ut erbjudanden åt mig. Det går jag inte med på.",
+            "objection",
+        ),
+        ("Jag har gamla uppgifter kvar hos er sedan 2019. Dem kan ni radera.", "erasure"),
+        ("Ni skickar ett nyhetsbrev varje vecka. Det vill jag inte ha.", "marketing_optout"),
+    ],
+)
+def test_a_pronoun_put_first_is_the_object_of_its_verb(
+    intents: RuleSet, body: str, intent: str
+) -> None:
+    found = classify_text("", body, intents)
+    assert found.intents[0] == intent
+    assert found.evidence[0].obj.split(": ")[1] in ("Det", "Dem")
+
+
+def test_a_statement_put_first_is_no_request(intents: RuleSet) -> None:
+    found = classify_text("", "Det har jag redan raderat på min sida, tack.", intents)
+    assert "erasure" not in found.intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag byter leverantör. Kan ni plocka ut min ärendehistorik i en fil som går att läsa in hos den nya?",
+    ],
+)
+def test_picking_out_ones_history_into_a_file_is_portability(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents[0] == "portability"

@@ -70,6 +70,8 @@ SUBJECTS = frozenset(
 )  # not the writer: "det har jag ångrat" withdraws
 ITS = frozenset({"its", "dess"})
 TO = frozenset({"till", "at", "to"})
+PERSONS = frozenset({"jag", "ni", "vi", "du"})  # who does it, after a verb put second
+MODALS = frozenset({"kan", "vill", "ska", "far", "maste", "bor"})  # folded
 AUXILIARIES = frozenset("to be ska skall blir bli kan must should will get".split())
 INTRANSITIVE = frozenset("gone forsvinner forsvinna forsvinna disappear tas".split())  # folded
 # words that open a noun phrase: a past verb before them acts ("showed me", "visade en"), where a
@@ -256,8 +258,14 @@ def _antecedents(
     for pronoun in pronouns:
         after = tokens[pronoun.end + 1] if pronoun.end + 1 < len(tokens) else None
         pronoun_end = tokens[pronoun.end].end
-        if _passive_subject(pronoun.end, acts, tokens):
-            pass  # "Jag vill att de raderas", "I want them deleted": what the action is done to
+        if _passive_subject(pronoun.end, acts, tokens) or (
+            _topicalised(pronoun.start, norm)
+            and (
+                pronoun.start + 1 in acts
+                or (pronoun.start + 3 in acts and tokens[pronoun.start + 1].word in MODALS)
+            )
+        ):
+            pass  # "Jag vill att de raderas", "Det går jag inte med på": what is acted on
         elif (
             after
             # English "it", "them" are never determiners ("pull it together"); "IT-partner" is no "it"
@@ -300,6 +308,18 @@ def _passive_subject(end: int, acts: set[int] | int, tokens: tuple[Token, ...]) 
         return False
     word = tokens[k].word
     return word.endswith(("as", "s", "ed")) or word in INTRANSITIVE
+
+
+def _topicalised(start: int, norm: Normalised) -> bool:
+    """A pronoun opens its sentence before a verb and its subject, Swedish word order for an
+    object put first: "Det går jag inte med på", "Dem kan ni radera"."""
+    tokens = norm.tokens
+    return (
+        start + 2 < len(tokens)
+        and tokens[start + 2].word in PERSONS
+        and tokens[start + 2].sentence == tokens[start].sentence
+        and opens_sentence(start, norm)
+    )
 
 
 def _item_object(obj: GroupHit, sentence: int, leads: dict[int, int], norm: Normalised) -> bool:
@@ -683,9 +703,12 @@ def pair(
                 if (
                     (obj.start, obj.end) in said
                     and not (
-                        (rule.mood or rule.needs)
+                        (rule.mood or rule.needs or action.negative)
                         and obj.end < action.start
-                        and _passive_subject(obj.end, action.start, tokens)
+                        and (
+                            _passive_subject(obj.end, action.start, tokens)
+                            or (action.start - obj.end <= 4 and _topicalised(obj.start, norm))
+                        )
                     )
                     and not (
                         (rule.mood or rule.needs)
