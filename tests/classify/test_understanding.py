@@ -1758,6 +1758,8 @@ def test_asking_who_the_controller_is_is_a_question(intents: RuleSet, body: str)
         "Ni har kvar mina gamla bokningar och mitt kundkonto. Jag vill att de raderas.",
         "Mitt gamla konto hos er används inte. Jag vill att det tas bort.",
         "You still keep my old invoices and my profile. I want them deleted.",
+        "You still keep my old invoices and my profile. I want them to be deleted.",
+        "Mitt gamla konto hos er används inte. Jag vill att det ska tas bort.",
     ],
 )
 def test_a_pronoun_before_a_passive_action_is_what_is_deleted(intents: RuleSet, body: str) -> None:

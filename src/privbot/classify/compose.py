@@ -72,7 +72,7 @@ ITS = frozenset({"its", "dess"})
 TO = frozenset({"till", "at", "to"})
 PERSONS = frozenset({"jag", "ni", "vi", "du"})  # who does it, after a verb put second
 MODALS = frozenset({"kan", "vill", "ska", "far", "maste", "bor"})  # folded
-AUXILIARIES = frozenset("to be ska skall blir bli kan must should will get".split())
+BEFORE_PASSIVE = frozenset("to be ska skall blir bli kan must should will get".split())
 INTRANSITIVE = frozenset("gone forsvinner forsvinna forsvinna disappear tas".split())  # folded
 # words that open a noun phrase: a past verb before them acts ("showed me", "visade en"), where a
 # participle would describe a noun right after it ("a deleted folder", "raderade filer")
@@ -300,7 +300,7 @@ def _passive_subject(end: int, acts: set[int] | int, tokens: tuple[Token, ...]) 
     """The words after `end` are a passive or intransitive action, perhaps after an auxiliary
     ("de raderas", "det ska tas bort", "them to be deleted", "them gone")."""
     k = end + 1
-    while k < len(tokens) and k - end <= 3 and tokens[k].word in AUXILIARIES:
+    while k < len(tokens) and k - end <= 3 and tokens[k].word in BEFORE_PASSIVE:
         k += 1
     if k >= len(tokens) or tokens[k].clause != tokens[end].clause:
         return False
