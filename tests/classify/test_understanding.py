@@ -1823,3 +1823,19 @@ def test_a_statement_put_first_is_no_request(intents: RuleSet) -> None:
 )
 def test_picking_out_ones_history_into_a_file_is_portability(intents: RuleSet, body: str) -> None:
     assert classify_text("", body, intents).intents[0] == "portability"
+
+
+def test_our_mail_sent_to_another_customer_is_a_breach(intents: RuleSet) -> None:
+    found = classify_text("", "Hi, you sent my invoice to another customer by mistake!", intents)
+    assert found.intents[0] == "breach"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I asked for my account to be closed in May and nothing has happened since. I'm very unhappy.",
+        "Jag bad om radering i maj och ingenting har hänt sedan dess. Jag är inte nöjd.",
+    ],
+)
+def test_nothing_happened_after_a_request_is_a_complaint(intents: RuleSet, body: str) -> None:
+    assert "complaint" in classify_text("", body, intents).intents
