@@ -1839,3 +1839,24 @@ def test_our_mail_sent_to_another_customer_is_a_breach(intents: RuleSet) -> None
 )
 def test_nothing_happened_after_a_request_is_a_complaint(intents: RuleSet, body: str) -> None:
     assert "complaint" in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "intent"),
+    [
+        (
+            "GDPR artikel 17",
+            "Hej, se ämnesraden. Jag har ett konto hos er och vill att det går fort.",
+            "erasure",
+        ),
+        (
+            "Request under article 15",
+            "Hello, see subject line. My customer number is 55123 since 2019.",
+            "access",
+        ),
+    ],
+)
+def test_a_body_that_points_at_the_subject_leaves_the_asking_to_it(
+    intents: RuleSet, subject: str, body: str, intent: str
+) -> None:
+    assert classify_text(subject, body, intents).intents == (intent,)

@@ -48,6 +48,13 @@ log = logging.getLogger(__name__)
 
 _DIACRITICS = re.compile("[åäöÅÄÖ]")
 # a body that opens with its closing holds only a signature
+# a body that points at the subject: "Se rubriken.", "See subject line", "Siehe Betreff"
+_SEE_SUBJECT = re.compile(
+    r"\b(?:se (?:rubrik(?:en)?|ämne(?:t|sraden)?|ämnesrad(?:en)?)|enligt rubrik(?:en)?|"
+    r"see (?:the )?subject(?: line)?|as per (?:the )?subject|se emne(?:t|linjen)?|"
+    r"siehe betreff|voir (?:l'|l’)?objet|ver asunto|patrz temat|katso otsikko)\b",
+    re.I,
+)
 _CLOSING = re.compile(
     r"\s*(?:mvh|med vänlig(?:a)? hälsning(?:ar)?|vänliga hälsningar|hälsningar|hilsen|"
     r"med vennlig hilsen|venlig hilsen|(?:best |kind |warm )?regards|cheers|"
@@ -942,7 +949,9 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     """Intents of a human message from its subject and prepared text."""
     bare = SUBJECT_PREFIX.sub("", subject)
     factor = REPLY_SUBJECT_FACTOR if bare != subject else SUBJECT_FACTOR
-    if factor == SUBJECT_FACTOR and (_fewer_words(text, SHORT_BODY) or _CLOSING.match(text)):
+    if factor == SUBJECT_FACTOR and (
+        _fewer_words(text, SHORT_BODY) or _CLOSING.match(text) or _SEE_SUBJECT.search(text)
+    ):
         # "Begäran om registerutdrag" over "se bifogad blankett", or over a signature alone
         # ("Mvh\nGöran Ek\nBjörkvägen 2"): the subject asks
         factor = 1.0
