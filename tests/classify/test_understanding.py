@@ -1860,3 +1860,8 @@ def test_a_body_that_points_at_the_subject_leaves_the_asking_to_it(
     intents: RuleSet, subject: str, body: str, intent: str
 ) -> None:
     assert classify_text(subject, body, intents).intents == (intent,)
+
+
+def test_a_german_infinitive_after_a_comma_belongs_to_its_verb(intents: RuleSet) -> None:
+    body = "Guten Tag, bitte hören Sie auf, mir ständig Werbung per E-Mail zu schicken."
+    assert classify_text("", body, intents).intents == ("marketing_optout",)

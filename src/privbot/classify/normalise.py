@@ -178,7 +178,8 @@ _COLON_ENDING = re.compile(r"(?<=[a-z]{2}):(?=(?:en|et|n|t|ar|er|na|arna|erna|en
 # German, Polish, Finnish, Danish and Norwegian write a comma before "that": "Ich möchte
 # nicht, dass Sie …", "nie chcę, żeby …", "en halua, että …". The wish and what it is about
 # are one clause for matching (and a negation of the wish reaches what follows).
-_COMMA_THAT = re.compile(r", (?=(?:dass|ze|zeby|aby|etta|jotta|at)\b)")
+# German also before an infinitive with "zu": "hören Sie auf, mir Werbung zu schicken".
+_COMMA_THAT = re.compile(r", (?=(?:dass|ze|zeby|aby|etta|jotta|at)\b|(?:[\w-]+ ){1,6}zu [\w-]+\b)")
 
 
 def _expand(folded: str) -> str:
