@@ -426,3 +426,16 @@ def test_a_forwarded_newsletter_is_the_forwarders_note() -> None:
     assert not prepared.forwarded
     assert prepared.new_text.startswith("Hej, fick det här utskicket")
     assert "Avregistrera" not in prepared.new_text
+
+
+def test_a_forward_between_two_addresses_of_one_domain_keeps_what_it_passes_on() -> None:
+    # a daughter forwards her father's mail, both at one mail provider: the request is his text
+    body = (
+        "Hej, jag skickar vidare pappas mejl, kan ni hjälpa honom?\n\n"
+        "---------- Forwarded message ---------\nFrom: Bo Berg <bo.berg@webmail.example>\n"
+        "Date: Tue, Dec 1, 2026 at 9:00 AM\nSubject: mina uppgifter\nTo: <info@company.example>\n\n"
+        "Hej, jag vill ha en kopia av alla uppgifter ni har om mig.\n"
+    )
+    prepared = prepare(mail(body, "Fwd: mina uppgifter", "Lo Berg <lo.berg@webmail.example>"))
+    assert prepared.new_text.startswith("Hej, jag skickar vidare pappas mejl")
+    assert "en kopia av alla uppgifter" in prepared.new_text

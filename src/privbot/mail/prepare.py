@@ -314,8 +314,13 @@ def _forward(
         deeper = _forward(mail, rest, _blocks(rest), requester, name, staff_domains)
         if deeper is not None and deeper.forwarded:
             return deeper
-    if note and (len(note.split()) >= _NOTE_WORDS or first.addr):
+    ours_only = {_domain(a) for a in mail.to}
+    if note and (
+        len(note.split()) >= _NOTE_WORDS or (first.addr and _domain(first.addr) in ours_only)
+    ):
         return Prepared(note, requester, name)  # e.g. a customer forwarding our own mail
+    # a forward between two addresses of one domain ("gmail.com", a family's or a firm's):
+    # the note and what it passes on
     return Prepared(f"{note}\n\n{body}".strip(), requester, name)
 
 
