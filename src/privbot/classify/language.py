@@ -31,6 +31,10 @@ NAMES = {
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # The same words in a text without an apostrophe, found without trying one after every word
 _PLAIN_WORD = re.compile(r"[^\W\d_]+")
+# In an ASCII text (case-folded) the letters are a-z: the same words, found without asking
+# Unicode what each character is
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_ASCII_PLAIN_WORD = re.compile(r"[a-z]+")
 MAX_CHARS = 5000
 
 _MARKERS: dict[str, str] = {
@@ -118,7 +122,10 @@ def _detect(text: str) -> tuple[str, bool]:
     sample = text[:MAX_CHARS].casefold()
     counts: dict[str, float] = {}
     plain = "'" not in sample and "’" not in sample
-    found_words = (_PLAIN_WORD if plain else _WORD).findall(sample)
+    if sample.isascii():
+        found_words = (_ASCII_PLAIN_WORD if plain else _ASCII_WORD).findall(sample)
+    else:
+        found_words = (_PLAIN_WORD if plain else _WORD).findall(sample)
     words = len(found_words)
     for weight, found in filter(None, map(_WEIGHTED.get, found_words)):  # marker words, in order
         for lang in found:

@@ -172,7 +172,9 @@ def _pronoun_verb(m: re.Match[str]) -> str:
 
 # a Swedish ending after a colon belongs to its word: "sms:en upphör", "cv:t", "pdf:erna"
 # (not a break between clauses)
-_COLON_ENDING = re.compile(r"(?<=[a-z]{2}):(?=(?:en|et|n|t|ar|er|na|arna|erna|ens|ets)\b)")
+# (the colon first, the letters before it looked back at: a pattern that opens with a literal is
+# searched for it, one that opens with a lookbehind is tried at every position)
+_COLON_ENDING = re.compile(r":(?<=[a-z]{2}:)(?=(?:en|et|n|t|ar|er|na|arna|erna|ens|ets)\b)")
 
 
 # German, Polish, Finnish, Danish and Norwegian write a comma before "that": "Ich möchte
