@@ -1865,3 +1865,28 @@ def test_a_body_that_points_at_the_subject_leaves_the_asking_to_it(
 def test_a_german_infinitive_after_a_comma_belongs_to_its_verb(intents: RuleSet) -> None:
     body = "Guten Tag, bitte hören Sie auf, mir ständig Werbung per E-Mail zu schicken."
     assert classify_text("", body, intents).intents == ("marketing_optout",)
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        (
+            "Ni har inget berättigat intresse av att analysera mitt surfande. Sluta med det.",
+            "objection",
+        ),
+        (
+            "Mitt godkännande för att ni får använda min bild i reklamen gäller inte längre.",
+            "consent_withdrawal",
+        ),
+        (
+            "Please send my account data directly to my new IT provider, I switched to them in May.",
+            "portability",
+        ),
+        (
+            "Finns det några anteckningar om mig från teknikerns besök? I så fall vill jag se dem.",
+            "access",
+        ),
+    ],
+)
+def test_plain_wordings_of_rights(intents: RuleSet, body: str, intent: str) -> None:
+    assert classify_text("", body, intents).intents[0] == intent
