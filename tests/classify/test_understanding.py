@@ -1890,3 +1890,26 @@ def test_a_german_infinitive_after_a_comma_belongs_to_its_verb(intents: RuleSet)
 )
 def test_plain_wordings_of_rights(intents: RuleSet, body: str, intent: str) -> None:
     assert classify_text("", body, intents).intents[0] == intent
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Era erbjudanden blir för många, jag får tre mejl i veckan.", "marketing_optout"),
+        ("Honestly, I get far too many of your newsletters.", "marketing_optout"),
+        ("Det står tydligen fel om mig i ert register, jag är inte född 1958.", "rectification"),
+        (
+            "Ni har delat in mig i en kundgrupp i portalen. Jag tycker inte om att bli sorterad så.",
+            "objection",
+        ),
+    ],
+)
+def test_what_is_wrong_or_too_much_asks_without_a_verb(
+    intents: RuleSet, body: str, intent: str
+) -> None:
+    assert classify_text("", body, intents).intents[0] == intent
+
+
+def test_too_much_of_something_else_is_no_opt_out(intents: RuleSet) -> None:
+    body = "Skrivaren drar för mycket ström och fläkten låter för mycket."
+    assert "marketing_optout" not in classify_text("", body, intents).intents
