@@ -1897,6 +1897,8 @@ def test_plain_wordings_of_rights(intents: RuleSet, body: str, intent: str) -> N
     [
         ("Era erbjudanden blir för många, jag får tre mejl i veckan.", "marketing_optout"),
         ("Honestly, I get far too many of your newsletters.", "marketing_optout"),
+        ("Hi, the daily promo emails are a bit much for me.", "marketing_optout"),
+        ("Please take my photo down from your website.", "erasure"),
         ("Det står tydligen fel om mig i ert register, jag är inte född 1958.", "rectification"),
         (
             "Ni har delat in mig i en kundgrupp i portalen. Jag tycker inte om att bli sorterad så.",
