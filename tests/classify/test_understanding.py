@@ -1915,3 +1915,12 @@ def test_what_is_wrong_or_too_much_asks_without_a_verb(
 def test_too_much_of_something_else_is_no_opt_out(intents: RuleSet) -> None:
     body = "Skrivaren drar för mycket ström och fläkten låter för mycket."
     assert "marketing_optout" not in classify_text("", body, intents).intents
+
+
+def test_a_family_moving_to_a_new_company_speaks_as_people(intents: RuleSet) -> None:
+    # "company" names where the family goes, not who writes: "we" and "our" stay a household's
+    body = (
+        "Hi, we're moving to a new IT company next month. It would be great if they could get "
+        "all our device records and ticket history from you in a format their system can read."
+    )
+    assert classify_text("", body, intents).intents == ("portability",)

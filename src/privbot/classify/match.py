@@ -705,7 +705,8 @@ def _evidence(
         if intent not in FIRM_WORK:
             return 1.0
         if firm is None:  # "vi" of a family or an estate is no firm: it needs a firm's word
-            firm = _firm_voice(norm) if "context:firm" in context else set()
+            own = [h for h in context.get("context:firm", ()) if not _another_firm(h, norm)]
+            firm = _firm_voice(norm) if own else set()
         sentence = norm.tokens[at].sentence
         return FIRM_FACTOR if sentence in it_work or sentence in firm else 1.0
 
@@ -900,6 +901,18 @@ def _aside(end: int, norm: Normalised) -> bool:
     condition."""
     after = [t.word for t in norm.tokens[end + 1 : end + 5]]
     return "anda" in after or "at it" in " ".join(after)
+
+
+# "a new IT company", "en annan leverantör": a firm the writer goes to, not the writer's own
+ANOTHER = frozenset("new another other ny nytt nya annan annat andra".split())
+
+
+def _another_firm(hit: _Hit, norm: Normalised) -> bool:
+    tokens = norm.tokens
+    return any(
+        k >= 0 and tokens[k].word in ANOTHER and tokens[k].sentence == tokens[hit.start].sentence
+        for k in (hit.start - 1, hit.start - 2)
+    )
 
 
 def _firm_voice(norm: Normalised) -> set[int]:
