@@ -1924,3 +1924,15 @@ def test_a_family_moving_to_a_new_company_speaks_as_people(intents: RuleSet) -> 
         "all our device records and ticket history from you in a format their system can read."
     )
     assert classify_text("", body, intents).intents == ("portability",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag vill inte längre vara med i er kundpanel som jag anmälde mig till i våras.",
+        "Please stop the survey mails that I signed myself up for last year.",
+    ],
+)
+def test_an_object_in_a_relative_clause_is_that_clauses(intents: RuleSet, body: str) -> None:
+    found = classify_text("", body, intents)
+    assert "erasure" not in found.intents, found.evidence

@@ -70,6 +70,8 @@ SUBJECTS = frozenset(
 )  # not the writer: "det har jag ångrat" withdraws
 ITS = frozenset({"its", "dess"})
 TO = frozenset({"till", "at", "to"})
+RELATIVE = frozenset({"som", "that", "which", "who"})
+RELATIVE_SUBJECTS = frozenset({"jag", "ni", "vi", "i", "you", "we", "du"})
 PERSONS = frozenset({"jag", "ni", "vi", "du"})  # who does it, after a verb put second
 MODALS = frozenset({"kan", "vill", "ska", "far", "maste", "bor"})  # folded
 BEFORE_PASSIVE = frozenset("to be ska skall blir bli kan must should will get".split())
@@ -394,6 +396,15 @@ def _recipient(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
     )
 
 
+def _relative_between(after: int, before: int, tokens: tuple[Token, ...]) -> bool:
+    """A relative clause with its own subject opens between two words: "som jag", "that I",
+    "which you"."""
+    return any(
+        tokens[k].word in RELATIVE and tokens[k + 1].word in RELATIVE_SUBJECTS
+        for k in range(after + 1, before - 1)
+    )
+
+
 def _company_name(obj: GroupHit, tokens: tuple[Token, ...]) -> bool:
     """The object (or action) is part of a firm's name: "Lindbergs El & Data AB flyttar",
     "Valdés Import AB"."""
@@ -700,6 +711,8 @@ def pair(
                     continue
                 if obj.start < action.start and _recipient(obj, tokens):
                     continue  # "flytta inkorgen till mig innan kontot tas bort"
+                if obj.start > action.end and _relative_between(action.end, obj.start, tokens):
+                    continue  # "… er kundpanel som jag anmälde mig till": the panel's clause
                 if (
                     (obj.start, obj.end) in said
                     and not (
