@@ -1936,3 +1936,14 @@ def test_a_family_moving_to_a_new_company_speaks_as_people(intents: RuleSet) -> 
 def test_an_object_in_a_relative_clause_is_that_clauses(intents: RuleSet, body: str) -> None:
     found = classify_text("", body, intents)
     assert "erasure" not in found.intents, found.evidence
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag skulle föredra om ni raderade mina uppgifter nu när jag inte är kund längre.",
+        "I'd be glad if you deleted my details now that I've cancelled.",
+    ],
+)
+def test_a_past_verb_after_if_you_asks(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("erasure",)

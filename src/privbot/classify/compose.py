@@ -71,6 +71,7 @@ SUBJECTS = frozenset(
 ITS = frozenset({"its", "dess"})
 TO = frozenset({"till", "at", "to"})
 RELATIVE = frozenset({"som", "that", "which", "who"})
+CONDITIONAL = frozenset({"om", "ifall", "if"})
 RELATIVE_SUBJECTS = frozenset({"jag", "ni", "vi", "i", "you", "we", "du"})
 PERSONS = frozenset({"jag", "ni", "vi", "du"})  # who does it, after a verb put second
 MODALS = frozenset({"kan", "vill", "ska", "far", "maste", "bor"})  # folded
@@ -496,7 +497,8 @@ def _told_by(at: int, norm: Normalised, subjects: frozenset[str]) -> bool:
         return False
     before = [t.word for t in tokens[max(0, at - 3) : at] if t.sentence == token.sentence]
     if before[-1:] and before[-1] in subjects:
-        return True
+        # "om ni raderade …", "if you deleted …": a wish or a condition, not what was done
+        return not (len(before) >= 2 and before[-2] in CONDITIONAL)
     return (
         len(before) >= 2
         and {before[-1], before[-2]} & AUXILIARIES != set()
