@@ -962,9 +962,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     """Intents of a human message from its subject and prepared text."""
     bare = SUBJECT_PREFIX.sub("", subject)
     factor = REPLY_SUBJECT_FACTOR if bare != subject else SUBJECT_FACTOR
-    if factor == SUBJECT_FACTOR and (
-        _fewer_words(text, SHORT_BODY) or _CLOSING.match(text) or _SEE_SUBJECT.search(text)
-    ):
+    if factor == SUBJECT_FACTOR and (_fewer_words(text, SHORT_BODY) or _CLOSING.match(text)):
         # "Begäran om registerutdrag" over "se bifogad blankett", or over a signature alone
         # ("Mvh\nGöran Ek\nBjörkvägen 2"): the subject asks
         factor = 1.0
@@ -972,6 +970,10 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     if bare.strip():
         after = max((e.sentence for e in evidence), default=0) + 1
         more, subject_objects = _evidence(bare, "subject", factor, ruleset, after)
+        if more and factor == SUBJECT_FACTOR and _SEE_SUBJECT.search(text):
+            # so does a subject the body points at ("se rubriken"); searched for only where
+            # the subject says something (the factor only weighs what it says)
+            more, subject_objects = _evidence(bare, "subject", 1.0, ruleset, after)
         evidence += more
         objects |= subject_objects
     scores: dict[str, float] = {}
