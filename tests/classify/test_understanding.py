@@ -1947,3 +1947,17 @@ def test_an_object_in_a_relative_clause_is_that_clauses(intents: RuleSet, body: 
 )
 def test_a_past_verb_after_if_you_asks(intents: RuleSet, body: str) -> None:
     assert classify_text("", body, intents).intents == ("erasure",)
+
+
+def test_a_read_receipt_without_headers_quotes_a_request_it_does_not_make(
+    intents: RuleSet,
+) -> None:
+    raw = (
+        "From: Eva Ek <eva@kund.example>\r\nTo: dataskydd@company.example\r\n"
+        "Subject: Read: Begäran om radering\r\nMessage-ID: <rr1@kund.example>\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        "Your message\r\n\r\n  To: dataskydd@company.example\r\n  Subject: Begäran om radering\r\n"
+        "  Sent: 1 December 2026\r\n\r\nwas read on 2 December 2026 10:14.\r\n"
+    ).encode()
+    assert classify(parse(raw), intents).kind.value == "auto_reply"

@@ -1094,7 +1094,12 @@ def classify_prepared(
     screening = screen(mail, own_addresses, ruleset.screening, prepared.new_text)
     if screening.kind is Kind.human:
         return classify_message(mail, prepared, ruleset)
-    if screening.kind is Kind.auto_reply and screening.by_wording:
+    if (
+        screening.kind is Kind.auto_reply
+        and screening.by_wording
+        # "Read: …", "Autosvar: …": a program's subject; the request is the one it quotes
+        and not any(r.startswith("subject says") for r in screening.reasons)
+    ):
         # "Jag är på semester nästa vecka men vill att ni raderar mitt konto": no header says
         # it is automatic, and a person asks for something: a request is never screened out
         result = classify_message(mail, prepared, ruleset)
