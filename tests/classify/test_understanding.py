@@ -1961,3 +1961,19 @@ def test_a_read_receipt_without_headers_quotes_a_request_it_does_not_make(
         "  Sent: 1 December 2026\r\n\r\nwas read on 2 December 2026 10:14.\r\n"
     ).encode()
     assert classify(parse(raw), intents).kind.value == "auto_reply"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag gillar ert nyhetsbrev och vill fortsätta få det. Men lagras min mejladress i USA?",
+        "I enjoy your newsletter and want to keep receiving it, but where is my address stored?",
+    ],
+)
+def test_wanting_the_newsletter_to_go_on_is_no_opt_out(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("question",)
+
+
+def test_not_wanting_the_newsletter_to_go_on_is_an_opt_out(intents: RuleSet) -> None:
+    body = "Jag vill inte fortsätta få ert nyhetsbrev."
+    assert classify_text("", body, intents).intents == ("marketing_optout",)
