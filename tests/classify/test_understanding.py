@@ -1977,3 +1977,28 @@ def test_wanting_the_newsletter_to_go_on_is_no_opt_out(intents: RuleSet, body: s
 def test_not_wanting_the_newsletter_to_go_on_is_an_opt_out(intents: RuleSet) -> None:
     body = "Jag vill inte fortsätta få ert nyhetsbrev."
     assert classify_text("", body, intents).intents == ("marketing_optout",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej, har ni några uppgifter om mig?",
+        "Behandlar ni mina personuppgifter, och i så fall vilka?",
+        "Hello, do you hold any personal data about me?",
+        "Are you processing my personal data? If so, which data?",
+    ],
+)
+def test_whether_you_hold_my_data_asks_for_access(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents[0] == "access"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Har ni mina uppgifter lagrade utanför EU?",
+        "Do you keep my data in the US?",
+        "Behandlar ni personuppgifter om barn?",
+    ],
+)
+def test_where_or_whose_data_asks_about_a_practice(intents: RuleSet, body: str) -> None:
+    assert "access" not in classify_text("", body, intents).intents

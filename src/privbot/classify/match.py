@@ -93,6 +93,8 @@ RECEIVED = frozenset({"fatt", "fick", "got", "received", "mottagit", "mottog"}) 
 RECOUNTED = frozenset({"asked", "requested", "begarde", "bad"})  # folded: "begärde"
 TOLD_BEFORE = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
 ASKED_ABOUT = 0.6  # a right named in a hypothetical question counts this much as a question
+WHETHER_HELD = 0.8  # "Har ni uppgifter om mig?" asks for access this much
+_MINE = frozenset("my mina mitt min".split())
 HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
 NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
@@ -446,6 +448,39 @@ def _practice_questions(norm: Normalised) -> list[int]:
         if "?" in norm.text[tokens[end].end : tokens[end].end + 3]:
             found.append(k)
     return found
+
+
+# "Har ni några uppgifter om mig?", "Do you hold any data about me?": whether we hold the
+# writer's data is the first part of the right of access (art. 15.1), not a question on practice
+_HOLD_SV = frozenset({"har", "behandlar", "innehar", "lagrar"})
+_HOLD_EN = frozenset("have hold process keep store holding processing keeping storing".split())
+_ELSEWHERE = frozenset(
+    "usa us eu ees eea utanfor outside abroad utomlands moln cloud tredje third partner partners"
+    " dela share sell salja saljer varfor why lange long".split()
+)
+
+
+def _whether_held(at: int, norm: Normalised, groups: list[GroupHit]) -> bool:
+    """The yes/no question at `at` asks whether we hold the writer's data (not where, why,
+    how long or with whom: those ask about a practice)."""
+    tokens = norm.tokens
+    sentence = tokens[at].sentence
+    first, second = tokens[at].word, tokens[at + 1].word
+    third = tokens[at + 2].word if at + 2 < len(tokens) else ""
+    if not (first in _HOLD_SV and second == "ni") and not (second == "you" and third in _HOLD_EN):
+        return False
+    words = [t.word for t in tokens if t.sentence == sentence]
+    if _ELSEWHERE.intersection(words):
+        return False
+    mine = any(
+        tokens[g.start].sentence == sentence
+        and (
+            g.group == "object:about_me"
+            or (g.group == "object:my_data" and g.start and tokens[g.start - 1].word in _MINE)
+        )
+        for g in groups
+    )
+    return mine or "mig" in words or "me" in words
 
 
 def _gapped(hit: _Hit) -> bool:
@@ -865,12 +900,13 @@ def _evidence(
         for at in _practice_questions(norm) if data else ():
             if norm.tokens[at].sentence not in data:
                 continue
+            whether = _whether_held(at, norm, groups)
             e = Evidence(
-                "question",
-                "a practice asked about",
+                "access" if whether else "question",
+                "whether you hold my data" if whether else "a practice asked about",
                 _span(text, norm, at, at + 1),
                 where,
-                ASKED_ABOUT * factor,
+                (WHETHER_HELD if whether else ASKED_ABOUT) * factor,
                 sentence=offset + norm.tokens[at].sentence,
             )
             seen.setdefault(("question", f"{e.phrase} {e.sentence}"), e)
