@@ -2002,3 +2002,20 @@ def test_whether_you_hold_my_data_asks_for_access(intents: RuleSet, body: str) -
 )
 def test_where_or_whose_data_asks_about_a_practice(intents: RuleSet, body: str) -> None:
     assert "access" not in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej, i er butik låg en utskriven kundlista framme på disken. Vem som helst kunde läsa den.",
+        "Hi, I found a box of your customer files in the skip behind your office.",
+        "Hej, i morse var jag inloggad som en annan kund i portalen och kunde se allt.",
+    ],
+)
+def test_customer_data_found_lying_about_is_a_breach(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents[0] == "breach"
+
+
+def test_being_on_a_customer_list_is_no_breach(intents: RuleSet) -> None:
+    body = "Ta bort mig från er kundlista, jag är inte kund längre."
+    assert "breach" not in classify_text("", body, intents).intents
