@@ -55,6 +55,26 @@ _SEE_SUBJECT = re.compile(
     r"siehe betreff|voir (?:l'|l’)?objet|ver asunto|patrz temat|katso otsikko)\b",
     re.I,
 )
+# one of these stands in every match of _SEE_SUBJECT (none holds an "i", which re.I would also
+# match as "ı" or "İ"): most bodies have none, and a substring test is much cheaper than a search
+_SEE_SUBJECT_WORDS = (
+    "rubr",
+    "ämne",
+    "subject",
+    "emne",
+    "betreff",
+    "objet",
+    "asunto",
+    "temat",
+    "katso",
+)
+
+
+def _points_at_subject(text: str) -> bool:
+    lowered = text.lower()
+    return any(w in lowered for w in _SEE_SUBJECT_WORDS) and _SEE_SUBJECT.search(text) is not None
+
+
 _CLOSING = re.compile(
     r"\s*(?:mvh|med vänlig(?:a)? hälsning(?:ar)?|vänliga hälsningar|hälsningar|hilsen|"
     r"med vennlig hilsen|venlig hilsen|(?:best |kind |warm )?regards|cheers|"
@@ -1006,7 +1026,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     if bare.strip():
         after = max((e.sentence for e in evidence), default=0) + 1
         more, subject_objects = _evidence(bare, "subject", factor, ruleset, after)
-        if more and factor == SUBJECT_FACTOR and _SEE_SUBJECT.search(text):
+        if more and factor == SUBJECT_FACTOR and _points_at_subject(text):
             # so does a subject the body points at ("se rubriken"); searched for only where
             # the subject says something (the factor only weighs what it says)
             more, subject_objects = _evidence(bare, "subject", 1.0, ruleset, after)
