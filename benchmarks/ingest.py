@@ -295,13 +295,14 @@ def pipeline(args: argparse.Namespace, home: Path, per_message_a: float) -> None
     ctx.warm()  # as `privbot worker` does at start-up, before its first message
     profiler = cProfile.Profile() if args.profile else None
     statements = count_statements(engine) if args.statements else None
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
     counts = run(engine, ctx, limit=10**9)
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started  # this process only, not the database server's
     processed = sum(counts.values())
     print(
         "(c) pipeline spool → cases      %6d msgs  %7.2f s  %8.0f msg/s  (aim ≥ 500)  %s"
@@ -315,6 +316,10 @@ def pipeline(args: argparse.Namespace, home: Path, per_message_a: float) -> None
     print(
         "    ratio of times (c)/(a)      %.1f   (aim ≤ 15), per message; load average %.2f %.2f %.2f"
         % ((elapsed / processed) / per_message_a, *os.getloadavg())
+    )
+    print(
+        "    privbot's own CPU            %7.2f s  %8.0f msg/s of CPU (the figure that load on a "
+        "shared machine disturbs least)" % (cpu, processed / cpu)
     )
     if statements is not None:
         report_statements(statements, processed)
