@@ -2,7 +2,8 @@
 
 Usage: python benchmarks/classify.py [CORPUS_DIR] [--messages N]
 Measures (1) raw bytes → parse → prepare → classify and (2) classification alone on already
-prepared text, and prints messages/s and the 99th-percentile time per message for each.
+prepared text, and prints messages/s and the 99th-percentile time per message for each, and
+whether the classifier ran compiled (mypyc) or as source.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from privbot.classify import match
 from privbot.classify.intents import load_intents
 from privbot.classify.match import classify_prepared, classify_text
 from privbot.errors import ParseError
@@ -67,7 +69,10 @@ def main(argv: list[str]) -> None:
             classify_text(subject, text, intents)
             text_times.append(time.perf_counter() - start)
 
-    print(f"corpus {opts.corpus}: {len(raws)} files, {rounds} rounds")
+    build = (
+        "compiled (mypyc)" if match.__file__ and not match.__file__.endswith(".py") else "source"
+    )
+    print(f"corpus {opts.corpus}: {len(raws)} files, {rounds} rounds; classifier {build}")
     _report("raw bytes (parse+prepare+classify)", raw_times)
     _report("classification of prepared text", text_times)
 

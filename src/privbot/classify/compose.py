@@ -126,7 +126,7 @@ class GroupHit(NamedTuple):  # a tuple: made by the thousand per message
     gapped: bool = False  # other words stand between its own ("not … process")
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class RuleHit:
     rule: Rule
     action: GroupHit
@@ -134,20 +134,6 @@ class RuleHit:
     cue: GroupHit | None  # the mood cue that decided, if any
     imperative: bool
     negated: bool
-
-    def __init__(
-        self,
-        rule: Rule,
-        action: GroupHit,
-        obj: GroupHit,
-        cue: GroupHit | None,
-        imperative: bool,
-        negated: bool,
-    ) -> None:
-        # The dataclass's own __init__ in one step (a frozen one sets field by field)
-        self.__dict__.update(
-            rule=rule, action=action, obj=obj, cue=cue, imperative=imperative, negated=negated
-        )
 
     @property
     def start(self) -> int:

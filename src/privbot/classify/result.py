@@ -33,7 +33,7 @@ class Intent(StrEnum):
     other = "other"
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Evidence:
     intent: str
     phrase: str  # the definition phrase or rule that matched
@@ -46,32 +46,6 @@ class Evidence:
     cue: str = ""
     # where in the message: the sentence number (subject sentences after the body's); not shown
     sentence: int = field(default=-1, compare=False)
-
-    def __init__(
-        self,
-        intent: str,
-        phrase: str,
-        matched: str,
-        where: str,
-        score: float,
-        action: str = "",
-        obj: str = "",
-        cue: str = "",
-        sentence: int = -1,
-    ) -> None:
-        # The dataclass's own __init__, in one step: a frozen one sets each field through
-        # object.__setattr__, and the classifier makes evidence by the dozen per message.
-        self.__dict__.update(
-            intent=intent,
-            phrase=phrase,
-            matched=matched,
-            where=where,
-            score=score,
-            action=action,
-            obj=obj,
-            cue=cue,
-            sentence=sentence,
-        )
 
     def as_json(self) -> dict[str, object]:
         found: dict[str, object] = {

@@ -146,7 +146,7 @@ class TextRule:
             starts = word_starts(folded_text)
         hits = [
             (p, w)
-            for key in sorted(starts & self.by_start.keys())  # not set order: the hash seed's
+            for key in sorted(starts.intersection(self.by_start))  # not set order: the hash seed's
             for p, w in self.by_start[key]
             if p in folded_text
         ]
