@@ -126,7 +126,7 @@ class GroupHit(NamedTuple):  # a tuple: made by the thousand per message
     gapped: bool = False  # other words stand between its own ("not … process")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RuleHit:
     rule: Rule
     action: GroupHit
@@ -134,6 +134,24 @@ class RuleHit:
     cue: GroupHit | None  # the mood cue that decided, if any
     imperative: bool
     negated: bool
+
+    def __init__(
+        self,
+        rule: Rule,
+        action: GroupHit,
+        obj: GroupHit,
+        cue: GroupHit | None,
+        imperative: bool,
+        negated: bool,
+    ) -> None:
+        # Written out, as `Evidence.__init__` is: native when compiled
+        setattr_ = object.__setattr__
+        setattr_(self, "rule", rule)
+        setattr_(self, "action", action)
+        setattr_(self, "obj", obj)
+        setattr_(self, "cue", cue)
+        setattr_(self, "imperative", imperative)
+        setattr_(self, "negated", negated)
 
     @property
     def start(self) -> int:

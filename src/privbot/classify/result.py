@@ -33,7 +33,7 @@ class Intent(StrEnum):
     other = "other"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Evidence:
     intent: str
     phrase: str  # the definition phrase or rule that matched
@@ -46,6 +46,31 @@ class Evidence:
     cue: str = ""
     # where in the message: the sentence number (subject sentences after the body's); not shown
     sentence: int = field(default=-1, compare=False)
+
+    def __init__(
+        self,
+        intent: str,
+        phrase: str,
+        matched: str,
+        where: str,
+        score: float,
+        action: str = "",
+        obj: str = "",
+        cue: str = "",
+        sentence: int = -1,
+    ) -> None:
+        # Written out rather than generated: the classifier makes evidence by the dozen per
+        # message, and compiled (mypyc) this runs natively where the generated one is Python.
+        setattr_ = object.__setattr__  # frozen: fields are set the way the dataclass sets them
+        setattr_(self, "intent", intent)
+        setattr_(self, "phrase", phrase)
+        setattr_(self, "matched", matched)
+        setattr_(self, "where", where)
+        setattr_(self, "score", score)
+        setattr_(self, "action", action)
+        setattr_(self, "obj", obj)
+        setattr_(self, "cue", cue)
+        setattr_(self, "sentence", sentence)
 
     def as_json(self) -> dict[str, object]:
         found: dict[str, object] = {
