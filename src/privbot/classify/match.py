@@ -708,6 +708,104 @@ def _context(found_hits: list[tuple[_Hit, Normalised, float]]) -> dict[str, list
     return context
 
 
+class _Reading:
+    """What `_evidence` reads each hit of one text against: until-clauses, thanks, request
+    cues, sentences on IT work, a seller's pitch and a firm's voice. A class, not closures:
+    compiled (mypyc), closures and the frame they share keep each other, and the text's
+    tokens, alive until the garbage collector runs."""
+
+    def __init__(
+        self,
+        norm: Normalised,
+        context: dict[str, list[_Hit]],
+        untils: list[tuple[int, int]],
+        thanks: list[tuple[int, int]],
+        cues: list[int],
+        it_work: set[int],
+        selling: bool,
+    ) -> None:
+        self.norm = norm
+        self.context = context
+        self.untils = untils
+        self.thanks = thanks
+        self.cues = cues
+        self.it_work = it_work
+        self.selling = selling
+        self.firm: set[int] | None = None  # sentences in a firm's voice, found at first need
+
+    def told_done(self, at: int, end: int) -> bool:
+        norm = self.norm
+        if not (done_state(at, norm) or done_state(end, norm)):  # the quicker test first
+            return False
+        sentence = norm.tokens[at].sentence
+        return not any(norm.tokens[k].sentence == sentence and k < at for k in self.cues)
+
+    def firm_work(self, intent: str, at: int) -> float:
+        norm = self.norm
+        if self.selling and intent != Intent.other.value:  # (its "breach" is a scare, too)
+            return SELLING_FACTOR
+        if intent not in FIRM_WORK:
+            return 1.0
+        if self.firm is None:  # "vi" of a family or an estate is no firm: it needs a firm's word
+            own = [h for h in self.context.get("context:firm", ()) if not _another_firm(h, norm)]
+            self.firm = _firm_voice(norm) if own else set()
+        sentence = norm.tokens[at].sentence
+        return FIRM_FACTOR if sentence in self.it_work or sentence in self.firm else 1.0
+
+    def it_or_trade(self, at: int) -> bool:
+        """Evidence in a sentence on a firm's systems, or in a seller's pitch, is IT work or
+        trade as much as a right (a firm's "we" alone is not: a firm may ask as a controller)."""
+        return self.selling or self.norm.tokens[at].sentence in self.it_work
+
+    def told_before(self, intent: str, at: int) -> bool:
+        """A phrase after a told verb in its clause: "ni skickade mitt registerutdrag"."""
+        norm = self.norm
+        if intent in NOT_ASKED:
+            return False
+        clause, k = norm.tokens[at].clause, at - 1
+        while k >= max(0, at - TOLD_BEFORE) and norm.tokens[k].clause == clause:
+            # what we did ("ni skickade …"), not what others said ("they mentioned CSV")
+            if told_past(k, norm) and any(
+                t.word in YOU_AFTER for t in norm.tokens[max(0, k - 3) : k]
+            ):
+                return True
+            # what the writer got: "jag har fått registerutdraget" (told, not asked)
+            if (
+                intent in FIRM_WORK
+                and norm.tokens[k].word in RECEIVED
+                and writer_did(k, norm)
+                # ("när jag har fått utdraget vill jag att ni raderar": a condition, not told)
+                and not any(t.word in _CONDITIONAL for t in norm.tokens[max(0, k - 3) : k])
+            ):
+                return True
+            # a request recounted: "I asked for a copy of my data in May" (asked before)
+            # (or inverted after a time: "I oktober bad jag om att få se …")
+            if norm.tokens[k].word in RECOUNTED and (
+                (k > 0 and norm.tokens[k - 1].word in ("jag", "i"))
+                or norm.tokens[k + 1].word == "jag"
+            ):
+                return True
+            k -= 1
+        return False
+
+    def condition(self, intent: str, at: int, end: int | None = None) -> float:
+        norm, untils, thanks = self.norm, self.untils, self.thanks
+        clause = norm.tokens[at].clause
+        # (most texts have no until-clause and no thanks: no search then)
+        if untils and intent != "restriction" and any(c == clause and k < at for c, k in untils):
+            return HYPOTHETICAL_FACTOR
+        if thanks and any(c == clause and k <= at for c, k in thanks):
+            return HYPOTHETICAL_FACTOR
+        if intent not in NOT_ASKED and said_not_asked(at, norm):
+            return HYPOTHETICAL_FACTOR
+        if intent in FIRM_WORK and writer_did(at, norm):  # "I have deleted it on my side"
+            return HYPOTHETICAL_FACTOR
+        # (a state is how a correction is asked for: "mitt namn är felstavat")
+        if intent not in _NOT_DONE and self.told_done(at, at if end is None else end):
+            return HYPOTHETICAL_FACTOR
+        return 1.0
+
+
 def _evidence(
     text: str, where: str, factor: float, ruleset: RuleSet, offset: int = 0
 ) -> tuple[list[Evidence], set[str]]:
@@ -740,81 +838,11 @@ def _evidence(
     # "se till att allt är raderat" asks for the state that "allt är raderat" tells
     cues = [h.start for h in context.get("mood:request", ())]
 
-    def told_done(at: int, end: int) -> bool:
-        if not (done_state(at, norm) or done_state(end, norm)):  # the quicker test first
-            return False
-        sentence = norm.tokens[at].sentence
-        return not any(norm.tokens[k].sentence == sentence and k < at for k in cues)
-
     # "radera AD-kontona", "vi behöver exportera …": a firm's IT work rather than a right
     it_work = {norm.tokens[h.start].sentence for h in context.get("context:it_ops", ())}
-
-    firm: set[int] | None = None  # sentences in a firm's voice, found at the first need
     # "book a demo", "our platform": a seller names the rights, nobody asks for one
     selling = "context:vendor" in context
-
-    def firm_work(intent: str, at: int) -> float:
-        nonlocal firm
-        if selling and intent != Intent.other.value:  # (its "breach" is a scare, too)
-            return SELLING_FACTOR
-        if intent not in FIRM_WORK:
-            return 1.0
-        if firm is None:  # "vi" of a family or an estate is no firm: it needs a firm's word
-            own = [h for h in context.get("context:firm", ()) if not _another_firm(h, norm)]
-            firm = _firm_voice(norm) if own else set()
-        sentence = norm.tokens[at].sentence
-        return FIRM_FACTOR if sentence in it_work or sentence in firm else 1.0
-
-    def it_or_trade(at: int) -> bool:
-        """Evidence in a sentence on a firm's systems, or in a seller's pitch, is IT work or
-        trade as much as a right (a firm's "we" alone is not: a firm may ask as a controller)."""
-        return selling or norm.tokens[at].sentence in it_work
-
-    def told_before(intent: str, at: int) -> bool:
-        """A phrase after a told verb in its clause: "ni skickade mitt registerutdrag"."""
-        if intent in NOT_ASKED:
-            return False
-        clause, k = norm.tokens[at].clause, at - 1
-        while k >= max(0, at - TOLD_BEFORE) and norm.tokens[k].clause == clause:
-            # what we did ("ni skickade …"), not what others said ("they mentioned CSV")
-            if told_past(k, norm) and any(
-                t.word in YOU_AFTER for t in norm.tokens[max(0, k - 3) : k]
-            ):
-                return True
-            # what the writer got: "jag har fått registerutdraget" (told, not asked)
-            if (
-                intent in FIRM_WORK
-                and norm.tokens[k].word in RECEIVED
-                and writer_did(k, norm)
-                # ("när jag har fått utdraget vill jag att ni raderar": a condition, not told)
-                and not any(t.word in _CONDITIONAL for t in norm.tokens[max(0, k - 3) : k])
-            ):
-                return True
-            # a request recounted: "I asked for a copy of my data in May" (asked before)
-            # (or inverted after a time: "I oktober bad jag om att få se …")
-            if norm.tokens[k].word in RECOUNTED and (
-                (k > 0 and norm.tokens[k - 1].word in ("jag", "i"))
-                or norm.tokens[k + 1].word == "jag"
-            ):
-                return True
-            k -= 1
-        return False
-
-    def condition(intent: str, at: int, end: int | None = None) -> float:
-        clause = norm.tokens[at].clause
-        # (most texts have no until-clause and no thanks: no search then)
-        if untils and intent != "restriction" and any(c == clause and k < at for c, k in untils):
-            return HYPOTHETICAL_FACTOR
-        if thanks and any(c == clause and k <= at for c, k in thanks):
-            return HYPOTHETICAL_FACTOR
-        if intent not in NOT_ASKED and said_not_asked(at, norm):
-            return HYPOTHETICAL_FACTOR
-        if intent in FIRM_WORK and writer_did(at, norm):  # "I have deleted it on my side"
-            return HYPOTHETICAL_FACTOR
-        # (a state is how a correction is asked for: "mitt namn är felstavat")
-        if intent not in _NOT_DONE and told_done(at, at if end is None else end):
-            return HYPOTHETICAL_FACTOR
-        return 1.0
+    reading = _Reading(norm, context, untils, thanks, cues, it_work, selling)
 
     # A writer who types å, ä, ö means "andra" (others) by "andra", not "ändra" (change)
     diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
@@ -834,7 +862,7 @@ def _evidence(
         if phrase.lead_not and hit.start > 0 and norm.tokens[hit.start - 1].word in ABLE:
             continue  # "jag kan inte ta emot mejl": not able to, not a refusal
         label = phrase.source if mult > 0 else f"{phrase.source} (negated)"
-        voice = firm_work(phrase.intent, hit.start)
+        voice = reading.firm_work(phrase.intent, hit.start)
         e = Evidence(
             phrase.intent,
             label,
@@ -843,13 +871,13 @@ def _evidence(
             phrase.weight
             * mult
             * factor
-            * condition(phrase.intent, hit.start, hit.end)
-            * (HYPOTHETICAL_FACTOR if told_before(phrase.intent, hit.start) else 1.0)
+            * reading.condition(phrase.intent, hit.start, hit.end)
+            * (HYPOTHETICAL_FACTOR if reading.told_before(phrase.intent, hit.start) else 1.0)
             * voice,
             sentence=offset + norm.tokens[hit.start].sentence,
         )
         scored.append((phrase.intent, hit.start, hit.end, e))
-        if voice < 1.0 and it_or_trade(hit.start):
+        if voice < 1.0 and reading.it_or_trade(hit.start):
             scored.append(("other", hit.start, hit.end, _firms_share(e, voice)))
         if 0 < mult <= HYPOTHETICAL_FACTOR and phrase.intent not in NOT_ASKED:
             # "Om jag begär att bli raderad, försvinner då …?" asks about the right
@@ -858,10 +886,10 @@ def _evidence(
     if groups:
         for rule_hit in pair(ruleset.rules, groups, norm):
             at = rule_hit.action.start
-            voice = firm_work(rule_hit.rule.intent, at)
+            voice = reading.firm_work(rule_hit.rule.intent, at)
             # told before its first word: "jag har fått utdraget, allt ser bra ut"
             # (but what we got wrong is how a correction is asked: "ni har stavat mitt namn fel")
-            told = rule_hit.action.group != "action:is_wrong" and told_before(
+            told = rule_hit.action.group != "action:is_wrong" and reading.told_before(
                 rule_hit.rule.intent, min(at, rule_hit.obj.start)
             )
             e = _rule_evidence(
@@ -872,11 +900,11 @@ def _evidence(
                 factor
                 * voice
                 * (HYPOTHETICAL_FACTOR if told else 1.0)
-                * condition(rule_hit.rule.intent, at),
+                * reading.condition(rule_hit.rule.intent, at),
                 offset,
             )
             scored.append((e.intent, rule_hit.start, rule_hit.end, e))
-            if voice < 1.0 and it_or_trade(at):
+            if voice < 1.0 and reading.it_or_trade(at):
                 scored.append(("other", rule_hit.start, rule_hit.end, _firms_share(e, voice)))
     scored.sort(key=lambda item: (-abs(item[3].score), not item[3].action))  # rules name more
     taken: dict[str, list[tuple[int, int]]] = {}
