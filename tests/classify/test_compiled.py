@@ -3,6 +3,7 @@ read the same: both run over the same mail and texts and must give the same clas
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -93,3 +94,28 @@ def test_compiled_module_older_than_its_source_is_refused(tmp_path: Path) -> Non
     assert run.returncode == 1
     assert "match.py changed after it was compiled" in run.stderr
     assert "pip install" in run.stderr
+
+
+def test_classifying_leaves_nothing_for_the_garbage_collector() -> None:
+    """Compiled, closures and the frame they share keep each other alive: a message's tokens
+    would then wait for the garbage collector, and the collector would run ever more often."""
+    rules = load_intents(ROOT / "intents")
+    texts = [p.values[0] for p in POSITIVE[:200] + NEGATIVE[:50]]
+    mails = []
+    for path in sorted((DATA / "malformed").glob("*.eml")):
+        try:
+            mails.append(parse(path.read_bytes()))
+        except ParseError:
+            continue
+    assert len(mails) > 20
+    gc.collect()
+    gc.disable()
+    try:
+        for text in texts:
+            classify_text("Begäran", text, rules)
+        for mail in mails:
+            classify(mail, rules)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert unreachable == 0
