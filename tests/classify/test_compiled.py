@@ -28,21 +28,23 @@ _DUMP = """
 import json, sys
 from pathlib import Path
 import privbot.classify.match
-from privbot.classify.intents import load_intents
-from privbot.classify.match import classify, classify_text
-from privbot.errors import ParseError
-from privbot.mail.parse import parse
+from tests.classify.test_compiled import classify_all
 assert privbot.classify.match.__file__.endswith(".py"), privbot.classify.match.__file__
-rules = load_intents(Path(sys.argv[1]))
 texts, mails = json.loads(sys.stdin.read())
-out = [classify_text("", t, rules).as_json() for t in texts]
-for path in mails:
-    try:
-        out.append(classify(parse(Path(path).read_bytes()), rules).as_json())
-    except ParseError as error:
-        out.append(str(error))
-print(json.dumps(out))
+print(json.dumps(classify_all(texts, mails)))
 """
+
+
+def classify_all(texts: list[str], mails: list[str]) -> list[object]:
+    """Each text's and mail's classification as JSON, or the reason a mail is unreadable."""
+    rules = load_intents(ROOT / "intents")
+    out: list[object] = [classify_text("", t, rules).as_json() for t in texts]
+    for path in mails:
+        try:
+            out.append(classify(parse(Path(path).read_bytes()), rules).as_json())
+        except ParseError as error:
+            out.append(str(error))
+    return out
 
 
 def _compiled(directory: Path) -> list[Path]:
@@ -53,23 +55,17 @@ def test_source_and_installed_classifier_agree(tmp_path: Path) -> None:
     texts = [p.values[0] for p in POSITIVE + NEGATIVE]
     mails = sorted(str(p) for p in (DATA / "malformed").glob("*.eml"))
     mails += sorted(str(p) for p in (DATA / "sisimai-set-of-emails").rglob("*.eml"))[:150]
-    rules = load_intents(ROOT / "intents")
-    here = [classify_text("", t, rules).as_json() for t in texts]
-    for path in mails:
-        try:
-            here.append(classify(parse(Path(path).read_bytes()), rules).as_json())
-        except ParseError as error:
-            here.append(str(error))
+    here = classify_all(texts, mails)
 
     source = tmp_path / "src"
     shutil.copytree(PACKAGE, source / "privbot", ignore=shutil.ignore_patterns("*.so", "*.pyd"))
     assert not _compiled(source / "privbot" / "classify")
     run = subprocess.run(
-        [sys.executable, "-c", _DUMP, str(ROOT / "intents")],
+        [sys.executable, "-c", _DUMP],
         input=json.dumps([texts, mails]),
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(source)},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(source), str(ROOT)])},
         check=True,
     )
     there = json.loads(run.stdout)
