@@ -2,16 +2,19 @@
 
 The counter is bumped by one upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING`), so the
 year's first two cases in two processes never collide on creating the row. On PostgreSQL the
-bump commits in a short transaction of its own: a worker in the middle of a batch never holds the
-counter, so other workers are not serialised behind it, and a batch that rolls back leaves a gap
-in the numbers, never a duplicate. SQLite has one writer at a time, so there the bump belongs to
+bump commits on its own, one statement in autocommit: a worker in the middle of a batch never
+holds the counter, so other workers are not serialised behind it, and a batch that rolls back
+leaves a gap in the numbers, never a duplicate. SQLite has one writer at a time, so there the bump belongs to
 the caller's transaction.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import Any
 
+from sqlalchemy import Integer, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -22,21 +25,29 @@ from privbot.models import ReferenceCounter
 REFERENCE = re.compile(r"\b([A-Z]{1,8})-(\d{4})-(\d{4,6})\b", re.IGNORECASE)
 
 
-def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
+@cache
+def _bump(dialect_name: str) -> Any:
+    """The upsert that bumps a year's counter and returns the new number; built once."""
     table = ReferenceCounter.__table__  # type: ignore[attr-defined]
-    bind = session.get_bind()
-    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
-    bump = (
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
         dialect.insert(table)
-        .values(year=year, last=1)
+        .values(year=bindparam("year", type_=Integer), last=1)
         .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
         .returning(table.c.last)
     )
-    if dialect is postgresql and isinstance(bind, Engine):
-        with bind.begin() as conn:
-            number = conn.execute(bump).scalar_one()
+
+
+def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
+    bind = session.get_bind()
+    bump = _bump(bind.dialect.name)
+    if bind.dialect.name == "postgresql" and isinstance(bind, Engine):
+        # one statement, committed on its own (autocommit): one round trip, where BEGIN,
+        # the bump and COMMIT each took one
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            number = conn.execute(bump, {"year": year}).scalar_one()
     else:
-        number = session.execute(bump).scalar_one()
+        number = session.execute(bump, {"year": year}).scalar_one()
     return "%s-%d-%04d" % (prefix, year, number)
 
 
