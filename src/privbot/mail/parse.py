@@ -331,6 +331,11 @@ def _looks_like_text(part: Message) -> bool:
 
 
 def _filename(part: Message) -> str:
+    if (
+        "content-disposition" not in part
+        and "name" not in str(part.get("content-type", "")).lower()
+    ):
+        return ""  # where `get_filename` looks, no name can be (most text parts): not parsed
     try:
         name = part.get_filename()
     except Exception:
