@@ -2019,3 +2019,46 @@ def test_customer_data_found_lying_about_is_a_breach(intents: RuleSet, body: str
 def test_being_on_a_customer_list_is_no_breach(intents: RuleSet) -> None:
     body = "Ta bort mig från er kundlista, jag är inte kund längre."
     assert "breach" not in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "wanted"),
+    [
+        (
+            "SV: Begäran om radering av mitt konto",
+            "Hej igen. Det här är tredje gången jag hör av mig och jag har fortfarande inte "
+            "hört något. Sex veckor nu.\n\nMvh Per",
+            "erasure",
+        ),
+        (
+            "Re: Request for a copy of my personal data",
+            "Hello, I sent this a month ago and still have not had any reply. Please respond.",
+            "access",
+        ),
+        (
+            "AW: Löschung meiner Daten",
+            "Guten Tag, ich habe immer noch keine Antwort erhalten. Freundliche Grüße, Jan",
+            "erasure",
+        ),
+    ],
+)
+def test_a_reminder_asks_again_for_what_its_reply_subject_names(
+    intents: RuleSet, subject: str, body: str, wanted: str
+) -> None:
+    """A chaser says only that it waits; the request it chases is its reply subject's."""
+    assert wanted in classify_text(subject, body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Tack för hjälpen, nu fungerar allt som det ska.",
+        "Stoppa alla utskick till mig, inga påminnelser heller.",
+        "Thanks, that answers everything.",
+    ],
+)
+def test_a_reply_that_does_not_chase_leaves_its_subject_at_a_quarter(
+    intents: RuleSet, body: str
+) -> None:
+    """Under "Re: Begäran om radering" a thank-you or another request asks for no erasure."""
+    assert "erasure" not in classify_text("Re: Begäran om radering", body, intents).intents

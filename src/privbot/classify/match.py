@@ -75,6 +75,24 @@ def _points_at_subject(text: str) -> bool:
     return any(w in lowered for w in _SEE_SUBJECT_WORDS) and _SEE_SUBJECT.search(text) is not None
 
 
+# A reminder: the writer asked before and has had no answer ("fjärde gången jag skriver", "still
+# no reply"). Under a reply's subject ("Re: Radering av mina uppgifter") the request is the
+# subject's, asked again, though the body only says how long it has waited.
+_CHASES = re.compile(
+    r"\b(?:(?:andra|tredje|fjärde|femte|second|third|fourth|fifth) gången|"
+    r"(?:second|third|fourth|fifth) time I(?:'m| am| have|'ve)? (?:writ|ask|email|contact)|"
+    r"(?:inte|aldrig|ej) (?:har )?fått (?:något |ens ett |ett )?svar|inget svar|ingen har svarat|"
+    r"fortfarande inte|väntar fortfarande|påminn(?:er|a) om min|"
+    r"still (?:no|not|waiting|haven't|have not)|no (?:reply|response|answer) (?:yet|so far)|"
+    r"(?:haven't|have not|never) (?:heard back|had (?:a |an |any )?(?:reply|answer|response))|"
+    r"(?:this is a|friendly|gentle) reminder|chasing|ikke (?:fått|fået) (?:noe |noget )?svar|"
+    r"fortsatt ikke|stadig ikke|noch keine (?:antwort|rückmeldung)|immer noch (?:keine|nicht)|"
+    r"en ole saanut vastaust|nadal nie|brak odpowiedzi|toujours pas|aucune réponse|"
+    r"sans réponse|sigo sin|todavía no|sin respuesta|ninguna respuesta)",
+    re.I,
+)
+
+
 _CLOSING = re.compile(
     r"\s*(?:mvh|med vänlig(?:a)? hälsning(?:ar)?|vänliga hälsningar|hälsningar|hilsen|"
     r"med vennlig hilsen|venlig hilsen|(?:best |kind |warm )?regards|cheers|"
@@ -1050,6 +1068,8 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         # "Begäran om registerutdrag" over "se bifogad blankett", or over a signature alone
         # ("Mvh\nGöran Ek\nBjörkvägen 2"): the subject asks
         factor = 1.0
+    elif factor == REPLY_SUBJECT_FACTOR and _CHASES.search(text):
+        factor = 1.0  # "Re: Radering av mina uppgifter" over "fjärde gången jag skriver"
     evidence, objects = _evidence(text, "body", 1.0, ruleset)
     if bare.strip():
         after = max((e.sentence for e in evidence), default=0) + 1
