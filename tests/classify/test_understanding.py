@@ -2062,3 +2062,32 @@ def test_a_reply_that_does_not_chase_leaves_its_subject_at_a_quarter(
 ) -> None:
     """Under "Re: Begäran om radering" a thank-you or another request asks for no erasure."""
     assert "erasure" not in classify_text("Re: Begäran om radering", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Admin-Kontakt im Tenant ändern",
+            "Guten Tag, bitte ändern Sie die Kontaktadresse unseres Microsoft-365-Tenants auf "
+            "it@firma.example. Danke, Firma AB",
+        ),
+        (
+            "Tenant contact",
+            "Hi, please change the technical contact address in our Microsoft 365 tenant to "
+            "it@firm.example. Thanks, Firm Ltd",
+        ),
+    ],
+)
+def test_a_right_no_stronger_than_the_it_work_it_names_is_it_work(
+    intents: RuleSet, subject: str, body: str
+) -> None:
+    """Nothing reaches a request, and what a right has is as much a firm's IT work: other."""
+    assert classify_text(subject, body, intents).intents == ("other",)
+
+
+def test_a_person_changing_their_own_address_still_asks_for_a_correction(
+    intents: RuleSet,
+) -> None:
+    body = "Hej, jag har flyttat. Kan ni ändra min adress till Storgatan 1, 123 45 Ort?"
+    assert classify_text("Ny adress", body, intents).intents == ("rectification",)

@@ -703,12 +703,16 @@ _CONTEXT = frozenset(
 _NOT_DONE = NOT_ASKED | {"rectification"}
 
 
+_FIRMS_WORK = "a firm's work: "  # what `_firms_share` names its evidence by
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def _firms_share(e: Evidence, voice: float) -> Evidence:
     """What a firm's voice or a seller's pitch took from `e` is evidence of IT work or trade:
     "export all our customer records to a CSV file" is half a transfer, half IT work."""
     share = max(e.score, 0.0) / voice * (1.0 - voice)
     return Evidence(
-        "other", f"a firm's work: {e.phrase}", e.matched, e.where, share, sentence=e.sentence
+        "other", f"{_FIRMS_WORK}{e.phrase}", e.matched, e.where, share, sentence=e.sentence
     )
 
 
@@ -1124,7 +1128,15 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         and (strongest[ranked[0][0]] >= STRONGEST or ranked[0][0] == Intent.question.value)
         and (ranked[0][0] != Intent.question.value or ours)
     ):
-        chosen, confidence = [ranked[0][0]], ranked[0][1] / (ranked[0][1] + 1.0)
+        # a right no stronger than the sign that the mail is IT work or other business (what
+        # `it_ops` and a firm's voice take from a right is given to "other") is not asked for,
+        # unless the writer speaks for themselves somewhere ("Delete my user account please.")
+        best = ranked[0][0]
+        if sum(e.score for e in evidence if e.phrase.startswith(_FIRMS_WORK)) >= ranked[0][
+            1
+        ] and SINGULAR.isdisjoint(_LETTERS.findall(text.lower())):
+            best = Intent.other.value
+        chosen, confidence = [best], ranked[0][1] / (ranked[0][1] + 1.0)
     else:
         chosen, confidence = [Intent.other.value], 0.3
     evidence.sort(
