@@ -2091,3 +2091,25 @@ def test_a_person_changing_their_own_address_still_asks_for_a_correction(
 ) -> None:
     body = "Hej, jag har flyttat. Kan ni ändra min adress till Storgatan 1, 123 45 Ort?"
     assert classify_text("Ny adress", body, intents).intents == ("rectification",)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Fler kunder via Google?",
+            "Hej! Vi hjälper företag som ert att hamna på första sidan på Google. Vi har tittat "
+            "på hur ni hanterar kunddata på webben. Har ni 15 minuter på torsdag?",
+        ),
+        (
+            "Quick question",
+            "Hi there, we help companies answer GDPR art. 15 requests automatically. Do you "
+            "store customer data in more than one system? Do you have 15 minutes this week?",
+        ),
+    ],
+)
+def test_a_sellers_questions_and_article_numbers_are_part_of_the_pitch(
+    intents: RuleSet, subject: str, body: str
+) -> None:
+    """A pitch's "Do you store …?" and "art. 15" count 30 %, as its rules do: no request."""
+    assert classify_text(subject, body, intents).intents == ("other",)

@@ -939,6 +939,8 @@ def _evidence(
         key = (e.intent, e.phrase)
         if key not in seen:
             seen[key] = e
+    # in a seller's pitch what the patterns and questions name counts 30 %, as the rules' does
+    pitch = SELLING_FACTOR if reading.selling else 1.0
     joined: dict[str, bool] = {}  # per literal: whether the patterns sharing it match at all
     for pattern in ruleset.patterns:
         if pattern.literal not in norm.text:
@@ -952,14 +954,18 @@ def _evidence(
         m = pattern.regex.search(norm.text)
         if m:
             at = next((t.sentence for t in norm.tokens if t.end > m.start()), 0)
-            seen[(pattern.intent, pattern.source)] = Evidence(
+            voice = pitch if pattern.intent != Intent.other.value else 1.0
+            e = Evidence(
                 pattern.intent,
                 pattern.source,
                 m.group()[:120],
                 where,
-                pattern.weight * factor,
+                pattern.weight * factor * voice,
                 sentence=offset + at,
             )
+            seen[(pattern.intent, pattern.source)] = e
+            if voice < 1.0:
+                seen[("other", pattern.source)] = _firms_share(e, voice)
     if "?" in norm.text and groups:
         # "Gör ni det med inspelningarna?": a practice asked about, in a sentence naming data
         data = {
@@ -976,10 +982,12 @@ def _evidence(
                 "whether you hold my data" if whether else "a practice asked about",
                 _span(text, norm, at, at + 1),
                 where,
-                (WHETHER_HELD if whether else ASKED_ABOUT) * factor,
+                (WHETHER_HELD if whether else ASKED_ABOUT) * factor * pitch,
                 sentence=offset + norm.tokens[at].sentence,
             )
             seen.setdefault(("question", f"{e.phrase} {e.sentence}"), e)
+            if pitch < 1.0:
+                seen.setdefault(("other", f"{e.phrase} {e.sentence}"), _firms_share(e, pitch))
     found = [g for g in groups if g.group.startswith("object:")]
     longer = [o for o in found if o.end > o.start]  # only these can hold another
     if not longer:  # one word each: none inside a longer one
