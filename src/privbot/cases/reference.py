@@ -14,7 +14,7 @@ import re
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, literal, select
+from sqlalchemy import Integer, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -27,24 +27,15 @@ REFERENCE = re.compile(r"\b([A-Z]{1,8})-(\d{4})-(\d{4,6})\b", re.IGNORECASE)
 
 @cache
 def _bump(dialect_name: str) -> Any:
-    """The upsert that bumps a year's counter and returns the new number; built once.
-
-    On PostgreSQL it commits on its own (see `next_reference`) and asks, for its transaction
-    alone, not to wait for the disk: the batch that uses the number commits after it, and
-    PostgreSQL writes its log in order, so when that case is on disk the bump is too, and a bump
-    lost in a crash belonged to no case that survived it. The wait was a disk flush per case."""
+    """The upsert that bumps a year's counter and returns the new number; built once."""
     table = ReferenceCounter.__table__  # type: ignore[attr-defined]
-    year = bindparam("year", type_=Integer)
-    if dialect_name == "postgresql":
-        no_wait = select(func.set_config("synchronous_commit", "off", True)).cte("no_wait")
-        bump: Any = postgresql.insert(table).from_select(
-            ["year", "last"], select(year, literal(1, Integer)).select_from(no_wait)
-        )
-    else:
-        bump = sqlite.insert(table).values(year=year, last=1)
-    return bump.on_conflict_do_update(
-        index_elements=[table.c.year], set_={"last": table.c.last + 1}
-    ).returning(table.c.last)
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(table)
+        .values(year=bindparam("year", type_=Integer), last=1)
+        .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
+        .returning(table.c.last)
+    )
 
 
 def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
