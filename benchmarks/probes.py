@@ -6,8 +6,9 @@ Each probe line becomes a real message (From, To, Subject, body), goes through p
 and classify like mail from the mailbox, and is scored: exact intent set, main intent, macro-F1
 over the intents present, language. Sets 1–6, 9–10 and 13–16 are the tuning part (`--errors`
 lists their disagreements); sets 7–8 and 11–12 are blind and only ever shown as aggregate
-figures. Of sets 17–20 the odd mails are tuning (`tuning3`) and the even ones blind (`blind3`).
-`--part` prints only the parts named (say `--part tuning tuning3` while working on rules).
+figures. Of sets 17–20 the odd mails are tuning (`tuning3`) and the even ones blind (`blind3`);
+of sets 21–24 likewise (`tuning4`, `blind4`).
+`--part` prints only the parts named (say `--part tuning4` while working on rules).
 """
 
 from __future__ import annotations
@@ -26,15 +27,15 @@ HERE = Path(__file__).resolve().parent
 PROBES = HERE / "data" / "probes"
 # never tuned on: sets 7–8 (written first), sets 11–12 (written later by another hand)
 BLIND = {"set7.txt": "blind", "set8.txt": "blind", "set11.txt": "blind2", "set12.txt": "blind2"}
-# sets 17–20 (a fourth writer): odd mails tuning, even mails blind, so both halves hold every
-# kind of mail the sets were written for
-HALVED = {f"set{n}.txt" for n in range(17, 21)}
-TUNING = ("tuning", "tuning3")
+# sets 17–20 (a fourth writer) and 21–24 (a fifth and a sixth): odd mails tuning, even mails
+# blind, so both halves hold every kind of mail the sets were written for
+HALVED = {f"set{n}.txt": "3" for n in range(17, 21)} | {f"set{n}.txt": "4" for n in range(21, 25)}
+TUNING = ("tuning", "tuning3", "tuning4")
 
 
 def _part(path: Path, n: int) -> str:
     if path.name in HALVED:
-        return "tuning3" if n % 2 else "blind3"
+        return ("tuning" if n % 2 else "blind") + HALVED[path.name]
     return BLIND.get(path.name, "tuning")
 
 
@@ -81,6 +82,8 @@ def main() -> None:
         "blind2": [],
         "tuning3": [],
         "blind3": [],
+        "tuning4": [],
+        "blind4": [],
     }
     for path in sorted(PROBES.glob("set*.txt"), key=lambda p: int(p.stem[3:])):
         for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):
