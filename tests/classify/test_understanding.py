@@ -1678,16 +1678,31 @@ def test_telling_us_what_we_got_wrong_asks_for_a_correction(intents: RuleSet) ->
         "Hello, I do not want my conversations with your helpdesk to be recorded.",
     ],
 )
-def test_not_wanting_ones_calls_recorded_is_a_request(intents: RuleSet, body: str) -> None:
+def test_not_wanting_ones_calls_recorded_is_an_objection(intents: RuleSet, body: str) -> None:
+    # recording is done in the firm's interest: refusing it objects, unless a consent is named
     found = classify_text("", body, intents)
-    assert found.intents == ("consent_withdrawal",)
+    assert found.intents == ("objection",)
     assert any(e.obj.startswith("recording") for e in found.evidence)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag samtyckte till inspelning när jag ringde i mars. Jag vill inte att mina samtal"
+        " spelas in längre.",
+        "When I called I consented to the recording. Please stop recording my calls from now on.",
+    ],
+)
+def test_refusing_a_recording_one_consented_to_withdraws_the_consent(
+    intents: RuleSet, body: str
+) -> None:
+    assert classify_text("", body, intents).intents[0] == "consent_withdrawal"
 
 
 def test_a_gapped_action_does_not_swallow_the_object_inside_its_gap(intents: RuleSet) -> None:
     # "vill inte att [ni spelar in] mina" would hide "spelar in"; "vill inte att ni" is the action
     found = classify_text("", "Jag vill inte att ni spelar in mina samtal.", intents)
-    assert found.intents == ("consent_withdrawal",)
+    assert found.intents == ("objection",)
     assert found.evidence[0].action == "not_want_that: vill inte att ni"
 
 
