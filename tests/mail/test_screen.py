@@ -126,6 +126,19 @@ TEXT_CASES = [
         "Hej, jag är föräldraledig just nu men vill att ni raderar mitt konto hos er.",
         Kind.human,
     ),
+    (
+        "person who tells of a sick leave (words count once)",
+        "Samtalet i tisdags",
+        "Hej, när jag ringde er berättade jag att jag är sjukskriven. Det känns obehagligt att"
+        " den inspelningen finns kvar.",
+        Kind.human,
+    ),
+    (
+        "swedish sick-leave notice",
+        "Re: Din begäran",
+        "Jag är sjukskriven till och med 12 januari och läser inte min e-post.",
+        Kind.auto_reply,
+    ),
     ("person", "Fråga", "Hur länge sparar ni mina uppgifter?", Kind.human),
 ]
 

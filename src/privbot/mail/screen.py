@@ -141,7 +141,10 @@ class TextRule:
     def phrase_hits(
         self, folded_text: str, starts: frozenset[str] | None = None
     ) -> tuple[float, list[str]]:
-        """Summed weight and the phrases found; `starts` (from `word_starts`) narrows the look."""
+        """Summed weight and the phrases found; `starts` (from `word_starts`) narrows the look.
+
+        Words count once: a phrase found only where a weightier one found stands ("ar sjuk"
+        and "sjukskriven" in "ar sjukskriven") adds nothing of its own."""
         if starts is None:
             starts = word_starts(folded_text)
         hits = [
@@ -150,7 +153,23 @@ class TextRule:
             for p, w in self.by_start[key]
             if p in folded_text
         ]
+        if len(hits) > 1:
+            hits = _apart(hits, folded_text)
         return sum(w for _, w in hits), [p for p, _ in hits]
+
+
+def _apart(hits: list[tuple[str, float]], text: str) -> list[tuple[str, float]]:
+    """The hits with an occurrence of their own, weightiest (then longest) first: one that
+    only ever overlaps the text of one kept before it is dropped."""
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for phrase, weight in sorted(hits, key=lambda h: (-h[1], -len(h[0]))):
+        spans = [(m.start(), m.start() + len(phrase)) for m in re.finditer(re.escape(phrase), text)]
+        free = [s for s in spans if all(s[1] <= a or s[0] >= b for a, b in taken)]
+        if free:
+            kept.append((phrase, weight))
+            taken += spans
+    return sorted(kept, key=hits.index)
 
 
 @dataclass(frozen=True)
