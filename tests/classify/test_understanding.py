@@ -2128,3 +2128,33 @@ def test_a_sellers_questions_and_article_numbers_are_part_of_the_pitch(
 ) -> None:
     """A pitch's "Do you store …?" and "art. 15" count 30 %, as its rules do: no request."""
     assert classify_text(subject, body, intents).intents == ("other",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej. Varje fredag kommer ett mejl med era kampanjer. Jag har aldrig anmält mig till"
+        " det, så vad håller ni på med?",
+        "I keep getting text messages with your weekly offers. I never signed up for any of"
+        " this.",
+    ],
+)
+def test_marketing_one_never_asked_for_asks_for_it_to_stop(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents[0] == "marketing_optout"
+
+
+def test_never_having_asked_for_a_repair_is_no_opt_out(intents: RuleSet) -> None:
+    body = "Hej, jag har aldrig bett om en ny hårddisk, varför står den på fakturan?"
+    assert "marketing_optout" not in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej, jag vill inte att ni tittar på mina tidigare köp för att ge mig förslag i"
+        " portalen.",
+        "Please don't use what I have bought to decide what to show me next.",
+    ],
+)
+def test_profiling_said_in_plain_words_is_an_objection(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("objection",)
