@@ -2135,8 +2135,7 @@ def test_a_sellers_questions_and_article_numbers_are_part_of_the_pitch(
     [
         "Hej. Varje fredag kommer ett mejl med era kampanjer. Jag har aldrig anmält mig till"
         " det, så vad håller ni på med?",
-        "I keep getting text messages with your weekly offers. I never signed up for any of"
-        " this.",
+        "I keep getting text messages with your weekly offers. I never signed up for any of this.",
     ],
 )
 def test_marketing_one_never_asked_for_asks_for_it_to_stop(intents: RuleSet, body: str) -> None:
@@ -2151,10 +2150,34 @@ def test_never_having_asked_for_a_repair_is_no_opt_out(intents: RuleSet) -> None
 @pytest.mark.parametrize(
     "body",
     [
-        "Hej, jag vill inte att ni tittar på mina tidigare köp för att ge mig förslag i"
-        " portalen.",
+        "Hej, jag vill inte att ni tittar på mina tidigare köp för att ge mig förslag i portalen.",
         "Please don't use what I have bought to decide what to show me next.",
     ],
 )
 def test_profiling_said_in_plain_words_is_an_objection(intents: RuleSet, body: str) -> None:
     assert classify_text("", body, intents).intents == ("objection",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "sluta ringa mig om erbjudanden och ta bort mitt nummer ur era system",
+        "Stop the sales calls and delete my phone number from your records.",
+    ],
+)
+def test_a_command_joined_to_a_command_is_asked_too(intents: RuleSet, body: str) -> None:
+    assert set(classify_text("", body, intents).intents) == {"marketing_optout", "erasure"}
+
+
+def test_a_first_person_verb_joined_to_a_report_asks_nothing(intents: RuleSet) -> None:
+    # "I report this … and I delete it": the writer's own doing, not a command to us
+    body = (
+        "Ilmoitan tästä, jotta voitte hoitaa asian – en ole lähettänyt sitä eteenpäin ja"
+        " poistan sen."
+    )
+    assert "erasure" not in classify_text("Sain toisen asiakkaan laskun", body, intents).intents
+
+
+def test_selling_is_no_sales_call(intents: RuleSet) -> None:
+    body = "Nu säljer jag företaget och vill inte längre vara med i er kundberättelse."
+    assert "marketing_optout" not in classify_text("", body, intents).intents

@@ -562,6 +562,19 @@ def opens_command(start: int, norm: Normalised) -> bool:
     )
 
 
+def _joined_command(start: int, verbs: list[tuple[int, int, str]], norm: Normalised) -> bool:
+    """Token `start` follows "och"/"and" in a clause a command opened: a second command
+    ("sluta skicka sms och ta bort numret", "stop the calls and delete my number")."""
+    tokens = norm.tokens
+    if start < 2 or tokens[start - 1].word not in COORDINATION:
+        return False
+    clause = tokens[start].clause
+    return any(
+        first < start - 1 and tokens[first].clause == clause and opens_command(first, norm)
+        for first, _, _ in verbs
+    )
+
+
 _TAKES: dict[int, tuple[list[Rule], frozenset[tuple[str, str]]]] = {}
 
 
@@ -791,7 +804,8 @@ def pair(
                         action,
                         obj,
                         cue,
-                        opens_command(action.start, norm),
+                        opens_command(action.start, norm)
+                        or _joined_command(action.start, verbs, norm),
                         _negated(action, obj, norm)
                         or (
                             (obj.start, obj.end) in said
