@@ -1188,10 +1188,19 @@ def test_work_on_the_writers_own_device_is_it_support(intents: RuleSet) -> None:
 
 def test_a_request_recounted_in_a_complaint_is_not_asked_again(intents: RuleSet) -> None:
     body = (
+        "Hello, I requested a copy of my data in August and you sent it to an address I left"
+        " years ago. This is unacceptable; I am now filing a complaint with the supervisory"
+        " authority."
+    )
+    assert classify_text("Complaint", body, intents).intents == ("complaint",)
+
+
+def test_a_request_recounted_and_chased_is_asked_again(intents: RuleSet) -> None:
+    body = (
         "Hello, I requested a copy of my data in August and have heard nothing since. "
         "This is unacceptable; I am now filing a complaint with the supervisory authority."
     )
-    assert classify_text("Complaint", body, intents).intents == ("complaint",)
+    assert set(classify_text("Complaint", body, intents).intents) == {"complaint", "access"}
 
 
 def test_the_erasure_named_as_a_noun_is_the_action(intents: RuleSet) -> None:
@@ -2181,3 +2190,30 @@ def test_a_first_person_verb_joined_to_a_report_asks_nothing(intents: RuleSet) -
 def test_selling_is_no_sales_call(intents: RuleSet) -> None:
     body = "Nu säljer jag företaget och vill inte längre vara med i er kundberättelse."
     assert "marketing_optout" not in classify_text("", body, intents).intents
+
+
+def test_an_angry_chase_is_a_complaint_beside_the_request(intents: RuleSet) -> None:
+    body = (
+        "In August I asked you which details you hold on me and I have heard nothing since."
+        " I still want to know what you have, and I would like an explanation for the silence."
+    )
+    assert set(classify_text("Still waiting", body, intents).intents) == {"complaint", "access"}
+
+
+def test_a_polite_reminder_is_no_complaint(intents: RuleSet) -> None:
+    body = (
+        "Hej, i oktober bad jag om en kopia av mina personuppgifter men jag har inte hört något"
+        " än. Jag väntar fortfarande på den."
+    )
+    assert classify_text("Påminnelse", body, intents).intents == ("access",)
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Hei, vær så snill å slutte med nyhetsbrevet til meg.", "marketing_optout"),
+        ("Hej, vær venlig at slette mine oplysninger hos jer.", "erasure"),
+    ],
+)
+def test_please_in_norwegian_and_danish_asks(intents: RuleSet, body: str, intent: str) -> None:
+    assert classify_text("", body, intents).intents == (intent,)

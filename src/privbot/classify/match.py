@@ -82,7 +82,8 @@ _CHASES = re.compile(
     r"\b(?:(?:andra|tredje|fjärde|femte|second|third|fourth|fifth) gången|"
     r"(?:second|third|fourth|fifth) time I(?:['’]m| am| have|['’]ve)? (?:writ|ask|email|contact)|"
     r"(?:inte|aldrig|ej) (?:har )?fått (?:något |ens ett |ett )?svar|inget svar|ingen har svarat|"
-    r"fortfarande inte|väntar fortfarande|påminn(?:er|a) om min|"
+    r"fortfarande inte|väntar fortfarande|påminn(?:er|a) om min|(?:inte|aldrig) hört (?:något|av er)|"
+    r"hört ingenting|heard nothing|(?:haven['’]t|have not) heard anything|"
     r"still (?:no|not|waiting|haven['’]t|have not)|no (?:reply|response|answer) (?:yet|so far)|"
     r"(?:haven['’]t|have not|never) (?:heard back|had (?:a |an |any )?(?:reply|answer|response))|"
     r"(?:this is a|friendly|gentle) reminder|chasing|ikke (?:fått|fået) (?:noe |noget )?svar|"
@@ -95,7 +96,7 @@ _CHASES = re.compile(
 # much cheaper than the search
 _CHASES_WORDS = (
     "gången", "time", "svar", "fortfarande", "påminn", "still", "reply", "response", "answer",
-    "heard", "reminder", "chasing", "ikke", "noch", "immer", "vastaust", "nadal", "brak",
+    "heard", "hört", "reminder", "chasing", "ikke", "noch", "immer", "vastaust", "nadal", "brak",
     "toujours", "réponse", "sigo", "todavía", "respuesta",
 )  # fmt: skip
 
@@ -757,8 +758,11 @@ class _Reading:
         cues: list[int],
         it_work: set[int],
         selling: bool,
+        text: str,
     ) -> None:
         self.norm = norm
+        self.text = text
+        self.chasing: bool | None = None  # a reminder, found at first need
         self.context = context
         self.untils = untils
         self.thanks = thanks
@@ -813,12 +817,15 @@ class _Reading:
             ):
                 return True
             # a request recounted: "I asked for a copy of my data in May" (asked before)
-            # (or inverted after a time: "I oktober bad jag om att få se …")
+            # (or inverted after a time: "I oktober bad jag om att få se …"), unless the text
+            # chases it ("… and I am still waiting"): then it is asked again
             if norm.tokens[k].word in RECOUNTED and (
                 (k > 0 and norm.tokens[k - 1].word in ("jag", "i"))
                 or norm.tokens[k + 1].word == "jag"
             ):
-                return True
+                if self.chasing is None:
+                    self.chasing = _chases(self.text)
+                return not self.chasing
             k -= 1
         return False
 
@@ -876,7 +883,7 @@ def _evidence(
     it_work = {norm.tokens[h.start].sentence for h in context.get("context:it_ops", ())}
     # "book a demo", "our platform": a seller names the rights, nobody asks for one
     selling = "context:vendor" in context
-    reading = _Reading(norm, context, untils, thanks, cues, it_work, selling)
+    reading = _Reading(norm, context, untils, thanks, cues, it_work, selling, text)
 
     # A writer who types å, ä, ö means "andra" (others) by "andra", not "ändra" (change)
     diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
