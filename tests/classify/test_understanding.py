@@ -2217,3 +2217,22 @@ def test_a_polite_reminder_is_no_complaint(intents: RuleSet) -> None:
 )
 def test_please_in_norwegian_and_danish_asks(intents: RuleSet, body: str, intent: str) -> None:
     assert classify_text("", body, intents).intents == (intent,)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hej, kan ni berätta vilka uppgifter ni har om mig? Och sluta ringa mig med erbjudanden.",
+        "Bonjour, pourriez-vous me dire quelles données vous avez sur moi ? Et ne m'appelez"
+        " plus, merci.",
+    ],
+)
+def test_asking_to_be_told_which_data_is_held_is_a_request_beside_another(
+    intents: RuleSet, body: str
+) -> None:
+    assert set(classify_text("", body, intents).intents) == {"access", "marketing_optout"}
+
+
+def test_deleting_any_other_data_held_asks_for_no_copy(intents: RuleSet) -> None:
+    body = "Please delete my customer account and any other data you hold on me."
+    assert classify_text("", body, intents).intents == ("erasure",)
