@@ -7,7 +7,7 @@ and classify like mail from the mailbox, and is scored: exact intent set, main i
 over the intents present, language. Sets 1–6, 9–10 and 13–16 are the tuning part (`--errors`
 lists their disagreements); sets 7–8 and 11–12 are blind and only ever shown as aggregate
 figures. Of sets 17–20 the odd mails are tuning (`tuning3`) and the even ones blind (`blind3`);
-of sets 21–24 likewise (`tuning4`, `blind4`).
+of sets 21–24 and 25–28 likewise (`tuning4`, `blind4`; `tuning5`, `blind5`).
 `--part` prints only the parts named (say `--part tuning4` while working on rules).
 """
 
@@ -27,10 +27,15 @@ HERE = Path(__file__).resolve().parent
 PROBES = HERE / "data" / "probes"
 # never tuned on: sets 7–8 (written first), sets 11–12 (written later by another hand)
 BLIND = {"set7.txt": "blind", "set8.txt": "blind", "set11.txt": "blind2", "set12.txt": "blind2"}
-# sets 17–20 (a fourth writer) and 21–24 (a fifth and a sixth): odd mails tuning, even mails
+# sets 17–20 (a fourth writer), 21–24 (a fifth and a sixth) and 25–28 (a seventh and an
+# eighth): odd mails tuning, even mails
 # blind, so both halves hold every kind of mail the sets were written for
-HALVED = {f"set{n}.txt": "3" for n in range(17, 21)} | {f"set{n}.txt": "4" for n in range(21, 25)}
-TUNING = ("tuning", "tuning3", "tuning4")
+HALVED = (
+    {f"set{n}.txt": "3" for n in range(17, 21)}
+    | {f"set{n}.txt": "4" for n in range(21, 25)}
+    | {f"set{n}.txt": "5" for n in range(25, 29)}
+)
+TUNING = ("tuning", "tuning3", "tuning4", "tuning5")
 
 
 def _part(path: Path, n: int) -> str:
@@ -84,6 +89,8 @@ def main() -> None:
         "blind3": [],
         "tuning4": [],
         "blind4": [],
+        "tuning5": [],
+        "blind5": [],
     }
     for path in sorted(PROBES.glob("set*.txt"), key=lambda p: int(p.stem[3:])):
         for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):
