@@ -2236,3 +2236,29 @@ def test_asking_to_be_told_which_data_is_held_is_a_request_beside_another(
 def test_deleting_any_other_data_held_asks_for_no_copy(intents: RuleSet) -> None:
     body = "Please delete my customer account and any other data you hold on me."
     assert classify_text("", body, intents).intents == ("erasure",)
+
+
+def test_others_in_a_gap_is_no_change_of_mind(intents: RuleSet) -> None:
+    # "andra bilder på mig" (other pictures of me) around a gap is no "ändrat mig"
+    body = (
+        "Jag har aldrig godkänt att ni publicerar bilder på mig. Ta bort alla andra bilder på"
+        " mig också."
+    )
+    found = classify_text("", body, intents)
+    assert not any(e.intent == "consent_withdrawal" for e in found.evidence)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Last spring I ticked the box so you could show my photo on your website. I have"
+        " changed my mind and I want the photo taken down.",
+        "I fjol sa jag ja till att ni fick visa min bild på er webbplats. Jag har ändrat mig"
+        " och vill att bilden plockas bort.",
+    ],
+)
+def test_a_consent_taken_back_a_sentence_later_is_withdrawn_in_full(
+    intents: RuleSet, body: str
+) -> None:
+    # beside the removal it asks for, not outweighed by it
+    assert "consent_withdrawal" in classify_text("", body, intents).intents

@@ -139,6 +139,19 @@ TEXT_CASES = [
         "Jag är sjukskriven till och med 12 januari och läser inte min e-post.",
         Kind.auto_reply,
     ),
+    (
+        "newsletter without list headers",
+        "Nyhetsbrev november: nytt om dataskydd",
+        "I detta nummer: tre domar om registerutdrag och vad de betyder för er.\n"
+        "Vill du inte längre få vårt nyhetsbrev? Avregistrera dig via länken nedan.",
+        Kind.spam,
+    ),
+    (
+        "person who leaves a newsletter",
+        "Nyhetsbrev",
+        "Hej, jag vill inte längre få ert nyhetsbrev. Avregistrera mig, tack.",
+        Kind.human,
+    ),
     ("person", "Fråga", "Hur länge sparar ni mina uppgifter?", Kind.human),
 ]
 

@@ -119,6 +119,20 @@ def _has_diacritics(source: str) -> bool:
     return _DIACRITICS.search(source) is not None
 
 
+def _own_words(start: int, end: int, phrase: Phrase, text: str, norm: Normalised) -> str:
+    """The text of a phrase's own words in its match, without the words of a gap ("andra
+    bilder på mig" holds no "ändrat mig")."""
+    if end - start + 1 <= len(phrase.terms):
+        return _span(text, norm, start, end)
+    inner = [t.text[:3] for t in phrase.terms[1:-1]]
+    words = [
+        k
+        for k in range(start, end + 1)
+        if k in (start, end) or any(norm.tokens[k].word.startswith(w) for w in inner)
+    ]
+    return " ".join(_span(text, norm, k, k) for k in words)
+
+
 THRESHOLD = 1.0  # an intent is reported when its evidence adds up to this
 REVIEW_BELOW = 0.6  # confidence under which staff are asked to check
 GAP = 3  # words allowed between two words of a phrase
@@ -890,7 +904,7 @@ def _evidence(
     for hit, _, mult in found_hits:
         phrase = hit.phrase
         if diacritics and phrase.lang == "sv" and _has_diacritics(phrase.source):
-            if not _DIACRITICS.search(_span(text, norm, hit.start, hit.end)):
+            if not _DIACRITICS.search(_own_words(hit.start, hit.end, phrase, text, norm)):
                 continue
         if phrase.group:
             if _past_cue(hit, norm):
