@@ -2262,3 +2262,35 @@ def test_a_consent_taken_back_a_sentence_later_is_withdrawn_in_full(
 ) -> None:
     # beside the removal it asks for, not outweighed by it
     assert "consent_withdrawal" in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "intent"),
+    [
+        # umlauts typed as ae, oe, ue
+        ("Meine Daten", "Hallo, bitte loescht alle meine Daten bei euch. Danke!", "erasure"),
+        (
+            "Beschwerde",
+            "Seit zwei Monaten keine Antwort. Ich wende mich jetzt an die Datenschutzbehoerde.",
+            "complaint",
+        ),
+        # a Spanish imperative in -ad before "mis": no participle
+        ("Baja", "Hola, por favor quitad mis datos de vuestro sistema.", "erasure"),
+        # Danish: consent given, then regretted
+        (
+            "Billede",
+            "Jeg sagde ja til at I brugte mit billede. Det har jeg fortrudt nu.",
+            "consent_withdrawal",
+        ),
+        # Danish: another customer's invoice
+        (
+            "Forkert mail",
+            "Jeg har fået en regning som tilhører en anden kunde, med hans navn og adresse.",
+            "breach",
+        ),
+    ],
+)
+def test_everyday_words_of_other_languages(
+    intents: RuleSet, subject: str, body: str, intent: str
+) -> None:
+    assert classify_text(subject, body, intents).intents[0] == intent

@@ -82,7 +82,8 @@ INTRANSITIVE = frozenset("gone forsvinner forsvinna forsvinna disappear tas".spl
 DETERMINERS = frozenset(
     "the a an my me your his her their our them us someone somebody all every another some"
     " en ett den det de dem mig dig oss er alla allt mina min mitt dina hans hennes deras"
-    " nagon nagot nagra annan annat".split()
+    " nagon nagot nagra annan annat"
+    " mi mis los las el todo todos toda todas sus".split()  # "borrad mis datos": an imperative (es)
 )  # folded: "åt" is "at"
 WRITER = frozenset({"jag", "i", "jeg"})
 COORDINATION = frozenset({"och", "and", "eller", "or", "samt", "og", "und", "et", "y", "ja"})

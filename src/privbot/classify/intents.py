@@ -292,6 +292,10 @@ def _phrase(
     )
 
 
+def _without_umlauts(word: str) -> str:
+    return word.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+
+
 def _load_lexicon(path: Path, data: dict[str, object]) -> list[Phrase]:
     """`[action.NAME]`, `[object.NAME]`, `[mood.NAME]` tables of language = [words]."""
     phrases: list[Phrase] = []
@@ -310,6 +314,8 @@ def _load_lexicon(path: Path, data: dict[str, object]) -> list[Phrase]:
                 if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
                     raise ConfigError(f"{where}: {lang} must be a list of words")
                 match_lang = lang if lang in ("sv", "en") else "any"
+                if lang == "de":  # "Datenschutzbehoerde", "loeschen": umlauts typed as ae, oe, ue
+                    words = words + [_without_umlauts(w) for w in words if _without_umlauts(w) != w]
                 for word in words:
                     phrases.append(
                         _phrase(
