@@ -2294,3 +2294,26 @@ def test_everyday_words_of_other_languages(
     intents: RuleSet, subject: str, body: str, intent: str
 ) -> None:
     assert classify_text(subject, body, intents).intents[0] == intent
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "My account in your portal was hacked, someone changed my password and ordered things"
+        " in my name.",
+        "Jag hittade mitt personnummer på er hemsida, öppet för vem som helst att läsa.",
+        "The link in your email opens other people's repair reports, I just checked three.",
+        "Datorn jag köpte begagnad av er hade kvar den förra ägarens filer, bilder och mejl.",
+        "I bought a refurbished laptop from you and it still has the previous owner's documents"
+        " on it.",
+        "Någon har kommit åt mitt konto hos er och bytt e-postadress.",
+        "Your support chat showed me the conversation of the customer before me.",
+    ],
+)
+def test_a_breach_told_in_plain_words(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents[0] == "breach"
+
+
+def test_data_sent_astray_is_no_wrong_value(intents: RuleSet) -> None:
+    body = "Your technician sent my bank details to the wrong number."
+    assert "rectification" not in classify_text("", body, intents).intents

@@ -237,17 +237,25 @@ def _within(hit: GroupHit, longer: list[GroupHit]) -> bool:
 
 def _inside(hit: GroupHit, longer: list[GroupHit]) -> bool:
     """`hit` is part of a longer action that opens with it ("get" in "get rid of"), that
-    negates it ("borren" in "no borren") or that says a value is wrong ("inte längre" in
-    "gäller inte längre"); not "få se" inside a gapped "kan … se"."""
+    negates it ("borren" in "no borren"), that says a value is wrong ("inte längre" in
+    "gäller inte längre") or that says where data went astray ("fel" in "till fel"); not "få
+    se" inside a gapped "kan … se"."""
     return any(
         o.start <= hit.start
         and hit.end <= o.end
         and o.end - o.start > hit.end - hit.start
-        and not o.gapped  # "not [agree to you] processing" holds no "not agree to"
         and (
-            o.start == hit.start
-            or o.group.startswith("action:not_")
-            or o.group == "action:is_wrong"  # "gäller inte längre" asks no "inte längre"
+            (
+                not o.gapped  # "not [agree to you] processing" holds no "not agree to"
+                and (
+                    o.start == hit.start
+                    or o.group.startswith("action:not_")
+                    or o.group == "action:is_wrong"  # "gäller inte längre": no "inte längre"
+                )
+            )
+            # "sent [my details] to the wrong number" went astray: no value is said to be
+            # wrong (its last word is the phrase's own, gapped or not)
+            or (o.group == "action:exposed" and hit.group == "action:is_wrong" and hit.end == o.end)
         )
         for o in longer
     )
