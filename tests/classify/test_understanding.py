@@ -2317,3 +2317,30 @@ def test_a_breach_told_in_plain_words(intents: RuleSet, body: str) -> None:
 def test_data_sent_astray_is_no_wrong_value(intents: RuleSet) -> None:
     body = "Your technician sent my bank details to the wrong number."
     assert "rectification" not in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag sa ja till att ni fick skicka erbjudanden på sms, men det vill jag inte längre.",
+        "Förra året kryssade jag i att ni fick spara min ansökan i ett år. Jag vill att ni"
+        " struntar i det nu.",
+        "When I signed up I allowed you to share my details with partners. I no longer allow that.",
+        "I gave you the OK to quote me on your website; I'm withdrawing it.",
+        "Please treat my earlier yes to the photo as a no from now on.",
+        "Jag backar ur ert referensprogram, jag vill inte längre vara med.",
+    ],
+)
+def test_a_consent_taken_back_in_plain_words(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents[0] == "consent_withdrawal"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag sa ja till offerten i går, när kommer teknikern?",
+        "I'll let you know when I am home so the technician can come by.",
+    ],
+)
+def test_a_yes_without_taking_it_back_withdraws_nothing(intents: RuleSet, body: str) -> None:
+    assert "consent_withdrawal" not in classify_text("", body, intents).intents
