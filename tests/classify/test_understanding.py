@@ -2344,3 +2344,16 @@ def test_a_consent_taken_back_in_plain_words(intents: RuleSet, body: str) -> Non
 )
 def test_a_yes_without_taking_it_back_withdraws_nothing(intents: RuleSet, body: str) -> None:
     assert "consent_withdrawal" not in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Jag vill klaga på att er tekniker läste mina privata mejl när han lagade datorn.",
+        "Your handling of my access request has been a joke from start to finish.",
+        "Your reply to my data request was incomplete and arrived late. I want this escalated.",
+        "Det känns som att ni struntar i lagen. Jag har fortfarande inte fått mitt registerutdrag.",
+    ],
+)
+def test_a_complaint_in_plain_words(intents: RuleSet, body: str) -> None:
+    assert "complaint" in classify_text("", body, intents).intents
