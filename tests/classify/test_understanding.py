@@ -2357,3 +2357,26 @@ def test_a_yes_without_taking_it_back_withdraws_nothing(intents: RuleSet, body: 
 )
 def test_a_complaint_in_plain_words(intents: RuleSet, body: str) -> None:
     assert "complaint" in classify_text("", body, intents).intents
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        ("Ni stavar mitt namn med ett s för mycket.", "rectification"),
+        (
+            "My surname is misspelled; I married last year and my new surname is Holm.",
+            "rectification",
+        ),
+        ("Please send all my tickets and device list to my new provider.", "portability"),
+        ("Which of my details have you shared with others?", "access"),
+        ("I'm tired of your weekly offers, make them stop.", "marketing_optout"),
+        ("Please don't text me about deals anymore.", "marketing_optout"),
+        ("I'd rather you didn't keep tabs on which pages I visit in the portal.", "objection"),
+        (
+            "I'm no longer a customer, so there's no reason for you to hold on to my information.",
+            "erasure",
+        ),
+    ],
+)
+def test_plain_requests_of_every_kind(intents: RuleSet, body: str, intent: str) -> None:
+    assert classify_text("", body, intents).intents[0] == intent
