@@ -584,6 +584,7 @@ ENGLISH_NEGATIVE: list[Case] = [
 
 
 NORWEGIAN: list[Case] = [
+    ("Jeg vil ikke at dere bruker kjøpene mine til å lage tilbud til meg.", ("objection",)),
     # erasure
     ("Slett meg.", ("erasure",)),
     ("Slett alle opplysningene mine.", ("erasure",)),
@@ -656,6 +657,10 @@ NORWEGIAN_NEGATIVE: list[Case] = [
 
 
 DANISH: list[Case] = [
+    (
+        "Slet ikke noget endnu, men brug ikke mine oplysninger før sagen er afklaret.",
+        ("restriction",),
+    ),
     # erasure
     ("Slet mine oplysninger.", ("erasure",)),
     ("Luk min konto og slet mine data.", ("erasure",)),
