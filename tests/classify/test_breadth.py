@@ -817,6 +817,9 @@ FINNISH_NEGATIVE: list[Case] = [
 
 
 GERMAN: list[Case] = [
+    ("Was habt ihr eigentlich alles ueber mich gespeichert?", ("access",)),
+    ("Meine Telefonnummer stimmt nicht mehr, neue Nummer ist 0176 1234567.", ("rectification",)),
+    ("Ich will nicht, dass ihr mein Surfverhalten trackt.", ("objection",)),
     # erasure
     ("Ich möchte, dass Sie meine Daten löschen.", ("erasure",)),
     ("Bitte löschen Sie mein Konto.", ("erasure",)),
@@ -1010,6 +1013,7 @@ POLISH_NEGATIVE: list[Case] = [
 
 
 FRENCH: list[Case] = [
+    ("Vous avez quoi comme infos sur moi ?", ("access",)),
     # erasure
     ("Je souhaite que vous effaciez mon compte.", ("erasure",)),
     ("Por favor, borren mis datos.", ("erasure",)),
@@ -1095,6 +1099,7 @@ FRENCH_NEGATIVE: list[Case] = [
 
 
 SPANISH: list[Case] = [
+    ("Que datos tenéis de mi?", ("access",)),
     # erasure
     ("Solicito la supresión de mis datos personales.", ("erasure",)),
     ("Quiero que borren toda mi información.", ("erasure",)),
