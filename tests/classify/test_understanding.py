@@ -2380,3 +2380,8 @@ def test_a_complaint_in_plain_words(intents: RuleSet, body: str) -> None:
 )
 def test_plain_requests_of_every_kind(intents: RuleSet, body: str, intent: str) -> None:
     assert classify_text("", body, intents).intents[0] == intent
+
+
+def test_correcting_an_invoice_is_no_rectification(intents: RuleSet) -> None:
+    body = "Please correct the invoice, you charged us twice for the same visit."
+    assert classify_text("Invoice", body, intents).intents == ("other",)
