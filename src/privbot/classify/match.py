@@ -101,9 +101,14 @@ _CHASES_WORDS = (
 )  # fmt: skip
 
 
+_CHASES_REACH = 40  # no match of _CHASES starts further than this before the word it holds
+
+
 def _chases(text: str) -> bool:
     lowered = text.lower()
-    return any(w in lowered for w in _CHASES_WORDS) and _CHASES.search(text) is not None
+    first = min((at for w in _CHASES_WORDS if (at := lowered.find(w)) >= 0), default=-1)
+    # searched from just before the first such word: what stands before it cannot match
+    return first >= 0 and _CHASES.search(text, max(0, first - _CHASES_REACH)) is not None
 
 
 _CLOSING = re.compile(
