@@ -2385,3 +2385,8 @@ def test_plain_requests_of_every_kind(intents: RuleSet, body: str, intent: str) 
 def test_correcting_an_invoice_is_no_rectification(intents: RuleSet) -> None:
     body = "Please correct the invoice, you charged us twice for the same visit."
     assert classify_text("Invoice", body, intents).intents == ("other",)
+
+
+def test_a_question_on_what_our_staff_do_with_data(intents: RuleSet) -> None:
+    body = "Do your technicians look at my files when they repair my laptop?"
+    assert classify_text("", body, intents).intents == ("question",)

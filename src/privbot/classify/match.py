@@ -172,6 +172,8 @@ MAX_WORD = 40  # longer "words" (base64, URLs) are neither split nor fuzzy-match
 _AND = frozenset({"och", "and", "samt", "og", "und"})
 _CONDITIONAL = frozenset({"om", "if", "ifall", "whether", "huruvida", "when", "nar"})
 _PRACTICE_EN = frozenset({"do", "does", "did", "are", "is", "was", "were", "have", "has"})
+# those who act for us: "Får teknikern titta i mina filer?" asks about a practice as "ni" does
+_STAFF = frozenset({"teknikern", "teknikerna", "personalen", "supporten", "kundtjansten"})
 _REQUEST_VERBS = frozenset(
     {
         "kan",
@@ -500,15 +502,18 @@ def _hypothetical_span(start: int, hit_end: int, norm: Normalised) -> bool:
 
 def _practice_questions(norm: Normalised) -> list[int]:
     """The first tokens of yes/no questions about what we do: "Sparar ni …?", "Gör ni det med
-    inspelningarna?", "Do you share …?" (not "Kan ni …?", which asks us to)."""
+    inspelningarna?", "Do you share …?", "Do your technicians look at …?", "Får teknikern …?"
+    (not "Kan ni …?", which asks us to)."""
     tokens = norm.tokens
     found = []
     for k, token in enumerate(tokens[:-1]):
         if k and tokens[k - 1].sentence == token.sentence:
             continue  # not a sentence's first word
         first, second = token.word, tokens[k + 1].word
-        practice = (second in ("ni", "du") and first not in _REQUEST_VERBS) or (
-            first in _PRACTICE_EN and second == "you"
+        practice = (
+            (second in ("ni", "du") and first not in _REQUEST_VERBS)
+            or second in _STAFF
+            or (first in _PRACTICE_EN and second in ("you", "your"))
         )
         if not practice or tokens[k + 1].sentence != token.sentence:
             continue
