@@ -2390,3 +2390,21 @@ def test_correcting_an_invoice_is_no_rectification(intents: RuleSet) -> None:
 def test_a_question_on_what_our_staff_do_with_data(intents: RuleSet) -> None:
     body = "Do your technicians look at my files when they repair my laptop?"
     assert classify_text("", body, intents).intents == ("question",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Vilka typer av uppgifter samlar ni in om era kunder?",
+        "What kind of data do you collect about customers in general?",
+        "How do you protect the data in your customer portal?",
+        "Which categories of personal data do you process for support cases?",
+    ],
+)
+def test_a_question_on_practice_in_general(intents: RuleSet, body: str) -> None:
+    assert classify_text("", body, intents).intents == ("question",)
+
+
+def test_what_kind_of_data_held_about_me_is_still_access(intents: RuleSet) -> None:
+    body = "Please tell me what kind of data you hold about me."
+    assert classify_text("", body, intents).intents[0] == "access"
