@@ -25,6 +25,7 @@ def intents() -> RuleSet:
 
 
 SWEDISH: list[Case] = [
+    ("Kan ni lägga till mitt mellannamn? Det saknas i era uppgifter.", ("rectification",)),
     # erasure
     ("Ta bort mig ur era register.", ("erasure",)),
     ("Plocka bort allt ni har om mig.", ("erasure",)),
