@@ -2408,3 +2408,17 @@ def test_a_question_on_practice_in_general(intents: RuleSet, body: str) -> None:
 def test_what_kind_of_data_held_about_me_is_still_access(intents: RuleSet) -> None:
     body = "Please tell me what kind of data you hold about me."
     assert classify_text("", body, intents).intents[0] == "access"
+
+
+def test_a_request_recounted_a_few_words_back_is_told(intents: RuleSet) -> None:
+    body = (
+        "Den 12 september bad jag att få se vilka uppgifter ni har om mig. Svaret kom först"
+        " efter två månader och var ofullständigt. Så här får det inte gå till, jag kontaktar IMY."
+    )
+    assert classify_text("", body, intents).intents == ("complaint",)
+
+
+def test_a_new_german_number_is_a_correction(intents: RuleSet) -> None:
+    assert classify_text("", "Ich habe eine neue Handynummer: 0176 1234567.", intents).intents == (
+        "rectification",
+    )

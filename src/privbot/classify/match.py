@@ -162,6 +162,7 @@ SELLING_FACTOR = 0.3  # a vendor's pitch names the rights it automates; it asks 
 RECEIVED = frozenset({"fatt", "fick", "got", "received", "mottagit", "mottog"})  # folded
 RECOUNTED = frozenset({"asked", "requested", "begarde", "bad"})  # folded: "begärde"
 TOLD_BEFORE = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
+RECOUNTED_BEFORE = 6  # "bad jag att få se vilka uppgifter …": a recounted request reaches further
 ASKED_ABOUT = 0.6  # a right named in a hypothetical question counts this much as a question
 WHETHER_HELD = 0.8  # "Har ni uppgifter om mig?" asks for access this much
 _MINE = frozenset("my mina mitt min".split())
@@ -825,15 +826,19 @@ class _Reading:
         if intent in NOT_ASKED:
             return False
         clause, k = norm.tokens[at].clause, at - 1
-        while k >= max(0, at - TOLD_BEFORE) and norm.tokens[k].clause == clause:
+        while k >= max(0, at - RECOUNTED_BEFORE) and norm.tokens[k].clause == clause:
+            near = k >= at - TOLD_BEFORE
             # what we did ("ni skickade …"), not what others said ("they mentioned CSV")
-            if told_past(k, norm) and any(
-                t.word in YOU_AFTER for t in norm.tokens[max(0, k - 3) : k]
+            if (
+                near
+                and told_past(k, norm)
+                and any(t.word in YOU_AFTER for t in norm.tokens[max(0, k - 3) : k])
             ):
                 return True
             # what the writer got: "jag har fått registerutdraget" (told, not asked)
             if (
-                intent in FIRM_WORK
+                near
+                and intent in FIRM_WORK
                 and norm.tokens[k].word in RECEIVED
                 and writer_did(k, norm)
                 # ("när jag har fått utdraget vill jag att ni raderar": a condition, not told)
