@@ -300,6 +300,7 @@ def draft_approve(
     with session_scope(engine) as session:
         actor = _staff(session, as_)
         out = store.approve(session, config, store.get_case(session, reference), actor, text)
+        session.flush()
         out_id = out.id
     sent = outbox.deliver(engine, config)
     with session_scope(engine) as session:

@@ -80,3 +80,26 @@ def test_a_domain_with_like_wildcards_counts_only_itself(any_engine: tuple[Engin
     assert _refusal(engine, config, "z@x%.example") == ""
     _sent(engine, ("d@x%.example", 1, True))
     assert _refusal(engine, config, "z@x%.example") == "domain_cap"
+
+
+def test_mail_queued_in_the_same_transaction_counts_before_it_is_written(
+    any_engine: tuple[Engine, Config],
+) -> None:
+    """A batch queues its receipts without writing them one by one: those count too."""
+    engine, config = any_engine
+    migrate(engine)
+    config = replace(config, automatic_hourly_cap=3, receipt_daily_cap=1)
+    _sent(engine, ("a@one.example", 0.1, True))
+    with session_scope(engine) as session:
+        for n, to in enumerate(("b@two.example", "Cia+x@Three.example")):
+            session.add(
+                OutgoingMail(
+                    message_id="<q%d@test>" % n, to_addr=to.lower(), automatic=True, raw=b""
+                )
+            )
+        session.add(OutgoingMail(message_id="<q9@test>", to_addr="d@four.example", raw=b""))
+        assert refusal(session, config, "cia@three.example") == "hourly_cap"
+        assert refusal(session, replace(config, automatic_hourly_cap=4), "cia@three.example") == (
+            "daily_cap"
+        )
+        assert refusal(session, replace(config, automatic_hourly_cap=4), "d@four.example") == ""

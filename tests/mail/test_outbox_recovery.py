@@ -26,6 +26,7 @@ from privbot.models import OutgoingMail, OutStatus, utcnow
 def queue_one(engine: Engine, config: Config, body: str = "Hej Anna,\n\nSvar.\n") -> int:
     with session_scope(engine) as session:
         out = enqueue(session, compose(config, "anna@example.se", "Anna", "Svar", body), None)
+        session.flush()  # written when the session flushes
         assert out.id is not None
         return out.id
 

@@ -105,7 +105,7 @@ def request_clarification(
     draft = make_draft(
         session, case, config, replies, template="clarification_request", question=question.strip()
     )
-    audit(session, case, "clarification_drafted", actor=actor, draft=draft.id)
+    audit(session, case, "clarification_drafted", actor=actor, draft=draft)
     return draft
 
 

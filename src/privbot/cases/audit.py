@@ -3,7 +3,8 @@
 The caller owns the transaction, so an event is written together with its change or not at all.
 Events are written with a Core insert, not as ORM objects: nothing reads them back in the
 transaction that writes them; the pipeline keeps a batch's events back and writes them in one
-statement (`kept_back.py`).
+statement (`kept_back.py`). A detail may be a draft or an outgoing mail not written yet: the
+event names it by its id (`kept_back.py` says how).
 """
 
 from __future__ import annotations

@@ -109,12 +109,9 @@ def new_code_for(
     case: Case,
     kind: str = "request",
     now: datetime | None = None,
-    *,
-    stored: bool = True,
 ) -> NewCode:
-    """A fresh code (and link) for the case; only their hashes are stored. `attach` it to the
-    mail that carries it. `stored=False`: the token is stored by `attach`, with the mail's id
-    (one statement, not an insert and then an update)."""
+    """A fresh code (and link) for the case; only their hashes are stored, by `attach`, with the
+    mail that carries it."""
     now = now or utcnow()
     code, link = new_code(), secrets.token_urlsafe(24)
     salt = secrets.token_hex(16)
@@ -128,24 +125,22 @@ def new_code_for(
         expires_at=now + timedelta(days=mailboxes.of_case(config, case).identity_close_days),
         kind=kind,
     )
-    if stored:
-        session.add(token)
-        session.flush()
     return NewCode(token, code, url)
 
 
 def attach(session: Session, case: Case, new: NewCode, out: OutgoingMail) -> None:
+    """Store `new`'s token with the mail `out` that carries it."""
+    if out.id is None:  # queued in this transaction: written now, so that the token names it
+        session.flush()
     new.token.outgoing_id = out.id
     session.add(new.token)
-    if new.token.id is None:  # not stored yet (`new_code_for(stored=False)`)
-        session.flush()
     audit(
         session,
         case,
         "identity_code_sent",
         kind=new.token.kind,
-        token=new.token.id,
-        outgoing=out.id,
+        token=new.token,
+        outgoing=out,
     )
     log.info("identity %s sent for %s", new.token.kind, case.reference)
 
@@ -421,7 +416,7 @@ def close_unverified(session: Session, config: Config, replies: Replies, case: C
         capped=False,
     )
     if out is not None:
-        audit(session, case, "closed_unverified_notice", outgoing=out.id)
+        audit(session, case, "closed_unverified_notice", outgoing=out)
     end_pauses(session, case)
     actions.close(session, case, "privbot", Outcome.denied, "identity_not_verified")
     _scrub(session, case)

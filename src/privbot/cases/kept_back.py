@@ -9,6 +9,11 @@ Nothing reads audit events in the transaction that writes them. Messages are rea
 a resend's first case, the first message a draft quotes), and so are a new case's pauses (its
 effective due date), so an ORM statement that reads a table writes its kept-back rows first. A lookup that has checked the kept-back rows
 itself runs with the execution option `CHECKED` and lets them wait.
+
+A row may name an object of the session (a draft, an outgoing mail) whose insert waits for the
+session's next flush: in a value of its own or of its JSON detail, it is written as its id, and
+the session is flushed first when that id is not known yet. So queueing a mail or a draft costs
+no statement of its own: the batch's objects go in together when the batch flushes.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Insert, Table, event, insert
 from sqlalchemy.orm import ORMExecuteState
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 CHECKED = "privbot_kept_back_checked"  # execution option: this lookup looked at the kept rows
 _KEY = "privbot.kept_back"  # session.info key of the session's KeptBack
@@ -51,7 +56,7 @@ class KeptBack:
         for kept_table in [table] if table is not None else list(self.rows):
             rows = self.rows.pop(kept_table, [])
             if rows:
-                self.session.connection().execute(_insert(kept_table), rows)
+                self.session.connection().execute(_insert(kept_table), _written(self.session, rows))
 
     def write_if(self, table: Table, matches: Callable[[Row], bool]) -> None:
         """Write the kept rows of `table` when one of them `matches` what a lookup looks for."""
@@ -70,6 +75,24 @@ class KeptBack:
                 self.write(table)
 
 
+def _named(row: Row) -> Iterator[tuple[dict[str, Any], str, SQLModel]]:
+    """The objects `row` names: (where, key, object), in its values and its JSON detail."""
+    for where in (row, *(value for value in row.values() if isinstance(value, dict))):
+        for key, value in where.items():
+            if isinstance(value, SQLModel):
+                yield where, key, value
+
+
+def _written(session: Session, rows: list[Row]) -> list[Row]:
+    """`rows` as written: an object they name becomes its id (after a flush, when it has none)."""
+    named = [found for row in rows for found in _named(row)]
+    if any(obj.id is None for _, _, obj in named):  # type: ignore[attr-defined]
+        session.flush()
+    for where, key, obj in named:
+        where[key] = obj.id  # type: ignore[attr-defined]
+    return rows
+
+
 def of(session: Session) -> KeptBack | None:
     """The session's kept-back rows, when a `kept_back` block is running."""
     return session.info.get(_KEY)
@@ -82,7 +105,7 @@ def add_or_insert(session: Session, table: Table, row: Row) -> None:
     if kept is not None:
         kept.add(table, row)
     else:
-        session.connection().execute(_insert(table), row)
+        session.connection().execute(_insert(table), _written(session, [row]))
 
 
 @contextmanager

@@ -33,7 +33,7 @@ def queue_receipt(
     if reason:
         audit(session, case, "receipt_skipped", reason=reason)
         return None
-    new = identity.new_code_for(session, config, case, stored=False) if with_code else None
+    new = identity.new_code_for(session, config, case) if with_code else None
     extra = {
         "verification_code": new.code if new else "",
         "verification_url": new.url if new else "",
@@ -60,5 +60,5 @@ def queue_receipt(
     )
     if new is not None:
         identity.attach(session, case, new, out)
-    audit(session, case, "receipt_queued", outgoing=out.id, identity_code=new is not None)
+    audit(session, case, "receipt_queued", outgoing=out, identity_code=new is not None)
     return out

@@ -46,8 +46,8 @@ def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
         # the bump and COMMIT each took one
         with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             number = conn.execute(bump, {"year": year}).scalar_one()
-    else:
-        number = session.execute(bump, {"year": year}).scalar_one()
+    else:  # on the session's connection: the session's pending changes need not be flushed first
+        number = session.connection().execute(bump, {"year": year}).scalar_one()
     return "%s-%d-%04d" % (prefix, year, number)
 
 

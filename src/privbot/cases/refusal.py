@@ -45,7 +45,7 @@ def refuse(
         reason=reason,
         due=due.isoformat(),
         late=late,
-        draft=draft.id,
+        draft=draft,
     )
     if late:
         log.warning("refusal for %s drafted after its deadline %s", case.reference, due.isoformat())

@@ -229,8 +229,7 @@ def make_draft(
     lifecycle.drafted(session, case, template == "reply" and awaits_verification(case), template)
     case.updated_at = utcnow()
     session.add(case)
-    session.flush()
-    audit(session, case, "draft_created", template=template, draft=draft.id)
+    audit(session, case, "draft_created", template=template, draft=draft)
     return draft
 
 
@@ -304,7 +303,7 @@ def approve(
             reason=case.outcome_reason,
         )
     session.add(case)
-    audit(session, case, "draft_approved", actor=actor, draft=draft.id, outgoing=out.id)
+    audit(session, case, "draft_approved", actor=actor, draft=draft.id, outgoing=out)
     log.info("draft %s of case %s approved", draft.id, case.reference)
     return out
 

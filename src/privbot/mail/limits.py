@@ -83,8 +83,10 @@ def refusal(session: Session, config: Config, to: str, now: datetime | None = No
         return "robot_address"
     key = address_key(to)
     domain = key.rpartition("@")[2]
-    # On the session's connection: no flush of the session's other changes first. Every
-    # automatic mail is flushed when it is queued (`mail/send.enqueue`), so all are counted.
+    # Automatic mail queued in this transaction and not written yet (`mail/send.enqueue` leaves
+    # it to the next flush) counts as sent this hour; the written mail is read on the session's
+    # connection, without flushing the session's other changes first.
+    queued = [obj.to_addr for obj in session.new if isinstance(obj, OutgoingMail) and obj.automatic]
     rows = (
         session.connection()
         .execute(
@@ -98,9 +100,11 @@ def refusal(session: Session, config: Config, to: str, now: datetime | None = No
         )
         .all()
     )
-    if rows[0][0] >= config.automatic_hourly_cap:
+    if rows[0][0] + len(queued) >= config.automatic_hourly_cap:
         return "hourly_cap"
-    same_domain = [to_addr for _, to_addr in rows if to_addr is not None]
+    same_domain = [to_addr for _, to_addr in rows if to_addr is not None] + [
+        addr for addr in queued if address_key(addr).rpartition("@")[2] == domain
+    ]
     if sum(address_key(a) == key for a in same_domain) >= config.receipt_daily_cap:
         return "daily_cap"
     if len(same_domain) >= config.automatic_domain_daily_cap:

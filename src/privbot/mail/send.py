@@ -123,8 +123,7 @@ def enqueue(
         automatic=automatic,
         raw=raw,
     )
-    session.add(out)
-    session.flush()
+    session.add(out)  # inserted when the session flushes: `out.id` is None until then
     return out
 
 
