@@ -11,8 +11,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from privbot.cases import outbox, store
 from privbot.config import Config
@@ -662,3 +663,56 @@ def test_claims_take_the_oldest_pending_entries_and_leave_the_planner_as_it_was(
                 assert [entry.id for entry in _claim(second, 10)] == [ids[4], ids[5], ids[6]]
     finally:
         first.close()
+
+
+def test_a_batch_of_new_requests_writes_its_drafts_together_and_names_them_in_the_audit(
+    any_engine: tuple[Engine, Config],
+) -> None:
+    """Each new case is one INSERT of its own; its draft, receipt and identity code and the
+    case's new status wait for the batch's one flush, and the audit events and the codes name
+    the drafts and receipts by their ids."""
+    from sqlalchemy.orm import Session as OrmSession
+
+    from privbot.models import AuditEvent, Draft, IdentityToken
+
+    engine, config = any_engine
+    ctx = Context.load(config)
+    with session_scope(engine) as session:
+        for n in range(6):
+            sender, body = "P%d <p%d@example.se>" % (n, n), "Radera allt ni har om mig. /P%d" % n
+            spool(session, mail(sender, "Radera", body, "<n%d@example.se>" % n).as_bytes(), "file")
+    inserts: list[str] = []  # the table of each INSERT statement (an executemany is one)
+    flushes: list[int] = []
+
+    def counted(_conn, _cursor, statement, _parameters, _context, _many):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("INSERT INTO"):
+            inserts.append(statement.split()[2].strip('"'))
+
+    def flushed(_session, _context):  # type: ignore[no-untyped-def]
+        flushes.append(1)
+
+    event.listen(engine, "before_cursor_execute", counted)
+    event.listen(OrmSession, "after_flush", flushed)
+    try:
+        assert run(engine, ctx) == {"opened": 6}
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+        event.remove(OrmSession, "after_flush", flushed)
+    assert len(flushes) == 1
+    assert inserts.count("case") == inserts.count("referencecounter") == 6
+    if engine.dialect.name == "postgresql":  # SQLite's driver takes the rows one at a time
+        assert inserts.count("draft") == inserts.count("outgoingmail") == 1
+    with Session(engine) as session:
+        drafts = {d.case_id: d.id for d in session.exec(select(Draft))}
+        receipts = {o.case_id: o.id for o in session.exec(select(OutgoingMail))}
+        tokens = {t.case_id: t.outgoing_id for t in session.exec(select(IdentityToken))}
+        events = session.exec(
+            select(AuditEvent.case_id, AuditEvent.action, AuditEvent.detail).where(
+                col(AuditEvent.action).in_(["draft_created", "identity_code_sent"])
+            )
+        ).all()
+        assert len(drafts) == len(receipts) == 6 and tokens == receipts
+        named = {(case_id, action): d for case_id, action, d in events}
+        assert {case_id: named[case_id, "draft_created"]["draft"] for case_id in drafts} == drafts
+        assert {c: named[c, "identity_code_sent"]["outgoing"] for c in receipts} == receipts
+        assert {c.status for c in cases(session)} == {Status.awaiting_identity}

@@ -23,9 +23,10 @@ from sqlalchemy import (
     literal_column,
 )
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import relationship
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.types import NullType
-from sqlmodel import Field, SQLModel, col
+from sqlmodel import Field, Relationship, SQLModel, col
 
 
 def utcnow() -> datetime:
@@ -275,6 +276,8 @@ class IdentityToken(SQLModel, table=True):
     failed_attempts: int = 0
     outgoing_id: int | None = Field(default=None, foreign_key="outgoingmail.id")
     kind: str = Field(default="request", max_length=16)  # request, reminder
+    # The mail that carries the code: set when both are new, the flush writes it first.
+    outgoing: OutgoingMail | None = Relationship(sa_relationship=relationship(OutgoingMail))
 
 
 class CasePause(SQLModel, table=True):

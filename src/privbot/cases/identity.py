@@ -129,10 +129,8 @@ def new_code_for(
 
 
 def attach(session: Session, case: Case, new: NewCode, out: OutgoingMail) -> None:
-    """Store `new`'s token with the mail `out` that carries it."""
-    if out.id is None:  # queued in this transaction: written now, so that the token names it
-        session.flush()
-    new.token.outgoing_id = out.id
+    """Store `new`'s token with the mail `out` that carries it (both written by the next flush)."""
+    new.token.outgoing = out
     session.add(new.token)
     audit(
         session,

@@ -12,6 +12,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import insert
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from privbot import mailboxes
@@ -52,6 +54,14 @@ def get_case(session: Session, reference: str) -> Case:
     return case
 
 
+CASES = Case.__table__  # type: ignore[attr-defined]
+_INSERT_CASE = insert(CASES).returning(CASES.c.id)
+
+
+def _values(case: Case) -> dict[str, Any]:
+    return {column.key: getattr(case, column.key) for column in CASES.columns if column.key != "id"}
+
+
 def open_case(
     session: Session,
     config: Config,
@@ -79,8 +89,12 @@ def open_case(
         needs_review=result.needs_review,
         confidence=result.confidence,
     )
+    # One INSERT returning the id, not a flush: the session's other changes (the batch's drafts,
+    # the cases' new statuses) wait for the batch's flush. The case joins the session as if
+    # read back.
+    case.id = session.connection().execute(_INSERT_CASE, _values(case)).scalar_one()
+    make_transient_to_detached(case)
     session.add(case)
-    session.flush()
     thread.opened(session, case)  # a later message of the batch may name it
     audit(
         session,
