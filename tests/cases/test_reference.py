@@ -56,6 +56,21 @@ def test_postgres_two_open_batches_get_distinct_references(postgres_url: str) ->
             engine.dispose()
 
 
+def test_postgres_numbers_go_on_after_the_counter_of_an_earlier_version(postgres_url: str) -> None:
+    """A database whose year's numbers were kept in the counter row goes on after them; each
+    year has numbers of its own."""
+    with postgres_database(postgres_url) as url:
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO referencecounter (year, last) VALUES (2031, 41)")
+            with Session(engine) as session:
+                refs = [next_reference(session, year) for year in (2031, 2031, 2032)]
+            assert refs == ["DS-2031-0042", "DS-2031-0043", "DS-2032-0001"]
+        finally:
+            engine.dispose()
+
+
 @pytest.mark.parametrize(
     "text, found",
     [

@@ -1,22 +1,23 @@
-"""Case references `DS-YYYY-NNNN`: allocated from a per-year counter row, and found in text.
+"""Case references `DS-YYYY-NNNN`: allocated from a per-year number, and found in text.
 
-The counter is bumped by one upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING`), so the
-year's first two cases in two processes never collide on creating the row. On PostgreSQL the
-bump commits on its own, one statement in autocommit: a worker in the middle of a batch never
-holds the counter, so other workers are not serialised behind it, and a batch that rolls back
-leaves a gap in the numbers, never a duplicate. SQLite has one writer at a time, so there the bump belongs to
+On PostgreSQL the number comes from the year's sequence (`privbot_reference_YYYY`), in the
+batch's own transaction: `nextval` never waits for another worker's open batch and is never
+rolled back, so a batch that fails leaves a gap, never a duplicate, and numbering costs one
+statement on the connection already in use. The year's first case makes the sequence, starting
+after the year's counter row (where numbers were kept before). On SQLite, with one writer at a
+time, the counter row is bumped by one upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING`) in
 the caller's transaction.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Integer, bindparam
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Integer, bindparam, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from privbot.models import ReferenceCounter
@@ -24,30 +25,43 @@ from privbot.models import ReferenceCounter
 # Any configured prefix (`reference_prefix`, "DS" by default); only existing cases ever match.
 REFERENCE = re.compile(r"\b([A-Z]{1,8})-(\d{4})-(\d{4,6})\b", re.IGNORECASE)
 
+_COUNTER = ReferenceCounter.__table__  # type: ignore[attr-defined]
+_BUMP = (
+    sqlite.insert(_COUNTER)
+    .values(year=bindparam("year", type_=Integer), last=1)
+    .on_conflict_do_update(index_elements=[_COUNTER.c.year], set_={"last": _COUNTER.c.last + 1})
+    .returning(_COUNTER.c.last)
+)
+_LAST = select(_COUNTER.c.last).where(_COUNTER.c.year == bindparam("year", type_=Integer))
+_NEXTVAL = text("SELECT nextval(CAST(:name AS regclass))")
+_SEQUENCES: WeakKeyDictionary[Engine, set[int]] = WeakKeyDictionary()  # made, per database
 
-@cache
-def _bump(dialect_name: str) -> Any:
-    """The upsert that bumps a year's counter and returns the new number; built once."""
-    table = ReferenceCounter.__table__  # type: ignore[attr-defined]
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return (
-        dialect.insert(table)
-        .values(year=bindparam("year", type_=Integer), last=1)
-        .on_conflict_do_update(index_elements=[table.c.year], set_={"last": table.c.last + 1})
-        .returning(table.c.last)
-    )
+
+def _sequence(engine: Engine, year: int) -> str:
+    """The name of the year's sequence, made (on a connection of its own) when it is not there."""
+    name = "privbot_reference_%d" % year
+    made = _SEQUENCES.setdefault(engine, set())
+    if year not in made:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            start = (conn.execute(_LAST, {"year": year}).scalar() or 0) + 1
+            try:
+                conn.exec_driver_sql(
+                    "CREATE SEQUENCE IF NOT EXISTS %s START WITH %d" % (name, start)
+                )
+            except IntegrityError:  # another worker made it at the same moment
+                pass
+        made.add(year)
+    return name
 
 
 def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
-    bind = session.get_bind()
-    bump = _bump(bind.dialect.name)
-    if bind.dialect.name == "postgresql" and isinstance(bind, Engine):
-        # one statement, committed on its own (autocommit): one round trip, where BEGIN,
-        # the bump and COMMIT each took one
-        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            number = conn.execute(bump, {"year": year}).scalar_one()
-    else:  # on the session's connection: the session's pending changes need not be flushed first
-        number = session.connection().execute(bump, {"year": year}).scalar_one()
+    # On the session's connection: the session's pending changes need not be flushed first.
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        name = _sequence(connection.engine, year)
+        number = connection.execute(_NEXTVAL, {"name": name}).scalar_one()
+    else:
+        number = connection.execute(_BUMP, {"year": year}).scalar_one()
     return "%s-%d-%04d" % (prefix, year, number)
 
 
