@@ -7,6 +7,7 @@ the CLI and the tests build one and pass it down instead of loose (config, inten
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 
@@ -55,6 +56,9 @@ class Context:
                 answerer_for(self.config, box)
             except Exception as exc:  # the pipeline meets it again, per message, and says so
                 log.error("policy of mailbox %s not loaded (%s)", box.key, type(exc).__name__)
+        # What is loaded by now stays for the process's life (rules, lexicons, lemma tables):
+        # the garbage collector need not walk it at every full collection again.
+        gc.freeze()
 
     @property
     def own_addresses(self) -> tuple[str, ...]:
