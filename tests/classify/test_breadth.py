@@ -303,6 +303,7 @@ SWEDISH: list[Case] = [
     ("Hur skyddar ni mina personuppgifter?", ("question",)),
     ("Vem är ert dataskyddsombud?", ("question",)),
     ("Överför ni mina uppgifter till länder utanför EU?", ("question",)),
+    ("Kan ni radera min data ur era system?", ("erasure",)),  # "min dator" is not (below)
 ]
 
 
@@ -334,6 +335,7 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Vad har ni för leveranstider?", ("other",)),
     ("Jag vill reklamera min tvättmaskin.", ("other",)),
     ("Kan ni ändra IP-adressen på skrivaren?", ("other",)),
+    ("Kan ni ta bort min dator från avtalet? Den är trasig.", ("other",)),  # not "data"
     ("Jag vill visa dej våra nya erbjudanden.", ("other",)),
     (
         "Jag tackar nej till erbjudandet om uppgradering, men vill behålla mitt abonnemang.",

@@ -105,6 +105,7 @@ _LEMMAS = {
     "sa": "saga",
     "sade": "saga",
     "andre": "annan",  # "den andre", Norwegian/Danish "andre opplysninger": other, not "ändra"
+    "dator": "datorer",  # a computer, not "data": the stemmer makes both "dat"
 }
 # Past forms of these and of the request verbs: a request cue in the past recounts, it does not
 # ask ("i går fick jag ett mejl", not "får jag"; "he asked us for a list"); "ville" and "skulle"
