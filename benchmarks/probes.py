@@ -7,7 +7,8 @@ and classify like mail from the mailbox, and is scored: exact intent set, main i
 over the intents present, language. Sets 1–6, 9–10 and 13–16 are the tuning part (`--errors`
 lists their disagreements); sets 7–8 and 11–12 are blind and only ever shown as aggregate
 figures. Of sets 17–20 the odd mails are tuning (`tuning3`) and the even ones blind (`blind3`);
-of sets 21–24 and 25–28 likewise (`tuning4`, `blind4`; `tuning5`, `blind5`).
+of sets 21–24, 25–28, 29–32 and 33–36 likewise (`tuning4`, `blind4`; `tuning5`, `blind5`;
+`tuning6`, `blind6`; `tuning7`, `blind7`).
 `--part` prints only the parts named (say `--part tuning4` while working on rules).
 """
 
@@ -34,8 +35,10 @@ HALVED = (
     {f"set{n}.txt": "3" for n in range(17, 21)}
     | {f"set{n}.txt": "4" for n in range(21, 25)}
     | {f"set{n}.txt": "5" for n in range(25, 29)}
+    | {f"set{n}.txt": "6" for n in range(29, 33)}
+    | {f"set{n}.txt": "7" for n in range(33, 37)}
 )
-TUNING = ("tuning", "tuning3", "tuning4", "tuning5")
+TUNING = ("tuning", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7")
 
 
 def _part(path: Path, n: int) -> str:
@@ -81,17 +84,10 @@ def main() -> None:
     parser.add_argument("--part", nargs="+", help="print only these parts")
     args = parser.parse_args()
     ruleset = load_intents(HERE.parent / "intents")
-    parts: dict[str, list[tuple[str, list[str], list[str], bool]]] = {
-        "tuning": [],
-        "blind": [],
-        "blind2": [],
-        "tuning3": [],
-        "blind3": [],
-        "tuning4": [],
-        "blind4": [],
-        "tuning5": [],
-        "blind5": [],
-    }
+    names = ["tuning", "blind", "blind2"] + [
+        f"{h}{n}" for n in range(3, 8) for h in ("tuning", "blind")
+    ]
+    parts: dict[str, list[tuple[str, list[str], list[str], bool]]] = {name: [] for name in names}
     for path in sorted(PROBES.glob("set*.txt"), key=lambda p: int(p.stem[3:])):
         for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):
             part = _part(path, n)
