@@ -304,6 +304,40 @@ SWEDISH: list[Case] = [
     ("Vem är ert dataskyddsombud?", ("question",)),
     ("Överför ni mina uppgifter till länder utanför EU?", ("question",)),
     ("Kan ni radera min data ur era system?", ("erasure",)),  # "min dator" is not (below)
+    # breach told in plain words: mail gone astray, files not one's own, data open to anyone
+    (
+        "Min lönespecifikation hamnade hos fel person, den skickades från er till min granne.",
+        ("breach",),
+    ),
+    (
+        "Ni skickade ut ett nyhetsbrev där alla mottagares adresser syntes i kopiafältet.",
+        ("breach",),
+    ),
+    (
+        "Era säkerhetskopior verkar ligga öppna, jag kunde ladda ner en fil med kunduppgifter utan inloggning.",
+        ("breach",),
+    ),
+    ("Ni har råkat mejla mitt CV till en annan sökande.", ("breach",)),
+    (
+        "I dag fick jag en bifogad lista från er som inte är till oss, med namn och personnummer på en annan firmas anställda.",
+        ("breach",),
+    ),
+    ("Er konsult tappade en laptop med vårt kundregister på bussen i går.", ("breach",)),
+    (
+        "Jag accepterar inte att ni övervakar min arbetsdator med det där programmet.",
+        ("objection",),
+    ),
+    ("Jag vill inte att mitt namn står med i er referenslista på hemsidan.", ("objection",)),
+    ("Jag vill inte att mitt namn eller nummer lämnas vidare till era partner.", ("objection",)),
+    ("Det tog er sju veckor att svara på min fråga om radering, det är inte okej.", ("complaint",)),
+    (
+        "Er säljare ringde och visste allt om mina supportärenden. Jag har aldrig gett er lov att använda dem så och det känns obehagligt. Ring inte mer.",
+        ("marketing_optout", "complaint"),
+    ),
+    (
+        "Jag klickade på godkänn alla i cookierutan men vill ta tillbaka det.",
+        ("consent_withdrawal",),
+    ),
 ]
 
 
@@ -342,6 +376,12 @@ SWEDISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("Jag tänker anmäla det till polisen, någon har stulit min cykel.", ("other",)),
+    ("Vår nya medarbetare var till en annan kund i morse, kan ni flytta hans besök?", ("other",)),
+    ("Fakturan ligger kvar i min inkorg, men jag hittar inte bifogad pdf.", ("other",)),
+    (
+        "Faktura 1182 är fel, ni har debiterat oss för tio licenser men vi har åtta. Kan ni korrigera den?",
+        ("other",),
+    ),
 ]
 
 
@@ -555,6 +595,32 @@ ENGLISH: list[Case] = [
     ("Which cookies do you use on your site?", ("question",)),
     ("Who is your data protection officer?", ("question",)),
     ("Do you transfer my data outside the EU?", ("question",)),
+    (
+        "Hi, I just received an email from you meant for someone else, it has her address and order history.",
+        ("breach",),
+    ),
+    (
+        "Your password reset link logged me into somebody else's account with all their details.",
+        ("breach",),
+    ),
+    (
+        "I can see four tickets in the portal that don't belong to us, with names and phone numbers of another firm's staff.",
+        ("breach",),
+    ),
+    (
+        "Your technician's laptop was stolen from his car, and it holds the Excel with our staff and their personal numbers.",
+        ("breach",),
+    ),
+    (
+        "A fake invoice mail knew my customer number and my last bill, so your systems may have been compromised.",
+        ("breach",),
+    ),
+    ("I'm not okay with your monitoring software logging my keystrokes.", ("objection",)),
+    ("I refuse to have my data used for your market research.", ("objection",)),
+    (
+        "It took you three months to answer a simple access request, this is unacceptable.",
+        ("complaint", "access"),
+    ),
 ]
 
 
@@ -583,6 +649,11 @@ ENGLISH_NEGATIVE: list[Case] = [
     ("Please change the IP address of the printer.", ("other",)),
     ("I want to see the Danish version of the manual.", ("other",)),
     ("Can I borrow your data projector for the meeting?", ("other",)),
+    (
+        "Our technician left behind his charger at your office, could someone post it back?",
+        ("other",),
+    ),
+    ("I forgot my password to the portal, can you reset it?", ("other",)),
 ]
 
 
@@ -900,6 +971,10 @@ GERMAN: list[Case] = [
     ("Ich werde Beschwerde bei der zuständigen Aufsichtsbehörde einlegen.", ("complaint",)),
     # question
     ("Wie lange speichern Sie meine Daten?", ("question",)),
+    (
+        "Ich beschwere mich über den Umgang mit meinen Daten und werde mich an die Aufsichtsbehörde wenden.",
+        ("complaint",),
+    ),
 ]
 
 
