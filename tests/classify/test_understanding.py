@@ -2422,3 +2422,37 @@ def test_a_new_german_number_is_a_correction(intents: RuleSet) -> None:
     assert classify_text("", "Ich habe eine neue Handynummer: 0176 1234567.", intents).intents == (
         "rectification",
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "intent"),
+    [
+        # short lines with no stops: each line is a sentence, so "det" takes the line before
+        (
+            "hej\nni skickar sms om kampanjer varje vecka\ndet vill jag inte ha\nmvh Sven",
+            "marketing_optout",
+        ),
+        ("Hej\nJag har kvar ett gammalt konto hos er\nDet kan ni ta bort\nTack", "erasure"),
+        # a line ending in "att" goes on in the next one
+        ("Hej,\nJag vill att\nni raderar mina uppgifter.\nMvh Eva", "erasure"),
+    ],
+)
+def test_a_short_line_without_a_stop_ends_its_sentence(
+    intents: RuleSet, body: str, intent: str
+) -> None:
+    assert classify_text("", body, intents).intents == (intent,)
+
+
+def test_a_mailers_wrapped_lines_are_one_sentence() -> None:
+    wrapped = (
+        "Hej! Jag har varit kund hos er sedan 2015 och har nu bestämt mig för\n"
+        "att byta leverantör. Jag vill därför att ni raderar alla uppgifter ni\n"
+        "har sparat om mig, utom det ni måste spara enligt bokföringslagen."
+    )
+    tokens = normalise(wrapped).tokens
+    words = [t.word for t in tokens]
+    # "ni" ends a line and "har sparat" opens the next: one sentence all the same
+    assert tokens[words.index("raderar")].sentence == tokens[words.index("sparat")].sentence
+    short = "hej\nni skickar sms varje vecka\ndet vill jag inte ha"
+    tokens = normalise(short).tokens
+    assert [t.sentence for t in tokens] == [0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]

@@ -66,8 +66,19 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # An address or a link names no request: "info@firma.se" is not "info", and its dots end no sentence
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?://|www\.)\S+")
 # A sentence or clause ends at . ! ? ; : a line break, or a contrasting conjunction.
-_CLAUSE_BREAK = re.compile(r"[.!?;:,]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
-_SENTENCE_BREAK = re.compile(r"[.!?;]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
+_CLAUSE_BREAK = re.compile(r"[.!?;:,\u2028]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
+_SENTENCE_BREAK = re.compile(r"[.!?;\u2028]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
+# A text whose lines are short was not wrapped by a mailer: where such a line ends, its
+# sentence ends, stop or no stop ("jag får sms från er varje vecka\ndet vill jag inte ha").
+# Two lines this long or longer may be a mailer's wrapping, and then a line end is a space.
+WRAPPED = 60
+_LINE_END = "\u2028"  # a line separator: the same length as the newline it stands for
+_LIST_ITEM = re.compile(r"\s*(?:[-*•·]|\d+[.)])")
+# a line that ends in one of these goes on in the next (folded)
+_GOES_ON = frozenset(
+    "och att som i på av till för med om eller men samt the and or to of in on for with "
+    "that a an my your mina min mitt pa for".split()
+)
 # Irregular Swedish verb forms the stemmer leaves apart: "tar bort" means "ta bort".
 _LEMMAS = {
     "tar": "ta",
@@ -287,9 +298,28 @@ def _blank(m: re.Match[str]) -> str:
     return "_" * len(m.group())
 
 
+def _line_ends(text: str) -> str:
+    """Single newlines that end a sentence, in a text no mailer wrapped, as `_LINE_END`."""
+    lines = text.split("\n")
+    if sum(len(line) >= WRAPPED for line in lines) >= 2:
+        return text
+    for n, line in enumerate(lines[:-1]):
+        last = line.rsplit(None, 1)[-1].lower() if line.strip() else ""
+        ends = (
+            last[-1:].isalnum()  # no stop of its own
+            and last not in _GOES_ON
+            and lines[n + 1].strip()
+            and not _LIST_ITEM.match(lines[n + 1])  # items keep their newline (see compose)
+        )
+        lines[n] = line + (_LINE_END if ends else "\n")
+    return "".join(lines)
+
+
 def normalise(text: str) -> Normalised:
     """Fold, expand contractions and negations, tokenise, and mark clauses and sentences."""
     text = text[:MAX_CHARS]
+    if "\n" in text:
+        text = _line_ends(text)
     if _INGA_LETTER.search(text):  # else "ingå" cannot be there
         text = _INGA.sub(_ingo, text)
     folded = _expand(fold(text))
