@@ -338,6 +338,10 @@ SWEDISH: list[Case] = [
         "Jag klickade på godkänn alla i cookierutan men vill ta tillbaka det.",
         ("consent_withdrawal",),
     ),
+    (
+        "Ert mejl med min hemadress och mina läkarintyg skickades till min granne. Väldigt slarvigt, och jag vill veta vad ni tänker göra åt det.",
+        ("breach", "complaint"),
+    ),
 ]
 
 
@@ -620,6 +624,10 @@ ENGLISH: list[Case] = [
     (
         "It took you three months to answer a simple access request, this is unacceptable.",
         ("complaint", "access"),
+    ),
+    (
+        "You emailed a scan of my passport to a stranger at another company. This is a disgrace and I want to know how this could happen.",
+        ("breach", "complaint"),
     ),
 ]
 
@@ -974,6 +982,10 @@ GERMAN: list[Case] = [
     (
         "Ich beschwere mich über den Umgang mit meinen Daten und werde mich an die Aufsichtsbehörde wenden.",
         ("complaint",),
+    ),
+    (
+        "Sie haben meine Adresse offen an alle Empfänger geschickt, das ist eine Datenpanne und ich bin sehr verärgert. Das geht so nicht.",
+        ("breach", "complaint"),
     ),
 ]
 

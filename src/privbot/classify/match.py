@@ -154,6 +154,7 @@ STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only m
 NOT_TOPICS = frozenset({"pronoun", "stored", "business", "device"})
 # what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
 NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
+AROUND_A_BREACH = frozenset({"complaint", "question"})  # told beside a breach, about it
 WE = frozenset("vi oss we our ours us".split())
 SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich mein meine".split())
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
@@ -1177,6 +1178,11 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
             or _beside_all(chosen, evidence) < OTHER_BESIDE
         ):
             chosen.remove(Intent.other.value)
+    if Intent.breach.value in chosen[1:] and chosen[0] in AROUND_A_BREACH:
+        # "Datenpanne … ziemlich verärgert": the anger is about the breach, which leads (its
+        # 72-hour clock is the case's)
+        chosen.remove(Intent.breach.value)
+        chosen.insert(0, Intent.breach.value)
     if chosen:
         top = scores[chosen[0]]
         confidence = top / (top + 0.5)
