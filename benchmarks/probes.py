@@ -90,6 +90,7 @@ def main() -> None:
     names = ["tuning", "blind", "blind2"] + [
         f"{h}{n}" for n in range(3, 8) for h in ("tuning", "blind")
     ]
+    names.append("blind8")
     parts: dict[str, list[tuple[str, list[str], list[str], bool]]] = {name: [] for name in names}
     for path in sorted(PROBES.glob("set*.txt"), key=lambda p: int(p.stem[3:])):
         for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):
