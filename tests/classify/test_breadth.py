@@ -342,6 +342,7 @@ SWEDISH: list[Case] = [
         "Ert mejl med min hemadress och mina läkarintyg skickades till min granne. Väldigt slarvigt, och jag vill veta vad ni tänker göra åt det.",
         ("breach", "complaint"),
     ),
+    ("Jag vill inte att ni spelar in mig när jag ringer supporten.", ("objection",)),
 ]
 
 
@@ -886,6 +887,7 @@ FINNISH: list[Case] = [
     ("Teen valituksen tietosuojavaltuutetulle, jos en saa vastausta.", ("complaint",)),
     # question
     ("Kuinka kauan säilytätte tietojani?", ("question",)),
+    ("Toivon, ettei minulle enää soiteta myyntipuheluita.", ("marketing_optout",)),
 ]
 
 
@@ -895,6 +897,7 @@ FINNISH_NEGATIVE: list[Case] = [
     ("Voitteko poistaa tuplavarauksen?", ("other",)),
     ("Voitteko lähettää tilausvahvistuksen uudelleen?", ("other",)),
     ("Poistakaa vanhat testikäyttäjät palvelimelta.", ("other",)),
+    ("Tulostin ei toimi, ja mitä muuta meidän pitäisi tarkistaa ennen huoltokäyntiä?", ("other",)),
 ]
 
 
