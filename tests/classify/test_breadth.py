@@ -387,6 +387,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         "Faktura 1182 är fel, ni har debiterat oss för tio licenser men vi har åtta. Kan ni korrigera den?",
         ("other",),
     ),
+    ("Jag gillar ert nyhetsbrev, så avregistrera mig inte när ni byter system.", ("other",)),
 ]
 
 
@@ -663,6 +664,11 @@ ENGLISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("I forgot my password to the portal, can you reset it?", ("other",)),
+    (
+        "After all the news about data leaks I'd like to see what personal information you have stored about me.",
+        ("access",),
+    ),
+    ("Could you send me a plain e-mail listing what you hold about me?", ("access",)),
 ]
 
 

@@ -172,6 +172,9 @@ NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
 MAX_TOKENS = 4000  # a longer text is read up to here
 MAX_WORD = 40  # longer "words" (base64, URLs) are neither split nor fuzzy-matched
 _AND = frozenset({"och", "and", "samt", "og", "und"})
+_OBJECT_PRONOUNS = frozenset("mig dig oss dem den det meg deg dere".split())  # folded
+_ONLY = frozenset("bara endast enbart kun only just".split())
+_NOT_AFTER = frozenset("inte ej ikke ikkje".split())  # a negation after the verb (folded)
 _CONDITIONAL = frozenset({"om", "if", "ifall", "whether", "huruvida", "when", "nar"})
 _PRACTICE_EN = frozenset({"do", "does", "did", "are", "is", "was", "were", "have", "has"})
 # those who act for us: "Får teknikern titta i mina filer?" asks about a practice as "ni" does
@@ -471,7 +474,16 @@ def _negated(hit: _Hit, tokens: tuple[Token, ...]) -> bool:
             and not any(tokens[j].word in _AND for j in range(k + 1, hit.start))
         ):
             return True
-    return False
+    # "avregistrera mig inte", "ring mig inte": a Scandinavian verb negated after its object
+    k = hit.end + 1
+    if k < len(tokens) and tokens[k].word in _OBJECT_PRONOUNS:
+        k += 1
+    return (
+        k < len(tokens)
+        and tokens[k].word in _NOT_AFTER
+        and tokens[k].clause == tokens[hit.end].clause
+        and (k + 1 == len(tokens) or tokens[k + 1].word not in _ONLY)  # "inte bara …, utan"
+    )
 
 
 def _hypothetical(hit: _Hit, norm: Normalised) -> bool:
