@@ -343,6 +343,7 @@ SWEDISH: list[Case] = [
         ("breach", "complaint"),
     ),
     ("Jag vill inte att ni spelar in mig när jag ringer supporten.", ("objection",)),
+    ("Min adress på fakturan är fel, det ska vara Storgatan 5.", ("rectification",)),
 ]
 
 
@@ -388,6 +389,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("Jag gillar ert nyhetsbrev, så avregistrera mig inte när ni byter system.", ("other",)),
+    ("Rätta fakturan, ni har tagit betalt för tio licenser i stället för åtta.", ("other",)),
 ]
 
 
@@ -631,6 +633,7 @@ ENGLISH: list[Case] = [
         "You emailed a scan of my passport to a stranger at another company. This is a disgrace and I want to know how this could happen.",
         ("breach", "complaint"),
     ),
+    ("My name is misspelled on the invoice, please correct it to Ekström.", ("rectification",)),
 ]
 
 
@@ -669,6 +672,7 @@ ENGLISH_NEGATIVE: list[Case] = [
         ("access",),
     ),
     ("Could you send me a plain e-mail listing what you hold about me?", ("access",)),
+    ("Please correct the invoice, you billed us for ten licences instead of eight.", ("other",)),
 ]
 
 

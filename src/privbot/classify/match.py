@@ -745,10 +745,13 @@ def _rule_evidence(
     )
 
 
+# what names the writer's own data: beside it, "rätta", "är fel" is about that data
+_PERSONAL = frozenset({"object:my_data", "object:contact", "object:about_me", "object:held"})
 # the words `_evidence` reads a hit in context by
 _CONTEXT = frozenset(
     {"context:while", "context:advance", "context:thanks", "context:reported", "context:it_ops"}
-    | {"context:firm", "context:vendor", "mood:request"}
+    | {"context:firm", "context:vendor", "mood:request", "context:document"}
+    | _PERSONAL
 )
 # what a told state does not weaken: what is told, and a correction (asked for by its state)
 _NOT_DONE = NOT_ASKED | {"rectification"}
@@ -808,6 +811,7 @@ class _Reading:
         self.it_work = it_work
         self.selling = selling
         self.firm: set[int] | None = None  # sentences in a firm's voice, found at first need
+        self.papers: set[int] | None = None  # sentences on a business paper, found at first need
 
     def told_done(self, at: int, end: int) -> bool:
         norm = self.norm
@@ -827,6 +831,20 @@ class _Reading:
             self.firm = _firm_voice(norm) if own else set()
         sentence = norm.tokens[at].sentence
         return FIRM_FACTOR if sentence in self.it_work or sentence in self.firm else 1.0
+
+    def on_paper(self, at: int) -> bool:
+        """A sentence naming a business paper ("fakturan", "avtalet") and none of the writer's
+        own data: a correction verb in it corrects the paper."""
+        if self.papers is None:
+            sentence_of = self.norm.tokens
+            self.papers = {
+                sentence_of[h.start].sentence for h in self.context.get("context:document", ())
+            } - {
+                sentence_of[h.start].sentence
+                for key in _PERSONAL
+                for h in self.context.get(key, ())
+            }
+        return self.norm.tokens[at].sentence in self.papers
 
     def it_or_trade(self, at: int) -> bool:
         """Evidence in a sentence on a firm's systems, or in a seller's pitch, is IT work or
@@ -946,6 +964,8 @@ def _evidence(
             continue  # "jag kan inte ta emot mejl": not able to, not a refusal
         label = phrase.source if mult > 0 else f"{phrase.source} (negated)"
         voice = reading.firm_work(phrase.intent, hit.start)
+        if phrase.intent == "rectification" and reading.on_paper(hit.start):
+            voice *= FIRM_FACTOR  # "faktura 44721 är fel, korrigera den": the paper is wrong
         e = Evidence(
             phrase.intent,
             label,
