@@ -389,7 +389,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("Jag gillar ert nyhetsbrev, så avregistrera mig inte när ni byter system.", ("other",)),
-    ("Rätta fakturan, ni har tagit betalt för tio licenser i stället för åtta.", ("other",)),
+    ("Faktura 5521 är fel. Vänligen rätta fakturan och skicka en ny, så betalar vi.", ("other",)),
 ]
 
 
