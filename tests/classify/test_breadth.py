@@ -344,6 +344,10 @@ SWEDISH: list[Case] = [
     ),
     ("Jag vill inte att ni spelar in mig när jag ringer supporten.", ("objection",)),
     ("Min adress på fakturan är fel, det ska vara Storgatan 5.", ("rectification",)),
+    (
+        "Min pappa ringer er support ofta och vill inte att hans samtal spelas in. Jag skriver åt honom.",
+        ("objection",),
+    ),
 ]
 
 
@@ -390,6 +394,10 @@ SWEDISH_NEGATIVE: list[Case] = [
     ),
     ("Jag gillar ert nyhetsbrev, så avregistrera mig inte när ni byter system.", ("other",)),
     ("Faktura 5521 är fel. Vänligen rätta fakturan och skicka en ny, så betalar vi.", ("other",)),
+    (
+        "Vår receptionist är utelåst. Kan ni återställa hennes lösenord och skicka ett nytt till mig?",
+        ("other",),
+    ),
 ]
 
 
