@@ -348,6 +348,7 @@ SWEDISH: list[Case] = [
         "Min pappa ringer er support ofta och vill inte att hans samtal spelas in. Jag skriver åt honom.",
         ("objection",),
     ),
+    ("Jag slutade som kund förra året, radera mitt konto och mina uppgifter.", ("erasure",)),
 ]
 
 
@@ -396,6 +397,10 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Faktura 5521 är fel. Vänligen rätta fakturan och skicka en ny, så betalar vi.", ("other",)),
     (
         "Vår receptionist är utelåst. Kan ni återställa hennes lösenord och skicka ett nytt till mig?",
+        ("other",),
+    ),
+    (
+        "Kan ni radera kontot för Anna som slutade i fredags och flytta hennes mejl till Peter?",
         ("other",),
     ),
 ]
@@ -642,6 +647,7 @@ ENGLISH: list[Case] = [
         ("breach", "complaint"),
     ),
     ("My name is misspelled on the invoice, please correct it to Ekström.", ("rectification",)),
+    ("I left the company last year and want my account deleted.", ("erasure",)),
 ]
 
 
