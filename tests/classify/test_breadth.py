@@ -403,6 +403,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         "Kan ni radera kontot för Anna som slutade i fredags och flytta hennes mejl till Peter?",
         ("other",),
     ),
+    ("Radera Pelles gamla användarkonto, han har gått i pension.", ("other",)),
 ]
 
 
@@ -687,6 +688,7 @@ ENGLISH_NEGATIVE: list[Case] = [
     ),
     ("Could you send me a plain e-mail listing what you hold about me?", ("access",)),
     ("Please correct the invoice, you billed us for ten licences instead of eight.", ("other",)),
+    ("Please delete Peter's account, he moved to our Oslo office.", ("other",)),
 ]
 
 

@@ -300,7 +300,7 @@ def _antecedents(
                     for h in hits
                     if h.group.startswith("object:")
                     and h.group not in ("object:pronoun", "object:held")  # "you hold": no noun
-                    and not (_someone_elses(h, tokens) or _company_name(h, tokens))
+                    and not (_someone_elses(h, norm) or _company_name(h, tokens))
                 ),
                 key=lambda h: h.end,
             )
@@ -383,16 +383,17 @@ def _theirs(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
     )
 
 
-def _someone_elses(obj: GroupHit, tokens: tuple[Token, ...], kin: bool = False) -> bool:
+def _someone_elses(obj: GroupHit, norm: Normalised, kin: bool = False) -> bool:
     """The object is another person's, or several people's: "his account", "hennes
-    uppgifter", "three users", "fem gamla användarkonton" (a person has one). Where the writer
-    speaks for a relative (`kin`: "min make gick bort", "my mother asked me"), his or her data
-    is what the writer asks about."""
+    uppgifter", "Pelles gamla konto", "three users", "fem gamla användarkonton" (a person has
+    one). Where the writer speaks for a relative (`kin`: "min make gick bort", "my mother asked
+    me"), his or her data is what the writer asks about."""
+    tokens = norm.tokens
     for k in range(obj.start - 1, max(-1, obj.start - 3), -1):
         if tokens[k].clause != tokens[obj.start].clause:
             return False
         word = tokens[k].word
-        if word in THIRD_PERSON:
+        if word in THIRD_PERSON or k in norm.genitives:
             return not kin
         if word in SEVERAL or (word.isdigit() and int(word) > 1):  # not "mina två konton"
             return k == 0 or tokens[k - 1].word not in MY
@@ -730,7 +731,7 @@ def pair(
             for obj in objects:
                 other = others.get(obj)
                 if other is None:
-                    other = others[obj] = _someone_elses(obj, tokens, kin) or _company_name(
+                    other = others[obj] = _someone_elses(obj, norm, kin) or _company_name(
                         obj, tokens
                     )
                 if other:

@@ -72,6 +72,8 @@ _SENTENCE_BREAK = re.compile(r"[.!?;\u2028]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
 # sentence ends, stop or no stop ("jag får sms från er varje vecka\ndet vill jag inte ha").
 # Two lines this long or longer may be a mailer's wrapping, and then a line end is a space.
 WRAPPED = 60
+_WRITERS = frozenset("min mitt mina my mine vår vårt våra var vart vara our".split())  # folded
+_NOT_NAMES = frozenset("teams windows ios macos mcafees atlassians dropbox googles".split())
 _LINE_END = "\u2028"  # a line separator: the same length as the newline it stands for
 _LIST_ITEM = re.compile(r"\s*(?:[-*•·]|\d+[.)])")
 # a line that ends in one of these goes on in the next (folded)
@@ -252,6 +254,9 @@ class Token:
 class Normalised:
     text: str  # folded and expanded
     tokens: tuple[Token, ...]
+    # tokens that are a name in the genitive ("Pelles", "Peter's", "Annas"): what follows is
+    # that person's
+    genitives: frozenset[int] = frozenset()
 
     @cached_property
     def negated(self) -> bool:
@@ -350,7 +355,26 @@ def normalise(text: str) -> Normalised:
             clause += 1
         append(Token(word, sv, en, start, end, clause, sentence))
         pos = end
-    return Normalised(folded, tuple(tokens))
+    found = tuple(tokens)
+    if len(text) == len(folded):
+        return Normalised(folded, found, _genitives(text, found))
+    return Normalised(folded, found)
+
+
+def _genitives(text: str, tokens: tuple[Token, ...]) -> frozenset[int]:
+    """Names in the genitive: a capitalised word ending in -s inside a sentence, after no
+    possessive of the writer's ("mitt Teams-konto" names a product)."""
+    return frozenset(
+        n
+        for n in range(1, len(tokens))
+        if text[tokens[n].start].isupper()
+        and tokens[n].word[-1:] == "s"
+        and len(tokens[n].word) > 3
+        and tokens[n - 1].sentence == tokens[n].sentence
+        and tokens[n - 1].word not in _WRITERS
+        and tokens[n].word not in _NOT_NAMES
+        and not text[tokens[n].start : tokens[n].end].isupper()
+    )
 
 
 def phrase_words(phrase: str) -> list[str]:
