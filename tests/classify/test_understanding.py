@@ -2456,3 +2456,24 @@ def test_a_mailers_wrapped_lines_are_one_sentence() -> None:
     short = "hej\nni skickar sms varje vecka\ndet vill jag inte ha"
     tokens = normalise(short).tokens
     assert [t.sentence for t in tokens] == [0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]
+
+
+def test_a_reminder_chasing_an_unanswered_request_asks_for_it_again(intents: RuleSet) -> None:
+    # the request recounted is chased ("nothing but an auto-reply"), so it is asked again
+    body = (
+        "It has been six weeks since I asked for a copy of my data and I have had nothing but an "
+        "auto-reply. If I hear nothing this week I will report you to the authority."
+    )
+    assert set(classify_text("", body, intents).intents) == {"complaint", "access"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Om inget händer anmäler jag er till IMY.",
+        "Om ni inte svarar inom en vecka anmäler jag er till Integritetsskyddsmyndigheten.",
+    ],
+)
+def test_a_negation_in_an_if_clause_stays_there(intents: RuleSet, body: str) -> None:
+    # the main clause opens with its verb before the subject: "anmäler jag" is not negated
+    assert classify_text("", body, intents).intents[0] == "complaint"

@@ -170,6 +170,22 @@ def _negated_after(obj: GroupHit, norm: Normalised) -> bool:
     return k < len(tokens) and tokens[k].sv == NOT and tokens[k].clause == tokens[obj.end].clause
 
 
+# an if-clause's negation ends where the main clause opens with its verb before the subject:
+# "Om ni inte svarar anmäler jag er till IMY", "Om inget händer anmäler jag er" (folded)
+_IF = frozenset("om ifall savida if unless hvis dersom jos wenn falls".split())
+_SUBJECT_AFTER = frozenset("jag vi man jeg".split())
+
+
+def in_condition(k: int, first: int, tokens: tuple[Token, ...]) -> bool:
+    """The negation at `k` stands in an if-clause that ends before `first`."""
+    start = k
+    while start > 0 and tokens[start - 1].clause == tokens[k].clause and k - start < 6:
+        start -= 1
+    return any(tokens[j].word in _IF for j in range(start, k)) and any(
+        tokens[j + 1].word in _SUBJECT_AFTER for j in range(k + 2, min(first + 1, len(tokens) - 1))
+    )
+
+
 def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     if not norm.negated:  # most texts hold no negation at all
         return False
@@ -183,7 +199,7 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     # eller få …")
     first = min(action.start, obj.start)
     if not action.negative and any(
-        tokens[k].sv == NOT and tokens[k].clause == clause
+        tokens[k].sv == NOT and tokens[k].clause == clause and not in_condition(k, first, tokens)
         for k in range(max(0, first - NEGATION_REACH), first)
     ):
         return True

@@ -29,6 +29,7 @@ from privbot.classify.compose import (
     GroupHit,
     RuleHit,
     done_state,
+    in_condition,
     opens_sentence,
     pair,
     said_not_asked,
@@ -89,7 +90,10 @@ _CHASES = re.compile(
     r"(?:this is a|friendly|gentle) reminder|chasing|ikke (?:fått|fået) (?:noe |noget )?svar|"
     r"fortsatt ikke|stadig ikke|noch keine (?:antwort|rückmeldung)|immer noch (?:keine|nicht)|"
     r"en ole saanut vastaust|nadal nie|brak odpowiedzi|toujours pas|aucune réponse|"
-    r"sans réponse|sigo sin|todavía no|sin respuesta|ninguna respuesta)",
+    r"sans réponse|sigo sin|todavía no|sin respuesta|ninguna respuesta|"
+    r"(?:inte|ej) (?:har )?fått (?:något )?annat än|(?:only|nothing but) an? auto|"
+    r"(?:gått|gick) (?:\w+ ){0,2}(?:veckor|månader) sedan jag|"
+    r"(?:weeks|months) since I (?:asked|wrote|sent|requested|emailed|contacted))",
     re.I,
 )
 # one of these stands in every match of _CHASES: most bodies have none, and a substring test is
@@ -97,7 +101,7 @@ _CHASES = re.compile(
 _CHASES_WORDS = (
     "gången", "time", "svar", "fortfarande", "påminn", "still", "reply", "response", "answer",
     "heard", "hört", "reminder", "chasing", "ikke", "noch", "immer", "vastaust", "nadal", "brak",
-    "toujours", "réponse", "sigo", "todavía", "respuesta",
+    "toujours", "réponse", "sigo", "todavía", "respuesta", "annat", "auto", "sedan", "since",
 )  # fmt: skip
 
 
@@ -467,11 +471,15 @@ def _new_clause(tokens: tuple[Token, ...], start: int, end: int) -> bool:
 def _negated(hit: _Hit, tokens: tuple[Token, ...]) -> bool:
     clause = tokens[hit.start].clause
     for k in range(max(0, hit.start - NEGATION_REACH), hit.end + 1):
-        if tokens[k].sv == NOT and (
-            k >= hit.start
-            or tokens[k].clause == clause
-            # "jag har aldrig godkänt det och motsätter mig": the negation is the first verb's
-            and not any(tokens[j].word in _AND for j in range(k + 1, hit.start))
+        if (
+            tokens[k].sv == NOT
+            and not in_condition(k, hit.start, tokens)
+            and (
+                k >= hit.start
+                or tokens[k].clause == clause
+                # "jag har aldrig godkänt det och motsätter mig": the negation is the first verb's
+                and not any(tokens[j].word in _AND for j in range(k + 1, hit.start))
+            )
         ):
             return True
     # "avregistrera mig inte", "ring mig inte": a Scandinavian verb negated after its object
