@@ -31,6 +31,8 @@ BLIND = {"set7.txt": "blind", "set8.txt": "blind", "set11.txt": "blind2", "set12
 # sets 37–42 (three more writers, written while the rules were being changed): all blind,
 # measured at first sight on the code before and after, never tuned on
 BLIND |= {f"set{n}.txt": "blind8" for n in range(37, 43)}
+# sets 43–44: short mails for the intents most often missed (erasure, complaint, breach), written
+# to tune on: all tuning
 # sets 17–20 (a fourth writer), 21–24 (a fifth and a sixth) and 25–28 (a seventh and an
 # eighth): odd mails tuning, even mails
 # blind, so both halves hold every kind of mail the sets were written for

@@ -349,6 +349,9 @@ SWEDISH: list[Case] = [
         ("objection",),
     ),
     ("Jag slutade som kund förra året, radera mitt konto och mina uppgifter.", ("erasure",)),
+    ("Ni skickade av misstag anteckningar om en annan kunds ekonomi till mig.", ("breach",)),
+    ("Brevet med mitt nya lösenord hamnade hos en annan familj i huset.", ("breach",)),
+    ("Ni tog en bild på mig på mässan som nu ligger på er webb. Kan ni ta ner den?", ("erasure",)),
 ]
 
 
@@ -649,6 +652,19 @@ ENGLISH: list[Case] = [
     ),
     ("My name is misspelled on the invoice, please correct it to Ekström.", ("rectification",)),
     ("I left the company last year and want my account deleted.", ("erasure",)),
+    ("I left my work laptop in a taxi last night, it has our customer list on it.", ("breach",)),
+    (
+        "Your new brochure has a photo of your screen where you can clearly read customer names and phone numbers.",
+        ("breach",),
+    ),
+    (
+        "Someone logged into my portal account and changed the password, I did not make that change.",
+        ("breach",),
+    ),
+    (
+        "A PDF with my name and address comes up on Google when I search for myself. It should not be public.",
+        ("breach",),
+    ),
 ]
 
 
