@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from privbot.config import Config
-from privbot.db import session_scope
+from privbot.db import make_engine, session_scope
 from privbot.mail.parse import (
     _message_ids,
     _raw_header,
@@ -22,7 +22,7 @@ from privbot.mail.parse import (
 )
 from privbot.mail.spool import spool, spool_many
 from privbot.models import SpoolEntry, SpoolState
-from tests.helpers import DATA
+from tests.helpers import DATA, postgres_database
 
 
 def raw(n: int, body: str = "Radera mina uppgifter.") -> bytes:
@@ -104,6 +104,24 @@ def test_spool_many_stores_what_spool_stores(any_engine: tuple[Engine, Config]) 
     with Session(engine) as session:
         entry = session.get(SpoolEntry, other_id)
         assert entry is not None and entry.state == SpoolState.pending
+
+
+def test_postgres_spool_bytes_are_compressed_with_lz4(postgres_url: str) -> None:
+    """Where the server has lz4, raw bytes too large for a row are stored with it, not pglz."""
+    with postgres_database(postgres_url) as url:
+        engine = make_engine(url)
+        with session_scope(engine) as session:
+            [(entry_id, _)] = spool_many(session, [(raw(1, "Radera. " * 1000), "")], "imap")
+        with engine.connect() as conn:
+            offered = conn.exec_driver_sql(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+                " WHERE name = 'default_toast_compression'"
+            ).scalar()
+            method = conn.exec_driver_sql(
+                "SELECT pg_column_compression(raw) FROM spoolentry WHERE id = %d" % entry_id
+            ).scalar()
+        engine.dispose()
+    assert method == ("lz4" if offered else "pglz")
 
 
 def _compat32_message_id(data: bytes) -> str:

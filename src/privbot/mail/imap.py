@@ -17,11 +17,11 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 from imapclient.response_parser import parse_fetch_response
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -36,6 +36,7 @@ from privbot.models import ImapFolderState, SpoolEntry, SpoolState, utcnow
 
 log = logging.getLogger(__name__)
 
+_FOLDERS: Any = ImapFolderState.__table__  # type: ignore[attr-defined]
 _HEADER = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"
 _SPAN = 10_000  # UID numbers per search
 _SIZES = 2000  # UIDs per span of work: sizes of its large messages, then its groups
@@ -377,10 +378,11 @@ class Poller:
     def _save(
         self, session: Session, state: ImapFolderState, pending: list[list[int]], last_uid: int
     ) -> None:
-        """Record the folder's last UID and pending moves in the caller's transaction."""
+        """Record the folder's last UID and pending moves in the caller's transaction (on the
+        table: through the ORM the UPDATE spent twice its own time in Python)."""
         session.execute(
-            update(ImapFolderState)
-            .where(col(ImapFolderState.id) == state.id)
+            _FOLDERS.update()
+            .where(_FOLDERS.c.id == state.id)
             .values(last_uid=last_uid, pending=pending, updated_at=utcnow())
         )
         state.last_uid, state.pending = last_uid, pending

@@ -113,6 +113,16 @@ _COLUMNS = (
 )
 
 
+_RETURNING = "ON CONFLICT DO NOTHING RETURNING id, message_id, content_hash"
+# PostgreSQL's batch: the values all rows share (`same` in `_insert_new`) as parameters, those
+# that differ as arrays sent in binary (%b), the size worked out from the bytes.
+_UNNEST = (
+    "INSERT INTO spoolentry (%s) SELECT m, h, r, b, octet_length(b), %%s, %%s, %%s, %%s, %%s, %%s"
+    " FROM unnest(%%b::varchar[], %%b::varchar[], %%b::varchar[], %%b::bytea[]) AS t(m, h, r, b)"
+    " %s" % (_COLUMNS, _RETURNING)
+)
+
+
 def _insert_new(
     session: Session, fresh: dict[tuple[str, str], tuple[bytes, str]], source: str, mailbox: str
 ) -> dict[tuple[str, str], int]:
@@ -120,9 +130,11 @@ def _insert_new(
 
     Straight through the driver, in the session's transaction: the rows differ only in five
     values, and going through the ORM or Core cost more than the database's work. PostgreSQL
-    gets one single-row statement, prepared once and run for every row in pipeline mode (a
-    multi-row VALUES is a new statement for the server to parse at every batch); SQLite one
-    multi-row statement per batch.
+    gets one statement per batch whatever its size, the four columns as arrays in binary
+    (`unnest`): the same text every time, so psycopg prepares it once, and the bytes are neither
+    escaped nor parsed as text. A quarter less time than a single-row statement per row in
+    pipeline mode, and under half the client's CPU. SQLite gets one multi-row statement per
+    batch.
     """
     connection = session.connection()
     dialect = connection.dialect
@@ -140,30 +152,23 @@ def _insert_new(
         "",
         mailbox,
     )
-    rows = [(key[0], key[1], ref, raw, len(raw), *same) for key, (raw, ref) in fresh.items()]
-    returning = "ON CONFLICT DO NOTHING RETURNING id, message_id, content_hash"
     driver: Any = connection.connection.dbapi_connection  # psycopg's or sqlite3's own
     cursor = driver.cursor()
-    found: list[Any] = []
     try:
         if dialect.name == "postgresql":
-            values = "(%s)" % ", ".join(["%s"] * 11)
-            cursor.executemany(
-                "INSERT INTO spoolentry (%s) VALUES %s %s" % (_COLUMNS, values, returning),
-                rows,
-                returning=True,
-            )
-            while True:  # one result per row: empty where the row was there already
-                found += cursor.fetchall()
-                if not cursor.nextset():
-                    break
+            message_ids = [message_id for message_id, _ in fresh]
+            digests = [digest for _, digest in fresh]
+            refs = [ref for _, ref in fresh.values()]
+            raws = [raw for raw, _ in fresh.values()]
+            cursor.execute(_UNNEST, (*same, message_ids, digests, refs, raws))
         else:
+            rows = [(*key, ref, raw, len(raw), *same) for key, (raw, ref) in fresh.items()]
             values = ", ".join(["(%s)" % ", ".join("?" * 11)] * len(rows))
             cursor.execute(
-                "INSERT INTO spoolentry (%s) VALUES %s %s" % (_COLUMNS, values, returning),
+                "INSERT INTO spoolentry (%s) VALUES %s %s" % (_COLUMNS, values, _RETURNING),
                 [value for row in rows for value in row],
             )
-            found += cursor.fetchall()
+        found = cursor.fetchall()  # the rows inserted, not those the spool had already
     finally:
         cursor.close()
     return {(message_id, digest): int(entry_id) for entry_id, message_id, digest in found}
