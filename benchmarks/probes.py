@@ -8,7 +8,8 @@ over the intents present, language. Sets 1–6, 9–10 and 13–16 are the tunin
 lists their disagreements); sets 7–8 and 11–12 are blind and only ever shown as aggregate
 figures. Of sets 17–20 the odd mails are tuning (`tuning3`) and the even ones blind (`blind3`);
 of sets 21–24, 25–28, 29–32 and 33–36 likewise (`tuning4`, `blind4`; `tuning5`, `blind5`;
-`tuning6`, `blind6`; `tuning7`, `blind7`). Sets 37–42 are all blind (`blind8`).
+`tuning6`, `blind6`; `tuning7`, `blind7`). Sets 37–42 are all blind (`blind8`), sets 45–50 all
+tuning (`tuning8`), sets 51–52 all blind (`blind9`).
 `--part` prints only the parts named (say `--part tuning4` while working on rules).
 """
 
@@ -31,6 +32,10 @@ BLIND = {"set7.txt": "blind", "set8.txt": "blind", "set11.txt": "blind2", "set12
 # sets 37–42 (three more writers, written while the rules were being changed): all blind,
 # measured at first sight on the code before and after, never tuned on
 BLIND |= {f"set{n}.txt": "blind8" for n in range(37, 43)}
+# sets 51–52 (a fifteenth-session writer, a sample of two months of mail): all blind
+BLIND |= {f"set{n}.txt": "blind9" for n in range(51, 53)}
+# sets 45–50 (three more writers: the business side, short raw mail, near misses): all tuning
+TUNING8 = {f"set{n}.txt" for n in range(45, 51)}
 # sets 43–44: short mails for the intents most often missed (erasure, complaint, breach), written
 # to tune on: all tuning
 # sets 17–20 (a fourth writer), 21–24 (a fifth and a sixth) and 25–28 (a seventh and an
@@ -43,12 +48,14 @@ HALVED = (
     | {f"set{n}.txt": "6" for n in range(29, 33)}
     | {f"set{n}.txt": "7" for n in range(33, 37)}
 )
-TUNING = ("tuning", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7")
+TUNING = ("tuning", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7", "tuning8")
 
 
 def _part(path: Path, n: int) -> str:
     if path.name in HALVED:
         return ("tuning" if n % 2 else "blind") + HALVED[path.name]
+    if path.name in TUNING8:
+        return "tuning8"
     return BLIND.get(path.name, "tuning")
 
 
@@ -92,7 +99,7 @@ def main() -> None:
     names = ["tuning", "blind", "blind2"] + [
         f"{h}{n}" for n in range(3, 8) for h in ("tuning", "blind")
     ]
-    names.append("blind8")
+    names += ["blind8", "tuning8", "blind9"]
     parts: dict[str, list[tuple[str, list[str], list[str], bool]]] = {name: [] for name in names}
     for path in sorted(PROBES.glob("set*.txt"), key=lambda p: int(p.stem[3:])):
         for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):
