@@ -352,6 +352,21 @@ SWEDISH: list[Case] = [
     ("Ni skickade av misstag anteckningar om en annan kunds ekonomi till mig.", ("breach",)),
     ("Brevet med mitt nya lösenord hamnade hos en annan familj i huset.", ("breach",)),
     ("Ni tog en bild på mig på mässan som nu ligger på er webb. Kan ni ta ner den?", ("erasure",)),
+    # fifteenth session: a call refused, a second command after a comma, the source of a number
+    ("Ring inte igen, tack.", ("marketing_optout",)),
+    ("Ni har ringt tre gånger den här veckan. Ring aldrig mer.", ("marketing_optout",)),
+    ("Skicka en kopia av mina uppgifter, och radera allt hos er sen.", ("erasure", "access")),
+    ("Jag säger upp avtalet. Ta bort allt ni har.", ("erasure",)),
+    ("Var fick ni min mejladress ifrån?", ("access",)),
+    ("En säljare ringde mig. Jag vill veta var ni har fått mitt nummer ifrån.", ("access",)),
+    (
+        "Ni har gjort en kreditupplysning på mig utan att fråga. Jag vill inte att ni gör det igen.",
+        ("objection",),
+    ),
+    (
+        "Er faktura till ett annat företag kom till mig, med deras kontaktpersons personnummer.",
+        ("breach",),
+    ),
 ]
 
 
@@ -407,6 +422,9 @@ SWEDISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("Radera Pelles gamla användarkonto, han har gått i pension.", ("other",)),
+    ("Teknikern ringde inte tillbaka som han lovade, så jag ringer igen i morgon.", ("other",)),
+    ("Ta bort allt ni har installerat på min dator, den ska lämnas tillbaka.", ("other",)),
+    ("Fakturan kom till mig i tid, tack för det.", ("other",)),
 ]
 
 
@@ -665,6 +683,11 @@ ENGLISH: list[Case] = [
         "A PDF with my name and address comes up on Google when I search for myself. It should not be public.",
         ("breach",),
     ),
+    ("dont call again", ("marketing_optout",)),
+    ("Your sales team keeps phoning me. Please never call me again.", ("marketing_optout",)),
+    ("got a call from your sales guy who knew my name. where did u get it from??", ("access",)),
+    ("can u pls delete my account", ("erasure",)),
+    ("Your invoice for another company came to me, with a personal number on it.", ("breach",)),
 ]
 
 

@@ -61,6 +61,7 @@ COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv
 ENDS_OBJECT = frozenset(
     "ocksa too also helt tack please nu now snarast direkt asap to till for".split()
     + "sedan sen efterat darefter senare then afterwards later".split()
+    + "igen again mer more langre anymore heller either with med".split()
 )
 # "Raderar ni mina uppgifter när …?", "ni raderade mitt konto": a verb with its subject says
 # or asks what we do or did; it does not ask us to do it
@@ -86,7 +87,7 @@ DETERMINERS = frozenset(
     " mi mis los las el todo todos toda todas sus".split()  # "borrad mis datos": an imperative (es)
 )  # folded: "åt" is "at"
 WRITER = frozenset({"jag", "i", "jeg"})
-COORDINATION = frozenset({"och", "and", "eller", "or", "samt", "og", "und", "et", "y", "ja"})
+COORDINATION = frozenset({"och", "o", "and", "eller", "or", "samt", "og", "und", "et", "y", "ja"})
 MY = frozenset("my mina mitt min vara our".split())  # folded
 SEVERAL = frozenset(  # counted objects are several people's: "two users", "fem konton"
     "two three four five six seven eight nine ten twelve several "
@@ -595,8 +596,14 @@ def _joined_command(start: int, verbs: list[tuple[int, int, str]], norm: Normali
     if start < 2 or tokens[start - 1].word not in COORDINATION:
         return False
     clause = tokens[start].clause
+    # after a comma the "och" opens a clause of its own: "skicka filen, och ta bort resten"
+    joins = clause - 1 if tokens[start - 1].clause == clause != tokens[start - 2].clause else clause
+    sentence = tokens[start].sentence
     return any(
-        first < start - 1 and tokens[first].clause == clause and opens_command(first, norm)
+        first < start - 1
+        and joins <= tokens[first].clause <= clause
+        and tokens[first].sentence == sentence
+        and opens_command(first, norm)
         for first, _, _ in verbs
     )
 

@@ -274,8 +274,13 @@ _WORDS: dict[str, tuple[str, str, str, bool, bool]] = {}
 _GAPS: dict[str, tuple[int, int]] = {}  # text between words -> (new clause, new sentence)
 
 
+# words of a text message that stand for a whole word ("where did u get it", "can u pls")
+_SHORTHAND = {"u": "you", "pls": "please", "plz": "please", "thx": "thanks"}
+
+
 def _word(raw: str) -> tuple[str, str, str, bool, bool]:
     word = raw.replace("'", "")
+    word = _SHORTHAND.get(word, word)
     found = (word, *stems(word), word in CLAUSE_WORDS, word.isdigit())
     if len(_WORDS) > 200_000:
         _WORDS.clear()
