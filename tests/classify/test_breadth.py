@@ -367,6 +367,14 @@ SWEDISH: list[Case] = [
         "Er faktura till ett annat företag kom till mig, med deras kontaktpersons personnummer.",
         ("breach",),
     ),
+    (
+        "Vår kollega Per har slutat hos oss. Han har bett att hans uppgifter raderas hos er. Radera hans uppgifter.",
+        ("erasure",),
+    ),
+    (
+        "Min pappa gick bort i våras och hade ett eget företag. Vi ber att hans personuppgifter raderas.",
+        ("erasure",),
+    ),
 ]
 
 
@@ -425,6 +433,10 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Teknikern ringde inte tillbaka som han lovade, så jag ringer igen i morgon.", ("other",)),
     ("Ta bort allt ni har installerat på min dator, den ska lämnas tillbaka.", ("other",)),
     ("Fakturan kom till mig i tid, tack för det.", ("other",)),
+    (
+        "Lisa Berg slutade hos oss i fredags. Kan ni:\n1) spärra hennes konto\n2) radera kontot efter årsskiftet",
+        ("other",),
+    ),
 ]
 
 
@@ -728,6 +740,10 @@ ENGLISH_NEGATIVE: list[Case] = [
     ("Could you send me a plain e-mail listing what you hold about me?", ("access",)),
     ("Please correct the invoice, you billed us for ten licences instead of eight.", ("other",)),
     ("Please delete Peter's account, he moved to our Oslo office.", ("other",)),
+    (
+        "Thirty pupils left us in June. Could you remove their licences and delete those pupil accounts?",
+        ("other",),
+    ),
 ]
 
 

@@ -161,6 +161,15 @@ NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
 AROUND_A_BREACH = frozenset({"complaint", "question"})  # told beside a breach, about it
 WE = frozenset("vi oss we our ours us".split())
 SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich mein meine".split())
+
+
+def _singular(token: Token, norm: Normalised, text: str) -> bool:
+    """The writer speaking for themselves: English "I", not the Swedish "i" (in)."""
+    if token.word != "i":
+        return token.word in SINGULAR
+    return len(text) != len(norm.text) or text[token.start : token.end] == "I"
+
+
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
 FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
 SELLING_FACTOR = 0.3  # a vendor's pitch names the rights it automates; it asks for none
@@ -757,8 +766,9 @@ def _rule_evidence(
 _PERSONAL = frozenset({"object:my_data", "object:contact", "object:about_me", "object:held"})
 # the words `_evidence` reads a hit in context by
 _CONTEXT = frozenset(
-    {"context:while", "context:advance", "context:thanks", "context:reported", "context:it_ops"}
-    | {"context:firm", "context:vendor", "mood:request", "context:document"}
+    {"context:while", "context:advance", "context:thanks", "context:reported"}
+    | {"context:it_ops", "context:leaver", "context:kin", "context:firm", "context:vendor"}
+    | {"mood:request", "context:document"}
     | _PERSONAL
 )
 # what a told state does not weaken: what is told, and a correction (asked for by its state)
@@ -836,7 +846,9 @@ class _Reading:
             return 1.0
         if self.firm is None:  # "vi" of a family or an estate is no firm: it needs a firm's word
             own = [h for h in self.context.get("context:firm", ()) if not _another_firm(h, norm)]
-            self.firm = _firm_voice(norm) if own else set()
+            # (nor is the "vi" of a relative's heirs: "Vi ber att hans konto stängs")
+            kin = "context:kin" in self.context
+            self.firm = _firm_voice(norm, self.text) if own and not kin else set()
         sentence = norm.tokens[at].sentence
         return FIRM_FACTOR if sentence in self.it_work or sentence in self.firm else 1.0
 
@@ -949,6 +961,16 @@ def _evidence(
 
     # "radera AD-kontona", "vi behöver exportera …": a firm's IT work rather than a right
     it_work = {norm.tokens[h.start].sentence for h in context.get("context:it_ops", ())}
+    if "context:leaver" in context:
+        # "Johan slutade hos oss den 30/11. … 4) radera kontot": a leaver's accounts all through
+        # the mail, but for sentences in the writer's own voice ("radera mina uppgifter") and
+        # those on a person's data ("radera hans uppgifter", as he asked)
+        tokens = norm.tokens
+        it_work |= (
+            {t.sentence for t in tokens}
+            - {t.sentence for t in tokens if _singular(t, norm, text)}
+            - {tokens[h.start].sentence for key in _PERSONAL for h in context.get(key, ())}
+        )
     # "book a demo", "our platform": a seller names the rights, nobody asks for one
     selling = "context:vendor" in context
     reading = _Reading(norm, context, untils, thanks, cues, it_work, selling, text)
@@ -1118,14 +1140,14 @@ def _another_firm(hit: _Hit, norm: Normalised) -> bool:
     )
 
 
-def _firm_voice(norm: Normalised) -> set[int]:
+def _firm_voice(norm: Normalised, text: str) -> set[int]:
     """The sentences that speak for a firm, not for a person: "vi behöver att ni raderar
     kontona", "please export our mailboxes" (we/our and no I/me/my)."""
     we, singular = set(), set()
     for t in norm.tokens:
         if t.word in WE:
             we.add(t.sentence)
-        elif t.word in SINGULAR:
+        elif _singular(t, norm, text):
             singular.add(t.sentence)
     return we - singular
 
