@@ -375,6 +375,10 @@ SWEDISH: list[Case] = [
         "Min pappa gick bort i våras och hade ett eget företag. Vi ber att hans personuppgifter raderas.",
         ("erasure",),
     ),
+    (
+        "Jag tycker inte att det är rimligt att ni sparar mina samtal utan att fråga.",
+        ("complaint",),
+    ),
 ]
 
 
@@ -435,6 +439,22 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Fakturan kom till mig i tid, tack för det.", ("other",)),
     (
         "Lisa Berg slutade hos oss i fredags. Kan ni:\n1) spärra hennes konto\n2) radera kontot efter årsskiftet",
+        ("other",),
+    ),
+    (
+        "Projektet är klart. Ingen behöver ha kvar mejlen i den gemensamma lådan, så stäng den.",
+        ("other",),
+    ),
+    (
+        "Sara Holm har sagt upp sig och slutar vid månadsskiftet. Flytta hennes filer till Jonas och radera kontot sedan.",
+        ("other",),
+    ),
+    (
+        "Jag läste i tidningen att en vårdkedja läckt patientuppgifter. Se över vår webbplats, vi vill inte hamna i tidningen.",
+        ("other",),
+    ),
+    (
+        "Härmed söker jag tjänsten som IT-tekniker. Jag har arbetat med personuppgiftsincidenter och anmälningar till IMY i fem år.",
         ("other",),
     ),
 ]
@@ -700,6 +720,10 @@ ENGLISH: list[Case] = [
     ("got a call from your sales guy who knew my name. where did u get it from??", ("access",)),
     ("can u pls delete my account", ("erasure",)),
     ("Your invoice for another company came to me, with a personal number on it.", ("breach",)),
+    (
+        "I don't think that's a fair way to treat a customer who asked for her data twice.",
+        ("complaint",),
+    ),
 ]
 
 
@@ -817,6 +841,10 @@ NORWEGIAN_NEGATIVE: list[Case] = [
     ("Kan dere slette den doble fakturaen?", ("other",)),
     ("Vi må slette brukerkontoene til de ansatte som har sluttet.", ("other",)),
     ("Kan dere endre leveringsdatoen?", ("other",)),
+    (
+        "Vi ser at dere har mange kunder i Oslo. Har dere tid til et møte om et samarbeid?",
+        ("other",),
+    ),
 ]
 
 

@@ -145,6 +145,7 @@ def _own_words(start: int, end: int, phrase: Phrase, text: str, norm: Normalised
 THRESHOLD = 1.0  # an intent is reported when its evidence adds up to this
 REVIEW_BELOW = 0.6  # confidence under which staff are asked to check
 GAP = 3  # words allowed between two words of a phrase
+NOT_GAP = 2  # words allowed between the words of a phrase that opens with a negation
 NEGATION_REACH = 5  # words before a phrase a negation still reaches (same clause)
 SUBJECT_FACTOR = 0.6
 REPLY_SUBJECT_FACTOR = (
@@ -446,8 +447,10 @@ def _match_at(
     # a negation reaches no further than its clause: "startar inte längre, kan ni skicka …"
     clause = tokens[i].clause if phrase.lead_not else -1
     stop = len(tokens)
+    # "inte längre ringa", but not "Ingen behöver ha kvar mejlen": a refusal's verb follows close
+    gap = NOT_GAP if phrase.lead_not and not phrase.group else GAP
     for term in terms[1:]:
-        for j in range(pos + 1, min(pos + 2 + GAP, stop)):
+        for j in range(pos + 1, min(pos + 2 + gap, stop)):
             if tokens[j].sentence != sentence or (clause >= 0 and tokens[j].clause != clause):
                 return None
             known = words[j].terms
@@ -693,7 +696,9 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
         for hit in hits:
             phrase = hit.phrase
             if phrase.negatable and negation and _negated(hit, tokens):
-                found.append((hit, norm, -NEGATED_FACTOR))
+                # (a counter-sign denied is no sign: "vill inte hamna i tidningen")
+                if phrase.weight > 0:
+                    found.append((hit, norm, -NEGATED_FACTOR))
                 continue
             factor = (FUZZY_FACTOR if hit.fuzzy else 1.0) * (
                 HYPOTHETICAL_FACTOR
