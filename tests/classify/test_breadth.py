@@ -379,6 +379,15 @@ SWEDISH: list[Case] = [
         "Jag tycker inte att det är rimligt att ni sparar mina samtal utan att fråga.",
         ("complaint",),
     ),
+    ("Jag har gift mig och heter numera Lindahl. Rätt uppgifter står nedan.", ("rectification",)),
+    (
+        "Ni skickar fortfarande post till min gamla adress. Rätt adress är Bergsgatan 4, 112 23 Stockholm.",
+        ("rectification",),
+    ),
+    (
+        "Förra året gick jag med på att vara med i er kundberättelse. Nu har jag bytt jobb och vill inte längre vara med.",
+        ("consent_withdrawal",),
+    ),
 ]
 
 
@@ -723,6 +732,18 @@ ENGLISH: list[Case] = [
     (
         "I don't think that's a fair way to treat a customer who asked for her data twice.",
         ("complaint",),
+    ),
+    (
+        "We act for our client Maria Holm under a power of attorney. We ask you to confirm whether you process personal data about her and to provide a copy of that data.",
+        ("access",),
+    ),
+    (
+        "I noticed that your portal records my sessions. I am not comfortable with my sessions being recorded and analysed, please switch it off for my account.",
+        ("objection",),
+    ),
+    (
+        "Our client disputes the notes. We request that his personal data is neither deleted nor used until the matter is resolved.",
+        ("restriction",),
     ),
 ]
 
@@ -1289,6 +1310,7 @@ FRENCH: list[Case] = [
     ("Si je n'ai pas de réponse, je saisirai la CNIL.", ("complaint",)),
     # question
     ("Combien de temps conservez-vous mes données ?", ("question",)),
+    ("Merci de ne plus me démarcher par téléphone.", ("marketing_optout",)),
 ]
 
 

@@ -32,6 +32,11 @@ NEGATIONS = frozenset(
         "nte",
         "not",
         "never",
+        "neither",  # "is neither deleted nor used"
+        "nor",
+        "varken",
+        "hverken",
+        "weder",
         "nt",
         "nothing",
         "nicht",
