@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from mailparser_reply import EmailMessage, EmailReply
@@ -61,12 +61,50 @@ def _reply_regexes() -> dict[str, re.Pattern[str]]:
 _REPLY_REGEXES = _reply_regexes()
 
 
-def _replies(text: str) -> list[EmailReply]:
-    """`EmailReplyParser(languages=["sv", "en"]).read(text).replies`, without its slow paths."""
-    replies: list[EmailReply] = (
-        EmailMessage(text=text, languages=list(_LANGUAGES), **_REPLY_REGEXES).read().replies
+def _replies(text: str) -> Iterator[EmailReply]:
+    """`EmailReplyParser(languages=["sv", "en"]).read(text).replies`, one at a time and without
+    its slow paths.
+
+    `EmailMessage.read` finds every header in the text, then a signature and the disclaimers in
+    every part between two headers, although `prepare` reads the first reply alone unless it is
+    empty (most mail). Here each reply is read when it is asked for, in the same way
+    (`EmailMessage.read`, step by step): the headers found one after the other, a part's
+    signature and disclaimers only for a part that is yielded."""
+    message = EmailMessage(text=text, languages=list(_LANGUAGES), **_REPLY_REGEXES)
+    text = message.text  # as the parser normalised it
+    header_regex = _REPLY_REGEXES["_header_regex"]
+    current_position, previous_header = 0, ""
+    for match in header_regex.finditer(text):
+        for header in _findall_item(header_regex, match):
+            if not header:
+                continue
+            position = text.find(
+                header, current_position + 1 if current_position > 0 else current_position
+            )
+            content = text[current_position:position]
+            headers = previous_header
+            current_position = position if position >= 0 else 0
+            previous_header = header
+            if content.strip():  # an empty part is skipped, as `read` skips it
+                yield _reply(message, headers, content)
+    yield _reply(message, previous_header, text[current_position:])
+
+
+def _findall_item(regex: re.Pattern[str], match: re.Match[str]) -> Iterator[str]:
+    """What `read` takes of one match: `chain.from_iterable` over the item `regex.findall`
+    gives for it (a tuple of the groups, or a string when the regex has fewer than two)."""
+    if regex.groups > 1:
+        yield from (group or "" for group in match.groups())
+    else:
+        yield from match.group(regex.groups) or ""
+
+
+def _reply(message: EmailMessage, headers: str, content: str) -> EmailReply:
+    """One reply as `EmailMessage.read` makes it."""
+    disclaimers, signatures = message._process_signatures_disclaimers(content)
+    return EmailReply(
+        headers=headers, content=content, signatures=signatures, disclaimers=disclaimers
     )
-    return replies
 
 
 _ADDR = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
@@ -349,12 +387,13 @@ def prepare(
         if found is not None:
             return found
     replies = _replies(text)
-    if not replies:
+    reply = next(replies, None)
+    if reply is None:
         return Prepared(_clean(text) or text.strip(), requester, name, quoted_only=True)
-    first = _clean(replies[0].body)
+    first = _clean(reply.body)
     if first:
         return Prepared(first, requester, name)
-    for reply in replies[1:]:  # below the history: a bottom-posted answer, or only history
+    for reply in replies:  # below the history: a bottom-posted answer, or only history
         own = _QUOTED.sub("", reply.body)
         if own.strip() and _QUOTED.search(reply.body):
             return Prepared(_clean(own), requester, name)
