@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, text, update
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -264,21 +264,54 @@ def _run_batch(engine: Engine, ctx: Context, size: int, careful: bool) -> list[O
         else:
             finished = _without_savepoints(session, entries, ctx, kept)
         if entries:
-            session.connection().execute(
-                _FINISH,
-                [
-                    {
-                        "entry": entry.id,
-                        "state": _SPOOL_STATE[outcome.disposition],
-                        "stage": outcome.stage,
-                        "reason": outcome.reason,
-                        "case": outcome.case_id,
-                        "at": at,
-                    }
-                    for entry, (outcome, at) in zip(entries, finished, strict=True)
-                ],
-            )
+            _write_outcomes(session, entries, finished)
     return [outcome for outcome, _ in finished]
+
+
+# The batch's outcomes on PostgreSQL: one UPDATE from arrays, where `_FINISH` as an executemany
+# is a statement per entry (each bound, executed and answered on its own, pipelined or not).
+_PG_FINISH = text(
+    "UPDATE spoolentry SET state = CAST(f.state AS spoolstate), stage = f.stage,"
+    " reason = f.reason, case_id = f.case_id, processed_at = f.at"
+    " FROM unnest(CAST(:entries AS integer[]), CAST(:states AS text[]), CAST(:stages AS text[]),"
+    " CAST(:reasons AS text[]), CAST(:cases AS integer[]), CAST(:ats AS timestamptz[]))"
+    " AS f(id, state, stage, reason, case_id, at) WHERE spoolentry.id = f.id"
+)
+
+
+def _write_outcomes(
+    session: Session, entries: list[Entry], finished: list[tuple[Outcome, datetime]]
+) -> None:
+    """Each entry's new state, stage, reason, case and time, in one statement."""
+    connection = session.connection()
+    pairs = list(zip(entries, finished, strict=True))
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            _PG_FINISH,
+            {
+                "entries": [entry.id for entry, _ in pairs],
+                "states": [_SPOOL_STATE[outcome.disposition].name for _, (outcome, _) in pairs],
+                "stages": [outcome.stage for _, (outcome, _) in pairs],
+                "reasons": [outcome.reason for _, (outcome, _) in pairs],
+                "cases": [outcome.case_id for _, (outcome, _) in pairs],
+                "ats": [at for _, (_, at) in pairs],
+            },
+        )
+        return
+    connection.execute(
+        _FINISH,
+        [
+            {
+                "entry": entry.id,
+                "state": _SPOOL_STATE[outcome.disposition],
+                "stage": outcome.stage,
+                "reason": outcome.reason,
+                "case": outcome.case_id,
+                "at": at,
+            }
+            for entry, (outcome, at) in pairs
+        ],
+    )
 
 
 # The claim on PostgreSQL, as `_CLAIM` with `claimable` words it.
