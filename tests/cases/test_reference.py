@@ -9,7 +9,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from privbot.cases.reference import find_references, next_reference
+from privbot.cases.store import open_case
+from privbot.classify.result import Classification
+from privbot.config import Config
 from privbot.db import make_engine
+from privbot.mail.screen import Kind
+from privbot.models import utcnow
 from tests.helpers import postgres_database
 
 
@@ -69,6 +74,41 @@ def test_postgres_numbers_go_on_after_the_counter_of_an_earlier_version(postgres
             assert refs == ["DS-2031-0042", "DS-2031-0043", "DS-2032-0001"]
         finally:
             engine.dispose()
+
+
+def test_a_new_case_is_numbered_as_next_reference_numbers(
+    any_engine: tuple[Engine, Config],
+) -> None:
+    """On PostgreSQL the INSERT of a case takes its number itself: the same references as
+    `next_reference` gives, from the same sequence, four digits at least and five after 9999,
+    the mailbox's prefix and the year of receipt."""
+    engine, config = any_engine
+    received = utcnow().replace(year=2033)
+    result = Classification(Kind.human, "sv", ("access",), 0.9)
+    with Session(engine) as session:
+        refs = [open_case(session, config, "a@example.se", "A", result, received).reference]
+        refs.append(next_reference(session, 2033))
+        refs.append(open_case(session, config, "b@example.se", "B", result, received).reference)
+        if engine.dialect.name == "postgresql":
+            session.connection().exec_driver_sql("SELECT setval('privbot_reference_2033', 9998)")
+        else:
+            session.connection().exec_driver_sql(
+                "UPDATE referencecounter SET last = 9998 WHERE year = 2033"
+            )
+        refs += [
+            open_case(session, config, "c@example.se", "C", result, received).reference
+            for _ in range(2)
+        ]
+        session.commit()
+    assert refs == ["DS-2033-0001", "DS-2033-0002", "DS-2033-0003", "DS-2033-9999", "DS-2033-10000"]
+    with Session(engine) as session:
+        stored = (
+            session.connection()
+            .exec_driver_sql('SELECT reference FROM "case" ORDER BY id')
+            .scalars()
+            .all()
+        )
+    assert stored == [refs[0], refs[2], refs[3], refs[4]]
 
 
 @pytest.mark.parametrize(

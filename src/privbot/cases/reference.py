@@ -65,6 +65,22 @@ def next_reference(session: Session, year: int, prefix: str = "DS") -> str:
     return "%s-%d-%04d" % (prefix, year, number)
 
 
+# `next_reference` on PostgreSQL as an expression for the statement that stores the reference:
+# the year's next number written as "%04d" writes it (four digits at least), taken once.
+NEXT_REFERENCE = text(
+    "(SELECT CAST(:reference_prefix AS text) || '-' || CAST(:reference_year AS text) || '-'"
+    " || CASE WHEN n < 10000 THEN lpad(CAST(n AS text), 4, '0') ELSE CAST(n AS text) END"
+    " FROM (SELECT nextval(CAST(:reference_sequence AS regclass)) AS n) AS next)"
+)
+
+
+def next_reference_parameters(session: Session, year: int, prefix: str = "DS") -> dict[str, str]:
+    """What `NEXT_REFERENCE` is executed with (PostgreSQL only): numbering inside the statement
+    that stores the reference (RETURNING reads it back) costs no round trip of its own."""
+    name = _sequence(session.connection().engine, year)
+    return {"reference_prefix": prefix, "reference_year": str(year), "reference_sequence": name}
+
+
 # What every reference has inside it. Looked for first: most mail has none, and a search for a
 # pattern that starts with a character skips ahead to that character, where `REFERENCE` is tried
 # at every word (a tenth of the time).
