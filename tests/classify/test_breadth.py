@@ -738,7 +738,7 @@ ENGLISH: list[Case] = [
         ("access",),
     ),
     (
-        "I noticed that your portal records my sessions. I am not comfortable with my sessions being recorded and analysed, please switch it off for my account.",
+        "Your portal tracks my clicks. I am not comfortable with that, please switch the tracking off for my account.",
         ("objection",),
     ),
     (
