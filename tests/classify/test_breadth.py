@@ -388,6 +388,10 @@ SWEDISH: list[Case] = [
         "Förra året gick jag med på att vara med i er kundberättelse. Nu har jag bytt jobb och vill inte längre vara med.",
         ("consent_withdrawal",),
     ),
+    (
+        "Jag bad er radera mitt konto i september. Inget har hänt, det här är inte acceptabelt och jag anmäler er till IMY.",
+        ("complaint", "erasure"),
+    ),
 ]
 
 
@@ -744,6 +748,14 @@ ENGLISH: list[Case] = [
     (
         "Our client disputes the notes. We request that his personal data is neither deleted nor used until the matter is resolved.",
         ("restriction",),
+    ),
+    (
+        "Six weeks ago I asked you to delete my account. Nothing has happened and this is unacceptable, I will report you to IMY.",
+        ("complaint", "erasure"),
+    ),
+    (
+        "This PDF is not my invoice, it shows another customer's personal number. I'll delete it, but you should find out how it happened. I still haven't had my own.",
+        ("breach",),
     ),
 ]
 

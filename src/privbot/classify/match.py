@@ -93,7 +93,8 @@ _CHASES = re.compile(
     r"sans réponse|sigo sin|todavía no|sin respuesta|ninguna respuesta|"
     r"(?:inte|ej) (?:har )?fått (?:något )?annat än|(?:only|nothing but) an? auto|"
     r"(?:gått|gick) (?:\w+ ){0,2}(?:veckor|månader) sedan jag|"
-    r"(?:weeks|months) since I (?:asked|wrote|sent|requested|emailed|contacted))",
+    r"(?:weeks|months) since I (?:asked|wrote|sent|requested|emailed|contacted)|"
+    r"nothing (?:has )?happened|(?:inget|ingenting) (?:har )?hänt|nothing (?:has been|was) done)",
     re.I,
 )
 # one of these stands in every match of _CHASES: most bodies have none, and a substring test is
@@ -102,6 +103,7 @@ _CHASES_WORDS = (
     "gången", "time", "svar", "fortfarande", "påminn", "still", "reply", "response", "answer",
     "heard", "hört", "reminder", "chasing", "ikke", "noch", "immer", "vastaust", "nadal", "brak",
     "toujours", "réponse", "sigo", "todavía", "respuesta", "annat", "auto", "sedan", "since",
+    "happened", "hänt", "done",
 )  # fmt: skip
 
 
@@ -732,12 +734,32 @@ def _span(text: str, norm: Normalised, start: int, end: int) -> str:
     return source[norm.tokens[start].start : norm.tokens[end].end][:120]
 
 
+def _writer_acts(at: int, norm: Normalised) -> bool:
+    """The nearest subject before the verb at `at`, in its clause, is the writer: "I'll delete
+    it", "jag raderade det"."""
+    tokens = norm.tokens
+    clause = tokens[at].clause
+    for k in range(at - 1, max(-1, at - 4), -1):
+        if tokens[k].clause != clause:
+            return False
+        if tokens[k].word in _CLAUSE_SUBJECTS:
+            return tokens[k].word in WRITER
+    return False
+
+
 def _rule_evidence(
-    hit: RuleHit, text: str, norm: Normalised, where: str, factor: float, offset: int
+    hit: RuleHit,
+    chased: bool,
+    text: str,
+    norm: Normalised,
+    where: str,
+    factor: float,
+    offset: int,
 ) -> Evidence:
     rule = hit.rule
     # "inga fler nyhetsbrev", "no more calls": a refusal is itself a request
     asked = not rule.mood or hit.cue is not None or hit.imperative or hit.action.negative
+    asked = asked or chased
     if hit.negated:  # against the intent when asked; "mina data är inte raderade" tells, neutral
         score = -NEGATED_FACTOR * rule.weight if asked else 0.0
     else:
@@ -876,6 +898,12 @@ class _Reading:
         trade as much as a right (a firm's "we" alone is not: a firm may ask as a controller)."""
         return self.selling or self.norm.tokens[at].sentence in self.it_work
 
+    def chases(self) -> bool:
+        """The text is a reminder of an earlier request ("inget svar", "still waiting")."""
+        if self.chasing is None:
+            self.chasing = _chases(self.text)
+        return self.chasing
+
     def told_before(self, intent: str, at: int) -> bool:
         """A phrase after a told verb in its clause: "ni skickade mitt registerutdrag"."""
         norm = self.norm
@@ -908,9 +936,7 @@ class _Reading:
                 (k > 0 and norm.tokens[k - 1].word in ("jag", "i"))
                 or norm.tokens[k + 1].word == "jag"
             ):
-                if self.chasing is None:
-                    self.chasing = _chases(self.text)
-                return not self.chasing
+                return not self.chases()
             k -= 1
         return False
 
@@ -1032,6 +1058,12 @@ def _evidence(
             )
             e = _rule_evidence(
                 rule_hit,
+                # a reminder names the right it chases without asking again: "skrev för en
+                # månad sen om att få se mina uppgifter. inget svar alls."
+                # (what the writer does or did is no request: "I'll delete it")
+                rule_hit.rule.intent not in NOT_ASKED
+                and reading.chases()
+                and not _writer_acts(at, norm),
                 text,
                 norm,
                 where,
