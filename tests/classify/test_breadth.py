@@ -757,6 +757,10 @@ ENGLISH: list[Case] = [
         "This PDF is not my invoice, it shows another customer's personal number. I'll delete it, but you should find out how it happened. I still haven't had my own.",
         ("breach",),
     ),
+    (
+        "Last year I agreed to appear in your customer story with my photo. I no longer give my permission for that.",
+        ("consent_withdrawal",),
+    ),
 ]
 
 
@@ -1323,6 +1327,10 @@ FRENCH: list[Case] = [
     # question
     ("Combien de temps conservez-vous mes données ?", ("question",)),
     ("Merci de ne plus me démarcher par téléphone.", ("marketing_optout",)),
+    (
+        "Je ne veux pas que vous publiiez mon nom dans votre lettre d'information, et je m'oppose à ce que vous le fassiez à nouveau.",
+        ("objection",),
+    ),
 ]
 
 
@@ -1403,6 +1411,11 @@ SPANISH: list[Case] = [
     ("Si no recibo respuesta, presentaré una reclamación ante la AEPD.", ("complaint",)),
     # question
     ("¿Cuánto tiempo conservan mis datos?", ("question",)),
+    ("Nadie me preguntó. No quiero que publiquen mi foto en su web.", ("objection",)),
+    (
+        "Ustedes hicieron una consulta de solvencia a mi nombre sin avisarme. Me opongo a que se repita.",
+        ("objection",),
+    ),
 ]
 
 
