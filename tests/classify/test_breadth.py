@@ -392,6 +392,14 @@ SWEDISH: list[Case] = [
         "Jag bad er radera mitt konto i september. Inget har hänt, det här är inte acceptabelt och jag anmäler er till IMY.",
         ("complaint", "erasure"),
     ),
+    (
+        "En kund till er ringde oss: han har fått ett mejl från er tekniker med vår lönefil bifogad. Den innehåller personnummer för alla våra anställda.",
+        ("breach",),
+    ),
+    (
+        "Den gamla hårddisken med de anställdas personnummer låg kvar i en öppen kartong i trapphuset.",
+        ("breach",),
+    ),
 ]
 
 
@@ -470,6 +478,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         "Härmed söker jag tjänsten som IT-tekniker. Jag har arbetat med personuppgiftsincidenter och anmälningar till IMY i fem år.",
         ("other",),
     ),
+    ("Kan ni ge alla våra anställda tillgång till lönefilerna på servern?", ("other",)),
 ]
 
 
@@ -761,6 +770,7 @@ ENGLISH: list[Case] = [
         "Last year I agreed to appear in your customer story with my photo. I no longer give my permission for that.",
         ("consent_withdrawal",),
     ),
+    ("The payroll file you sent us last week went to another customer as well.", ("breach",)),
 ]
 
 
