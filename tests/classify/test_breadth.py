@@ -400,6 +400,10 @@ SWEDISH: list[Case] = [
         "Den gamla hårddisken med de anställdas personnummer låg kvar i en öppen kartong i trapphuset.",
         ("breach",),
     ),
+    (
+        "Jag har bett er två gånger att sluta skicka reklam, och ni tar det uppenbarligen inte på allvar. Ingen mer reklam till mig.",
+        ("marketing_optout", "complaint"),
+    ),
 ]
 
 
@@ -479,6 +483,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("Kan ni ge alla våra anställda tillgång till lönefilerna på servern?", ("other",)),
+    ("Jag vill inte klaga, men säljer ni även skrivare till privatpersoner?", ("other",)),
 ]
 
 
