@@ -401,7 +401,7 @@ SWEDISH: list[Case] = [
         ("breach",),
     ),
     (
-        "Jag har bett er två gånger att sluta skicka reklam, och ni tar det uppenbarligen inte på allvar. Ingen mer reklam till mig.",
+        "Jag har bett er två gånger att sluta skicka reklam, och ni tar det uppenbarligen inte på allvar. Det är inte okej. Ingen mer reklam till mig.",
         ("marketing_optout", "complaint"),
     ),
 ]
