@@ -947,6 +947,10 @@ DANISH: list[Case] = [
     ("Jeg vil indgive en klage til Datatilsynet.", ("complaint",)),
     # question
     ("Hvor længe gemmer I mine oplysninger?", ("question",)),
+    (
+        "Jeg har fået en mail, der ikke var til mig, med en andens navn og telefonnummer.",
+        ("breach",),
+    ),
 ]
 
 
@@ -1049,6 +1053,10 @@ FINNISH: list[Case] = [
     # question
     ("Kuinka kauan säilytätte tietojani?", ("question",)),
     ("Toivon, ettei minulle enää soiteta myyntipuheluita.", ("marketing_optout",)),
+    (
+        "Sain teiltä laskun, joka ei kuulu minulle. Siinä on toisen asiakkaan nimi ja osoite.",
+        ("breach",),
+    ),
 ]
 
 
@@ -1253,6 +1261,7 @@ POLISH: list[Case] = [
     ("Jeśli nie otrzymam odpowiedzi, złożę skargę do UODO.", ("complaint",)),
     # question
     ("Jak długo przechowujecie moje dane?", ("question",)),
+    ("Nie zgadzam się, żeby sprawdzali Państwo moją historię kredytową.", ("objection",)),
 ]
 
 
@@ -1431,6 +1440,8 @@ SPANISH: list[Case] = [
         "Ustedes hicieron una consulta de solvencia a mi nombre sin avisarme. Me opongo a que se repita.",
         ("objection",),
     ),
+    ("He recibido una factura que no es nuestra, con los datos de otra persona.", ("breach",)),
+    ("No quiero que usen mis conversaciones con soporte para entrenar modelos.", ("objection",)),
 ]
 
 
