@@ -370,10 +370,12 @@ def count_statements(engine: Engine) -> dict[str, int]:
 
     process = pipeline_module.process
 
-    def counting(session: Any, entry: Any, ctx: Any, parsed: Any = None) -> Any:
+    def counting(
+        session: Any, entry: Any, ctx: Any, parsed: Any = None, reading: Any = None
+    ) -> Any:
         current[0] = "message"
         try:
-            outcome = process(session, entry, ctx, parsed)
+            outcome = process(session, entry, ctx, parsed, reading)
         finally:
             made, current[0] = counts.pop("message", 0), "batch"
         key = outcome.disposition.value

@@ -34,11 +34,11 @@ from privbot.context import Context
 from privbot.db import claimable, session_scope
 from privbot.errors import ParseError
 from privbot.mail.parse import ParsedMail, parse
-from privbot.mail.prepare import prepare
+from privbot.mail.prepare import Prepared, prepare
 from privbot.mail.screen import Kind, Screening, screen
 from privbot.models import SPOOL_PENDING, Channel, Message, SpoolEntry, SpoolState, utcnow
 
-__all__ = ["Context", "Disposition", "process", "run"]
+__all__ = ["Context", "Disposition", "Reading", "process", "read", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -91,19 +91,40 @@ def _finish(
     return Outcome(disposition, stage, reason[:500], case_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a mail says before any case is looked at: its own text and requester, and its kind."""
+
+    prepared: Prepared
+    screening: Screening
+
+
+def read(mail: ParsedMail, ctx: Context) -> Reading:
+    """New text apart from quotes (a configured form relay or a staff forward names the
+    requester), and whether a person wrote it."""
+    prepared = prepare(mail, ctx.config.form_senders, ctx.staff_domains)
+    screening = screen(mail, ctx.own_addresses, ctx.ruleset.screening, prepared.new_text)
+    return Reading(prepared, screening)
+
+
 def process(
-    session: Session, entry: Entry, ctx: Context, parsed: ParsedMail | None = None
+    session: Session,
+    entry: Entry,
+    ctx: Context,
+    parsed: ParsedMail | None = None,
+    reading: Reading | None = None,
 ) -> Outcome:
-    """`parsed`: the entry's mail when the caller has parsed it already."""
+    """`parsed`: the entry's mail when the caller has parsed it already; `reading`: what `read`
+    made of it, likewise."""
     if entry.source == "chat":  # a request confirmed in the chat: structured, never read as mail
         return _chat_request(session, entry, ctx)
     try:
         mail = parsed if parsed is not None else parse(entry.raw)
     except ParseError as exc:
         return _finish(entry, Disposition.quarantined, "parse", str(exc))
-    # New text apart from quotes; a configured form relay or a staff forward names the requester.
-    prepared = prepare(mail, ctx.config.form_senders, ctx.staff_domains)
-    screening = screen(mail, ctx.own_addresses, ctx.ruleset.screening, prepared.new_text)
+    if reading is None:
+        reading = read(mail, ctx)
+    prepared, screening = reading.prepared, reading.screening
     if screening.kind is not Kind.human:
         return _finish(entry, Disposition.screened, "screen", _screened(session, entry, screening))
     classification = classify_message(mail, prepared, ctx.ruleset)
@@ -352,20 +373,24 @@ def _without_savepoints(
     processing or in writing its changes (which may come with a later entry's query)."""
     try:
         mails = [_parsed(entry) for entry in entries]
-        wants = [
-            resends.wanted(ctx.config, mail, entry.received_at)
-            for entry, mail in zip(entries, mails, strict=True)
-            if mail is not None
+        readings = [None if mail is None else read(mail, ctx) for mail in mails]
+        # Only a person's mail is threaded or looked up as a resend: screened mail needs
+        # neither lookup.
+        human = [
+            (entry, mail)
+            for entry, mail, reading in zip(entries, mails, readings, strict=True)
+            if mail is not None and reading is not None and reading.screening.kind is Kind.human
         ]
+        wants = [resends.wanted(ctx.config, mail, entry.received_at) for entry, mail in human]
         # the batch's resends and the Message-IDs its messages answer in a query each, not in
         # one per message (a round trip each)
         with (
             resends.for_batch(session, [want for want in wants if want is not None]),
-            thread.for_batch(session, [mail for mail in mails if mail is not None]),
+            thread.for_batch(session, [mail for _, mail in human]),
         ):
             finished = [
-                (process(session, entry, ctx, mail), utcnow())
-                for entry, mail in zip(entries, mails, strict=True)
+                (process(session, entry, ctx, mail, reading), utcnow())
+                for entry, mail, reading in zip(entries, mails, readings, strict=True)
             ]
         session.flush()
         kept.write()  # the batch's audit events and thread messages, a statement per table
@@ -376,7 +401,7 @@ def _without_savepoints(
 
 
 def _parsed(entry: Entry) -> ParsedMail | None:
-    """The entry's mail, parsed ahead for the batch's resend lookup; None for a chat request
+    """The entry's mail, parsed and read ahead for the batch's lookups; None for a chat request
     or a mail that does not parse (`process` quarantines it)."""
     if entry.source == "chat":
         return None
