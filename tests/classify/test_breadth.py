@@ -404,6 +404,10 @@ SWEDISH: list[Case] = [
         "Jag har bett er två gånger att sluta skicka reklam, och ni tar det uppenbarligen inte på allvar. Det är inte okej. Ingen mer reklam till mig.",
         ("marketing_optout", "complaint"),
     ),
+    (
+        "Jag fick bara mitt namn i utdraget och jag tycker inte att ni har tagit min begäran på allvar. Det är inte okej. Skicka ett fullständigt utdrag.",
+        ("access", "complaint"),
+    ),
 ]
 
 
@@ -484,6 +488,10 @@ SWEDISH_NEGATIVE: list[Case] = [
     ),
     ("Kan ni ge alla våra anställda tillgång till lönefilerna på servern?", ("other",)),
     ("Jag vill inte klaga, men säljer ni även skrivare till privatpersoner?", ("other",)),
+    (
+        "Jag vet inte om detta är rätt adress, men vår skrivare på kontoret har slutat fungera.",
+        ("other",),
+    ),
 ]
 
 
@@ -897,6 +905,10 @@ NORWEGIAN_NEGATIVE: list[Case] = [
         "Vi ser at dere har mange kunder i Oslo. Har dere tid til et møte om et samarbeid?",
         ("other",),
     ),
+    (
+        "Takk for besøket i går! Kan dere sende en kopi av fakturaen til regnskap@firma.no?",
+        ("other",),
+    ),
 ]
 
 
@@ -1167,6 +1179,10 @@ GERMAN_NEGATIVE: list[Case] = [
     ("Bitte schicken Sie mir die Rechnung noch einmal.", ("other",)),
     ("Bitte ändern Sie den Liefertermin.", ("other",)),
     ("Bitte ändern Sie die Lieferadresse für Bestellung 4711.", ("other",)),
+    (
+        "Wir haben unseren Firmennamen geändert und brauchen für alle Mitarbeiter neue E-Mail-Adressen. Bitte löschen Sie danach die alten Konten.",
+        ("other",),
+    ),
 ]
 
 

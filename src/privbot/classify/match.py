@@ -162,8 +162,14 @@ NOT_TOPICS = frozenset({"pronoun", "stored", "business", "device"})
 # what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
 NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
 AROUND_A_BREACH = frozenset({"complaint", "question"})  # told beside a breach, about it
-WE = frozenset("vi oss we our ours us".split())
-SINGULAR = frozenset("jag mig mej min mitt mina i me my mine jeg meg ich mich mein meine".split())
+WE = frozenset(  # folded; not the Polish "my" (we) nor the Finnish "me" (we): English words
+    "vi oss we our ours us wir uns unser unsere unseren unserem unserer vores os nous notre nos "
+    "nosotros nuestra nuestro nuestros nuestras nas nasz nasze naszej naszych meidan meille".split()
+)
+SINGULAR = frozenset(  # folded; not the Polish "ja" (I): the Finnish "and"
+    "jag mig mej min mitt mina i me my mine jeg meg mit ich mich mir mein meine meinen je moi "
+    "mon ma mes yo mi mis mnie moj moje moja moich minun minulle minua".split()
+)
 
 
 def _singular(token: Token, norm: Normalised, text: str) -> bool:
@@ -698,9 +704,7 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
         for hit in hits:
             phrase = hit.phrase
             if phrase.negatable and negation and _negated(hit, tokens):
-                # (a counter-sign denied is no sign: "vill inte hamna i tidningen")
-                if phrase.weight > 0:
-                    found.append((hit, norm, -NEGATED_FACTOR))
+                found.append((hit, norm, -NEGATED_FACTOR))
                 continue
             factor = (FUZZY_FACTOR if hit.fuzzy else 1.0) * (
                 HYPOTHETICAL_FACTOR
@@ -724,7 +728,7 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
         groups.sort(key=lambda hf: hf[0].start - hf[0].end)
         groups = _keep(groups)
     # else one word each, the first per group and word: none overlaps another
-    found.sort(key=lambda hf: (-hf[0].phrase.weight * abs(hf[2]), hf[0].start - hf[0].end))
+    found.sort(key=lambda hf: (-abs(hf[0].phrase.weight * hf[2]), hf[0].start - hf[0].end))
     return groups + _keep(found)
 
 
