@@ -893,6 +893,18 @@ NORWEGIAN: list[Case] = [
     ("Jeg kommer til å klage til Datatilsynet hvis jeg ikke får svar.", ("complaint",)),
     # question
     ("Hvor lenge lagrer dere opplysningene mine?", ("question",)),
+    (
+        "Jeg har flyttet, men i profilen min står fortsatt den gamle adressen. Kan dere endre den til Storgata 4?",
+        ("rectification",),
+    ),
+    (
+        "Jeg lurer på hvilke opplysninger dere har om meg, og hvor dere har fått dem fra.",
+        ("access",),
+    ),
+    (
+        "I dag fikk jeg feil vedlegg fra dere: en liste over de ansatte i et annet firma, med navn og personnumre.",
+        ("breach",),
+    ),
 ]
 
 
@@ -1170,6 +1182,14 @@ GERMAN: list[Case] = [
     (
         "Sie haben meine Adresse offen an alle Empfänger geschickt, das ist eine Datenpanne und ich bin sehr verärgert. Das geht so nicht.",
         ("breach", "complaint"),
+    ),
+    (
+        "Ich habe auf Alle akzeptieren geklickt. Das möchte ich rückgängig machen.",
+        ("consent_withdrawal",),
+    ),
+    (
+        "Bis das geklärt ist, darf dieser Eintrag über mich nicht mehr verwendet werden.",
+        ("restriction",),
     ),
 ]
 
@@ -1458,6 +1478,10 @@ SPANISH: list[Case] = [
     ),
     ("He recibido una factura que no es nuestra, con los datos de otra persona.", ("breach",)),
     ("No quiero que usen mis conversaciones con soporte para entrenar modelos.", ("objection",)),
+    (
+        "¿Me podéis mandar una copia de las grabaciones de mis llamadas con soporte, por favor?",
+        ("access",),
+    ),
 ]
 
 

@@ -59,7 +59,7 @@ THIRD_PERSON = frozenset(
 COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv sarl srl".split())
 # Words that may follow a pronoun object in its clause ("släng dem inte", "radera det också")
 ENDS_OBJECT = frozenset(
-    "ocksa too also helt tack please nu now snarast direkt asap to till for".split()
+    "ocksa too also helt tack please nu now snarast direkt asap to till til for".split()
     + "sedan sen efterat darefter senare then afterwards later".split()
     + "igen again mer more langre anymore heller either with med".split()
 )
