@@ -408,6 +408,11 @@ SWEDISH: list[Case] = [
         "Jag fick bara mitt namn i utdraget och jag tycker inte att ni har tagit min begäran på allvar. Det är inte okej. Skicka ett fullständigt utdrag.",
         ("access", "complaint"),
     ),
+    (
+        "I oktober kryssade jag i att ni fick spara mina svar. Jag har tänkt om och vill inte vara med längre. Radera gärna mina svar också.",
+        ("erasure", "consent_withdrawal"),
+    ),
+    ("En främling ringde och sa att han fått ett mejl från er med mitt pass bifogat.", ("breach",)),
 ]
 
 
@@ -784,6 +789,10 @@ ENGLISH: list[Case] = [
         ("consent_withdrawal",),
     ),
     ("The payroll file you sent us last week went to another customer as well.", ("breach",)),
+    (
+        "I watched your technician scroll through my family photos during the remote session. I think it was completely out of line and I want a formal complaint registered.",
+        ("complaint",),
+    ),
 ]
 
 
