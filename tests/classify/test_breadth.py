@@ -793,6 +793,10 @@ ENGLISH: list[Case] = [
         "I watched your technician scroll through my family photos during the remote session. I think it was completely out of line and I want a formal complaint registered.",
         ("complaint",),
     ),
+    (
+        "Your newsletter went out with all recipients in the To field, my private address among them. I find this really careless. How could this happen?",
+        ("breach", "complaint"),
+    ),
 ]
 
 

@@ -162,6 +162,7 @@ NOT_TOPICS = frozenset({"pronoun", "stored", "business", "device"})
 # what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
 NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
 AROUND_A_BREACH = frozenset({"complaint", "question"})  # told beside a breach, about it
+CRITICISED_BREACH = 0.8  # complaint evidence that, beside a breach, is a complaint of its own
 WE = frozenset(  # folded; not the Polish "my" (we) nor the Finnish "me" (we): English words
     "vi oss we our ours us wir uns unser unsere unseren unserem unserer vores os nous notre nos "
     "nosotros nuestra nuestro nuestros nuestras nas nasz nasze naszej naszych meidan meille".split()
@@ -1219,6 +1220,18 @@ def _asked_apart(name: str, other: str, evidence: list[Evidence]) -> bool:
     return False
 
 
+def _blame(evidence: list[Evidence]) -> float:
+    """Complaint evidence in words of its own, not in the words that tell the breach
+    ("avsett för någon annan" is the breach, not blame for it)."""
+    told = [(e.where, e.matched) for e in evidence if e.intent == Intent.breach.value]
+    return sum(
+        e.score
+        for e in evidence
+        if e.intent == Intent.complaint.value
+        and not any(where == e.where and e.matched in matched for where, matched in told)
+    )
+
+
 def _fewer_words(text: str, n: int) -> bool:
     """len(text.split()) < n, without splitting all of a long text."""
     return len(text.split(maxsplit=n)) < n
@@ -1281,6 +1294,14 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
             or _beside_all(chosen, evidence) < OTHER_BESIDE
         ):
             chosen.remove(Intent.other.value)
+    if (
+        Intent.breach.value in chosen
+        and Intent.complaint.value not in chosen
+        and _blame(evidence) >= CRITICISED_BREACH
+    ):
+        # "I find this really careless. How could this happen?": a breach told with blame is
+        # complained of too, on less evidence than a complaint alone needs
+        chosen.append(Intent.complaint.value)
     if Intent.breach.value in chosen[1:] and chosen[0] in AROUND_A_BREACH:
         # "Datenpanne … ziemlich verärgert": the anger is about the breach, which leads (its
         # 72-hour clock is the case's)
