@@ -497,6 +497,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         "Jag vet inte om detta är rätt adress, men vår skrivare på kontoret har slutat fungera.",
         ("other",),
     ),
+    ("Jag kom inte åt jobbmejlen i går, kan ni återställa mitt lösenord?", ("other",)),
 ]
 
 
@@ -918,6 +919,7 @@ NORWEGIAN: list[Case] = [
         "I dag fikk jeg feil vedlegg fra dere: en liste over de ansatte i et annet firma, med navn og personnumre.",
         ("breach",),
     ),
+    ("Dere har tatt en kredittsjekk på meg. Jeg vil ikke at dere gjør det igjen.", ("objection",)),
 ]
 
 

@@ -61,7 +61,7 @@ COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv
 ENDS_OBJECT = frozenset(
     "ocksa too also helt tack please nu now snarast direkt asap to till til for".split()
     + "sedan sen efterat darefter senare then afterwards later".split()
-    + "igen again mer more langre anymore heller either with med".split()
+    + "igen igjen again mer more langre anymore heller either with med".split()
 )
 # "Raderar ni mina uppgifter när …?", "ni raderade mitt konto": a verb with its subject says
 # or asks what we do or did; it does not ask us to do it
