@@ -413,6 +413,7 @@ SWEDISH: list[Case] = [
         ("erasure", "consent_withdrawal"),
     ),
     ("En främling ringde och sa att han fått ett mejl från er med mitt pass bifogat.", ("breach",)),
+    ("Vilka cookies använder er webbshop, och hur länge sparas de?", ("question",)),
 ]
 
 
@@ -498,6 +499,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("Jag kom inte åt jobbmejlen i går, kan ni återställa mitt lösenord?", ("other",)),
+    ("Vår webbshop behöver en cookiebanner. Kan ni lägga in en och skicka en offert?", ("other",)),
 ]
 
 
@@ -840,6 +842,10 @@ ENGLISH_NEGATIVE: list[Case] = [
     ("Please delete Peter's account, he moved to our Oslo office.", ("other",)),
     (
         "Thirty pupils left us in June. Could you remove their licences and delete those pupil accounts?",
+        ("other",),
+    ),
+    (
+        "Our web shop needs a proper cookie banner, we track visitors without asking them. Could you add one and send me a quote?",
         ("other",),
     ),
 ]
