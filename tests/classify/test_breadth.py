@@ -414,6 +414,10 @@ SWEDISH: list[Case] = [
     ),
     ("En främling ringde och sa att han fått ett mejl från er med mitt pass bifogat.", ("breach",)),
     ("Vilka cookies använder er webbshop, och hur länge sparas de?", ("question",)),
+    (
+        "Jag vet att samtalet i tisdags spelades in. Kan ni radera just den inspelningen?",
+        ("erasure",),
+    ),
 ]
 
 
@@ -800,6 +804,7 @@ ENGLISH: list[Case] = [
         "Your newsletter went out with all recipients in the To field, my private address among them. I find this really careless. How could this happen?",
         ("breach", "complaint"),
     ),
+    ("I don't want a copy, just delete the data you hold about me.", ("erasure",)),
 ]
 
 

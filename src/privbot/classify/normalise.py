@@ -203,7 +203,14 @@ _COLON_ENDING = re.compile(r":(?<=[a-z]{2}:)(?=(?:en|et|n|t|ar|er|na|arna|erna|e
 _COMMA_THAT = re.compile(r", (?=(?:dass|ze|zeby|aby|etta|jotta|at)\b|(?:[\w-]+ ){1,6}zu [\w-]+\b)")
 
 
+# the Swedish "just" of "just den inspelningen" (that very one) contrasts nothing, unlike the
+# English "just" ("not a copy, just delete it"): same length, no clause word
+_JUST_THAT = re.compile(r"\bjust(?= (?:den|det|de|dem|denna|detta|dessa|nu)\b)")
+
+
 def _expand(folded: str) -> str:
+    if "just " in folded:
+        folded = _JUST_THAT.sub("juxt", folded)
     if ":" in folded:
         folded = _COLON_ENDING.sub("", folded)
     if ", " in folded:
