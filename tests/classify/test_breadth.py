@@ -418,6 +418,10 @@ SWEDISH: list[Case] = [
         "Jag vet att samtalet i tisdags spelades in. Kan ni radera just den inspelningen?",
         ("erasure",),
     ),
+    (
+        "Min far gick bort i våras. Sluta skicka nyhetsbrev till honom och ta bort hans uppgifter ur era system.",
+        ("marketing_optout", "erasure"),
+    ),
 ]
 
 
@@ -805,6 +809,10 @@ ENGLISH: list[Case] = [
         ("breach", "complaint"),
     ),
     ("I don't want a copy, just delete the data you hold about me.", ("erasure",)),
+    (
+        "I left that company in March. Could you delete me and my details from your systems completely?",
+        ("erasure",),
+    ),
 ]
 
 

@@ -87,6 +87,7 @@ DETERMINERS = frozenset(
     " mi mis los las el todo todos toda todas sus".split()  # "borrad mis datos": an imperative (es)
 )  # folded: "åt" is "at"
 WRITER = frozenset({"jag", "i", "jeg"})
+_THEIR = frozenset("hans hennes his her hendes hannes".split())  # a relative's, when kin write
 COORDINATION = frozenset({"och", "o", "and", "eller", "or", "samt", "og", "und", "et", "y", "ja"})
 MY = frozenset("my mina mitt min vara our".split())  # folded
 SEVERAL = frozenset(  # counted objects are several people's: "two users", "fem konton"
@@ -759,6 +760,8 @@ def pair(
                     )
                 if other:
                     continue
+                if kin and obj.group == "object:others" and tokens[obj.start].word in _THEIR:
+                    continue  # "min far … ta bort hans uppgifter": the relative's, asked for
                 if describes and obj.start > action.end:
                     continue
                 if obj.start < action.start and _recipient(obj, tokens):
