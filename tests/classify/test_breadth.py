@@ -1425,6 +1425,10 @@ FRENCH: list[Case] = [
         "Je ne veux pas que vous publiiez mon nom dans votre lettre d'information, et je m'oppose à ce que vous le fassiez à nouveau.",
         ("objection",),
     ),
+    (
+        "Votre mail a été envoyé avec toutes les adresses visibles. Je trouve cela inadmissible et je m'adresserai à l'IMY.",
+        ("complaint",),
+    ),
 ]
 
 
@@ -1515,6 +1519,10 @@ SPANISH: list[Case] = [
     (
         "¿Me podéis mandar una copia de las grabaciones de mis llamadas con soporte, por favor?",
         ("access",),
+    ),
+    (
+        "En septiembre os pedí que borrarais mis datos. Ni una respuesta. Me parece una falta de respeto y presentaré una reclamación ante la autoridad sueca de protección de datos.",
+        ("complaint", "erasure"),
     ),
 ]
 

@@ -90,7 +90,7 @@ _CHASES = re.compile(
     r"(?:this is a|friendly|gentle) reminder|chasing|ikke (?:fått|fået) (?:noe |noget )?svar|"
     r"fortsatt ikke|stadig ikke|noch keine (?:antwort|rückmeldung)|immer noch (?:keine|nicht)|"
     r"en ole saanut vastaust|nadal nie|brak odpowiedzi|toujours pas|aucune réponse|"
-    r"sans réponse|sigo sin|todavía no|sin respuesta|ninguna respuesta|"
+    r"sans réponse|sigo sin|todavía no|sin respuesta|ninguna respuesta|ni una respuesta|"
     r"(?:inte|ej) (?:har )?fått (?:något )?annat än|(?:only|nothing but) an? auto|"
     r"(?:gått|gick) (?:\w+ ){0,2}(?:veckor|månader) sedan jag|"
     r"(?:weeks|months) since I (?:asked|wrote|sent|requested|emailed|contacted)|"
