@@ -754,7 +754,7 @@ def _writer_acts(at: int, norm: Normalised) -> bool:
 
 def _rule_evidence(
     hit: RuleHit,
-    chased: bool,
+    reminder: _Reading | None,
     text: str,
     norm: Normalised,
     where: str,
@@ -764,7 +764,10 @@ def _rule_evidence(
     rule = hit.rule
     # "inga fler nyhetsbrev", "no more calls": a refusal is itself a request
     asked = not rule.mood or hit.cue is not None or hit.imperative or hit.action.negative
-    asked = asked or chased
+    if not asked and reminder is not None:
+        # what a reminder names it asks for again, unless the writer does or did it ("I'll
+        # delete it"); looked for only where it decides (most texts ask in so many words)
+        asked = reminder.chases() and not _writer_acts(hit.action.start, norm)
     if hit.negated:  # against the intent when asked; "mina data är inte raderade" tells, neutral
         score = -NEGATED_FACTOR * rule.weight if asked else 0.0
     else:
@@ -1065,10 +1068,7 @@ def _evidence(
                 rule_hit,
                 # a reminder names the right it chases without asking again: "skrev för en
                 # månad sen om att få se mina uppgifter. inget svar alls."
-                # (what the writer does or did is no request: "I'll delete it")
-                rule_hit.rule.intent not in NOT_ASKED
-                and reading.chases()
-                and not _writer_acts(at, norm),
+                None if rule_hit.rule.intent in NOT_ASKED else reading,
                 text,
                 norm,
                 where,
