@@ -422,6 +422,10 @@ SWEDISH: list[Case] = [
         "Min far gick bort i våras. Sluta skicka nyhetsbrev till honom och ta bort hans uppgifter ur era system.",
         ("marketing_optout", "erasure"),
     ),
+    (
+        "Jag har flyttat. Rätta min faktureringsadress till Storgatan 5, 123 45 Ort.",
+        ("rectification",),
+    ),
 ]
 
 
@@ -508,6 +512,7 @@ SWEDISH_NEGATIVE: list[Case] = [
     ),
     ("Jag kom inte åt jobbmejlen i går, kan ni återställa mitt lösenord?", ("other",)),
     ("Vår webbshop behöver en cookiebanner. Kan ni lägga in en och skicka en offert?", ("other",)),
+    ("Kan ni rätta organisationsnumret på fakturan? Det ska vara 556123-4567.", ("other",)),
 ]
 
 
@@ -813,6 +818,10 @@ ENGLISH: list[Case] = [
         "I left that company in March. Could you delete me and my details from your systems completely?",
         ("erasure",),
     ),
+    (
+        "got a call from your sales guy. where did u get my number?? and dont call again",
+        ("marketing_optout", "access"),
+    ),
 ]
 
 
@@ -859,6 +868,10 @@ ENGLISH_NEGATIVE: list[Case] = [
     ),
     (
         "Our web shop needs a proper cookie banner, we track visitors without asking them. Could you add one and send me a quote?",
+        ("other",),
+    ),
+    (
+        "Thanks for the quote. Before I send it on, could you correct our company name? It is spelt with one L.",
         ("other",),
     ),
 ]
