@@ -426,6 +426,16 @@ SWEDISH: list[Case] = [
         "Jag har flyttat. Rätta min faktureringsadress till Storgatan 5, 123 45 Ort.",
         ("rectification",),
     ),
+    ("Jag vill inte att uppgifterna om mig används i er statistik över kunderna.", ("objection",)),
+    (
+        "Snälla, håll mig utanför era mätningar av hur länge varje tekniker jobbar med ett ärende.",
+        ("objection",),
+    ),
+    ("Sluta spela in mina samtal när jag ringer er support.", ("objection",)),
+    (
+        "Sluta ringa mig med erbjudanden och sluta spela in samtalen.",
+        ("marketing_optout", "objection"),
+    ),
 ]
 
 
@@ -822,6 +832,8 @@ ENGLISH: list[Case] = [
         "got a call from your sales guy. where did u get my number?? and dont call again",
         ("marketing_optout", "access"),
     ),
+    ("Could you leave me out of the performance reports for our management?", ("objection",)),
+    ("I would rather not receive the monthly offers any more.", ("marketing_optout",)),
 ]
 
 
@@ -872,6 +884,10 @@ ENGLISH_NEGATIVE: list[Case] = [
     ),
     (
         "Thanks for the quote. Before I send it on, could you correct our company name? It is spelt with one L.",
+        ("other",),
+    ),
+    (
+        "You may not have received my last email about the broken printer, so here it is again.",
         ("other",),
     ),
 ]
@@ -952,6 +968,9 @@ NORWEGIAN: list[Case] = [
         ("breach",),
     ),
     ("Dere har tatt en kredittsjekk på meg. Jeg vil ikke at dere gjør det igjen.", ("objection",)),
+    ("Jeg vil ikke at opplysningene mine brukes i statistikk om kundene deres.", ("objection",)),
+    ("Kan dere holde meg utenfor målingene av hvor mye hver ansatt jobber?", ("objection",)),
+    ("Lagres supporthistorikken min utenfor EU?", ("question",)),
 ]
 
 
@@ -1021,6 +1040,10 @@ DANISH: list[Case] = [
     (
         "Jeg har fået en mail, der ikke var til mig, med en andens navn og telefonnummer.",
         ("breach",),
+    ),
+    (
+        "Jeg vil ikke have at mine oplysninger bruges til sammenligninger af de ansatte.",
+        ("objection",),
     ),
 ]
 

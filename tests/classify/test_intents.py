@@ -36,6 +36,16 @@ BAD = [
     ("bad regex", "[patterns]\n'art(17' = 1.0\n", "regular expression"),
     ("short wildcard", '[phrases.sv]\n"ra*" = 1.0\n', "wildcard"),
     ("yields to nothing", "[yields_to]\nfoo = 1.0\n", "not an intent"),
+    (
+        "unless no group",
+        '[[rules]]\naction = "delete"\nobject = "me"\nunless = "object.nothing"\n',
+        "no [object.nothing]",
+    ),
+    (
+        "needs no context",
+        '[[rules]]\naction = "delete"\nobject = "me"\nneeds = "nothing"\n',
+        "no [context.nothing]",
+    ),
 ]
 
 

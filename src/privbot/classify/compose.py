@@ -626,14 +626,20 @@ def _takes(rules: list[Rule]) -> frozenset[tuple[str, str]]:
     return cached[1]
 
 
+def group_key(kind: str, name: str) -> str:
+    """The finder's key of a group a rule names: "until" is `[context.until]` where a context
+    is meant; a dotted name ("object.recording") names its kind itself."""
+    return name.replace(".", ":", 1) if "." in name else f"{kind}:{name}"
+
+
 @functools.cache
 def _keys(rule: Rule) -> tuple[tuple[str, ...], ...]:
     """The group names a rule looks up, as the phrase finder names them."""
     return (
         tuple("action:" + a for a in rule.actions),
         tuple("object:" + o for o in rule.objects),
-        tuple("context:" + c for c in rule.needs),
-        tuple("context:" + c for c in rule.unless),
+        tuple(group_key("context", c) for c in rule.needs),
+        tuple(group_key("context", c) for c in rule.unless),
     )
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from privbot.classify.compose import Rule
+from privbot.classify.compose import Rule, group_key
 from privbot.classify.normalise import NOT, phrase_words, stems
 from privbot.classify.result import Intent, IntentName
 from privbot.errors import ConfigError
@@ -363,8 +363,9 @@ def _load_rules(path: Path, data: dict[str, object], groups: set[str]) -> list[R
             ("context", unless),
         ):
             for name in names:
-                if f"{kind}:{name}" not in groups:
-                    raise ConfigError(f"{where}: no [{kind}.{name}] in _lexicon.toml")
+                if group_key(kind, name) not in groups:
+                    shown = name if "." in name else f"{kind}.{name}"
+                    raise ConfigError(f"{where}: no [{shown}] in _lexicon.toml")
         weight, _ = _weight(entry.get("weight", 1.0), f"{where} weight")
         mood, near = entry.get("mood", True), entry.get("near", True)
         if not isinstance(mood, bool) or not isinstance(near, bool):
