@@ -436,6 +436,9 @@ SWEDISH: list[Case] = [
         "Sluta ringa mig med erbjudanden och sluta spela in samtalen.",
         ("marketing_optout", "objection"),
     ),
+    ("Jag heter Jonny med h, inte Jony. Det står fel i alla era mejl.", ("rectification",)),
+    ("Mitt efternamn stavas med två s. Tack!", ("rectification",)),
+    ("Jag heter Anna Lindqvist, inte Lindkvist som det står hos er.", ("rectification",)),
 ]
 
 
@@ -523,6 +526,11 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Jag kom inte åt jobbmejlen i går, kan ni återställa mitt lösenord?", ("other",)),
     ("Vår webbshop behöver en cookiebanner. Kan ni lägga in en och skicka en offert?", ("other",)),
     ("Kan ni rätta organisationsnumret på fakturan? Det ska vara 556123-4567.", ("other",)),
+    (
+        "Jag heter Anna och vill inte krångla till det, men skrivaren på kontoret fungerar inte.",
+        ("other",),
+    ),
+    ("Hej! Jag heter Per Ek, inte så teknisk av mig, men kan ni hjälpa mig med wifi?", ("other",)),
 ]
 
 
@@ -834,6 +842,9 @@ ENGLISH: list[Case] = [
     ),
     ("Could you leave me out of the performance reports for our management?", ("objection",)),
     ("I would rather not receive the monthly offers any more.", ("marketing_optout",)),
+    ("My surname is spelt with two t's, you keep writing it with one.", ("rectification",)),
+    ("My name is Sean, not Shaun. Please update your records.", ("rectification",)),
+    ("My name is Claire with an i, please fix it.", ("rectification",)),
 ]
 
 
@@ -890,6 +901,8 @@ ENGLISH_NEGATIVE: list[Case] = [
         "You may not have received my last email about the broken printer, so here it is again.",
         ("other",),
     ),
+    ("My name is Tom, not much of a computer person, can someone help with Outlook?", ("other",)),
+    ("My name is Claire and I need a new laptop charger.", ("other",)),
 ]
 
 
@@ -971,6 +984,7 @@ NORWEGIAN: list[Case] = [
     ("Jeg vil ikke at opplysningene mine brukes i statistikk om kundene deres.", ("objection",)),
     ("Kan dere holde meg utenfor målingene av hvor mye hver ansatt jobber?", ("objection",)),
     ("Lagres supporthistorikken min utenfor EU?", ("question",)),
+    ("Jeg heter Kari, ikke Karin.", ("rectification",)),
 ]
 
 
@@ -1151,6 +1165,8 @@ FINNISH: list[Case] = [
         "Sain teiltä laskun, joka ei kuulu minulle. Siinä on toisen asiakkaan nimi ja osoite.",
         ("breach",),
     ),
+    ("Hei, nimeni on nyt Laine, kun menin naimisiin.", ("rectification",)),
+    ("Olen vaihtanut sukunimeni. Voisitteko päivittää tietonne?", ("rectification",)),
 ]
 
 
@@ -1261,6 +1277,7 @@ GERMAN: list[Case] = [
         "Bis das geklärt ist, darf dieser Eintrag über mich nicht mehr verwendet werden.",
         ("restriction",),
     ),
+    ("Mein Nachname ist Maier, nicht Meier.", ("rectification",)),
 ]
 
 
@@ -1465,6 +1482,7 @@ FRENCH: list[Case] = [
         "Votre mail a été envoyé avec toutes les adresses visibles. Je trouve cela inadmissible et je m'adresserai à l'IMY.",
         ("complaint",),
     ),
+    ("Mon nom s'écrit avec deux n : Lemonnier.", ("rectification",)),
 ]
 
 
@@ -1560,6 +1578,7 @@ SPANISH: list[Case] = [
         "En septiembre os pedí que borrarais mis datos. Ni una respuesta. Me parece una falta de respeto y presentaré una reclamación ante la autoridad sueca de protección de datos.",
         ("complaint", "erasure"),
     ),
+    ("Mi apellido se escribe con zeta: Pérez Ruiz.", ("rectification",)),
 ]
 
 
