@@ -439,6 +439,8 @@ SWEDISH: list[Case] = [
     ("Jag heter Jonny med h, inte Jony. Det står fel i alla era mejl.", ("rectification",)),
     ("Mitt efternamn stavas med två s. Tack!", ("rectification",)),
     ("Jag heter Anna Lindqvist, inte Lindkvist som det står hos er.", ("rectification",)),
+    ("Kan ni tala om vad ni har lagrat om mig i era system?", ("access",)),
+    ("Om jag säger upp avtalet, raderar ni då mina uppgifter?", ("question",)),
 ]
 
 

@@ -535,12 +535,28 @@ def _hypothetical_span(start: int, hit_end: int, norm: Normalised) -> bool:
     while k > 0 and tokens[k - 1].sentence == sentence:
         k -= 1
     # (not an aside: "och när ni ändå är inne: vad har ni om mig?" asks)
-    if any(tokens[j].word in _CONDITIONAL and not _aside(j, norm) for j in range(k, start + 1)):
+    if any(
+        tokens[j].word in _CONDITIONAL and not _aside(j, norm) and not _particle(j, tokens)
+        for j in range(k, start + 1)
+    ):
         return True
     first, second = tokens[k].word, (tokens[k + 1].word if k + 1 < len(tokens) else "")
     if first in _PRACTICE_EN and second in ("you", "ni", "my", "the", "data", "it", "this"):
         return True
     return second in ("ni", "du") and first not in _REQUEST_VERBS
+
+
+# "kan ni tala om vad ni har om mig?": "om" after "tala" is its particle (tell), no "if"
+_TELL = frozenset({"tala", "talar", "talade", "tal"})
+_ABOUT_WHOM = frozenset({"mig", "oss", "honom", "henne", "dem", "det", "detta"})
+
+
+def _particle(j: int, tokens: tuple[Token, ...]) -> bool:
+    """The "om" at `j` is a verb's particle or a preposition ("tala om", "om mig"), no "if"."""
+    return tokens[j].word == "om" and (
+        (j > 0 and tokens[j - 1].word in _TELL)
+        or (j + 1 < len(tokens) and tokens[j + 1].word in _ABOUT_WHOM)
+    )
 
 
 def _practice_questions(norm: Normalised) -> list[int]:
