@@ -441,6 +441,11 @@ SWEDISH: list[Case] = [
     ("Jag heter Anna Lindqvist, inte Lindkvist som det står hos er.", ("rectification",)),
     ("Kan ni tala om vad ni har lagrat om mig i era system?", ("access",)),
     ("Om jag säger upp avtalet, raderar ni då mina uppgifter?", ("question",)),
+    ("Jag undrar vad ni har om mig.", ("access",)),
+    (
+        "Mina barn säger att jag borde fråga vad det är ni har om mig, så det gör jag nu.",
+        ("access",),
+    ),
 ]
 
 
@@ -533,6 +538,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("Hej! Jag heter Per Ek, inte så teknisk av mig, men kan ni hjälpa mig med wifi?", ("other",)),
+    ("Jag vet vad ni har gjort med min dator, tack för hjälpen.", ("other",)),
 ]
 
 
