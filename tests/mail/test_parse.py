@@ -1,12 +1,21 @@
 """Parsing survives hostile and broken mail: every file parses or raises a clear ParseError."""
 
+import email
 import json
+from email import policy
 from pathlib import Path
 
 import pytest
 
 from privbot.errors import ParseError
-from privbot.mail.parse import clean_header, decode_bytes, message_id_of, parse
+from privbot.mail.parse import (
+    _Message,
+    clean_header,
+    decode_bytes,
+    message_id_of,
+    normalise_line_endings,
+    parse,
+)
 
 MALFORMED = Path(__file__).parents[1] / "data" / "malformed"
 MANIFEST = [
@@ -80,3 +89,27 @@ def test_empty_and_junk_are_parse_errors_with_reasons() -> None:
         parse(b"")
     with pytest.raises(ParseError, match="no sender"):
         parse(b"Subject: hej\r\n\r\nRadera mig.\r\n")
+
+
+def test_indexed_message_answers_as_compat32_does() -> None:
+    """`_Message`'s header index and content type follow every change to the headers."""
+    raw = (MALFORMED / "m019.eml").read_bytes()
+    for path in sorted(MALFORMED.glob("*.eml")):
+        data = normalise_line_endings(path.read_bytes())
+        plain = email.message_from_bytes(data, policy=policy.compat32)
+        indexed = email.message_from_bytes(data, _class=_Message, policy=policy.compat32)
+        for a, b in zip(plain.walk(), indexed.walk(), strict=True):
+            for name in {k for k, _ in a.raw_items()} | {"Content-Type", "X-None"}:
+                assert str(a.get(name)) == str(b.get(name)) and (name in a) == (name in b)
+            assert a.get_content_type() == b.get_content_type()
+    msg = email.message_from_bytes(raw, _class=_Message, policy=policy.compat32)
+    msg.replace_header("Content-Type", "text/html")
+    assert msg.get_content_type() == "text/html" == msg.get("content-type")
+    msg.set_param("charset", "utf-8")
+    assert msg.get_content_charset() == "utf-8"
+    del msg["Content-Type"]
+    assert msg.get_content_type() == "text/plain" and "content-type" not in msg
+    msg.set_default_type("message/rfc822")
+    assert msg.get_content_type() == "message/rfc822"
+    msg["Content-Type"] = "multipart/mixed"
+    assert msg.get_content_type() == "multipart/mixed"

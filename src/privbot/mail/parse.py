@@ -20,6 +20,7 @@ from datetime import datetime
 from email import policy
 from email.message import Message
 from functools import cached_property, lru_cache
+from typing import Any
 
 from privbot.errors import ParseError
 from privbot.mail.html import html_to_text
@@ -111,15 +112,72 @@ def _raw_header(msg: Message, name: str) -> str:
     return ""
 
 
+class _Message(Message):
+    """compat32's `Message`, its header lookups read from an index of each name's first header.
+
+    compat32's `get` goes through the whole header list, lower-casing every name, on every
+    call, and a message's Content-Type alone is looked up some fifteen times in parsing it (the
+    feed parser's own checks, the walk, the disposition, the file name, the charset). The index
+    is built at the first lookup after the header list last grew and answers as `get` would:
+    the first header of the name, through the policy's `header_fetch_parse`. Every change to the
+    header list either grows it, replaces it (`set_boundary`, `__delitem__`) or goes through
+    `replace_header`, so the index is kept for one list at one length and dropped by
+    `replace_header`. The content type, which depends on the headers and the default type
+    alone, is worked out once for each index and default type."""
+
+    _headers: list[tuple[str, Any]]  # compat32's header list, set by `Message.__init__`
+    _index: dict[str, tuple[str, Any]] | None = None
+    _indexed: tuple[list[tuple[str, Any]], int] | None = None
+    _content_type: tuple[str, str] | None = None  # (default type, content type)
+
+    def first(self) -> dict[str, tuple[str, Any]]:
+        """Lower-cased name -> the name's first (name, raw value), in the order of the names."""
+        headers = self._headers
+        indexed = self._indexed
+        index = self._index
+        if (
+            index is None
+            or indexed is None
+            or indexed[0] is not headers
+            or indexed[1] != len(headers)
+        ):
+            index = {}
+            for key, value in headers:
+                index.setdefault(key.lower(), (key, value))
+            self._index, self._indexed = index, (headers, len(headers))
+            self._content_type = None
+        return index
+
+    def get(self, name: str, failobj: Any = None) -> Any:
+        found = self.first().get(name.lower())
+        if found is None:
+            return failobj
+        return self.policy.header_fetch_parse(*found)
+
+    def __contains__(self, name: str) -> bool:
+        return name.lower() in self.first()
+
+    def replace_header(self, _name: str, _value: Any) -> None:
+        self._index = None
+        super().replace_header(_name, _value)
+
+    def get_content_type(self) -> str:
+        self.first()
+        found, default = self._content_type, self.get_default_type()
+        if found is None or found[0] != default:
+            found = self._content_type = (default, super().get_content_type())
+        return found[1]
+
+
 class _Headers:
     """A message's headers as `parse` reads them: the first raw value of each name, found in one
     pass over the header list (compat32's `get` goes through the whole list on every call), and
     decoded (`_raw_header`) once when first asked for."""
 
-    def __init__(self, msg: Message) -> None:
-        self.raw: dict[str, str] = {}  # lower-cased name -> first raw value
-        for key, value in msg.raw_items():  # raw: compat32's get() turns 8-bit bytes into U+FFFD
-            self.raw.setdefault(key.lower(), str(value))
+    def __init__(self, msg: _Message) -> None:
+        # lower-cased name -> first raw value, in the order of the names' first headers (raw:
+        # compat32's get() turns 8-bit bytes into U+FFFD)
+        self.raw: dict[str, str] = {name: str(value) for name, (_, value) in msg.first().items()}
         self._decoded: dict[str, str] = {}
 
     def decoded(self, name: str) -> str:
@@ -464,7 +522,8 @@ def parse(raw: bytes) -> ParsedMail:
     if not raw.strip():
         raise ParseError("empty message")
     data = normalise_line_endings(raw)
-    msg = email.message_from_bytes(data, policy=policy.compat32)
+    msg = email.message_from_bytes(data, _class=_Message, policy=policy.compat32)
+    assert isinstance(msg, _Message)
     headers = _Headers(msg)
     if not any(name in headers.raw for name in _MAIL_HEADERS):
         raise ParseError("no message headers (not an e-mail message)")
@@ -540,7 +599,11 @@ def parse(raw: bytes) -> ParsedMail:
         )
 
     # the names among the first 200 headers, in their order
-    first_names = dict.fromkeys(key.lower() for key, _ in itertools.islice(msg.raw_items(), 200))
+    first_names = (
+        headers.raw  # the names of every header, in order
+        if len(msg) <= 200
+        else dict.fromkeys(key.lower() for key, _ in itertools.islice(msg.raw_items(), 200))
+    )
     message_ids = _message_ids(headers.decoded("message-id"))
     return ParsedMail(
         message_id=message_ids[0] if message_ids else synthetic_message_id(raw),
