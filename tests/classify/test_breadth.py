@@ -853,6 +853,7 @@ ENGLISH: list[Case] = [
     ("My surname is spelt with two t's, you keep writing it with one.", ("rectification",)),
     ("My name is Sean, not Shaun. Please update your records.", ("rectification",)),
     ("My name is Claire with an i, please fix it.", ("rectification",)),
+    ("These payslips aren't ours, they belong to another company.", ("breach",)),
 ]
 
 
@@ -911,6 +912,10 @@ ENGLISH_NEGATIVE: list[Case] = [
     ),
     ("My name is Tom, not much of a computer person, can someone help with Outlook?", ("other",)),
     ("My name is Claire and I need a new laptop charger.", ("other",)),
+    (
+        "Our new hire can log in but can't see any of our team's open tickets. Could you fix his permissions?",
+        ("other",),
+    ),
 ]
 
 

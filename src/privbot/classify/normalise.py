@@ -287,7 +287,15 @@ _GAPS: dict[str, tuple[int, int]] = {}  # text between words -> (new clause, new
 
 
 # words of a text message that stand for a whole word ("where did u get it", "can u pls")
-_SHORTHAND = {"u": "you", "pls": "please", "plz": "please", "thx": "thanks"}
+# (and the verbs "can't" and "won't" leave behind: "ca not", "wo not")
+_SHORTHAND = {
+    "u": "you",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "ca": "can",
+    "wo": "will",
+}
 
 
 def _word(raw: str) -> tuple[str, str, str, bool, bool]:
