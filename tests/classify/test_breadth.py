@@ -446,6 +446,9 @@ SWEDISH: list[Case] = [
         "Mina barn säger att jag borde fråga vad det är ni har om mig, så det gör jag nu.",
         ("access",),
     ),
+    ("Publicera inte mitt namn i er kundtidning, jag vill vara anonym.", ("objection",)),
+    ("Jag vill inte att ni sätter poäng på mig utifrån hur mycket jag handlar.", ("objection",)),
+    ("Jag ångrar mitt ja till intervjun. Publicera den inte.", ("consent_withdrawal",)),
 ]
 
 
@@ -539,6 +542,7 @@ SWEDISH_NEGATIVE: list[Case] = [
     ),
     ("Hej! Jag heter Per Ek, inte så teknisk av mig, men kan ni hjälpa mig med wifi?", ("other",)),
     ("Jag vet vad ni har gjort med min dator, tack för hjälpen.", ("other",)),
+    ("Kan ni inte publicera nyheten om vår nya server på hemsidan redan i dag?", ("other",)),
 ]
 
 
@@ -854,6 +858,7 @@ ENGLISH: list[Case] = [
     ("My name is Sean, not Shaun. Please update your records.", ("rectification",)),
     ("My name is Claire with an i, please fix it.", ("rectification",)),
     ("These payslips aren't ours, they belong to another company.", ("breach",)),
+    ("Please don't publish my name and comments on your website.", ("objection",)),
 ]
 
 
@@ -916,6 +921,7 @@ ENGLISH_NEGATIVE: list[Case] = [
         "Our new hire can log in but can't see any of our team's open tickets. Could you fix his permissions?",
         ("other",),
     ),
+    ("We will not publish the release notes until Friday.", ("other",)),
 ]
 
 
