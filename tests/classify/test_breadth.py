@@ -449,6 +449,7 @@ SWEDISH: list[Case] = [
     ("Publicera inte mitt namn i er kundtidning, jag vill vara anonym.", ("objection",)),
     ("Jag vill inte att ni sätter poäng på mig utifrån hur mycket jag handlar.", ("objection",)),
     ("Jag ångrar mitt ja till intervjun. Publicera den inte.", ("consent_withdrawal",)),
+    ("En säljare ringde mig. Vem var det som gav er mitt nummer?", ("access",)),
 ]
 
 
@@ -859,6 +860,10 @@ ENGLISH: list[Case] = [
     ("My name is Claire with an i, please fix it.", ("rectification",)),
     ("These payslips aren't ours, they belong to another company.", ("breach",)),
     ("Please don't publish my name and comments on your website.", ("objection",)),
+    (
+        "Which list broker was it? Tell me the name of whoever gave you my phone number.",
+        ("access",),
+    ),
 ]
 
 
@@ -1078,6 +1083,11 @@ DANISH: list[Case] = [
         "Jeg vil ikke have at mine oplysninger bruges til sammenligninger af de ansatte.",
         ("objection",),
     ),
+    ("Vil I lade være med at slå mig op hos kreditoplysningsbureauet?", ("objection",)),
+    (
+        "I laver en kreditvurdering af alle nye kunder, siger jeres sælger. Lad være med at slå mig op.",
+        ("objection",),
+    ),
 ]
 
 
@@ -1085,6 +1095,7 @@ DANISH_NEGATIVE: list[Case] = [
     ("Kan I slette den dobbelte faktura?", ("other",)),
     ("Vi skal slette brugerkontiene for de medarbejdere, der er stoppet.", ("other",)),
     ("Kan I ændre leveringsdatoen?", ("other",)),
+    ("Vi laver en ny hjemmeside og har brug for hjælp med domænet.", ("other",)),
 ]
 
 FINNISH: list[Case] = [
