@@ -544,6 +544,7 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Hej! Jag heter Per Ek, inte så teknisk av mig, men kan ni hjälpa mig med wifi?", ("other",)),
     ("Jag vet vad ni har gjort med min dator, tack för hjälpen.", ("other",)),
     ("Kan ni inte publicera nyheten om vår nya server på hemsidan redan i dag?", ("other",)),
+    ('Tack för hjälpen. Separat: kan ni ge Lisa adminrättigheter i portalen?', ('other',)),
 ]
 
 
