@@ -544,7 +544,9 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Hej! Jag heter Per Ek, inte så teknisk av mig, men kan ni hjälpa mig med wifi?", ("other",)),
     ("Jag vet vad ni har gjort med min dator, tack för hjälpen.", ("other",)),
     ("Kan ni inte publicera nyheten om vår nya server på hemsidan redan i dag?", ("other",)),
-    ('Tack för hjälpen. Separat: kan ni ge Lisa adminrättigheter i portalen?', ('other',)),
+    ("Tack för hjälpen. Separat: kan ni ge Lisa adminrättigheter i portalen?", ("other",)),
+    ("Vi vill avsluta prenumerationen på er backup-tjänst från årsskiftet.", ("other",)),
+    ("Ta bort mig från utskicken om driftstörningar, jag jobbar inte kvar här.", ("other",)),
 ]
 
 
@@ -865,6 +867,7 @@ ENGLISH: list[Case] = [
         "Which list broker was it? Tell me the name of whoever gave you my phone number.",
         ("access",),
     ),
+    ("Please unsubscribe me from your licence renewal offers.", ("marketing_optout",)),
 ]
 
 
@@ -928,6 +931,10 @@ ENGLISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("We will not publish the release notes until Friday.", ("other",)),
+    (
+        "Tired of slow laptops? We fix them in a day. Reply STOP to unsubscribe from these offers.",
+        ("other",),
+    ),
 ]
 
 
