@@ -868,6 +868,10 @@ ENGLISH: list[Case] = [
         ("access",),
     ),
     ("Please unsubscribe me from your licence renewal offers.", ("marketing_optout",)),
+    (
+        "Can you send me a copy of all data you hold about me, including what is in your backups?",
+        ("access",),
+    ),
 ]
 
 
@@ -1423,6 +1427,7 @@ POLISH: list[Case] = [
     # question
     ("Jak długo przechowujecie moje dane?", ("question",)),
     ("Nie zgadzam się, żeby sprawdzali Państwo moją historię kredytową.", ("objection",)),
+    ("Proszę usunąć moje dane, zakończyłem współpracę z wami.", ("erasure",)),
 ]
 
 
@@ -1433,6 +1438,7 @@ POLISH_NEGATIVE: list[Case] = [
     ("Proszę o wysłanie duplikatu faktury.", ("other",)),
     ("Chcę złożyć reklamację na pralkę.", ("other",)),
     ("Proszę przekazać moje pozdrowienia zespołowi.", ("other",)),
+    ("Pan Nowak zakończył pracę w piątek. Proszę o usunięcie jego konta i skrzynki.", ("other",)),
 ]
 
 
@@ -1529,6 +1535,7 @@ FRENCH_NEGATIVE: list[Case] = [
     ("Merci de m'envoyer la facture de mars.", ("other",)),
     ("Pouvez-vous supprimer la commande en double ?", ("other",)),
     ("Merci de modifier la date de livraison.", ("other",)),
+    ("Pouvez-vous nous envoyer une copie de l'inventaire du matériel en Excel ?", ("other",)),
 ]
 
 
@@ -1624,6 +1631,7 @@ SPANISH_NEGATIVE: list[Case] = [
     ("Envíenme la factura de marzo, por favor.", ("other",)),
     ("¿Pueden cancelar el pedido duplicado?", ("other",)),
     ("¿Pueden cambiar la fecha de entrega?", ("other",)),
+    ("¿Podéis enviarnos una copia de seguridad de la carpeta de facturas?", ("other",)),
 ]
 
 POSITIVE = [
