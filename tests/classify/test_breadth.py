@@ -450,6 +450,12 @@ SWEDISH: list[Case] = [
     ("Jag vill inte att ni sätter poäng på mig utifrån hur mycket jag handlar.", ("objection",)),
     ("Jag ångrar mitt ja till intervjun. Publicera den inte.", ("consent_withdrawal",)),
     ("En säljare ringde mig. Vem var det som gav er mitt nummer?", ("access",)),
+    ("Dela inte mina uppgifter med era partner.", ("objection",)),
+    ("Jag vill inte att ni gör fler kreditkontroller på mig.", ("objection",)),
+    (
+        "Vi har förnyat licenserna hos er. Sluta skicka nyhetsbrev till mig personligen.",
+        ("marketing_optout",),
+    ),
 ]
 
 
@@ -545,8 +551,7 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Jag vet vad ni har gjort med min dator, tack för hjälpen.", ("other",)),
     ("Kan ni inte publicera nyheten om vår nya server på hemsidan redan i dag?", ("other",)),
     ("Tack för hjälpen. Separat: kan ni ge Lisa adminrättigheter i portalen?", ("other",)),
-    ("Vi vill avsluta prenumerationen på er backup-tjänst från årsskiftet.", ("other",)),
-    ("Ta bort mig från utskicken om driftstörningar, jag jobbar inte kvar här.", ("other",)),
+    ("Vi använder inte längre den delade brevlådan ekonomi@, ni kan stänga den.", ("other",)),
 ]
 
 
@@ -939,6 +944,7 @@ ENGLISH_NEGATIVE: list[Case] = [
         "Tired of slow laptops? We fix them in a day. Reply STOP to unsubscribe from these offers.",
         ("other",),
     ),
+    ("We no longer use the shared mailbox, please remove it.", ("other",)),
 ]
 
 
