@@ -456,6 +456,7 @@ SWEDISH: list[Case] = [
         "Vi har förnyat licenserna hos er. Sluta skicka nyhetsbrev till mig personligen.",
         ("marketing_optout",),
     ),
+    ("Jag gillar era tjänster, men sluta ringa mig med erbjudanden.", ("marketing_optout",)),
 ]
 
 
@@ -877,6 +878,7 @@ ENGLISH: list[Case] = [
         "Can you send me a copy of all data you hold about me, including what is in your backups?",
         ("access",),
     ),
+    ("Your support is great. But stop calling me with offers.", ("marketing_optout",)),
 ]
 
 
@@ -1027,6 +1029,7 @@ NORWEGIAN: list[Case] = [
     ("Kan dere holde meg utenfor målingene av hvor mye hver ansatt jobber?", ("objection",)),
     ("Lagres supporthistorikken min utenfor EU?", ("question",)),
     ("Jeg heter Kari, ikke Karin.", ("rectification",)),
+    ("Jeg liker fortsatt nyhetsbrevet, men slutt å spore meg når jeg åpner det.", ("objection",)),
 ]
 
 
@@ -1106,6 +1109,7 @@ DANISH: list[Case] = [
         "I laver en kreditvurdering af alle nye kunder, siger jeres sælger. Lad være med at slå mig op.",
         ("objection",),
     ),
+    ("Jeg vil gerne have, at I ikke optager mine samtaler med supporten.", ("objection",)),
 ]
 
 
@@ -1326,6 +1330,7 @@ GERMAN: list[Case] = [
         ("restriction",),
     ),
     ("Mein Nachname ist Maier, nicht Meier.", ("rectification",)),
+    ("Bitte meine Anrufe bei Ihrem Support nicht aufzeichnen.", ("objection",)),
 ]
 
 
@@ -1434,6 +1439,8 @@ POLISH: list[Case] = [
     ("Jak długo przechowujecie moje dane?", ("question",)),
     ("Nie zgadzam się, żeby sprawdzali Państwo moją historię kredytową.", ("objection",)),
     ("Proszę usunąć moje dane, zakończyłem współpracę z wami.", ("erasure",)),
+    ("Proszę dopisać mój numer do listy osób, do których się nie dzwoni.", ("marketing_optout",)),
+    ("Nie zgadzam się, żeby mnie sprawdzano w biurze kredytowym.", ("objection",)),
 ]
 
 
@@ -1630,6 +1637,7 @@ SPANISH: list[Case] = [
         ("complaint", "erasure"),
     ),
     ("Mi apellido se escribe con zeta: Pérez Ruiz.", ("rectification",)),
+    ("Por favor, no graben mis llamadas al soporte.", ("objection",)),
 ]
 
 

@@ -101,10 +101,14 @@ _PAST_WORDS = frozenset(
     "tog tagit togs strok strukit took fatt fick got mottagit mottog gone borta".split()
 )
 ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
+# "But stop calling me.", "…, men slutt å spore meg": a command may open after these
+_BUT_SO = frozenset({"men", "but", "so", "sa", "aber", "mais", "pero", "ale", "mutta"})
 OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
     | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
     | {"forst", "sedan", "dessutom", "och", "slutligen", "ocksa", "sen"}
+    | {"og", "und", "et", "y", "ja"}
+    | _BUT_SO
 )
 
 
@@ -583,6 +587,8 @@ def opens_command(start: int, norm: Normalised) -> bool:
     if opens_sentence(start, norm):
         return True
     tokens = norm.tokens
+    if start > 1 and tokens[start - 1].word in _BUT_SO:  # "…, men slutt å spore meg"
+        return "," in norm.text[tokens[start - 2].end : tokens[start - 1].start]
     return (
         start > 0
         and tokens[start - 1].sentence == tokens[start].sentence
