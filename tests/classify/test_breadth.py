@@ -457,6 +457,8 @@ SWEDISH: list[Case] = [
         ("marketing_optout",),
     ),
     ("Jag gillar era tjänster, men sluta ringa mig med erbjudanden.", ("marketing_optout",)),
+    ("Ni skriver Herr till mig men jag är kvinna, kan ni ändra tilltalet?", ("rectification",)),
+    ("Sluta använda min gamla mejladress, den nya är per.ek@example.se.", ("rectification",)),
 ]
 
 
@@ -1219,6 +1221,7 @@ FINNISH: list[Case] = [
     ),
     ("Hei, nimeni on nyt Laine, kun menin naimisiin.", ("rectification",)),
     ("Olen vaihtanut sukunimeni. Voisitteko päivittää tietonne?", ("rectification",)),
+    ("Olen muuttanut, uusi osoitteeni on Kotikatu 5, Tampere.", ("rectification",)),
 ]
 
 
