@@ -10,7 +10,7 @@ figures. Of sets 17–20 the odd mails are tuning (`tuning3`) and the even ones 
 of sets 21–24, 25–28, 29–32 and 33–36 likewise (`tuning4`, `blind4`; `tuning5`, `blind5`;
 `tuning6`, `blind6`; `tuning7`, `blind7`). Sets 37–42 are all blind (`blind8`), sets 45–50 all
 tuning (`tuning8`), sets 51–52 all blind (`blind9`), sets 53–58 all tuning (`tuning9`), sets 59–62 all tuning
-(`tuning10`), sets 63–64 all blind (`blind10`).
+(`tuning10`), sets 63–64 and 65–66 all blind (`blind10`, `blind11`).
 `--part` prints only the parts named (say `--part tuning4` while working on rules).
 """
 
@@ -37,6 +37,8 @@ BLIND |= {f"set{n}.txt": "blind8" for n in range(37, 43)}
 BLIND |= {f"set{n}.txt": "blind9" for n in range(51, 53)}
 # sets 63–64 (a sixteenth-session writer, a month's sample: ordinary and harder): all blind
 BLIND |= {f"set{n}.txt": "blind10" for n in range(63, 65)}
+# sets 65–66 (one more writer, plain words from people and small firms): all blind
+BLIND |= {f"set{n}.txt": "blind11" for n in range(65, 67)}
 # sets 45–50 (three more writers: the business side, short raw mail, near misses): all tuning
 TUNING8 = {f"set{n}.txt" for n in range(45, 51)}
 # sets 53–58 (three more writers: confusable intents, the seven other languages, several
@@ -111,7 +113,7 @@ def main() -> None:
     names = ["tuning", "blind", "blind2"] + [
         f"{h}{n}" for n in range(3, 8) for h in ("tuning", "blind")
     ]
-    names += ["blind8", "tuning8", "blind9", "tuning9", "blind10", "tuning10"]
+    names += ["blind8", "tuning8", "blind9", "tuning9", "blind10", "tuning10", "blind11"]
     parts: dict[str, list[tuple[str, list[str], list[str], bool]]] = {name: [] for name in names}
     for path in sorted(PROBES.glob("set*.txt"), key=lambda p: int(p.stem[3:])):
         for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):
