@@ -459,6 +459,7 @@ SWEDISH: list[Case] = [
     ("Jag gillar era tjänster, men sluta ringa mig med erbjudanden.", ("marketing_optout",)),
     ("Ni skriver Herr till mig men jag är kvinna, kan ni ändra tilltalet?", ("rectification",)),
     ("Sluta använda min gamla mejladress, den nya är per.ek@example.se.", ("rectification",)),
+    ("Jag vill inte finnas med hos er längre. Plocka bort mig ur allt.", ("erasure",)),
 ]
 
 
@@ -881,6 +882,10 @@ ENGLISH: list[Case] = [
         ("access",),
     ),
     ("Your support is great. But stop calling me with offers.", ("marketing_optout",)),
+    (
+        "It's been 7 weeks since I asked for a copy of my data. This is unacceptable. Send it to me this week.",
+        ("complaint", "access"),
+    ),
 ]
 
 
