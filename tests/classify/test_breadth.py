@@ -460,6 +460,8 @@ SWEDISH: list[Case] = [
     ("Ni skriver Herr till mig men jag är kvinna, kan ni ändra tilltalet?", ("rectification",)),
     ("Sluta använda min gamla mejladress, den nya är per.ek@example.se.", ("rectification",)),
     ("Jag vill inte finnas med hos er längre. Plocka bort mig ur allt.", ("erasure",)),
+    ("Hur mycket vet ni om mig? Skicka en lista.", ("access",)),
+    ("Vilka anteckningar har era tekniker gjort om mig?", ("access",)),
 ]
 
 
@@ -886,6 +888,7 @@ ENGLISH: list[Case] = [
         "It's been 7 weeks since I asked for a copy of my data. This is unacceptable. Send it to me this week.",
         ("complaint", "access"),
     ),
+    ("I want to know what your technicians wrote about me in the tickets.", ("access",)),
 ]
 
 
