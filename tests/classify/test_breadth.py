@@ -558,6 +558,10 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Kan ni inte publicera nyheten om vår nya server på hemsidan redan i dag?", ("other",)),
     ("Tack för hjälpen. Separat: kan ni ge Lisa adminrättigheter i portalen?", ("other",)),
     ("Vi använder inte längre den delade brevlådan ekonomi@, ni kan stänga den.", ("other",)),
+    (
+        "Maria slutade i måndags. Stäng hennes konto och radera hennes filer från den delade enheten.",
+        ("other",),
+    ),
 ]
 
 
@@ -957,6 +961,10 @@ ENGLISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("We no longer use the shared mailbox, please remove it.", ("other",)),
+    (
+        "Someone deleted the client folder on the shared drive and it is not in the recycle bin. Can you restore it from last night's backup?",
+        ("other",),
+    ),
 ]
 
 
@@ -1463,6 +1471,7 @@ POLISH_NEGATIVE: list[Case] = [
     ("Chcę złożyć reklamację na pralkę.", ("other",)),
     ("Proszę przekazać moje pozdrowienia zespołowi.", ("other",)),
     ("Pan Nowak zakończył pracę w piątek. Proszę o usunięcie jego konta i skrzynki.", ("other",)),
+    ("Proszę usunąć stary telefon służbowy z mojego konta firmowego.", ("other",)),
 ]
 
 
