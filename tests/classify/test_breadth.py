@@ -462,6 +462,7 @@ SWEDISH: list[Case] = [
     ("Jag vill inte finnas med hos er längre. Plocka bort mig ur allt.", ("erasure",)),
     ("Hur mycket vet ni om mig? Skicka en lista.", ("access",)),
     ("Vilka anteckningar har era tekniker gjort om mig?", ("access",)),
+    ("Jag invänder mot att ni använder mina uppgifter i era kundanalyser.", ("objection",)),
 ]
 
 
@@ -562,6 +563,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         "Maria slutade i måndags. Stäng hennes konto och radera hennes filer från den delade enheten.",
         ("other",),
     ),
+    ("Vi invänder mot beloppet på fakturan, besöket var inte akut.", ("other",)),
 ]
 
 
@@ -963,6 +965,14 @@ ENGLISH_NEGATIVE: list[Case] = [
     ("We no longer use the shared mailbox, please remove it.", ("other",)),
     (
         "Someone deleted the client folder on the shared drive and it is not in the recycle bin. Can you restore it from last night's backup?",
+        ("other",),
+    ),
+    (
+        "We are withdrawing purchase order 5512 because our budget has been frozen until the spring.",
+        ("other",),
+    ),
+    (
+        "We are moving all employee records from the old database to a new HR system and need your help to export them.",
         ("other",),
     ),
 ]
