@@ -2477,3 +2477,27 @@ def test_a_reminder_chasing_an_unanswered_request_asks_for_it_again(intents: Rul
 def test_a_negation_in_an_if_clause_stays_there(intents: RuleSet, body: str) -> None:
     # the main clause opens with its verb before the subject: "anmäler jag" is not negated
     assert classify_text("", body, intents).intents[0] == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "expected"),
+    [
+        # the body names a leaver: the subject's "delete the user" is the firm's IT work too
+        (
+            "Radera användare",
+            "Hej, Karin har slutat hos oss. Flytta hennes filer till mig, tack. /Ulf",
+            ("other",),
+        ),
+        (
+            "Remove old account",
+            "Hi, Mark left us on Friday. Forward his mail to me for a month. Thanks, Jo",
+            ("other",),
+        ),
+        # no leaver: the subject asks for the writer's own erasure as before
+        ("Radera mitt konto", "Hej, jag vill inte vara kund längre. /Ulf", ("erasure",)),
+    ],
+)
+def test_a_leaver_in_the_body_makes_the_subject_it_work(
+    intents: RuleSet, subject: str, body: str, expected: tuple[str, ...]
+) -> None:
+    assert classify_text(subject, body, intents).intents == expected

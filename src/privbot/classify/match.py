@@ -180,6 +180,7 @@ def _singular(token: Token, norm: Normalised, text: str) -> bool:
     return len(text) != len(norm.text) or text[token.start : token.end] == "I"
 
 
+LEAVER = "~leaver"  # among the object groups `_evidence` found: the text names a leaver
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
 FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
 SELLING_FACTOR = 0.3  # a vendor's pitch names the rights it automates; it asks for none
@@ -983,10 +984,11 @@ class _Reading:
 
 
 def _evidence(
-    text: str, where: str, factor: float, ruleset: RuleSet, offset: int = 0
+    text: str, where: str, factor: float, ruleset: RuleSet, offset: int = 0, leaver: bool = False
 ) -> tuple[list[Evidence], set[str]]:
-    """Evidence for intents in `text`, and the object groups found in it; sentence numbers of
-    the evidence start at `offset`."""
+    """Evidence for intents in `text`, and the object groups found in it (with `LEAVER` when
+    a leaver is named); sentence numbers of the evidence start at `offset`. `leaver`: the
+    body named a leaver, so the subject ("Delete old user") is the firm's work too."""
     norm = normalise(text)
     groups: list[GroupHit] = []
     scored: list[tuple[str, int, int, Evidence]] = []
@@ -1016,7 +1018,7 @@ def _evidence(
 
     # "radera AD-kontona", "vi behöver exportera …": a firm's IT work rather than a right
     it_work = {norm.tokens[h.start].sentence for h in context.get("context:it_ops", ())}
-    if "context:leaver" in context:
+    if leaver or "context:leaver" in context:
         # "Johan slutade hos oss den 30/11. … 4) radera kontot": a leaver's accounts all through
         # the mail, but for sentences in the writer's own voice ("radera mina uppgifter") and
         # those on a person's data ("radera hans uppgifter", as he asked)
@@ -1158,17 +1160,21 @@ def _evidence(
             if pitch < 1.0:
                 seen.setdefault(("other", f"{e.phrase} {e.sentence}"), _firms_share(e, pitch))
     found = [g for g in groups if g.group.startswith("object:")]
+    named = {LEAVER} if "context:leaver" in context else set()
     longer = [o for o in found if o.end > o.start]  # only these can hold another
     if not longer:  # one word each: none inside a longer one
-        return list(seen.values()), {g.group.partition(":")[2] for g in found}
-    objects = {  # a word inside a longer object phrase is that phrase's ("spela in mina samtal")
-        g.group.partition(":")[2]
-        for g in found
-        if not any(
-            o.start <= g.start and g.end <= o.end and o.end - o.start > g.end - g.start
-            for o in longer
-        )
-    }
+        return list(seen.values()), {g.group.partition(":")[2] for g in found} | named
+    objects = (
+        named
+        | {  # a word inside a longer object phrase is that phrase's ("spela in mina samtal")
+            g.group.partition(":")[2]
+            for g in found
+            if not any(
+                o.start <= g.start and g.end <= o.end and o.end - o.start > g.end - g.start
+                for o in longer
+            )
+        }
+    )
     return list(seen.values()), objects
 
 
@@ -1264,7 +1270,8 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     evidence, objects = _evidence(text, "body", 1.0, ruleset)
     if bare.strip():
         after = max((e.sentence for e in evidence), default=0) + 1
-        more, subject_objects = _evidence(bare, "subject", factor, ruleset, after)
+        leaver = LEAVER in objects
+        more, subject_objects = _evidence(bare, "subject", factor, ruleset, after, leaver)
         if more and (
             (factor == SUBJECT_FACTOR and _points_at_subject(text))
             # "Re: Radering av mina uppgifter" over "fjärde gången jag skriver"
@@ -1272,7 +1279,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         ):
             # so does a subject the body points at ("se rubriken"), or a reminder's; searched
             # for only where the subject says something (the factor only weighs what it says)
-            more, subject_objects = _evidence(bare, "subject", 1.0, ruleset, after)
+            more, subject_objects = _evidence(bare, "subject", 1.0, ruleset, after, leaver)
         evidence += more
         objects |= subject_objects
     scores: dict[str, float] = {}
@@ -1297,7 +1304,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         )
     ]
     # "Hur länge dröjer teknikern?": a question about nothing personal is not ours
-    ours = bool(objects - NOT_TOPICS)
+    ours = bool(objects - NOT_TOPICS - {LEAVER})
     if Intent.question.value in chosen and not ours:
         chosen.remove(Intent.question.value)
     if len(chosen) > 1 and Intent.other.value in chosen:
