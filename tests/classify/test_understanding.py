@@ -2493,6 +2493,18 @@ def test_a_negation_in_an_if_clause_stays_there(intents: RuleSet, body: str) -> 
             "Hi, Mark left us on Friday. Forward his mail to me for a month. Thanks, Jo",
             ("other",),
         ),
+        # IT work on the firm's systems in the body, likewise
+        (
+            "Ta bort kontot",
+            "Hej, vår vikarie behöver inte sitt Microsoft 365-konto längre. /Eva, Bageriet",
+            ("other",),
+        ),
+        # the writer's own data in the subject stays theirs beside IT words
+        (
+            "Radera mina uppgifter",
+            "Hej, jag har slutat använda er tjänst och tagit bort Outlook på min dator. /Eva",
+            ("erasure",),
+        ),
         # no leaver: the subject asks for the writer's own erasure as before
         ("Radera mitt konto", "Hej, jag vill inte vara kund längre. /Ulf", ("erasure",)),
     ],

@@ -180,7 +180,7 @@ def _singular(token: Token, norm: Normalised, text: str) -> bool:
     return len(text) != len(norm.text) or text[token.start : token.end] == "I"
 
 
-LEAVER = "~leaver"  # among the object groups `_evidence` found: the text names a leaver
+LEAVER = "~leaver"  # among the object groups `_evidence` found: a leaver or IT work is named
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
 FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
 SELLING_FACTOR = 0.3  # a vendor's pitch names the rights it automates; it asks for none
@@ -987,8 +987,9 @@ def _evidence(
     text: str, where: str, factor: float, ruleset: RuleSet, offset: int = 0, leaver: bool = False
 ) -> tuple[list[Evidence], set[str]]:
     """Evidence for intents in `text`, and the object groups found in it (with `LEAVER` when
-    a leaver is named); sentence numbers of the evidence start at `offset`. `leaver`: the
-    body named a leaver, so the subject ("Delete old user") is the firm's work too."""
+    a leaver or the firm's IT systems are named); sentence numbers of the evidence start at
+    `offset`. `leaver`: the body named them, so the subject ("Delete old user") is the firm's
+    work too, unless in the writer's own voice ("Radera mina uppgifter")."""
     norm = normalise(text)
     groups: list[GroupHit] = []
     scored: list[tuple[str, int, int, Evidence]] = []
@@ -1160,7 +1161,7 @@ def _evidence(
             if pitch < 1.0:
                 seen.setdefault(("other", f"{e.phrase} {e.sentence}"), _firms_share(e, pitch))
     found = [g for g in groups if g.group.startswith("object:")]
-    named = {LEAVER} if "context:leaver" in context else set()
+    named = {LEAVER} if "context:leaver" in context or "context:it_ops" in context else set()
     longer = [o for o in found if o.end > o.start]  # only these can hold another
     if not longer:  # one word each: none inside a longer one
         return list(seen.values()), {g.group.partition(":")[2] for g in found} | named
