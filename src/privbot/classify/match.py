@@ -155,7 +155,6 @@ REPLY_SUBJECT_FACTOR = (
 )
 SHORT_BODY = 8  # a body of fewer words leaves the asking to the subject
 FUZZY_FACTOR = 0.85
-OTHER_BESIDE = 1.5  # "other" is reported beside a privacy intent only with this much evidence
 STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only many weak words
 # object groups that name no personal data: a question about only these is not a privacy question
 NOT_TOPICS = frozenset({"pronoun", "stored", "business", "device"})
@@ -1217,18 +1216,6 @@ def _firm_voice(norm: Normalised, text: str) -> set[int]:
     return we - singular
 
 
-def _beside_all(chosen: list[str], evidence: list[Evidence]) -> float:
-    """The evidence for "other" in sentences where no chosen privacy intent has any."""
-    theirs = {
-        e.sentence
-        for e in evidence
-        if e.intent in chosen and e.intent != Intent.other.value and e.score >= STRONGEST
-    }
-    return sum(
-        e.score for e in evidence if e.intent == Intent.other.value and e.sentence not in theirs
-    )
-
-
 def _asked_apart(name: str, other: str, evidence: list[Evidence]) -> bool:
     """`name` is asked for in full with words of its own, not the words `other` was read
     from: "Stop mailing me offers and delete my details" (not "skicka över det ni har …",
@@ -1309,15 +1296,9 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     if Intent.question.value in chosen and not ours:
         chosen.remove(Intent.question.value)
     if len(chosen) > 1 and Intent.other.value in chosen:
-        # "other" leads a privacy intent only when strong in sentences of its own: "radera mitt
-        # CV från ansökan till teknikertjänsten" names a job, it asks no errand of it
-        # (a breach told by an IT worker names IT things: it is a breach, not IT work beside one)
-        if (
-            chosen[0] != Intent.other.value
-            or Intent.breach.value in chosen
-            or _beside_all(chosen, evidence) < OTHER_BESIDE
-        ):
-            chosen.remove(Intent.other.value)
+        # "other" is never reported beside a privacy request: the case is the request, and the
+        # printer fault in the same mail is answered by the helpdesk from the thread
+        chosen.remove(Intent.other.value)
     if (
         Intent.breach.value in chosen
         and Intent.complaint.value not in chosen
