@@ -463,6 +463,10 @@ SWEDISH: list[Case] = [
     ("Hur mycket vet ni om mig? Skicka en lista.", ("access",)),
     ("Vilka anteckningar har era tekniker gjort om mig?", ("access",)),
     ("Jag invänder mot att ni använder mina uppgifter i era kundanalyser.", ("objection",)),
+    (
+        "En främling ringde och sa att han fått mitt pass från er i ett mejl. Hur kan sånt hända? Jag är jätteorolig.",
+        ("breach", "complaint"),
+    ),
 ]
 
 
@@ -895,6 +899,10 @@ ENGLISH: list[Case] = [
         ("complaint", "access"),
     ),
     ("I want to know what your technicians wrote about me in the tickets.", ("access",)),
+    (
+        "For a week I have been getting email notifications about tickets that are not mine. I reported it on Monday and it is still happening, this is not OK.",
+        ("breach", "complaint"),
+    ),
 ]
 
 
