@@ -467,6 +467,10 @@ SWEDISH: list[Case] = [
         "En främling ringde och sa att han fått mitt pass från er i ett mejl. Hur kan sånt hända? Jag är jätteorolig.",
         ("breach", "complaint"),
     ),
+    (
+        "I portalen låg det ett avtal som inte är vårt, med namn och personnummer till deras kontaktperson. Ville bara att ni skulle veta.",
+        ("breach",),
+    ),
 ]
 
 
@@ -568,6 +572,10 @@ SWEDISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("Vi invänder mot beloppet på fakturan, besöket var inte akut.", ("other",)),
+    (
+        "Vi fick en offert från ett annat företag som var billigare. Kan ni matcha priset?",
+        ("other",),
+    ),
 ]
 
 
@@ -903,6 +911,10 @@ ENGLISH: list[Case] = [
         "For a week I have been getting email notifications about tickets that are not mine. I reported it on Monday and it is still happening, this is not OK.",
         ("breach", "complaint"),
     ),
+    (
+        "Another firm's invoice came to me, with their contact person's home address on it. Thought you should know.",
+        ("breach",),
+    ),
 ]
 
 
@@ -983,6 +995,7 @@ ENGLISH_NEGATIVE: list[Case] = [
         "We are moving all employee records from the old database to a new HR system and need your help to export them.",
         ("other",),
     ),
+    ("We got a quote from another company that was cheaper, can you match it?", ("other",)),
 ]
 
 
