@@ -2513,3 +2513,24 @@ def test_a_leaver_in_the_body_makes_the_subject_it_work(
     intents: RuleSet, subject: str, body: str, expected: tuple[str, ...]
 ) -> None:
     assert classify_text(subject, body, intents).intents == expected
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "expected"),
+    [
+        # a subject that chases makes the request the body recounts asked again
+        ("Tredje gången jag skriver", "Jag bad er radera mitt konto i maj.", ("erasure",)),
+        # so does a body that says it was not done
+        (
+            "Mitt konto",
+            "Jag bad er radera mitt konto i maj och ni har uppenbarligen inte tagit bort något.",
+            ("erasure",),
+        ),
+        # a request recounted and done is told, not asked
+        ("Mitt konto", "Jag bad er radera mitt konto i maj, och det gjorde ni. Tack!", ("other",)),
+    ],
+)
+def test_a_chase_in_the_subject_or_a_deed_undone_asks_again(
+    intents: RuleSet, subject: str, body: str, expected: tuple[str, ...]
+) -> None:
+    assert classify_text(subject, body, intents).intents == expected

@@ -82,7 +82,10 @@ def _points_at_subject(text: str) -> bool:
 _CHASES = re.compile(
     r"\b(?:(?:andra|tredje|fjärde|femte|second|third|fourth|fifth) gången|"
     r"(?:second|third|fourth|fifth) time I(?:['’]m| am| have|['’]ve)? (?:writ|ask|email|contact)|"
-    r"(?:inte|aldrig|ej) (?:har )?fått (?:något |ens ett |ett )?svar|inget svar|ingen har svarat|"
+    r"(?:inte|aldrig|ej) (?:har )?fått (?:något |ens ett |ett )?svar|inget (?:\w+ )?svar|ingen har svarat|"
+    r"(?:(?:ni|du) (?:har|hade)|(?:har|hade) (?:ni|du)) (?:alltså |uppenbarligen |ändå )?inte "
+    r"(?:tagit bort|raderat|rättat|skickat)|"
+    r"(?:you|u) (?:still |obviously |clearly )?(?:haven['’]t|have not|did not|didn['’]t) (?:deleted|removed|corrected|sent)|"
     r"fortfarande inte|väntar fortfarande|påminn(?:er|a) om min|(?:inte|aldrig) hört (?:något|av er)|"
     r"hört ingenting|heard nothing|(?:haven['’]t|have not) heard anything|"
     r"still (?:no|not|waiting|haven['’]t|have not)|no (?:reply|response|answer) (?:yet|so far)|"
@@ -103,7 +106,7 @@ _CHASES_WORDS = (
     "gången", "time", "svar", "fortfarande", "påminn", "still", "reply", "response", "answer",
     "heard", "hört", "reminder", "chasing", "ikke", "noch", "immer", "vastaust", "nadal", "brak",
     "toujours", "réponse", "sigo", "todavía", "respuesta", "annat", "auto", "sedan", "since",
-    "happened", "hänt", "done",
+    "happened", "hänt", "done", "inte", "not", "n't",
 )  # fmt: skip
 
 
@@ -983,7 +986,13 @@ class _Reading:
 
 
 def _evidence(
-    text: str, where: str, factor: float, ruleset: RuleSet, offset: int = 0, leaver: bool = False
+    text: str,
+    where: str,
+    factor: float,
+    ruleset: RuleSet,
+    offset: int = 0,
+    leaver: bool = False,
+    chased: bool = False,
 ) -> tuple[list[Evidence], set[str]]:
     """Evidence for intents in `text`, and the object groups found in it (with `LEAVER` when
     a leaver or the firm's IT systems are named); sentence numbers of the evidence start at
@@ -1031,6 +1040,8 @@ def _evidence(
     # "book a demo", "our platform": a seller names the rights, nobody asks for one
     selling = "context:vendor" in context
     reading = _Reading(norm, context, untils, thanks, cues, it_work, selling, text)
+    if chased:  # the subject says it: "Tredje gången jag skriver"
+        reading.chasing = True
 
     # A writer who types å, ä, ö means "andra" (others) by "andra", not "ändra" (change)
     diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
@@ -1255,7 +1266,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         # "Begäran om registerutdrag" over "se bifogad blankett", or over a signature alone
         # ("Mvh\nGöran Ek\nBjörkvägen 2"): the subject asks
         factor = 1.0
-    evidence, objects = _evidence(text, "body", 1.0, ruleset)
+    evidence, objects = _evidence(text, "body", 1.0, ruleset, chased=_chases(bare))
     if bare.strip():
         after = max((e.sentence for e in evidence), default=0) + 1
         leaver = LEAVER in objects
