@@ -85,7 +85,7 @@ _CHASES = re.compile(
     r"(?:inte|aldrig|ej) (?:har )?fått (?:något |ens ett |ett )?svar|inget (?:\w+ )?svar|ingen har svarat|"
     r"(?:(?:ni|du) (?:har|hade)|(?:har|hade) (?:ni|du)) (?:alltså |uppenbarligen |ändå )?inte "
     r"(?:tagit bort|raderat|rättat|skickat)|"
-    r"(?:you|u) (?:still |obviously |clearly )?(?:haven['’]t|have not|did not|didn['’]t) (?:deleted|removed|corrected|sent)|"
+    r"(?:you|u) (?:still |obviously |clearly )?(?:haven['’]t|have not|did not|didn['’]t) (?:deleted|removed|corrected)|"
     r"fortfarande inte|väntar fortfarande|påminn(?:er|a) om min|(?:inte|aldrig) hört (?:något|av er)|"
     r"hört ingenting|heard nothing|(?:haven['’]t|have not) heard anything|"
     r"still (?:no|not|waiting|haven['’]t|have not)|no (?:reply|response|answer) (?:yet|so far)|"
@@ -106,7 +106,8 @@ _CHASES_WORDS = (
     "gången", "time", "svar", "fortfarande", "påminn", "still", "reply", "response", "answer",
     "heard", "hört", "reminder", "chasing", "ikke", "noch", "immer", "vastaust", "nadal", "brak",
     "toujours", "réponse", "sigo", "todavía", "respuesta", "annat", "auto", "sedan", "since",
-    "happened", "hänt", "done", "inte", "not", "n't",
+    "happened", "hänt", "done", "tagit", "raderat", "rättat", "skickat", "deleted", "removed",
+    "corrected",
 )  # fmt: skip
 
 
