@@ -471,6 +471,7 @@ SWEDISH: list[Case] = [
         "I portalen låg det ett avtal som inte är vårt, med namn och personnummer till deras kontaktperson. Ville bara att ni skulle veta.",
         ("breach",),
     ),
+    ("Mitt telefonnummer hos er slutar på 44, men rätt är 47.", ("rectification",)),
 ]
 
 
@@ -576,6 +577,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         "Vi fick en offert från ett annat företag som var billigare. Kan ni matcha priset?",
         ("other",),
     ),
+    ("Ni har skrivit att servern startar om klockan tre, men den gör det inte.", ("other",)),
 ]
 
 
@@ -915,6 +917,7 @@ ENGLISH: list[Case] = [
         "Another firm's invoice came to me, with their contact person's home address on it. Thought you should know.",
         ("breach",),
     ),
+    ("You've got me down as Mr but I'm a Ms.", ("rectification",)),
 ]
 
 
