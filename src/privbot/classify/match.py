@@ -183,7 +183,6 @@ def _singular(token: Token, norm: Normalised, text: str) -> bool:
     return len(text) != len(norm.text) or text[token.start : token.end] == "I"
 
 
-LEAVER = "~leaver"  # among the object groups `_evidence` found: a leaver or IT work is named
 FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
 FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
 SELLING_FACTOR = 0.3  # a vendor's pitch names the rights it automates; it asks for none
@@ -994,11 +993,11 @@ def _evidence(
     offset: int = 0,
     leaver: bool = False,
     chased: bool = False,
-) -> tuple[list[Evidence], set[str]]:
-    """Evidence for intents in `text`, and the object groups found in it (with `LEAVER` when
-    a leaver or the firm's IT systems are named); sentence numbers of the evidence start at
-    `offset`. `leaver`: the body named them, so the subject ("Delete old user") is the firm's
-    work too, unless in the writer's own voice ("Radera mina uppgifter")."""
+) -> tuple[list[Evidence], set[str], bool]:
+    """Evidence for intents in `text`, the object groups found in it, and whether it names a
+    leaver or the firm's IT systems; sentence numbers of the evidence start at `offset`.
+    `leaver`: the body named them, so the subject ("Delete old user") is the firm's work too,
+    unless in the writer's own voice ("Radera mina uppgifter")."""
     norm = normalise(text)
     groups: list[GroupHit] = []
     scored: list[tuple[str, int, int, Evidence]] = []
@@ -1172,22 +1171,19 @@ def _evidence(
             if pitch < 1.0:
                 seen.setdefault(("other", f"{e.phrase} {e.sentence}"), _firms_share(e, pitch))
     found = [g for g in groups if g.group.startswith("object:")]
-    named = {LEAVER} if "context:leaver" in context or "context:it_ops" in context else set()
+    firms = "context:leaver" in context or "context:it_ops" in context
     longer = [o for o in found if o.end > o.start]  # only these can hold another
     if not longer:  # one word each: none inside a longer one
-        return list(seen.values()), {g.group.partition(":")[2] for g in found} | named
-    objects = (
-        named
-        | {  # a word inside a longer object phrase is that phrase's ("spela in mina samtal")
-            g.group.partition(":")[2]
-            for g in found
-            if not any(
-                o.start <= g.start and g.end <= o.end and o.end - o.start > g.end - g.start
-                for o in longer
-            )
-        }
-    )
-    return list(seen.values()), objects
+        return list(seen.values()), {g.group.partition(":")[2] for g in found}, firms
+    objects = {  # a word inside a longer object phrase is that phrase's ("spela in mina samtal")
+        g.group.partition(":")[2]
+        for g in found
+        if not any(
+            o.start <= g.start and g.end <= o.end and o.end - o.start > g.end - g.start
+            for o in longer
+        )
+    }
+    return list(seen.values()), objects, firms
 
 
 def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
@@ -1267,11 +1263,10 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         # "Begäran om registerutdrag" over "se bifogad blankett", or over a signature alone
         # ("Mvh\nGöran Ek\nBjörkvägen 2"): the subject asks
         factor = 1.0
-    evidence, objects = _evidence(text, "body", 1.0, ruleset, chased=_chases(bare))
+    evidence, objects, leaver = _evidence(text, "body", 1.0, ruleset, chased=_chases(bare))
     if bare.strip():
         after = max((e.sentence for e in evidence), default=0) + 1
-        leaver = LEAVER in objects
-        more, subject_objects = _evidence(bare, "subject", factor, ruleset, after, leaver)
+        more, subject_objects, _ = _evidence(bare, "subject", factor, ruleset, after, leaver)
         if more and (
             (factor == SUBJECT_FACTOR and _points_at_subject(text))
             # "Re: Radering av mina uppgifter" over "fjärde gången jag skriver"
@@ -1279,7 +1274,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         ):
             # so does a subject the body points at ("se rubriken"), or a reminder's; searched
             # for only where the subject says something (the factor only weighs what it says)
-            more, subject_objects = _evidence(bare, "subject", 1.0, ruleset, after, leaver)
+            more, subject_objects, _ = _evidence(bare, "subject", 1.0, ruleset, after, leaver)
         evidence += more
         objects |= subject_objects
     scores: dict[str, float] = {}
@@ -1304,7 +1299,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         )
     ]
     # "Hur länge dröjer teknikern?": a question about nothing personal is not ours
-    ours = bool(objects - NOT_TOPICS - {LEAVER})
+    ours = bool(objects - NOT_TOPICS)
     if Intent.question.value in chosen and not ours:
         chosen.remove(Intent.question.value)
     if len(chosen) > 1 and Intent.other.value in chosen:
