@@ -10,7 +10,8 @@ figures. Of sets 17–20 the odd mails are tuning (`tuning3`) and the even ones 
 of sets 21–24, 25–28, 29–32 and 33–36 likewise (`tuning4`, `blind4`; `tuning5`, `blind5`;
 `tuning6`, `blind6`; `tuning7`, `blind7`). Sets 37–42 are all blind (`blind8`), sets 45–50 all
 tuning (`tuning8`), sets 51–52 all blind (`blind9`), sets 53–58 all tuning (`tuning9`), sets 59–62 all tuning
-(`tuning10`), sets 63–64 and 65–66 all blind (`blind10`, `blind11`).
+(`tuning10`), sets 63–64, 65–66 and 67–68 all blind (`blind10`, `blind11`, `blind12`), sets
+69–70 all tuning (`tuning11`).
 `--part` prints only the parts named (say `--part tuning4` while working on rules).
 """
 
@@ -39,6 +40,8 @@ BLIND |= {f"set{n}.txt": "blind9" for n in range(51, 53)}
 BLIND |= {f"set{n}.txt": "blind10" for n in range(63, 65)}
 # sets 65–66 (one more writer, plain words from people and small firms): all blind
 BLIND |= {f"set{n}.txt": "blind11" for n in range(65, 67)}
+# sets 67–68 (a seventeenth-session writer, a month's sample: ordinary and harder): all blind
+BLIND |= {f"set{n}.txt": "blind12" for n in range(67, 69)}
 # sets 45–50 (three more writers: the business side, short raw mail, near misses): all tuning
 TUNING8 = {f"set{n}.txt" for n in range(45, 51)}
 # sets 53–58 (three more writers: confusable intents, the seven other languages, several
@@ -46,6 +49,9 @@ TUNING8 = {f"set{n}.txt" for n in range(45, 51)}
 TUNING9 = {f"set{n}.txt" for n in range(53, 59)}
 # sets 59–62 (two more writers: requests in plain words, the border of IT work): all tuning
 TUNING10 = {f"set{n}.txt" for n in range(59, 63)}
+# sets 69–70 (one more writer: plain-word rectification, breach and complaint, also as second
+# intents, with look-alikes; the seven other languages and non-native writers): all tuning
+TUNING11 = {f"set{n}.txt" for n in range(69, 71)}
 # sets 43–44: short mails for the intents most often missed (erasure, complaint, breach), written
 # to tune on: all tuning
 # sets 17–20 (a fourth writer), 21–24 (a fifth and a sixth) and 25–28 (a seventh and an
@@ -58,7 +64,7 @@ HALVED = (
     | {f"set{n}.txt": "6" for n in range(29, 33)}
     | {f"set{n}.txt": "7" for n in range(33, 37)}
 )
-TUNING = ("tuning", *(f"tuning{n}" for n in range(3, 11)))
+TUNING = ("tuning", *(f"tuning{n}" for n in range(3, 12)))
 
 
 def _part(path: Path, n: int) -> str:
@@ -70,6 +76,8 @@ def _part(path: Path, n: int) -> str:
         return "tuning9"
     if path.name in TUNING10:
         return "tuning10"
+    if path.name in TUNING11:
+        return "tuning11"
     return BLIND.get(path.name, "tuning")
 
 
@@ -113,7 +121,8 @@ def main() -> None:
     names = ["tuning", "blind", "blind2"] + [
         f"{h}{n}" for n in range(3, 8) for h in ("tuning", "blind")
     ]
-    names += ["blind8", "tuning8", "blind9", "tuning9", "blind10", "tuning10", "blind11"]
+    names += ["blind8", "tuning8", "blind9", "tuning9", "blind10", "tuning10", "blind11", "blind12"]
+    names += ["tuning11"]
     parts: dict[str, list[tuple[str, list[str], list[str], bool]]] = {name: [] for name in names}
     for path in sorted(PROBES.glob("set*.txt"), key=lambda p: int(p.stem[3:])):
         for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):
