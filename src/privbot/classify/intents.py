@@ -59,6 +59,9 @@ class Phrase:
     lead_not: bool = False  # starts with a negation followed by another word
     needs_sv: frozenset[str] = frozenset()  # stems of its exact words: a quick test before matching
     needs_en: frozenset[str] = frozenset()
+    # names what the mail is about ("nyhetsbrev"), not that anything is asked: it adds to the
+    # sum, but is never the strong piece an intent needs (see README.md, "Weights")
+    topic: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,11 +130,13 @@ class RuleSet:
     )
     # word -> everything `classify/match.py` keeps about it (its `_Word`)
     word_cache: dict[str, Any] = field(default_factory=dict)
+    topics: set[tuple[str, str]] = field(default_factory=set)  # (intent, source) of topic words
 
     def build_index(self) -> None:
         exact: dict[tuple[str, str], list[Phrase]] = defaultdict(list)
         affix: dict[tuple[str, str], list[Phrase]] = defaultdict(list)
         vocab: dict[str, set[str]] = defaultdict(set)
+        self.topics = {(p.intent, p.source) for p in self.phrases if p.topic}
         for phrase in self.phrases:
             # "inte använda": indexed by its second word, or every "inte" would try them all
             first = phrase.terms[1] if phrase.lead_not else phrase.terms[0]
@@ -190,20 +195,25 @@ def _term(word: str) -> Term:
     return Term("exact", core, *stems(core))
 
 
-def _weight(value: object, where: str, default: bool = True) -> tuple[float, bool]:
+def _weight(value: object, where: str, default: bool = True) -> tuple[float, bool, bool]:
+    """(weight, negatable, topic) of a phrase's value: a number or
+    `{ weight = …, negatable = …, topic = … }`; a topic word is never negatable."""
     if isinstance(value, bool):
         raise ConfigError(f"{where}: weight must be a number, not true/false")
     if isinstance(value, (int, float)):
-        return float(value), default
+        return float(value), default, False
     if isinstance(value, dict):
-        unknown = set(value) - {"weight", "negatable"}
+        unknown = set(value) - {"weight", "negatable", "topic"}
         if unknown or "weight" not in value:
-            raise ConfigError(f"{where}: expected {{ weight = <number>, negatable = <bool> }}")
-        weight, _ = _weight(value["weight"], where)
-        negatable = value.get("negatable", default)
-        if not isinstance(negatable, bool):
-            raise ConfigError(f"{where}: negatable must be true or false")
-        return weight, negatable
+            raise ConfigError(
+                f"{where}: expected {{ weight = <number>, negatable = <bool>, topic = <bool> }}"
+            )
+        weight, _, _ = _weight(value["weight"], where)
+        topic = value.get("topic", False)
+        negatable = value.get("negatable", default and not topic)
+        if not isinstance(negatable, bool) or not isinstance(topic, bool):
+            raise ConfigError(f"{where}: negatable and topic must be true or false")
+        return weight, negatable, topic
     raise ConfigError(f"{where}: weight must be a number or a table")
 
 
@@ -237,7 +247,7 @@ def _load_intent(
     for other, need in yields.items():
         if other not in Intent.__members__:
             raise ConfigError(f"{path}: yields_to {other!r} is not an intent")
-        yields_to[other], _ = _weight(need, f"{path}: yields_to {other!r}")
+        yields_to[other], _, _ = _weight(need, f"{path}: yields_to {other!r}")
     phrases: list[Phrase] = []
     table = data.get("phrases", {})
     if not isinstance(table, dict):
@@ -247,15 +257,15 @@ def _load_intent(
             raise ConfigError(f"{path}: [phrases.{lang}] must be one of {LANGS} and a table")
         for source, value in entries.items():
             where = f"{path}: phrases.{lang} {source!r}"
-            weight, negatable = _weight(value, where, default)
-            phrases.append(_phrase(name, source, lang, weight, negatable, where))
+            weight, negatable, topic = _weight(value, where, default)
+            phrases.append(_phrase(name, source, lang, weight, negatable, where, topic))
     patterns: list[Pattern] = []
     ptable = data.get("patterns", {})
     if not isinstance(ptable, dict):
         raise ConfigError(f"{path}: [patterns] must be a table of regex = weight")
     for source, value in ptable.items():
         where = f"{path}: patterns {source!r}"
-        weight, _ = _weight(value, where)
+        weight, _, _ = _weight(value, where)
         try:
             regex = re.compile(source)
         except re.error as exc:
@@ -269,7 +279,13 @@ def _load_intent(
 
 
 def _phrase(
-    name: str, source: str, lang: str, weight: float, negatable: bool, where: str
+    name: str,
+    source: str,
+    lang: str,
+    weight: float,
+    negatable: bool,
+    where: str,
+    topic: bool = False,
 ) -> Phrase:
     words = phrase_words(source)
     if not words or any(len(w.strip("*")) < 3 and "*" in w for w in words):
@@ -289,6 +305,7 @@ def _phrase(
         len(terms) > 1 and terms[0].sv == NOT and terms[1].sv != NOT,
         frozenset(t.sv for t in exact),
         frozenset(t.en for t in exact),
+        topic,
     )
 
 
@@ -366,7 +383,7 @@ def _load_rules(path: Path, data: dict[str, object], groups: set[str]) -> list[R
                 if group_key(kind, name) not in groups:
                     shown = name if "." in name else f"{kind}.{name}"
                     raise ConfigError(f"{where}: no [{shown}] in _lexicon.toml")
-        weight, _ = _weight(entry.get("weight", 1.0), f"{where} weight")
+        weight, _, _ = _weight(entry.get("weight", 1.0), f"{where} weight")
         mood, near = entry.get("mood", True), entry.get("near", True)
         if not isinstance(mood, bool) or not isinstance(near, bool):
             raise ConfigError(f"{where}: mood and near must be true or false")

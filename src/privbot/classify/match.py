@@ -1283,7 +1283,9 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], ruleset.intents[kv[0]].rank))
     strongest: dict[str, float] = {}
     for e in evidence:
-        strongest[e.intent] = max(strongest.get(e.intent, 0.0), e.score)
+        # a topic word ("nyhetsbrev") says what the mail is about, not that anything is asked
+        score = 0.0 if (e.intent, e.phrase) in ruleset.topics else e.score
+        strongest[e.intent] = max(strongest.get(e.intent, 0.0), score)
     chosen = [name for name, score in ranked if score >= THRESHOLD and strongest[name] >= STRONGEST]
     chosen = [
         name
