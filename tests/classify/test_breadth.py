@@ -472,7 +472,7 @@ SWEDISH: list[Case] = [
         ("breach",),
     ),
     ("Mitt telefonnummer hos er slutar på 44, men rätt är 47.", ("rectification",)),
-    ('Av med mig från nyhetsbrevet tack.', ('marketing_optout',)),
+    ("Av med mig från nyhetsbrevet tack.", ("marketing_optout",)),
 ]
 
 
@@ -579,7 +579,10 @@ SWEDISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("Ni har skrivit att servern startar om klockan tre, men den gör det inte.", ("other",)),
-    ('Jag såg i ert senaste nyhetsbrev att ni har rea på skärmar. Finns 27-tumsmodellen kvar?', ('other',)),
+    (
+        "Jag såg i ert senaste nyhetsbrev att ni har rea på skärmar. Finns 27-tumsmodellen kvar?",
+        ("other",),
+    ),
 ]
 
 
@@ -920,7 +923,10 @@ ENGLISH: list[Case] = [
         ("breach",),
     ),
     ("You've got me down as Mr but I'm a Ms.", ("rectification",)),
-    ("I somehow ended up on your monthly newsletter. I'd rather not get it, so please drop me from that list.", ('marketing_optout',)),
+    (
+        "I somehow ended up on your monthly newsletter. I'd rather not get it, so please drop me from that list.",
+        ("marketing_optout",),
+    ),
 ]
 
 
@@ -1002,7 +1008,7 @@ ENGLISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("We got a quote from another company that was cheaper, can you match it?", ("other",)),
-    ("The promotion code from your email offer doesn't work at checkout. Order 44812.", ('other',)),
+    ("The promotion code from your email offer doesn't work at checkout. Order 44812.", ("other",)),
 ]
 
 
