@@ -473,6 +473,10 @@ SWEDISH: list[Case] = [
     ),
     ("Mitt telefonnummer hos er slutar på 44, men rätt är 47.", ("rectification",)),
     ("Av med mig från nyhetsbrevet tack.", ("marketing_optout",)),
+    (
+        "Jag fick en faktura från er idag men den gäller en man i Gävle, med hans adress och telefonnummer.",
+        ("breach",),
+    ),
 ]
 
 
@@ -927,6 +931,10 @@ ENGLISH: list[Case] = [
         "I somehow ended up on your monthly newsletter. I'd rather not get it, so please drop me from that list.",
         ("marketing_optout",),
     ),
+    (
+        "I received an email today meant for another customer, with her address and date of birth in it.",
+        ("breach",),
+    ),
 ]
 
 
@@ -1009,6 +1017,14 @@ ENGLISH_NEGATIVE: list[Case] = [
     ),
     ("We got a quote from another company that was cheaper, can you match it?", ("other",)),
     ("The promotion code from your email offer doesn't work at checkout. Order 44812.", ("other",)),
+    (
+        "We got two new starters today. Can you set up their accounts? Their names and phone numbers are below.",
+        ("other",),
+    ),
+    (
+        "I received two emails addressed to me by name this week about the Teams upgrade.",
+        ("other",),
+    ),
 ]
 
 
@@ -1394,6 +1410,10 @@ GERMAN: list[Case] = [
     ),
     ("Mein Nachname ist Maier, nicht Meier.", ("rectification",)),
     ("Bitte meine Anrufe bei Ihrem Support nicht aufzeichnen.", ("objection",)),
+    (
+        "Ich habe heute eine Rechnung bekommen, mit seiner Adresse und seinem Geburtsdatum.",
+        ("breach",),
+    ),
 ]
 
 

@@ -33,6 +33,11 @@ BAD = [
     ("unknown key", 'descripton = "typo"\n', "unknown key"),
     ("unknown language", '[phrases.de]\n"x" = 1.0\n', "phrases.de"),
     ("weight not a number", '[phrases.sv]\n"radera" = "mycket"\n', "weight"),
+    (
+        "someone_elses not a bool",
+        '[[rules]]\naction = "delete"\nobject = "me"\nsomeone_elses = "yes"\n',
+        "someone_elses",
+    ),
     ("topic not a bool", '[phrases.sv]\n"radera" = { weight = 0.5, topic = 1 }\n', "topic"),
     ("bad regex", "[patterns]\n'art(17' = 1.0\n", "regular expression"),
     ("short wildcard", '[phrases.sv]\n"ra*" = 1.0\n', "wildcard"),

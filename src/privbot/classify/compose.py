@@ -123,6 +123,9 @@ class Rule:
     needs: tuple[str, ...] = ()  # context groups, one of which must be in the sentence
     unless: tuple[str, ...] = ()  # context groups that, in the sentence, cancel the rule
     near: bool = True  # False: the object may stand anywhere before the action in the text
+    # True: the object must be another person's ("hennes namn och adress", "Lars Petterssons
+    # adress"), anywhere in the action's sentence; by default another person's is never ours
+    someone_elses: bool = False
 
 
 class GroupHit(NamedTuple):  # a tuple: made by the thousand per message
@@ -405,7 +408,9 @@ def _theirs(action: GroupHit, tokens: tuple[Token, ...]) -> bool:
     )
 
 
-def _someone_elses(obj: GroupHit, norm: Normalised, kin: bool = False) -> bool:
+def _someone_elses(
+    obj: GroupHit, norm: Normalised, kin: bool = False, several: bool = True
+) -> bool:
     """The object is another person's, or several people's: "his account", "hennes
     uppgifter", "Pelles gamla konto", "three users", "fem gamla användarkonton" (a person has
     one). Where the writer speaks for a relative (`kin`: "min make gick bort", "my mother asked
@@ -417,6 +422,8 @@ def _someone_elses(obj: GroupHit, norm: Normalised, kin: bool = False) -> bool:
         word = tokens[k].word
         if word in THIRD_PERSON or k in norm.genitives:
             return not kin
+        if not several:  # "two emails addressed to me" are not two people's
+            continue
         if word in SEVERAL or (word.isdigit() and int(word) > 1):  # not "mina två konton"
             return k == 0 or tokens[k - 1].word not in MY
     return False
@@ -770,7 +777,10 @@ def pair(
                     other = others[obj] = _someone_elses(obj, norm, kin) or _company_name(
                         obj, tokens
                     )
-                if other:
+                if rule.someone_elses:
+                    if not _someone_elses(obj, norm, kin, several=False):
+                        continue
+                elif other:
                     continue
                 if kin and obj.group == "object:others" and tokens[obj.start].word in _THEIR:
                     continue  # "min far … ta bort hans uppgifter": the relative's, asked for
@@ -809,7 +819,10 @@ def pair(
                     pass  # "Jag gav lov till det. Nu har jag ångrat mig."
                 elif tokens[obj.start].sentence != sentence:
                     continue
-                if obj.start > action.end:
+                if rule.someone_elses:
+                    if tokens[obj.start].sentence != sentence:
+                        continue
+                elif obj.start > action.end:
                     far = obj.start - action.end > AFTER
                     if not item and (
                         (far and not _enumerates(action, obj, norm))

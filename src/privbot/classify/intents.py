@@ -367,6 +367,7 @@ def _load_rules(path: Path, data: dict[str, object], groups: set[str]) -> list[R
             "needs",
             "unless",
             "near",
+            "someone_elses",
         }:
             raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}")
         actions = _names(entry.get("action"), f"{where} action")
@@ -385,10 +386,13 @@ def _load_rules(path: Path, data: dict[str, object], groups: set[str]) -> list[R
                     raise ConfigError(f"{where}: no [{shown}] in _lexicon.toml")
         weight, _, _ = _weight(entry.get("weight", 1.0), f"{where} weight")
         mood, near = entry.get("mood", True), entry.get("near", True)
-        if not isinstance(mood, bool) or not isinstance(near, bool):
-            raise ConfigError(f"{where}: mood and near must be true or false")
+        elses = entry.get("someone_elses", False)
+        if not all(isinstance(v, bool) for v in (mood, near, elses)):
+            raise ConfigError(f"{where}: mood, near and someone_elses must be true or false")
         source = f"{'|'.join(actions)} + {'|'.join(objects)}"
-        rules.append(Rule(path.stem, actions, objects, weight, mood, source, needs, unless, near))
+        rules.append(
+            Rule(path.stem, actions, objects, weight, mood, source, needs, unless, near, elses)
+        )
     reports = data.get("reports", [])
     for name in reports if isinstance(reports, list) else []:
         if f"object:{name}" not in groups:
