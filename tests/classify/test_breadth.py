@@ -477,6 +477,10 @@ SWEDISH: list[Case] = [
         "Jag fick en faktura från er idag men den gäller en man i Gävle, med hans adress och telefonnummer.",
         ("breach",),
     ),
+    (
+        "Jag bad er radera mina uppgifter i september. Ni bekräftade, men jag får fortfarande era brev. Helt oacceptabelt, radera allt nu.",
+        ("erasure", "complaint"),
+    ),
 ]
 
 
@@ -935,6 +939,11 @@ ENGLISH: list[Case] = [
         "I received an email today meant for another customer, with her address and date of birth in it.",
         ("breach",),
     ),
+    (
+        "Delete my account. This is the third time I'm asking and your delete button does nothing. Pathetic.",
+        ("erasure", "complaint"),
+    ),
+    ("Delete my account. This is the third time I'm asking.", ("erasure",)),
 ]
 
 
@@ -1025,6 +1034,7 @@ ENGLISH_NEGATIVE: list[Case] = [
         "I received two emails addressed to me by name this week about the Teams upgrade.",
         ("other",),
     ),
+    ("Third time I'm asking about the broken printer in our office. Pathetic.", ("other",)),
 ]
 
 
@@ -1414,6 +1424,10 @@ GERMAN: list[Case] = [
         "Ich habe heute eine Rechnung bekommen, mit seiner Adresse und seinem Geburtsdatum.",
         ("breach",),
     ),
+    (
+        "Ich habe die Löschung meiner Daten verlangt, trotzdem kam wieder ein Brief. Sehr ärgerlich. Bitte löschen Sie meine Daten jetzt.",
+        ("erasure", "complaint"),
+    ),
 ]
 
 
@@ -1624,6 +1638,10 @@ FRENCH: list[Case] = [
         ("complaint",),
     ),
     ("Mon nom s'écrit avec deux n : Lemonnier.", ("rectification",)),
+    (
+        "Je me suis désinscrite deux fois et je reçois toujours vos offres. Retirez-moi de votre liste, c'est vraiment pénible.",
+        ("marketing_optout", "complaint"),
+    ),
 ]
 
 

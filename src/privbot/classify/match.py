@@ -97,7 +97,12 @@ _CHASES = re.compile(
     r"(?:inte|ej) (?:har )?fått (?:något )?annat än|(?:only|nothing but) an? auto|"
     r"(?:gått|gick) (?:\w+ ){0,2}(?:veckor|månader) sedan jag|"
     r"(?:weeks|months) since I (?:asked|wrote|sent|requested|emailed|contacted)|"
-    r"nothing (?:has )?happened|(?:inget|ingenting) (?:har )?hänt|nothing (?:has been|was) done)",
+    r"nothing (?:has )?happened|(?:inget|ingenting) (?:har )?hänt|nothing (?:has been|was) done|"
+    # what was to stop goes on: "I still get your emails", "trotzdem wieder ein Brief"
+    r"still (?:get|getting|receive|receiving)|(?:får|fick|kommer) (?:jag )?(?:fortfarande|ändå)|"
+    r"fortfarande (?:får|kommer)|trotzdem (?:\w+ )?(?:wieder|noch)|(?:bekomme|erhalte) (?:immer noch|weiterhin)|"
+    r"reçois toujours|continue (?:à|de) recevoir|sigo recibiendo|siguen llegando|"
+    r"(?:får|modtager) (?:stadig|fortsatt|fortsat)|(?:saan|tulee) edelleen|(?:nadal|wciąż) dostaję)",
     re.I,
 )
 # one of these stands in every match of _CHASES: most bodies have none, and a substring test is
@@ -107,7 +112,8 @@ _CHASES_WORDS = (
     "heard", "hört", "reminder", "chasing", "ikke", "noch", "immer", "vastaust", "nadal", "brak",
     "toujours", "réponse", "sigo", "todavía", "respuesta", "annat", "auto", "sedan", "since",
     "happened", "hänt", "done", "tagit", "raderat", "rättat", "skickat", "deleted", "removed",
-    "corrected",
+    "corrected", "getting", "receiv", "ändå", "trotzdem", "weiterhin", "reçois", "recevoir",
+    "recibiendo", "llegando", "stadig", "fortsat", "edelleen", "wciąż",
 )  # fmt: skip
 
 
@@ -822,11 +828,15 @@ _PERSONAL = frozenset({"object:my_data", "object:contact", "object:about_me", "o
 _CONTEXT = frozenset(
     {"context:while", "context:advance", "context:thanks", "context:reported"}
     | {"context:it_ops", "context:leaver", "context:kin", "context:firm", "context:vendor"}
-    | {"mood:request", "context:document"}
+    | {"mood:request", "context:document", "context:criticism"}
     | _PERSONAL
 )
 # what a told state does not weaken: what is told, and a correction (asked for by its state)
 _NOT_DONE = NOT_ASKED | {"rectification"}
+# context groups `_evidence` tells its caller of: a text naming a leaver or the firm's IT
+# systems is the firm's work (its subject too); criticism in a reminder is a complaint
+_FIRMS_SYSTEMS = frozenset({"context:leaver", "context:it_ops"})
+_TOLD = _FIRMS_SYSTEMS | {"context:criticism"}
 
 
 _FIRMS_WORK = "a firm's work: "  # what `_firms_share` names its evidence by
@@ -993,9 +1003,10 @@ def _evidence(
     offset: int = 0,
     leaver: bool = False,
     chased: bool = False,
-) -> tuple[list[Evidence], set[str], bool]:
-    """Evidence for intents in `text`, the object groups found in it, and whether it names a
-    leaver or the firm's IT systems; sentence numbers of the evidence start at `offset`.
+) -> tuple[list[Evidence], set[str], set[str]]:
+    """Evidence for intents in `text`, the object groups found in it, and the context groups
+    of `_TOLD` it names (a leaver, the firm's IT systems, criticism); sentence numbers of the
+    evidence start at `offset`.
     `leaver`: the body named them, so the subject ("Delete old user") is the firm's work too,
     unless in the writer's own voice ("Radera mina uppgifter")."""
     norm = normalise(text)
@@ -1171,10 +1182,10 @@ def _evidence(
             if pitch < 1.0:
                 seen.setdefault(("other", f"{e.phrase} {e.sentence}"), _firms_share(e, pitch))
     found = [g for g in groups if g.group.startswith("object:")]
-    firms = "context:leaver" in context or "context:it_ops" in context
+    contexts = set(_TOLD.intersection(context))
     longer = [o for o in found if o.end > o.start]  # only these can hold another
     if not longer:  # one word each: none inside a longer one
-        return list(seen.values()), {g.group.partition(":")[2] for g in found}, firms
+        return list(seen.values()), {g.group.partition(":")[2] for g in found}, contexts
     objects = {  # a word inside a longer object phrase is that phrase's ("spela in mina samtal")
         g.group.partition(":")[2]
         for g in found
@@ -1183,7 +1194,7 @@ def _evidence(
             for o in longer
         )
     }
-    return list(seen.values()), objects, firms
+    return list(seen.values()), objects, contexts
 
 
 def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
@@ -1263,10 +1274,15 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         # "Begäran om registerutdrag" over "se bifogad blankett", or over a signature alone
         # ("Mvh\nGöran Ek\nBjörkvägen 2"): the subject asks
         factor = 1.0
-    evidence, objects, leaver = _evidence(text, "body", 1.0, ruleset, chased=_chases(bare))
+    chased = _chases(bare)
+    evidence, objects, told = _evidence(text, "body", 1.0, ruleset, chased=chased)
+    leaver = not _FIRMS_SYSTEMS.isdisjoint(told)
     if bare.strip():
         after = max((e.sentence for e in evidence), default=0) + 1
-        more, subject_objects, _ = _evidence(bare, "subject", factor, ruleset, after, leaver)
+        more, subject_objects, subject_told = _evidence(
+            bare, "subject", factor, ruleset, after, leaver
+        )
+        told |= subject_told
         if more and (
             (factor == SUBJECT_FACTOR and _points_at_subject(text))
             # "Re: Radering av mina uppgifter" over "fjärde gången jag skriver"
@@ -1315,6 +1331,17 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     ):
         # "I find this really careless. How could this happen?": a breach told with blame is
         # complained of too, on less evidence than a complaint alone needs
+        chosen.append(Intent.complaint.value)
+    if (
+        "context:criticism" in told
+        and chosen
+        and chosen[0] not in AROUND_A_BREACH
+        and chosen[0] != Intent.other.value
+        and Intent.complaint.value not in chosen
+        and (chased or _chases(text))
+    ):
+        # "Delete my account. This is the third time I'm asking. … Pathetic.": a request asked
+        # again with criticism complains of how it was handled
         chosen.append(Intent.complaint.value)
     if Intent.breach.value in chosen[1:] and chosen[0] in AROUND_A_BREACH:
         # "Datenpanne … ziemlich verärgert": the anger is about the breach, which leads (its
