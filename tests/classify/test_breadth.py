@@ -481,6 +481,7 @@ SWEDISH: list[Case] = [
         "Jag bad er radera mina uppgifter i september. Ni bekräftade, men jag får fortfarande era brev. Helt oacceptabelt, radera allt nu.",
         ("erasure", "complaint"),
     ),
+    ("Radera filmen från kundträffen där jag syns, tack.", ("erasure",)),
 ]
 
 
@@ -944,6 +945,10 @@ ENGLISH: list[Case] = [
         ("erasure", "complaint"),
     ),
     ("Delete my account. This is the third time I'm asking.", ("erasure",)),
+    (
+        "I agreed to be in your event video but I have changed my mind. Please delete the raw footage where I appear.",
+        ("consent_withdrawal", "erasure"),
+    ),
 ]
 
 
