@@ -947,7 +947,7 @@ ENGLISH: list[Case] = [
     ("Delete my account. This is the third time I'm asking.", ("erasure",)),
     (
         "I agreed to be in your event video but I have changed my mind. Please delete the raw footage where I appear.",
-        ("consent_withdrawal", "erasure"),
+        ("erasure", "consent_withdrawal"),
     ),
 ]
 
