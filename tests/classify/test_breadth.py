@@ -949,6 +949,7 @@ ENGLISH: list[Case] = [
         "I agreed to be in your event video but I have changed my mind. Please delete the raw footage where I appear.",
         ("erasure", "consent_withdrawal"),
     ),
+    ("I said ok to the photo at your event, but now I take back this ok.", ("consent_withdrawal",)),
 ]
 
 
@@ -1123,6 +1124,7 @@ NORWEGIAN: list[Case] = [
     ("Lagres supporthistorikken min utenfor EU?", ("question",)),
     ("Jeg heter Kari, ikke Karin.", ("rectification",)),
     ("Jeg liker fortsatt nyhetsbrevet, men slutt å spore meg når jeg åpner det.", ("objection",)),
+    ("Jeg liker ikke at dere lager en profil på meg ut fra det jeg kjøper.", ("objection",)),
 ]
 
 
@@ -1433,6 +1435,10 @@ GERMAN: list[Case] = [
         "Ich habe die Löschung meiner Daten verlangt, trotzdem kam wieder ein Brief. Sehr ärgerlich. Bitte löschen Sie meine Daten jetzt.",
         ("erasure", "complaint"),
     ),
+    (
+        "Ich möchte nicht, dass Sie bei jeder Bestellung eine Bonitätsprüfung über mich machen.",
+        ("objection",),
+    ),
 ]
 
 
@@ -1543,6 +1549,10 @@ POLISH: list[Case] = [
     ("Proszę usunąć moje dane, zakończyłem współpracę z wami.", ("erasure",)),
     ("Proszę dopisać mój numer do listy osób, do których się nie dzwoni.", ("marketing_optout",)),
     ("Nie zgadzam się, żeby mnie sprawdzano w biurze kredytowym.", ("objection",)),
+    (
+        "Moje imię jest zapisane jako Jan, a powinno być Janusz. Proszę o poprawienie.",
+        ("rectification",),
+    ),
 ]
 
 
@@ -1745,6 +1755,7 @@ SPANISH: list[Case] = [
     ),
     ("Mi apellido se escribe con zeta: Pérez Ruiz.", ("rectification",)),
     ("Por favor, no graben mis llamadas al soporte.", ("objection",)),
+    ("Quiero que borréis todos mis datos, por favor.", ("erasure",)),
 ]
 
 
