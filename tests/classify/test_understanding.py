@@ -194,6 +194,9 @@ def test_other_languages(intents: RuleSet, lang: str, body: str, intent: str) ->
         ("Hello, could you please tell me what data you hold about me? Thanks", "en"),
         ("Hei, kan dere fortelle meg hva slags opplysninger dere har om meg? Takk", "no"),
         ("Hej, kan I fortælle mig hvad for oplysninger I har om mig? Tak", "da"),
+        # Danish and Norwegian share most words; "jer", "noget", "længe" are Danish alone
+        ("Hvor længe gemmer I noget om jeres kunder, og hvem kan se det? Peter", "da"),
+        ("Hvor lenge lagrer dere noe om kundene, og hvem kan se det? Hei fra Per", "no"),
         ("Tere! Palun saatke mulle koopia minu isikuandmetest. Lugupidamisega", "other"),
         (
             "Hi / Hej, jag skriver på svenska and English because my Swedish is not so good, "

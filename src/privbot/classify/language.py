@@ -49,10 +49,12 @@ _MARKERS: dict[str, str] = {
         unsubscribe delete remove stop""",
     "no": """jeg ikke meg og av hva hvordan hvorfor hilsen takk opplysninger mine deres dere innsyn
         vennlig også eller fra kunne noen nå ble etter gjøre sletting personopplysninger ønsker
-        vil har det som med på til er kan jeres mitt min bare hvis være""",
+        vil har det som med på til er kan mitt min bare hvis være hei dere noe blir bli mye
+        lenge vår våre gjerne deg""",
     "da": """jeg ikke mig og af hvad hvordan hvorfor hilsen tak oplysninger venlig også eller fra
         kunne nogen nu blev efter gøre sletning personoplysninger ønsker vil har det som med på
-        til er kan jeres mit min bare hvis være venligst""",
+        til er kan jeres mit min bare hvis være venligst jer gerne noget nogle bliver blive
+        længe meget vores dig mine anden tage""",
     "fi": """ja on että minun tietoja tietoni pyydän kiitos ystävällisin terveisin olen ei mitä
         miten henkilötietoja te teidän tai minulle minusta hei voitteko olisi kanssa myös se
         tämä kun jos mutta vain ole haluan tietojeni""",
