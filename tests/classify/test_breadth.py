@@ -482,6 +482,7 @@ SWEDISH: list[Case] = [
         ("erasure", "complaint"),
     ),
     ("Radera filmen från kundträffen där jag syns, tack.", ("erasure",)),
+    ("Vad står det om mig i ert system?", ("access",)),
 ]
 
 
@@ -950,6 +951,7 @@ ENGLISH: list[Case] = [
         ("erasure", "consent_withdrawal"),
     ),
     ("I said ok to the photo at your event, but now I take back this ok.", ("consent_withdrawal",)),
+    ("What does your system say about me?", ("access",)),
 ]
 
 
@@ -1125,6 +1127,7 @@ NORWEGIAN: list[Case] = [
     ("Jeg heter Kari, ikke Karin.", ("rectification",)),
     ("Jeg liker fortsatt nyhetsbrevet, men slutt å spore meg når jeg åpner det.", ("objection",)),
     ("Jeg liker ikke at dere lager en profil på meg ut fra det jeg kjøper.", ("objection",)),
+    ("Hvor har dere fått nummeret mitt fra?", ("access",)),
 ]
 
 
@@ -1315,6 +1318,7 @@ FINNISH: list[Case] = [
     ("Hei, nimeni on nyt Laine, kun menin naimisiin.", ("rectification",)),
     ("Olen vaihtanut sukunimeni. Voisitteko päivittää tietonne?", ("rectification",)),
     ("Olen muuttanut, uusi osoitteeni on Kotikatu 5, Tampere.", ("rectification",)),
+    ("Mistä olette saaneet osoitteeni?", ("access",)),
 ]
 
 
@@ -1553,6 +1557,7 @@ POLISH: list[Case] = [
         "Moje imię jest zapisane jako Jan, a powinno być Janusz. Proszę o poprawienie.",
         ("rectification",),
     ),
+    ("Skąd macie mój numer telefonu?", ("access",)),
 ]
 
 
@@ -1657,6 +1662,7 @@ FRENCH: list[Case] = [
         "Je me suis désinscrite deux fois et je reçois toujours vos offres. Retirez-moi de votre liste, c'est vraiment pénible.",
         ("marketing_optout", "complaint"),
     ),
+    ("J'aimerais savoir comment vous avez obtenu mon numéro.", ("access",)),
 ]
 
 
@@ -1756,6 +1762,7 @@ SPANISH: list[Case] = [
     ("Mi apellido se escribe con zeta: Pérez Ruiz.", ("rectification",)),
     ("Por favor, no graben mis llamadas al soporte.", ("objection",)),
     ("Quiero que borréis todos mis datos, por favor.", ("erasure",)),
+    ("¿De dónde han sacado mi correo?", ("access",)),
 ]
 
 
