@@ -483,6 +483,7 @@ SWEDISH: list[Case] = [
     ),
     ("Radera filmen från kundträffen där jag syns, tack.", ("erasure",)),
     ("Vad står det om mig i ert system?", ("access",)),
+    ("Nyhetsbrev – nej tack.", ("marketing_optout",)),
 ]
 
 
@@ -952,6 +953,7 @@ ENGLISH: list[Case] = [
     ),
     ("I said ok to the photo at your event, but now I take back this ok.", ("consent_withdrawal",)),
     ("What does your system say about me?", ("access",)),
+    ("I'm not interested in your newsletter anymore.", ("marketing_optout",)),
 ]
 
 

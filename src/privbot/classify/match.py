@@ -1298,9 +1298,11 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         scores[e.intent] = scores.get(e.intent, 0.0) + e.score
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], ruleset.intents[kv[0]].rank))
     strongest: dict[str, float] = {}
+    # in a mail on other business a topic word ("I saw the offer in your newsletter") says
+    # what it mentions, not that anything is asked ("Nyhetsbrev – nej tack" asks)
+    errand = Intent.other.value in scores
     for e in evidence:
-        # a topic word ("nyhetsbrev") says what the mail is about, not that anything is asked
-        score = 0.0 if (e.intent, e.phrase) in ruleset.topics else e.score
+        score = 0.0 if errand and (e.intent, e.phrase) in ruleset.topics else e.score
         strongest[e.intent] = max(strongest.get(e.intent, 0.0), score)
     chosen = [name for name, score in ranked if score >= THRESHOLD and strongest[name] >= STRONGEST]
     chosen = [
