@@ -484,6 +484,7 @@ SWEDISH: list[Case] = [
     ("Radera filmen från kundträffen där jag syns, tack.", ("erasure",)),
     ("Vad står det om mig i ert system?", ("access",)),
     ("Nyhetsbrev – nej tack.", ("marketing_optout",)),
+    ("En sak till: sluta skicka reklam till mig.", ("marketing_optout",)),
 ]
 
 

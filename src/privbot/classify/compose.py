@@ -585,7 +585,7 @@ def opens_sentence(start: int, norm: Normalised) -> bool:
 
 # a dash between a topic and a command: "the data you hold on me – delete it" (not a colon:
 # "Namn: Aleksandra" is a form's field)
-_COMMAND_BREAK = re.compile(r"\s[-–]\s")
+_COMMAND_BREAK = re.compile(r"\s[-–]\s|:\s")  # "… – delete it", "ärligt talat: sluta skicka …"
 
 
 def opens_command(start: int, norm: Normalised) -> bool:
