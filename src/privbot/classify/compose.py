@@ -583,9 +583,10 @@ def opens_sentence(start: int, norm: Normalised) -> bool:
     return True
 
 
-# a dash between a topic and a command: "the data you hold on me – delete it" (not a colon:
-# "Namn: Aleksandra" is a form's field)
-_COMMAND_BREAK = re.compile(r"\s[-–]\s|:\s")  # "… – delete it", "ärligt talat: sluta skicka …"
+# a dash between a topic and a command ("the data you hold on me – delete it"), or a colon
+# after a lead-in ("En sak till: sluta skicka reklam"; a form's "Namn: Aleksandra" names no
+# action)
+_COMMAND_BREAK = re.compile(r"\s[-–]\s|:\s")
 
 
 def opens_command(start: int, norm: Normalised) -> bool:
