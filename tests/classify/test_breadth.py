@@ -485,6 +485,10 @@ SWEDISH: list[Case] = [
     ("Vad står det om mig i ert system?", ("access",)),
     ("Nyhetsbrev – nej tack.", ("marketing_optout",)),
     ("En sak till: sluta skicka reklam till mig.", ("marketing_optout",)),
+    (
+        "I ert system står jag som säljare, men jag är inköpare sedan i våras. Ändra det, tack.",
+        ("rectification",),
+    ),
 ]
 
 
@@ -595,6 +599,8 @@ SWEDISH_NEGATIVE: list[Case] = [
         "Jag såg i ert senaste nyhetsbrev att ni har rea på skärmar. Finns 27-tumsmodellen kvar?",
         ("other",),
     ),
+    ("Kan ni ändra det så att skrivaren på andra våningen blir standard för alla?", ("other",)),
+    ("Ni har skrivit fel antal licenser på offerten. Rätta det och skicka en ny.", ("other",)),
 ]
 
 
@@ -1445,6 +1451,10 @@ GERMAN: list[Case] = [
     (
         "Ich möchte nicht, dass Sie bei jeder Bestellung eine Bonitätsprüfung über mich machen.",
         ("objection",),
+    ),
+    (
+        "Meine Telefonnummer ist bei Ihnen noch die alte. Bitte korrigieren: 0176 1234567.",
+        ("rectification",),
     ),
 ]
 
