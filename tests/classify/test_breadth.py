@@ -961,6 +961,11 @@ ENGLISH: list[Case] = [
     ("I said ok to the photo at your event, but now I take back this ok.", ("consent_withdrawal",)),
     ("What does your system say about me?", ("access",)),
     ("I'm not interested in your newsletter anymore.", ("marketing_optout",)),
+    (
+        "Your support engineer shared his screen during our Teams call and I could see a spreadsheet with other clients' names and phone numbers.",
+        ("breach",),
+    ),
+    ("I was sent the medical certificate of another employee by your HR system.", ("breach",)),
 ]
 
 
@@ -1455,6 +1460,10 @@ GERMAN: list[Case] = [
     (
         "Meine Telefonnummer ist bei Ihnen noch die alte. Bitte korrigieren: 0176 1234567.",
         ("rectification",),
+    ),
+    (
+        "Ein Mitarbeiter von Ihnen hat mir versehentlich die Kundenliste mit Adressen geschickt.",
+        ("breach",),
     ),
 ]
 
