@@ -11,7 +11,7 @@ of sets 21–24, 25–28, 29–32 and 33–36 likewise (`tuning4`, `blind4`; `tu
 `tuning6`, `blind6`; `tuning7`, `blind7`). Sets 37–42 are all blind (`blind8`), sets 45–50 all
 tuning (`tuning8`), sets 51–52 all blind (`blind9`), sets 53–58 all tuning (`tuning9`), sets 59–62 all tuning
 (`tuning10`), sets 63–64, 65–66 and 67–68 all blind (`blind10`, `blind11`, `blind12`), sets
-69–70 all tuning (`tuning11`).
+69–70 all tuning (`tuning11`), sets 71–72 all blind (`blind13`).
 `--part` prints only the parts named (say `--part tuning4` while working on rules).
 """
 
@@ -42,6 +42,9 @@ BLIND |= {f"set{n}.txt": "blind10" for n in range(63, 65)}
 BLIND |= {f"set{n}.txt": "blind11" for n in range(65, 67)}
 # sets 67–68 (a seventeenth-session writer, a month's sample: ordinary and harder): all blind
 BLIND |= {f"set{n}.txt": "blind12" for n in range(67, 69)}
+# sets 71–72 (one more writer, written while the rules were being changed: a week's mix and
+# hurried, annoyed or unsure writers): all blind
+BLIND |= {f"set{n}.txt": "blind13" for n in range(71, 73)}
 # sets 45–50 (three more writers: the business side, short raw mail, near misses): all tuning
 TUNING8 = {f"set{n}.txt" for n in range(45, 51)}
 # sets 53–58 (three more writers: confusable intents, the seven other languages, several
@@ -122,7 +125,7 @@ def main() -> None:
         f"{h}{n}" for n in range(3, 8) for h in ("tuning", "blind")
     ]
     names += ["blind8", "tuning8", "blind9", "tuning9", "blind10", "tuning10", "blind11", "blind12"]
-    names += ["tuning11"]
+    names += ["tuning11", "blind13"]
     parts: dict[str, list[tuple[str, list[str], list[str], bool]]] = {name: [] for name in names}
     for path in sorted(PROBES.glob("set*.txt"), key=lambda p: int(p.stem[3:])):
         for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):
