@@ -1685,6 +1685,7 @@ FRENCH: list[Case] = [
         ("marketing_optout", "complaint"),
     ),
     ("J'aimerais savoir comment vous avez obtenu mon numéro.", ("access",)),
+    ("Avant cela, envoyez-moi une copie de mes données.", ("access",)),
 ]
 
 

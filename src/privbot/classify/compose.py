@@ -29,6 +29,7 @@ _ENUMERATION = re.compile(
 LIST_AFTER = 2 * AFTER  # words an object may follow its action by across such a list
 BEFORE = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
 ITEM_OPENS = 6  # a list item's object stands within its first words ("- en kopia av …")
+LEAD_IN = 3  # words of a lead-in before a command and its comma ("Efter det, radera allt")
 CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
 PRONOUN_AFTER = 2  # a pronoun object stands right after its verb, one word between at most
 NEGATION_REACH = 4  # words before the action a negation still reaches (same clause)
@@ -597,6 +598,12 @@ def opens_command(start: int, norm: Normalised) -> bool:
     tokens = norm.tokens
     if start > 1 and tokens[start - 1].word in _BUT_SO:  # "…, men slutt å spore meg"
         return "," in norm.text[tokens[start - 2].end : tokens[start - 1].start]
+    sentence = tokens[start].sentence
+    lead = start - next(
+        k for k in range(start, -1, -1) if k == 0 or tokens[k - 1].sentence != sentence
+    )
+    if 0 < lead <= LEAD_IN and "," in norm.text[tokens[start - 1].end : tokens[start].start]:
+        return True  # "Avant cela, envoyez-moi …", "Efter det, radera allt": a short lead-in
     return (
         start > 0
         and tokens[start - 1].sentence == tokens[start].sentence
