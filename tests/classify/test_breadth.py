@@ -489,6 +489,10 @@ SWEDISH: list[Case] = [
         "I ert system står jag som säljare, men jag är inköpare sedan i våras. Ändra det, tack.",
         ("rectification",),
     ),
+    (
+        "Radera inte mina supportärenden, jag behöver dem i en tvist. Kan jag också få en kopia av dem?",
+        ("restriction", "access"),
+    ),
 ]
 
 
@@ -966,6 +970,10 @@ ENGLISH: list[Case] = [
         ("breach",),
     ),
     ("I was sent the medical certificate of another employee by your HR system.", ("breach",)),
+    (
+        "I withdraw my consent to the photo. Please do not use the photos any more.",
+        ("consent_withdrawal",),
+    ),
 ]
 
 

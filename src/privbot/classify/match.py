@@ -171,6 +171,8 @@ NOT_TOPICS = frozenset({"pronoun", "stored", "business", "device"})
 # what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
 NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
 AROUND_A_BREACH = frozenset({"complaint", "question"})  # told beside a breach, about it
+SECOND_REQUEST = 0.7  # a composed request beside another, in a sentence of its own
+NOT_SECOND = frozenset({"other", "question", "complaint", "breach"})
 CRITICISED_BREACH = 0.8  # complaint evidence that, beside a breach, is a complaint of its own
 WE = frozenset(  # folded; not the Polish "my" (we) nor the Finnish "me" (we): English words
     "vi oss we our ours us wir uns unser unsere unseren unserem unserer vores os nous notre nos "
@@ -1318,6 +1320,22 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
             for other, need in ruleset.intents[name].yields_to.items()
         )
     ]
+    if chosen and chosen[0] != Intent.other.value:
+        # "… Kan jeg også få en kopi af dem?": beside a request, a second one asked in a
+        # sentence of its own with a request cue needs less than one asked alone
+        asked = {e.sentence for e in evidence if e.intent in chosen and e.score > 0}
+        for e in evidence:
+            if (
+                e.intent not in chosen
+                and e.intent not in NOT_SECOND
+                and e.where == "body"
+                and e.cue.startswith(("request", "imperative"))
+                and e.score >= SECOND_REQUEST
+                and e.sentence not in asked
+                and scores[e.intent] >= SECOND_REQUEST
+                and not any(c in ruleset.intents[e.intent].yields_to for c in chosen)
+            ):
+                chosen.append(e.intent)
     # "Hur länge dröjer teknikern?": a question about nothing personal is not ours
     ours = bool(objects - NOT_TOPICS)
     if Intent.question.value in chosen and not ours:
