@@ -493,6 +493,13 @@ SWEDISH: list[Case] = [
         "Radera inte mina supportärenden, jag behöver dem i en tvist. Kan jag också få en kopia av dem?",
         ("restriction", "access"),
     ),
+    ("ni har fel mobilnr på mig det är 0701234567", ("rectification",)),
+    (
+        "Ge mig alla mina ärenden som en Excel-fil så jag kan ta dem till nya firman.",
+        ("portability",),
+    ),
+    ("får ni verkligen spara mitt personnummer?", ("question",)),
+    ("hej vill inte va kvar hos er längre ta bort mej", ("erasure",)),
 ]
 
 
@@ -1150,6 +1157,7 @@ NORWEGIAN: list[Case] = [
     ("Jeg liker fortsatt nyhetsbrevet, men slutt å spore meg når jeg åpner det.", ("objection",)),
     ("Jeg liker ikke at dere lager en profil på meg ut fra det jeg kjøper.", ("objection",)),
     ("Hvor har dere fått nummeret mitt fra?", ("access",)),
+    ("Hva har dere lagret om meg?", ("access",)),
 ]
 
 
@@ -1473,6 +1481,8 @@ GERMAN: list[Case] = [
         "Ein Mitarbeiter von Ihnen hat mir versehentlich die Kundenliste mit Adressen geschickt.",
         ("breach",),
     ),
+    ("Bitte alles über mich löschen.", ("erasure",)),
+    ("Was wissen Sie über mich?", ("access",)),
 ]
 
 
@@ -1694,6 +1704,7 @@ FRENCH: list[Case] = [
     ),
     ("J'aimerais savoir comment vous avez obtenu mon numéro.", ("access",)),
     ("Avant cela, envoyez-moi une copie de mes données.", ("access",)),
+    ("Supprimez tout ce que vous avez sur moi.", ("erasure",)),
 ]
 
 
@@ -1794,6 +1805,7 @@ SPANISH: list[Case] = [
     ("Por favor, no graben mis llamadas al soporte.", ("objection",)),
     ("Quiero que borréis todos mis datos, por favor.", ("erasure",)),
     ("¿De dónde han sacado mi correo?", ("access",)),
+    ("Borrad todo lo que tengáis de mí.", ("erasure",)),
 ]
 
 
