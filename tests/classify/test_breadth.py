@@ -1158,6 +1158,10 @@ NORWEGIAN: list[Case] = [
     ("Jeg liker ikke at dere lager en profil på meg ut fra det jeg kjøper.", ("objection",)),
     ("Hvor har dere fått nummeret mitt fra?", ("access",)),
     ("Hva har dere lagret om meg?", ("access",)),
+    (
+        "Hei, ikke slett noe, men slutt å bruke opplysningene mine til saken er avklart.",
+        ("restriction",),
+    ),
 ]
 
 
@@ -1705,6 +1709,10 @@ FRENCH: list[Case] = [
     ("J'aimerais savoir comment vous avez obtenu mon numéro.", ("access",)),
     ("Avant cela, envoyez-moi une copie de mes données.", ("access",)),
     ("Supprimez tout ce que vous avez sur moi.", ("erasure",)),
+    (
+        "J'ai reçu un courriel destiné à une autre personne, avec son adresse et son numéro de téléphone.",
+        ("breach",),
+    ),
 ]
 
 
