@@ -612,6 +612,8 @@ SWEDISH_NEGATIVE: list[Case] = [
     ),
     ("Kan ni ändra det så att skrivaren på andra våningen blir standard för alla?", ("other",)),
     ("Ni har skrivit fel antal licenser på offerten. Rätta det och skicka en ny.", ("other",)),
+    ("Kan ni flytta mina filer från den gamla datorn till den nya?", ("other",)),
+    ("Kan ni sätta upp automatisk radering av mejl äldre än två år i vår Exchange?", ("other",)),
 ]
 
 
@@ -1072,6 +1074,10 @@ ENGLISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("Third time I'm asking about the broken printer in our office. Pathetic.", ("other",)),
+    (
+        "Please update the phone number on our company profile in the portal to 08-123 45 67.",
+        ("other",),
+    ),
 ]
 
 
