@@ -614,6 +614,7 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Ni har skrivit fel antal licenser på offerten. Rätta det och skicka en ny.", ("other",)),
     ("Kan ni flytta mina filer från den gamla datorn till den nya?", ("other",)),
     ("Kan ni sätta upp automatisk radering av mejl äldre än två år i vår Exchange?", ("other",)),
+    ("Jag är missnöjd med teknikerns arbete, skrivaren fungerar fortfarande inte.", ("other",)),
 ]
 
 
@@ -1608,6 +1609,7 @@ POLISH: list[Case] = [
         ("rectification",),
     ),
     ("Skąd macie mój numer telefonu?", ("access",)),
+    ("Chcę złożyć skargę na sposób przetwarzania moich danych.", ("complaint",)),
 ]
 
 
