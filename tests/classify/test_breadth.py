@@ -615,6 +615,14 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Kan ni flytta mina filer från den gamla datorn till den nya?", ("other",)),
     ("Kan ni sätta upp automatisk radering av mejl äldre än två år i vår Exchange?", ("other",)),
     ("Jag är missnöjd med teknikerns arbete, skrivaren fungerar fortfarande inte.", ("other",)),
+    (
+        "Hej, vårt nyhetsbrev från Mailchimp studsar hos alla med Outlook sedan igår. Kan ni kolla SPF och DKIM på vår domän?",
+        ("other",),
+    ),
+    (
+        'Kan ni ta bort Kalle från vår distributionslista "alla" i Exchange? Han har slutat.',
+        ("other",),
+    ),
 ]
 
 

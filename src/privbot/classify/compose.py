@@ -34,6 +34,9 @@ CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, 
 PRONOUN_AFTER = 2  # a pronoun object stands right after its verb, one word between at most
 NEGATION_REACH = 4  # words before the action a negation still reaches (same clause)
 # Words that open a question completing a verb ("vill veta vilka uppgifter", "know what data")
+# the writer's firm's ("vår", "our"), folded: its own newsletter or list is its IT work
+OURS = frozenset("vart vara var our vores vort vare unser unsere unseren unserem".split())
+MAILINGS = frozenset({"object:marketing", "object:newsletter"})
 WH_WORDS = frozenset(
     "vilka vilken vilket vad what which mita mitka welche welcher welches was quelles quels "
     "quelle quoi jakie jaki jakich co que cuales hvilke hvilken hvad hva".split()
@@ -790,6 +793,8 @@ def pair(
                         continue
                 elif other:
                     continue
+                if obj.group in MAILINGS and obj.start > 0 and tokens[obj.start - 1].word in OURS:
+                    continue  # "ta bort Kalle från vår distributionslista": the firm's own list
                 if kin and obj.group == "object:others" and tokens[obj.start].word in _THEIR:
                     continue  # "min far … ta bort hans uppgifter": the relative's, asked for
                 if describes and obj.start > action.end:

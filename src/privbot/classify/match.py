@@ -23,6 +23,7 @@ from privbot.classify.compose import (
     ABLE,
     COORDINATION,
     NO_MOOD_FACTOR,
+    OURS,
     SUBJECTS,
     WRITER,
     YOU_AFTER,
@@ -1073,6 +1074,12 @@ def _evidence(
             continue
         if phrase.lead_not and hit.start > 0 and norm.tokens[hit.start - 1].word in ABLE:
             continue  # "jag kan inte ta emot mejl": not able to, not a refusal
+        if (
+            hit.start > 0
+            and norm.tokens[hit.start - 1].word in OURS
+            and ((phrase.intent, phrase.source) in ruleset.topics)
+        ):
+            continue  # "vårt nyhetsbrev studsar": the writer's firm's own mailing, its IT work
         label = phrase.source if mult > 0 else f"{phrase.source} (negated)"
         voice = reading.firm_work(phrase.intent, hit.start)
         if phrase.intent == "rectification" and reading.on_paper(hit.start):
