@@ -500,6 +500,8 @@ SWEDISH: list[Case] = [
     ),
     ("får ni verkligen spara mitt personnummer?", ("question",)),
     ("hej vill inte va kvar hos er längre ta bort mej", ("erasure",)),
+    ("Använd inte mina uppgifter till era kundundersökningar.", ("objection",)),
+    ("Kan ni låta bli att använda min bild i era presentationer?", ("objection",)),
 ]
 
 
