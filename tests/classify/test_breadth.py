@@ -502,6 +502,7 @@ SWEDISH: list[Case] = [
     ("hej vill inte va kvar hos er längre ta bort mej", ("erasure",)),
     ("Använd inte mina uppgifter till era kundundersökningar.", ("objection",)),
     ("Kan ni låta bli att använda min bild i era presentationer?", ("objection",)),
+    ("Spela inte in mina samtal, tack.", ("objection",)),
 ]
 
 
@@ -625,6 +626,7 @@ SWEDISH_NEGATIVE: list[Case] = [
         'Kan ni ta bort Kalle från vår distributionslista "alla" i Exchange? Han har slutat.',
         ("other",),
     ),
+    ("Spela inte in mötet i Teams i morgon, det är internt.", ("other",)),
 ]
 
 
@@ -994,6 +996,8 @@ ENGLISH: list[Case] = [
         "I withdraw my consent to the photo. Please do not use the photos any more.",
         ("consent_withdrawal",),
     ),
+    ("Please don't record my calls.", ("objection",)),
+    ("I would prefer my calls not to be recorded.", ("objection",)),
 ]
 
 
