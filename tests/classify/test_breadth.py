@@ -503,6 +503,10 @@ SWEDISH: list[Case] = [
     ("Använd inte mina uppgifter till era kundundersökningar.", ("objection",)),
     ("Kan ni låta bli att använda min bild i era presentationer?", ("objection",)),
     ("Spela inte in mina samtal, tack.", ("objection",)),
+    (
+        "Jag har bett er radera mitt konto två gånger utan svar. Det här är slarvigt. Radera det nu.",
+        ("erasure", "complaint"),
+    ),
 ]
 
 
@@ -998,6 +1002,10 @@ ENGLISH: list[Case] = [
     ),
     ("Please don't record my calls.", ("objection",)),
     ("I would prefer my calls not to be recorded.", ("objection",)),
+    (
+        "This is my third request for a copy of my data. Your silence is unacceptable.",
+        ("access", "complaint"),
+    ),
 ]
 
 

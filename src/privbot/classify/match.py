@@ -99,6 +99,8 @@ _CHASES = re.compile(
     r"(?:gått|gick) (?:\w+ ){0,2}(?:veckor|månader) sedan jag|"
     r"(?:weeks|months) since I (?:asked|wrote|sent|requested|emailed|contacted)|"
     r"nothing (?:has )?happened|(?:inget|ingenting) (?:har )?hänt|nothing (?:has been|was) done|"
+    r"utan (?:att få )?(?:något )?svar|without (?:a |any )?(?:reply|answer|response)|"
+    r"(?:second|third|fourth|fifth) request|(?:andra|tredje|fjärde|femte) (?:begäran|förfrågan)|"
     # what was to stop goes on: "I still get your emails", "trotzdem wieder ein Brief"
     r"still (?:get|getting|receive|receiving)|(?:får|fick|kommer) (?:jag )?(?:fortfarande|ändå)|"
     r"fortfarande (?:får|kommer)|trotzdem (?:\w+ )?(?:wieder|noch)|(?:bekomme|erhalte) (?:immer noch|weiterhin)|"
@@ -114,7 +116,8 @@ _CHASES_WORDS = (
     "toujours", "réponse", "sigo", "todavía", "respuesta", "annat", "auto", "sedan", "since",
     "happened", "hänt", "done", "tagit", "raderat", "rättat", "skickat", "deleted", "removed",
     "corrected", "getting", "receiv", "ändå", "trotzdem", "weiterhin", "reçois", "recevoir",
-    "recibiendo", "llegando", "stadig", "fortsat", "edelleen", "wciąż",
+    "recibiendo", "llegando", "stadig", "fortsat", "edelleen", "wciąż", "utan", "without",
+    "request", "begäran", "förfrågan",
 )  # fmt: skip
 
 
