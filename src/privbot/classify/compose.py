@@ -33,10 +33,10 @@ LEAD_IN = 3  # words of a lead-in before a command and its comma ("Efter det, ra
 CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
 PRONOUN_AFTER = 2  # a pronoun object stands right after its verb, one word between at most
 NEGATION_REACH = 4  # words before the action a negation still reaches (same clause)
-# Words that open a question completing a verb ("vill veta vilka uppgifter", "know what data")
 # the writer's firm's ("vår", "our"), folded: its own newsletter or list is its IT work
 OURS = frozenset("vart vara var our vores vort vare unser unsere unseren unserem".split())
 MAILINGS = frozenset({"object:marketing", "object:newsletter"})
+# Words that open a question completing a verb ("vill veta vilka uppgifter", "know what data")
 WH_WORDS = frozenset(
     "vilka vilken vilket vad what which mita mitka welche welcher welches was quelles quels "
     "quelle quoi jakie jaki jakich co que cuales hvilke hvilken hvad hva".split()
