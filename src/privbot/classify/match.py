@@ -1351,8 +1351,8 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     if Intent.question.value in chosen and not ours:
         chosen.remove(Intent.question.value)
     if chosen == [Intent.complaint.value] and not ours and Intent.other.value in scores:
-        # "I want to complain about the slow delivery of my laptop": a complaint about
-        # nothing personal, in a mail on our other work, is the helpdesk's
+        # "Jag är missnöjd med teknikerns arbete, skrivaren fungerar fortfarande inte": a
+        # complaint about nothing personal, in a mail on our other work, is the helpdesk's
         chosen = [Intent.other.value]
     if len(chosen) > 1 and Intent.other.value in chosen:
         # "other" is never reported beside a privacy request: the case is the request, and the
