@@ -11,7 +11,7 @@ of sets 21–24, 25–28, 29–32 and 33–36 likewise (`tuning4`, `blind4`; `tu
 `tuning6`, `blind6`; `tuning7`, `blind7`). Sets 37–42 are all blind (`blind8`), sets 45–50 all
 tuning (`tuning8`), sets 51–52 all blind (`blind9`), sets 53–58 all tuning (`tuning9`), sets 59–62 all tuning
 (`tuning10`), sets 63–64, 65–66 and 67–68 all blind (`blind10`, `blind11`, `blind12`), sets
-69–70 all tuning (`tuning11`), sets 71–72 all blind (`blind13`).
+69–70 all tuning (`tuning11`), sets 71–72 and 73–74 all blind (`blind13`, `blind14`).
 `--part` prints only the parts named (say `--part tuning4` while working on rules).
 """
 
@@ -45,6 +45,9 @@ BLIND |= {f"set{n}.txt": "blind12" for n in range(67, 69)}
 # sets 71–72 (one more writer, written while the rules were being changed: a week's mix and
 # hurried, annoyed or unsure writers): all blind
 BLIND |= {f"set{n}.txt": "blind13" for n in range(71, 73)}
+# sets 73–74 (one more writer, after the session's rule changes: January's mix, and requests
+# mixed with other errands): all blind
+BLIND |= {f"set{n}.txt": "blind14" for n in range(73, 75)}
 # sets 45–50 (three more writers: the business side, short raw mail, near misses): all tuning
 TUNING8 = {f"set{n}.txt" for n in range(45, 51)}
 # sets 53–58 (three more writers: confusable intents, the seven other languages, several
@@ -125,7 +128,7 @@ def main() -> None:
         f"{h}{n}" for n in range(3, 8) for h in ("tuning", "blind")
     ]
     names += ["blind8", "tuning8", "blind9", "tuning9", "blind10", "tuning10", "blind11", "blind12"]
-    names += ["tuning11", "blind13"]
+    names += ["tuning11", "blind13", "blind14"]
     parts: dict[str, list[tuple[str, list[str], list[str], bool]]] = {name: [] for name in names}
     for path in sorted(PROBES.glob("set*.txt"), key=lambda p: int(p.stem[3:])):
         for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):
