@@ -17,12 +17,12 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import policy
 from email.message import Message
 from functools import cached_property, lru_cache
 from typing import Any
 
 from privbot.errors import ParseError
+from privbot.mail.feed import message_from_bytes
 from privbot.mail.html import html_to_text
 from privbot.text import FORWARD_PREFIX
 
@@ -522,7 +522,7 @@ def parse(raw: bytes) -> ParsedMail:
     if not raw.strip():
         raise ParseError("empty message")
     data = normalise_line_endings(raw)
-    msg = email.message_from_bytes(data, _class=_Message, policy=policy.compat32)
+    msg = message_from_bytes(data, _Message)  # email.message_from_bytes's, for compat32
     assert isinstance(msg, _Message)
     headers = _Headers(msg)
     if not any(name in headers.raw for name in _MAIL_HEADERS):

@@ -1,0 +1,69 @@
+"""The private feed parser (`mail/feed.py`) reads mail as `email.message_from_bytes` does, and its
+literal boundary matcher matches the lines the stdlib's boundary regex matches, with its groups."""
+
+from __future__ import annotations
+
+import email
+import re
+from email import policy
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from privbot.mail.feed import Boundary, message_from_bytes
+from privbot.mail.parse import _Message, normalise_line_endings
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+def _stdlib_regex(separator: str) -> re.Pattern[str]:
+    """What `email.feedparser` compiles for a boundary."""
+    return re.compile(
+        "(?P<sep>" + re.escape(separator) + r")(?P<end>--)?(?P<ws>[ \t]*)(?P<linesep>\r\n|\r|\n)?$"
+    )
+
+
+_GROUPS = ("sep", "end", "ws", "linesep")
+_LINE = st.text(alphabet="-ab \t\r\n.=_+()?*\\", max_size=12)
+
+
+@given(separator=st.text(alphabet="-ab.=_+()?*\\ \t", min_size=1, max_size=6), suffix=_LINE)
+@example(separator="--b", suffix="--  \r\n\n")
+@example(separator="--b", suffix="\n\n")
+@example(separator="--b", suffix="- \n")
+@example(separator="--b", suffix="---\r\n")
+def test_boundary_matches_as_the_regex(separator: str, suffix: str) -> None:
+    separator = "--" + separator
+    for line in (separator + suffix, suffix, separator[:-1] + suffix):
+        expected = _stdlib_regex(separator).match(line)
+        found = Boundary(separator).match(line)
+        assert (found is None) == (expected is None), repr(line)
+        if expected is not None and found is not None:
+            assert [found.group(g) for g in _GROUPS] == [expected.group(g) for g in _GROUPS]
+
+
+def _tree(msg: Message) -> list[Any]:
+    payload = msg.get_payload()
+    return [
+        type(msg).__name__,
+        msg._headers,  # type: ignore[attr-defined]
+        msg.preamble,
+        msg.epilogue,
+        [(type(d).__name__, str(d)) for d in msg.defects],
+        msg.get_default_type(),
+        [_tree(p) for p in payload] if isinstance(payload, list) else payload,
+    ]
+
+
+def test_mail_parses_into_the_stdlib_parsers_tree() -> None:
+    files = sorted(DATA.rglob("*.eml"))
+    assert len(files) > 500
+    for path in files:
+        raw = path.read_bytes()
+        for data in (raw, normalise_line_endings(raw)):
+            ours = message_from_bytes(data, _Message)
+            stdlib = email.message_from_bytes(data, _class=_Message, policy=policy.compat32)
+            assert _tree(ours) == _tree(stdlib), path
