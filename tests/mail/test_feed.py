@@ -10,9 +10,11 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from privbot.mail import feed
 from privbot.mail.feed import Boundary, message_from_bytes
 from privbot.mail.parse import _Message, normalise_line_endings
 
@@ -67,3 +69,19 @@ def test_mail_parses_into_the_stdlib_parsers_tree() -> None:
             ours = message_from_bytes(data, _Message)
             stdlib = email.message_from_bytes(data, _class=_Message, policy=policy.compat32)
             assert _tree(ours) == _tree(stdlib), path
+
+
+def test_a_multipart_boundary_is_matched_literally(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feed parser still compiles its boundary pattern as `feed` expects (else every
+    boundary would be compiled again, as before, and nothing else would say so)."""
+    made: list[object] = []
+    real = feed._feedparser.re.compile
+
+    def compile(pattern: str, flags: int = 0) -> Any:
+        made.append(real(pattern, flags))
+        return made[-1]
+
+    monkeypatch.setattr(feed._feedparser.re, "compile", compile)
+    mail = (DATA / "sisimai-set-of-emails" / "rfc3464-01.eml").read_bytes()
+    message_from_bytes(normalise_line_endings(mail), _Message)
+    assert made and all(isinstance(m, Boundary) for m in made)
