@@ -507,6 +507,9 @@ SWEDISH: list[Case] = [
         "Jag har bett er radera mitt konto två gånger utan svar. Det här är slarvigt. Radera det nu.",
         ("erasure", "complaint"),
     ),
+    ("Sluta logga vilka sidor jag besöker på er webbplats.", ("objection",)),
+    ("Kan ni sluta jämföra mig med andra kunder i era rapporter?", ("objection",)),
+    ("Jag vill inte att ni kollar min kreditvärdighet varje gång jag beställer.", ("objection",)),
 ]
 
 
