@@ -510,6 +510,10 @@ SWEDISH: list[Case] = [
     ("Sluta logga vilka sidor jag besöker på er webbplats.", ("objection",)),
     ("Kan ni sluta jämföra mig med andra kunder i era rapporter?", ("objection",)),
     ("Jag vill inte att ni kollar min kreditvärdighet varje gång jag beställer.", ("objection",)),
+    (
+        "Ni har skrivit att jag bor i Solna men jag bor i Sundbyberg sedan två år.",
+        ("rectification",),
+    ),
 ]
 
 
@@ -1009,6 +1013,7 @@ ENGLISH: list[Case] = [
         "This is my third request for a copy of my data. Your silence is unacceptable.",
         ("access", "complaint"),
     ),
+    ("What personal details of mine are stored with you?", ("access",)),
 ]
 
 
