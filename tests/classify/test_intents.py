@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from privbot.classify.intents import load_intents
+from privbot.classify.intents import load_intents, needed_texts
 from privbot.classify.normalise import NOT, fold, normalise
 from privbot.classify.result import Intent
 from privbot.errors import ConfigError
@@ -99,3 +102,41 @@ def test_negations_become_one_token(text: str) -> None:
 def test_clauses_end_at_contrast() -> None:
     tokens = normalise("Radera inte kontot, bara adressen").tokens
     assert tokens[0].clause != tokens[-1].clause and tokens[0].sentence == tokens[-1].sentence
+
+
+NEEDED = [
+    (r"\bart[a-z]{0,8}\.?\s*15\b", ("art",)),
+    (
+        r"\b(?:mitt )?(?:fornamn|namn)(?:et)? (?:stavas|skrivs) med\b",
+        (
+            "namn skrivs med",  # "fornamn skrivs med" holds it too
+            "namn stavas med",
+            "namnet skrivs med",
+            "namnet stavas med",
+        ),
+    ),
+    (r"\btook (?:you|u) (?:over |almost )?(?:\w+ )?(?:weeks|months)\b", ("took u ", "took you ")),
+    (r"\b(?:it.?s|it has) been (?:\w+ )?weeks", (" been ",)),
+    (r"(?i)\bname is\b", ()),  # case-blind: no text is certain
+    (r"\?", ()),  # one character tells nothing
+    (r"[a-z]+ \d+", ()),
+]
+
+
+@pytest.mark.parametrize(("source", "needs"), NEEDED)
+def test_needed_texts(source: str, needs: tuple[str, ...]) -> None:
+    assert needed_texts(re.compile(source)) == needs
+
+
+_SHIPPED = [p.regex for p in load_intents(INTENTS_DIR).patterns if needed_texts(p.regex)]
+
+
+@pytest.mark.parametrize("regex", _SHIPPED, ids=[r.pattern[:40] for r in _SHIPPED])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_every_match_holds_a_needed_text(regex: re.Pattern[str], data: st.DataObject) -> None:
+    """The texts a pattern is only searched for when present are in every text it matches."""
+    text = data.draw(st.from_regex(regex))
+    found = regex.search(text)
+    assert found is not None
+    assert any(n in found.group() for n in needed_texts(regex))

@@ -70,29 +70,104 @@ class Pattern:
     source: str
     regex: re.Pattern[str]
     weight: float
-    literal: str = ""  # text every match starts with: where it is absent, no search is needed
-    # the patterns sharing this literal as one regex ("art. 15", "art. 17", …): where it finds
+    # texts of which every match contains one (`needed_texts`): where all are absent, no search
+    # is needed
+    needs: tuple[str, ...] = ()
+    # the patterns needing the same texts as one regex ("art. 15", "art. 17", …): where it finds
     # nothing, none of them is searched (set by `RuleSet.build_index`)
     together: re.Pattern[str] | None = None
 
 
-def _literal(regex: re.Pattern[str]) -> str:
-    """The literal text every match of `regex` starts with (after \\b, ^ and the like), or ""."""
+def needed_texts(regex: re.Pattern[str]) -> tuple[str, ...]:
+    """Texts of which every match of `regex` contains one ("changed to", "is now", … for
+    "\\b(?:changed to|is now|…)"), the most telling such set; () when none is certain (a
+    case-blind pattern, or one made of character classes)."""
     if regex.flags & re.IGNORECASE:
-        return ""
+        return ()
     try:
         parser = importlib.import_module("re._parser")  # what `re` compiles with (3.11+)
         constants = importlib.import_module("re._constants")
-        chars: list[str] = []
-        for op, arg in parser.parse(regex.pattern, regex.flags):
-            if op is constants.AT and not chars:  # zero-width: \b, ^, \A
-                continue
-            if op is not constants.LITERAL:
-                break
-            chars.append(chr(arg))
-        return "".join(chars)
+        best = _best(_needed(list(parser.parse(regex.pattern, regex.flags)), constants))
     except Exception:  # another Python's parser: search every text
-        return ""
+        return ()
+    if best is None or min(map(len, best)) < 2 or len(best) > 32:
+        return ()
+    return tuple(sorted(best))
+
+
+def _needed(items: list[Any], c: Any) -> list[frozenset[str]]:
+    """Sets of texts of which every match of the parsed sequence `items` contains one: the
+    runs of literal text (spelled out through alternatives, "tog (?:er|ni)" as "tog er" or
+    "tog ni"), and what each group, alternative and repeat needs."""
+    found: list[frozenset[str]] = []
+    run: set[str] = {""}
+    for item in items:
+        spelled = _spelled([item], c)
+        if spelled is not None and len(run) * len(spelled) <= _SPELLED:
+            run = {r + s for r in run for s in spelled}
+            continue
+        if run != {""} and "" not in run:
+            found.append(frozenset(run))
+        run = {""}
+        if spelled is not None:
+            run = set(spelled)
+            continue
+        op, arg = item
+        if op is c.SUBPATTERN and not arg[1] & re.IGNORECASE:
+            found += _needed(list(arg[-1]), c)
+        elif op is c.BRANCH:
+            options = [_best(_needed(list(branch), c)) for branch in arg[1]]
+            if all(option is not None for option in options):
+                found.append(frozenset().union(*(o for o in options if o is not None)))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
+            found += _needed(list(arg[2]), c)
+        # anything else (a class, any character, a back-reference, a look-around, \b)
+        # needs no text of its own
+    if run != {""} and "" not in run:
+        found.append(frozenset(run))
+    return found
+
+
+_SPELLED = 16  # the most texts a run of literal text is spelled out as
+
+
+def _spelled(items: list[Any], c: Any) -> set[str] | None:
+    """Every text the parsed sequence `items` can match when it is made of literal text,
+    groups, alternatives and optional parts only ("(?:mitt )?namn": "namn", "mitt namn");
+    else None."""
+    texts = {""}
+    for op, arg in items:
+        if op is c.LITERAL:
+            texts = {t + chr(arg) for t in texts}
+            continue
+        if op is c.AT:  # \b and the like match no text
+            continue
+        if op is c.SUBPATTERN and not arg[1] & re.IGNORECASE:
+            inner = _spelled(list(arg[-1]), c)
+        elif op is c.BRANCH:
+            options = [_spelled(list(branch), c) for branch in arg[1]]
+            inner = set().union(*options) if all(o is not None for o in options) else None  # type: ignore[arg-type]
+        elif op is c.MAX_REPEAT and arg[0] == 0 and arg[1] == 1:
+            inner = _spelled(list(arg[2]), c)
+            inner = None if inner is None else inner | {""}
+        else:
+            return None
+        if inner is None or len(texts) * len(inner) > 4 * _SPELLED:
+            return None
+        texts = {t + i for t in texts for i in inner}
+    return texts
+
+
+def _best(sets: list[frozenset[str]]) -> frozenset[str] | None:
+    """The set whose shortest text is longest (the rarest to occur by chance), or None."""
+    # past six letters a text is rare enough: then the fewer texts to look for, the better
+    best = max(sets, key=lambda s: (min(6, *map(len, s)), -len(s)), default=None)
+    # a text holding "took you over " holds "took you ": the shorter one is enough to look for
+    return (
+        None
+        if best is None
+        else frozenset(t for t in best if not any(o in t for o in best if o != t))
+    )
 
 
 @dataclass(frozen=True)
@@ -161,22 +236,22 @@ class RuleSet:
 
 
 def _together(patterns: list[Pattern]) -> list[Pattern]:
-    """`patterns`, each with the patterns of its literal joined in one regex when several
-    share it. Only patterns without groups are joined (a backreference would change meaning):
+    """`patterns`, each with the patterns needing the same texts joined in one regex when
+    several do. Only patterns without groups are joined (a backreference would change meaning):
     then the alternation matches somewhere exactly when one of them does."""
-    by_literal: dict[str, list[Pattern]] = defaultdict(list)
+    by_needs: dict[tuple[str, ...], list[Pattern]] = defaultdict(list)
     for pattern in patterns:
-        by_literal[pattern.literal].append(pattern)
-    joined: dict[str, re.Pattern[str]] = {}
-    for literal, shared in by_literal.items():
+        by_needs[pattern.needs].append(pattern)
+    joined: dict[tuple[str, ...], re.Pattern[str]] = {}
+    for needs, shared in by_needs.items():
         if len(shared) > 1 and all(
             p.regex.groups == 0 and not p.regex.flags & ~re.UNICODE for p in shared
         ):
             try:
-                joined[literal] = re.compile("|".join(f"(?:{p.source})" for p in shared))
+                joined[needs] = re.compile("|".join(f"(?:{p.source})" for p in shared))
             except re.error:  # a pattern's inline flags hold only at its start
                 continue
-    return [replace(p, together=joined.get(p.literal)) for p in patterns]
+    return [replace(p, together=joined.get(p.needs)) for p in patterns]
 
 
 def _stem(word: str, lang: str) -> str:
@@ -270,7 +345,7 @@ def _load_intent(
             regex = re.compile(source)
         except re.error as exc:
             raise ConfigError(f"{where}: bad regular expression: {exc}") from None
-        patterns.append(Pattern(name, source, regex, weight, _literal(regex)))
+        patterns.append(Pattern(name, source, regex, weight, needed_texts(regex)))
     reports = data.get("reports", [])
     if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
         raise ConfigError(f"{path}: reports must be a list of object group names")

@@ -1149,14 +1149,20 @@ def _evidence(
             seen[key] = e
     # in a seller's pitch what the patterns and questions name counts 30 %, as the rules' does
     pitch = SELLING_FACTOR if reading.selling else 1.0
-    joined: dict[str, bool] = {}  # per literal: whether the patterns sharing it match at all
+    joined: dict[tuple[str, ...], bool] = {}  # per needed texts: whether their patterns match
+    present: dict[tuple[str, ...], bool] = {}  # per needed texts: whether one is in the text
     for pattern in ruleset.patterns:
-        if pattern.literal not in norm.text:
-            continue
+        needs = pattern.needs
+        if needs:
+            there = present.get(needs)
+            if there is None:
+                there = present[needs] = any(n in norm.text for n in needs)
+            if not there:
+                continue
         if pattern.together is not None:
-            some = joined.get(pattern.literal)
+            some = joined.get(needs)
             if some is None:
-                some = joined[pattern.literal] = pattern.together.search(norm.text) is not None
+                some = joined[needs] = pattern.together.search(norm.text) is not None
             if not some:
                 continue
         m = pattern.regex.search(norm.text)
