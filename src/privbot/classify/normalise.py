@@ -8,8 +8,7 @@ stemmed with the Snowball Swedish and English stemmers. Matching is left to `cla
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import attrgetter
 
 from privbot.text import fold, stemmer
@@ -59,7 +58,6 @@ _CONTRACTIONS = re.compile(
 _ITEM_NUMBER = re.compile(r"(?:^|[^\n]*\n)\s*\d+[.)]")
 # "ingå" (be part of) folds to "inga" (none), a negation: keep it apart, at the same length
 _INGA = re.compile(r"\bing[åÅ]", re.IGNORECASE)
-_INGA_LETTER = re.compile(r"[åÅ]", re.IGNORECASE)  # what every match of _INGA has
 # French and Italian elision: "d'effacer" is "de effacer", "l'accès" "le accès"
 _ELISION = re.compile(r"\b((?:[cdjlmnst]|qu))'(?=[a-z])")
 _NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
@@ -262,18 +260,28 @@ class Token:
         return f"Token({fields})"
 
 
-@dataclass(frozen=True)
 class Normalised:
-    text: str  # folded and expanded
-    tokens: tuple[Token, ...]
-    # tokens that are a name in the genitive ("Pelles", "Peter's", "Annas"): what follows is
-    # that person's
-    genitives: frozenset[int] = frozenset()
+    """A text as matching reads it. A class with slots (made twice per message, its fields
+    read all through matching), not a frozen dataclass, whose `__init__` runs in Python."""
 
-    @cached_property
+    __slots__ = ("text", "tokens", "genitives", "_negated")
+
+    def __init__(
+        self, text: str, tokens: tuple[Token, ...], genitives: frozenset[int] = frozenset()
+    ) -> None:
+        self.text = text  # folded and expanded
+        self.tokens = tokens
+        # tokens that are a name in the genitive ("Pelles", "Peter's", "Annas"): what follows
+        # is that person's
+        self.genitives = genitives
+        self._negated = -1  # `negated` once asked (-1: not yet)
+
+    @property
     def negated(self) -> bool:
         """Some token is a negation: else no negation test need look."""
-        return NOT in map(_SV_OF, self.tokens)
+        if self._negated < 0:
+            self._negated = int(NOT in map(_SV_OF, self.tokens))
+        return self._negated == 1
 
 
 _SV_OF = attrgetter("sv")
@@ -350,7 +358,7 @@ def normalise(text: str) -> Normalised:
     text = text[:MAX_CHARS]
     if "\n" in text:
         text = _line_ends(text)
-    if _INGA_LETTER.search(text):  # else "ingå" cannot be there
+    if "å" in text or "Å" in text:  # else "ingå" cannot be there
         text = _INGA.sub(_ingo, text)
     folded = _expand(fold(text))
     if "@" in folded or "http" in folded or "www." in folded:  # else it has no address or link
