@@ -15,34 +15,34 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from privbot.classify.normalise import NOT, Normalised, Token
 
-NO_MOOD_FACTOR = 0.6  # "ni raderade mina uppgifter" states; "radera mina uppgifter" asks
-AFTER = 8  # words an object may follow its action by ("radera alla mina gamla uppgifter")
+NO_MOOD_FACTOR: Final = 0.6  # "ni raderade mina uppgifter" states; "radera mina uppgifter" asks
+AFTER: Final = 8  # words an object may follow its action by ("radera alla mina gamla uppgifter")
 # "export my devices, licences and ticket history to a spreadsheet": the words between an
 # action and its object name a list (commas, then "and"); the list is read as one clause
-_ENUMERATION = re.compile(
+_ENUMERATION: Final = re.compile(
     r"^[^.!?;:\n]*,[^.!?;:\n]*\b(?:and|och|samt|or|eller|og|und|oder|et|ou|y|ja|oraz)\b"
 )
-LIST_AFTER = 2 * AFTER  # words an object may follow its action by across such a list
-BEFORE = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
-ITEM_OPENS = 6  # a list item's object stands within its first words ("- en kopia av …")
-LEAD_IN = 3  # words of a lead-in before a command and its comma ("Efter det, radera allt")
-CUE_AFTER = 2  # a request cue may follow the request closely ("delete my data, please")
-PRONOUN_AFTER = 2  # a pronoun object stands right after its verb, one word between at most
-NEGATION_REACH = 4  # words before the action a negation still reaches (same clause)
+LIST_AFTER: Final = 2 * AFTER  # words an object may follow its action by across such a list
+BEFORE: Final = 4  # words an object may precede its action by ("mina uppgifter ska raderas")
+ITEM_OPENS: Final = 6  # a list item's object stands within its first words ("- en kopia av …")
+LEAD_IN: Final = 3  # words of a lead-in before a command and its comma ("Efter det, radera allt")
+CUE_AFTER: Final = 2  # a request cue may follow the request closely ("delete my data, please")
+PRONOUN_AFTER: Final = 2  # a pronoun object stands right after its verb, one word between at most
+NEGATION_REACH: Final = 4  # words before the action a negation still reaches (same clause)
 # the writer's firm's ("vår", "our"), folded: its own newsletter or list is its IT work
-OURS = frozenset("vart vara var our vores vort vare unser unsere unseren unserem".split())
-MAILINGS = frozenset({"object:marketing", "object:newsletter"})
+OURS: Final = frozenset("vart vara var our vores vort vare unser unsere unseren unserem".split())
+MAILINGS: Final = frozenset({"object:marketing", "object:newsletter"})
 # Words that open a question completing a verb ("vill veta vilka uppgifter", "know what data")
-WH_WORDS = frozenset(
+WH_WORDS: Final = frozenset(
     "vilka vilken vilket vad what which mita mitka welche welcher welches was quelles quels "
     "quelle quoi jakie jaki jakich co que cuales hvilke hvilken hvad hva".split()
 )
 # words after which a pronoun is a clause's subject, not an object
-_CLAUSE_OPENERS = WH_WORDS | {
+_CLAUSE_OPENERS: Final = WH_WORDS | {
     "how",
     "why",
     "where",
@@ -55,59 +55,69 @@ _CLAUSE_OPENERS = WH_WORDS | {
     "att",
 }
 # Possessives that make an object someone else's (folded)
-THIRD_PERSON = frozenset(
+THIRD_PERSON: Final = frozenset(
     "his her their its hans hennes deras dess sein seine seiner seinen hendes deres hanen heidan "
     "jego jej leur leurs".split()  # not "sa", "ses", "ich", "ihre": words of other languages
 )
 # Company forms after a name (folded); not "as", "sa": words in English and Swedish
-COMPANY_FORMS = frozenset("ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv sarl srl".split())
+COMPANY_FORMS: Final = frozenset(
+    "ab hb kb ltd plc gmbh ag oy oyj asa aps inc llc bv nv sarl srl".split()
+)
 # Words that may follow a pronoun object in its clause ("släng dem inte", "radera det också")
-ENDS_OBJECT = frozenset(
+ENDS_OBJECT: Final = frozenset(
     "ocksa too also helt tack please nu now snarast direkt asap to till til for".split()
     + "sedan sen efterat darefter senare then afterwards later".split()
     + "igen igjen again mer more langre anymore heller either with med".split()
 )
 # "Raderar ni mina uppgifter när …?", "ni raderade mitt konto": a verb with its subject says
 # or asks what we do or did; it does not ask us to do it
-YOU_AFTER = frozenset("ni du you dere i".split())
-SUBJECTS = frozenset(
+YOU_AFTER: Final = frozenset("ni du you dere i".split())
+SUBJECTS: Final = frozenset(
     "ni vi de han hon you we they he she dere".split()
 )  # not the writer: "det har jag ångrat" withdraws
-ITS = frozenset({"its", "dess"})
-TO = frozenset({"till", "at", "to"})
-RELATIVE = frozenset({"som", "that", "which", "who"})
-CONDITIONAL = frozenset({"om", "ifall", "if"})
-RELATIVE_SUBJECTS = frozenset({"jag", "ni", "vi", "i", "you", "we", "du"})
-PERSONS = frozenset({"jag", "ni", "vi", "du"})  # who does it, after a verb put second
-MODALS = frozenset({"kan", "vill", "ska", "far", "maste", "bor"})  # folded
-BEFORE_PASSIVE = frozenset("to be ska skall blir bli kan must should will get".split())
-INTRANSITIVE = frozenset("gone forsvinner forsvinna forsvinna disappear tas".split())  # folded
+ITS: Final = frozenset({"its", "dess"})
+TO: Final = frozenset({"till", "at", "to"})
+RELATIVE: Final = frozenset({"som", "that", "which", "who"})
+CONDITIONAL: Final = frozenset({"om", "ifall", "if"})
+RELATIVE_SUBJECTS: Final = frozenset({"jag", "ni", "vi", "i", "you", "we", "du"})
+PERSONS: Final = frozenset({"jag", "ni", "vi", "du"})  # who does it, after a verb put second
+MODALS: Final = frozenset({"kan", "vill", "ska", "far", "maste", "bor"})  # folded
+BEFORE_PASSIVE: Final = frozenset("to be ska skall blir bli kan must should will get".split())
+INTRANSITIVE: Final = frozenset(
+    "gone forsvinner forsvinna forsvinna disappear tas".split()
+)  # folded
 # words that open a noun phrase: a past verb before them acts ("showed me", "visade en"), where a
 # participle would describe a noun right after it ("a deleted folder", "raderade filer")
-DETERMINERS = frozenset(
+DETERMINERS: Final = frozenset(
     "the a an my me your his her their our them us someone somebody all every another some"
     " en ett den det de dem mig dig oss er alla allt mina min mitt dina hans hennes deras"
     " nagon nagot nagra annan annat"
     " mi mis los las el todo todos toda todas sus".split()  # "borrad mis datos": an imperative (es)
 )  # folded: "åt" is "at"
-WRITER = frozenset({"jag", "i", "jeg"})
-_THEIR = frozenset("hans hennes his her hendes hannes".split())  # a relative's, when kin write
-COORDINATION = frozenset({"och", "o", "and", "eller", "or", "samt", "og", "und", "et", "y", "ja"})
-MY = frozenset("my mina mitt min vara our".split())  # folded
-SEVERAL = frozenset(  # counted objects are several people's: "two users", "fem konton"
+WRITER: Final = frozenset({"jag", "i", "jeg"})
+_THEIR: Final = frozenset(
+    "hans hennes his her hendes hannes".split()
+)  # a relative's, when kin write
+COORDINATION: Final = frozenset(
+    {"och", "o", "and", "eller", "or", "samt", "og", "und", "et", "y", "ja"}
+)
+MY: Final = frozenset("my mina mitt min vara our".split())  # folded
+SEVERAL: Final = frozenset(  # counted objects are several people's: "two users", "fem konton"
     "two three four five six seven eight nine ten twelve several "
     "tva tre fyra fem sex sju atta nio tio tolv flera".split()
 )
-AUXILIARIES = frozenset("har hade have has had".split())
-STATE = frozenset("ar var blev is was are were been".split())  # "mitt konto är raderat": done
-_PAST = ("ade", "ades", "at", "ats", "ed")
-_PAST_WORDS = frozenset(
+AUXILIARIES: Final = frozenset("har hade have has had".split())
+STATE: Final = frozenset(
+    "ar var blev is was are were been".split()
+)  # "mitt konto är raderat": done
+_PAST: Final = ("ade", "ades", "at", "ats", "ed")
+_PAST_WORDS: Final = frozenset(
     "tog tagit togs strok strukit took fatt fick got mottagit mottog gone borta".split()
 )
-ABLE = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
+ABLE: Final = frozenset({"can", "ca", "could", "kan", "kunde", "able"})
 # "But stop calling me.", "…, men slutt å spore meg": a command may open after these
-_BUT_SO = frozenset({"men", "but", "so", "sa", "aber", "mais", "pero", "ale", "mutta"})
-OPENERS = frozenset(  # words before an imperative: greetings, "please", list openers
+_BUT_SO: Final = frozenset({"men", "but", "so", "sa", "aber", "mais", "pero", "ale", "mutta"})
+OPENERS: Final = frozenset(  # words before an imperative: greetings, "please", list openers
     {"hej", "hi", "hello", "dear", "please", "kindly", "hallo", "moi", "hei"}
     | {"first", "firstly", "second", "secondly", "also", "and", "then", "finally"}
     | {"forst", "sedan", "dessutom", "och", "slutligen", "ocksa", "sen"}
@@ -185,8 +195,8 @@ def _negated_after(obj: GroupHit, norm: Normalised) -> bool:
 
 # an if-clause's negation ends where the main clause opens with its verb before the subject:
 # "Om ni inte svarar anmäler jag er till IMY", "Om inget händer anmäler jag er" (folded)
-_IF = frozenset("om ifall savida if unless hvis dersom jos wenn falls".split())
-_SUBJECT_AFTER = frozenset("jag vi man jeg".split())
+_IF: Final = frozenset("om ifall savida if unless hvis dersom jos wenn falls".split())
+_SUBJECT_AFTER: Final = frozenset("jag vi man jeg".split())
 
 
 def in_condition(k: int, first: int, tokens: tuple[Token, ...]) -> bool:
@@ -228,8 +238,8 @@ def _negated(action: GroupHit, obj: GroupHit, norm: Normalised) -> bool:
     return False
 
 
-_ITEM = re.compile(r"\s*\n\s*(?:[-*•·]|\d+[.)])")
-_FIRST_ITEM = re.compile(r"\s*:\s*\n\s*(?:[-*•·]|\d+[.)])")
+_ITEM: Final = re.compile(r"\s*\n\s*(?:[-*•·]|\d+[.)])")
+_FIRST_ITEM: Final = re.compile(r"\s*:\s*\n\s*(?:[-*•·]|\d+[.)])")
 
 
 def list_leads(norm: Normalised) -> dict[int, int]:
@@ -590,7 +600,7 @@ def opens_sentence(start: int, norm: Normalised) -> bool:
 # a dash between a topic and a command ("the data you hold on me – delete it"), or a colon
 # after a lead-in ("En sak till: sluta skicka reklam"; a form's "Namn: Aleksandra" names no
 # action)
-_COMMAND_BREAK = re.compile(r"\s[-–]\s|:\s")
+_COMMAND_BREAK: Final = re.compile(r"\s[-–]\s|:\s")
 
 
 def opens_command(start: int, norm: Normalised) -> bool:
@@ -633,7 +643,7 @@ def _joined_command(start: int, verbs: list[tuple[int, int, str]], norm: Normali
     )
 
 
-_TAKES: dict[int, tuple[list[Rule], frozenset[tuple[str, str]]]] = {}
+_TAKES: Final[dict[int, tuple[list[Rule], frozenset[tuple[str, str]]]]] = {}
 
 
 def _takes(rules: list[Rule]) -> frozenset[tuple[str, str]]:
@@ -668,7 +678,7 @@ def _keys(rule: Rule) -> tuple[tuple[str, ...], ...]:
 
 
 _Keys = tuple[tuple[str, ...], ...]
-_INDEX: dict[int, tuple[list[Rule], dict[str, tuple[int, ...]], list[_Keys]]] = {}
+_INDEX: Final[dict[int, tuple[list[Rule], dict[str, tuple[int, ...]], list[_Keys]]]] = {}
 
 
 def _index(rules: list[Rule]) -> tuple[dict[str, tuple[int, ...]], list[_Keys]]:
@@ -690,7 +700,7 @@ def _by_action(rules: list[Rule]) -> dict[str, tuple[int, ...]]:
     return _index(rules)[0]
 
 
-_NO_SENTENCES: frozenset[int] = frozenset()
+_NO_SENTENCES: Final[frozenset[int]] = frozenset()
 
 
 def _sentences(

@@ -14,9 +14,10 @@ import re
 from collections import Counter
 from itertools import repeat
 from operator import itemgetter
+from typing import Final
 
-LANGUAGES = ("sv", "en", "no", "da", "fi", "de", "pl", "fr", "es")
-NAMES = {
+LANGUAGES: Final = ("sv", "en", "no", "da", "fi", "de", "pl", "fr", "es")
+NAMES: Final = {
     "sv": "Swedish",
     "en": "English",
     "no": "Norwegian",
@@ -28,16 +29,16 @@ NAMES = {
     "es": "Spanish",
     "other": "other or unknown",
 }
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_WORD: Final = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # The same words in a text without an apostrophe, found without trying one after every word
-_PLAIN_WORD = re.compile(r"[^\W\d_]+")
+_PLAIN_WORD: Final = re.compile(r"[^\W\d_]+")
 # In an ASCII text (case-folded) the letters are a-z: the same words, found without asking
 # Unicode what each character is
-_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-_ASCII_PLAIN_WORD = re.compile(r"[a-z]+")
-MAX_CHARS = 5000
+_ASCII_WORD: Final = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_ASCII_PLAIN_WORD: Final = re.compile(r"[a-z]+")
+MAX_CHARS: Final = 5000
 
-_MARKERS: dict[str, str] = {
+_MARKERS: Final[dict[str, str]] = {
     "sv": """och att jag det inte för som med har mina mig min mitt ni er era ert är på av till
         vill skulle kan hej tack vänliga hälsningar mvh om från också eller ska alla detta den vad
         hur varför uppgifter någon sedan även mer när där här bara får något blir ett en vi dem
@@ -70,7 +71,7 @@ _MARKERS: dict[str, str] = {
     "es": """y el la los las de del mis mi sus su usted ustedes es no una un para con que por en
         gracias hola saludos datos personales señores quiero solicito me ya fue está muy""",
 }
-_LETTERS: dict[str, str] = {  # letters that count for a language (casefolded)
+_LETTERS: Final[dict[str, str]] = {  # letters that count for a language (casefolded)
     "sv": "åäö",
     "no": "æø",
     "da": "æø",
@@ -80,23 +81,23 @@ _LETTERS: dict[str, str] = {  # letters that count for a language (casefolded)
     "fr": "çèêàùœë",
     "es": "ñ¿¡á",
 }
-_OTHER_LETTERS = "õşğıțșřěůčž"  # Estonian, Turkish, Romanian, Czech …
+_OTHER_LETTERS: Final = "õşğıțșřěůčž"  # Estonian, Turkish, Romanian, Czech …
 # Every letter above, found in one pass over the sample and then tallied per language
-_ANY_LETTER = re.compile(f"[{re.escape(''.join(_LETTERS.values()) + _OTHER_LETTERS)}]")
+_ANY_LETTER: Final = re.compile(f"[{re.escape(''.join(_LETTERS.values()) + _OTHER_LETTERS)}]")
 # The letters above are all outside ASCII: an ASCII text has none of them.
-_ASCII_BLIND = not any(c.isascii() for c in "".join(_LETTERS.values()) + _OTHER_LETTERS)
-_LOOKUP: dict[str, tuple[str, ...]] = {}
+_ASCII_BLIND: Final = not any(c.isascii() for c in "".join(_LETTERS.values()) + _OTHER_LETTERS)
+_LOOKUP: Final[dict[str, tuple[str, ...]]] = {}
 for _lang, _words in _MARKERS.items():
     for _w in set(_words.split()):
         _LOOKUP[_w] = (*_LOOKUP.get(_w, ()), _lang)
-_PLAIN = str.maketrans("åäö", "aao")
+_PLAIN: Final = str.maketrans("åäö", "aao")
 for _w in set(_MARKERS["sv"].split()):  # Swedish written without å/ä/ö
     _plain = _w.translate(_PLAIN)
     if _plain not in _LOOKUP:
         _LOOKUP[_plain] = ("sv",)
 # per marker word: the weight of each of its languages (a word of one language alone weighs
 # more), and those languages
-_WEIGHTED = {w: (1.0 / len(langs), langs) for w, langs in _LOOKUP.items()}
+_WEIGHTED: Final = {w: (1.0 / len(langs), langs) for w, langs in _LOOKUP.items()}
 
 
 def detect_language(text: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from itertools import compress
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -48,10 +48,10 @@ from privbot.text import SUBJECT_PREFIX
 
 log = logging.getLogger(__name__)
 
-_DIACRITICS = re.compile("[åäöÅÄÖ]")
+_DIACRITICS: Final = re.compile("[åäöÅÄÖ]")
 # a body that opens with its closing holds only a signature
 # a body that points at the subject: "Se rubriken.", "See subject line", "Siehe Betreff"
-_SEE_SUBJECT = re.compile(
+_SEE_SUBJECT: Final = re.compile(
     r"\b(?:se (?:rubrik(?:en)?|ämne(?:t|sraden)?|ämnesrad(?:en)?)|enligt rubrik(?:en)?|"
     r"see (?:the )?subject(?: line)?|as per (?:the )?subject|se emne(?:t|linjen)?|"
     r"siehe betreff|voir (?:l'|l’)?objet|ver asunto|patrz temat|katso otsikko)\b",
@@ -59,7 +59,7 @@ _SEE_SUBJECT = re.compile(
 )
 # one of these stands in every match of _SEE_SUBJECT (none holds an "i", which re.I would also
 # match as "ı" or "İ"): most bodies have none, and a substring test is much cheaper than a search
-_SEE_SUBJECT_WORDS = (
+_SEE_SUBJECT_WORDS: Final = (
     "rubr",
     "ämne",
     "subject",
@@ -80,7 +80,7 @@ def _points_at_subject(text: str) -> bool:
 # A reminder: the writer asked before and has had no answer ("fjärde gången jag skriver", "still
 # no reply"). Under a reply's subject ("Re: Radering av mina uppgifter") the request is the
 # subject's, asked again, though the body only says how long it has waited.
-_CHASES = re.compile(
+_CHASES: Final = re.compile(
     r"\b(?:(?:andra|tredje|fjärde|femte|second|third|fourth|fifth) gången|"
     r"(?:second|third|fourth|fifth) time i(?:['’]m| am| have|['’]ve)? (?:writ|ask|email|contact)|"
     r"(?:inte|aldrig|ej) (?:har )?fått (?:något |ens ett |ett )?svar|inget (?:\w+ )?svar|ingen har svarat|"
@@ -109,7 +109,7 @@ _CHASES = re.compile(
 )  # written in lower case and searched in the lower-cased text: much faster than re.I
 # one of these stands in every match of _CHASES: most bodies have none, and looking for them
 # (all in one pass) is much cheaper than the search
-_CHASES_WORDS = (
+_CHASES_WORDS: Final = (
     "gången", "time", "svar", "fortfarande", "påminn", "still", "reply", "response", "answer",
     "heard", "hört", "reminder", "chasing", "ikke", "noch", "immer", "vastaust", "nadal", "brak",
     "toujours", "réponse", "sigo", "todavía", "respuesta", "annat", "auto", "sedan", "since",
@@ -120,8 +120,10 @@ _CHASES_WORDS = (
 )  # fmt: skip
 
 
-_CHASES_FIRST = re.compile("|".join(map(re.escape, _CHASES_WORDS)))  # one pass, not one per word
-_CHASES_REACH = 40  # no match of _CHASES starts further than this before the word it holds
+_CHASES_FIRST: Final = re.compile(
+    "|".join(map(re.escape, _CHASES_WORDS))
+)  # one pass, not one per word
+_CHASES_REACH: Final = 40  # no match of _CHASES starts further than this before the word it holds
 
 
 def _chases(text: str) -> bool:
@@ -134,7 +136,7 @@ def _chases(text: str) -> bool:
     )
 
 
-_CLOSING = re.compile(
+_CLOSING: Final = re.compile(
     r"\s*(?:mvh|med vänlig(?:a)? hälsning(?:ar)?|vänliga hälsningar|hälsningar|hilsen|"
     r"med vennlig hilsen|venlig hilsen|(?:best |kind |warm )?regards|cheers|"
     r"mit freundlichen grüßen|viele grüße|pozdrawiam|cordialement|saludos|terveisin)\b",
@@ -161,31 +163,35 @@ def _own_words(start: int, end: int, phrase: Phrase, text: str, norm: Normalised
     return " ".join(_span(text, norm, k, k) for k in words)
 
 
-THRESHOLD = 1.0  # an intent is reported when its evidence adds up to this
-REVIEW_BELOW = 0.6  # confidence under which staff are asked to check
-GAP = 3  # words allowed between two words of a phrase
-NOT_GAP = 2  # words allowed between the words of a phrase that opens with a negation
-NEGATION_REACH = 5  # words before a phrase a negation still reaches (same clause)
-SUBJECT_FACTOR = 0.6
-REPLY_SUBJECT_FACTOR = (
+THRESHOLD: Final = 1.0  # an intent is reported when its evidence adds up to this
+REVIEW_BELOW: Final = 0.6  # confidence under which staff are asked to check
+GAP: Final = 3  # words allowed between two words of a phrase
+NOT_GAP: Final = 2  # words allowed between the words of a phrase that opens with a negation
+NEGATION_REACH: Final = 5  # words before a phrase a negation still reaches (same clause)
+SUBJECT_FACTOR: Final = 0.6
+REPLY_SUBJECT_FACTOR: Final = (
     0.25  # "Re: Begäran om radering" says what the thread was about, not this mail
 )
-SHORT_BODY = 8  # a body of fewer words leaves the asking to the subject
-FUZZY_FACTOR = 0.85
-STRONGEST = 0.5  # an intent needs one piece of evidence this strong, not only many weak words
+SHORT_BODY: Final = 8  # a body of fewer words leaves the asking to the subject
+FUZZY_FACTOR: Final = 0.85
+STRONGEST: Final = (
+    0.5  # an intent needs one piece of evidence this strong, not only many weak words
+)
 # object groups that name no personal data: a question about only these is not a privacy question
-NOT_TOPICS = frozenset({"pronoun", "stored", "business", "device"})
+NOT_TOPICS: Final = frozenset({"pronoun", "stored", "business", "device"})
 # what is told, not asked for: "ni raderade mitt konto" is a complaint's fact, not a request
-NOT_ASKED = frozenset({"question", "complaint", "breach", "other"})
-AROUND_A_BREACH = frozenset({"complaint", "question"})  # told beside a breach, about it
-SECOND_REQUEST = 0.7  # a composed request beside another, in a sentence of its own
-NOT_SECOND = frozenset({"other", "question", "complaint", "breach"})
-CRITICISED_BREACH = 0.8  # complaint evidence that, beside a breach, is a complaint of its own
-WE = frozenset(  # folded; not the Polish "my" (we) nor the Finnish "me" (we): English words
+NOT_ASKED: Final = frozenset({"question", "complaint", "breach", "other"})
+AROUND_A_BREACH: Final = frozenset({"complaint", "question"})  # told beside a breach, about it
+SECOND_REQUEST: Final = 0.7  # a composed request beside another, in a sentence of its own
+NOT_SECOND: Final = frozenset({"other", "question", "complaint", "breach"})
+CRITICISED_BREACH: Final = (
+    0.8  # complaint evidence that, beside a breach, is a complaint of its own
+)
+WE: Final = frozenset(  # folded; not the Polish "my" (we) nor the Finnish "me" (we): English words
     "vi oss we our ours us wir uns unser unsere unseren unserem unserer vores os nous notre nos "
     "nosotros nuestra nuestro nuestros nuestras nas nasz nasze naszej naszych meidan meille".split()
 )
-SINGULAR = frozenset(  # folded; not the Polish "ja" (I): the Finnish "and"
+SINGULAR: Final = frozenset(  # folded; not the Polish "ja" (I): the Finnish "and"
     "jag mig mej min mitt mina i me my mine jeg meg mit ich mich mir mein meine meinen je moi "
     "mon ma mes yo mi mis mnie moj moje moja moich minun minulle minua".split()
 )
@@ -198,29 +204,33 @@ def _singular(token: Token, norm: Normalised, text: str) -> bool:
     return len(text) != len(norm.text) or text[token.start : token.end] == "I"
 
 
-FIRM_WORK = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
-FIRM_FACTOR = 0.5  # a firm asking for work on its systems is IT work more often than a right
-SELLING_FACTOR = 0.3  # a vendor's pitch names the rights it automates; it asks for none
-RECEIVED = frozenset({"fatt", "fick", "got", "received", "mottagit", "mottog"})  # folded
-RECOUNTED = frozenset({"asked", "requested", "begarde", "bad"})  # folded: "begärde"
-TOLD_BEFORE = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
-RECOUNTED_BEFORE = 6  # "bad jag att få se vilka uppgifter …": a recounted request reaches further
-ASKED_ABOUT = 0.6  # a right named in a hypothetical question counts this much as a question
-WHETHER_HELD = 0.8  # "Har ni uppgifter om mig?" asks for access this much
-_MINE = frozenset("my mina mitt min".split())
-HYPOTHETICAL_FACTOR = 0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
-NEGATED_FACTOR = 0.8  # "jag vill INTE att ni raderar" counts against erasure
-MAX_TOKENS = 4000  # a longer text is read up to here
-MAX_WORD = 40  # longer "words" (base64, URLs) are neither split nor fuzzy-matched
-_AND = frozenset({"och", "and", "samt", "og", "und"})
-_OBJECT_PRONOUNS = frozenset("mig dig oss dem den det meg deg dere".split())  # folded
-_ONLY = frozenset("bara endast enbart kun only just".split())
-_NOT_AFTER = frozenset("inte ej ikke ikkje".split())  # a negation after the verb (folded)
-_CONDITIONAL = frozenset({"om", "if", "ifall", "whether", "huruvida", "when", "nar"})
-_PRACTICE_EN = frozenset({"do", "does", "did", "are", "is", "was", "were", "have", "has"})
+FIRM_WORK: Final = frozenset({"access", "rectification", "erasure", "restriction", "portability"})
+FIRM_FACTOR: Final = 0.5  # a firm asking for work on its systems is IT work more often than a right
+SELLING_FACTOR: Final = 0.3  # a vendor's pitch names the rights it automates; it asks for none
+RECEIVED: Final = frozenset({"fatt", "fick", "got", "received", "mottagit", "mottog"})  # folded
+RECOUNTED: Final = frozenset({"asked", "requested", "begarde", "bad"})  # folded: "begärde"
+TOLD_BEFORE: Final = 4  # a told verb this close before a phrase tells it: "ni skickade mitt utdrag"
+RECOUNTED_BEFORE: Final = (
+    6  # "bad jag att få se vilka uppgifter …": a recounted request reaches further
+)
+ASKED_ABOUT: Final = 0.6  # a right named in a hypothetical question counts this much as a question
+WHETHER_HELD: Final = 0.8  # "Har ni uppgifter om mig?" asks for access this much
+_MINE: Final = frozenset("my mina mitt min".split())
+HYPOTHETICAL_FACTOR: Final = (
+    0.3  # "if I unsubscribe, will ...?" asks about a right, does not use it
+)
+NEGATED_FACTOR: Final = 0.8  # "jag vill INTE att ni raderar" counts against erasure
+MAX_TOKENS: Final = 4000  # a longer text is read up to here
+MAX_WORD: Final = 40  # longer "words" (base64, URLs) are neither split nor fuzzy-matched
+_AND: Final = frozenset({"och", "and", "samt", "og", "und"})
+_OBJECT_PRONOUNS: Final = frozenset("mig dig oss dem den det meg deg dere".split())  # folded
+_ONLY: Final = frozenset("bara endast enbart kun only just".split())
+_NOT_AFTER: Final = frozenset("inte ej ikke ikkje".split())  # a negation after the verb (folded)
+_CONDITIONAL: Final = frozenset({"om", "if", "ifall", "whether", "huruvida", "when", "nar"})
+_PRACTICE_EN: Final = frozenset({"do", "does", "did", "are", "is", "was", "were", "have", "has"})
 # those who act for us: "Får teknikern titta i mina filer?" asks about a practice as "ni" does
-_STAFF = frozenset({"teknikern", "teknikerna", "personalen", "supporten", "kundtjansten"})
-_REQUEST_VERBS = frozenset(
+_STAFF: Final = frozenset({"teknikern", "teknikerna", "personalen", "supporten", "kundtjansten"})
+_REQUEST_VERBS: Final = frozenset(
     {
         "kan",
         "kunde",
@@ -254,11 +264,17 @@ class _Hit(NamedTuple):  # a tuple: made by the thousand per message
     fuzzy: bool
 
 
-_new = tuple.__new__  # a NamedTuple made without its Python-level __new__
-_MATCH = {None: 0, False: 1, True: 2}  # `_term_matches` as remembered: no match, exact, fuzzy
+_new: Final = tuple.__new__  # a NamedTuple made without its Python-level __new__
+_MATCH: Final = {
+    None: 0,
+    False: 1,
+    True: 2,
+}  # `_term_matches` as remembered: no match, exact, fuzzy
 
 
-_NEVER: frozenset[str] = frozenset({"\x00"})  # needs no text has: a language a phrase is not in
+_NEVER: Final[frozenset[str]] = frozenset(
+    {"\x00"}
+)  # needs no text has: a language a phrase is not in
 
 
 _Longer = tuple[Phrase, frozenset[str], frozenset[str], int]
@@ -298,9 +314,9 @@ class _Word:
         self.keys = keys
 
 
-_TEXT = attrgetter("word")  # a token's folded word
-_SV = attrgetter("sv")
-_EN = attrgetter("en")
+_TEXT: Final = attrgetter("word")  # a token's folded word
+_SV: Final = attrgetter("sv")
+_EN: Final = attrgetter("en")
 
 
 def _word(word: str, ruleset: RuleSet) -> _Word:
@@ -496,7 +512,7 @@ def _match_at(
 
 # a subject after "och"/"and" opens a clause of its own: "allt ser ut att stämma och jag har
 # inga fler frågor" holds no "stämmer inte"
-_CLAUSE_SUBJECTS = SUBJECTS | WRITER
+_CLAUSE_SUBJECTS: Final = SUBJECTS | WRITER
 
 
 def _new_clause(tokens: tuple[Token, ...], start: int, end: int) -> bool:
@@ -565,8 +581,8 @@ def _hypothetical_span(start: int, hit_end: int, norm: Normalised) -> bool:
 
 
 # "kan ni tala om vad ni har om mig?": "om" after "tala" is its particle (tell), no "if"
-_TELL = frozenset({"tala", "talar", "talade", "tal"})
-_ABOUT_WHOM = frozenset({"mig", "oss", "honom", "henne", "dem", "det", "detta"})
+_TELL: Final = frozenset({"tala", "talar", "talade", "tal"})
+_ABOUT_WHOM: Final = frozenset({"mig", "oss", "honom", "henne", "dem", "det", "detta"})
 
 
 def _particle(j: int, tokens: tuple[Token, ...]) -> bool:
@@ -604,9 +620,11 @@ def _practice_questions(norm: Normalised) -> list[int]:
 
 # "Har ni några uppgifter om mig?", "Do you hold any data about me?": whether we hold the
 # writer's data is the first part of the right of access (art. 15.1), not a question on practice
-_HOLD_SV = frozenset({"har", "behandlar", "innehar", "lagrar"})
-_HOLD_EN = frozenset("have hold process keep store holding processing keeping storing".split())
-_ELSEWHERE = frozenset(
+_HOLD_SV: Final = frozenset({"har", "behandlar", "innehar", "lagrar"})
+_HOLD_EN: Final = frozenset(
+    "have hold process keep store holding processing keeping storing".split()
+)
+_ELSEWHERE: Final = frozenset(
     "usa us eu ees eea utanfor outside abroad utomlands moln cloud tredje third partner partners"
     " dela share sell salja saljer varfor why lange long".split()
 )
@@ -832,24 +850,24 @@ def _rule_evidence(
 
 
 # what names the writer's own data: beside it, "rätta", "är fel" is about that data
-_PERSONAL = frozenset({"object:my_data", "object:contact", "object:about_me", "object:held"})
+_PERSONAL: Final = frozenset({"object:my_data", "object:contact", "object:about_me", "object:held"})
 # the words `_evidence` reads a hit in context by
-_CONTEXT = frozenset(
+_CONTEXT: Final = frozenset(
     {"context:while", "context:advance", "context:thanks", "context:reported"}
     | {"context:it_ops", "context:leaver", "context:kin", "context:firm", "context:vendor"}
     | {"mood:request", "context:document", "context:criticism"}
     | _PERSONAL
 )
 # what a told state does not weaken: what is told, and a correction (asked for by its state)
-_NOT_DONE = NOT_ASKED | {"rectification"}
+_NOT_DONE: Final = NOT_ASKED | {"rectification"}
 # context groups `_evidence` tells its caller of: a text naming a leaver or the firm's IT
 # systems is the firm's work (its subject too); criticism in a reminder is a complaint
-_FIRMS_SYSTEMS = frozenset({"context:leaver", "context:it_ops"})
-_TOLD = _FIRMS_SYSTEMS | {"context:criticism"}
+_FIRMS_SYSTEMS: Final = frozenset({"context:leaver", "context:it_ops"})
+_TOLD: Final = _FIRMS_SYSTEMS | {"context:criticism"}
 
 
-_FIRMS_WORK = "a firm's work: "  # what `_firms_share` names its evidence by
-_LETTERS = re.compile(r"[^\W\d_]+")
+_FIRMS_WORK: Final = "a firm's work: "  # what `_firms_share` names its evidence by
+_LETTERS: Final = re.compile(r"[^\W\d_]+")
 
 
 def _firms_share(e: Evidence, voice: float) -> Evidence:
@@ -1233,7 +1251,7 @@ def _aside(end: int, norm: Normalised) -> bool:
 
 
 # "a new IT company", "en annan leverantör": a firm the writer goes to, not the writer's own
-ANOTHER = frozenset("new another other ny nytt nya annan annat andra".split())
+ANOTHER: Final = frozenset("new another other ny nytt nya annan annat andra".split())
 
 
 def _another_firm(hit: _Hit, norm: Normalised) -> bool:
@@ -1440,7 +1458,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     )
 
 
-_QUOTED_QUESTION = re.compile(r"[^.!?\n]*(?:\n[^.!?\n]+)*\?")
+_QUOTED_QUESTION: Final = re.compile(r"[^.!?\n]*(?:\n[^.!?\n]+)*\?")
 
 
 def _quoted_questions(text: str) -> str:

@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from operator import attrgetter
+from typing import Final
 
 from privbot.text import fold, stemmer
 
-MAX_CHARS = 60_000  # text beyond this is not read (the reply parser reads 50,000)
-NOT = "~not"  # the token every negation word becomes, in phrases and in text alike
+MAX_CHARS: Final = 60_000  # text beyond this is not read (the reply parser reads 50,000)
+NOT: Final = "~not"  # the token every negation word becomes, in phrases and in text alike
 
 
 # Negation cues. "no" only counts before a quantity word ("no more", "no longer").
-NEGATIONS = frozenset(
+NEGATIONS: Final = frozenset(
     {
         "inte",
         "ej",
@@ -52,40 +53,42 @@ NEGATIONS = frozenset(
         "nunca",
     }
 )
-_CONTRACTIONS = re.compile(
+_CONTRACTIONS: Final = re.compile(
     r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|wo|ca|must|need)n'?t\b"
 )
-_ITEM_NUMBER = re.compile(r"(?:^|[^\n]*\n)\s*\d+[.)]")
+_ITEM_NUMBER: Final = re.compile(r"(?:^|[^\n]*\n)\s*\d+[.)]")
 # "ingå" (be part of) folds to "inga" (none), a negation: keep it apart, at the same length
-_INGA = re.compile(r"\bing[åÅ]", re.IGNORECASE)
+_INGA: Final = re.compile(r"\bing[åÅ]", re.IGNORECASE)
 # French and Italian elision: "d'effacer" is "de effacer", "l'accès" "le accès"
-_ELISION = re.compile(r"\b((?:[cdjlmnst]|qu))'(?=[a-z])")
-_NO_MORE = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
+_ELISION: Final = re.compile(r"\b((?:[cdjlmnst]|qu))'(?=[a-z])")
+_NO_MORE: Final = re.compile(r"\bno\s+(?=(?:more|longer|further|way)\b)")
 # "you've stored", "I'm curious": the pronoun and its verb as two words
-_PRONOUN_VERB = re.compile(r"\b(i|you|we|they)'(ve|re|m|ll)\b")
-_VERBS = {"ve": "have", "re": "are", "m": "am", "ll": "will"}
-_CANNOT = re.compile(r"\bcannot\b")
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_PRONOUN_VERB: Final = re.compile(r"\b(i|you|we|they)'(ve|re|m|ll)\b")
+_VERBS: Final = {"ve": "have", "re": "are", "m": "am", "ll": "will"}
+_CANNOT: Final = re.compile(r"\bcannot\b")
+_WORD: Final = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # An address or a link names no request: "info@firma.se" is not "info", and its dots end no sentence
-_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?://|www\.)\S+")
+_ADDRESS: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?://|www\.)\S+")
 # A sentence or clause ends at . ! ? ; : a line break, or a contrasting conjunction.
-_CLAUSE_BREAK = re.compile(r"[.!?;:,\u2028]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
-_SENTENCE_BREAK = re.compile(r"[.!?;\u2028]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
+_CLAUSE_BREAK: Final = re.compile(r"[.!?;:,\u2028]|\s[-–]\s|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
+_SENTENCE_BREAK: Final = re.compile(r"[.!?;\u2028]|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])")
 # A text whose lines are short was not wrapped by a mailer: where such a line ends, its
 # sentence ends, stop or no stop ("jag får sms från er varje vecka\ndet vill jag inte ha").
 # Two lines this long or longer may be a mailer's wrapping, and then a line end is a space.
-WRAPPED = 60
-_WRITERS = frozenset("min mitt mina my mine vår vårt våra var vart vara our".split())  # folded
-_NOT_NAMES = frozenset("teams windows ios macos mcafees atlassians dropbox googles".split())
-_LINE_END = "\u2028"  # a line separator: the same length as the newline it stands for
-_LIST_ITEM = re.compile(r"\s*(?:[-*•·]|\d+[.)])")
+WRAPPED: Final = 60
+_WRITERS: Final = frozenset(
+    "min mitt mina my mine vår vårt våra var vart vara our".split()
+)  # folded
+_NOT_NAMES: Final = frozenset("teams windows ios macos mcafees atlassians dropbox googles".split())
+_LINE_END: Final = "\u2028"  # a line separator: the same length as the newline it stands for
+_LIST_ITEM: Final = re.compile(r"\s*(?:[-*•·]|\d+[.)])")
 # a line that ends in one of these goes on in the next (folded)
-_GOES_ON = frozenset(
+_GOES_ON: Final = frozenset(
     "och att som i på av till för med om eller men samt the and or to of in on for with "
     "that a an my your mina min mitt pa for".split()
 )
 # Irregular Swedish verb forms the stemmer leaves apart: "tar bort" means "ta bort".
-_LEMMAS = {
+_LEMMAS: Final = {
     "tar": "ta",
     "tog": "ta",
     "tagit": "ta",
@@ -126,12 +129,12 @@ _LEMMAS = {
 # Past forms of these and of the request verbs: a request cue in the past recounts, it does not
 # ask ("i går fick jag ett mejl", not "får jag"; "he asked us for a list"); "ville" and "skulle"
 # stay, they ask politely ("jag ville be er …").
-PAST_FORMS = frozenset(
+PAST_FORMS: Final = frozenset(
     "tog tagit togs fick fatt hade haft drog dragit gav gett gick gjorde gjort velat sag sett".split()
     + "stod sade bad begarde onskade kravde behovde hoppades".split()
     + "asked requested wanted needed demanded required expected wished hoped".split()
 )
-CLAUSE_WORDS = frozenset(
+CLAUSE_WORDS: Final = frozenset(
     {
         "men",
         "utan",
@@ -152,10 +155,10 @@ CLAUSE_WORDS = frozenset(
 )
 
 
-_CONTRACTION_END = re.compile(r"n'?t\b")  # how every contraction ends: quicker to look for
+_CONTRACTION_END: Final = re.compile(r"n'?t\b")  # how every contraction ends: quicker to look for
 # a polite request negates nothing: Danish/Norwegian "vil I ikke godt slette …?" (would you
 # please), Swedish "kan ni inte bara radera …?" (can't you just)
-_POLITE = re.compile(
+_POLITE: Final = re.compile(
     r"\b(vil|kan|kunne|ville) (du|i|dere|de) ikke godt\b|\bkan (ni|du) inte bara\b"
 )
 
@@ -163,7 +166,7 @@ _POLITE = re.compile(
 # wondering whether you could is asking you to: "jag undrar om ni kan radera …?", "I was
 # wondering if you could send …", "undrar om det vore möjligt att få …" (not "undrar om ni
 # sparar …", which wonders about a practice)
-_WONDER = re.compile(
+_WONDER: Final = re.compile(
     r"\b(undrar|undrade|wonder|wondering) (?:om|ifall|if|whether) "
     r"(?:(ni|du|jag|you|i) (kan|kunde|skulle kunna|far|can|could|would)|"
     r"(?:det (?:ar|vore|skulle vara|gar)|it (?:is|would be)) (?:mojligt |possible )?"
@@ -191,19 +194,21 @@ def _pronoun_verb(m: re.Match[str]) -> str:
 # (not a break between clauses)
 # (the colon first, the letters before it looked back at: a pattern that opens with a literal is
 # searched for it, one that opens with a lookbehind is tried at every position)
-_COLON_ENDING = re.compile(r":(?<=[a-z]{2}:)(?=(?:en|et|n|t|ar|er|na|arna|erna|ens|ets)\b)")
+_COLON_ENDING: Final = re.compile(r":(?<=[a-z]{2}:)(?=(?:en|et|n|t|ar|er|na|arna|erna|ens|ets)\b)")
 
 
 # German, Polish, Finnish, Danish and Norwegian write a comma before "that": "Ich möchte
 # nicht, dass Sie …", "nie chcę, żeby …", "en halua, että …". The wish and what it is about
 # are one clause for matching (and a negation of the wish reaches what follows).
 # German also before an infinitive with "zu": "hören Sie auf, mir Werbung zu schicken".
-_COMMA_THAT = re.compile(r", (?=(?:dass|ze|zeby|aby|etta|jotta|at)\b|(?:[\w-]+ ){1,6}zu [\w-]+\b)")
+_COMMA_THAT: Final = re.compile(
+    r", (?=(?:dass|ze|zeby|aby|etta|jotta|at)\b|(?:[\w-]+ ){1,6}zu [\w-]+\b)"
+)
 
 
 # the Swedish "just" of "just den inspelningen" (that very one) contrasts nothing, unlike the
 # English "just" ("not a copy, just delete it"): same length, no clause word
-_JUST_THAT = re.compile(r"\bjust(?= (?:den|det|de|dem|denna|detta|dessa|nu)\b)")
+_JUST_THAT: Final = re.compile(r"\bjust(?= (?:den|det|de|dem|denna|detta|dessa|nu)\b)")
 
 
 def _expand(folded: str) -> str:
@@ -284,19 +289,19 @@ class Normalised:
         return self._negated == 1
 
 
-_SV_OF = attrgetter("sv")
+_SV_OF: Final = attrgetter("sv")
 
 
-_SPLIT = re.compile(f"({_WORD.pattern})").split  # gap, word, gap, word, …, gap
+_SPLIT: Final = re.compile(f"({_WORD.pattern})").split  # gap, word, gap, word, …, gap
 # per word as matched: (folded word, Swedish stem, English stem, whether it opens a clause,
 # whether it is a number)
-_WORDS: dict[str, tuple[str, str, str, bool, bool]] = {}
-_GAPS: dict[str, tuple[int, int]] = {}  # text between words -> (new clause, new sentence)
+_WORDS: Final[dict[str, tuple[str, str, str, bool, bool]]] = {}
+_GAPS: Final[dict[str, tuple[int, int]]] = {}  # text between words -> (new clause, new sentence)
 
 
 # words of a text message that stand for a whole word ("where did u get it", "can u pls")
 # (and the verbs "can't" and "won't" leave behind: "ca not", "wo not")
-_SHORTHAND = {
+_SHORTHAND: Final = {
     "u": "you",
     "pls": "please",
     "plz": "please",
