@@ -277,7 +277,19 @@ _NEVER: Final[frozenset[str]] = frozenset(
 )  # needs no text has: a language a phrase is not in
 
 
-_Longer = tuple[Phrase, frozenset[str], frozenset[str], int]
+class _Longer:
+    """A longer phrase a word may start: the stems the text needs for it (the phrase's own
+    sets; `_NEVER`: the phrase is not in that language), and how the word matches the
+    phrase's word it stands for (a `_MATCH` code; the first, or after a leading negation the
+    second). A class with slots: read a hundred times per text, its fields need no unpacking."""
+
+    __slots__ = ("phrase", "sv", "en", "code")
+
+    def __init__(self, phrase: Phrase, sv: frozenset[str], en: frozenset[str], code: int) -> None:
+        self.phrase = phrase
+        self.sv = sv
+        self.en = en
+        self.code = code
 
 
 class _Word:
@@ -302,11 +314,7 @@ class _Word:
         self.en = tuple(f[2] for f in forms)
         self.groups = groups  # lexicon words it is, the first per group
         self.single = single  # one-word intent phrases it matches
-        # longer phrases it may start, with the stems the text needs for each (the phrase's
-        # own sets; `_NEVER`: the phrase is not in that language), and how the word matches
-        # the phrase's word it stands for (a `_MATCH` code; the first, or after a leading
-        # negation the second)
-        self.longer = longer
+        self.longer = longer  # longer phrases it may start
         self.terms: dict[Term, int] = {}  # term -> `_MATCH` of `_term_matches`, as asked
         # one stem of each phrase's needs besides the word's own, per language: a text with
         # none of them makes none of `longer` viable (None: a phrase needs nothing more, so
@@ -328,7 +336,7 @@ def _word(word: str, ruleset: RuleSet) -> _Word:
         if phrase.group and phrase.intent not in groups:
             groups[phrase.intent] = (phrase, fuzzy)
     needs = tuple(
-        (
+        _Longer(
             p,
             p.needs_sv if p.lang != "en" else _NEVER,
             p.needs_en if p.lang != "sv" else _NEVER,
@@ -363,24 +371,20 @@ def _keys(
     phrase needs no stem beyond the word's own."""
     own_sv = {f[1] for f in forms}
     own_en = {f[2] for f in forms}
-    beside = [(sv - own_sv, en - own_en) for _, sv, en, _ in needs]
+    beside = [(n.sv - own_sv, n.en - own_en) for n in needs]
     if any(not sv or not en for sv, en in beside):
         return None
     return frozenset(min(sv) for sv, _ in beside), frozenset(min(en) for _, en in beside)
 
 
-def _viable(word: _Word, present_sv: set[str], present_en: set[str]) -> list[tuple[Phrase, int]]:
+def _viable(word: _Word, present_sv: set[str], present_en: set[str]) -> list[_Longer]:
     """The word's longer phrases whose exact words all occur in the text (Swedish or English
-    stems), with the word's `_MATCH` code: only these can match. Most words have none, which
+    stems): only these can match. Most words have none, which
     one set test can tell."""
     keys = word.keys
     if keys is not None and keys[0].isdisjoint(present_sv) and keys[1].isdisjoint(present_en):
         return []
-    return [
-        (phrase, code)
-        for phrase, sv, en, code in word.longer
-        if sv <= present_sv or en <= present_en
-    ]
+    return [n for n in word.longer if n.sv <= present_sv or n.en <= present_en]
 
 
 def _term_at(term: Term, lang: str, word: _Word) -> int:
@@ -693,9 +697,9 @@ def _words(texts: list[str], ruleset: RuleSet) -> list[_Word]:
 
 def _work(
     distinct: dict[str, _Word], present_sv: set[str], present_en: set[str]
-) -> dict[str, list[tuple[Phrase, int]]]:
+) -> dict[str, list[_Longer]]:
     """The words of a text that may match something, each with its viable longer phrases."""
-    work: dict[str, list[tuple[Phrase, int]]] = {}
+    work: dict[str, list[_Longer]] = {}
     for text, word in distinct.items():
         viable = _viable(word, present_sv, present_en) if word.longer else []
         if viable or word.groups or word.single:
@@ -732,8 +736,8 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
             if word.single
             else []
         )
-        for phrase, first in work[texts[i]]:
-            start = i
+        for longer in work[texts[i]]:
+            phrase, first, start = longer.phrase, longer.code, i
             if phrase.lead_not:  # found by its second word: start at the negation before it
                 sentence = tokens[i].sentence
                 start = next(
