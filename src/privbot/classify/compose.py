@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Final, NamedTuple
+from typing import Final
 
 from privbot.classify.normalise import NOT, Normalised, Token
 
@@ -142,12 +142,23 @@ class Rule:
     someone_elses: bool = False
 
 
-class GroupHit(NamedTuple):  # a tuple: made by the thousand per message
-    group: str  # "action:delete", "object:my_data", "mood:request"
-    start: int  # token indices, inclusive
-    end: int
-    negative: bool = False  # the words themselves negate ("vill inte ha"): no negation check
-    gapped: bool = False  # other words stand between its own ("not … process")
+class GroupHit:
+    """A lexicon group's words found in a text. A class with slots: made by the thousand per
+    message, which compiled costs a third of a tuple's `tuple.__new__`."""
+
+    __slots__ = ("group", "start", "end", "negative", "gapped")
+
+    def __init__(
+        self, group: str, start: int, end: int, negative: bool = False, gapped: bool = False
+    ) -> None:
+        self.group = group  # "action:delete", "object:my_data", "mood:request"
+        self.start = start  # token indices, inclusive
+        self.end = end
+        self.negative = negative  # the words themselves negate ("vill inte ha"): no check
+        self.gapped = gapped  # other words stand between its own ("not … process")
+
+    def __repr__(self) -> str:
+        return f"GroupHit({self.group!r}, {self.start}, {self.end})"
 
 
 @dataclass(frozen=True, init=False)
