@@ -411,6 +411,22 @@ def test_headers_only_message_is_read_from_its_subject() -> None:
     assert prepare(parsed).new_text == "Radera mitt konto"
 
 
+@pytest.mark.parametrize("subject", ["Avregistrera", "Unsubscribe!"])
+def test_one_word_subject_over_an_empty_body_is_read(subject: str) -> None:
+    message = EmailMessage()
+    message["From"] = "Kim <kim@kund.example>"
+    message["To"] = "dataskydd@company.example"
+    message["Subject"] = subject
+    message.set_content("")
+    assert prepare(parse(message.as_bytes())).new_text == subject
+
+
+def test_a_cut_off_subject_over_no_body_is_not_read() -> None:
+    raw = b"From: Kim <kim@kund.example>\r\nTo: dataskydd@company.example\r\nSubject: Fr"
+    with pytest.raises(ParseError):
+        parse(raw)
+
+
 def test_a_forwarded_newsletter_is_the_forwarders_note() -> None:
     body = (
         "Hej, fick det här utskicket från en leverantör. Ska vi anmäla oss?\n/Lena\n\n"

@@ -367,8 +367,10 @@ def _attached_headers(part: Message) -> str:
 
 
 def _states_something(subject: str) -> bool:
-    """Two words or more: a subject that can say what is asked (not a cut-off "Fr")."""
-    return len(re.findall(r"\w{2,}", subject)) >= 2
+    """Two words or more, or one of four letters or more ("Avregistrera"): a subject that can
+    say what is asked (not a cut-off "Fr")."""
+    words = re.findall(r"\w{2,}", subject)
+    return len(words) >= 2 or any(len(w) >= 4 for w in words)
 
 
 # Content types buggy mailers write for plain text ("plain/text"); their bytes are read as text.
