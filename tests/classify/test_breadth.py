@@ -1390,6 +1390,10 @@ FINNISH: list[Case] = [
     ("Olen vaihtanut sukunimeni. Voisitteko päivittää tietonne?", ("rectification",)),
     ("Olen muuttanut, uusi osoitteeni on Kotikatu 5, Tampere.", ("rectification",)),
     ("Mistä olette saaneet osoitteeni?", ("access",)),
+    (
+        "Hei, sain teiltä laskun, joka ei ole minun. Siinä oli toisen asiakkaan nimi ja osoite.",
+        ("breach",),
+    ),
 ]
 
 
@@ -1400,6 +1404,7 @@ FINNISH_NEGATIVE: list[Case] = [
     ("Voitteko lähettää tilausvahvistuksen uudelleen?", ("other",)),
     ("Poistakaa vanhat testikäyttäjät palvelimelta.", ("other",)),
     ("Tulostin ei toimi, ja mitä muuta meidän pitäisi tarkistaa ennen huoltokäyntiä?", ("other",)),
+    ("Hei, salasana ei toimi enää ja en pääse koneelle. Voitteko auttaa?", ("other",)),
 ]
 
 
@@ -1536,6 +1541,14 @@ GERMAN_NEGATIVE: list[Case] = [
         "Wir haben unseren Firmennamen geändert und brauchen für alle Mitarbeiter neue E-Mail-Adressen. Bitte löschen Sie danach die alten Konten.",
         ("other",),
     ),
+    (
+        "Hallo, unser Drucker im zweiten Stock druckt seit gestern nur leere Seiten. Können Sie jemanden schicken?",
+        ("other",),
+    ),
+    (
+        "Guten Tag, ich interessiere mich für eine Stelle als Techniker bei Ihnen. Anbei mein Lebenslauf.",
+        ("other",),
+    ),
 ]
 
 
@@ -1652,6 +1665,7 @@ POLISH_NEGATIVE: list[Case] = [
     ("Proszę przekazać moje pozdrowienia zespołowi.", ("other",)),
     ("Pan Nowak zakończył pracę w piątek. Proszę o usunięcie jego konta i skrzynki.", ("other",)),
     ("Proszę usunąć stary telefon służbowy z mojego konta firmowego.", ("other",)),
+    ("Dzień dobry, drukarka w biurze nie działa. Czy technik może przyjechać jutro?", ("other",)),
 ]
 
 
@@ -1751,6 +1765,10 @@ FRENCH: list[Case] = [
         "J'ai reçu un courriel destiné à une autre personne, avec son adresse et son numéro de téléphone.",
         ("breach",),
     ),
+    (
+        "Bonjour, j'ai postulé chez vous en mars. Merci de supprimer mon CV et ma lettre de motivation de vos fichiers.",
+        ("erasure",),
+    ),
 ]
 
 
@@ -1760,6 +1778,14 @@ FRENCH_NEGATIVE: list[Case] = [
     ("Pouvez-vous supprimer la commande en double ?", ("other",)),
     ("Merci de modifier la date de livraison.", ("other",)),
     ("Pouvez-vous nous envoyer une copie de l'inventaire du matériel en Excel ?", ("other",)),
+    (
+        "Bonjour, je n'arrive plus à me connecter, mon mot de passe ne fonctionne pas. Pouvez-vous le réinitialiser ?",
+        ("other",),
+    ),
+    (
+        "Bonjour, je souhaite poser ma candidature pour le poste de technicien. Vous trouverez ma lettre de motivation ci-jointe.",
+        ("other",),
+    ),
 ]
 
 
@@ -1860,6 +1886,11 @@ SPANISH_NEGATIVE: list[Case] = [
     ("¿Pueden cancelar el pedido duplicado?", ("other",)),
     ("¿Pueden cambiar la fecha de entrega?", ("other",)),
     ("¿Podéis enviarnos una copia de seguridad de la carpeta de facturas?", ("other",)),
+    ("Hola, la impresora no funciona desde esta mañana. ¿Pueden ayudarnos?", ("other",)),
+    (
+        "Hola, me gustaría saber si tenéis puestos vacantes en soporte. ¿A quién puedo enviar mi currículum?",
+        ("other",),
+    ),
 ]
 
 POSITIVE = [

@@ -147,6 +147,20 @@ TEXT_CASES = [
         Kind.spam,
     ),
     (
+        "newsletter that says why it comes, not what it is",
+        "Medlemsbladet januari",
+        "Hej medlem!\n- Nya öppettider i butiken\n- Kursstart i februari\n\n"
+        "Du får detta nyhetsbrev eftersom du är medlem. Avregistrera dig här.",
+        Kind.spam,
+    ),
+    (
+        "german newsletter footer",
+        "Neuigkeiten aus dem Verband",
+        "Liebe Mitglieder, hier die Termine für das Frühjahr.\n\n"
+        "Sie erhalten diesen Newsletter, weil Sie Mitglied sind. Abmelden",
+        Kind.spam,
+    ),
+    (
         "person who leaves a newsletter",
         "Nyhetsbrev",
         "Hej, jag vill inte längre få ert nyhetsbrev. Avregistrera mig, tack.",
