@@ -514,6 +514,18 @@ SWEDISH: list[Case] = [
         "Ni har skrivit att jag bor i Solna men jag bor i Sundbyberg sedan två år.",
         ("rectification",),
     ),
+    (
+        "Hej! Förra året gav jag lov att ni fick använda mitt namn i er kundreferens. Jag vill inte längre att ni gör det.",
+        ("consent_withdrawal",),
+    ),
+    (
+        "Hej, jag fick ett brev från er i dag som är adresserat till en Karin Berg, med hennes personnummer i.",
+        ("breach",),
+    ),
+    (
+        "Jag har aldrig gett er mitt samtycke. Jag vill inte att ni analyserar mina köp.",
+        ("objection",),
+    ),
 ]
 
 
@@ -638,6 +650,10 @@ SWEDISH_NEGATIVE: list[Case] = [
         ("other",),
     ),
     ("Spela inte in mötet i Teams i morgon, det är internt.", ("other",)),
+    (
+        "Hej, fakturan ska vara ställd till vårt huvudkontor, inte till filialen. Kan ni skicka en ny?",
+        ("other",),
+    ),
 ]
 
 
@@ -1014,6 +1030,14 @@ ENGLISH: list[Case] = [
         ("access", "complaint"),
     ),
     ("What personal details of mine are stored with you?", ("access",)),
+    (
+        "Hi, when I joined I agreed that you could share my contact details with your partners. I don't want you to do that anymore.",
+        ("consent_withdrawal",),
+    ),
+    (
+        "Hello, the invoice you emailed me is made out to a different customer, with his address and phone number.",
+        ("breach",),
+    ),
 ]
 
 
@@ -1198,6 +1222,10 @@ NORWEGIAN: list[Case] = [
     (
         "Hei, ikke slett noe, men slutt å bruke opplysningene mine til saken er avklart.",
         ("restriction",),
+    ),
+    (
+        "Hei, jeg sa ja til at dere kunne bruke bildet mitt i brosjyren. Jeg vil ikke lenger at dere bruker det.",
+        ("consent_withdrawal",),
     ),
 ]
 
@@ -1529,6 +1557,10 @@ GERMAN: list[Case] = [
     ),
     ("Bitte alles über mich löschen.", ("erasure",)),
     ("Was wissen Sie über mich?", ("access",)),
+    (
+        "Hallo, die Rechnung, die ich bekommen habe, ist auf eine andere Person ausgestellt, mit ihrer Adresse.",
+        ("breach",),
+    ),
 ]
 
 
@@ -1878,6 +1910,10 @@ SPANISH: list[Case] = [
     ("Quiero que borréis todos mis datos, por favor.", ("erasure",)),
     ("¿De dónde han sacado mi correo?", ("access",)),
     ("Borrad todo lo que tengáis de mí.", ("erasure",)),
+    (
+        "Hola, me llegó una factura a nombre de otra persona, con su dirección y su teléfono.",
+        ("breach",),
+    ),
 ]
 
 

@@ -853,7 +853,10 @@ def _rule_evidence(
         action=f"{action}: {_span(text, norm, hit.action.start, hit.action.end)}",
         obj=f"{obj}: {_span(text, norm, hit.obj.start, hit.obj.end)}",
         cue=cue,
-        sentence=offset + norm.tokens[hit.obj.start].sentence,  # of a list item, the item
+        # of a list item, the item; of an object named in an earlier sentence ("Jag gav lov
+        # till det. Nu har jag ångrat mig."), the action's
+        sentence=offset
+        + max(norm.tokens[hit.obj.start].sentence, norm.tokens[hit.action.start].sentence),
     )
 
 
