@@ -526,6 +526,14 @@ SWEDISH: list[Case] = [
         "Jag har aldrig gett er mitt samtycke. Jag vill inte att ni analyserar mina köp.",
         ("objection",),
     ),
+    (
+        "Hej! Jag har gift mig i somras och heter numera Berg, inte Ahmed. Det står fel namn på mina fakturor.",
+        ("rectification",),
+    ),
+    (
+        "Hej, jag bad om att bli raderad för en månad sedan och har inte fått något svar. Det är inte i sin ordning. Radera mina uppgifter nu.",
+        ("erasure", "complaint"),
+    ),
 ]
 
 
@@ -652,6 +660,10 @@ SWEDISH_NEGATIVE: list[Case] = [
     ("Spela inte in mötet i Teams i morgon, det är internt.", ("other",)),
     (
         "Hej, fakturan ska vara ställd till vårt huvudkontor, inte till filialen. Kan ni skicka en ny?",
+        ("other",),
+    ),
+    (
+        "Hej, skrivaren fungerar fortfarande inte och det är inte i sin ordning att teknikern inte kom. Kan någon komma i dag?",
         ("other",),
     ),
 ]
@@ -1561,6 +1573,10 @@ GERMAN: list[Case] = [
         "Hallo, die Rechnung, die ich bekommen habe, ist auf eine andere Person ausgestellt, mit ihrer Adresse.",
         ("breach",),
     ),
+    (
+        "Hallo, ich habe vor sechs Wochen um Löschung gebeten und noch keine Antwort bekommen. Das ist nicht in Ordnung. Bitte löschen Sie meine Daten.",
+        ("erasure", "complaint"),
+    ),
 ]
 
 
@@ -1685,6 +1701,10 @@ POLISH: list[Case] = [
     ),
     ("Skąd macie mój numer telefonu?", ("access",)),
     ("Chcę złożyć skargę na sposób przetwarzania moich danych.", ("complaint",)),
+    (
+        "Dzień dobry, miesiąc temu prosiłem o usunięcie konta i nie dostałem żadnej odpowiedzi. To nie w porządku. Proszę usunąć moje dane.",
+        ("erasure", "complaint"),
+    ),
 ]
 
 

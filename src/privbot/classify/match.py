@@ -93,7 +93,7 @@ _CHASES: Final = re.compile(
     r"(?:haven['’]t|have not|never) (?:heard back|had (?:a |an |any )?(?:reply|answer|response))|"
     r"(?:this is a|friendly|gentle) reminder|chasing|ikke (?:fått|fået) (?:noe |noget )?svar|"
     r"fortsatt ikke|stadig ikke|noch keine (?:antwort|rückmeldung)|immer noch (?:keine|nicht)|"
-    r"en ole saanut vastaust|nadal nie|brak odpowiedzi|toujours pas|aucune réponse|"
+    r"en ole saanut vastaust|nadal nie|brak odpowiedzi|żadnej odpowiedzi|toujours pas|aucune réponse|"
     r"sans réponse|sigo sin|todavía no|sin respuesta|ninguna respuesta|ni una respuesta|"
     r"(?:inte|ej) (?:har )?fått (?:något )?annat än|(?:only|nothing but) an? auto|"
     r"(?:gått|gick) (?:\w+ ){0,2}(?:veckor|månader) sedan jag|"
@@ -111,7 +111,7 @@ _CHASES: Final = re.compile(
 # (all in one pass) is much cheaper than the search
 _CHASES_WORDS: Final = (
     "gången", "time", "svar", "fortfarande", "påminn", "still", "reply", "response", "answer",
-    "heard", "hört", "reminder", "chasing", "ikke", "noch", "immer", "vastaust", "nadal", "brak",
+    "heard", "hört", "reminder", "chasing", "ikke", "noch", "immer", "vastaust", "nadal", "brak", "żadnej",
     "toujours", "réponse", "sigo", "todavía", "respuesta", "annat", "auto", "sedan", "since",
     "happened", "hänt", "done", "tagit", "raderat", "rättat", "skickat", "deleted", "removed",
     "corrected", "getting", "receiv", "ändå", "trotzdem", "weiterhin", "reçois", "recevoir",
