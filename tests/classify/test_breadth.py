@@ -534,6 +534,10 @@ SWEDISH: list[Case] = [
         "Hej, jag bad om att bli raderad för en månad sedan och har inte fått något svar. Det är inte i sin ordning. Radera mina uppgifter nu.",
         ("erasure", "complaint"),
     ),
+    (
+        "Hej, någon har loggat in på mitt konto i er webbutik och ändrat leveransadressen. Det var inte jag.",
+        ("breach",),
+    ),
 ]
 
 
@@ -664,6 +668,10 @@ SWEDISH_NEGATIVE: list[Case] = [
     ),
     (
         "Hej, skrivaren fungerar fortfarande inte och det är inte i sin ordning att teknikern inte kom. Kan någon komma i dag?",
+        ("other",),
+    ),
+    (
+        "Hej, min kollega loggade in på mitt konto i går för att hjälpa mig med beställningen, det var okej. Nu vill jag byta lösenord.",
         ("other",),
     ),
 ]
@@ -1239,6 +1247,10 @@ NORWEGIAN: list[Case] = [
         "Hei, jeg sa ja til at dere kunne bruke bildet mitt i brosjyren. Jeg vil ikke lenger at dere bruker det.",
         ("consent_withdrawal",),
     ),
+    (
+        "Hei, noen har logget inn på kontoen min hos dere og bestilt ting i mitt navn. Det var ikke meg.",
+        ("breach",),
+    ),
 ]
 
 
@@ -1597,6 +1609,10 @@ GERMAN_NEGATIVE: list[Case] = [
         "Guten Tag, ich interessiere mich für eine Stelle als Techniker bei Ihnen. Anbei mein Lebenslauf.",
         ("other",),
     ),
+    (
+        "Hallo, ich kann mich nicht in mein Konto einloggen. Können Sie das Passwort zurücksetzen?",
+        ("other",),
+    ),
 ]
 
 
@@ -1932,6 +1948,10 @@ SPANISH: list[Case] = [
     ("Borrad todo lo que tengáis de mí.", ("erasure",)),
     (
         "Hola, me llegó una factura a nombre de otra persona, con su dirección y su teléfono.",
+        ("breach",),
+    ),
+    (
+        "Hola, alguien ha accedido a mi cuenta en su tienda web y ha cambiado la dirección de entrega. Yo no lo hice.",
         ("breach",),
     ),
 ]
