@@ -410,7 +410,7 @@ SWEDISH: list[Case] = [
     ),
     (
         "I oktober kryssade jag i att ni fick spara mina svar. Jag har tänkt om och vill inte vara med längre. Radera gärna mina svar också.",
-        ("erasure", "consent_withdrawal"),
+        ("consent_withdrawal", "erasure"),
     ),
     ("En främling ringde och sa att han fått ett mejl från er med mitt pass bifogat.", ("breach",)),
     ("Vilka cookies använder er webbshop, och hur länge sparas de?", ("question",)),
@@ -537,6 +537,10 @@ SWEDISH: list[Case] = [
     (
         "Hej, någon har loggat in på mitt konto i er webbutik och ändrat leveransadressen. Det var inte jag.",
         ("breach",),
+    ),
+    (
+        "Hej! Sluta skicka nyhetsbrevet till mig. Och radera sedan mitt konto hos er.",
+        ("marketing_optout", "erasure"),
     ),
 ]
 
@@ -981,7 +985,7 @@ ENGLISH: list[Case] = [
     ),
     (
         "got a call from your sales guy. where did u get my number?? and dont call again",
-        ("marketing_optout", "access"),
+        ("access", "marketing_optout"),
     ),
     ("Could you leave me out of the performance reports for our management?", ("objection",)),
     ("I would rather not receive the monthly offers any more.", ("marketing_optout",)),
@@ -1029,7 +1033,7 @@ ENGLISH: list[Case] = [
     ("Delete my account. This is the third time I'm asking.", ("erasure",)),
     (
         "I agreed to be in your event video but I have changed my mind. Please delete the raw footage where I appear.",
-        ("erasure", "consent_withdrawal"),
+        ("consent_withdrawal", "erasure"),
     ),
     ("I said ok to the photo at your event, but now I take back this ok.", ("consent_withdrawal",)),
     ("What does your system say about me?", ("access",)),
@@ -1057,6 +1061,10 @@ ENGLISH: list[Case] = [
     (
         "Hello, the invoice you emailed me is made out to a different customer, with his address and phone number.",
         ("breach",),
+    ),
+    (
+        "Hi, first, please delete my account. Second, stop sending me your newsletter.",
+        ("erasure", "marketing_optout"),
     ),
 ]
 

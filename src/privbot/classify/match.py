@@ -1438,6 +1438,8 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         chosen, confidence = [best], ranked[0][1] / (ranked[0][1] + 1.0)
     else:
         chosen, confidence = [Intent.other.value], 0.3
+    if len(chosen) > 1:
+        chosen = _in_asked_order(chosen, evidence)
     evidence.sort(
         key=lambda e: (
             e.intent not in chosen,
@@ -1465,6 +1467,44 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         needs_review=confidence < REVIEW_BELOW,
         objects=named,
     )
+
+
+# the rights a writer asks for; which of them leads is the one asked first (a complaint, a
+# breach and a question keep the place their weight gives them)
+RIGHTS: Final = frozenset(
+    {
+        "access",
+        "rectification",
+        "erasure",
+        "restriction",
+        "portability",
+        "objection",
+        "marketing_optout",
+        "consent_withdrawal",
+    }
+)
+
+
+def _in_asked_order(chosen: list[str], evidence: list[Evidence]) -> list[str]:
+    """`chosen` with its rights in the order the mail asks for them ("Stop the newsletter,
+    and delete my account": the opt-out leads): the subject first, then by the first sentence
+    with evidence of some weight; the other intents keep their places."""
+    first: dict[str, int] = {}
+    for e in evidence:
+        if e.intent in RIGHTS and e.intent in chosen and e.score >= ASKED_FIRST:
+            at = e.sentence if e.where == "body" else -1
+            first[e.intent] = min(first.get(e.intent, at), at)
+    rights = iter(
+        sorted(
+            (c for c in chosen if c in RIGHTS),
+            key=lambda c: (first.get(c, _NEVER_ASKED), chosen.index(c)),
+        )
+    )
+    return [next(rights) if c in RIGHTS else c for c in chosen]
+
+
+ASKED_FIRST: Final = 0.5  # evidence this strong says where a right is asked for
+_NEVER_ASKED: Final = 1 << 30
 
 
 _QUOTED_QUESTION: Final = re.compile(r"[^.!?\n]*(?:\n[^.!?\n]+)*\?")
