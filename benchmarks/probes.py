@@ -12,7 +12,8 @@ of sets 21–24, 25–28, 29–32 and 33–36 likewise (`tuning4`, `blind4`; `tu
 tuning (`tuning8`), sets 51–52 all blind (`blind9`), sets 53–58 all tuning (`tuning9`), sets 59–62 all tuning
 (`tuning10`), sets 63–64, 65–66 and 67–68 all blind (`blind10`, `blind11`, `blind12`), sets
 69–70 all tuning (`tuning11`), sets 71–72 and 73–74 all blind (`blind13`, `blind14`), sets 75–76 all tuning (`tuning12`),
-sets 77–78 all blind (`blind15`).
+sets 77–78 all blind (`blind15`), sets 79–80 all tuning (`tuning13`), sets 81–82 all blind
+(`blind16`).
 `--part` prints only the parts named (say `--part tuning4` while working on rules).
 """
 
@@ -52,6 +53,9 @@ BLIND |= {f"set{n}.txt": "blind14" for n in range(73, 75)}
 # sets 77–78 (an eighteenth-session writer, before any change: February's mix, and hard mail):
 # all blind
 BLIND |= {f"set{n}.txt": "blind15" for n in range(77, 79)}
+# sets 81–82 (one more writer, mid-session: March's mix, and several requests in one mail): all
+# blind
+BLIND |= {f"set{n}.txt": "blind16" for n in range(81, 83)}
 # sets 45–50 (three more writers: the business side, short raw mail, near misses): all tuning
 TUNING8 = {f"set{n}.txt" for n in range(45, 51)}
 # sets 53–58 (three more writers: confusable intents, the seven other languages, several
@@ -65,6 +69,9 @@ TUNING11 = {f"set{n}.txt" for n in range(69, 71)}
 # sets 75–76 (an eighteenth-session writer: a month of plain requests and IT/business
 # look-alikes; two-intent mails and the seven other languages): all tuning
 TUNING12 = {f"set{n}.txt" for n in range(75, 77)}
+# sets 79–80 (one more writer, mid-session: private web-shop customers; firms writing about
+# their staff and customers): all tuning
+TUNING13 = {f"set{n}.txt" for n in range(79, 81)}
 # sets 43–44: short mails for the intents most often missed (erasure, complaint, breach), written
 # to tune on: all tuning
 # sets 17–20 (a fourth writer), 21–24 (a fifth and a sixth) and 25–28 (a seventh and an
@@ -77,7 +84,7 @@ HALVED = (
     | {f"set{n}.txt": "6" for n in range(29, 33)}
     | {f"set{n}.txt": "7" for n in range(33, 37)}
 )
-TUNING = ("tuning", *(f"tuning{n}" for n in range(3, 13)))
+TUNING = ("tuning", *(f"tuning{n}" for n in range(3, 14)))
 
 
 def _part(path: Path, n: int) -> str:
@@ -93,6 +100,8 @@ def _part(path: Path, n: int) -> str:
         return "tuning11"
     if path.name in TUNING12:
         return "tuning12"
+    if path.name in TUNING13:
+        return "tuning13"
     return BLIND.get(path.name, "tuning")
 
 
@@ -137,7 +146,7 @@ def main() -> None:
         f"{h}{n}" for n in range(3, 8) for h in ("tuning", "blind")
     ]
     names += ["blind8", "tuning8", "blind9", "tuning9", "blind10", "tuning10", "blind11", "blind12"]
-    names += ["tuning11", "blind13", "blind14", "tuning12", "blind15"]
+    names += ["tuning11", "blind13", "blind14", "tuning12", "blind15", "tuning13", "blind16"]
     parts: dict[str, list[tuple[str, list[str], list[str], bool]]] = {name: [] for name in names}
     for path in sorted(PROBES.glob("set*.txt"), key=lambda p: int(p.stem[3:])):
         for n, (lang, gold, subject, body) in enumerate(_probes(path), 1):

@@ -542,6 +542,14 @@ SWEDISH: list[Case] = [
         "Hej! Sluta skicka nyhetsbrevet till mig. Och radera sedan mitt konto hos er.",
         ("marketing_optout", "erasure"),
     ),
+    (
+        "Hej, jag har en tvist med min gamla arbetsgivare. Radera inte något ur min gamla mejlbox innan tvisten är avgjord.",
+        ("restriction",),
+    ),
+    (
+        "Hej! Någon har kommit in på mitt konto hos er och beställt en telefon som jag inte har beställt.",
+        ("breach",),
+    ),
 ]
 
 
@@ -1339,6 +1347,10 @@ DANISH: list[Case] = [
         ("objection",),
     ),
     ("Jeg vil gerne have, at I ikke optager mine samtaler med supporten.", ("objection",)),
+    (
+        "Hej, jeg skal oprette en konto hos jer og skrive mit CPR-nummer. Hvad bruger I det til, og bliver det gemt?",
+        ("question",),
+    ),
 ]
 
 
@@ -1596,6 +1608,10 @@ GERMAN: list[Case] = [
     (
         "Hallo, ich habe vor sechs Wochen um Löschung gebeten und noch keine Antwort bekommen. Das ist nicht in Ordnung. Bitte löschen Sie meine Daten.",
         ("erasure", "complaint"),
+    ),
+    (
+        "Hallo, ich soll bei der Bestellung meine Geburtsdatum angeben. Wofür verwenden Sie das, und wird das gespeichert?",
+        ("question",),
     ),
 ]
 
