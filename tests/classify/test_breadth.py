@@ -550,6 +550,11 @@ SWEDISH: list[Case] = [
         "Hej! Någon har kommit in på mitt konto hos er och beställt en telefon som jag inte har beställt.",
         ("breach",),
     ),
+    (
+        "Jag bad er radera mitt konto för över en månad sen och har fortfarande inte fått något svar. Jag kan fortfarande logga in.",
+        ("complaint", "erasure"),
+    ),
+    ("Hej, kan ni föra över mina uppgifter till min nya leverantör?", ("portability",)),
 ]
 
 
@@ -1167,6 +1172,10 @@ ENGLISH_NEGATIVE: list[Case] = [
     ("Third time I'm asking about the broken printer in our office. Pathetic.", ("other",)),
     (
         "Please update the phone number on our company profile in the portal to 08-123 45 67.",
+        ("other",),
+    ),
+    (
+        "Hi, one of our staff lost his work laptop on the bus. Can you lock it and wipe it remotely today? Asset tag ITT-0991.",
         ("other",),
     ),
 ]
