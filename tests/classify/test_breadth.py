@@ -1622,6 +1622,7 @@ GERMAN: list[Case] = [
         "Hallo, ich soll bei der Bestellung meine Geburtsdatum angeben. Wofür verwenden Sie das, und wird das gespeichert?",
         ("question",),
     ),
+    ("Hallo, ich hätte gern eine Kopie meiner Daten.", ("access",)),
 ]
 
 
@@ -1870,6 +1871,10 @@ FRENCH: list[Case] = [
         "Bonjour, j'ai postulé chez vous en mars. Merci de supprimer mon CV et ma lettre de motivation de vos fichiers.",
         ("erasure",),
     ),
+    (
+        "Bonjour, je voudrais une copie de mes données, puis veuillez les supprimer.",
+        ("erasure", "access"),
+    ),
 ]
 
 
@@ -1986,6 +1991,10 @@ SPANISH: list[Case] = [
     (
         "Hola, alguien ha accedido a mi cuenta en su tienda web y ha cambiado la dirección de entrega. Yo no lo hice.",
         ("breach",),
+    ),
+    (
+        "Buenas, quiero saber qué datos tenéis de mí. Después quiero que los borréis todos.",
+        ("access", "erasure"),
     ),
 ]
 

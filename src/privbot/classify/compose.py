@@ -78,6 +78,8 @@ SUBJECTS: Final = frozenset(
 ITS: Final = frozenset({"its", "dess"})
 TO: Final = frozenset({"till", "at", "to"})
 RELATIVE: Final = frozenset({"som", "that", "which", "who"})
+# object pronouns before their verb (not the Polish "je": it is the French "I")
+CLITICS: Final = frozenset({"lo", "los", "las", "les"})
 CONDITIONAL: Final = frozenset({"om", "ifall", "if"})
 RELATIVE_SUBJECTS: Final = frozenset({"jag", "ni", "vi", "i", "you", "we", "du"})
 PERSONS: Final = frozenset({"jag", "ni", "vi", "du"})  # who does it, after a verb put second
@@ -324,14 +326,18 @@ def _antecedents(
     for pronoun in pronouns:
         after = tokens[pronoun.end + 1] if pronoun.end + 1 < len(tokens) else None
         pronoun_end = tokens[pronoun.end].end
-        if _passive_subject(pronoun.end, acts, tokens) or (
-            _topicalised(pronoun.start, norm)
-            and (
-                pronoun.start + 1 in acts
-                or (pronoun.start + 3 in acts and tokens[pronoun.start + 1].word in MODALS)
+        if (
+            _passive_subject(pronoun.end, acts, tokens)
+            or (
+                _topicalised(pronoun.start, norm)
+                and (
+                    pronoun.start + 1 in acts
+                    or (pronoun.start + 3 in acts and tokens[pronoun.start + 1].word in MODALS)
+                )
             )
+            or (tokens[pronoun.start].word in CLITICS and pronoun.start + 1 in acts)
         ):
-            pass  # "Jag vill att de raderas", "Det går jag inte med på": what is acted on
+            pass  # "Jag vill att de raderas", "Det går jag inte med på", "les supprimer"
         elif (
             after
             # English "it", "them" are never determiners ("pull it together"); "IT-partner" is no "it"
@@ -832,6 +838,9 @@ def pair(
                         and (
                             _passive_subject(obj.end, action.start, tokens)
                             or (action.start - obj.end <= 4 and _topicalised(obj.start, norm))
+                            # a clitic stands right before its verb: "que los borréis",
+                            # "veuillez les supprimer"
+                            or (action.start == obj.end + 1 and tokens[obj.start].word in CLITICS)
                         )
                     )
                     and not (
