@@ -555,6 +555,14 @@ SWEDISH: list[Case] = [
         ("complaint", "erasure"),
     ),
     ("Hej, kan ni föra över mina uppgifter till min nya leverantör?", ("portability",)),
+    (
+        "Hej, jag fick ett mejl från er med en rapport. Rapporten gäller inte mig utan en annan kund, med hans namn och personnummer.",
+        ("breach",),
+    ),
+    (
+        "Hej, adressen på fakturan gäller inte längre, jag har flyttat till Storgatan 4.",
+        ("rectification",),
+    ),
 ]
 
 
@@ -691,6 +699,8 @@ SWEDISH_NEGATIVE: list[Case] = [
         "Hej, min kollega loggade in på mitt konto i går för att hjälpa mig med beställningen, det var okej. Nu vill jag byta lösenord.",
         ("other",),
     ),
+    ("Hej, fakturan gäller inte mig utan min man, kan ni skicka den till honom?", ("other",)),
+    ("Hej, jag har inte skickat in blanketten än, kan ni påminna mig om vart den ska?", ("other",)),
 ]
 
 
