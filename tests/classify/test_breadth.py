@@ -563,6 +563,10 @@ SWEDISH: list[Case] = [
         "Hej, adressen på fakturan gäller inte längre, jag har flyttat till Storgatan 4.",
         ("rectification",),
     ),
+    (
+        "Jag har bett er två gånger att ta bort mitt nummer och ändå ringer ni. Ta bort det nu, annars går jag vidare med det här.",
+        ("erasure", "complaint"),
+    ),
 ]
 
 
@@ -701,6 +705,7 @@ SWEDISH_NEGATIVE: list[Case] = [
     ),
     ("Hej, fakturan gäller inte mig utan min man, kan ni skicka den till honom?", ("other",)),
     ("Hej, jag har inte skickat in blanketten än, kan ni påminna mig om vart den ska?", ("other",)),
+    ("Hej, skrivaren har krånglat två gånger i veckan. Kan ni komma och titta på den?", ("other",)),
 ]
 
 
@@ -1089,6 +1094,10 @@ ENGLISH: list[Case] = [
         "Hi, first, please delete my account. Second, stop sending me your newsletter.",
         ("erasure", "marketing_optout"),
     ),
+    (
+        "I've asked you three times for a copy of my data and still nothing. This is unacceptable. Send it now.",
+        ("complaint", "access"),
+    ),
 ]
 
 
@@ -1186,6 +1195,10 @@ ENGLISH_NEGATIVE: list[Case] = [
     ),
     (
         "Hi, one of our staff lost his work laptop on the bus. Can you lock it and wipe it remotely today? Asset tag ITT-0991.",
+        ("other",),
+    ),
+    (
+        "Hi, I called you twice yesterday about my broken laptop. Can someone call me back today?",
         ("other",),
     ),
 ]

@@ -101,6 +101,10 @@ _CHASES: Final = re.compile(
     r"nothing (?:has )?happened|(?:inget|ingenting) (?:har )?hänt|nothing (?:has been|was) done|"
     r"utan (?:att få )?(?:något )?svar|without (?:a |any )?(?:reply|answer|response)|"
     r"(?:second|third|fourth|fifth) request|(?:andra|tredje|fjärde|femte) (?:begäran|förfrågan)|"
+    # asked more than once: "jag har bett er två gånger", "I've asked you three times"
+    r"(?:bett|bad|skrivit|sagt|påpekat|mejlat|ringt) (?:er |till er |om det )?(?:två|tre|fyra|fem|flera|många) gånger|"
+    r"(?:två|tre|fyra|fem|flera) gånger (?:har jag|sedan|nu)|"
+    r"(?:asked|told|written to|emailed|called) (?:you )?(?:twice|three times|four times|several times|many times)|"
     # what was to stop goes on: "I still get your emails", "trotzdem wieder ein Brief"
     r"still (?:get|getting|receive|receiving)|(?:får|fick|kommer) (?:jag )?(?:fortfarande|ändå)|"
     r"fortfarande (?:får|kommer)|trotzdem (?:\w+ )?(?:wieder|noch)|(?:bekomme|erhalte) (?:immer noch|weiterhin)|"
@@ -116,7 +120,7 @@ _CHASES_WORDS: Final = (
     "happened", "hänt", "done", "tagit", "raderat", "rättat", "skickat", "deleted", "removed",
     "corrected", "getting", "receiv", "ändå", "trotzdem", "weiterhin", "reçois", "recevoir",
     "recibiendo", "llegando", "stadig", "fortsat", "edelleen", "wciąż", "utan", "without",
-    "request", "begäran", "förfrågan",
+    "request", "begäran", "förfrågan", "gånger", "twice", "times",
 )  # fmt: skip
 
 
