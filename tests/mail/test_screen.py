@@ -121,6 +121,13 @@ TEXT_CASES = [
         Kind.spam,
     ),
     (
+        "mailbox-quota phishing",
+        "Your mailbox quota has been exceeded",
+        "Dear user, your mailbox has exceeded its storage limit. To keep your data, verify your"
+        " login here.",
+        Kind.spam,
+    ),
+    (
         "person on leave still asks",
         "Radering",
         "Hej, jag är föräldraledig just nu men vill att ni raderar mitt konto hos er.",
