@@ -355,7 +355,7 @@ SWEDISH: list[Case] = [
     # fifteenth session: a call refused, a second command after a comma, the source of a number
     ("Ring inte igen, tack.", ("marketing_optout",)),
     ("Ni har ringt tre gånger den här veckan. Ring aldrig mer.", ("marketing_optout",)),
-    ("Skicka en kopia av mina uppgifter, och radera allt hos er sen.", ("erasure", "access")),
+    ("Skicka en kopia av mina uppgifter, och radera allt hos er sen.", ("access", "erasure")),
     ("Jag säger upp avtalet. Ta bort allt ni har.", ("erasure",)),
     ("Var fick ni min mejladress ifrån?", ("access",)),
     ("En säljare ringde mig. Jag vill veta var ni har fått mitt nummer ifrån.", ("access",)),
@@ -1896,7 +1896,7 @@ FRENCH: list[Case] = [
     ),
     (
         "Bonjour, je voudrais une copie de mes données, puis veuillez les supprimer.",
-        ("erasure", "access"),
+        ("access", "erasure"),
     ),
 ]
 

@@ -1443,7 +1443,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
     else:
         chosen, confidence = [Intent.other.value], 0.3
     if len(chosen) > 1:
-        chosen = _in_asked_order(chosen, evidence)
+        chosen = _in_asked_order(chosen, evidence, text)
     evidence.sort(
         key=lambda e: (
             e.intent not in chosen,
@@ -1489,19 +1489,25 @@ RIGHTS: Final = frozenset(
 )
 
 
-def _in_asked_order(chosen: list[str], evidence: list[Evidence]) -> list[str]:
+def _in_asked_order(chosen: list[str], evidence: list[Evidence], text: str) -> list[str]:
     """`chosen` with its rights in the order the mail asks for them ("Stop the newsletter,
     and delete my account": the opt-out leads): the subject first, then by the first sentence
-    with evidence of some weight; the other intents keep their places."""
-    first: dict[str, int] = {}
+    with evidence of some weight, and within a sentence by where its words stand in `text`
+    (the body); the other intents keep their places."""
+    lowered = text.lower()
+    first: dict[str, tuple[int, int]] = {}
     for e in evidence:
         if e.intent in RIGHTS and e.intent in chosen and e.score >= ASKED_FIRST:
-            at = e.sentence if e.where == "body" else -1
+            if e.where == "body":
+                found = lowered.find(e.matched.lower())
+                at = (e.sentence, found if found >= 0 else _NEVER_ASKED)
+            else:
+                at = (-1, 0)
             first[e.intent] = min(first.get(e.intent, at), at)
     rights = iter(
         sorted(
             (c for c in chosen if c in RIGHTS),
-            key=lambda c: (first.get(c, _NEVER_ASKED), chosen.index(c)),
+            key=lambda c: (first.get(c, (_NEVER_ASKED, 0)), chosen.index(c)),
         )
     )
     return [next(rights) if c in RIGHTS else c for c in chosen]
