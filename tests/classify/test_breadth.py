@@ -567,6 +567,10 @@ SWEDISH: list[Case] = [
         "Jag har bett er två gånger att ta bort mitt nummer och ändå ringer ni. Ta bort det nu, annars går jag vidare med det här.",
         ("erasure", "complaint"),
     ),
+    (
+        "Hej, i ert nyhetsbrev stod att ni låter en AI lyssna på supportsamtalen. Det går jag inte med på för mina samtal.",
+        ("objection",),
+    ),
 ]
 
 
@@ -1646,6 +1650,10 @@ GERMAN: list[Case] = [
         ("question",),
     ),
     ("Hallo, ich hätte gern eine Kopie meiner Daten.", ("access",)),
+    (
+        "Hallo, bei jeder Bestellung macht Ihr Shop eine Bonitätsabfrage über mich. Das möchte ich nicht mehr.",
+        ("objection",),
+    ),
 ]
 
 
