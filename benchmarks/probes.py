@@ -57,21 +57,21 @@ BLIND |= {f"set{n}.txt": "blind15" for n in range(77, 79)}
 # blind
 BLIND |= {f"set{n}.txt": "blind16" for n in range(81, 83)}
 # sets 45–50 (three more writers: the business side, short raw mail, near misses): all tuning
-TUNING8 = {f"set{n}.txt" for n in range(45, 51)}
+TUNED = {f"set{n}.txt": "tuning8" for n in range(45, 51)}
 # sets 53–58 (three more writers: confusable intents, the seven other languages, several
 # requests in one mail): all tuning
-TUNING9 = {f"set{n}.txt" for n in range(53, 59)}
+TUNED |= {f"set{n}.txt": "tuning9" for n in range(53, 59)}
 # sets 59–62 (two more writers: requests in plain words, the border of IT work): all tuning
-TUNING10 = {f"set{n}.txt" for n in range(59, 63)}
+TUNED |= {f"set{n}.txt": "tuning10" for n in range(59, 63)}
 # sets 69–70 (one more writer: plain-word rectification, breach and complaint, also as second
 # intents, with look-alikes; the seven other languages and non-native writers): all tuning
-TUNING11 = {f"set{n}.txt" for n in range(69, 71)}
+TUNED |= {f"set{n}.txt": "tuning11" for n in range(69, 71)}
 # sets 75–76 (an eighteenth-session writer: a month of plain requests and IT/business
 # look-alikes; two-intent mails and the seven other languages): all tuning
-TUNING12 = {f"set{n}.txt" for n in range(75, 77)}
+TUNED |= {f"set{n}.txt": "tuning12" for n in range(75, 77)}
 # sets 79–80 (one more writer, mid-session: private web-shop customers; firms writing about
 # their staff and customers): all tuning
-TUNING13 = {f"set{n}.txt" for n in range(79, 81)}
+TUNED |= {f"set{n}.txt": "tuning13" for n in range(79, 81)}
 # sets 43–44: short mails for the intents most often missed (erasure, complaint, breach), written
 # to tune on: all tuning
 # sets 17–20 (a fourth writer), 21–24 (a fifth and a sixth) and 25–28 (a seventh and an
@@ -90,19 +90,7 @@ TUNING = ("tuning", *(f"tuning{n}" for n in range(3, 14)))
 def _part(path: Path, n: int) -> str:
     if path.name in HALVED:
         return ("tuning" if n % 2 else "blind") + HALVED[path.name]
-    if path.name in TUNING8:
-        return "tuning8"
-    if path.name in TUNING9:
-        return "tuning9"
-    if path.name in TUNING10:
-        return "tuning10"
-    if path.name in TUNING11:
-        return "tuning11"
-    if path.name in TUNING12:
-        return "tuning12"
-    if path.name in TUNING13:
-        return "tuning13"
-    return BLIND.get(path.name, "tuning")
+    return TUNED.get(path.name) or BLIND.get(path.name, "tuning")
 
 
 def _probes(path: Path) -> list[tuple[str, list[str], str, str]]:

@@ -1475,18 +1475,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
 
 # the rights a writer asks for; which of them leads is the one asked first (a complaint, a
 # breach and a question keep the place their weight gives them)
-RIGHTS: Final = frozenset(
-    {
-        "access",
-        "rectification",
-        "erasure",
-        "restriction",
-        "portability",
-        "objection",
-        "marketing_optout",
-        "consent_withdrawal",
-    }
-)
+RIGHTS: Final = frozenset(i.value for i in Intent) - NOT_ASKED
 
 
 def _in_asked_order(chosen: list[str], evidence: list[Evidence], text: str) -> list[str]:
