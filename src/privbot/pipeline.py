@@ -1,4 +1,4 @@
-"""Every stage, in order: spool → parse → screen → thread → classify → case → draft.
+"""Every stage, in order: spool → parse → screen and classify → thread → case → draft.
 
 `process` takes one spooled message through the stages inside the caller's transaction and says
 what became of it; `run` claims pending spool entries a batch per transaction and processes them,
@@ -93,18 +93,23 @@ def _finish(
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """What a mail says before any case is looked at: its own text and requester, and its kind."""
+    """What a mail says before any case is looked at: its own text and requester, its kind and,
+    when a person wrote it, what it asks."""
 
     prepared: Prepared
     screening: Screening
+    classification: Classification | None
 
 
 def read(mail: ParsedMail, ctx: Context) -> Reading:
     """New text apart from quotes (a configured form relay or a staff forward names the
-    requester), and whether a person wrote it."""
+    requester), whether a person wrote it, and what a person's mail asks."""
     prepared = prepare(mail, ctx.config.form_senders, ctx.staff_domains)
     screening = screen(mail, ctx.own_addresses, ctx.ruleset.screening, prepared.new_text)
-    return Reading(prepared, screening)
+    human = screening.kind is Kind.human
+    return Reading(
+        prepared, screening, classify_message(mail, prepared, ctx.ruleset) if human else None
+    )
 
 
 def process(
@@ -124,10 +129,13 @@ def process(
         return _finish(entry, Disposition.quarantined, "parse", str(exc))
     if reading is None:
         reading = read(mail, ctx)
-    prepared, screening = reading.prepared, reading.screening
-    if screening.kind is not Kind.human:
+    prepared, screening, classification = (
+        reading.prepared,
+        reading.screening,
+        reading.classification,
+    )
+    if classification is None:
         return _finish(entry, Disposition.screened, "screen", _screened(session, entry, screening))
-    classification = classify_message(mail, prepared, ctx.ruleset)
     cfg, replies, received = ctx.config, ctx.replies, entry.received_at
     # These lookups read Message-IDs, references, senders, content keys and whether a case is
     # purged or merged, which nothing in the pipeline changes after writing: the changes earlier
