@@ -276,6 +276,36 @@ def test_english_request_gets_english_draft(engine: Engine, ctx: Context, config
         assert draft is not None and case.reference in draft.body and "personal data" in draft.body
 
 
+def test_a_request_that_mentions_a_holiday_opens_a_case_and_a_plain_one_does_not(
+    engine: Engine, ctx: Context
+) -> None:
+    """The pipeline reads such mail as `classify` does: wording alone screens out no request."""
+    asks = mail(
+        "Vera Holm <vera.holm@example.net>",
+        "Re: Ert svar",
+        "Tack. Jag är på semester hela nästa vecka. Radera gärna mitt konto under tiden.\n\nVera",
+        "<holiday-ask@example.net>",
+    )
+    away = mail(
+        "Arne Lund <arne.lund@example.net>",
+        "Hej",
+        "Hej! Jag är på semester nästa vecka och läser inte min e-post förrän jag är tillbaka.",
+        "<holiday-away@example.net>",
+    )
+    with session_scope(engine) as session:
+        spool(session, asks.as_bytes(), "file")
+        spool(session, away.as_bytes(), "file")
+    assert run(engine, ctx) == {"opened": 1, "screened": 1}
+    with Session(engine) as session:
+        (case,) = cases(session)
+        assert case.requester_email == "vera.holm@example.net"
+        assert case.intents == ["erasure"] and case.needs_review
+        screened = session.exec(
+            select(SpoolEntry).where(SpoolEntry.state == SpoolState.screened)
+        ).one()
+        assert b"arne.lund" in screened.raw and screened.reason.startswith("auto_reply")
+
+
 def test_cli_ingest_and_json_listing(tmp_path: Path, home: Path) -> None:
     import os
     import subprocess

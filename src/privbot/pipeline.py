@@ -28,7 +28,7 @@ from privbot.cases.receipt import queue_receipt
 from privbot.cases.store import content_key, make_draft, open_case
 from privbot.cases.thread import find_case
 from privbot.chat import requests
-from privbot.classify.match import classify_message
+from privbot.classify.match import classify_screened
 from privbot.classify.result import Classification
 from privbot.context import Context
 from privbot.db import claimable, session_scope
@@ -94,7 +94,7 @@ def _finish(
 @dataclass(frozen=True, slots=True)
 class Reading:
     """What a mail says before any case is looked at: its own text and requester, its kind and,
-    when a person wrote it, what it asks."""
+    when a person wrote it, what it asks (`classification`; None for mail screened out)."""
 
     prepared: Prepared
     screening: Screening
@@ -106,10 +106,7 @@ def read(mail: ParsedMail, ctx: Context) -> Reading:
     requester), whether a person wrote it, and what a person's mail asks."""
     prepared = prepare(mail, ctx.config.form_senders, ctx.staff_domains)
     screening = screen(mail, ctx.own_addresses, ctx.ruleset.screening, prepared.new_text)
-    human = screening.kind is Kind.human
-    return Reading(
-        prepared, screening, classify_message(mail, prepared, ctx.ruleset) if human else None
-    )
+    return Reading(prepared, screening, classify_screened(mail, prepared, ctx.ruleset, screening))
 
 
 def process(
@@ -387,7 +384,7 @@ def _without_savepoints(
         human = [
             (entry, mail)
             for entry, mail, reading in zip(entries, mails, readings, strict=True)
-            if mail is not None and reading is not None and reading.screening.kind is Kind.human
+            if mail is not None and reading is not None and reading.classification is not None
         ]
         wants = [resends.wanted(ctx.config, mail, entry.received_at) for entry, mail in human]
         # the batch's resends and the Message-IDs its messages answer in a query each, not in

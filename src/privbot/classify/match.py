@@ -43,7 +43,7 @@ from privbot.classify.normalise import NOT, PAST_FORMS, Normalised, Token, norma
 from privbot.classify.result import Classification, Evidence, Intent
 from privbot.mail.parse import ParsedMail
 from privbot.mail.prepare import Prepared, prepare
-from privbot.mail.screen import Kind, screen
+from privbot.mail.screen import Kind, Screening, screen
 from privbot.text import SUBJECT_PREFIX
 
 log = logging.getLogger(__name__)
@@ -1541,11 +1541,12 @@ def classify_message(mail: ParsedMail, prepared: Prepared, ruleset: RuleSet) -> 
     return result
 
 
-def classify_prepared(
-    mail: ParsedMail, prepared: Prepared, ruleset: RuleSet, own_addresses: Iterable[str] = ()
-) -> Classification:
-    """`classify` for a message `prepare` has already read: screening, then intents."""
-    screening = screen(mail, own_addresses, ruleset.screening, prepared.new_text)
+def classify_screened(
+    mail: ParsedMail, prepared: Prepared, ruleset: RuleSet, screening: Screening
+) -> Classification | None:
+    """Intents of a message `screen` has read; None when it is not a person's. A request is
+    never screened out by wording alone: "Jag är på semester nästa vecka men vill att ni raderar
+    mitt konto" names no header that says it is automatic, and a person asks for something."""
     if screening.kind is Kind.human:
         return classify_message(mail, prepared, ruleset)
     if (
@@ -1554,12 +1555,21 @@ def classify_prepared(
         # "Read: …", "Autosvar: …": a program's subject; the request is the one it quotes
         and not any(r.startswith("subject says") for r in screening.reasons)
     ):
-        # "Jag är på semester nästa vecka men vill att ni raderar mitt konto": no header says
-        # it is automatic, and a person asks for something: a request is never screened out
         result = classify_message(mail, prepared, ruleset)
         asks = set(result.intents) - {Intent.other.value, Intent.question.value}
         if asks and not result.needs_review:  # a request read with confidence
             return replace(result, needs_review=True)
+    return None
+
+
+def classify_prepared(
+    mail: ParsedMail, prepared: Prepared, ruleset: RuleSet, own_addresses: Iterable[str] = ()
+) -> Classification:
+    """`classify` for a message `prepare` has already read: screening, then intents."""
+    screening = screen(mail, own_addresses, ruleset.screening, prepared.new_text)
+    result = classify_screened(mail, prepared, ruleset, screening)
+    if result is not None:
+        return result
     language = detect_language(prepared.new_text or mail.text)
     if language == "other" and not prepared.new_text.strip():
         language = detect_language(mail.text)
