@@ -210,7 +210,7 @@ GENERATE = """
 INSERT INTO "case" (reference, status, outcome, outcome_reason, intents, language, channel,
     requester_email, requester_name, received_at, due, extended_due, extension_reason,
     identity_verified, verified_how, needs_review, confidence, assignee, closed_at, updated_at,
-    third_party, allowed_senders, verified_pnr, delivery_problem)
+    third_party, allowed_senders, verified_pnr, delivery_problem, mailbox)
 SELECT 'DS-' || extract(year FROM received)::int || '-' || lpad(g::text, 7, '0'),
     st::status,
     CASE WHEN st = 'closed' THEN 'fulfilled'::outcome END,
@@ -226,7 +226,7 @@ SELECT 'DS-' || extract(year FROM received)::int || '-' || lpad(g::text, 7, '0')
     '', false, '', r2 < 0.05, r2,
     (ARRAY[:staff])[1 + (g % 9)],
     CASE WHEN st = 'closed' THEN received + interval '20 days' END,
-    received, false, '[]', '', ''
+    received, false, '[]', '', '', 'default'
 FROM (
     SELECT g, r2,
         CASE WHEN r1 < 0.60 THEN 'closed' WHEN r1 < 0.70 THEN 'sent'
