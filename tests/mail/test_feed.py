@@ -1,5 +1,6 @@
 """The private feed parser (`mail/feed.py`) reads mail as `email.message_from_bytes` does, and its
-literal boundary matcher matches the lines the stdlib's boundary regex matches, with its groups."""
+literal boundary matcher matches the lines the stdlib's boundary regex matches, with its groups,
+and its line-end finder finds what the stdlib's `NLCRE_eol` finds."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from privbot.mail import feed
-from privbot.mail.feed import Boundary, message_from_bytes
+from privbot.mail.feed import Boundary, LineEnd, message_from_bytes
 from privbot.mail.parse import _Message, normalise_line_endings
 
 DATA = Path(__file__).parents[1] / "data"
@@ -45,6 +46,23 @@ def test_boundary_matches_as_the_regex(separator: str, suffix: str) -> None:
         assert (found is None) == (expected is None), repr(line)
         if expected is not None and found is not None:
             assert [found.group(g) for g in _GROUPS] == [expected.group(g) for g in _GROUPS]
+
+
+@given(text=st.text(alphabet="a \t\r\n\x85\u2028", max_size=8))
+@example(text="a\r\n")
+@example(text="\n\r")
+@example(text="\r\r")
+@example(text="\n\n")
+def test_the_line_end_is_found_as_the_regex_finds_it(text: str) -> None:
+    expected = re.compile(r"(\r\n|\r|\n)\Z").search(text)
+    found = LineEnd().search(text)
+    assert (found is None) == (expected is None)
+    if expected is not None and found is not None:
+        assert (found.group(0), found.group(1)) == (expected.group(0), expected.group(1))
+
+
+def test_the_feed_parser_finds_line_ends_with_line_end() -> None:
+    assert isinstance(feed._feedparser.NLCRE_eol, LineEnd)
 
 
 def _tree(msg: Message) -> list[Any]:

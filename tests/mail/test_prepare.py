@@ -209,6 +209,11 @@ _SIGNED = [
     "Top.\n-----Original Message-----\nFrom: a@b.example\nSent: x\n\nBody\n\nMvh\nKim",
     "From: Kim\nTo: us\n\nFrån: Bo\nKopia: Li\n\nOn Tue, Bo wrote:\nend",
     "  indented text wrote:\n\tFrom: tab\r\nTo: crlf\r\n\r\nbody -- \n-- \nsig",
+    # disclaimers (each has "mail" in it), and one without "mail" that is none
+    "Radera mig.\n\nDisclaimer: This e-mail and any attachments are confidential.\nKim",
+    "Stop.\nCONFIDENTIALITY: this EMAIL is for its addressee.\n\nOn Mon, Kim wrote:\n> x",
+    "Hej.\n Observera: Detta e-postmeddelande (Email) kan innehålla sekretess.",
+    "Hej.\nVarning: detta mejl är konfidentiellt.",
 ]
 
 
@@ -232,6 +237,8 @@ def test_the_reply_splitting_cases_find_signatures() -> None:
     parser = EmailReplyParser(languages=["sv", "en"])
     signed = [t for t in _SIGNED if any(r.signatures for r in parser.read(t).replies)]
     assert len(signed) >= 6
+    warned = [t for t in _SIGNED if any(r.disclaimers for r in parser.read(t).replies)]
+    assert len(warned) >= 3
 
 
 # --- issue 13: preparation keeps the request ------------------------------------------------

@@ -6,7 +6,8 @@ regex cache never helps: the compiling was a third of parsing a multipart mail. 
 private copy of the feed parser module (the stdlib's, executed again; `email.feedparser` itself
 is untouched) whose `re.compile` answers that one pattern with `Boundary`, a matcher of the
 literal boundary that matches the same lines and gives the same groups; every other pattern is
-compiled by `re` as before.
+compiled by `re` as before. Its regex for the line end at the end of a text, `NLCRE_eol`, is
+answered by `LineEnd` without trying every position of the text.
 """
 
 from __future__ import annotations
@@ -69,6 +70,35 @@ class Boundary:
         return BoundaryMatch(self.separator, end, rest[: len(rest) - len(tail)], _LINE_ENDS[tail])
 
 
+class LineEndMatch:
+    """The groups of `NLCRE_eol`'s match: the line end, whole (0) and as its one group (1)."""
+
+    __slots__ = ("_end",)
+
+    def __init__(self, end: str) -> None:
+        self._end = end
+
+    def group(self, index: int = 0) -> str:
+        if index not in (0, 1):
+            raise IndexError("no such group")
+        return self._end
+
+
+class LineEnd:
+    """`re.compile(r"(\\r\\n|\\r|\\n)\\Z").search`, the feed parser's `NLCRE_eol`: the line end
+    at the end of the text. The feed parser looks for it in every part's whole payload, and the
+    regex is tried at every position of it (a tenth of parsing a multipart mail): the text's
+    last characters say the same. The leftmost match is a CRLF if the text ends in one, else
+    the last character if it is a CR or LF."""
+
+    def search(self, text: str) -> LineEndMatch | None:
+        if text.endswith("\r\n"):
+            return LineEndMatch("\r\n")
+        if text.endswith(("\r", "\n")):
+            return LineEndMatch(text[-1])
+        return None
+
+
 class _Re:
     """`re` for the private feed parser: its boundary pattern answered by `Boundary`."""
 
@@ -91,6 +121,7 @@ def _private_feedparser() -> ModuleType:
     spec.loader.exec_module(module)
     # `_parsegen` looks `re` up when it meets a multipart, after the module is loaded
     module.__dict__["re"] = _Re()
+    module.__dict__["NLCRE_eol"] = LineEnd()
     return module
 
 

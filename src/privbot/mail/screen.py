@@ -149,7 +149,9 @@ class TextRule:
             starts = word_starts(folded_text)
         hits = [
             (p, w)
-            for key in sorted(starts.intersection(self.by_start))  # not set order: the hash seed's
+            # the keys among the text's word starts, found from the (fewer) word starts; sorted,
+            # not in set order (the hash seed's)
+            for key in sorted(self.by_start.keys() & starts)
             for p, w in self.by_start[key]
             if p in folded_text
         ]
@@ -274,10 +276,10 @@ def _report_text(mail: ParsedMail) -> str:
 
 def _report(mail: ParsedMail) -> Screening | None:
     """A machine-readable report: delivery status, read receipt, abuse report, service JSON."""
-    declared = _REPORT_TYPE.search(mail.header("Content-Type"))
-    report_type = (
-        declared.group(1).lower() if declared and mail.content_type == "multipart/report" else ""
-    )
+    report_type = ""
+    if mail.content_type == "multipart/report":  # else its report-type says nothing
+        declared = _REPORT_TYPE.search(mail.header("Content-Type"))
+        report_type = declared.group(1).lower() if declared else ""
     body = _report_text(mail)
     fields: dict[str, set[str]] = {}
     for name, value in _REPORT_FIELD.findall(body):
