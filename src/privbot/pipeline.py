@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, text, update
@@ -340,6 +341,13 @@ def _write_outcomes(
     )
 
 
+@cache
+def _claim_query(size: int) -> Any:
+    """`_CLAIM` for `size` entries, built once: a new statement each batch had its cache key
+    worked out again."""
+    return _CLAIM.limit(size)
+
+
 # The claim on PostgreSQL, as `_CLAIM` with `claimable` words it.
 _PG_CLAIM = (
     "SELECT id, source, raw, received_at, mailbox FROM spoolentry"
@@ -359,7 +367,7 @@ def _claim(session: Session, size: int) -> list[Entry]:
     pipeline mode); the batch's other statements are planned as usual."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        query = claimable(session, _CLAIM.limit(size))
+        query = claimable(session, _claim_query(size))
         return [Entry(*row) for row in session.execute(query).all()]
     driver: Any = connection.connection.dbapi_connection  # psycopg's own
     with driver.pipeline(), driver.cursor() as before, driver.cursor() as claim:

@@ -308,11 +308,13 @@ def candidates(text: str, limit: int = CANDIDATES_PER_MESSAGE) -> list[str]:
     found: list[str] = []
     if limit <= 0:
         return found
-    for match in CODE.finditer(_NOT_CODES.sub(" ", text)):
-        written = match.group(0)
-        if not any(c.isdigit() for c in written) and any(c.islower() for c in written):
+    if "@" in text or "://" in text:  # else there is no link or address to take out
+        text = _NOT_CODES.sub(" ", text)
+    for match in CODE.finditer(text):
+        candidate = match.group(1) + match.group(2)  # ASCII letters and digits 2-9
+        if candidate.isalpha() and not candidate.isupper():  # no digit, a lower-case letter
             continue
-        candidate = (match.group(1) + match.group(2)).upper()
+        candidate = candidate.upper()
         if candidate not in found:
             found.append(candidate)
             if len(found) == limit:

@@ -19,7 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from privbot.cases.reference import find_references
@@ -123,6 +125,24 @@ class Threads:
         return found
 
 
+# The lookups by Message-ID and by reference, built once: building a statement and its cache
+# key again for each batch or message cost more than running it.
+_IDS: Any = bindparam("ids", expanding=True)
+_MESSAGE_CASES = (
+    select(Message.message_id, Message.case_id)
+    .where(col(Message.message_id).in_(_IDS))
+    .order_by(col(Message.id))
+)
+_OUTGOING_CASES = (
+    select(OutgoingMail.message_id, OutgoingMail.case_id)
+    .where(col(OutgoingMail.message_id).in_(_IDS), col(OutgoingMail.case_id).is_not(None))
+    .order_by(col(OutgoingMail.id))
+)
+_CASES_BY_REFERENCE = select(Case).where(
+    col(Case.reference).in_(bindparam("references", expanding=True))
+)
+
+
 def _stored(session: Session, ids: Iterable[str]) -> tuple[dict[str, int], dict[str, int]]:
     """The case of each of `ids` stored as a case message, and as privbot's own mail; the
     earliest stored wins."""
@@ -130,18 +150,10 @@ def _stored(session: Session, ids: Iterable[str]) -> tuple[dict[str, int], dict[
     messages: dict[str, int] = {}
     outgoing: dict[str, int] = {}
     for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        for message_id, case_id in session.exec(
-            select(Message.message_id, Message.case_id)
-            .where(col(Message.message_id).in_(chunk))
-            .order_by(col(Message.id))
-        ):
+        chunk = {"ids": wanted[start : start + _CHUNK]}
+        for message_id, case_id in session.exec(_MESSAGE_CASES, params=chunk):
             messages.setdefault(message_id, case_id)
-        for message_id, out_case in session.exec(
-            select(OutgoingMail.message_id, OutgoingMail.case_id)
-            .where(col(OutgoingMail.message_id).in_(chunk), col(OutgoingMail.case_id).is_not(None))
-            .order_by(col(OutgoingMail.id))
-        ):
+        for message_id, out_case in session.exec(_OUTGOING_CASES, params=chunk):
             if out_case is not None:
                 outgoing.setdefault(message_id, out_case)
     return messages, outgoing
@@ -158,9 +170,8 @@ def for_batch(session: Session, mails: Iterable[ParsedMail]) -> Iterator[Threads
     threads = Threads(ids, *_stored(session, ids), references=references)
     wanted = sorted(references)
     for start in range(0, len(wanted), _CHUNK):
-        for case in session.exec(
-            select(Case).where(col(Case.reference).in_(wanted[start : start + _CHUNK]))
-        ):
+        chunk = {"references": wanted[start : start + _CHUNK]}
+        for case in session.exec(_CASES_BY_REFERENCE, params=chunk):
             threads.cases[case.reference] = case
     session.info[_KEY] = threads
     try:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from privbot.mail.feed import message_from_bytes
@@ -102,16 +103,20 @@ def _bytes(part: Message) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
+# built once: building the statement and its cache key for each report cost more than running it
+_BY_MESSAGE_IDS = (
+    select(OutgoingMail)
+    .where(col(OutgoingMail.message_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(OutgoingMail.id))
+)
+
+
 def match(session: Session, raw: bytes) -> tuple[OutgoingMail, Report] | None:
     """The outgoing mail a delivery report is about, if privbot sent it."""
     report = read_report(raw)
     if not report.ids:
         return None
-    found = session.exec(
-        select(OutgoingMail)
-        .where(col(OutgoingMail.message_id).in_(list(report.ids)))
-        .order_by(col(OutgoingMail.id))
-    ).first()
+    found = session.exec(_BY_MESSAGE_IDS, params={"ids": list(report.ids)}).first()
     return (found, report) if found is not None else None
 
 
