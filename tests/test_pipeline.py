@@ -695,6 +695,53 @@ def test_claims_take_the_oldest_pending_entries_and_leave_the_planner_as_it_was(
         first.close()
 
 
+def test_a_batch_holds_at_most_its_bytes_of_mail_and_the_rest_waits_for_the_next(
+    any_engine: tuple[Engine, Config],
+) -> None:
+    """A run of large messages is never in memory all at once: a claim stops at its bytes (a
+    message larger than that comes alone), and what it locked beyond them is the next batch's."""
+    from privbot.pipeline import _claim
+
+    engine, config = any_engine
+    words = ("Jag vill ha en kopia av mina personuppgifter. " * 100).encode()  # 4,700 bytes
+    with session_scope(engine) as session:
+        entries = [
+            spool(
+                session,
+                mail("b%d@example.se" % n, "Kopia", "Hej", "<b-%d@x.se>" % n).as_bytes()
+                + words * repeat,
+                "file",
+            )[0]
+            for n, repeat in enumerate([1, 1, 3, 1, 1])
+        ]
+        session.flush()
+        ids, sizes = [e.id for e in entries], [e.size for e in entries]
+    cap = sizes[0] + sizes[1] + 10  # room for two small ones, never for the large one
+    assert sizes[2] > cap
+    first = Session(engine)
+    try:
+        assert [entry.id for entry in _claim(first, 10, cap)] == ids[:2]
+        if engine.dialect.name == "postgresql":  # the others it locked wait for its commit
+            with Session(engine) as second:
+                assert _claim(second, 10, cap) == []
+    finally:
+        first.close()
+    with session_scope(engine) as session:
+        for entry_id in ids[:2]:
+            session.get(SpoolEntry, entry_id).state = SpoolState.done  # type: ignore[union-attr]
+    with Session(engine) as session:
+        assert [entry.id for entry in _claim(session, 10, cap)] == [ids[2]]  # alone
+    with session_scope(engine) as session:
+        for entry_id in ids[:2]:
+            session.get(SpoolEntry, entry_id).state = SpoolState.pending  # type: ignore[union-attr]
+
+    counts = run(engine, Context.load(config), batch=10, batch_bytes=cap)
+    assert sum(counts.values()) == 5
+    with Session(engine) as session:
+        states = session.exec(select(SpoolEntry.state).where(col(SpoolEntry.id).in_(ids))).all()
+        assert sorted(states) == sorted([SpoolState.done] * 5)
+
+
 def test_a_batch_of_new_requests_writes_its_drafts_together_and_names_them_in_the_audit(
     any_engine: tuple[Engine, Config],
 ) -> None:

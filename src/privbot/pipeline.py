@@ -10,6 +10,7 @@ one statement per batch, in the transaction that holds their work.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -42,6 +43,13 @@ from privbot.models import SPOOL_PENDING, Channel, Message, SpoolEntry, SpoolSta
 __all__ = ["Context", "Disposition", "Reading", "process", "read", "run"]
 
 log = logging.getLogger(__name__)
+
+# A batch is one transaction: its fixed costs (the claim, the batch's lookups, the flush, the
+# commit) are shared by its messages, and each stage runs back to back over them. 200 took
+# 9 % less CPU per message than 50 (the gain flattens beyond). Its mail is held in memory
+# together, parsed too, so a batch also stops at `BATCH_BYTES` of raw mail.
+BATCH = 200
+BATCH_BYTES = 32 * 1024 * 1024
 
 
 class Disposition(StrEnum):
@@ -232,8 +240,13 @@ def _chat_request(session: Session, entry: Entry, ctx: Context) -> Outcome:
 
 _TABLE: Any = SpoolEntry.__table__  # type: ignore[attr-defined]
 _CLAIM = (
-    core_select(_TABLE.c.id, _TABLE.c.source, _TABLE.c.raw, _TABLE.c.received_at, _TABLE.c.mailbox)
+    core_select(_TABLE.c.id, _TABLE.c.size)
     .where(SPOOL_PENDING)  # read off ix_spoolentry_pending
+    .order_by(_TABLE.c.id)
+)
+_ENTRIES = (
+    core_select(_TABLE.c.id, _TABLE.c.source, _TABLE.c.raw, _TABLE.c.received_at, _TABLE.c.mailbox)
+    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
     .order_by(_TABLE.c.id)
 )
 _FINISH = (
@@ -258,8 +271,15 @@ class _EntryFailed(Exception):
     """An entry raised in a batch processed without savepoints: the batch is done again."""
 
 
-def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> dict[str, int]:
-    """Process pending spool entries, `batch` per transaction; returns counts per disposition.
+def run(
+    engine: Engine,
+    ctx: Context,
+    limit: int = 10_000,
+    batch: int = BATCH,
+    batch_bytes: int = BATCH_BYTES,
+) -> dict[str, int]:
+    """Process pending spool entries, up to `batch` of them and `batch_bytes` of mail per
+    transaction; returns counts per disposition.
 
     An entry that raises is quarantined with its stage and exception class and the batch goes
     on. A savepoint per entry would cost two statements per message (two round trips on
@@ -273,7 +293,7 @@ def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> d
     careful = False  # savepoints per entry: the batch before had an entry that raised
     while done < limit:
         try:
-            outcomes = _run_batch(engine, ctx, min(batch, limit - done), careful)
+            outcomes = _run_batch(engine, ctx, min(batch, limit - done), batch_bytes, careful)
         except _EntryFailed:
             careful = True
             continue
@@ -287,10 +307,13 @@ def run(engine: Engine, ctx: Context, limit: int = 10_000, batch: int = 50) -> d
     return counts
 
 
-def _run_batch(engine: Engine, ctx: Context, size: int, careful: bool) -> list[Outcome]:
-    """Claim up to `size` pending entries and process them in one transaction."""
+def _run_batch(
+    engine: Engine, ctx: Context, size: int, max_bytes: int, careful: bool
+) -> list[Outcome]:
+    """Claim up to `size` pending entries (`max_bytes` of mail) and process them in one
+    transaction."""
     with session_scope(engine) as session, kept_back(session) as kept:
-        entries = _claim(session, size)
+        entries = _claim(session, size, max_bytes)
         if careful:
             finished = [_in_savepoint(session, entry, ctx, kept) for entry in entries]
         else:
@@ -355,33 +378,57 @@ def _claim_query(size: int) -> Any:
 
 # The claim on PostgreSQL, as `_CLAIM` with `claimable` words it.
 _PG_CLAIM = (
-    "SELECT id, source, raw, received_at, mailbox FROM spoolentry"
+    "SELECT id, size FROM spoolentry"
     " WHERE state = 'pending' ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"
+)
+_PG_ENTRIES = (
+    "SELECT id, source, raw, received_at, mailbox FROM spoolentry WHERE id = ANY(%s) ORDER BY id"
 )
 
 
-def _claim(session: Session, size: int) -> list[Entry]:
-    """Up to `size` pending entries, oldest first; on PostgreSQL locked for this worker, and
-    skipped by the others.
+def _claim(session: Session, size: int, max_bytes: int = BATCH_BYTES) -> list[Entry]:
+    """Up to `size` pending entries, oldest first, holding at most `max_bytes` of mail between
+    them (an entry larger than that alone); on PostgreSQL locked for this worker, and skipped by
+    the others. Ids and sizes are claimed first and the mail read after, so a run of large
+    messages is never all in memory at once; an entry claimed beyond the bytes stays pending
+    (and locked until the batch commits) for the next batch.
 
     The claim reads ix_spoolentry_pending in id order and stops after `size` rows. But when the
     statistics do not count the pending rows (a fresh database, or a burst of mail after the
     table was analysed with none pending), PostgreSQL expects a handful and reads every pending
-    row, raw bytes and all, to sort them: 11 ms a claim with 5,000 pending instead of 0.2 ms.
-    So sorting is off for the claim alone, set and reset in the claim's round trip (psycopg's
-    pipeline mode); the batch's other statements are planned as usual."""
+    row to sort them: 11 ms a claim with 5,000 pending instead of 0.2 ms. So sorting is off for
+    the claim alone, set and reset in the claim's round trip (psycopg's pipeline mode); the
+    batch's other statements are planned as usual."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         query = claimable(session, _claim_query(size))
-        return [Entry(*row) for row in session.execute(query).all()]
+        ids = _within(session.execute(query).all(), max_bytes)
+        return [Entry(*row) for row in session.execute(_ENTRIES, {"ids": ids})] if ids else []
     driver: Any = connection.connection.dbapi_connection  # psycopg's own
     with driver.pipeline(), driver.cursor() as before, driver.cursor() as claim:
         with driver.cursor() as after:
             before.execute("SET LOCAL enable_sort = off")
             claim.execute(_PG_CLAIM, (size,))
             after.execute("SET LOCAL enable_sort TO DEFAULT")
-            rows = claim.fetchall()
-    return [Entry(*row) for row in rows]
+            ids = _within(claim.fetchall(), max_bytes)
+    if not ids:
+        return []
+    with driver.cursor() as cursor:
+        cursor.execute(_PG_ENTRIES, (ids,))
+        return [Entry(*row) for row in cursor.fetchall()]
+
+
+def _within(claimed: Sequence[Any], max_bytes: int) -> list[int]:
+    """The ids of the claimed (id, size) rows, in order, up to `max_bytes` of mail (the first
+    always)."""
+    ids: list[int] = []
+    held = 0
+    for entry_id, entry_size in claimed:
+        held += entry_size
+        if ids and held > max_bytes:
+            break
+        ids.append(entry_id)
+    return ids
 
 
 def _without_savepoints(
