@@ -93,13 +93,18 @@ def test_a_multipart_boundary_is_matched_literally(monkeypatch: pytest.MonkeyPat
     """The feed parser still compiles its boundary pattern as `feed` expects (else every
     boundary would be compiled again, as before, and nothing else would say so)."""
     made: list[object] = []
-    real = feed._feedparser.re.compile
+    real = feed._feedparser.re
 
-    def compile(pattern: str, flags: int = 0) -> Any:
-        made.append(real(pattern, flags))
-        return made[-1]
+    class Recording:  # the parser's `re`, each pattern it compiles noted
+        def compile(self, pattern: str, flags: int = 0) -> Any:
+            made.append(real.compile(pattern, flags))
+            return made[-1]
 
-    monkeypatch.setattr(feed._feedparser.re, "compile", compile)
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+    # its module's `re`, not an attribute of it: `feed` may be compiled (its classes closed)
+    monkeypatch.setitem(feed._feedparser.__dict__, "re", Recording())
     mail = (DATA / "sisimai-set-of-emails" / "rfc3464-01.eml").read_bytes()
     message_from_bytes(normalise_line_endings(mail), _Message)
     assert made and all(isinstance(m, Boundary) for m in made)

@@ -52,6 +52,21 @@ def test_utf8_mislabelled_as_latin1_is_read_as_utf8() -> None:
     assert decode_bytes("Hälsningar".encode(), "iso-8859-1") == "Hälsningar"
     assert decode_bytes("Hälsningar".encode("cp1252"), "utf-8") == "H\ufffdlsningar"
     assert decode_bytes("Hälsningar".encode("latin-1"), "x-klingon") == "Hälsningar"
+    assert decode_bytes("Hälsningar".encode(), "utf\x00-8") == "Hälsningar"  # was ValueError
+
+
+def test_rfc2231_parameters_the_stdlib_cannot_join_leave_the_text_readable() -> None:
+    """`name*=` beside `name*0=` made the stdlib's `decode_params` raise TypeError from every
+    parameter lookup, reading 8-bit text too: the mail was lost to an internal error."""
+    raw = (
+        b"From: Anna <anna@example.se>\r\nSubject: Radering\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=utf-8; name*=utf-8''%E5r.txt; name*0=\"a\"\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n"
+        + "Radera mitt konto och alla uppgifter om mig, tack. Hälsningar Anna".encode()
+    )
+    mail = parse(raw)
+    assert "Radera mitt konto" in mail.text and "Hälsningar" in mail.text
+    assert mail.attachments == ()
 
 
 def test_header_injection_is_flattened() -> None:

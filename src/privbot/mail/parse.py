@@ -33,7 +33,8 @@ _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 _LINEBREAKS = re.compile(r"[\r\n]+")
-_SURROGATE = re.compile("[\udc80-\udcff]")  # raw 8-bit bytes decoded with surrogateescape
+# raw 8-bit bytes decoded with surrogateescape (a raw string: mypyc takes no surrogates in literals)
+_SURROGATE = re.compile(r"[\udc80-\udcff]")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _MSGID = re.compile(r"<[^<>\s]+>|[^<>\s]+@[^<>\s]+")
 # A mail system's own notice: bounces often come "From: MAILER-DAEMON <>" with no address at all
@@ -152,10 +153,28 @@ class _Message(Message):
         found = self.first().get(name.lower())
         if found is None:
             return failobj
-        return self.policy.header_fetch_parse(*found)
+        # compat32 answers a header with raw 8-bit bytes as a `Header`, where the stubs say str
+        # (compiled, a value is checked against its declared type): untyped here
+        policy: Any = self.policy
+        return policy.header_fetch_parse(*found)
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self.first()
+
+    def _get_params_preserve(self, failobj: Any, header: str) -> Any:
+        """compat32's parameters of `header`; where the stdlib cannot put RFC 2231 parameters
+        together (`name*=…` beside `name*0=…` raises TypeError in `decode_params`, from every
+        `get_param`, `get_payload` of 8-bit text included), each parameter as written."""
+        try:
+            return super()._get_params_preserve(failobj, header)  # type: ignore[misc]
+        except Exception:
+            value = self.get(header)
+            if value is None:
+                return failobj
+            return [
+                (name.strip(), written.strip())
+                for name, _, written in (p.partition("=") for p in str(value).split(";"))
+            ]
 
     def replace_header(self, _name: str, _value: Any) -> None:
         self._index = None
@@ -220,7 +239,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     if label:
         try:
             known = codecs.lookup(label).name
-        except LookupError:
+        except (LookupError, ValueError):  # ValueError: a NUL in the label
             known = None
     if (
         known in (None, "ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15")
@@ -396,6 +415,7 @@ def _filename(part: Message) -> str:
         and "name" not in str(part.get("content-type", "")).lower()
     ):
         return ""  # where `get_filename` looks, no name can be (most text parts): not parsed
+    name: Any  # a str, or an RFC 2231 tuple, whatever the stubs say (see `_Message.get`)
     try:
         name = part.get_filename()
     except Exception:
