@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import insert
@@ -121,11 +120,6 @@ def open_case(
     return case
 
 
-# A pure function of its two strings, so a remembered key is never stale. The pipeline asks
-# for each message's key three times (its batch's resend lookup, its own, its row), a batch
-# (50 messages) apart at most; Python keeps a string's hash, so asking again costs a lookup.
-# At most 64 messages' texts are held.
-@lru_cache(maxsize=64)
 def content_key(subject: str, text: str) -> str:
     """What makes two incoming messages the same text sent again: the subject without reply
     prefixes and the text, whitespace folded; hashed, as `Message.content_key` stores it."""
