@@ -61,7 +61,13 @@ def classify_all(texts: list[str], mails: list[str]) -> list[object]:
         relayed = prepare(mail, (mail.from_addr,), (mail.from_addr.rpartition("@")[2],))
         screened = screen(mail, ("dataskydd@it-team.se",), rules.screening, prepared.new_text)
         out.append(
-            [repr(mail), mail.headers, repr(prepared), repr(relayed), repr(screened)]
+            [
+                repr(mail),
+                {n: mail.header(n) for n in mail.raw_headers},
+                repr(prepared),
+                repr(relayed),
+                repr(screened),
+            ]
             + [classify(mail, rules).as_json()]
         )
     return out

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from privbot.errors import ParseError
@@ -62,7 +62,7 @@ class ParsedMail:
     in_reply_to: str
     references: tuple[str, ...]
     # lower-cased name -> first value as written (RFC 2047 words, folding, raw 8-bit bytes), of
-    # the names among the first 200 headers; read them decoded with `header` or `headers`
+    # the names among the first 200 headers; read them decoded with `header`
     raw_headers: dict[str, str]
     text: str  # the whole text body (HTML turned to text)
     html: str  # the raw HTML body if there was one ("" otherwise); never rendered unsanitised
@@ -77,11 +77,6 @@ class ParsedMail:
         parsing (folded trace and signature headers)."""
         raw = self.raw_headers.get(name.lower())
         return "" if raw is None else clean_header(_decode_words(raw))
-
-    @cached_property
-    def headers(self) -> dict[str, str]:
-        """Lower-cased name -> first value, decoded, single line."""
-        return {name: self.header(name) for name in self.raw_headers}
 
 
 def clean_header(value: str) -> str:
