@@ -20,7 +20,7 @@ from privbot.classify.result import Classification
 from privbot.config import Config
 from privbot.mail.parse import ParsedMail
 from privbot.mail.prepare import Prepared
-from privbot.models import Case, Message, Status, utcnow
+from privbot.models import Case, Message, Status, built, utcnow
 from privbot.replies import Replies
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ def open_from_mail(
         case.third_party = True
         audit(session, case, "third_party_flagged")
     identity.on_new_case(session, case)
-    return case, Message(**row)  # as a query would read it back
+    return case, built(Message, **row)  # as a query would read it back
 
 
 def first_draft(

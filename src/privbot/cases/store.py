@@ -36,6 +36,7 @@ from privbot.models import (
     Message,
     OutgoingMail,
     Status,
+    built,
     utcnow,
 )
 from privbot.policy.questions import answer_questions
@@ -77,7 +78,8 @@ def open_case(
     """A new case in `mailbox` (the default one when empty), numbered with its prefix."""
     calendar = Calendar(eves_are_holidays=config.eves_are_holidays)
     box = config.mailbox(mailbox) if mailbox else config.default_mailbox
-    case = Case(
+    case = built(
+        Case,
         reference="",  # numbered below, as it is stored
         mailbox=box.key,
         status=Status.new,
@@ -238,7 +240,8 @@ def make_draft(
         case_context(case, config, subject=subject, **extra),
         mailbox=case.mailbox,
     )
-    draft = Draft(
+    draft = built(
+        Draft,
         case_id=case.id or 0,
         template=template,
         language=case.language,
