@@ -103,3 +103,33 @@ def test_mail_queued_in_the_same_transaction_counts_before_it_is_written(
             "daily_cap"
         )
         assert refusal(session, replace(config, automatic_hourly_cap=4), "d@four.example") == ""
+
+
+def test_a_full_hour_is_known_in_its_transaction_until_its_oldest_mail_is_an_hour_old(
+    any_engine: tuple[Engine, Config],
+) -> None:
+    """Once the written mail fills the hour, the transaction does not count it again until the
+    oldest of it leaves the hour; a different cap, or a savepoint rolled back, counts again."""
+    engine, config = any_engine
+    migrate(engine)
+    config = replace(config, automatic_hourly_cap=2)
+    _sent(engine, ("a@one.example", 0.5, True), ("b@two.example", 0.9, True))  # b: 54 min ago
+    now = utcnow()
+    with session_scope(engine) as session:
+        assert refusal(session, config, "c@three.example", now) == "hourly_cap"
+        assert refusal(session, config, "c@three.example", now + timedelta(minutes=5)) == (
+            "hourly_cap"
+        )
+        assert refusal(session, config, "c@three.example", now + timedelta(minutes=7)) == ""
+        assert refusal(session, replace(config, automatic_hourly_cap=3), "c@three.example") == ""
+    with session_scope(engine) as session:
+        savepoint = session.begin_nested()
+        session.add(OutgoingMail(message_id="<s@test>", to_addr="d@four.example", raw=b""))
+        session.add(
+            OutgoingMail(message_id="<t@test>", to_addr="e@five.example", automatic=True, raw=b"")
+        )
+        session.flush()
+        three = replace(config, automatic_hourly_cap=3)
+        assert refusal(session, three, "c@three.example") == "hourly_cap"
+        savepoint.rollback()
+        assert refusal(session, three, "c@three.example") == ""
