@@ -7,6 +7,7 @@ a relay without SMTPUTF8 takes them; a hostile display name never adds a recipie
 from __future__ import annotations
 
 import email
+import email.charset
 import email.errors
 import email.header
 import email.policy
@@ -24,7 +25,7 @@ from sqlmodel import Session, select
 from privbot.cases import outbox, store
 from privbot.config import Config, RelayConfig
 from privbot.db import session_scope
-from privbot.mail.headers import OUTGOING, display_name, one_line
+from privbot.mail.headers import _UTF8_Q, OUTGOING, display_name, one_line
 from privbot.mail.send import compose, enqueue, wire_bytes
 from privbot.mail.spool import spool
 from privbot.models import Case, OutgoingMail, OutStatus
@@ -318,3 +319,19 @@ def test_other_headers_are_written_as_the_email_package_writes_them(name: str, v
         return  # refused or not writable: not privbot's to keep
     ours[name] = value
     assert ours.as_bytes() == expected
+
+
+_STDLIB_Q = email.charset.Charset("utf-8")
+_STDLIB_Q.header_encoding = email.charset.QP
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list('ab Z=?_."\t') + list("åÖé€中") + ["😀", "\u0301"])),
+    st.sampled_from(["Subject", "To", "X-A-Rather-Long-Header-Name"]),
+)
+@example("Ärende: " + "åäö" * 40, "Subject")
+def test_encoded_words_are_split_as_the_stdlib_splits_them(text: str, name: str) -> None:
+    """privbot's Q-encoding charset splits a long text into the stdlib's very words."""
+    ours = email.header.Header(text, _UTF8_Q, header_name=name).encode(linesep="\r\n")
+    assert ours == email.header.Header(text, _STDLIB_Q, header_name=name).encode(linesep="\r\n")
