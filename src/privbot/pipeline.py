@@ -27,7 +27,7 @@ from privbot.cases import from_mail, identity, outbox, resends, thread
 from privbot.cases.audit import audit
 from privbot.cases.kept_back import KeptBack, kept_back
 from privbot.cases.receipt import queue_receipt
-from privbot.cases.store import content_key, make_draft, open_case
+from privbot.cases.store import make_draft, open_case
 from privbot.cases.thread import find_case
 from privbot.chat import requests
 from privbot.classify.match import classify_screened
@@ -39,6 +39,7 @@ from privbot.mail.parse import ParsedMail, parse
 from privbot.mail.prepare import Prepared, prepare
 from privbot.mail.screen import Kind, Screening, screen
 from privbot.models import SPOOL_PENDING, Channel, Message, SpoolEntry, SpoolState, utcnow
+from privbot.text import content_key
 
 __all__ = ["Context", "Disposition", "Reading", "process", "read", "run"]
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import threading
 import unicodedata
@@ -55,6 +56,13 @@ _ROBOT = re.compile(
 )
 _BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", re.I)
 _FORM_SENDER = re.compile(r"^(no-?reply|noreply|donotreply|www|web|form)", re.I)
+
+
+def content_key(subject: str, text: str) -> str:
+    """What makes two incoming messages the same text sent again: the subject without reply
+    prefixes and the text, whitespace folded; hashed, as `Message.content_key` stores it."""
+    key = "%s\n%s" % (" ".join(base_subject(subject).split()), " ".join(text.split()))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def base_subject(subject: str) -> str:

@@ -29,10 +29,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from privbot.cases import kept_back
-from privbot.cases.store import MESSAGES, content_key
+from privbot.cases.store import MESSAGES
 from privbot.config import Config
 from privbot.mail.parse import ParsedMail
 from privbot.models import Case, Message
+from privbot.text import content_key
 
 _KEY = "privbot.resends"  # session.info key of the batch's Resends
 # At most this many earlier messages of a sender are looked at, oldest first (the first with
@@ -56,7 +57,7 @@ def wanted(config: Config, mail: ParsedMail, received: datetime) -> Wanted | Non
     if config.resend_window_days <= 0 or not mail.from_addr or not mail.text.strip():
         return None
     since = received - timedelta(days=config.resend_window_days)
-    return Wanted(mail.from_addr, content_key(mail.subject, mail.text), since)
+    return Wanted(mail.from_addr, mail.content_key, since)
 
 
 @dataclass(slots=True)

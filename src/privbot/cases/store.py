@@ -6,7 +6,6 @@ transaction, so a case and its audit events are written together or not at all.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -42,7 +41,6 @@ from privbot.models import (
 from privbot.policy.questions import answer_questions
 from privbot.replies import Replies
 from privbot.staffnotes import check_sendable
-from privbot.text import base_subject
 
 log = logging.getLogger(__name__)
 
@@ -122,13 +120,6 @@ def open_case(
     return case
 
 
-def content_key(subject: str, text: str) -> str:
-    """What makes two incoming messages the same text sent again: the subject without reply
-    prefixes and the text, whitespace folded; hashed, as `Message.content_key` stores it."""
-    key = "%s\n%s" % (" ".join(base_subject(subject).split()), " ".join(text.split()))
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 MESSAGES = Message.__table__  # type: ignore[attr-defined]
 
 
@@ -166,7 +157,7 @@ def add_message(
             for a in mail.attachments
         ],
         "classification": classification,
-        "content_key": content_key(mail.subject, mail.text),
+        "content_key": mail.content_key,
     }
     add_or_insert(session, MESSAGES, row)
     return row

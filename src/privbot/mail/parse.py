@@ -24,7 +24,7 @@ from typing import Any
 from privbot.errors import ParseError
 from privbot.mail.feed import message_from_bytes
 from privbot.mail.html import html_to_text
-from privbot.text import FORWARD_PREFIX
+from privbot.text import FORWARD_PREFIX, content_key
 
 MAX_HEADER_CHARS = 2000  # a longer header value is cut (m026: a 20,000-char subject)
 MAX_TEXT_CHARS = 200_000  # body text kept for classification and display
@@ -66,6 +66,9 @@ class ParsedMail:
     raw_headers: dict[str, str]
     text: str  # the whole text body (HTML turned to text)
     html: str  # the raw HTML body if there was one ("" otherwise); never rendered unsanitised
+    # what makes it the same text sent again (`text.content_key`), worked out once: the resend
+    # lookups and the stored message each want it
+    content_key: str
     attachments: tuple[Attachment, ...] = ()
     content_type: str = "text/plain"
     defects: tuple[str, ...] = field(default=())
@@ -635,6 +638,7 @@ def parse(raw: bytes) -> ParsedMail:
         raw_headers={name: headers.raw[name] for name in first_names},
         text=text,
         html=html,
+        content_key=content_key(subject, text),
         attachments=tuple(attachments),
         content_type=content_type,
         defects=tuple(sorted({type(d).__name__ for d in msg.defects})),
