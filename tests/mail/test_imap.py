@@ -418,6 +418,35 @@ def test_new_uids_are_searched_a_range_at_a_time(
         assert session.exec(select(ImapFolderState)).one().last_uid == 10
 
 
+def test_the_mover_connects_while_the_first_messages_are_fetched(
+    dovecot: Dovecot, engine: Engine, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its read-write SELECT (the server records new mail as seen by a session) overlaps the
+    first fetch and commit rather than delaying the first move; an idle cycle opens nothing."""
+    import privbot.mail.imap
+    import privbot.mail.imap_move
+
+    said: list[str] = []
+    opened = privbot.mail.imap_move.Mover.open
+    saved = privbot.mail.imap.Poller._save
+    monkeypatch.setattr(
+        privbot.mail.imap_move.Mover, "open", lambda m: (said.append("open"), opened(m))[1]
+    )
+    monkeypatch.setattr(
+        privbot.mail.imap.Poller, "_save", lambda p, *a: (said.append("commit"), saved(p, *a))[1]
+    )
+    dovecot.append(request(i) for i in range(6))
+    cfg = imap_config(dovecot, config, batch_size=2, move_batch=2)
+    report = cycle(poller(engine, cfg, process=False))
+    assert (report.new, report.processed) == (6, 6)
+    assert said[0] == "open" and said.count("commit") >= 3
+    with dovecot.client() as client:
+        assert client.select_folder("INBOX")[b"EXISTS"] == 0
+    said.clear()
+    assert cycle(poller(engine, cfg, process=False)).new == 0
+    assert "open" not in said
+
+
 @pytest.mark.parametrize("qresync", [True, False])
 def test_bodies_are_read_whatever_else_the_server_says_meanwhile(
     dovecot: Dovecot, qresync: bool, monkeypatch: pytest.MonkeyPatch

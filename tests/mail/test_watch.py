@@ -110,7 +110,8 @@ def test_server_restart_during_a_run_reconnects_and_finishes(
 def test_poll_once_rides_out_a_server_restart(
     dovecot: Dovecot, home: Path, tmp_path: Path, engine: Engine
 ) -> None:
-    total = 300
+    # enough mail that the poller is still busy when the graceful stop (about 1 s) ends
+    total = 1200
     dovecot.append(request(i) for i in range(total))
     config_file = tmp_path / "privbot.toml"
     config_file.write_text(

@@ -104,6 +104,11 @@ class Mover:
             self._thread.start()
         self._jobs.put(job)
 
+    def open(self) -> None:
+        """Connect and select the folder now, in the mover's thread, if not done yet."""
+        if self._client is None and self._thread is None:
+            self.submit(Job(items=[]))
+
     def done(self) -> list[Job]:
         """Jobs the server has confirmed since the last call."""
         with self._lock:
