@@ -76,6 +76,9 @@ class Pattern:
     # the patterns needing the same texts as one regex ("art. 15", "art. 17", …): where it finds
     # nothing, none of them is searched (set by `RuleSet.build_index`)
     together: re.Pattern[str] | None = None
+    # a text every one of `needs` holds ("name is " of "my name is ", "my surname is ", …):
+    # where it is absent, none of them need be looked for ("": none worth looking for)
+    shared: str = ""
 
 
 def needed_texts(regex: re.Pattern[str]) -> tuple[str, ...]:
@@ -168,6 +171,23 @@ def _best(sets: list[frozenset[str]]) -> frozenset[str] | None:
         if best is None
         else frozenset(t for t in best if not any(o in t for o in best if o != t))
     )
+
+
+_SHARED = 4  # the shortest shared text worth looking for: shorter ones are in most texts
+
+
+def _shared_text(texts: tuple[str, ...]) -> str:
+    """The longest text that each of several `texts` holds, if it is at least `_SHARED` long;
+    else ""."""
+    if len(texts) < 2:
+        return ""
+    shortest = min(texts, key=len)
+    for size in range(len(shortest), _SHARED - 1, -1):
+        for start in range(len(shortest) - size + 1):
+            part = shortest[start : start + size]
+            if all(part in text for text in texts):
+                return part
+    return ""
 
 
 @dataclass(frozen=True)
@@ -345,7 +365,8 @@ def _load_intent(
             regex = re.compile(source)
         except re.error as exc:
             raise ConfigError(f"{where}: bad regular expression: {exc}") from None
-        patterns.append(Pattern(name, source, regex, weight, needed_texts(regex)))
+        needs = needed_texts(regex)
+        patterns.append(Pattern(name, source, regex, weight, needs, shared=_shared_text(needs)))
     reports = data.get("reports", [])
     if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
         raise ConfigError(f"{path}: reports must be a list of object group names")

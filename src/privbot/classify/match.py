@@ -290,18 +290,26 @@ _NEVER: Final[frozenset[str]] = frozenset(
 
 
 class _Longer:
-    """A longer phrase a word may start: the stems the text needs for it (the phrase's own
-    sets; `_NEVER`: the phrase is not in that language), and how the word matches the
+    """A longer phrase a word may start: the stems the text needs for it besides the word's
+    own (`_NEVER`: the phrase is not in that language), and how the word matches the
     phrase's word it stands for (a `_MATCH` code; the first, or after a leading negation the
-    second). A class with slots: read a hundred times per text, its fields need no unpacking."""
+    second). A class with slots: read a hundred times per text, its fields need no unpacking.
 
-    __slots__ = ("phrase", "sv", "en", "code")
+    Most phrases a text holds no stem of: one needed stem per language (`sv_key`, `en_key`;
+    where none is needed, the word's own, which is there) is looked up first, a set lookup
+    rather than a subset test."""
 
-    def __init__(self, phrase: Phrase, sv: frozenset[str], en: frozenset[str], code: int) -> None:
+    __slots__ = ("phrase", "sv", "en", "code", "sv_key", "en_key")
+
+    def __init__(
+        self, phrase: Phrase, sv: frozenset[str], en: frozenset[str], code: int, own: Form
+    ) -> None:
         self.phrase = phrase
         self.sv = sv
         self.en = en
         self.code = code
+        self.sv_key = min(sv) if sv else own[1]
+        self.en_key = min(en) if en else own[2]
 
 
 class _Word:
@@ -335,8 +343,6 @@ class _Word:
 
 
 _TEXT: Final = attrgetter("word")  # a token's folded word
-_SV: Final = attrgetter("sv")
-_EN: Final = attrgetter("en")
 
 
 def _word(word: str, ruleset: RuleSet) -> _Word:
@@ -347,12 +353,17 @@ def _word(word: str, ruleset: RuleSet) -> _Word:
         # a later word of the same group on the same token always overlaps the first
         if phrase.group and phrase.intent not in groups:
             groups[phrase.intent] = (phrase, fuzzy)
+    # the word is in every text it is looked up for: what a phrase needs besides it is what
+    # the text is tested for (a stem fewer to look up per phrase, usually half its needs)
+    own_sv = frozenset(f[1] for f in forms)
+    own_en = frozenset(f[2] for f in forms)
     needs = tuple(
         _Longer(
             p,
-            p.needs_sv if p.lang != "en" else _NEVER,
-            p.needs_en if p.lang != "sv" else _NEVER,
+            p.needs_sv - own_sv if p.lang != "en" else _NEVER,
+            p.needs_en - own_en if p.lang != "sv" else _NEVER,
             code,
+            forms[0],
         )
         for p in longer
         if (code := _MATCH[_term_matches(_own_term(p), p.lang, forms)])  # else it never matches
@@ -362,7 +373,7 @@ def _word(word: str, ruleset: RuleSet) -> _Word:
         tuple(groups.values()),
         tuple(pf for pf in single if not pf[0].group),
         needs,
-        _keys(needs, forms) if needs else None,
+        _keys(needs) if needs else None,
     )
     if len(ruleset.word_cache) > 200_000:
         ruleset.word_cache.clear()
@@ -375,28 +386,27 @@ def _own_term(phrase: Phrase) -> Term:
     return phrase.terms[1] if phrase.lead_not else phrase.terms[0]
 
 
-def _keys(
-    needs: tuple[_Longer, ...], forms: tuple[Form, ...]
-) -> tuple[frozenset[str], frozenset[str]] | None:
-    """One needed stem per phrase and language besides the word's own (the word is in every
-    text it is looked up for), the least in sort order so the same each run; or None when a
-    phrase needs no stem beyond the word's own."""
-    own_sv = {f[1] for f in forms}
-    own_en = {f[2] for f in forms}
-    beside = [(n.sv - own_sv, n.en - own_en) for n in needs]
-    if any(not sv or not en for sv, en in beside):
+def _keys(needs: tuple[_Longer, ...]) -> tuple[frozenset[str], frozenset[str]] | None:
+    """One needed stem per phrase and language besides the word's own, the least in sort
+    order so the same each run; or None when a phrase needs no stem beyond the word's own."""
+    if any(not n.sv or not n.en for n in needs):
         return None
-    return frozenset(min(sv) for sv, _ in beside), frozenset(min(en) for _, en in beside)
+    return frozenset(min(n.sv) for n in needs), frozenset(min(n.en) for n in needs)
 
 
 def _viable(word: _Word, present_sv: set[str], present_en: set[str]) -> list[_Longer]:
-    """The word's longer phrases whose exact words all occur in the text (Swedish or English
-    stems): only these can match. Most words have none, which
+    """The word's longer phrases whose exact words besides its own all occur in the text
+    (Swedish or English stems): only these can match. Most words have none, which
     one set test can tell."""
     keys = word.keys
     if keys is not None and keys[0].isdisjoint(present_sv) and keys[1].isdisjoint(present_en):
         return []
-    return [n for n in word.longer if n.sv <= present_sv or n.en <= present_en]
+    return [
+        n
+        for n in word.longer
+        if (n.sv_key in present_sv and n.sv <= present_sv)
+        or (n.en_key in present_en and n.en <= present_en)
+    ]
 
 
 def _term_at(term: Term, lang: str, word: _Word) -> int:
@@ -730,8 +740,15 @@ def find(norm: Normalised, ruleset: RuleSet) -> list[tuple[_Hit, Normalised, flo
     texts = list(map(_TEXT, tokens))
     words = _words(texts, ruleset)
     distinct = dict(zip(texts, words, strict=True))
-    present_sv: set[str] = set().union(*map(_SV, distinct.values()))
-    present_en: set[str] = set().union(*map(_EN, distinct.values()))
+    present_sv: set[str] = set()
+    present_en: set[str] = set()
+    # (a compiled loop: `set().union(*map(attrgetter("sv"), …))` read each word's fields
+    # through Python's attribute lookup)
+    for word in distinct.values():
+        for stem in word.sv:
+            present_sv.add(stem)
+        for stem in word.en:
+            present_en.add(stem)
     negation = NOT in present_sv  # else no token is a negation
     question = "?" in norm.text  # else nothing is hypothetical
     groups: list[tuple[_Hit, Normalised, float]] = []
@@ -908,6 +925,23 @@ def _context(found_hits: list[tuple[_Hit, Normalised, float]]) -> dict[str, list
     return context
 
 
+class _Reminder:
+    """Whether a text is a reminder of an earlier request (`_chases`), found at first need: a
+    body's is asked up to three times per message (by its rules, a reply's subject and
+    criticism), a subject's is known before its rules ask."""
+
+    __slots__ = ("text", "found")
+
+    def __init__(self, text: str, found: bool | None = None) -> None:
+        self.text = text
+        self.found = found
+
+    def chases(self) -> bool:
+        if self.found is None:
+            self.found = _chases(self.text)
+        return self.found
+
+
 class _Reading:
     """What `_evidence` reads each hit of one text against: until-clauses, thanks, request
     cues, sentences on IT work, a seller's pitch and a firm's voice. A class, not closures:
@@ -924,10 +958,13 @@ class _Reading:
         it_work: set[int],
         selling: bool,
         text: str,
+        reminder: _Reminder,
+        chased: bool,
     ) -> None:
         self.norm = norm
         self.text = text
-        self.chasing: bool | None = None  # a reminder, found at first need
+        self.reminder = reminder
+        self.chased = chased  # the subject says it: "Tredje gången jag skriver"
         self.context = context
         self.untils = untils
         self.thanks = thanks
@@ -979,9 +1016,7 @@ class _Reading:
 
     def chases(self) -> bool:
         """The text is a reminder of an earlier request ("inget svar", "still waiting")."""
-        if self.chasing is None:
-            self.chasing = _chases(self.text)
-        return self.chasing
+        return self.chased or self.reminder.chases()
 
     def told_before(self, intent: str, at: int) -> bool:
         """A phrase after a told verb in its clause: "ni skickade mitt registerutdrag"."""
@@ -1045,6 +1080,7 @@ def _evidence(
     offset: int = 0,
     leaver: bool = False,
     chased: bool = False,
+    reminder: _Reminder | None = None,
 ) -> tuple[list[Evidence], set[str], set[str]]:
     """Evidence for intents in `text`, the object groups found in it, and the context groups
     of `_TOLD` it names (a leaver, the firm's IT systems, criticism); sentence numbers of the
@@ -1092,9 +1128,10 @@ def _evidence(
         )
     # "book a demo", "our platform": a seller names the rights, nobody asks for one
     selling = "context:vendor" in context
-    reading = _Reading(norm, context, untils, thanks, cues, it_work, selling, text)
-    if chased:  # the subject says it: "Tredje gången jag skriver"
-        reading.chasing = True
+    reminder = _Reminder(text) if reminder is None else reminder  # (`reminder`: the text's own)
+    reading = _Reading(
+        norm, context, untils, thanks, cues, it_work, selling, text, reminder, chased
+    )
 
     # A writer who types å, ä, ö means "andra" (others) by "andra", not "ändra" (change)
     diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
@@ -1182,12 +1219,13 @@ def _evidence(
     pitch = SELLING_FACTOR if reading.selling else 1.0
     joined: dict[tuple[str, ...], bool] = {}  # per needed texts: whether their patterns match
     present: dict[tuple[str, ...], bool] = {}  # per needed texts: whether one is in the text
+    shared: dict[str, bool] = {}  # per text they all hold: whether it is in the text
     for pattern in ruleset.patterns:
         needs = pattern.needs
         if needs:
             there = present.get(needs)
             if there is None:
-                there = present[needs] = any(n in norm.text for n in needs)
+                there = present[needs] = _holds_one(norm.text, needs, pattern.shared, shared)
             if not there:
                 continue
         if pattern.together is not None:
@@ -1247,6 +1285,18 @@ def _evidence(
         )
     }
     return list(seen.values()), objects, contexts
+
+
+def _holds_one(text: str, needs: tuple[str, ...], common: str, shared: dict[str, bool]) -> bool:
+    """Some text of `needs` is in `text`; not looked for where the text they all hold
+    (`common`, remembered in `shared`) is absent: one search, not a dozen."""
+    if common:
+        there = shared.get(common)
+        if there is None:
+            there = shared[common] = common in text
+        if not there:
+            return False
+    return any(n in text for n in needs)
 
 
 def _beside(name: str, other: str, evidence: list[Evidence]) -> float:
@@ -1327,22 +1377,26 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         # ("Mvh\nGöran Ek\nBjörkvägen 2"): the subject asks
         factor = 1.0
     chased = _chases(bare)
-    evidence, objects, told = _evidence(text, "body", 1.0, ruleset, chased=chased)
+    body = _Reminder(text)
+    evidence, objects, told = _evidence(text, "body", 1.0, ruleset, chased=chased, reminder=body)
     leaver = not _FIRMS_SYSTEMS.isdisjoint(told)
     if bare.strip():
         after = max((e.sentence for e in evidence), default=0) + 1
+        in_subject = _Reminder(bare, chased)
         more, subject_objects, subject_told = _evidence(
-            bare, "subject", factor, ruleset, after, leaver
+            bare, "subject", factor, ruleset, after, leaver, reminder=in_subject
         )
         told |= subject_told
         if more and (
             (factor == SUBJECT_FACTOR and _points_at_subject(text))
             # "Re: Radering av mina uppgifter" over "fjärde gången jag skriver"
-            or (factor == REPLY_SUBJECT_FACTOR and _chases(text))
+            or (factor == REPLY_SUBJECT_FACTOR and body.chases())
         ):
             # so does a subject the body points at ("se rubriken"), or a reminder's; searched
             # for only where the subject says something (the factor only weighs what it says)
-            more, subject_objects, _ = _evidence(bare, "subject", 1.0, ruleset, after, leaver)
+            more, subject_objects, _ = _evidence(
+                bare, "subject", 1.0, ruleset, after, leaver, reminder=in_subject
+            )
         evidence += more
         objects |= subject_objects
     scores: dict[str, float] = {}
@@ -1412,7 +1466,7 @@ def classify_text(subject: str, text: str, ruleset: RuleSet, language: str = "")
         and chosen[0] not in AROUND_A_BREACH
         and chosen[0] != Intent.other.value
         and Intent.complaint.value not in chosen
-        and (chased or _chases(text))
+        and (chased or body.chases())
     ):
         # "Delete my account. This is the third time I'm asking. … Pathetic.": a request asked
         # again with criticism complains of how it was handled
