@@ -124,9 +124,20 @@ _CHASES_WORDS: Final = (
 )  # fmt: skip
 
 
-_CHASES_FIRST: Final = re.compile(
-    "|".join(map(re.escape, _CHASES_WORDS))
-)  # one pass, not one per word
+def _first_of(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex whose search finds where the first of `words` starts, in one pass: its
+    alternatives grouped by first letter ("g(?:ången|etting)|t(?:ime|agit|…)|…"), so that at
+    each place the search tries a letter's words only where that letter stands (one
+    alternative per word, it tried them all: twice as slow)."""
+    by_letter: dict[str, list[str]] = {}
+    for word in words:
+        by_letter.setdefault(word[0], []).append(re.escape(word[1:]))
+    return re.compile(
+        "|".join(f"{re.escape(first)}(?:{'|'.join(rest)})" for first, rest in by_letter.items())
+    )
+
+
+_CHASES_FIRST: Final = _first_of(_CHASES_WORDS)
 _CHASES_REACH: Final = 40  # no match of _CHASES starts further than this before the word it holds
 
 
