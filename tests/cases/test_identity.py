@@ -262,6 +262,38 @@ def test_codes_in_replies_count_three_a_message_and_run_out(engine: Engine, conf
         assert not case.identity_verified and case.needs_review
 
 
+def test_codes_in_replies_of_one_batch_count_against_its_new_and_changed_tokens(
+    any_engine: tuple[Engine, Config],
+) -> None:
+    """Replies in the batch that opens the case find its code not yet written, and each sees
+    the wrong tries of the one before (the lookup flushes the case's token changes first)."""
+    engine, config = any_engine
+
+    def reply(mid: str, body: str) -> bytes:
+        return raw(
+            "Anna Berg <anna@example.se>",
+            "Re: Mina uppgifter",
+            body,
+            mid,
+            "In-Reply-To: <id-1@example.se>\r\n",
+        )
+
+    ingest(
+        engine,
+        config,
+        ACCESS,
+        reply("b1@example.se", "AAAA-2222 BBBB-3333"),
+        reply("b2@example.se", "CCCC-4444 DDDD-5555"),
+        reply("b3@example.se", "EEEE-6666 FFFF-7777"),
+    )
+    with Session(engine) as session:
+        tokens = session.exec(select(IdentityToken)).all()
+        assert [t.failed_attempts for t in tokens] == [5]
+        actions = [e.action for e in session.exec(select(AuditEvent)).all()]
+        assert actions.count("identity_code_failed") == 3 and "identity_code_void" in actions
+        assert only_case(session).needs_review
+
+
 @pytest.mark.parametrize(
     "text, found",
     [

@@ -70,15 +70,31 @@ def new_code() -> str:
 
 
 def _live_tokens(session: Session, case: Case, now: datetime) -> list[IdentityToken]:
-    return list(
-        session.exec(
-            select(IdentityToken).where(
-                IdentityToken.case_id == case.id,
-                col(IdentityToken.used_at).is_(None),
-                IdentityToken.expires_at > now,
-                IdentityToken.failed_attempts < MAX_FAILED,
-            )
-        ).all()
+    # The query reads the case's tokens alone: the session is flushed first only when it holds
+    # a change to one of them. An autoflush before every follow-up's lookup wrote the batch's
+    # other changes (its cases, earlier messages' drafts and mail) a few rows at a time instead
+    # of together when the batch flushes.
+    if _tokens_changed(session, case):
+        session.flush()
+    with session.no_autoflush:
+        return list(
+            session.exec(
+                select(IdentityToken).where(
+                    IdentityToken.case_id == case.id,
+                    col(IdentityToken.used_at).is_(None),
+                    IdentityToken.expires_at > now,
+                    IdentityToken.failed_attempts < MAX_FAILED,
+                )
+            ).all()
+        )
+
+
+def _tokens_changed(session: Session, case: Case) -> bool:
+    """Does the session hold a token of `case` not yet written, or a change to one?"""
+    return any(
+        isinstance(obj, IdentityToken) and obj.case_id == case.id
+        for changed in (session.new, session.dirty, session.deleted)
+        for obj in changed
     )
 
 
