@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from privbot.classify.normalise import NOT, Normalised, Token
+from privbot.classify.result import NATIVE
 
 NO_MOOD_FACTOR: Final = 0.6  # "ni raderade mina uppgifter" states; "radera mina uppgifter" asks
 AFTER: Final = 8  # words an object may follow its action by ("radera alla mina gamla uppgifter")
@@ -182,6 +183,14 @@ class RuleHit:
         negated: bool,
     ) -> None:
         # Written out, as `Evidence.__init__` is: native when compiled
+        if NATIVE:
+            self.rule = rule  # type: ignore[misc]
+            self.action = action  # type: ignore[misc]
+            self.obj = obj  # type: ignore[misc]
+            self.cue = cue  # type: ignore[misc]
+            self.imperative = imperative  # type: ignore[misc]
+            self.negated = negated  # type: ignore[misc]
+            return
         setattr_ = object.__setattr__
         setattr_(self, "rule", rule)
         setattr_(self, "action", action)

@@ -79,6 +79,11 @@ class Pattern:
     # a text every one of `needs` holds ("name is " of "my name is ", "my surname is ", …):
     # where it is absent, none of them need be looked for ("": none worth looking for)
     shared: str = ""
+    # the place of `needs` among the patterns' distinct needs, and of `shared` among their
+    # shared texts (set by `RuleSet.build_index`): matching remembers what it found of each
+    # per text by these numbers (a tuple of texts as a key is hashed again at every look-up)
+    needs_at: int = 0
+    shared_at: int = 0
 
 
 def needed_texts(regex: re.Pattern[str]) -> tuple[str, ...]:
@@ -257,8 +262,9 @@ class RuleSet:
 
 def _together(patterns: list[Pattern]) -> list[Pattern]:
     """`patterns`, each with the patterns needing the same texts joined in one regex when
-    several do. Only patterns without groups are joined (a backreference would change meaning):
-    then the alternation matches somewhere exactly when one of them does."""
+    several do, and its needs and shared text numbered. Only patterns without groups are
+    joined (a backreference would change meaning): then the alternation matches somewhere
+    exactly when one of them does."""
     by_needs: dict[tuple[str, ...], list[Pattern]] = defaultdict(list)
     for pattern in patterns:
         by_needs[pattern.needs].append(pattern)
@@ -271,7 +277,19 @@ def _together(patterns: list[Pattern]) -> list[Pattern]:
                 joined[needs] = re.compile("|".join(f"(?:{p.source})" for p in shared))
             except re.error:  # a pattern's inline flags hold only at its start
                 continue
-    return [replace(p, together=joined.get(p.needs)) for p in patterns]
+    needs_at = {needs: n for n, needs in enumerate(by_needs)}
+    shared_at: dict[str, int] = {}
+    for pattern in patterns:
+        shared_at.setdefault(pattern.shared, len(shared_at))
+    return [
+        replace(
+            p,
+            together=joined.get(p.needs),
+            needs_at=needs_at[p.needs],
+            shared_at=shared_at[p.shared],
+        )
+        for p in patterns
+    ]
 
 
 def _stem(word: str, lang: str) -> str:

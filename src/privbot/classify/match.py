@@ -37,7 +37,7 @@ from privbot.classify.compose import (
     told_past,
     writer_did,
 )
-from privbot.classify.intents import Phrase, RuleSet, Term
+from privbot.classify.intents import Pattern, Phrase, RuleSet, Term
 from privbot.classify.language import detect_language
 from privbot.classify.normalise import NOT, PAST_FORMS, Normalised, Token, normalise, stems
 from privbot.classify.result import Classification, Evidence, Intent
@@ -1187,8 +1187,15 @@ def _evidence(
             scored.append(("other", hit.start, hit.end, _firms_share(e, voice)))
         if 0 < mult <= HYPOTHETICAL_FACTOR and phrase.intent not in NOT_ASKED:
             # "Om jag begär att bli raderad, försvinner då …?" asks about the right
-            q = Evidence("question", "a right asked about", e.matched, where, ASKED_ABOUT * factor)
-            scored.append(("question", hit.start, hit.end, replace(q, sentence=e.sentence)))
+            q = Evidence(
+                "question",
+                "a right asked about",
+                e.matched,
+                where,
+                ASKED_ABOUT * factor,
+                sentence=e.sentence,
+            )
+            scored.append(("question", hit.start, hit.end, q))
     if groups:
         for rule_hit in pair(ruleset.rules, groups, norm):
             at = rule_hit.action.start
@@ -1228,21 +1235,24 @@ def _evidence(
             seen[key] = e
     # in a seller's pitch what the patterns and questions name counts 30 %, as the rules' does
     pitch = SELLING_FACTOR if reading.selling else 1.0
-    joined: dict[tuple[str, ...], bool] = {}  # per needed texts: whether their patterns match
-    present: dict[tuple[str, ...], bool] = {}  # per needed texts: whether one is in the text
-    shared: dict[str, bool] = {}  # per text they all hold: whether it is in the text
+    # per needed texts (`needs_at`): whether one is in the text, whether their patterns match;
+    # per text they all hold (`shared_at`): whether it is in the text (_UNKNOWN: not yet asked)
+    size = len(ruleset.patterns)
+    present, joined, shared = [_UNKNOWN] * size, [_UNKNOWN] * size, [_UNKNOWN] * size
     for pattern in ruleset.patterns:
         needs = pattern.needs
         if needs:
-            there = present.get(needs)
-            if there is None:
-                there = present[needs] = _holds_one(norm.text, needs, pattern.shared, shared)
+            there = present[pattern.needs_at]
+            if there == _UNKNOWN:
+                there = present[pattern.needs_at] = _holds_one(norm.text, pattern, shared)
             if not there:
                 continue
         if pattern.together is not None:
-            some = joined.get(needs)
-            if some is None:
-                some = joined[needs] = pattern.together.search(norm.text) is not None
+            some = joined[pattern.needs_at]
+            if some == _UNKNOWN:
+                some = joined[pattern.needs_at] = int(
+                    pattern.together.search(norm.text) is not None
+                )
             if not some:
                 continue
         m = pattern.regex.search(norm.text)
@@ -1298,16 +1308,20 @@ def _evidence(
     return list(seen.values()), objects, contexts
 
 
-def _holds_one(text: str, needs: tuple[str, ...], common: str, shared: dict[str, bool]) -> bool:
-    """Some text of `needs` is in `text`; not looked for where the text they all hold
-    (`common`, remembered in `shared`) is absent: one search, not a dozen."""
-    if common:
-        there = shared.get(common)
-        if there is None:
-            there = shared[common] = common in text
+_UNKNOWN: Final = -1  # what `_evidence` has not yet looked for (else 0: no, 1: yes)
+
+
+def _holds_one(text: str, pattern: Pattern, shared: list[int]) -> int:
+    """Whether some text of the pattern's `needs` is in `text` (1 or 0); not looked for where
+    the text they all hold (its `shared`, remembered in `shared`) is absent: one search, not
+    a dozen."""
+    if pattern.shared:
+        there = shared[pattern.shared_at]
+        if there == _UNKNOWN:
+            there = shared[pattern.shared_at] = int(pattern.shared in text)
         if not there:
-            return False
-    return any(n in text for n in needs)
+            return 0
+    return int(any(n in text for n in pattern.needs))
 
 
 def _beside(name: str, other: str, evidence: list[Evidence]) -> float:

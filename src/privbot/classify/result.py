@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import FunctionType
+from typing import Final
 
 from privbot.classify.language import NAMES
 from privbot.mail.screen import Kind
@@ -31,6 +33,14 @@ class Intent(StrEnum):
     question = "question"
     breach = "breach"  # a data subject reports a personal data breach (art. 33)
     other = "other"
+
+
+def _native() -> bool:
+    """Whether the classifier runs compiled (mypyc): its functions are then no Python functions."""
+    return not isinstance(_native, FunctionType)
+
+
+NATIVE: Final = _native()
 
 
 @dataclass(frozen=True, init=False)
@@ -61,6 +71,19 @@ class Evidence:
     ) -> None:
         # Written out rather than generated: the classifier makes evidence by the dozen per
         # message, and compiled (mypyc) this runs natively where the generated one is Python.
+        if NATIVE:
+            # compiled, the fields are written straight into the object (its frozen
+            # `__setattr__` guards it from others): `object.__setattr__` cost a microsecond
+            self.intent = intent  # type: ignore[misc]
+            self.phrase = phrase  # type: ignore[misc]
+            self.matched = matched  # type: ignore[misc]
+            self.where = where  # type: ignore[misc]
+            self.score = score  # type: ignore[misc]
+            self.action = action  # type: ignore[misc]
+            self.obj = obj  # type: ignore[misc]
+            self.cue = cue  # type: ignore[misc]
+            self.sentence = sentence  # type: ignore[misc]
+            return
         setattr_ = object.__setattr__  # frozen: fields are set the way the dataclass sets them
         setattr_(self, "intent", intent)
         setattr_(self, "phrase", phrase)
