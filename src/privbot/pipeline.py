@@ -35,6 +35,7 @@ from privbot.classify.result import Classification
 from privbot.context import Context
 from privbot.db import claimable, session_scope
 from privbot.errors import ParseError
+from privbot.mail import bounces
 from privbot.mail.parse import ParsedMail, parse
 from privbot.mail.prepare import Prepared, prepare
 from privbot.mail.screen import Kind, Screening, screen
@@ -182,7 +183,7 @@ def _screened(session: Session, entry: Entry, screening: Screening) -> str:
     """Why a message is not a person's; a report about privbot's own mail acts on it."""
     reason = "%s: %s" % (screening.kind.value, "; ".join(screening.reasons))
     if screening.kind is Kind.bounce:
-        reason = outbox.bounce_report(session, entry.raw) or reason
+        reason = outbox.bounce_report(session, entry.raw, entry.id) or reason
     return reason
 
 
@@ -455,11 +456,21 @@ def _without_savepoints(
             if mail is not None and reading is not None and reading.classification is not None
         ]
         wants = [resends.wanted(ctx.config, mail, entry.received_at) for entry, mail in human]
-        # the batch's resends and the Message-IDs its messages answer in a query each, not in
-        # one per message (a round trip each)
+        # only a bounce is matched to privbot's outgoing mail (`_screened`)
+        reports = [
+            (entry.id, entry.raw)
+            for entry, reading in zip(entries, readings, strict=True)
+            if entry.id is not None
+            and reading is not None
+            and reading.classification is None
+            and reading.screening.kind is Kind.bounce
+        ]
+        # the batch's resends, the Message-IDs its messages answer and the outgoing mail its
+        # bounces name in a query each, not in one per message (a round trip each)
         with (
             resends.for_batch(session, [want for want in wants if want is not None]),
             thread.for_batch(session, [mail for _, mail in human]),
+            bounces.for_batch(session, reports),
         ):
             finished = [
                 (process(session, entry, ctx, mail, reading), utcnow())

@@ -156,3 +156,25 @@ def test_a_delay_report_or_a_stranger_s_bounce_changes_nothing(
         ]
     assert any("not a failure" in r for r in reasons)  # the delay report was recognised
     assert any(r.startswith("bounce:") for r in reasons)  # the stranger's: screened as before
+
+
+def test_two_bounces_of_one_reply_in_a_batch_record_it_once(
+    ingest: Ingest, engine: Engine, config: Config
+) -> None:
+    """The batch's bounces are matched with one lookup; the second sees what the first did."""
+    case = ingest(optout_mail())
+    reply = approved_reply(engine, config, case)
+    headers = reply.raw.split(b"\r\n\r\n", 1)[0] + b"\r\n"
+    send_to_intake(engine, config, delivery_report(headers))
+    by_envid = delivery_report(b"", envid=envelope_id(reply.message_id), returned=False)
+    send_to_intake(engine, config, by_envid)
+    run(engine, Context.load(config))
+    with Session(engine) as session:
+        assert session.get(OutgoingMail, reply.id).status == OutStatus.bounced  # type: ignore[union-attr]
+        reasons = [
+            e.reason
+            for e in session.exec(select(SpoolEntry).order_by(SpoolEntry.id)).all()
+            if e.case_id is None
+        ]
+    assert reasons[-2].startswith("bounce of outgoing %d (case " % reply.id)
+    assert reasons[-1] == "bounce of outgoing %d (already recorded)" % reply.id

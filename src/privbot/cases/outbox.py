@@ -181,13 +181,14 @@ def undelivered(session: Session, out: OutgoingMail, reason: str) -> Case | None
     return case
 
 
-def bounce_report(session: Session, raw: bytes) -> str:
+def bounce_report(session: Session, raw: bytes, key: int | None = None) -> str:
     """Match a bounce to privbot's outgoing mail and act on it; returns what was done, for the
-    spool entry's reason ("" when it is not about privbot's mail)."""
+    spool entry's reason ("" when it is not about privbot's mail). `key`: the spool entry's
+    id, for a report looked up with its batch (`bounces.for_batch`)."""
     # Privbot's mail found by Message-ID, which nothing changes once written: the changes the
     # pipeline's batch has made so far need not be written first (a statement each time).
     with session.no_autoflush:
-        found = bounces.match(session, raw)
+        found = bounces.match(session, raw, key)
     if found is None:
         return ""
     out, report = found

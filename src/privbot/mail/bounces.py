@@ -17,6 +17,8 @@ import email
 import email.policy
 import logging
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 
@@ -111,12 +113,51 @@ _BY_MESSAGE_IDS = (
 )
 
 
-def match(session: Session, raw: bytes) -> tuple[OutgoingMail, Report] | None:
-    """The outgoing mail a delivery report is about, if privbot sent it."""
-    report = read_report(raw)
-    if not report.ids:
-        return None
-    found = session.exec(_BY_MESSAGE_IDS, params={"ids": list(report.ids)}).first()
+_KEY = "privbot.bounces.batch"
+_CHUNK = 500  # Message-IDs per lookup (SQLite takes at most 999 parameters in a statement)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    reports: dict[int, Report]  # spool entry id -> what its report says
+    sent: list[OutgoingMail]  # the outgoing mail the reports name, in id order
+
+
+@contextmanager
+def for_batch(session: Session, entries: Iterable[tuple[int, bytes]]) -> Iterator[None]:
+    """Read a batch's delivery reports ((spool entry id, raw bytes)) and look up the outgoing
+    mail they name at once, not in a query each; inside the block `match` answers from it for
+    those entries. The pipeline writes no outgoing mail and changes no Message-ID, so what a
+    report names is the same before and after any of the batch's writes."""
+    reports = {key: read_report(raw) for key, raw in entries}
+    wanted = sorted({message_id for report in reports.values() for message_id in report.ids})
+    sent: list[OutgoingMail] = []
+    with session.no_autoflush:
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = {"ids": wanted[start : start + _CHUNK]}
+            sent.extend(session.exec(_BY_MESSAGE_IDS, params=chunk))
+    session.info[_KEY] = _Batch(reports, sorted(sent, key=lambda out: out.id or 0))
+    try:
+        yield
+    finally:
+        session.info.pop(_KEY, None)
+
+
+def match(
+    session: Session, raw: bytes, key: int | None = None
+) -> tuple[OutgoingMail, Report] | None:
+    """The outgoing mail a delivery report is about, if privbot sent it. `key`: the spool
+    entry's id, for the report read with its batch (`for_batch`)."""
+    batch: _Batch | None = session.info.get(_KEY)
+    if batch is not None and key is not None and key in batch.reports:
+        report = batch.reports[key]
+        ids = set(report.ids)
+        found = next((out for out in batch.sent if out.message_id in ids), None)
+    else:  # alone, not in a batch: read it and ask the database now
+        report = read_report(raw)
+        if not report.ids:
+            return None
+        found = session.exec(_BY_MESSAGE_IDS, params={"ids": list(report.ids)}).first()
     return (found, report) if found is not None else None
 
 
