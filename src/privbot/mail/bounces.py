@@ -127,8 +127,9 @@ class _Batch:
 def for_batch(session: Session, entries: Iterable[tuple[int, bytes]]) -> Iterator[None]:
     """Read a batch's delivery reports ((spool entry id, raw bytes)) and look up the outgoing
     mail they name at once, not in a query each; inside the block `match` answers from it for
-    those entries. The pipeline writes no outgoing mail and changes no Message-ID, so what a
-    report names is the same before and after any of the batch's writes."""
+    those entries. A report can only name mail privbot sent before, and the batch changes no
+    Message-ID (the mail it queues has new ones, not yet sent), so what a report names is the
+    same before and after any of the batch's writes."""
     reports = {key: read_report(raw) for key, raw in entries}
     wanted = sorted({message_id for report in reports.values() for message_id in report.ids})
     sent: list[OutgoingMail] = []
