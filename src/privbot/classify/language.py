@@ -30,6 +30,20 @@ NAMES: Final = {
 _WORD: Final = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # The same words in a text without an apostrophe, found without trying one after every word
 _PLAIN_WORD: Final = re.compile(r"[^\W\d_]+")
+
+
+def _bmp_letters() -> str:
+    """The letters `[^\W\d_]` matches below U+10000, as a character class's ranges."""
+    runs = re.finditer(r"[^\W\d_]+", "".join(map(chr, range(0x10000))))
+    return "".join(f"{re.escape(m.group()[0])}-{re.escape(m.group()[-1])}" for m in runs)
+
+
+# The same words where no character lies beyond U+FFFF (nearly every text): one look-up in a
+# table per character, where `[^\W\d_]` asks Unicode for the category of each (40 % slower)
+_BMP: Final = _bmp_letters()
+_BMP_WORD: Final = re.compile(f"[{_BMP}]+(?:['’][{_BMP}]+)?")
+_BMP_PLAIN_WORD: Final = re.compile(f"[{_BMP}]+")
+_BEYOND_BMP: Final = re.compile(r"[^\x00-\uffff]")
 # In an ASCII text (case-folded) the letters are a-z: the same words, found without asking
 # Unicode what each character is
 _ASCII_WORD: Final = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -137,6 +151,8 @@ def _detect(text: str) -> tuple[str, bool]:
     plain = "'" not in sample and "’" not in sample
     if sample.isascii():
         found_words = (_ASCII_PLAIN_WORD if plain else _ASCII_WORD).findall(sample)
+    elif _BEYOND_BMP.search(sample) is None:
+        found_words = (_BMP_PLAIN_WORD if plain else _BMP_WORD).findall(sample)
     else:
         found_words = (_PLAIN_WORD if plain else _WORD).findall(sample)
     words = len(found_words)
