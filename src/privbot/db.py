@@ -9,6 +9,7 @@ stamped; an existing one is upgraded.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,9 @@ from privbot.datadir import secure_sqlite
 
 Q = TypeVar("Q", bound=GenerativeSelect)  # a select to claim rows with
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the lock, unless `lock_wait` says
+# JSON values written as `json.dumps` writes them, without its check for a value that contains
+# itself (none does): a message's classification, about 1.2 kB, took 10.1 µs instead of 8.5.
+_JSON = json.JSONEncoder(check_circular=False).encode
 
 
 def make_engine(url: str) -> Engine:
@@ -36,7 +40,11 @@ def make_engine(url: str) -> Engine:
         path = make_url(url).database
         if path and path != ":memory:":
             secure_sqlite(Path(path))
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            json_serializer=_JSON,
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -55,7 +63,7 @@ def make_engine(url: str) -> Engine:
                 dbapi_conn.execute("PRAGMA busy_timeout=%d" % BUSY_TIMEOUT_MS)
 
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, json_serializer=_JSON)
 
         @event.listens_for(engine, "connect")
         def _lz4_toast(dbapi_conn: Any, _record: Any) -> None:
