@@ -48,7 +48,6 @@ from privbot.text import SUBJECT_PREFIX
 
 log = logging.getLogger(__name__)
 
-_DIACRITICS: Final = re.compile("[åäöÅÄÖ]")
 # a body that opens with its closing holds only a signature
 # a body that points at the subject: "Se rubriken.", "See subject line", "Siehe Betreff"
 _SEE_SUBJECT: Final = re.compile(
@@ -159,9 +158,15 @@ _CLOSING: Final = re.compile(
 )
 
 
+def _diacritics(text: str) -> bool:
+    """Whether `text` holds an å, ä or ö (either case). Six scans for one letter each are
+    quicker than a regex search for a class of them, which looks at every character."""
+    return "ä" in text or "å" in text or "ö" in text or "Ä" in text or "Å" in text or "Ö" in text
+
+
 @functools.cache
 def _has_diacritics(source: str) -> bool:
-    return _DIACRITICS.search(source) is not None
+    return _diacritics(source)
 
 
 def _own_words(start: int, end: int, phrase: Phrase, text: str, norm: Normalised) -> str:
@@ -1145,11 +1150,11 @@ def _evidence(
     )
 
     # A writer who types å, ä, ö means "andra" (others) by "andra", not "ändra" (change)
-    diacritics = len(text) == len(norm.text) and _DIACRITICS.search(text) is not None
+    diacritics = len(text) == len(norm.text) and _diacritics(text)
     for hit, _, mult in found_hits:
         phrase = hit.phrase
         if diacritics and phrase.lang == "sv" and _has_diacritics(phrase.source):
-            if not _DIACRITICS.search(_own_words(hit.start, hit.end, phrase, text, norm)):
+            if not _diacritics(_own_words(hit.start, hit.end, phrase, text, norm)):
                 continue
         if phrase.group:
             if _past_cue(hit, norm):
