@@ -178,7 +178,9 @@ _RULE_LINE = re.compile(r"^[ \t]*[_\-=]{8,}[ \t]*$", re.M)
 _QUOTED = re.compile(r"^[ \t]*>.*$\n?", re.M)
 # An unticked box of a request form ("[ ] Radering", "☐ Right of access"): not asked for.
 _UNTICKED = re.compile(r"^[ \t]*(?:\[[ \t]?\]|\([ \t]?\)|☐|□|❏)[^\n]*\n?", re.M)
+_BOXES = ("[]", "[ ]", "[\t]", "()", "( )", "(\t)", "☐", "□", "❏")  # one stands in each
 _BULLET = re.compile(r"^([ \t]*)[-*+–][ \t]+(?=\S)", re.M)
+_BULLET_MARKS = tuple(mark + blank for mark in "-*+–" for blank in " \t")  # one stands in each
 _SIGNATURE = re.compile(
     r"^(?:-- ?|__+|skickat från min \w+.*|sent from my \w+.*|hämta outlook för \w+.*|"
     r"get outlook for \w+.*|skickat från outlook.*|sent from outlook.*|enviado desde mi \w+.*|"
@@ -223,6 +225,9 @@ _BARE_FIELD = re.compile(
     r"fritext|beskrivning|din fråga|fråga|question|kommentar|comment)\b[ \t]*:?[ \t]*(.*)$",
     re.I | re.M,
 )
+# The start of a line with the only labels of `_BARE_FIELD` that name an e-mail field, matched
+# in the text with a newline put before it (the regex engine skips from newline to newline).
+_BARE_EMAIL_LABEL = re.compile(r"\n[ \t]*e-?(?:post|mail)", re.I)
 _FORM_FOOTER = re.compile(
     r"^[ \t]*(?:--|detta meddelande skickades|this (?:message|e-?mail) was sent|"
     r"skickat (?:via|från) (?:formuläret|kontaktformuläret|webbplatsen)|sent (?:via|from) the "
@@ -263,12 +268,29 @@ def _domain(addr: str) -> str:
 
 def _clean(text: str) -> str:
     """Drop `>` lines, then cut at a signature marker or a legal disclaimer."""
-    text = _QUOTED.sub("", text)
+    if ">" in text:  # else no line is quoted: the regex would try every position for nothing
+        text = _QUOTED.sub("", text)
     for regex in (_SIGNATURE, _DISCLAIMER):
         m = regex.search(text)
         if m and text[: m.start()].strip():
             text = text[: m.start()]
     return text.strip()
+
+
+def _bullets_marked(text: str) -> str:
+    """List bullets ("- ", "* ") as "• ". Most mail has none, and the regex, anchored at line
+    starts, tries every position of the text to find none: a substring test rules them out."""
+    if not any(mark in text for mark in _BULLET_MARKS):
+        return text
+    return _BULLET.sub(r"\1• ", text)
+
+
+def _unticked_dropped(text: str) -> str:
+    """The text without the lines of unticked boxes (as `_bullets_marked`, looked for only
+    where a box stands)."""
+    if not any(box in text for box in _BOXES):
+        return text
+    return _UNTICKED.sub("", text)
 
 
 def _sender(value: str) -> tuple[str, str]:
@@ -282,6 +304,8 @@ def _blocks(text: str) -> list[_Block]:
     """Header blocks: two or more header lines in a row (blank lines between allowed), one of
     them a From line, or a forward mark with header lines under it."""
     found: list[_Block] = []
+    if ":" not in text:  # no header line, and the regex is slow to find none (its many names)
+        return found
     lines = list(_HEADER_LINE.finditer(text))
     i = 0
     while i < len(lines):
@@ -318,16 +342,25 @@ def _field_value(text: str, fields: list[re.Match[str]], k: int) -> str:
     return value.strip()
 
 
+def _bare_fields(head: str) -> list[re.Match[str]]:
+    """`_BARE_FIELD`'s fields of a form, or none where no e-mail field stands among them (such
+    fields are not read as a relay's): `_BARE_FIELD`, with its many labels, is slow to find
+    none at the start of every line, `_BARE_EMAIL_LABEL` quick."""
+    if _BARE_EMAIL_LABEL.search("\n" + head) is None:
+        return []
+    return list(_BARE_FIELD.finditer(head))
+
+
 def _relay(mail: ParsedMail, text: str, trusted: bool) -> Prepared | None:
     """A contact-form relay: labelled fields, one of them the person's message."""
     head = text[:MAX_CHARS]
     fields = [
         m
-        for m in _FIELD.finditer(head)
+        for m in (_FIELD.finditer(head) if ":" in head else ())  # no colon, no "Label:" line
         if not _HEADER_LINE.match(m.group()) or _FORM_EMAIL.match(m.group(1).strip())
     ]
     if len(fields) < 3:
-        fields = list(_BARE_FIELD.finditer(head))
+        fields = _bare_fields(head)
     labels = [m.group(1).strip() for m in fields]
     if len(fields) < 3:
         return None
@@ -410,7 +443,7 @@ def prepare(
     `form_senders`: addresses of contact-form relays whose Reply-To and e-mail field name the
     requester; `staff_domains`: the company's domains, whose forwards name the forwarded person.
     For all other mail the requester is the sender."""
-    text = _UNTICKED.sub("", _BULLET.sub(r"\1• ", mail.text[:MAX_CHARS]))
+    text = _unticked_dropped(_bullets_marked(mail.text[:MAX_CHARS]))
     trusted = mail.from_addr in form_senders
     requester, name = mail.from_addr, mail.from_name
     if trusted and mail.reply_to and mail.reply_to != mail.from_addr:
@@ -418,8 +451,9 @@ def prepare(
     relay = _relay(mail, text, trusted)
     if relay is not None:
         return relay
-    mark = _FORWARD_MARK.search(text)
-    if mark and re.match(r"\s*>", text[mark.end() :]):  # Apple Mail quotes what it forwards
+    # Apple Mail quotes what it forwards (no ">" in the text, no quote: no mark looked for)
+    mark = _FORWARD_MARK.search(text) if ">" in text else None
+    if mark and re.match(r"\s*>", text[mark.end() :]):
         text = text[: mark.end()] + re.sub(r"^[ \t]*> ?", "", text[mark.end() :], flags=re.M)
     blocks = _blocks(text)
     if blocks:
