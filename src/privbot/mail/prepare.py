@@ -160,8 +160,11 @@ _HEADER_WORDS = (
     "ämne|subject|emne|betreff|objet|asunto|temat|aihe|onderwerp|"
     "svara till|reply-to|antwort an"
 )
+# (The lookahead, implied by the ":" the line needs, is there for speed: the engine tries the
+# many names, one after the other, only at the start of a line with a colon.)
 _HEADER_LINE = re.compile(
-    rf"^[ \t]*\**[ \t]*({_HEADER_WORDS})[ \t]*\**[ \t]*:[ \t]*\**(.{{0,300}})$", re.I | re.M
+    rf"^(?=[^\n]*:)[ \t]*\**[ \t]*({_HEADER_WORDS})[ \t]*\**[ \t]*:[ \t]*\**(.{{0,300}})$",
+    re.I | re.M,
 )
 _IS_FROM = re.compile(rf"^(?:{_FROM_WORDS})$", re.I)
 _FORWARD_MARK = re.compile(
@@ -181,15 +184,18 @@ _UNTICKED = re.compile(r"^[ \t]*(?:\[[ \t]?\]|\([ \t]?\)|☐|□|❏)[^\n]*\n?",
 _BOXES = ("[]", "[ ]", "[\t]", "()", "( )", "(\t)", "☐", "□", "❏")  # one stands in each
 _BULLET = re.compile(r"^([ \t]*)[-*+–][ \t]+(?=\S)", re.M)
 _BULLET_MARKS = tuple(mark + blank for mark in "-*+–" for blank in " \t")  # one stands in each
+# A signature marker, or the start of a legal disclaimer, at a line start: matched in the text
+# with a newline put before it (`_clean`), so that the regex engine skips from newline to
+# newline; anchored with `^`, it tried every position of the text.
 _SIGNATURE = re.compile(
-    r"^(?:-- ?|__+|skickat från min \w+.*|sent from my \w+.*|hämta outlook för \w+.*|"
+    r"\n(?:-- ?|__+|skickat från min \w+.*|sent from my \w+.*|hämta outlook för \w+.*|"
     r"get outlook for \w+.*|skickat från outlook.*|sent from outlook.*|enviado desde mi \w+.*|"
     r"envoyé de mon \w+.*|von meinem \w+ gesendet.*|gesendet von meinem \w+.*|"
     r"lähetetty \w+-laitteesta.*|wysłane z (?:mojego )?\w+.*|sendt fra min \w+.*)$",
     re.I | re.M,
 )
 _DISCLAIMER = re.compile(
-    r"^[ \t]*(?:detta (?:e-?post|mejl|mail|meddelande)|this (?:e-?mail|message|communication)|"
+    r"\n[ \t]*(?:detta (?:e-?post|mejl|mail|meddelande)|this (?:e-?mail|message|communication)|"
     r"konfidentiali|confidentiality|disclaimer|the information (?:contained|in this)|informationen i detta|"
     r"om du (?:inte är|har fått)|if you (?:are not|have received)|vi behandlar (?:dina )?personuppgifter|"
     r"we (?:process|handle) (?:your )?personal data|läs mer om hur vi|read (?:more )?about how we|"
@@ -271,7 +277,7 @@ def _clean(text: str) -> str:
     if ">" in text:  # else no line is quoted: the regex would try every position for nothing
         text = _QUOTED.sub("", text)
     for regex in (_SIGNATURE, _DISCLAIMER):
-        m = regex.search(text)
+        m = regex.search("\n" + text)  # the newline found stands where its line starts in `text`
         if m and text[: m.start()].strip():
             text = text[: m.start()]
     return text.strip()
