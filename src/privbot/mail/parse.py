@@ -86,11 +86,14 @@ def clean_header(value: str) -> str:
     """One line, no control characters, bounded length: safe for logs, subjects and HTML."""
     if value.isprintable():  # no line break, control character or surrogate: nothing to clean
         return value.strip()[:MAX_HEADER_CHARS]
-    if _has_surrogates(value):
+    if not value.isascii() and _has_surrogates(value):
         value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     value = _LINEBREAKS.sub(" ", _FOLD.sub("", value))
-    value = _CONTROL.sub("", value).strip()
-    return value[:MAX_HEADER_CHARS]
+    # most such values are folded lines, printable once unfolded but for their tabs: every
+    # character `_CONTROL` removes is unprintable, so it need not look through them
+    if not value.replace("\t", " ").isprintable():
+        value = _CONTROL.sub("", value)
+    return value.strip()[:MAX_HEADER_CHARS]
 
 
 def normalise_line_endings(raw: bytes) -> bytes:
@@ -361,14 +364,17 @@ def _walk(msg: Message, forwards: bool = False) -> list[tuple[Message, str]]:
     stack = [msg]
     while stack and len(leaves) < MAX_PARTS:
         part = stack.pop()
-        payload = part.get_payload()
         ctype = part.get_content_type()
         if ctype in REPORT_PARTS:
             leaves.append((part, ctype))  # its field blocks are read whole by `_report_fields`
-        elif part.is_multipart() and isinstance(payload, list):
+        elif part.is_multipart():
+            # asked only of a multipart: a leaf's payload of 8-bit text would be decoded for
+            # nothing (its charset parameter parsed, its bytes decoded)
+            payload = part.get_payload()
             if forwards and ctype == "message/rfc822":
                 leaves.append((part, ctype))  # its headers go before its text, as a forward's do
-            stack.extend(p for p in reversed(payload) if isinstance(p, Message))
+            if isinstance(payload, list):  # always, for a multipart
+                stack.extend(p for p in reversed(payload) if isinstance(p, Message))
         else:
             leaves.append((part, ctype))
     return leaves

@@ -282,7 +282,8 @@ def _report(mail: ParsedMail) -> Screening | None:
         report_type = declared.group(1).lower() if declared else ""
     body = _report_text(mail)
     fields: dict[str, set[str]] = {}
-    for name, value in _REPORT_FIELD.findall(body):
+    # no colon, no field: the regex, anchored at line starts, would try every position
+    for name, value in _REPORT_FIELD.findall(body) if ":" in body else ():
         fields.setdefault(name.lower(), set()).add(value.lower())
     dispositions = fields.get("disposition", set())
     if report_type == "disposition-notification" or any(
