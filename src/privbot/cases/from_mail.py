@@ -75,8 +75,9 @@ def follow_up(
             audit(
                 session, case, "case_reopened", spool=spool_id, intents=list(classification.intents)
             )
+    # `case` was read in this session (threading, a resend's lookup): the change is flushed
+    # with it, and `session.add` would only walk its 30 attributes for cascades (3 µs)
     case.updated_at = utcnow()
-    session.add(case)
     if identity.confirm_from_mail(
         session, config, replies, case, mail.from_addr, mail.subject, mail.text
     ):
