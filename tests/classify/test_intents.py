@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from privbot.classify.intents import load_intents, needed_texts
+from privbot.classify.intents import load_intents, needed_texts, searched_as
 from privbot.classify.normalise import NOT, fold, normalise
 from privbot.classify.result import Intent
 from privbot.errors import ConfigError
@@ -128,7 +128,8 @@ def test_needed_texts(source: str, needs: tuple[str, ...]) -> None:
     assert needed_texts(re.compile(source)) == needs
 
 
-_SHIPPED = [p.regex for p in load_intents(INTENTS_DIR).patterns if needed_texts(p.regex)]
+_SOURCES = [re.compile(p.source) for p in load_intents(INTENTS_DIR).patterns]
+_SHIPPED = [regex for regex in _SOURCES if needed_texts(regex)]
 
 
 @pytest.mark.parametrize("regex", _SHIPPED, ids=[r.pattern[:40] for r in _SHIPPED])
@@ -140,3 +141,38 @@ def test_every_match_holds_a_needed_text(regex: re.Pattern[str], data: st.DataOb
     found = regex.search(text)
     assert found is not None
     assert any(n in found.group() for n in needed_texts(regex))
+
+
+SEARCHED_AS = [
+    (r"\bart[a-z]{0,8}\.?\s*15\b", r"art(?<=\bart)[a-z]{0,8}\.?\s*15\b"),
+    (r"\bdet har gatt (?:over )?", r"det har gatt (?<=\bdet har gatt )(?:over )?"),
+    (r"\barts?x", r"art(?<=\bart)s?x"),  # the quantified letter stays behind
+    (r"\bab{2}", r"a(?<=\ba)b{2}"),
+    (r"\bx*y", r"\bx*y"),
+    (r"\b(?:is|ar) now", r"\b(?:is|ar) now"),
+    (r"\\bart", r"\\bart"),  # a backslash, then "bart"
+    (r"(?i)\bart", r"(?i)\bart"),
+]
+
+
+@pytest.mark.parametrize(("source", "searched"), SEARCHED_AS)
+def test_searched_as(source: str, searched: str) -> None:
+    assert searched_as(re.compile(source)).pattern == searched
+
+
+_LEADING = [r for r in _SOURCES if searched_as(r) is not r] + [re.compile(r"\bab|cd")]
+
+
+@pytest.mark.parametrize("regex", _LEADING, ids=[r.pattern[:40] for r in _LEADING])
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_searched_as_finds_what_the_regex_finds(
+    regex: re.Pattern[str], data: st.DataObject
+) -> None:
+    """The word-first form finds the same match, at the same place, with the same groups."""
+    words = st.sampled_from(["", " ", "x", "_", "a", "1", "-", "\n", "é", "art", "r"])
+    before, after = data.draw(st.lists(words, max_size=4)), data.draw(st.lists(words, max_size=4))
+    text = "".join(before) + data.draw(st.from_regex(regex)) + "".join(after)
+    for where in (text, text[1:], text[: len(text) // 2]):
+        found, also = regex.search(where), searched_as(regex).search(where)
+        assert (found and (found.span(), found.groups())) == (also and (also.span(), also.groups()))

@@ -86,6 +86,22 @@ class Pattern:
     shared_at: int = 0
 
 
+# `\b` and a word at the start of a regex (not the word's last letter where a quantifier follows)
+_LEADING_WORD = re.compile(r"\\b([a-z0-9 ]+)(?![?*+{])")
+
+
+def searched_as(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """`regex`, or where it opens with `\\b` and a word ("\\bart[a-z]…"), the same with the word
+    first and the `\\b` looked back at ("art(?<=\\bart)[a-z]…"): it matches the same text at the
+    same place, with the same groups. A regex that opens with a literal is searched for it; one
+    that opens with `\\b` is tried at every place, about 13 times slower."""
+    lead = _LEADING_WORD.match(regex.pattern)
+    if lead is None:
+        return regex
+    word = lead.group(1)
+    return re.compile(f"{word}(?<=\\b{word}){regex.pattern[lead.end() :]}", regex.flags)
+
+
 def needed_texts(regex: re.Pattern[str]) -> tuple[str, ...]:
     """Texts of which every match of `regex` contains one ("changed to", "is now", … for
     "\\b(?:changed to|is now|…)"), the most telling such set; () when none is certain (a
@@ -274,7 +290,7 @@ def _together(patterns: list[Pattern]) -> list[Pattern]:
             p.regex.groups == 0 and not p.regex.flags & ~re.UNICODE for p in shared
         ):
             try:
-                joined[needs] = re.compile("|".join(f"(?:{p.source})" for p in shared))
+                joined[needs] = re.compile("|".join(f"(?:{p.regex.pattern})" for p in shared))
             except re.error:  # a pattern's inline flags hold only at its start
                 continue
     needs_at = {needs: n for n, needs in enumerate(by_needs)}
@@ -384,7 +400,9 @@ def _load_intent(
         except re.error as exc:
             raise ConfigError(f"{where}: bad regular expression: {exc}") from None
         needs = needed_texts(regex)
-        patterns.append(Pattern(name, source, regex, weight, needs, shared=_shared_text(needs)))
+        patterns.append(
+            Pattern(name, source, searched_as(regex), weight, needs, shared=_shared_text(needs))
+        )
     reports = data.get("reports", [])
     if not isinstance(reports, list) or not all(isinstance(r, str) for r in reports):
         raise ConfigError(f"{path}: reports must be a list of object group names")
