@@ -37,7 +37,7 @@ from privbot.errors import SendError
 from privbot.mail.bounces import envelope_id, mark_bounced
 from privbot.mail.headers import OUTGOING, address, msg_ids, needs_smtputf8, one_line
 from privbot.mail.headers import references as thread_references
-from privbot.models import OutgoingMail, OutStatus, utcnow
+from privbot.models import OutgoingMail, OutStatus, built, utcnow
 
 log = logging.getLogger(__name__)
 LOOP_HEADER = "X-Privbot-Loop"
@@ -99,11 +99,14 @@ def compose(
     return msg
 
 
+_OUTGOING_UTF8 = OUTGOING.clone(utf8=True)
+
+
 def wire_bytes(msg: EmailMessage) -> bytes:
     """The bytes privbot hands to the relay: 7-bit with RFC 2047 names and subject, unless an
     address is not ASCII (then UTF-8 headers, sent only to a relay that offers SMTPUTF8)."""
     utf8 = needs_smtputf8((*msg["To"].addresses, *msg["From"].addresses))
-    return msg.as_bytes(policy=OUTGOING.clone(utf8=utf8))
+    return msg.as_bytes(policy=_OUTGOING_UTF8 if utf8 else OUTGOING)
 
 
 def enqueue(
@@ -115,7 +118,8 @@ def enqueue(
 ) -> OutgoingMail:
     recipients = msg["To"].addresses
     raw = wire_bytes(msg)
-    out = OutgoingMail(
+    out = built(  # as OutgoingMail(...) makes it, without the instrumented __init__ (40 µs)
+        OutgoingMail,
         case_id=case_id,
         draft_id=draft_id,
         message_id=str(msg["Message-ID"]),
