@@ -793,3 +793,50 @@ def test_a_batch_of_new_requests_writes_its_drafts_together_and_names_them_in_th
         assert {case_id: named[case_id, "draft_created"]["draft"] for case_id in drafts} == drafts
         assert {c: named[c, "identity_code_sent"]["outgoing"] for c in receipts} == receipts
         assert {c.status for c in cases(session)} == {Status.awaiting_identity}
+
+
+def test_a_case_changed_again_after_a_follow_up_in_its_batch_keeps_the_last_change_time(
+    any_engine: tuple[Engine, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A follow-up's time of change for its case is kept back and written after the batch's
+    flush; a case still ends with its last change's time: the confirmation's after a reply with
+    the identity code (the ORM's change after the follow-up's), the follow-up's after a reopening
+    (the ORM's change before it, still unflushed: the batch's last message). The follow-ups'
+    times are set apart, on a day of their own."""
+    from datetime import UTC, date, datetime
+
+    from privbot.cases import from_mail
+    from privbot.models import Draft
+    from tests.cases.test_identity import code_in
+
+    engine, config = any_engine
+    ctx = Context.load(config)
+    lena, anna = "Lena <lena@example.se>", "Anna Berg <anna@example.se>"
+    access = "Hej! Jag vill ha ett registerutdrag med allt ni har om mig."
+    with session_scope(engine) as session:
+        spool(session, mail(lena, "Radera", ERASURE_SV, "<u1@x.se>").as_bytes(), "file")
+        spool(session, mail(anna, "Mina uppgifter", access, "<u2@x.se>").as_bytes(), "file")
+    assert run(engine, ctx) == {"opened": 2}
+    with session_scope(engine) as session:
+        closed = session.exec(select(Case).where(Case.requester_email == "lena@example.se")).one()
+        closed.status = Status.closed
+        waiting = session.exec(select(Case).where(Case.requester_email == "anna@example.se")).one()
+        assert waiting.status == Status.awaiting_identity
+        code = code_in(session, waiting)
+    monkeypatch.setattr(from_mail, "utcnow", lambda: datetime(2001, 2, 3, 12, tzinfo=UTC))
+    again = "Jag vill fortfarande att ni raderar allt om mig."
+    with session_scope(engine) as session:
+        for msg in [
+            mail(anna, "Re: Mina uppgifter", code, "<u3@x.se>", In_Reply_To="<u2@x.se>"),
+            mail(lena, "Re: Radera", again, "<u4@x.se>", In_Reply_To="<u1@x.se>"),
+        ]:
+            spool(session, msg.as_bytes(), "file")
+    assert run(engine, ctx) == {"threaded": 2}
+    with Session(engine) as session:
+        reopened = session.get(Case, closed.id)
+        assert reopened.status == Status.in_progress
+        assert reopened.updated_at.date() == date(2001, 2, 3)  # the follow-up's, after the ORM's
+        verified = session.get(Case, waiting.id)
+        assert verified.identity_verified and verified.status == Status.draft_ready
+        newest = session.exec(select(func.max(Draft.created_at)).where(Draft.case_id == waiting.id))
+        assert verified.updated_at >= newest.one()  # the confirmation's draft came after

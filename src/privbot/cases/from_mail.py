@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from privbot.cases import breach, identity, lifecycle, resends, thread
+from privbot.cases import breach, identity, kept_back, lifecycle, resends, thread
 from privbot.cases.audit import audit
 from privbot.cases.receipt import queue_receipt
 from privbot.cases.store import add_message, make_draft, open_case
@@ -75,9 +75,9 @@ def follow_up(
             audit(
                 session, case, "case_reopened", spool=spool_id, intents=list(classification.intents)
             )
-    # `case` was read in this session (threading, a resend's lookup): the change is flushed
-    # with it, and `session.add` would only walk its 30 attributes for cascades (3 µs)
-    case.updated_at = utcnow()
+    # kept back in a batch, and written after its flush in one statement with the other cases'
+    # times (whichever change of the case comes last in the batch, its time is the one written)
+    kept_back.assign(session, case, "updated_at", utcnow())
     if identity.confirm_from_mail(
         session, config, replies, case, mail.from_addr, mail.subject, mail.text
     ):

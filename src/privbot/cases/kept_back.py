@@ -14,6 +14,15 @@ A row may name an object of the session (a draft, an outgoing mail) whose insert
 session's next flush: in a value of its own or of its JSON detail, it is written as its id, and
 the session is flushed first when that id is not known yet. So queueing a mail or a draft costs
 no statement of its own: the batch's objects go in together when the batch flushes.
+
+A column of an object already in the database can be kept back too (`assign`: a case's time of
+change, which nearly every message of a batch sets; the unit of work's bookkeeping of a changed
+case cost about 5 µs a message). The attribute takes the value at once without history, so the
+session's flushes leave it out, and `write` writes, after the batch's flush, the value the
+attribute holds then. So the column ends with its last value whichever came last: the value kept
+back, or one the ORM flushes (a status change's time): an assignment through the ORM before it
+loses its history, and one after it is what the attribute holds. Nothing in a batch reads such a
+column from the database (a query of the object returns the session's).
 """
 
 from __future__ import annotations
@@ -24,8 +33,9 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Table, event, insert
+from sqlalchemy import Insert, Table, Update, bindparam, event, insert, update
 from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
 
 CHECKED = "privbot_kept_back_checked"  # execution option: this lookup looked at the kept rows
@@ -39,12 +49,23 @@ def _insert(table: Table) -> Insert:
     return insert(table)
 
 
+@cache
+def _update(table: Table, column: str) -> Update:
+    return (
+        update(table)
+        .where(table.c.id == bindparam("_id", type_=table.c.id.type))
+        .values({column: bindparam("_value", type_=table.c[column].type)})
+    )
+
+
 class KeptBack:
     """The rows kept back in one session, per table, in the order they were added."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.rows: dict[Table, list[Row]] = {}
+        # the objects whose column waits to be written (`assign`), by table and column, then id
+        self.assigned: dict[tuple[Table, str], dict[int, Any]] = {}
 
     def add(self, table: Table, row: Row) -> None:
         self.rows.setdefault(table, []).append(row)
@@ -52,12 +73,29 @@ class KeptBack:
     def pending(self, table: Table) -> list[Row]:
         return self.rows.get(table, [])
 
+    def assign(self, obj: Any, column: str, value: Any) -> None:
+        """Set `obj`'s `column` to `value` without history (an earlier change of it through the
+        ORM is forgotten); `write` writes the value the attribute holds then."""
+        set_committed_value(obj, column, value)
+        self.assigned.setdefault((obj.__table__, column), {})[obj.id] = obj
+
     def write(self, table: Table | None = None) -> None:
         """Write the kept rows of `table` (of every table when None) and forget them."""
         for kept_table in [table] if table is not None else list(self.rows):
             rows = self.rows.pop(kept_table, [])
             if rows:
                 self.session.connection().execute(_insert(kept_table), _written(self.session, rows))
+        if table is None:  # the batch's end: after its flush and the rows' own
+            self._write_assigned()
+
+    def _write_assigned(self) -> None:
+        """An UPDATE per object of the columns kept back, one executemany per table and column."""
+        for (kept_table, column), objs in self.assigned.items():
+            self.session.connection().execute(
+                _update(kept_table, column),
+                [{"_id": id_, "_value": getattr(obj, column)} for id_, obj in objs.items()],
+            )
+        self.assigned.clear()
 
     def write_if(self, table: Table, matches: Callable[[Row], bool]) -> None:
         """Write the kept rows of `table` when one of them `matches` what a lookup looks for."""
@@ -66,6 +104,7 @@ class KeptBack:
 
     def clear(self) -> None:
         self.rows.clear()
+        self.assigned.clear()
 
     def _before_orm_statement(self, state: ORMExecuteState) -> None:
         if not self.rows or state.execution_options.get(CHECKED):
@@ -115,6 +154,16 @@ def add_or_insert(session: Session, table: Table, row: Row) -> None:
         kept.add(table, row)
     else:
         session.connection().execute(_insert(table), _written(session, [row]))
+
+
+def assign(session: Session, obj: Any, column: str, value: Any) -> None:
+    """Set the `column` of `obj` (in the database already) to `value`: kept back when the
+    session keeps rows back, else through the ORM."""
+    kept = of(session)
+    if kept is not None:
+        kept.assign(obj, column, value)
+    else:
+        setattr(obj, column, value)
 
 
 @contextmanager
