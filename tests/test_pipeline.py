@@ -840,3 +840,30 @@ def test_a_case_changed_again_after_a_follow_up_in_its_batch_keeps_the_last_chan
         assert verified.identity_verified and verified.status == Status.draft_ready
         newest = session.exec(select(func.max(Draft.created_at)).where(Draft.case_id == waiting.id))
         assert verified.updated_at >= newest.one()  # the confirmation's draft came after
+
+
+def test_a_batch_keeps_its_temporary_files_in_memory_and_the_pool_gets_the_default_back(
+    engine: Engine, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: a batch's statement journals stay in memory (its size is bounded); the connection
+    goes back to the pool with the default, for transactions of any size."""
+    from privbot.cases import from_mail
+
+    seen: list[int] = []
+    first_draft = from_mail.first_draft
+
+    def noting(session, *args):  # type: ignore[no-untyped-def]
+        seen.append(session.connection().exec_driver_sql("PRAGMA temp_store").scalar())
+        first_draft(session, *args)
+
+    with session_scope(engine) as session:
+        spool(
+            session,
+            mail("Lena <lena@example.se>", "Radera", ERASURE_SV, "<t1@x.se>").as_bytes(),
+            "file",
+        )
+    monkeypatch.setattr(from_mail, "first_draft", noting)
+    assert run(engine, ctx) == {"opened": 1}
+    assert seen == [2]  # MEMORY
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA temp_store").scalar() == 0  # DEFAULT

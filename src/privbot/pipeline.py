@@ -33,7 +33,7 @@ from privbot.chat import requests
 from privbot.classify.match import classify_screened
 from privbot.classify.result import Classification
 from privbot.context import Context
-from privbot.db import claimable, session_scope
+from privbot.db import claimable, session_scope, temporary_in_memory
 from privbot.errors import ParseError
 from privbot.mail import bounces
 from privbot.mail.parse import ParsedMail, parse
@@ -405,6 +405,7 @@ def _claim(session: Session, size: int, max_bytes: int = BATCH_BYTES) -> list[En
     if connection.dialect.name != "postgresql":
         # Core statements on the connection: through the session they went the ORM's way, and
         # the entries were fetched a row at a time (1.6 -> 1.35 ms a batch of 200)
+        temporary_in_memory(session)  # a batch's size is bounded
         query = claimable(session, _claim_query(size))
         ids = _within(connection.execute(query).all(), max_bytes)
         if not ids:
