@@ -867,3 +867,23 @@ def test_a_batch_keeps_its_temporary_files_in_memory_and_the_pool_gets_the_defau
     assert seen == [2]  # MEMORY
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA temp_store").scalar() == 0  # DEFAULT
+
+
+def test_a_batch_writes_its_outcome_times_in_the_form_the_orm_writes_times(
+    engine: Engine, ctx: Context
+) -> None:
+    """SQLite keeps times as text and compares them as text: the outcomes' time, written without
+    the ORM, has the form of the spool's own time (UTC, no offset)."""
+    with session_scope(engine) as session:
+        spool(
+            session,
+            mail("Lena <lena@example.se>", "Radera", ERASURE_SV, "<w1@x.se>").as_bytes(),
+            "file",
+        )
+    assert run(engine, ctx) == {"opened": 1}
+    with engine.connect() as connection:
+        received, processed = connection.exec_driver_sql(
+            "SELECT received_at, processed_at FROM spoolentry"
+        ).one()
+    form = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
+    assert form.fullmatch(received) and form.fullmatch(processed) and processed >= received
